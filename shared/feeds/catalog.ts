@@ -1,0 +1,360 @@
+/**
+ * The feed catalog: the one source of truth for every file feed between the OMS and NetSuite.
+ *
+ * CDK (infra/), the local runner (local/), the README table (scripts/readme-feeds.ts) and the
+ * tests all read this module. A folder is relative to the NetSuite root `/home/{user}/netsuite/`;
+ * no other module spells a feed folder.
+ */
+
+export type FeedDirection = 'inbound' | 'outbound';
+export type FeedFormat = 'csv' | 'json';
+
+/** An inbound feed is started by the S3 ObjectCreated event; an outbound feed by a schedule. */
+export type FeedTrigger =
+  | { readonly kind: 'object-created' }
+  /** An EventBridge Scheduler expression: `cron(min hour dom month dow year)` or `rate(n unit)`. */
+  | { readonly kind: 'schedule'; readonly expression: string };
+
+export interface FeedDefinition {
+  /** Stable id, also the handler's job name. */
+  readonly id: string;
+  readonly title: string;
+  readonly direction: FeedDirection;
+  /** Folder below the NetSuite root, without leading or trailing slash. */
+  readonly folder: string;
+  readonly format: FeedFormat;
+  /** Exact, case-sensitive header (CSV) or top-level keys (JSON). */
+  readonly columns: readonly string[];
+  readonly trigger: FeedTrigger;
+  /**
+   * The handler module in `functions/` (without extension) once the feed is implemented.
+   * Feeds without one are listed as planned: CDK deploys no function and the local runner
+   * routes no event for them.
+   */
+  readonly handler?: string;
+}
+
+const objectCreated = { kind: 'object-created' } as const;
+const every = (expression: string) => ({ kind: 'schedule', expression }) as const;
+
+export const FEEDS = [
+  // ── NetSuite → OMS ────────────────────────────────────────────────────────────────────────
+  {
+    id: 'inventory-snapshot-import',
+    title: 'Inventory snapshot (daily reset)',
+    direction: 'inbound',
+    folder: 'inventoryitem/csv',
+    format: 'csv',
+    columns: ['Item', 'externalFacilityId', 'availableQty', 'idValue'],
+    trigger: objectCreated,
+    handler: 'inventory-snapshot-import',
+  },
+  {
+    id: 'inventory-adjustment-import',
+    title: 'Inventory adjustments (deltas)',
+    direction: 'inbound',
+    folder: 'inventoryadjustment/import',
+    format: 'csv',
+    columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'inventory-transfer-import',
+    title: 'Inventory transfers (deltas)',
+    direction: 'inbound',
+    folder: 'inventorytransfer/import',
+    format: 'csv',
+    columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'item-receipt-import',
+    title: 'Item receipts (deltas)',
+    direction: 'inbound',
+    folder: 'itemreceipt/csv',
+    format: 'csv',
+    columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'product-import',
+    title: 'Products (SKU ↔ NetSuite item id)',
+    direction: 'inbound',
+    folder: 'product/csv',
+    format: 'csv',
+    columns: ['id-value', 'good-identification-value'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'customer-id-import',
+    title: 'Customer ids',
+    direction: 'inbound',
+    folder: 'customer/import',
+    format: 'csv',
+    columns: ['partyId', 'partyIdentificationTypeId', 'idValue'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'order-id-import',
+    title: 'Sales order ids',
+    direction: 'inbound',
+    folder: 'salesorder/import/orderidentification',
+    format: 'csv',
+    columns: ['orderId', 'orderIdentificationTypeId', 'idValue'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'order-line-id-import',
+    title: 'Sales order line ids',
+    direction: 'inbound',
+    folder: 'salesorder/import/orderitemattribute',
+    format: 'csv',
+    columns: ['orderId', 'orderItemSeqId', 'attrName', 'attrValue'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'deposit-id-import',
+    title: 'Customer deposit ids',
+    direction: 'inbound',
+    folder: 'salesorder/import/orderpayment',
+    format: 'csv',
+    columns: ['orderId', 'internalId', 'manualRefNumber'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'rejected-item-import',
+    title: 'Items rejected by NetSuite locations',
+    direction: 'inbound',
+    folder: 'salesorder/rejectedorderitem',
+    format: 'csv',
+    columns: ['orderId', 'orderItemSeqId', 'rejectionComments', 'rejectionReason'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'fulfillment-csv-import',
+    title: 'Item fulfillments (CSV)',
+    direction: 'inbound',
+    folder: 'salesorder/import/fulfillment-nifi',
+    format: 'csv',
+    columns: [
+      'orderId',
+      'orderItemSeqId',
+      'externalFacilityId',
+      'shippedDate',
+      'quantity',
+      'trackingNumber',
+      'carrier',
+      'shippingMethod',
+      'shippingMethodId',
+    ],
+    trigger: objectCreated,
+  },
+  {
+    id: 'fulfillment-json-import',
+    title: 'Item fulfillments (JSON)',
+    direction: 'inbound',
+    folder: 'salesorder/import/fulfillment',
+    format: 'json',
+    columns: ['orderMap'],
+    trigger: objectCreated,
+  },
+  {
+    id: 'purchase-order-import',
+    title: 'Open purchase orders',
+    direction: 'inbound',
+    folder: 'purchaseorder/fulfillment',
+    format: 'csv',
+    columns: [
+      'external-id',
+      'product-sku',
+      'quantity',
+      'external-facility-id',
+      'item-external-id',
+      'arrival-date',
+    ],
+    trigger: objectCreated,
+  },
+  {
+    id: 'invoice-import',
+    title: 'Invoices (report)',
+    direction: 'inbound',
+    folder: 'alc-audit-data',
+    format: 'csv',
+    columns: [
+      'INVOICE_INTERNAL_ID',
+      'SHOPIFY_ORDER_NAME',
+      'SHOPIFY_ORDER_ID',
+      'SALES_ORDER_INTERNAL_ID',
+      'HC_ORDER_ID',
+      'INVOICE_NUMBER',
+      'INVOICE_TOTAL',
+      'AMOUNT_DUE',
+      'INVOICE_DATE',
+    ],
+    trigger: objectCreated,
+  },
+  // ── OMS → NetSuite ────────────────────────────────────────────────────────────────────────
+  {
+    id: 'customer-export',
+    title: 'Customers',
+    direction: 'outbound',
+    folder: 'customer/export',
+    format: 'csv',
+    columns: [
+      'HCCustomerId',
+      'firstName',
+      'lastName',
+      'HCShopifyCustomerId',
+      'email',
+      'individual',
+      'status',
+      'taxable',
+      'defaultOrderPriority',
+      'externalId',
+      'phone',
+    ],
+    trigger: every('cron(0/15 * * * ? *)'),
+  },
+  {
+    id: 'sales-order-export',
+    title: 'Sales orders (one row per line)',
+    direction: 'outbound',
+    folder: 'salesorder/export',
+    format: 'csv',
+    columns: [
+      'orderId',
+      'HCOrderId',
+      'externalId',
+      'HCShopifySalesOrderId',
+      'salesChannel',
+      'customer',
+      'subsidiary',
+      'date',
+      'email',
+      'location',
+      'department',
+      'shippingMethod',
+      'shippingCost',
+      'shippingTaxCode',
+      'item',
+      'orderLineId',
+      'closed',
+      'priceLevel',
+      'itemLocation',
+      'quantity',
+      'price',
+      'taxCode',
+      'addressee',
+      'address1',
+      'address2',
+      'city',
+      'state',
+      'country',
+      'zip',
+      'phone',
+      'billingAddressee',
+      'billingAddress1',
+      'billingAddress2',
+      'billingCity',
+      'billingState',
+      'billingCountry',
+      'billingZip',
+      'billingPhone',
+    ],
+    trigger: every('cron(5/15 * * * ? *)'),
+  },
+  {
+    id: 'customer-deposit-export',
+    title: 'Customer deposits (JSON array, one file per run)',
+    direction: 'outbound',
+    folder: 'salesorder/customerdeposit',
+    format: 'json',
+    columns: [
+      'totalAmount',
+      'externalId',
+      'orderId',
+      'paymentMethod',
+      'shopifyOrderNumber',
+      'shopifyOrderId',
+      'shopifyOrderName',
+    ],
+    trigger: every('cron(10/15 * * * ? *)'),
+  },
+  {
+    id: 'allocation-update-export',
+    title: 'Allocation updates for NetSuite-fulfilled facilities',
+    direction: 'outbound',
+    folder: 'salesorder/update',
+    format: 'csv',
+    columns: [
+      'lineId',
+      'internalId',
+      'item',
+      'closed',
+      'quantity',
+      'location',
+      'addressee',
+      'address1',
+      'address2',
+      'city',
+      'state',
+      'country',
+      'zip',
+      'shippingMethod',
+      'rejected',
+    ],
+    trigger: every('cron(0/15 * * * ? *)'),
+  },
+  {
+    id: 'oms-fulfilled-export',
+    title: 'Items fulfilled by OMS facilities (stores)',
+    direction: 'outbound',
+    folder: 'salesorder/update',
+    format: 'csv',
+    columns: ['lineId', 'internalId', 'item', 'quantity', 'location', 'tags'],
+    trigger: every('cron(0/30 * * * ? *)'),
+  },
+  {
+    id: 'line-close-export',
+    title: 'Cancelled lines closed in NetSuite',
+    direction: 'outbound',
+    folder: 'salesorder/update',
+    format: 'csv',
+    columns: ['internalId', 'lineId', 'closed'],
+    trigger: every('cron(0/30 * * * ? *)'),
+  },
+  {
+    id: 'inventory-adjustment-export',
+    title: 'Inventory adjustments from store rejections',
+    direction: 'outbound',
+    folder: 'inventoryadjustment/csv',
+    format: 'csv',
+    columns: [
+      'Reference No',
+      'Adjustment Account',
+      'Item',
+      'Adjust Qty By',
+      'Location',
+      'Date',
+      'Memo',
+      'HC Inventory Adj Id',
+      'Adjustment Location',
+    ],
+    trigger: every('cron(0 * * * ? *)'),
+  },
+] as const satisfies readonly FeedDefinition[];
+
+export type FeedId = (typeof FEEDS)[number]['id'];
+
+export const feedById = (id: FeedId): FeedDefinition => {
+  const feed = FEEDS.find((f) => f.id === id);
+  if (!feed) throw new Error(`unknown feed ${id}`);
+  return feed;
+};
+
+/** Feeds that have a handler (are deployed and dispatched). */
+export const implementedFeeds = (): FeedDefinition[] =>
+  (FEEDS as readonly FeedDefinition[]).filter((f) => f.handler !== undefined);
+
+/** The subfolders every inbound folder carries (NetSuite's habit, mirrored on our side). */
+export const INBOUND_SUBFOLDERS = ['archive', 'error', 'failed'] as const;
