@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import S3rver from 's3rver';
 import { freePort, assertPortFree } from './free-port.ts';
@@ -45,7 +46,8 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     endpoint: `http://${host}:${port}`,
     port,
     onEvent(listener) {
-      server.on('event', listener);
+      // s3rver is a Koa app (an EventEmitter); its typings omit that.
+      (server as unknown as EventEmitter).on('event', listener);
     },
     async close() {
       await server.close();
