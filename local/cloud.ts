@@ -1,0 +1,199 @@
+/**
+ * The embedded local cloud: DynamoDB Local, the S3 emulator, the SFTP server acting as Transfer
+ * Family, S3 event dispatch to the import handlers, and the scheduler — wired as CDK wires AWS.
+ * `npm start` runs it persisted; the tests run it in memory on free ports.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { DEFAULTS, ENV } from '../shared/config.ts';
+import { implementedFeeds } from '../shared/feeds/catalog.ts';
+import { feedPrefix } from '../shared/feeds/paths.ts';
+import { createS3Client } from '../shared/files/s3-client.ts';
+import { FeedFileStore } from '../shared/files/feed-file-store.ts';
+import { createDynamoClient } from '../shared/store/dynamo-client.ts';
+import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
+import { EventDispatcher } from './event-dispatch.ts';
+import { ensureFeedFolders } from './folders.ts';
+import { invoke } from './handlers.ts';
+import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
+import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
+import { startSftpServer, type SftpServer } from './sftp/server.ts';
+import { ensureTables } from './tables.ts';
+
+export interface LocalCloudOptions {
+  /** State folder: S3 objects, DynamoDB files, SFTP host key, dead letters. */
+  readonly dataDir: string;
+  /** Keep DynamoDB in memory (tests, benchmarks) instead of under dataDir. */
+  readonly inMemoryDb?: boolean;
+  /** Fixed ports; 0 or absent picks free ones. */
+  readonly ports?: { readonly s3?: number; readonly dynamo?: number; readonly sftp?: number };
+  readonly host?: string;
+  readonly bucket?: string;
+  readonly tablePrefix?: string;
+  readonly sftpUser?: string;
+  readonly sftpPassword?: string;
+  /** OpenSSH authorized_keys content for the SFTP user. */
+  readonly sftpAuthorizedKeys?: string;
+  /** Run scheduled jobs on their schedules (off in tests, which run jobs explicitly). */
+  readonly schedules?: boolean;
+  /** Extra scheduled jobs beyond the catalog (tests). */
+  readonly extraJobs?: readonly ScheduledJob[];
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  readonly bucket: string;
+  readonly tablePrefix: string;
+  readonly s3Endpoint: string;
+  readonly dynamoEndpoint: string;
+  readonly sftp: {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly password?: string;
+    readonly hostKeyFingerprint: string;
+  };
+  readonly dataDir: string;
+  readonly dispatcher: EventDispatcher;
+  readonly scheduler: LocalScheduler;
+  /** Jobs the scheduler knows, with their expressions. */
+  readonly jobs: ReadonlyArray<{ id: string; expression: string }>;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_BUCKET = 'oms-feeds-local';
+
+/** Scheduled jobs from the feed catalog, run through the same handlers CDK deploys. */
+export function catalogJobs(): ScheduledJob[] {
+  return implementedFeeds().flatMap((feed) =>
+    feed.trigger.kind === 'schedule' && feed.handler
+      ? [
+          {
+            id: feed.id,
+            expression: feed.trigger.expression,
+            run: () => invoke(feed.handler!, { job: feed.id }),
+          },
+        ]
+      : [],
+  );
+}
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const bucket = options.bucket ?? LOCAL_BUCKET;
+  const tablePrefix = options.tablePrefix ?? DEFAULTS.tablePrefix;
+  const user = options.sftpUser ?? DEFAULTS.netsuiteUser;
+  mkdirSync(options.dataDir, { recursive: true });
+
+  const stops: Array<() => Promise<void> | void> = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        log(`stop failed: ${err instanceof Error ? err.message : err}`);
+      }
+    }
+  };
+
+  try {
+    const dynamoLocal: DynamoLocal = await startDynamoLocal({
+      host,
+      port: options.ports?.dynamo,
+      dbPath: options.inMemoryDb ? undefined : join(options.dataDir, 'dynamodb'),
+    });
+    stops.push(() => dynamoLocal.stop());
+
+    const s3Emulator: S3Emulator = await startS3Emulator({
+      host,
+      port: options.ports?.s3,
+      directory: join(options.dataDir, 's3'),
+      buckets: [bucket],
+    });
+    stops.push(() => s3Emulator.close());
+
+    // The handlers run in this process and read their configuration from the environment,
+    // exactly as a Lambda reads what CDK set.
+    process.env[ENV.bucket] = bucket;
+    process.env[ENV.tablePrefix] = tablePrefix;
+    process.env[ENV.netsuiteUser] = user;
+    process.env[ENV.s3Endpoint] = s3Emulator.endpoint;
+    process.env[ENV.dynamoEndpoint] = dynamoLocal.endpoint;
+    process.env[ENV.region] ??= DEFAULTS.region;
+
+    const cfg = {
+      bucket,
+      tablePrefix,
+      netsuiteUser: user,
+      region: process.env[ENV.region]!,
+      s3Endpoint: s3Emulator.endpoint,
+      dynamoEndpoint: dynamoLocal.endpoint,
+    };
+    const s3Client = createS3Client(cfg);
+    const dynamoClient = createDynamoClient(cfg);
+    stops.push(() => {
+      s3Client.destroy();
+      dynamoClient.destroy();
+    });
+    const created = await ensureTables(dynamoClient, tablePrefix);
+    if (created.length) log(`created tables ${created.join(', ')}`);
+    await ensureFeedFolders(s3Client, bucket, user);
+
+    const dispatcher = new EventDispatcher({
+      user,
+      deadLetterFile: join(options.dataDir, 'dead-letters.jsonl'),
+      log,
+    });
+    s3Emulator.onEvent((event) => dispatcher.onS3Event(event));
+    stops.push(() => dispatcher.stop());
+
+    const sftp: SftpServer = await startSftpServer({
+      s3: s3Client,
+      bucket,
+      host,
+      port: options.ports?.sftp ?? 0,
+      users: [
+        { name: user, password: options.sftpPassword, authorizedKeys: options.sftpAuthorizedKeys },
+      ],
+      hostKeyPath: join(options.dataDir, 'sftp_host_ecdsa_key'),
+      log,
+    });
+    stops.push(() => sftp.close());
+
+    const jobs = [...catalogJobs(), ...(options.extraJobs ?? [])];
+    const scheduler = startScheduler(jobs, log, { onSchedule: options.schedules ?? false });
+    stops.push(() => scheduler.stop());
+
+    // Files that arrived while the cloud was down: S3 would have queued their events.
+    const files = new FeedFileStore(s3Client, bucket, user);
+    for (const feed of implementedFeeds().filter((f) => f.trigger.kind === 'object-created')) {
+      for (const o of await files.list(feedPrefix(user, feed))) {
+        if (dispatcher.enqueueKey(bucket, o.key, o.size, o.eTag))
+          log(`queued waiting file ${o.key}`);
+      }
+    }
+
+    return {
+      bucket,
+      tablePrefix,
+      s3Endpoint: s3Emulator.endpoint,
+      dynamoEndpoint: dynamoLocal.endpoint,
+      sftp: {
+        host,
+        port: sftp.port,
+        user,
+        password: options.sftpPassword,
+        hostKeyFingerprint: sftp.hostKeyFingerprint,
+      },
+      dataDir: options.dataDir,
+      dispatcher,
+      scheduler,
+      jobs: jobs.map((j) => ({ id: j.id, expression: j.expression })),
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,68 @@
+/** `npm start`: runs the whole OMS on this machine, until Ctrl-C. */
+import { JavaMissingError } from './dynamodb-local.ts';
+import { startLocalCloud } from './cloud.ts';
+import { readStartSettings, LOCAL_ENV } from './settings.ts';
+import { feedPrefix } from '../shared/feeds/paths.ts';
+import { implementedFeeds } from '../shared/feeds/catalog.ts';
+
+const stamp = () => new Date().toISOString().slice(11, 19);
+const say = (line: string) => console.log(`${stamp()} ${line}`);
+
+async function main(): Promise<void> {
+  const settings = readStartSettings();
+  say(
+    `starting the local cloud (data in ${settings.dataDir}${settings.inMemory ? ', DynamoDB in memory' : ''})`,
+  );
+  const cloud = await startLocalCloud({
+    dataDir: settings.dataDir,
+    inMemoryDb: settings.inMemory,
+    host: settings.host,
+    ports: { s3: settings.s3Port, dynamo: settings.dynamoPort, sftp: settings.sftpPort },
+    sftpUser: settings.sftpUser,
+    sftpPassword: settings.sftpPassword,
+    sftpAuthorizedKeys: settings.sftpAuthorizedKeys,
+    schedules: true,
+    log: say,
+  });
+  const { sftp } = cloud;
+  console.log(
+    [
+      '',
+      'OMS local cloud is up',
+      `  SFTP      sftp -P ${sftp.port} ${sftp.user}@${sftp.host}   (Transfer Family stand-in)`,
+      `            password: ${settings.sftpPassword}${settings.sftpPasswordSource === 'generated' ? ` (generated; set ${LOCAL_ENV.sftpPassword} to choose)` : ''}`,
+      `            public keys: ${settings.sftpAuthorizedKeysFile ?? `none (set ${LOCAL_ENV.sftpAuthorizedKeys})`}`,
+      `            host key: ${sftp.hostKeyFingerprint}`,
+      `  NetSuite  /home/${sftp.user}/netsuite/`,
+      ...implementedFeeds().map(
+        (f) =>
+          `            ${f.direction === 'inbound' ? '→' : '←'} /${feedPrefix(sftp.user, f)}  (${f.id})`,
+      ),
+      `  S3        ${cloud.s3Endpoint}  bucket ${cloud.bucket}`,
+      `  DynamoDB  ${cloud.dynamoEndpoint}  tables ${cloud.tablePrefix}-*`,
+      `  Jobs      ${cloud.jobs.length ? cloud.jobs.map((j) => `${j.id} ${j.expression}`).join(', ') : 'none scheduled yet'}`,
+      `  Data      ${cloud.dataDir}`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping`);
+    await cloud.stop();
+    say('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof JavaMissingError) console.error(err.message);
+  else console.error(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+/**
+ * Password and public-key authentication of the local SFTP server, like Transfer Family's
+ * service-managed users: a user logs in with its password or with a key from its authorized_keys.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { utils, type AuthContext, type ParsedKey } from 'ssh2';
+
+export interface SftpUser {
+  name: string;
+  password?: string;
+  /** OpenSSH authorized_keys file content (one public key a line; options and comments allowed). */
+  authorizedKeys?: string;
+}
+
+/** The only methods offered to clients. */
+const METHODS: Array<'publickey' | 'password'> = ['publickey', 'password'];
+
+/** Key types an authorized_keys line may start with (after optional options). */
+const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521))$/;
+
+interface Account {
+  readonly name: string;
+  readonly passwordDigest?: Buffer;
+  readonly keys: readonly ParsedKey[];
+}
+
+export type AuthOutcome =
+  | { readonly result: 'accepted'; readonly user: string; readonly method: string }
+  /** A public-key query without signature that matched: the client will now sign. */
+  | { readonly result: 'key-ok'; readonly user: string }
+  | { readonly result: 'refused'; readonly user: string; readonly method: string };
+
+/**
+ * Parses authorized_keys content into keys. Lines that are empty, comments, or not a supported
+ * public key are reported through `onSkip` and ignored.
+ */
+export function parseAuthorizedKeys(
+  content: string,
+  onSkip: (line: number, why: string) => void = () => {},
+): ParsedKey[] {
+  const keys: ParsedKey[] = [];
+  content.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    // A line is `[options] keytype base64 [comment]`; options may hold quoted spaces.
+    const tokens = line.split(/\s+/);
+    const at = tokens.findIndex((t) => KEY_TYPE.test(t));
+    const type = at >= 0 ? tokens[at] : undefined;
+    const blob = at >= 0 ? tokens[at + 1] : undefined;
+    if (!type || !blob) return onSkip(index + 1, 'no supported public key on the line');
+    const parsed = utils.parseKey(`${type} ${blob}`);
+    if (parsed instanceof Error) return onSkip(index + 1, parsed.message);
+    if (parsed.isPrivateKey()) return onSkip(index + 1, 'a private key, not a public key');
+    keys.push(parsed);
+  });
+  return keys;
+}
+
+function digest(password: string): Buffer {
+  return createHash('sha256').update(password, 'utf8').digest();
+}
+
+/** Compares in constant time (digests have the same length whatever the inputs). */
+function samePassword(expected: Buffer, given: string): boolean {
+  return timingSafeEqual(expected, digest(given));
+}
+
+function sameBytes(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Builds the decision function for a set of users; it answers each authentication request. */
+export function createAuthenticator(
+  users: readonly SftpUser[],
+  warn: (line: string) => void = () => {},
+): (ctx: AuthContext) => AuthOutcome {
+  const accounts = new Map<string, Account>();
+  for (const user of users) {
+    const keys = user.authorizedKeys
+      ? parseAuthorizedKeys(user.authorizedKeys, (line, why) =>
+          warn(`sftp: authorized_keys of ${user.name}, line ${line} ignored: ${why}`),
+        )
+      : [];
+    accounts.set(user.name, {
+      name: user.name,
+      passwordDigest: user.password ? digest(user.password) : undefined,
+      keys,
+    });
+  }
+  // Spend the same work for unknown users as for known ones.
+  const decoy = digest(`decoy-${Math.random()}`);
+
+  return (ctx) => {
+    const account = accounts.get(ctx.username);
+    const refuse = (): AuthOutcome => {
+      ctx.reject(METHODS);
+      return { result: 'refused', user: ctx.username, method: ctx.method };
+    };
+    switch (ctx.method) {
+      case 'password': {
+        const ok = samePassword(account?.passwordDigest ?? decoy, ctx.password);
+        if (!account?.passwordDigest || !ok) return refuse();
+        ctx.accept();
+        return { result: 'accepted', user: account.name, method: 'password' };
+      }
+      case 'publickey': {
+        const key = account?.keys.find(
+          (k) => k.type === ctx.key.algo && sameBytes(k.getPublicSSH(), ctx.key.data),
+        );
+        if (!account || !key) return refuse();
+        if (!ctx.signature || !ctx.blob) {
+          // The client asks whether this key would do; ssh2 answers USERAUTH_PK_OK.
+          ctx.accept();
+          return { result: 'key-ok', user: account.name };
+        }
+        if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return refuse();
+        ctx.accept();
+        return { result: 'accepted', user: account.name, method: `publickey ${key.type}` };
+      }
+      default:
+        return refuse();
+    }
+  };
+}

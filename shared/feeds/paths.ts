@@ -1,0 +1,57 @@
+/**
+ * Where feed files live. The SFTP path and the S3 key are the same string (key = path without the
+ * leading slash), so one set of functions serves SFTP, S3, CDK and the local cloud.
+ */
+import { FEEDS, INBOUND_SUBFOLDERS, type FeedDefinition } from './catalog.ts';
+
+/** `home/<user>/netsuite` — the NetSuite root as an S3 key prefix (no trailing slash). */
+export const netsuiteRoot = (user: string): string => `home/${user}/netsuite`;
+
+/** The key prefix of a feed's folder, with a trailing slash. */
+export const feedPrefix = (user: string, feed: Pick<FeedDefinition, 'folder'>): string =>
+  `${netsuiteRoot(user)}/${feed.folder}/`;
+
+export type InboundSubfolder = (typeof INBOUND_SUBFOLDERS)[number];
+
+/** `home/<user>/netsuite/<folder>/<archive|error|failed>/<name>` */
+export const subfolderKey = (
+  user: string,
+  feed: Pick<FeedDefinition, 'folder'>,
+  sub: InboundSubfolder,
+  fileName: string,
+): string => `${feedPrefix(user, feed)}${sub}/${fileName}`;
+
+/**
+ * Where the OMS stages outbound files before moving them into a folder NetSuite reads: inside the
+ * user's home but outside the NetSuite root, so the SuiteScripts never list a half-written file.
+ */
+export const stagingPrefix = (user: string): string => `home/${user}/.oms-staging/`;
+
+/** Suffixes of files still being written by an SFTP client; never imported. */
+export const TEMP_SUFFIXES = ['.tmp', '.filepart', '.part', '.partial', '.swp'] as const;
+
+export type InboundLocation =
+  | { readonly kind: 'feed-file'; readonly feed: FeedDefinition; readonly fileName: string }
+  | { readonly kind: 'ignored'; readonly reason: string };
+
+/**
+ * Decides what an object key is: a file dropped in an inbound feed folder (to import), or
+ * something to ignore (temp file, folder marker, subfolder such as archive/, unknown folder).
+ */
+export function locateInbound(
+  key: string,
+  user: string,
+  feeds: readonly FeedDefinition[] = FEEDS,
+): InboundLocation {
+  if (key.endsWith('/')) return { kind: 'ignored', reason: 'folder marker' };
+  const slash = key.lastIndexOf('/');
+  const dir = key.slice(0, slash + 1);
+  const fileName = key.slice(slash + 1);
+  const feed = feeds.find((f) => f.direction === 'inbound' && feedPrefix(user, f) === dir);
+  if (!feed) return { kind: 'ignored', reason: 'not in a watched inbound folder' };
+  if (fileName.startsWith('.')) return { kind: 'ignored', reason: 'hidden file' };
+  const lower = fileName.toLowerCase();
+  const temp = TEMP_SUFFIXES.find((s) => lower.endsWith(s));
+  if (temp) return { kind: 'ignored', reason: `temporary file (${temp})` };
+  return { kind: 'feed-file', feed, fileName };
+}

@@ -1,0 +1,181 @@
+/**
+ * The feed file store on S3: the only module that speaks S3 for feed files. Lists, streams,
+ * writes atomically and moves files between a feed folder and its archive/error/failed folders.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { config } from '../config.ts';
+import { stagingPrefix } from '../feeds/paths.ts';
+import { s3 } from './s3-client.ts';
+
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  readonly eTag: string;
+  readonly lastModified?: Date;
+}
+
+/** CopySource must be URL-encoded per path segment (keys carry spaces, colons, parentheses). */
+const copySource = (bucket: string, key: string): string =>
+  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+
+const isMissing = (err: unknown): boolean =>
+  err instanceof NoSuchKey ||
+  err instanceof NotFound ||
+  (err as { name?: string }).name === 'NoSuchKey' ||
+  (err as { name?: string }).name === 'NotFound' ||
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+
+export class FeedFileStore {
+  constructor(
+    private readonly client: S3Client,
+    readonly bucket: string,
+    private readonly user: string,
+  ) {}
+
+  async head(key: string): Promise<StoredObject | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        key,
+        size: out.ContentLength ?? 0,
+        eTag: (out.ETag ?? '').replace(/"/g, ''),
+        lastModified: out.LastModified,
+      };
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Streams an object from `start` (a byte offset) to its end; undefined when it is gone. */
+  async openRead(key: string, start = 0): Promise<Readable | undefined> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range: start > 0 ? `bytes=${start}-` : undefined,
+        }),
+      );
+      return out.Body as Readable;
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async readText(key: string): Promise<string | undefined> {
+    const stream = await this.openRead(key);
+    if (!stream) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Keys directly below a prefix (not in its subfolders), oldest first. */
+  async list(prefix: string, opts: { recursive?: boolean } = {}): Promise<StoredObject[]> {
+    const found: StoredObject[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          Delimiter: opts.recursive ? undefined : '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of out.Contents ?? []) {
+        if (!o.Key || o.Key.endsWith('/')) continue;
+        found.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          eTag: (o.ETag ?? '').replace(/"/g, ''),
+          lastModified: o.LastModified,
+        });
+      }
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return found.sort(
+      (a, b) => (a.lastModified?.getTime() ?? 0) - (b.lastModified?.getTime() ?? 0),
+    );
+  }
+
+  /**
+   * Writes a file so that it appears whole or not at all in the folder NetSuite reads: the body
+   * is written under the staging prefix first, then copied into place and the staged copy removed.
+   */
+  async writeAtomically(
+    key: string,
+    body: string | Buffer | Readable,
+    contentType = 'text/csv',
+  ): Promise<void> {
+    const staged = `${stagingPrefix(this.user)}${randomUUID()}`;
+    if (typeof body === 'string' || Buffer.isBuffer(body)) {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: staged,
+          Body: body,
+          ContentType: contentType,
+        }),
+      );
+    } else {
+      await new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: staged, Body: body, ContentType: contentType },
+      }).done();
+    }
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        CopySource: copySource(this.bucket, staged),
+      }),
+    );
+    await this.delete(staged);
+  }
+
+  /** Moves an object (copy, then delete). Returns false when the source is already gone. */
+  async move(from: string, to: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: copySource(this.bucket, from),
+        }),
+      );
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+    await this.delete(from);
+    return true;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
+
+let store: FeedFileStore | undefined;
+
+/** The process-wide feed file store for the configured bucket and NetSuite user. */
+export function feedFiles(): FeedFileStore {
+  store ??= new FeedFileStore(s3(), config().bucket, config().netsuiteUser);
+  return store;
+}

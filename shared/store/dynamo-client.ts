@@ -1,0 +1,24 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { config, type RuntimeConfig } from '../config.ts';
+import { tableName, type TableKey } from './tables.ts';
+
+export function createDynamoClient(cfg: RuntimeConfig): DynamoDBClient {
+  if (!cfg.dynamoEndpoint) return new DynamoDBClient({ region: cfg.region, maxAttempts: 5 });
+  return new DynamoDBClient({
+    region: cfg.region,
+    endpoint: cfg.dynamoEndpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+}
+
+let client: DynamoDBClient | undefined;
+
+/** The process-wide DynamoDB client (created once, at first use). */
+export function dynamo(): DynamoDBClient {
+  client ??= createDynamoClient(config());
+  return client;
+}
+
+/** The physical name of an OMS table in this deployment. */
+export const table = (key: TableKey): string => tableName(config().tablePrefix, key);

@@ -1,0 +1,129 @@
+/**
+ * The import ledger: one record per (object key, ETag) so that an S3 event delivered twice, or a
+ * file re-read after a crash, is imported once. A claim is a lease; a crashed import's lease runs
+ * out and the retry takes the file over.
+ */
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+export type ClaimResult =
+  | { readonly outcome: 'claimed' }
+  | { readonly outcome: 'done'; readonly finishedAt?: string }
+  | { readonly outcome: 'busy'; readonly leaseUntil: number };
+
+export interface ImportSummary {
+  readonly result: 'archived' | 'failed';
+  readonly rows: number;
+  readonly applied: number;
+  readonly rejected: number;
+  readonly ms: number;
+}
+
+const KEEP_DAYS = 90;
+
+export class ImportLedger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  private key(objectKey: string, eTag: string) {
+    return { pk: { S: `IMPORT#${objectKey}` }, sk: { S: `ETAG#${eTag}` } };
+  }
+
+  async claim(
+    objectKey: string,
+    eTag: string,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<ClaimResult> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            ...this.key(objectKey, eTag),
+            status: { S: 'processing' },
+            leaseUntil: { N: String(now + leaseMs) },
+            claimedAt: { S: new Date(now).toISOString() },
+            expiresAt: { N: String(Math.floor(now / 1000) + KEEP_DAYS * 86_400) },
+          },
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #s = :error OR (#s = :processing AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':error': { S: 'error' },
+            ':processing': { S: 'processing' },
+            ':now': { N: String(now) },
+          },
+        }),
+      );
+      return { outcome: 'claimed' };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    const current = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        ConsistentRead: true,
+      }),
+    );
+    const status = current.Item?.status?.S;
+    if (status === 'done') return { outcome: 'done', finishedAt: current.Item?.finishedAt?.S };
+    return { outcome: 'busy', leaseUntil: Number(current.Item?.leaseUntil?.N ?? 0) };
+  }
+
+  async get(objectKey: string, eTag: string): Promise<{ status: string } | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? { status: out.Item.status?.S ?? 'unknown' } : undefined;
+  }
+
+  async complete(objectKey: string, eTag: string, summary: ImportSummary): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        UpdateExpression:
+          'SET #s = :done, #r = :result, #rows = :rows, applied = :applied, rejected = :rejected, ms = :ms, finishedAt = :at',
+        ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#rows': 'rows' },
+        ExpressionAttributeValues: {
+          ':done': { S: 'done' },
+          ':result': { S: summary.result },
+          ':rows': { N: String(summary.rows) },
+          ':applied': { N: String(summary.applied) },
+          ':rejected': { N: String(summary.rejected) },
+          ':ms': { N: String(summary.ms) },
+          ':at': { S: new Date().toISOString() },
+        },
+      }),
+    );
+  }
+
+  /** Gives the claim up after a failure so the retry can take it at once. */
+  async fail(objectKey: string, eTag: string, reason: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        UpdateExpression: 'SET #s = :error, lastError = :reason',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':error': { S: 'error' },
+          ':reason': { S: reason.slice(0, 1000) },
+        },
+      }),
+    );
+  }
+}
