@@ -1,10 +1,14 @@
 /** Creates the NetSuite folder tree (as S3 folder markers) so SFTP users see every feed folder. */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { FEEDS, INBOUND_SUBFOLDERS } from '../shared/feeds/catalog.ts';
-import { feedPrefix, netsuiteRoot } from '../shared/feeds/paths.ts';
+import { feedPrefix, netsuiteRoot, storefrontRoot } from '../shared/feeds/paths.ts';
 
 export function feedFolders(user: string): string[] {
-  const folders = new Set<string>([`home/${user}/`, `${netsuiteRoot(user)}/`]);
+  const folders = new Set<string>([
+    `home/${user}/`,
+    `${netsuiteRoot(user)}/`,
+    `${storefrontRoot(user)}/`,
+  ]);
   for (const feed of FEEDS) {
     const prefix = feedPrefix(user, feed);
     // every parent folder too, so a listing walks down the tree

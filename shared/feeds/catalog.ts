@@ -8,6 +8,7 @@
 
 export type FeedDirection = 'inbound' | 'outbound';
 export type FeedFormat = 'csv' | 'json';
+export type FeedPartner = 'netsuite' | 'storefront';
 
 /** An inbound feed is started by the S3 ObjectCreated event; an outbound feed by a schedule. */
 export type FeedTrigger =
@@ -20,7 +21,12 @@ export interface FeedDefinition {
   readonly id: string;
   readonly title: string;
   readonly direction: FeedDirection;
-  /** Folder below the NetSuite root, without leading or trailing slash. */
+  /**
+   * Who is on the other side: NetSuite (default; folders below `/home/{user}/netsuite/`) or the
+   * storefront (folders below `/home/{user}/storefront/`).
+   */
+  readonly partner?: FeedPartner;
+  /** Folder below the partner's root, without leading or trailing slash. */
   readonly folder: string;
   readonly format: FeedFormat;
   /** Exact, case-sensitive header (CSV) or top-level keys (JSON). */

@@ -7,16 +7,22 @@ import { FEEDS, INBOUND_SUBFOLDERS, type FeedDefinition } from './catalog.ts';
 /** `home/<user>/netsuite` — the NetSuite root as an S3 key prefix (no trailing slash). */
 export const netsuiteRoot = (user: string): string => `home/${user}/netsuite`;
 
+/** `home/<user>/storefront` — where storefront files (orders) arrive. */
+export const storefrontRoot = (user: string): string => `home/${user}/storefront`;
+
 /** The key prefix of a feed's folder, with a trailing slash. */
-export const feedPrefix = (user: string, feed: Pick<FeedDefinition, 'folder'>): string =>
-  `${netsuiteRoot(user)}/${feed.folder}/`;
+export const feedPrefix = (
+  user: string,
+  feed: Pick<FeedDefinition, 'folder' | 'partner'>,
+): string =>
+  `${feed.partner === 'storefront' ? storefrontRoot(user) : netsuiteRoot(user)}/${feed.folder}/`;
 
 export type InboundSubfolder = (typeof INBOUND_SUBFOLDERS)[number];
 
 /** `home/<user>/netsuite/<folder>/<archive|error|failed>/<name>` */
 export const subfolderKey = (
   user: string,
-  feed: Pick<FeedDefinition, 'folder'>,
+  feed: Pick<FeedDefinition, 'folder' | 'partner'>,
   sub: InboundSubfolder,
   fileName: string,
 ): string => `${feedPrefix(user, feed)}${sub}/${fileName}`;

@@ -1,0 +1,20 @@
+/** The `oms` command line: inspect orders and inventory, run jobs. `--json` on every listing. */
+import { Command } from 'commander';
+import { connect } from './connect.ts';
+import { inventoryCommands } from './commands/inventory.ts';
+import { jobCommands } from './commands/jobs.ts';
+
+const program = new Command('oms')
+  .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
+  .option('--data-dir <dir>', 'data folder of the local OMS (default OMS_DATA_DIR or .oms-data)')
+  .hook('preAction', (cmd) => {
+    connect(cmd.opts<{ dataDir?: string }>().dataDir);
+  });
+
+inventoryCommands(program);
+jobCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
