@@ -26,6 +26,6 @@ export async function ensureFeedFolders(
   user: string,
 ): Promise<void> {
   for (const key of feedFolders(user)) {
-    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: '' }));
+    await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.alloc(0) }));
   }
 }

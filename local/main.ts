@@ -4,6 +4,8 @@ import { startLocalCloud } from './cloud.ts';
 import { readStartSettings, LOCAL_ENV } from './settings.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
+import { rmSync } from 'node:fs';
+import { endpointsFile, writeEndpoints } from './cli/connect.ts';
 
 const stamp = () => new Date().toISOString().slice(11, 19);
 const say = (line: string) => console.log(`${stamp()} ${line}`);
@@ -25,6 +27,15 @@ async function main(): Promise<void> {
     log: say,
   });
   const { sftp } = cloud;
+  // The CLI (`npx oms`) finds this running OMS through this file.
+  writeEndpoints(settings.dataDir, {
+    bucket: cloud.bucket,
+    tablePrefix: cloud.tablePrefix,
+    netsuiteUser: sftp.user,
+    s3Endpoint: cloud.s3Endpoint,
+    dynamoEndpoint: cloud.dynamoEndpoint,
+    sftpPort: sftp.port,
+  });
   console.log(
     [
       '',
@@ -53,6 +64,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping`);
+    rmSync(endpointsFile(settings.dataDir), { force: true });
     await cloud.stop();
     say('stopped');
     process.exit(0);

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import S3rver from 's3rver';
 import { freePort, assertPortFree } from './free-port.ts';
 
@@ -41,7 +42,20 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [] })),
   });
-  await server.run();
+  // s3rver reads x-amz-copy-source with decodeURI, which leaves %3A, %2B and the like encoded,
+  // while S3 decodes them. Re-encode the header so s3rver sees the key S3 would.
+  await server.configureBuckets();
+  const handle = server.callback();
+  const http = createServer((req, res) => {
+    const source = req.headers['x-amz-copy-source'];
+    if (typeof source === 'string')
+      req.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(source));
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => resolve());
+  });
   return {
     endpoint: `http://${host}:${port}`,
     port,
@@ -50,7 +64,8 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       (server as unknown as EventEmitter).on('event', listener);
     },
     async close() {
-      await server.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
 }

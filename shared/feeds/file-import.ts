@@ -69,6 +69,9 @@ export async function importFeedFile(
 
   const claim = await deps.ledger.claim(ref.key, head.eTag, deps.leaseMs);
   if (claim.outcome === 'done') {
+    // The same bytes again (a repeated event, or NetSuite uploading the same file twice): nothing
+    // to apply; tidy the copy away so the folder only holds work still to do.
+    await deps.files.move(ref.key, subfolderKey(deps.user, feed, 'archive', fileName));
     return { status: 'duplicate', key: ref.key, reason: 'already imported' };
   }
   if (claim.outcome === 'busy') {

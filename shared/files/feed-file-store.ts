@@ -27,7 +27,10 @@ export interface StoredObject {
   readonly lastModified?: Date;
 }
 
-/** CopySource must be URL-encoded per path segment (keys carry spaces, colons, parentheses). */
+/**
+ * CopySource is URL-encoded per path segment (keys carry spaces, colons, parentheses and `+`, which
+ * S3 would read as a space if left raw).
+ */
 const copySource = (bucket: string, key: string): string =>
   `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 

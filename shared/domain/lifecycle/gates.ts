@@ -1,0 +1,112 @@
+/**
+ * Release gates: pluggable rules evaluated before quantity moves to 3200 (Released). A failing
+ * gate puts a hold (kind `gate`, the gate's code) on the line that blocks the release and says
+ * why; at the next release attempt the gate is evaluated again and its hold lifted if it passes.
+ */
+import type { OrderHeader } from '../orders/order.ts';
+import type { LineState } from './line.ts';
+
+export interface GateContext {
+  readonly order: OrderHeader;
+  readonly line: LineState;
+  /** The facility the quantity is released to. */
+  readonly facilityId: string;
+  readonly quantity: number;
+  /** NetSuite's figure at the facility (undefined when NetSuite reported none) and the OMS's. */
+  readonly inventory: {
+    readonly nsQty?: number;
+    readonly reserved: number;
+    readonly safety: number;
+  };
+}
+
+export interface ReleaseGate {
+  /** The hold code placed when the gate fails, e.g. `PAYMENT_NOT_VERIFIED`. */
+  readonly code: string;
+  readonly description: string;
+  /** undefined when the gate passes, else why it fails. */
+  check(ctx: GateContext): string | undefined;
+}
+
+export interface GateResult {
+  readonly code: string;
+  readonly passed: boolean;
+  readonly reason?: string;
+}
+
+/** Inventory availability: NetSuite still reports at least the quantity at the facility. */
+export const inventoryGate: ReleaseGate = {
+  code: 'INVENTORY_UNAVAILABLE',
+  description: 'the facility reports at least the released quantity in NetSuite',
+  check: ({ inventory, facilityId, quantity }) => {
+    if (inventory.nsQty === undefined)
+      return `NetSuite reports no inventory at facility ${facilityId}`;
+    if (inventory.nsQty < quantity) {
+      return `NetSuite reports ${inventory.nsQty} at facility ${facilityId}, fewer than the ${quantity} to release`;
+    }
+    return undefined;
+  },
+};
+
+/** Payment verified: payments cover the order total, or a deposit/capture was confirmed. */
+export const paymentGate: ReleaseGate = {
+  code: 'PAYMENT_NOT_VERIFIED',
+  description: 'payments cover the order total (or a deposit was confirmed)',
+  check: ({ order }) => {
+    if (order.paymentVerified) return undefined;
+    const paid = order.payments.reduce((s, p) => s + p.amount, 0);
+    if (paid + 0.005 >= order.orderTotal) return undefined;
+    return `payments ${paid.toFixed(2)} do not cover the order total ${order.orderTotal.toFixed(2)}`;
+  },
+};
+
+/** Fraud check passed: the storefront's risk level is not high. */
+export const fraudGate: ReleaseGate = {
+  code: 'FRAUD_CHECK_FAILED',
+  description: "the storefront's risk level is not high",
+  check: ({ order }) =>
+    order.riskLevel === 'high' ? 'the storefront rated the order high risk' : undefined,
+};
+
+/** Order complete: the fields fulfilment needs and the NetSuite ids are present. */
+export const completenessGate: ReleaseGate = {
+  code: 'ORDER_INCOMPLETE',
+  description: 'shipping address, NetSuite order id and line id present',
+  check: ({ order, line }) => {
+    const missing: string[] = [];
+    const a = order.customer?.shippingAddress;
+    if (!a?.address1 || !a.city || !a.country || !a.zip) missing.push('shipping address');
+    if (!line.shippingMethod) missing.push('shipping method');
+    if (!order.netsuiteOrderId) missing.push('NetSuite order id');
+    if (!line.netsuiteLineId) missing.push('NetSuite line id');
+    return missing.length ? `missing ${missing.join(', ')}` : undefined;
+  },
+};
+
+export const DEFAULT_GATES: readonly ReleaseGate[] = [
+  inventoryGate,
+  paymentGate,
+  fraudGate,
+  completenessGate,
+];
+
+/** The custom-rule hook: a gate from a code, a description and a check. */
+export const customGate = (
+  code: string,
+  description: string,
+  check: (ctx: GateContext) => string | undefined,
+): ReleaseGate => ({ code, description, check });
+
+export function evaluateGates(gates: readonly ReleaseGate[], ctx: GateContext): GateResult[] {
+  return gates.map((g) => {
+    let reason: string | undefined;
+    try {
+      reason = g.check(ctx);
+    } catch (err) {
+      reason = `gate ${g.code} failed to evaluate: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    return reason === undefined
+      ? { code: g.code, passed: true }
+      : { code: g.code, passed: false, reason };
+  });
+}

@@ -1,0 +1,171 @@
+/**
+ * Storefront orders: validation of the submitted JSON against the published schema, and the order
+ * header and lines the OMS creates from it (every line in 1100 with the order-level hold
+ * `AWAITING_NETSUITE_IDS`).
+ */
+import { HOLDS } from '../lifecycle/holds.ts';
+import { padLineSeq, type LineState } from '../lifecycle/line.ts';
+import { ORDER_SCHEMA } from './order-schema.ts';
+import { validateAgainst, type Schema } from './schema-validator.ts';
+
+export interface Address {
+  readonly name: string;
+  readonly address1: string;
+  readonly address2?: string;
+  readonly city: string;
+  readonly state?: string;
+  readonly country: string;
+  readonly zip: string;
+  readonly phone?: string;
+}
+
+export interface Customer {
+  readonly shopCustomerId: string;
+  readonly email: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly phone?: string;
+  readonly shippingAddress: Address;
+  readonly billingAddress: Address;
+}
+
+export interface Payment {
+  readonly method: string;
+  readonly amount: number;
+  readonly reference: string;
+}
+
+export interface OrderLineInput {
+  readonly sku: string;
+  readonly quantity: number;
+  readonly price: number;
+  readonly shippingMethod: string;
+  readonly preOrder?: boolean;
+}
+
+/** A storefront order as submitted (see docs/order.schema.json). */
+export interface OrderInput {
+  readonly externalId: string;
+  readonly name: string;
+  readonly date: string;
+  readonly salesChannel: string;
+  readonly riskLevel?: 'low' | 'medium' | 'high';
+  readonly customer: Customer;
+  readonly payments: readonly Payment[];
+  readonly lines: readonly OrderLineInput[];
+}
+
+/** The order header the OMS keeps (lines live apart, one item each). */
+export interface OrderHeader {
+  readonly orderId: string;
+  readonly externalId: string;
+  readonly name: string;
+  readonly date: string;
+  readonly salesChannel: string;
+  readonly riskLevel?: 'low' | 'medium' | 'high';
+  readonly customer: Customer;
+  readonly payments: readonly Payment[];
+  /** Σ line price × quantity, in the order's currency, rounded to cents. */
+  readonly orderTotal: number;
+  readonly lineCount: number;
+  /** Where the order came from: `http` or `file:<object key>`. */
+  readonly source: string;
+  readonly createdAt: string;
+  /** NetSuite's sales-order internal id, once it came back. */
+  readonly netsuiteOrderId?: string;
+  /** Set when a deposit or capture was confirmed (a later feed); the payment gate accepts it. */
+  readonly paymentVerified?: boolean;
+}
+
+export interface OrderValidationError {
+  /** The order's external id when it has a usable one, else its position (`#3`). */
+  readonly order: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+export type OrderValidation =
+  | { readonly ok: true; readonly order: OrderInput }
+  | { readonly ok: false; readonly order: string; readonly errors: OrderValidationError[] };
+
+/** How an order is named in messages: its external id, or its position in the submission. */
+export function orderLabel(value: unknown, position?: number): string {
+  const id = (value as { externalId?: unknown } | null)?.externalId;
+  if (typeof id === 'string' && id.trim() && id.length <= 128) return id;
+  return position === undefined ? '(order without externalId)' : `#${position}`;
+}
+
+/** Checks one submitted order; each error names the order and the field. */
+export function validateOrder(value: unknown, position?: number): OrderValidation {
+  const order = orderLabel(value, position);
+  const errors = validateAgainst(ORDER_SCHEMA as Schema, value).map((e) => ({
+    order,
+    field: e.field || '(order)',
+    message: e.message,
+  }));
+  if (errors.length) return { ok: false, order, errors };
+  return { ok: true, order: value as OrderInput };
+}
+
+export const formatValidationError = (e: OrderValidationError): string =>
+  `order ${e.order}: ${e.field} ${e.message}`;
+
+const cents = (n: number): number => Math.round(n * 100) / 100;
+
+export const orderTotalOf = (lines: readonly OrderLineInput[]): number =>
+  cents(lines.reduce((sum, l) => sum + l.price * l.quantity, 0));
+
+export interface NewOrder {
+  readonly header: OrderHeader;
+  readonly lines: LineState[];
+}
+
+/** Builds the header and the lines of a new order: all quantity in 1100, on hold for NetSuite ids. */
+export function newOrder(
+  input: OrderInput,
+  orderId: string,
+  meta: { now: string; source: string; actor: string },
+): NewOrder {
+  const header: OrderHeader = {
+    orderId,
+    externalId: input.externalId,
+    name: input.name,
+    date: input.date,
+    salesChannel: input.salesChannel,
+    riskLevel: input.riskLevel,
+    customer: input.customer,
+    payments: input.payments,
+    orderTotal: orderTotalOf(input.lines),
+    lineCount: input.lines.length,
+    source: meta.source,
+    createdAt: meta.now,
+  };
+  const lines = input.lines.map((l, i): LineState => ({
+    orderId,
+    lineSeq: padLineSeq(i + 1),
+    sku: l.sku,
+    quantity: l.quantity,
+    price: l.price,
+    shippingMethod: l.shippingMethod,
+    preOrder: l.preOrder ?? false,
+    buckets: { 1100: l.quantity },
+    alloc: {},
+    holds: {
+      [HOLDS.AWAITING_NETSUITE_IDS]: {
+        code: HOLDS.AWAITING_NETSUITE_IDS,
+        kind: 'order',
+        reason: 'NetSuite sales-order id and line ids not received yet',
+        at: meta.now,
+        by: meta.actor,
+      },
+    },
+    releases: {},
+    shipments: {},
+    rejectedBy: [],
+    releaseSeq: 0,
+    shipmentSeq: 0,
+    version: 1,
+    updatedAt: meta.now,
+  }));
+  return { header, lines };
+}

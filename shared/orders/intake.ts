@@ -1,0 +1,90 @@
+/**
+ * Order intake, shared by `POST /orders` and the storefront JSON file import: validate against the
+ * published schema, then create the order in one transaction whose first item is a conditional put
+ * of the external-id key — so the same storefront order submitted twice creates one order.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  formatValidationError,
+  newOrder,
+  validateOrder,
+  type OrderValidationError,
+} from '../domain/orders/order.ts';
+import { canonicalJson } from '../domain/lifecycle/commands.ts';
+import { TxCancelled, type OrderStore } from '../store/order-store.ts';
+
+export type SubmitResult =
+  | { readonly status: 'created'; readonly orderId: string; readonly externalId: string }
+  | { readonly status: 'duplicate'; readonly orderId: string; readonly externalId: string }
+  | {
+      readonly status: 'rejected';
+      readonly order: string;
+      readonly errors: readonly OrderValidationError[];
+      /** One line per error: `order <id>: <field> <message>`. */
+      readonly messages: readonly string[];
+    };
+
+export interface SubmitMeta {
+  /** `http` or `file:<object key>`. */
+  readonly source: string;
+  readonly actor: string;
+  /** Position of the order in its submission (1-based), to name orders without an id. */
+  readonly position?: number;
+}
+
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A new order id: `O` + time (base 32, sortable) + 6 random characters, e.g. `O01JB3K2M9T4QZ8D1`. */
+export function newOrderId(now = Date.now()): string {
+  let t = '';
+  for (let n = now, i = 0; i < 9; i++, n = Math.floor(n / 32)) t = ALPHABET[n % 32] + t;
+  const r = [...randomBytes(6)].map((b) => ALPHABET[b % 32]).join('');
+  return `O${t}${r}`;
+}
+
+export class OrderIntake {
+  constructor(
+    private readonly orders: OrderStore,
+    private readonly opts: { now?: () => string; newId?: () => string } = {},
+  ) {}
+
+  async submit(value: unknown, meta: SubmitMeta): Promise<SubmitResult> {
+    const checked = validateOrder(value, meta.position);
+    if (!checked.ok) {
+      return {
+        status: 'rejected',
+        order: checked.order,
+        errors: checked.errors,
+        messages: checked.errors.map(formatValidationError),
+      };
+    }
+    const input = checked.order;
+    const now = this.opts.now?.() ?? new Date().toISOString();
+    const orderId = this.opts.newId?.() ?? newOrderId();
+    const { header, lines } = newOrder(input, orderId, {
+      now,
+      source: meta.source,
+      actor: meta.actor,
+    });
+    const result = { status: 'created', orderId, externalId: input.externalId } as const;
+    try {
+      await this.orders.create(header, lines, {
+        type: 'created',
+        orderId,
+        lines: lines.map((l) => ({ lineSeq: l.lineSeq, quantity: l.quantity })),
+        actor: meta.actor,
+        idempotencyKey: 'created',
+        at: now,
+        reason: `order ${input.externalId} from ${meta.source}`,
+        request: canonicalJson({ type: 'create', externalId: input.externalId }),
+        result,
+      });
+      return result;
+    } catch (err) {
+      if (!(err instanceof TxCancelled) || !err.cancellation.failed.has('external')) throw err;
+      const existing = await this.orders.orderIdForExternal(input.externalId);
+      if (!existing) throw err;
+      return { status: 'duplicate', orderId: existing, externalId: input.externalId };
+    }
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * Orders in DynamoDB (the `orders` table), one partition per order:
+ *
+ *   pk=ORDER#<id>  sk=HEADER               the order header
+ *   pk=ORDER#<id>  sk=LINE#<seq>           the line aggregate (buckets, allocations, holds,
+ *                                          releases, shipments) under `version`
+ *   pk=ORDER#<id>  sk=REL#<releaseKey>     the release table: one row per (line, release key)
+ *   pk=ORDER#<id>  sk=SHP#<shipmentKey>    shipment lines
+ *   pk=ORDER#<id>  sk=EVT#<idempotencyKey> history event = the command's idempotency record
+ *   pk=EXT#<externalId>  sk=EXT            the storefront id → order id (conditional put)
+ *
+ * Every change is one TransactWriteItems: the line rewritten under the version read, the event
+ * put only if its key is new, the release/shipment rows, and — when quantity enters or leaves
+ * 1200/1500 — the reservation row and position in the inventory table (see position-store.ts).
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
+import type { LineState, Release, Shipment } from '../domain/lifecycle/line.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
+import { documentClient } from './document-client.ts';
+import { LabelledTx, readCancellation, type Cancellation, type TxItem } from './transactions.ts';
+
+export const orderPk = (orderId: string): string => `ORDER#${orderId}`;
+export const HEADER_SK = 'HEADER';
+export const lineSk = (lineSeq: string): string => `LINE#${lineSeq}`;
+export const releaseSk = (key: string): string => `REL#${key}`;
+export const shipmentSk = (key: string): string => `SHP#${key}`;
+export const eventSk = (idempotencyKey: string): string => `EVT#${idempotencyKey}`;
+export const externalPk = (externalId: string): string => `EXT#${externalId}`;
+
+/** A stored event: the history record plus what the command returned and asked. */
+export interface StoredEvent extends LifecycleEvent {
+  /** Canonical JSON of the command payload, to spot a key reused for another command. */
+  readonly request: string;
+  /** What the command returned; a replay returns it again. */
+  readonly result: unknown;
+}
+
+export interface OrderRecords {
+  readonly header?: OrderHeader;
+  readonly lines: LineState[];
+  readonly releases: Array<Release & { lineSeq: string }>;
+  readonly shipments: Array<Shipment & { lineSeq: string }>;
+  readonly events: StoredEvent[];
+}
+
+type Row = Record<string, unknown>;
+
+const strip = <T>(item: Row): T => {
+  const { pk: _pk, sk: _sk, itemType: _itemType, ...rest } = item;
+  return rest as T;
+};
+
+/** A transaction was cancelled; `cancellation` says why, item by item. */
+export class TxCancelled extends Error {
+  constructor(readonly cancellation: Cancellation) {
+    super(`transaction cancelled: ${cancellation.codes.join(', ')}`);
+    this.name = 'TxCancelled';
+  }
+}
+
+export interface LineWrite {
+  readonly line: LineState;
+  /** The version the line was read at (the write's condition); 0 = a new line. */
+  readonly expectedVersion: number;
+}
+
+export interface ChangeSet {
+  readonly lines: readonly LineWrite[];
+  readonly event: StoredEvent;
+  readonly release?: Release & { lineSeq: string };
+  readonly shipment?: Shipment & { lineSeq: string };
+  /** Items for other tables (reservation row, position, NetSuite check), with their labels. */
+  readonly extra?: ReadonlyArray<{ readonly label: string; readonly item: TxItem }>;
+  /** Header attributes to set (the header must exist). */
+  readonly headerSet?: Readonly<Record<string, unknown>>;
+}
+
+export class OrderStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  lineItem(line: LineState): Row {
+    return { pk: orderPk(line.orderId), sk: lineSk(line.lineSeq), itemType: 'line', ...line };
+  }
+
+  private lineWrite({ line, expectedVersion }: LineWrite): TxItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: this.lineItem(line),
+        ...(expectedVersion === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            }),
+      },
+    };
+  }
+
+  private eventPut(event: StoredEvent): TxItem {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          pk: orderPk(event.orderId),
+          sk: eventSk(event.idempotencyKey),
+          itemType: 'event',
+          ...event,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /**
+   * Writes a change set atomically. Throws TxCancelled with the labels of the failed
+   * conditions: `event` (the idempotency key exists), `line:<seq>` (version moved), `position`,
+   * `ns` (NetSuite's figure no longer covers the reservation), `external`, `header`.
+   */
+  async commit(change: ChangeSet): Promise<void> {
+    const tx = new LabelledTx();
+    for (const l of change.lines) tx.add(`line:${l.line.lineSeq}`, this.lineWrite(l));
+    tx.add('event', this.eventPut(change.event));
+    const pk = orderPk(change.event.orderId);
+    if (change.release) {
+      tx.add('release', {
+        Put: {
+          TableName: this.table,
+          Item: { pk, sk: releaseSk(change.release.key), itemType: 'release', ...change.release },
+        },
+      });
+    }
+    if (change.shipment) {
+      tx.add('shipment', {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk,
+            sk: shipmentSk(change.shipment.key),
+            itemType: 'shipment',
+            ...change.shipment,
+          },
+        },
+      });
+    }
+    if (change.headerSet && Object.keys(change.headerSet).length) {
+      const entries = Object.entries(change.headerSet);
+      tx.add('header', {
+        Update: {
+          TableName: this.table,
+          Key: { pk, sk: HEADER_SK },
+          UpdateExpression: `SET ${entries.map((_, i) => `#h${i} = :h${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#h${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:h${i}`, v])),
+        },
+      });
+    }
+    for (const x of change.extra ?? []) tx.add(x.label, x.item);
+    await this.send(tx);
+  }
+
+  /** Creates an order: the external-id key, the header, every line and the `created` event. */
+  async create(
+    header: OrderHeader,
+    lines: readonly LineState[],
+    event: StoredEvent,
+  ): Promise<void> {
+    const pk = orderPk(header.orderId);
+    const tx = new LabelledTx()
+      .add('external', {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: externalPk(header.externalId),
+            sk: 'EXT',
+            itemType: 'external-id',
+            orderId: header.orderId,
+            createdAt: header.createdAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      })
+      .add('header', {
+        Put: {
+          TableName: this.table,
+          Item: { pk, sk: HEADER_SK, itemType: 'header', ...header },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    for (const line of lines)
+      tx.add(`line:${line.lineSeq}`, this.lineWrite({ line, expectedVersion: 0 }));
+    tx.add('event', this.eventPut(event));
+    await this.send(tx);
+  }
+
+  private async send(tx: LabelledTx): Promise<void> {
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
+    } catch (err) {
+      const cancellation = readCancellation(err, tx.labels);
+      if (cancellation) throw new TxCancelled(cancellation);
+      throw err;
+    }
+  }
+
+  async orderIdForExternal(externalId: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: externalPk(externalId), sk: 'EXT' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item?.orderId as string | undefined;
+  }
+
+  /**
+   * What a command on a line reads, in one call: the line, the event under the command's key (a
+   * replay), and — when asked — the header.
+   */
+  async readForCommand(
+    orderId: string,
+    lineSeq: string | undefined,
+    idempotencyKey: string,
+    withHeader: boolean,
+  ): Promise<{ line?: LineState; event?: StoredEvent; header?: OrderHeader }> {
+    const pk = orderPk(orderId);
+    const keys = [{ pk, sk: eventSk(idempotencyKey) }];
+    if (lineSeq !== undefined) keys.push({ pk, sk: lineSk(lineSeq) });
+    if (withHeader) keys.push({ pk, sk: HEADER_SK });
+    let pending = keys;
+    const found: Row[] = [];
+    while (pending.length) {
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+        }),
+      );
+      found.push(...(out.Responses?.[this.table] ?? []));
+      pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof keys;
+    }
+    const bySk = new Map(found.map((i) => [String(i.sk), i]));
+    const line = lineSeq !== undefined ? bySk.get(lineSk(lineSeq)) : undefined;
+    const event = bySk.get(eventSk(idempotencyKey));
+    const header = bySk.get(HEADER_SK);
+    return {
+      line: line ? strip<LineState>(line) : undefined,
+      event: event ? strip<StoredEvent>(event) : undefined,
+      header: header ? strip<OrderHeader>(header) : undefined,
+    };
+  }
+
+  async getEvent(orderId: string, idempotencyKey: string): Promise<StoredEvent | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: orderPk(orderId), sk: eventSk(idempotencyKey) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip<StoredEvent>(out.Item) : undefined;
+  }
+
+  async getHeader(orderId: string): Promise<OrderHeader | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: orderPk(orderId), sk: HEADER_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? strip<OrderHeader>(out.Item) : undefined;
+  }
+
+  /** The header and every line of an order (what order-wide commands read). */
+  async headerAndLines(orderId: string): Promise<{ header?: OrderHeader; lines: LineState[] }> {
+    const items = await this.query(orderId, undefined);
+    const header = items.find((i) => i.sk === HEADER_SK);
+    return {
+      header: header ? strip<OrderHeader>(header) : undefined,
+      lines: items.filter((i) => String(i.sk).startsWith('LINE#')).map((i) => strip<LineState>(i)),
+    };
+  }
+
+  /** Everything stored for an order. */
+  async order(orderId: string): Promise<OrderRecords> {
+    const items = await this.query(orderId, undefined);
+    const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
+    const header = items.find((i) => i.sk === HEADER_SK);
+    return {
+      header: header ? strip<OrderHeader>(header) : undefined,
+      lines: of('LINE#').map((i) => strip<LineState>(i)),
+      releases: of('REL#').map((i) => strip<Release & { lineSeq: string }>(i)),
+      shipments: of('SHP#').map((i) => strip<Shipment & { lineSeq: string }>(i)),
+      events: of('EVT#')
+        .map((i) => strip<StoredEvent>(i))
+        .sort((a, b) =>
+          a.at === b.at ? (a.lineVersion ?? 0) - (b.lineVersion ?? 0) : a.at < b.at ? -1 : 1,
+        ),
+    };
+  }
+
+  private async query(orderId: string, prefix: string | undefined): Promise<Row[]> {
+    const items: Row[] = [];
+    let start: Row | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+          ExpressionAttributeValues: prefix
+            ? { ':pk': orderPk(orderId), ':p': prefix }
+            : { ':pk': orderPk(orderId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The OMS's own inventory records, beside NetSuite's figure in the inventory table:
+ *
+ *   pk=<sku>  sk=NS#<facility>                      NetSuite's figure (nsQty), written by the
+ *                                                   snapshot import with BatchWriteItem Put; the
+ *                                                   OMS never writes it (a Put would wipe it)
+ *   pk=<sku>  sk=POS#<facility>                     position: reserved, safety, atp, v (version)
+ *   pk=<sku>  sk=RES#<facility>#<order>#<lineSeq>   one reservation row per line × facility (qty)
+ *
+ * A reservation is race-free although nsQty lives on an item the import overwrites: the move's
+ * transaction carries a ConditionCheck `nsQty >= :needed` on the NS# item (needed = reserved +
+ * q + safety, computed from what was read) and the condition `v = :seen` (or, first time,
+ * `attribute_not_exists(pk)`) on the POS# item it rewrites. The stored `atp` = nsQty − reserved −
+ * safety (floored at 0) as of that write is for display and queries; the condition never trusts it.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { atpOf } from '../domain/reservations/availability.ts';
+import { documentClient } from './document-client.ts';
+import { NS_PREFIX } from './inventory-store.ts';
+import type { TxItem } from './transactions.ts';
+
+export const POS_PREFIX = 'POS#';
+export const RES_PREFIX = 'RES#';
+
+export interface Position {
+  readonly sku: string;
+  readonly facilityId: string;
+  readonly reserved: number;
+  readonly safety: number;
+  /** nsQty − reserved − safety (≥ 0) with the nsQty seen at the last write. */
+  readonly atp: number;
+  readonly nsQtySeen: number;
+  /** Version; every write of the position increments it. 0 = no item yet. */
+  readonly v: number;
+  readonly updatedAt?: string;
+}
+
+/** What a writer reads before reserving or releasing at one facility. */
+export interface FacilityState {
+  readonly sku: string;
+  readonly facilityId: string;
+  /** NetSuite's figure; undefined when the NS# item does not exist. */
+  readonly nsQty?: number;
+  readonly position: Position;
+}
+
+export interface Reservation {
+  readonly sku: string;
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly qty: number;
+}
+
+const emptyPosition = (sku: string, facilityId: string): Position => ({
+  sku,
+  facilityId,
+  reserved: 0,
+  safety: 0,
+  atp: 0,
+  nsQtySeen: 0,
+  v: 0,
+});
+
+type Row = Record<string, unknown>;
+
+const toPosition = (sku: string, facilityId: string, item: Row | undefined): Position =>
+  item
+    ? {
+        sku,
+        facilityId,
+        reserved: Number(item.reserved ?? 0),
+        safety: Number(item.safety ?? 0),
+        atp: Number(item.atp ?? 0),
+        nsQtySeen: Number(item.nsQtySeen ?? 0),
+        v: Number(item.v ?? 0),
+        updatedAt: item.updatedAt as string | undefined,
+      }
+    : emptyPosition(sku, facilityId);
+
+export const reservationSk = (facilityId: string, orderId: string, lineSeq: string): string =>
+  `${RES_PREFIX}${facilityId}#${orderId}#${lineSeq}`;
+
+export class PositionStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  /** NetSuite's figure and the OMS's position at one facility, read consistently in one call. */
+  async facility(sku: string, facilityId: string): Promise<FacilityState> {
+    const out = await this.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table]: {
+            Keys: [
+              { pk: sku, sk: `${NS_PREFIX}${facilityId}` },
+              { pk: sku, sk: `${POS_PREFIX}${facilityId}` },
+            ],
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
+    const got = out.Responses?.[this.table] ?? [];
+    const left = out.UnprocessedKeys?.[this.table]?.Keys?.length ?? 0;
+    if (left > 0) return this.facility(sku, facilityId);
+    const ns = got.find((i) => i.sk === `${NS_PREFIX}${facilityId}`);
+    const pos = got.find((i) => i.sk === `${POS_PREFIX}${facilityId}`);
+    return {
+      sku,
+      facilityId,
+      nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
+      position: toPosition(sku, facilityId, pos),
+    };
+  }
+
+  /**
+   * The transaction items that change the reserved quantity at a facility by `delta`, given what
+   * was read: the position rewritten under its version, and for a reservation (delta > 0) the
+   * check that NetSuite's figure still covers reserved + delta + safety.
+   */
+  reserveItems(
+    seen: FacilityState,
+    delta: number,
+    now: string,
+  ): { position: TxItem; nsCheck?: TxItem } {
+    const p = seen.position;
+    const reserved = p.reserved + delta;
+    const nsQty = seen.nsQty ?? 0;
+    const position: TxItem = {
+      Put: {
+        TableName: this.table,
+        Item: {
+          pk: p.sku,
+          sk: `${POS_PREFIX}${p.facilityId}`,
+          itemType: 'position',
+          facilityId: p.facilityId,
+          reserved,
+          safety: p.safety,
+          atp: atpOf({ nsQty, reserved, safety: p.safety }),
+          nsQtySeen: nsQty,
+          v: p.v + 1,
+          updatedAt: now,
+        },
+        ...(p.v === 0
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': p.v } }),
+      },
+    };
+    if (delta <= 0) return { position };
+    return {
+      position,
+      nsCheck: {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: { pk: p.sku, sk: `${NS_PREFIX}${p.facilityId}` },
+          ConditionExpression: 'nsQty >= :needed',
+          ExpressionAttributeValues: { ':needed': reserved + p.safety },
+        },
+      },
+    };
+  }
+
+  /** The line's reservation row after a change: a Put, or a Delete when nothing is left. */
+  reservationItem(r: Reservation, now: string): TxItem {
+    const key = { pk: r.sku, sk: reservationSk(r.facilityId, r.orderId, r.lineSeq) };
+    if (r.qty <= 0) return { Delete: { TableName: this.table, Key: key } };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...key,
+          itemType: 'reservation',
+          facilityId: r.facilityId,
+          orderId: r.orderId,
+          lineSeq: r.lineSeq,
+          qty: r.qty,
+          updatedAt: now,
+        },
+      },
+    };
+  }
+
+  /** Every record of a SKU: NetSuite figures, positions and reservations, per facility. */
+  async sku(sku: string): Promise<{
+    figures: Map<string, number>;
+    positions: Map<string, Position>;
+    reservations: Reservation[];
+  }> {
+    const figures = new Map<string, number>();
+    const positions = new Map<string, Position>();
+    const reservations: Reservation[] = [];
+    let start: Row | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :sku',
+          ExpressionAttributeValues: { ':sku': sku },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) this.collect(i, figures, positions, reservations);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return { figures, positions, reservations };
+  }
+
+  private collect(
+    i: Row,
+    figures: Map<string, number>,
+    positions: Map<string, Position>,
+    reservations: Reservation[],
+  ): void {
+    const sk = String(i.sk);
+    const sku = String(i.pk);
+    if (sk.startsWith(NS_PREFIX)) figures.set(sk.slice(NS_PREFIX.length), Number(i.nsQty ?? 0));
+    else if (sk.startsWith(POS_PREFIX)) {
+      const f = sk.slice(POS_PREFIX.length);
+      positions.set(f, toPosition(sku, f, i));
+    } else if (sk.startsWith(RES_PREFIX)) {
+      reservations.push({
+        sku,
+        facilityId: String(i.facilityId),
+        orderId: String(i.orderId),
+        lineSeq: String(i.lineSeq),
+        qty: Number(i.qty ?? 0),
+      });
+    }
+  }
+
+  /** Reservation rows of one SKU × facility. */
+  async reservationsAt(sku: string, facilityId: string): Promise<Reservation[]> {
+    const rows: Reservation[] = [];
+    let start: Row | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :sku AND begins_with(sk, :res)',
+          ExpressionAttributeValues: { ':sku': sku, ':res': `${RES_PREFIX}${facilityId}#` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        rows.push({
+          sku,
+          facilityId,
+          orderId: String(i.orderId),
+          lineSeq: String(i.lineSeq),
+          qty: Number(i.qty ?? 0),
+        });
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return rows;
+  }
+
+  /**
+   * Every SKU × facility that has a position or reservations (a parallel scan reading only the
+   * OMS's own items back; NetSuite's NS# items are filtered out on the server side).
+   */
+  async scanPositionKeys(segments = 4): Promise<Array<{ sku: string; facilityId: string }>> {
+    const keys = new Map<string, { sku: string; facilityId: string }>();
+    await Promise.all(
+      Array.from({ length: segments }, async (_, segment) => {
+        let start: Row | undefined;
+        do {
+          const out = await this.doc.send(
+            new ScanCommand({
+              TableName: this.table,
+              Segment: segment,
+              TotalSegments: segments,
+              FilterExpression: 'begins_with(sk, :pos) OR begins_with(sk, :res)',
+              ExpressionAttributeValues: { ':pos': POS_PREFIX, ':res': RES_PREFIX },
+              ProjectionExpression: 'pk, sk, facilityId',
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const i of out.Items ?? []) {
+            const sk = String(i.sk);
+            const facilityId = sk.startsWith(POS_PREFIX)
+              ? sk.slice(POS_PREFIX.length)
+              : String(i.facilityId);
+            const sku = String(i.pk);
+            keys.set(`${sku}\u0000${facilityId}`, { sku, facilityId });
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+      }),
+    );
+    return [...keys.values()].sort((a, b) =>
+      a.sku === b.sku ? a.facilityId.localeCompare(b.facilityId) : a.sku.localeCompare(b.sku),
+    );
+  }
+
+  /**
+   * Rewrites a position (reconcile, safety stock) under the version it was read at; false when
+   * someone else wrote it in between.
+   */
+  async writePosition(
+    seen: FacilityState,
+    change: { reserved?: number; safety?: number },
+    now: string,
+  ): Promise<boolean> {
+    const p = seen.position;
+    const reserved = change.reserved ?? p.reserved;
+    const safety = change.safety ?? p.safety;
+    const nsQty = seen.nsQty ?? 0;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: p.sku,
+            sk: `${POS_PREFIX}${p.facilityId}`,
+            itemType: 'position',
+            facilityId: p.facilityId,
+            reserved,
+            safety,
+            atp: atpOf({ nsQty, reserved, safety }),
+            nsQtySeen: nsQty,
+            v: p.v + 1,
+            updatedAt: now,
+          },
+          ...(p.v === 0
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': p.v } }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+}

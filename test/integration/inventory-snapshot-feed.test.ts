@@ -1,0 +1,177 @@
+/**
+ * The first feed end to end on the local cloud: a NetSuite inventory snapshot uploaded with a real
+ * SFTP client lands in S3, fires the event, is imported into DynamoDB, and moves to archive/.
+ */
+import SftpClient from 'ssh2-sftp-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
+import { feedById } from '../../shared/feeds/catalog.ts';
+import { importFeedFile } from '../../shared/feeds/file-import.ts';
+import { feedPrefix } from '../../shared/feeds/paths.ts';
+import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
+import { createS3Client } from '../../shared/files/s3-client.ts';
+import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
+import { ImportLedger } from '../../shared/store/import-ledger.ts';
+import { InventoryStore } from '../../shared/store/inventory-store.ts';
+import { tableName } from '../../shared/store/tables.ts';
+import { inventorySnapshotImporter } from '../../shared/jobs/inventory-snapshot-importer.ts';
+import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+
+const HEADER = 'Item,externalFacilityId,availableQty,idValue';
+const feed = feedById('inventory-snapshot-import');
+
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let sftp: SftpClient;
+let inventory: InventoryStore;
+let files: FeedFileStore;
+let ledger: ImportLedger;
+let dir: string;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  const cfg = {
+    bucket: cloud.bucket,
+    tablePrefix: cloud.tablePrefix,
+    netsuiteUser: cloud.sftp.user,
+    region: 'us-east-1',
+    s3Endpoint: cloud.s3Endpoint,
+    dynamoEndpoint: cloud.dynamoEndpoint,
+  };
+  const dynamo = createDynamoClient(cfg);
+  inventory = new InventoryStore(dynamo, tableName(cfg.tablePrefix, 'inventory'));
+  ledger = new ImportLedger(dynamo, tableName(cfg.tablePrefix, 'control'));
+  files = new FeedFileStore(createS3Client(cfg), cloud.bucket, cloud.sftp.user);
+  sftp = new SftpClient();
+  await sftp.connect({
+    host: cloud.sftp.host,
+    port: cloud.sftp.port,
+    username: cloud.sftp.user,
+    password: TEST_PASSWORD,
+  });
+  dir = `/${feedPrefix(cloud.sftp.user, feed)}`;
+});
+
+afterAll(async () => {
+  await sftp?.end();
+  await cloud?.cleanup();
+});
+
+const upload = async (name: string, text: string) => {
+  await sftp.put(Buffer.from(text), `${dir}${name}`);
+  await cloud.dispatcher.idle();
+};
+
+const listNames = async (path: string) => (await sftp.list(path)).map((e) => e.name).sort();
+
+const qty = async (sku: string) =>
+  Object.fromEntries((await inventory.figuresForSku(sku)).map((f) => [f.facilityId, f.nsQty]));
+
+describe('inventory snapshot feed over SFTP', () => {
+  it('imports good rows, reports bad ones with line and reason, and archives the file', async () => {
+    const name = 'Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-InventoryItemExport.csv';
+    const text = [
+      HEADER,
+      'SKU-A,101,12,5001',
+      'SKU-A,102,0,5001',
+      'SKU-B,101,7.0,5002',
+      ',101,3,5003', // blank SKU
+      'SKU-C,101,-2,5004', // negative
+      'SKU-D,101,ten,5005', // not a number
+      'SKU-E,101,4,ACME, Inc', // unescaped comma shifts the row
+      'SKU-A,101,99,5001', // duplicate key
+      'SKU-F,103', // truncated last line
+    ].join('\r\n');
+    await upload(name, text);
+
+    expect(await qty('SKU-A')).toEqual({ '101': 12, '102': 0 });
+    expect(await qty('SKU-B')).toEqual({ '101': 7 });
+    expect(await qty('SKU-C')).toEqual({});
+
+    expect(await listNames(dir)).toEqual(['archive', 'error', 'failed']);
+    expect(await listNames(`${dir}archive`)).toContain(name);
+
+    const errors = parse((await sftp.get(`${dir}error/${name}.errors.csv`)) as Buffer, {
+      columns: true,
+    }) as Array<Record<string, string>>;
+    expect(errors.map((e) => [e.line, e.field])).toEqual([
+      ['5', 'Item'],
+      ['6', 'availableQty'],
+      ['7', 'availableQty'],
+      ['8', '*'],
+      ['9', 'Item'],
+      ['10', '*'],
+    ]);
+    expect(errors[0]).toMatchObject({ file: name, reason: 'SKU is blank', raw: ',101,3,5003' });
+    expect(errors[3]!.reason).toMatch(/expected 4 columns, found 5/);
+    expect(errors[4]!.reason).toMatch(/duplicate row for SKU-A at 101; line 2 was applied/);
+  });
+
+  it('moves a file with a wrong header to failed/ with an error file, applying nothing', async () => {
+    const name = 'wrong-header.csv';
+    await upload(name, 'item,externalFacilityId,availableQty,idValue\nSKU-W,101,5,1\n');
+    expect(await qty('SKU-W')).toEqual({});
+    expect(await listNames(`${dir}failed`)).toContain(name);
+    const report = ((await sftp.get(`${dir}error/${name}.errors.csv`)) as Buffer).toString();
+    expect(report).toMatch(/missing ""Item""/);
+  });
+
+  it('ignores temp names and empty files, leaving them where they are', async () => {
+    await upload('partial.csv.filepart', `${HEADER}\nSKU-T,101,1,1\n`);
+    await upload('empty.csv', '');
+    expect(await qty('SKU-T')).toEqual({});
+    expect(await listNames(dir)).toEqual(
+      ['archive', 'empty.csv', 'error', 'failed', 'partial.csv.filepart'].sort(),
+    );
+    await sftp.delete(`${dir}partial.csv.filepart`);
+    await sftp.delete(`${dir}empty.csv`);
+  });
+
+  it('changes nothing when the same event is delivered twice, or the same file uploaded again', async () => {
+    const name = 'twice.csv';
+    const text = `${HEADER}\nSKU-2,101,5,1\n`;
+    await upload(name, text);
+    expect(await qty('SKU-2')).toEqual({ '101': 5 });
+    const archived = await files.head(`${feedPrefix(cloud.sftp.user, feed)}archive/${name}`);
+    expect(archived).toBeDefined();
+
+    // Change the figure behind the import's back: a replay must not reset it.
+    await sftp.put(Buffer.from(`${HEADER}\nSKU-2,101,8,1\n`), `${dir}other.csv`);
+    await cloud.dispatcher.idle();
+    expect(await qty('SKU-2')).toEqual({ '101': 8 });
+
+    // The same event again (S3 at-least-once), then the same bytes uploaded again.
+    cloud.dispatcher.enqueueKey(
+      cloud.bucket,
+      `${dir.slice(1)}${name}`,
+      text.length,
+      archived!.eTag,
+    );
+    await cloud.dispatcher.idle();
+    await upload(name, text);
+    expect(await qty('SKU-2')).toEqual({ '101': 8 });
+    expect(await listNames(dir)).toEqual(['archive', 'error', 'failed']);
+    expect(cloud.dispatcher.deadLetters).toEqual([]);
+  });
+
+  it('lets exactly one of two concurrent deliveries import a file', async () => {
+    const key = `${feedPrefix(cloud.sftp.user, feed)}race.csv`;
+    await files.writeAtomically(`${key}`, `${HEADER}\nSKU-R,101,3,1\n`);
+    // The write above fired an event too; run two more imports at the same time as it.
+    const head = (await files.head(key)) ?? { size: 1, eTag: 'gone' };
+    const deps = {
+      files,
+      ledger,
+      user: cloud.sftp.user,
+      importerFor: () => inventorySnapshotImporter(inventory),
+      leaseMs: 60_000,
+    };
+    const ref = { bucket: cloud.bucket, key, size: head.size, eTag: head.eTag };
+    const results = await Promise.all([importFeedFile(ref, deps), importFeedFile(ref, deps)]);
+    await cloud.dispatcher.idle();
+    const imported = results.filter((r) => r.status === 'archived').length;
+    expect(imported).toBeLessThanOrEqual(1);
+    expect(await qty('SKU-R')).toEqual({ '101': 3 });
+    const record = await ledger.get(key, head.eTag);
+    expect(record?.status).toBe('done');
+  });
+});
