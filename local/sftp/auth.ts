@@ -3,7 +3,10 @@
  * service-managed users: a user logs in with its password or with a key from its authorized_keys.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { utils, type AuthContext, type ParsedKey } from 'ssh2';
+import ssh2, { type AuthContext, type ParsedKey } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader only sees its default export.
+const { utils } = ssh2;
 
 export interface SftpUser {
   name: string;
@@ -13,7 +16,7 @@ export interface SftpUser {
 }
 
 /** The only methods offered to clients. */
-const METHODS: Array<'publickey' | 'password'> = ['publickey', 'password'];
+export const AUTH_METHODS: Array<'publickey' | 'password'> = ['publickey', 'password'];
 
 /** Key types an authorized_keys line may start with (after optional options). */
 const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521))$/;
@@ -24,9 +27,10 @@ interface Account {
   readonly keys: readonly ParsedKey[];
 }
 
+/** The decision on one authentication request; the caller accepts or rejects the request. */
 export type AuthOutcome =
   | { readonly result: 'accepted'; readonly user: string; readonly method: string }
-  /** A public-key query without signature that matched: the client will now sign. */
+  /** A public-key query without signature that matched: accepting it asks the client to sign. */
   | { readonly result: 'key-ok'; readonly user: string }
   | { readonly result: 'refused'; readonly user: string; readonly method: string };
 
@@ -69,7 +73,10 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Builds the decision function for a set of users; it answers each authentication request. */
+/**
+ * Builds the decision function for a set of users. It only decides: the caller records the login
+ * and then calls ctx.accept() or ctx.reject(AUTH_METHODS) (ssh2 emits 'ready' inside accept()).
+ */
 export function createAuthenticator(
   users: readonly SftpUser[],
   warn: (line: string) => void = () => {},
@@ -92,15 +99,15 @@ export function createAuthenticator(
 
   return (ctx) => {
     const account = accounts.get(ctx.username);
-    const refuse = (): AuthOutcome => {
-      ctx.reject(METHODS);
-      return { result: 'refused', user: ctx.username, method: ctx.method };
-    };
+    const refuse = (): AuthOutcome => ({
+      result: 'refused',
+      user: ctx.username,
+      method: ctx.method,
+    });
     switch (ctx.method) {
       case 'password': {
         const ok = samePassword(account?.passwordDigest ?? decoy, ctx.password);
         if (!account?.passwordDigest || !ok) return refuse();
-        ctx.accept();
         return { result: 'accepted', user: account.name, method: 'password' };
       }
       case 'publickey': {
@@ -109,12 +116,10 @@ export function createAuthenticator(
         );
         if (!account || !key) return refuse();
         if (!ctx.signature || !ctx.blob) {
-          // The client asks whether this key would do; ssh2 answers USERAUTH_PK_OK.
-          ctx.accept();
+          // The client asks whether this key would do; accepting answers USERAUTH_PK_OK.
           return { result: 'key-ok', user: account.name };
         }
         if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return refuse();
-        ctx.accept();
         return { result: 'accepted', user: account.name, method: `publickey ${key.type}` };
       }
       default:

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { utils, type ParsedKey } from 'ssh2';
+import ssh2, { type ParsedKey } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader only sees its default export.
+const { utils } = ssh2;
 
 /** Host key types NetSuite accepts. */
 const ACCEPTED_TYPES = new Set([

@@ -62,18 +62,3 @@ export function resolvePath(user: string, input: string): ResolvedPath {
   }
   return { access: 'inside', path, key };
 }
-
-/** The S3 key of an SFTP path (no leading slash). */
-export function keyOf(path: string): string {
-  return path.replace(/^\/+/, '');
-}
-
-/** The SFTP path of an S3 key. */
-export function pathOf(key: string): string {
-  return `/${key}`;
-}
-
-/** Last path segment. */
-export function baseName(path: string): string {
-  return posix.basename(path);
-}

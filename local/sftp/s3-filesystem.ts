@@ -3,12 +3,20 @@
  *
  * S3 has no directories: a directory exists when a zero-byte `prefix/` marker object exists or any
  * object lives under `prefix/`. Keys are used as given (the caller maps paths and enforces the chroot).
+ *
+ * Listings work around two s3rver 3.7 defects while staying correct on S3:
+ * - they use ListObjects (V1, marker-based): s3rver builds V2 continuation tokens with DES, which
+ *   OpenSSL 3 (Node ≥ 17) refuses, so any truncated V2 listing fails there with an internal error;
+ * - directory listings use no delimiter: with Delimiter '/', s3rver misses every sub-prefix that
+ *   holds only deeper folders (`a/` when only `a/b/c.csv` exists). Without MaxKeys, s3rver answers
+ *   in one page (its paging follows file-system order, not key order); S3 pages by 1000 and the
+ *   next page skips the subdirectory the previous one ended in.
  */
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -51,7 +59,7 @@ export interface FileInfo {
 
 export interface ListPage {
   readonly entries: FsEntry[];
-  /** Continuation token of the next page; undefined on the last page. */
+  /** Marker of the next page; undefined on the last page. */
   readonly next?: string;
 }
 
@@ -89,10 +97,15 @@ export class S3FileSystem {
 
   /** Whether `key/` has a marker or any object under it. */
   async dirExists(key: string): Promise<boolean> {
+    return (await this.keysUnder(key, 1)).length > 0;
+  }
+
+  /** Up to `max` keys under `key/` (the marker included). */
+  private async keysUnder(key: string, max: number): Promise<string[]> {
     const page = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${key}/`, MaxKeys: 1 }),
+      new ListObjectsCommand({ Bucket: this.bucket, Prefix: `${key}/`, MaxKeys: max }),
     );
-    return (page.KeyCount ?? page.Contents?.length ?? 0) > 0;
+    return (page.Contents ?? []).map((o) => o.Key ?? '');
   }
 
   /** A file (object) first, else a directory (prefix), else undefined. */
@@ -104,36 +117,45 @@ export class S3FileSystem {
     return undefined;
   }
 
-  /** One page of the directory `key`: sub-prefixes as directories, objects as files. */
-  async listPage(key: string, token?: string): Promise<ListPage> {
+  /**
+   * One page of the directory `key`: objects directly under `key/` as files, and the first
+   * segment of deeper keys as directories (a directory may come back on a later page; callers
+   * dedupe). The page is listed without a delimiter and without MaxKeys, see the module notes.
+   */
+  async listPage(key: string, marker?: string): Promise<ListPage> {
     const prefix = `${key}/`;
     const page = await this.s3.send(
-      new ListObjectsV2Command({
-        Bucket: this.bucket,
-        Prefix: prefix,
-        Delimiter: '/',
-        ContinuationToken: token,
-      }),
+      new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker }),
     );
-    const entries: FsEntry[] = [];
-    for (const common of page.CommonPrefixes ?? []) {
-      const name = common.Prefix?.slice(prefix.length, -1);
-      if (name) entries.push({ name, type: 'dir', size: 0, mtime: EPOCH });
-    }
-    for (const object of page.Contents ?? []) {
-      const name = object.Key?.slice(prefix.length);
-      // An empty name is the directory's own marker.
-      if (name) {
-        entries.push({
-          name,
+    const contents = page.Contents ?? [];
+    const files: FsEntry[] = [];
+    const dirs = new Set<string>();
+    for (const object of contents) {
+      const rest = (object.Key ?? '').slice(prefix.length);
+      const slash = rest.indexOf('/');
+      // An empty name is the directory's own marker; an empty segment (`a//b`) has no path.
+      if (slash === -1 && rest) {
+        files.push({
+          name: rest,
           type: 'file',
           size: object.Size ?? 0,
           mtime: object.LastModified ?? EPOCH,
         });
+      } else if (slash > 0) {
+        dirs.add(rest.slice(0, slash));
       }
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { entries, next: page.IsTruncated ? page.NextContinuationToken : undefined };
+    const entries: FsEntry[] = [
+      ...[...dirs].map((name): FsEntry => ({ name, type: 'dir', size: 0, mtime: EPOCH })),
+      ...files,
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const lastKey = contents.at(-1)?.Key;
+    if (!page.IsTruncated || !lastKey) return { entries };
+    // Skip the rest of the subdirectory the page ended in: its name is all the listing needs.
+    const rest = lastKey.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    const next = slash > 0 ? `${prefix}${rest.slice(0, slash)}/\u{10FFFF}` : lastKey;
+    return { entries, next: next !== marker ? next : undefined };
   }
 
   /** Creates the `key/` marker. */
@@ -146,10 +168,7 @@ export class S3FileSystem {
 
   /** Deletes the `key/` marker of an empty directory. */
   async removeDir(key: string): Promise<void> {
-    const page = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${key}/`, MaxKeys: 2 }),
-    );
-    const keys = (page.Contents ?? []).map((o) => o.Key);
+    const keys = await this.keysUnder(key, 2);
     if (keys.length === 0) {
       if (await this.headFile(key)) throw new FsError('not-a-directory', 'not a directory');
       throw new FsError('not-found', 'no such directory');
@@ -189,10 +208,7 @@ export class S3FileSystem {
       await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: from }));
       return;
     }
-    const page = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${from}/`, MaxKeys: 2 }),
-    );
-    if ((page.Contents ?? []).some((o) => o.Key !== `${from}/`)) {
+    if ((await this.keysUnder(from, 2)).some((k) => k !== `${from}/`)) {
       throw new FsError('unsupported', 'renaming a non-empty directory is not supported on S3');
     }
     await this.s3.send(

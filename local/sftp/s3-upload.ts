@@ -3,10 +3,12 @@
  * (a single PutObject for small files, multipart above the part size), and the object appears only
  * when the upload is finished on CLOSE, like Transfer Family.
  *
- * Clients such as ssh2's fastPut send several WRITEs at once at increasing offsets, which may be
- * handled out of order: chunks ahead of the stream wait by offset until the gap before them fills.
- * A write is acknowledged only once its bytes entered the stream, so what waits is bounded by the
- * client's own window of outstanding requests (and by MAX_PENDING_BYTES).
+ * Clients such as ssh2's fastPut send several WRITEs at once, and not always in offset order:
+ * chunks ahead of the stream wait by offset until the gap before them fills. Backpressure: a chunk
+ * that continues the stream is acknowledged once the stream took it (so S3 paces the client); a
+ * chunk ahead of it is acknowledged at once while fewer than EARLY_ACK_BYTES wait (ssh2 sends the
+ * tail of a chunk larger than its packet only after the head is acknowledged, so holding every
+ * out-of-order ack would serialize the transfer), else when it enters the stream.
  */
 import { PassThrough } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +16,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 
 /** Most bytes waiting for a gap to fill before the upload is failed. */
 export const MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/** Out-of-order chunks are acknowledged at once while fewer bytes than this wait. */
+const EARLY_ACK_BYTES = 8 * 1024 * 1024;
 /** Part size of multipart uploads (S3 minimum is 5 MiB). */
 const PART_SIZE = 8 * 1024 * 1024;
 
@@ -70,9 +74,9 @@ export class S3UploadHandle {
   write(offset: number, data: Buffer): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.state !== 'open') return Promise.reject(new Error('the handle is closing'));
+    if (data.length === 0) return Promise.resolve();
     const end = offset + data.length;
     if (end <= this.nextOffset) {
-      if (data.length === 0) return Promise.resolve();
       return Promise.reject(
         new Error(`rewriting bytes ${offset}-${end - 1} already uploaded is not supported`),
       );
@@ -100,6 +104,11 @@ export class S3UploadHandle {
       return Promise.reject(err);
     }
     this.pendingBytes += data.length;
+    if (this.pendingBytes <= EARLY_ACK_BYTES) {
+      // Acknowledged now; a later failure surfaces on close().
+      this.pending.set(offset, { data, resolve: () => {}, reject: () => {} });
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => this.pending.set(offset, { data, resolve, reject }));
   }
 
