@@ -1,0 +1,101 @@
+/**
+ * Deployment settings read from CDK context (`cdk.json`, or `-c key=value` on the command line).
+ *
+ * | context key     | default       | meaning                                                         |
+ * |-----------------|---------------|-----------------------------------------------------------------|
+ * | `netsuiteUser`  | `netsuite`    | SFTP user name; its home `home/<user>/` holds the NetSuite root |
+ * | `tablePrefix`   | `oms`         | DynamoDB table names are `<prefix>-<name>`; also names the bucket |
+ * | `sftpPublicKey` | none          | SSH public key(s) of the NetSuite user (string or string array) |
+ * | `alarmEmail`    | none          | when set, alarms notify this address through an encrypted topic |
+ * | `functionsDir`  | `functions/`  | folder of the Lambda handler modules (`<handler>.ts`)           |
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Node } from 'constructs';
+import { DEFAULTS } from '../shared/config.ts';
+
+/** The repository root (the folder holding package.json, package-lock.json and cdk.json). */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The real handler folder. */
+export const DEFAULT_FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
+
+export interface OmsInfraConfig {
+  readonly netsuiteUser: string;
+  readonly tablePrefix: string;
+  readonly sftpPublicKeys: readonly string[];
+  readonly alarmEmail?: string;
+  readonly functionsDir: string;
+}
+
+export const CONTEXT_KEYS = {
+  netsuiteUser: 'netsuiteUser',
+  tablePrefix: 'tablePrefix',
+  sftpPublicKey: 'sftpPublicKey',
+  alarmEmail: 'alarmEmail',
+  functionsDir: 'functionsDir',
+} as const;
+
+/** Transfer Family user names: 3–100 characters, `[A-Za-z0-9_@.-]`, not starting with `-`, `.` or `@`. */
+const USER_NAME = /^[\w][\w@.-]{2,99}$/;
+/** Lower-case, so that it is valid in an S3 bucket name as well as in table names. */
+const TABLE_PREFIX = /^[a-z0-9][a-z0-9-]{0,19}$/;
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new Error(`context "${key}" must be a string`);
+  return value.trim() || undefined;
+}
+
+function publicKeys(node: Node): string[] {
+  const value: unknown = node.tryGetContext(CONTEXT_KEYS.sftpPublicKey);
+  if (value === undefined || value === null || value === '') return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((key) => {
+    if (typeof key !== 'string' || !/^(ssh-rsa|ecdsa-sha2-nistp\d+|ssh-ed25519) \S+/.test(key)) {
+      throw new Error(`context "${CONTEXT_KEYS.sftpPublicKey}" must hold OpenSSH public keys`);
+    }
+    return key.trim();
+  });
+}
+
+export function readInfraConfig(node: Node): OmsInfraConfig {
+  const netsuiteUser = optionalString(node, CONTEXT_KEYS.netsuiteUser) ?? DEFAULTS.netsuiteUser;
+  if (!USER_NAME.test(netsuiteUser)) {
+    throw new Error(
+      `context "netsuiteUser" ${JSON.stringify(netsuiteUser)} is not a valid SFTP user name`,
+    );
+  }
+  const tablePrefix = optionalString(node, CONTEXT_KEYS.tablePrefix) ?? DEFAULTS.tablePrefix;
+  if (!TABLE_PREFIX.test(tablePrefix)) {
+    throw new Error(
+      `context "tablePrefix" ${JSON.stringify(tablePrefix)} must match ${TABLE_PREFIX} (it also names the bucket)`,
+    );
+  }
+  const dir = optionalString(node, CONTEXT_KEYS.functionsDir);
+  const functionsDir = dir
+    ? isAbsolute(dir)
+      ? dir
+      : resolve(PROJECT_ROOT, dir)
+    : DEFAULT_FUNCTIONS_DIR;
+  return {
+    netsuiteUser,
+    tablePrefix,
+    sftpPublicKeys: publicKeys(node),
+    alarmEmail: optionalString(node, CONTEXT_KEYS.alarmEmail),
+    functionsDir,
+  };
+}
+
+/** The handler module of a feed, with a clear error when it is missing. */
+export function handlerEntry(functionsDir: string, handler: string): string {
+  const entry = join(functionsDir, `${handler}.ts`);
+  if (!existsSync(entry)) {
+    throw new Error(
+      `handler module ${entry} does not exist (feed catalog names handler "${handler}")`,
+    );
+  }
+  return entry;
+}

@@ -1,0 +1,38 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { SftpServer } from '../constructs/sftp-server.ts';
+import { SftpUser } from '../constructs/sftp-user.ts';
+import { importFeedsBucket, type StorageRefs } from '../storage-refs.ts';
+
+export interface TransferStackProps extends StackProps {
+  readonly storage: StorageRefs;
+  readonly netsuiteUser: string;
+  readonly sshPublicKeys?: readonly string[];
+}
+
+/** The SFTP endpoint NetSuite talks to, and its one user. */
+export class TransferStack extends Stack {
+  readonly server: SftpServer;
+  readonly user: SftpUser;
+
+  constructor(scope: Construct, id: string, props: TransferStackProps) {
+    super(scope, id, props);
+    this.addStackDependency(props.storage.stack, 'the SFTP user stores into the feeds bucket');
+
+    const bucket = importFeedsBucket(this, 'FeedsBucket', props.storage);
+    this.server = new SftpServer(this, 'Sftp');
+    this.user = new SftpUser(this, 'NetsuiteUser', {
+      serverId: this.server.serverId,
+      bucket,
+      userName: props.netsuiteUser,
+      sshPublicKeys: props.sshPublicKeys,
+    });
+
+    new CfnOutput(this, 'SftpEndpoint', {
+      value: this.server.endpoint,
+      description: 'Host name NetSuite connects to (port 22)',
+    });
+    new CfnOutput(this, 'SftpServerId', { value: this.server.serverId });
+    new CfnOutput(this, 'SftpUserName', { value: props.netsuiteUser });
+  }
+}
