@@ -19,6 +19,7 @@ import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
 import { startSftpServer, type SftpServer } from './sftp/server.ts';
 import { ensureTables } from './tables.ts';
+import { setLocalContinuationSink } from '../shared/queue/continuation.ts';
 
 export interface LocalCloudOptions {
   /** State folder: S3 objects, DynamoDB files, SFTP host key, dead letters. */
@@ -146,7 +147,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log,
     });
     s3Emulator.onEvent((event) => dispatcher.onS3Event(event));
-    stops.push(() => dispatcher.stop());
+    setLocalContinuationSink(async (feedId, body) => dispatcher.enqueueBody(feedId, body));
+    stops.push(() => {
+      setLocalContinuationSink(undefined);
+      return dispatcher.stop();
+    });
 
     const sftp: SftpServer = await startSftpServer({
       s3: s3Client,

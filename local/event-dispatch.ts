@@ -84,6 +84,13 @@ export class EventDispatcher {
     return true;
   }
 
+  /** Enqueues a message body for a feed's handler (a continuation of a long import). */
+  enqueueBody(feedId: string, body: string, key = '(continuation)'): void {
+    const feed = implementedFeeds().find((f) => f.id === feedId);
+    if (!feed?.handler) throw new Error(`no handler for feed ${feedId}`);
+    this.push({ feed, body, key, receives: 0 });
+  }
+
   private push(message: Message): void {
     const queue = this.queues.get(message.feed.id) ?? [];
     queue.push(message);

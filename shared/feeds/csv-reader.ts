@@ -7,14 +7,6 @@
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 
-export interface CsvRow {
-  /** 1-based line number in the file (the header is line 1). */
-  readonly line: number;
-  readonly raw: string;
-  /** Values in file order. */
-  readonly values: string[];
-}
-
 export class HeaderMismatchError extends Error {
   constructor(
     readonly expected: readonly string[],
@@ -58,11 +50,35 @@ export class EmptyFileError extends Error {
   }
 }
 
-/** Parses a stream; the first record is the header, each later one a row with its line number. */
-export async function openCsv(input: Readable): Promise<CsvFile> {
+export interface CsvRow {
+  /** 1-based line number in the file (the header is line 1). */
+  readonly line: number;
+  readonly raw: string;
+  /** Values in file order. */
+  readonly values: string[];
+  /** Byte offset just past this row's line end: where a resumed read starts. */
+  readonly endOffset: number;
+}
+
+export interface ResumePoint {
+  /** The header read at the start of the file. */
+  readonly header: string[];
+  /** Byte offset where the stream given to openCsv starts. */
+  readonly offset: number;
+  /** Line number of the last line before that offset. */
+  readonly line: number;
+}
+
+type Parsed = { record: string[]; raw: string; info: { lines: number; bytes: number } };
+
+/**
+ * Parses a stream. From the start of a file, the first record is the header; when resuming
+ * (`from`), the stream starts mid-file at a row boundary and line numbers and offsets continue.
+ */
+export async function openCsv(input: Readable, from?: ResumePoint): Promise<CsvFile> {
   const parser = input.pipe(
     parse({
-      bom: true,
+      bom: !from,
       quote: false,
       relax_column_count: true,
       skip_empty_lines: true,
@@ -71,20 +87,28 @@ export async function openCsv(input: Readable): Promise<CsvFile> {
     }),
   );
   input.on('error', (err) => parser.destroy(err));
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<{
-    record: string[];
-    raw: string;
-    info: { lines: number };
-  }>;
-  const first = await iterator.next();
-  if (first.done) throw new EmptyFileError();
-  const header = first.value.record;
+  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+  let header: string[];
+  if (from) {
+    header = from.header;
+  } else {
+    const first = await iterator.next();
+    if (first.done) throw new EmptyFileError();
+    header = first.value.record;
+  }
+  const lineBase = from?.line ?? 0;
+  const byteBase = from?.offset ?? 0;
   async function* rows(): AsyncIterable<CsvRow> {
     for (;;) {
       const next = await iterator.next();
       if (next.done) return;
       const { record, raw, info } = next.value;
-      yield { line: info.lines, raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''), values: record };
+      yield {
+        line: lineBase + info.lines,
+        raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''),
+        values: record,
+        endOffset: byteBase + info.bytes,
+      };
     }
   }
   return { header, rows: rows() };

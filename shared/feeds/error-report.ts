@@ -1,10 +1,15 @@
 /**
  * The error CSV written beside an import: one row per rejected input row, naming the file, the
- * original line number, the field, the reason, and the raw line as received. Streamed, so a file
- * full of bad rows does not fill memory, and written atomically (it appears only when complete).
+ * original line number, the field, the reason, and the raw line as received.
+ *
+ * Rows are streamed into numbered parts in the staging area, a part closing at each checkpoint, so
+ * an import resumed after a crash keeps the errors reported before it. When the file is done the
+ * parts are joined, under one header, into the error file, which appears atomically.
  */
-import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 
 export const ERROR_COLUMNS = ['file', 'line', 'field', 'reason', 'raw'] as const;
 
@@ -15,35 +20,77 @@ export interface RowError {
   readonly raw: string;
 }
 
-export type AtomicWrite = (key: string, body: PassThrough) => Promise<void>;
+/** What the report needs from the file store. */
+export interface ErrorReportStore {
+  writeAtomically(
+    key: string,
+    body: string | Buffer | Readable,
+    contentType?: string,
+  ): Promise<void>;
+  openRead(key: string): Promise<Readable | undefined>;
+  delete(key: string): Promise<void>;
+}
 
 export class ErrorReport {
   private stream?: ReturnType<typeof stringify>;
   private done?: Promise<void>;
-  count = 0;
+  /** Errors added, including those of earlier parts. */
+  count: number;
+  /** Parts closed so far. */
+  parts: number;
 
   constructor(
-    private readonly key: string,
+    private readonly store: ErrorReportStore,
     private readonly fileName: string,
-    private readonly write: AtomicWrite,
-  ) {}
+    /** Where the finished error CSV goes. */
+    private readonly key: string,
+    /** Prefix for the parts (in the staging area). */
+    private readonly partPrefix: string,
+    resume: { count: number; parts: number } = { count: 0, parts: 0 },
+  ) {
+    this.count = resume.count;
+    this.parts = resume.parts;
+  }
+
+  private partKey(n: number): string {
+    return `${this.partPrefix}part-${String(n).padStart(5, '0')}.csv`;
+  }
 
   add(error: RowError): void {
     if (!this.stream) {
       const body = new PassThrough();
-      this.stream = stringify({ header: true, columns: [...ERROR_COLUMNS] });
+      this.stream = stringify();
       this.stream.pipe(body);
-      this.done = this.write(this.key, body);
+      this.done = this.store.writeAtomically(this.partKey(this.parts + 1), body);
     }
     this.count++;
     this.stream.write([this.fileName, error.line, error.field, error.reason, error.raw]);
   }
 
-  /** Finishes the file (if any error was added) and returns its key. */
-  async close(): Promise<string | undefined> {
-    if (!this.stream) return undefined;
+  /** Closes the part being written (at a checkpoint). */
+  async closePart(): Promise<void> {
+    if (!this.stream) return;
     this.stream.end();
     await this.done;
+    this.stream = undefined;
+    this.parts++;
+  }
+
+  /** Joins the parts into the error file; returns its key, or undefined when nothing failed. */
+  async close(): Promise<string | undefined> {
+    await this.closePart();
+    if (this.parts === 0) return undefined;
+    const body = new PassThrough();
+    const writing = this.store.writeAtomically(this.key, body);
+    body.write(stringifySync([[...ERROR_COLUMNS]]));
+    for (let n = 1; n <= this.parts; n++) {
+      const part = await this.store.openRead(this.partKey(n));
+      if (!part) throw new Error(`error report part ${this.partKey(n)} is missing`);
+      for await (const chunk of part) if (!body.write(chunk)) await once(body, 'drain');
+    }
+    body.end();
+    await writing;
+    for (let n = 1; n <= this.parts; n++) await this.store.delete(this.partKey(n));
     return this.key;
   }
 }

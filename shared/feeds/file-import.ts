@@ -2,14 +2,20 @@
  * Imports one inbound feed file: decide whether it is ours, claim it in the ledger (so a repeated
  * event changes nothing), stream and check its rows, hand good rows to the feed's importer, write
  * the error CSV for bad ones, and move the file to archive/ (or failed/ when its header is wrong).
+ *
+ * Long files are checkpointed: every `checkpointEveryRows` rows the importer makes its work durable
+ * and the ledger records the byte offset reached. A run that crashes is resumed from there by the
+ * next delivery; a run that is running out of time (`shouldYield`) stops at a checkpoint and
+ * returns `continued`, for its caller to hand the rest to a continuation.
  */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FeedDefinition } from './catalog.ts';
 import { EmptyFileError, HeaderMismatchError, mapHeader, openCsv } from './csv-reader.ts';
-import { ErrorReport, errorFileName, type AtomicWrite } from './error-report.ts';
-import { locateInbound, subfolderKey } from './paths.ts';
+import { ErrorReport, errorFileName, type ErrorReportStore } from './error-report.ts';
+import { locateInbound, stagingPrefix, subfolderKey } from './paths.ts';
 import type { ObjectRef } from './s3-event.ts';
-import type { FeedFileStore } from '../files/feed-file-store.ts';
-import type { ImportLedger } from '../store/import-ledger.ts';
+import type { ImportCheckpoint, ImportLedger } from '../store/import-ledger.ts';
 
 export interface RowRejection {
   readonly field: string;
@@ -18,39 +24,68 @@ export interface RowRejection {
 
 /** One file's worth of work for a feed; rows arrive keyed by the catalog's column names. */
 export interface CsvImportSession {
+  /** Applies (or queues) one row, or says why it cannot. */
   row(record: Readonly<Record<string, string>>, line: number): Promise<RowRejection | undefined>;
-  /** Makes every accepted row durable; returns how many were applied. */
-  finish(): Promise<{ applied: number }>;
+  /** Makes every row accepted so far durable (before a checkpoint is recorded). */
+  checkpoint(): Promise<void>;
+  /** Makes every accepted row durable; returns figures for the log line. */
+  finish(): Promise<Record<string, number>>;
+  /** Gives up resources after a failure (the run will be retried). */
+  abort?(): Promise<void>;
 }
 
 export interface CsvImporter {
-  open(file: { key: string; fileName: string }): Promise<CsvImportSession>;
+  open(file: {
+    key: string;
+    fileName: string;
+    eTag: string;
+    /** Set when this run continues an interrupted one. */
+    resumed: boolean;
+  }): Promise<CsvImportSession>;
+}
+
+interface Counted {
+  readonly feed: string;
+  readonly rows: number;
+  readonly applied: number;
+  readonly rejected: number;
+  readonly ms: number;
 }
 
 export type FileImportResult =
   | { readonly status: 'ignored'; readonly key: string; readonly reason: string }
   | { readonly status: 'duplicate'; readonly key: string; readonly reason: string }
-  | {
+  | ({ readonly status: 'continued'; readonly key: string } & Counted)
+  | ({
       readonly status: 'archived' | 'failed';
       readonly key: string;
-      readonly feed: string;
-      readonly rows: number;
-      readonly applied: number;
-      readonly rejected: number;
-      readonly ms: number;
       readonly errorFile?: string;
       readonly reason?: string;
-    };
+      readonly stats?: Record<string, number>;
+      readonly resumed: boolean;
+    } & Counted);
+
+/** What the import needs from the file store. */
+export interface ImportFileStore extends ErrorReportStore {
+  head(key: string): Promise<{ size: number; eTag: string } | undefined>;
+  openRead(key: string, start?: number): Promise<Readable | undefined>;
+  move(from: string, to: string): Promise<boolean>;
+}
 
 export interface FileImportDeps {
-  readonly files: FeedFileStore;
+  readonly files: ImportFileStore;
   readonly ledger: ImportLedger;
   readonly user: string;
   readonly importerFor: (feed: FeedDefinition) => CsvImporter | undefined;
   /** How long a claim holds before another delivery may take the file over. */
   readonly leaseMs: number;
   readonly feeds?: readonly FeedDefinition[];
+  readonly checkpointEveryRows?: number;
+  /** Asked at each checkpoint: true stops the run there (time is running out). */
+  readonly shouldYield?: () => boolean;
 }
+
+const DEFAULT_CHECKPOINT_ROWS = 100_000;
 
 export async function importFeedFile(
   ref: ObjectRef,
@@ -78,22 +113,48 @@ export async function importFeedFile(
     return { status: 'duplicate', key: ref.key, reason: 'being imported by another worker' };
   }
 
-  const write: AtomicWrite = (key, body) => deps.files.writeAtomically(key, body);
+  const cp = claim.checkpoint;
+  const partPrefix = `${stagingPrefix(deps.user)}errors/${createHash('sha256')
+    .update(`${ref.key}\n${head.eTag}`)
+    .digest('hex')
+    .slice(0, 32)}/`;
   const errors = new ErrorReport(
-    subfolderKey(deps.user, feed, 'error', errorFileName(fileName)),
+    deps.files,
     fileName,
-    write,
+    subfolderKey(deps.user, feed, 'error', errorFileName(fileName)),
+    partPrefix,
+    { count: cp?.rejected ?? 0, parts: cp?.errorParts ?? 0 },
   );
+  const counted = (rows: number, applied: number): Counted => ({
+    feed: feed.id,
+    rows,
+    applied,
+    rejected: errors.count,
+    ms: Date.now() - started,
+  });
+
+  let session: CsvImportSession | undefined;
   try {
-    const stream = await deps.files.openRead(ref.key);
+    const stream = await deps.files.openRead(ref.key, cp?.offset ?? 0);
     if (!stream) return { status: 'duplicate', key: ref.key, reason: 'file vanished' };
-    let rows = 0;
-    let applied = 0;
+    let rows = cp?.rows ?? 0;
+    let applied = cp?.applied ?? 0;
     let failure: string | undefined;
+    let stats: Record<string, number> | undefined;
     try {
-      const csv = await openCsv(stream);
+      const csv = await openCsv(
+        stream,
+        cp && { header: cp.header, offset: cp.offset, line: cp.line },
+      );
       const indexes = mapHeader(feed.columns, csv.header);
-      const session = await importer.open({ key: ref.key, fileName });
+      session = await importer.open({
+        key: ref.key,
+        fileName,
+        eTag: head.eTag,
+        resumed: !!cp,
+      });
+      const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
+      let sinceCheckpoint = 0;
       for await (const r of csv.rows) {
         rows++;
         if (r.values.length !== feed.columns.length) {
@@ -105,14 +166,35 @@ export async function importFeedFile(
             }`,
             raw: r.raw,
           });
-          continue;
+        } else {
+          const record: Record<string, string> = {};
+          feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
+          const rejection = await session!.row(record, r.line);
+          if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
+          else applied++;
         }
-        const record: Record<string, string> = {};
-        feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
-        const rejection = await session.row(record, r.line);
-        if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
+        if (++sinceCheckpoint >= every) {
+          sinceCheckpoint = 0;
+          await session!.checkpoint();
+          await errors.closePart();
+          const checkpoint: ImportCheckpoint = {
+            offset: r.endOffset,
+            line: r.line,
+            header: csv.header,
+            rows,
+            applied,
+            rejected: errors.count,
+            errorParts: errors.parts,
+          };
+          await deps.ledger.saveCheckpoint(ref.key, head.eTag, checkpoint, deps.leaseMs);
+          if (deps.shouldYield?.()) {
+            stream.destroy();
+            await deps.ledger.pause(ref.key, head.eTag);
+            return { status: 'continued', key: ref.key, ...counted(rows, applied) };
+          }
+        }
       }
-      applied = (await session.finish()).applied;
+      stats = await session!.finish();
     } catch (err) {
       if (!(err instanceof HeaderMismatchError || err instanceof EmptyFileError)) throw err;
       failure = err.message;
@@ -124,26 +206,19 @@ export async function importFeedFile(
       ref.key,
       subfolderKey(deps.user, feed, result === 'failed' ? 'failed' : 'archive', fileName),
     );
-    const summary = {
-      result,
-      rows,
-      applied,
-      rejected: failure ? rows : errors.count,
-      ms: Date.now() - started,
-    } as const;
-    await deps.ledger.complete(ref.key, head.eTag, summary);
+    const summary = counted(rows, applied);
+    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary });
     return {
       status: result,
       key: ref.key,
-      feed: feed.id,
-      rows,
-      applied,
-      rejected: summary.rejected,
-      ms: summary.ms,
+      ...summary,
       errorFile,
       reason: failure,
+      stats,
+      resumed: !!cp,
     };
   } catch (err) {
+    await session?.abort?.().catch(() => undefined);
     await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
     throw err;
   }

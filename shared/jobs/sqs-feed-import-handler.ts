@@ -4,7 +4,7 @@
  * retried (and, after the queue's receive limit, parked in its dead-letter queue).
  */
 import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config } from '../config.ts';
 import { feedById, type FeedId } from '../feeds/catalog.ts';
 import { importFeedFile, type CsvImporter, type FileImportResult } from '../feeds/file-import.ts';
@@ -13,12 +13,19 @@ import { feedFiles } from '../files/feed-file-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { ImportLedger } from '../store/import-ledger.ts';
 import { log } from '../log.ts';
+import { sendContinuation } from '../queue/continuation.ts';
 
-/** A claim outlives the longest import (the Lambda's 15-minute limit) before a retry may take over. */
-export const IMPORT_LEASE_MS = 16 * 60_000;
+/**
+ * A claim outlives the gap between two checkpoints by far; the lease is renewed at each one, so a
+ * crashed run's file is taken over by the retry within minutes.
+ */
+export const IMPORT_LEASE_MS = 5 * 60_000;
+
+/** Stop at the next checkpoint when less time than this is left in the invocation. */
+export const YIELD_MARGIN_MS = 2 * 60_000;
 
 export function logImportResult(result: FileImportResult): void {
-  if (result.status === 'archived' || result.status === 'failed') {
+  if (result.status === 'archived' || result.status === 'failed' || result.status === 'continued') {
     const line = {
       feed: result.feed,
       file: result.key,
@@ -26,10 +33,17 @@ export function logImportResult(result: FileImportResult): void {
       applied: result.applied,
       rejected: result.rejected,
       ms: result.ms,
-      errorFile: result.errorFile,
-      reason: result.reason,
+      ...(result.status === 'continued'
+        ? {}
+        : {
+            errorFile: result.errorFile,
+            reason: result.reason,
+            resumed: result.resumed || undefined,
+            ...result.stats,
+          }),
     };
     if (result.status === 'failed') log.warn('file failed', line);
+    else if (result.status === 'continued') log.info('file continues in a new invocation', line);
     else log.info('file imported', line);
   } else {
     log.info(`file ${result.status}`, { file: result.key, reason: result.reason });
@@ -39,10 +53,14 @@ export function logImportResult(result: FileImportResult): void {
 export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter) {
   const feed = feedById(feedId);
   let cached: CsvImporter | undefined;
-  const run = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     cached ??= importer();
     const ledger = new ImportLedger(dynamo(), table('control'));
+    const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
+    const shouldYield = () =>
+      typeof context?.getRemainingTimeInMillis === 'function' &&
+      context.getRemainingTimeInMillis() < YIELD_MARGIN_MS;
     for (const message of objectRefsFromSqsEvent(event)) {
       try {
         for (const ref of message.refs) {
@@ -52,8 +70,12 @@ export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter
             user: config().netsuiteUser,
             importerFor: (f) => (f.id === feed.id ? cached : undefined),
             leaseMs: IMPORT_LEASE_MS,
+            shouldYield,
           });
           logImportResult(result);
+          if (result.status === 'continued') {
+            await sendContinuation(feed.id, bodies.get(message.messageId)!);
+          }
         }
       } catch (err) {
         log.error('import failed; message will be retried', {

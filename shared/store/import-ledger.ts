@@ -11,8 +11,19 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 
+/** Where an interrupted import stands: everything before `offset` is durable. */
+export interface ImportCheckpoint {
+  readonly offset: number;
+  readonly line: number;
+  readonly header: string[];
+  readonly rows: number;
+  readonly applied: number;
+  readonly rejected: number;
+  readonly errorParts: number;
+}
+
 export type ClaimResult =
-  | { readonly outcome: 'claimed' }
+  | { readonly outcome: 'claimed'; readonly checkpoint?: ImportCheckpoint }
   | { readonly outcome: 'done'; readonly finishedAt?: string }
   | { readonly outcome: 'busy'; readonly leaseUntil: number };
 
@@ -96,7 +107,7 @@ export class ImportLedger {
         TableName: this.table,
         Key: this.key(objectKey, eTag),
         UpdateExpression:
-          'SET #s = :done, #r = :result, #rows = :rows, applied = :applied, rejected = :rejected, ms = :ms, finishedAt = :at',
+          'SET #s = :done, #r = :result, #rows = :rows, applied = :applied, rejected = :rejected, ms = :ms, finishedAt = :at REMOVE checkpoint',
         ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#rows': 'rows' },
         ExpressionAttributeValues: {
           ':done': { S: 'done' },
@@ -107,6 +118,43 @@ export class ImportLedger {
           ':ms': { N: String(summary.ms) },
           ':at': { S: new Date().toISOString() },
         },
+      }),
+    );
+  }
+
+  /** Records progress and extends the lease; only the holder of the claim may. */
+  async saveCheckpoint(
+    objectKey: string,
+    eTag: string,
+    checkpoint: ImportCheckpoint,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        UpdateExpression: 'SET checkpoint = :cp, leaseUntil = :lease',
+        ConditionExpression: '#s = :processing',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: {
+          ':cp': { S: JSON.stringify(checkpoint) },
+          ':lease': { N: String(now + leaseMs) },
+          ':processing': { S: 'processing' },
+        },
+      }),
+    );
+  }
+
+  /** Hands the rest of the file to a continuation, which may claim it at once. */
+  async pause(objectKey: string, eTag: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: this.key(objectKey, eTag),
+        UpdateExpression: 'SET #s = :paused',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':paused': { S: 'paused' } },
       }),
     );
   }

@@ -14,7 +14,8 @@ import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { inventorySnapshotImporter } from '../../shared/jobs/inventory-snapshot-importer.ts';
+import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
@@ -41,6 +42,15 @@ beforeAll(async () => {
   inventory = new InventoryStore(dynamo, tableName(cfg.tablePrefix, 'inventory'));
   ledger = new ImportLedger(dynamo, tableName(cfg.tablePrefix, 'control'));
   files = new FeedFileStore(createS3Client(cfg), cloud.bucket, cloud.sftp.user);
+  await new FacilityStore(dynamo, tableName(cfg.tablePrefix, 'control')).save(
+    ['101', '102', '103'].map((id) => ({
+      facilityId: id,
+      externalId: id,
+      name: `Warehouse ${id}`,
+      kind: 'warehouse' as const,
+      groups: [],
+    })),
+  );
   sftp = new SftpClient();
   await sftp.connect({
     host: cloud.sftp.host,
@@ -79,6 +89,7 @@ describe('inventory snapshot feed over SFTP', () => {
       'SKU-D,101,ten,5005', // not a number
       'SKU-E,101,4,ACME, Inc', // unescaped comma shifts the row
       'SKU-A,101,99,5001', // duplicate key
+      'SKU-U,999,4,5010', // unknown facility
       'SKU-F,103', // truncated last line
     ].join('\r\n');
     await upload(name, text);
@@ -99,7 +110,8 @@ describe('inventory snapshot feed over SFTP', () => {
       ['7', 'availableQty'],
       ['8', '*'],
       ['9', 'Item'],
-      ['10', '*'],
+      ['10', 'externalFacilityId'],
+      ['11', '*'],
     ]);
     expect(errors[0]).toMatchObject({ file: name, reason: 'SKU is blank', raw: ',101,3,5003' });
     expect(errors[3]!.reason).toMatch(/expected 4 columns, found 5/);
@@ -162,7 +174,7 @@ describe('inventory snapshot feed over SFTP', () => {
       files,
       ledger,
       user: cloud.sftp.user,
-      importerFor: () => inventorySnapshotImporter(inventory),
+      importerFor: () => snapshotImporter(),
       leaseMs: 60_000,
     };
     const ref = { bucket: cloud.bucket, key, size: head.size, eTag: head.eTag };

@@ -1,0 +1,33 @@
+/** Builds the inventory snapshot importer from the process-wide clients and configuration. */
+import { config } from '../config.ts';
+import { s3 } from '../files/s3-client.ts';
+import { StateObjects } from '../files/state-objects.ts';
+import { dynamo, table } from '../store/dynamo-client.ts';
+import { FacilityStore } from '../store/facility-store.ts';
+import { InventoryStore } from '../store/inventory-store.ts';
+import { LeaseLock } from '../store/lease-lock.ts';
+import { StaleKeys } from '../store/stale-keys.ts';
+import {
+  inventorySnapshotImporter,
+  type SnapshotImporterDeps,
+} from './inventory-snapshot-importer.ts';
+
+export const SNAPSHOT_LOCK = 'inventory-snapshot';
+
+export function snapshotImporterDeps(
+  overrides: Partial<SnapshotImporterDeps> = {},
+): SnapshotImporterDeps {
+  return {
+    inventory: new InventoryStore(dynamo(), table('inventory')),
+    facilities: new FacilityStore(dynamo(), table('control')),
+    state: new StateObjects(s3(), config().bucket),
+    lock: new LeaseLock(dynamo(), table('control'), SNAPSHOT_LOCK),
+    staleKeys: new StaleKeys(dynamo(), table('control')),
+    leaseMs: 5 * 60_000,
+    lockWaitMs: 10 * 60_000,
+    ...overrides,
+  };
+}
+
+export const snapshotImporter = (overrides: Partial<SnapshotImporterDeps> = {}) =>
+  inventorySnapshotImporter(snapshotImporterDeps(overrides));

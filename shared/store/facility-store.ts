@@ -1,0 +1,63 @@
+/** Facility records in the control table (pk `FACILITY`, sk = facility id). */
+import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Facility } from '../domain/facility.ts';
+import { BatchWriter, type Item } from './batch-writer.ts';
+
+const PK = 'FACILITY';
+
+export class FacilityStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async save(facilities: readonly Facility[]): Promise<void> {
+    const writer = new BatchWriter({
+      client: this.client,
+      table: this.table,
+      keyAttributes: ['pk', 'sk'],
+    });
+    for (const f of facilities) {
+      await writer.put({
+        pk: { S: PK },
+        sk: { S: f.facilityId },
+        externalId: { S: f.externalId },
+        name: { S: f.name },
+        kind: { S: f.kind },
+        groups: { S: JSON.stringify(f.groups) },
+      });
+    }
+    await writer.flush();
+  }
+
+  async list(): Promise<Facility[]> {
+    const out: Facility[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: PK } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? []) {
+        out.push({
+          facilityId: i.sk?.S ?? '',
+          externalId: i.externalId?.S ?? '',
+          name: i.name?.S ?? '',
+          kind: i.kind?.S === 'store' ? 'store' : 'warehouse',
+          groups: JSON.parse(i.groups?.S ?? '[]') as string[],
+        });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** NetSuite location id → OMS facility id. */
+  async byExternalId(): Promise<Map<string, string>> {
+    return new Map((await this.list()).map((f) => [f.externalId, f.facilityId]));
+  }
+}

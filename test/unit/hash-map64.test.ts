@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hash64 } from '../../shared/domain/hash64.ts';
+import { HashMap64 } from '../../shared/domain/hash-map64.ts';
+
+describe('hash64', () => {
+  it('gives no collision over 200,000 SKU × facility keys', () => {
+    const seen = new Set<string>();
+    for (let s = 0; s < 2_000; s++) {
+      for (let f = 0; f < 100; f++) {
+        const h = hash64(`SKU-${s}\u0000${f}`);
+        seen.add(`${h.hi}:${h.lo}`);
+      }
+    }
+    expect(seen.size).toBe(200_000);
+  });
+});
+
+describe('HashMap64', () => {
+  it('behaves like a Map under random set/delete sequences, and survives a round trip', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 300 }), fc.nat()), {
+          maxLength: 2_000,
+        }),
+        (ops) => {
+          const model = new Map<number, number>();
+          const map = new HashMap64(4);
+          for (const [isSet, k, v] of ops) {
+            const key = hash64(String(k));
+            if (isSet) {
+              map.set(key, v);
+              model.set(k, v >>> 0);
+            } else {
+              expect(map.delete(key)).toBe(model.delete(k));
+            }
+          }
+          expect(map.size).toBe(model.size);
+          for (let k = 0; k <= 300; k++) expect(map.get(hash64(String(k)))).toBe(model.get(k));
+          const copy = HashMap64.fromBuffer(map.toBuffer());
+          for (let k = 0; k <= 300; k++) expect(copy.get(hash64(String(k)))).toBe(model.get(k));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
