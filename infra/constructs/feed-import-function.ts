@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
+import { CONTINUATION_QUEUE_ENV } from '../../shared/queue/continuation.ts';
 import { feedPrefix } from '../feed-paths.ts';
 import { JobFunction } from './job-function.ts';
 
@@ -71,6 +72,10 @@ export class FeedImportFunction extends Construct {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },
     });
+
+    // A long import hands the rest of its file to a new invocation through its own queue.
+    this.job.function.addEnvironment(CONTINUATION_QUEUE_ENV, this.queue.queueUrl);
+    this.queue.grantSendMessages(this.job.role);
 
     props.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
       prefix: this.keyPrefix,

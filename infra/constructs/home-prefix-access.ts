@@ -1,6 +1,7 @@
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
+import { STATE_PREFIX } from '../../shared/files/state-objects.ts';
 import { userHomeKey } from '../feed-paths.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 
@@ -53,5 +54,30 @@ export function grantHomePrefixAccess(
     `Object keys under the SFTP user's home are created at run time (file names come from ` +
       `NetSuite), so the grant names the prefix ${home}/* of the one feeds bucket; listing is ` +
       `limited to that prefix by an s3:prefix condition.`,
+  );
+}
+
+/**
+ * Grants read/write on the OMS's own state objects (`oms-state/*`: e.g. the inventory snapshot
+ * digest), which lie outside every SFTP home so no SFTP user can reach them.
+ */
+export function grantStateObjectAccess(
+  grantee: IGrantable,
+  bucket: IBucket,
+  nagScope: IConstruct,
+): void {
+  const objects = bucket.arnForObjects(`${STATE_PREFIX}*`);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'ReadWriteStateObjects',
+      actions: ['s3:GetObject', 's3:PutObject'],
+      resources: [objects],
+    }),
+  );
+  acknowledgeWildcardResources(
+    nagScope,
+    [objects],
+    `The OMS state objects (${STATE_PREFIX}*, e.g. the inventory snapshot digest and checkpoints) ` +
+      `are named at run time; the grant is limited to that prefix, which no SFTP user can reach.`,
   );
 }

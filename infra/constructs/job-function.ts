@@ -12,7 +12,7 @@ import { ENV } from '../../shared/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
 import { NODE20_PIN_REASON, acknowledge } from '../nag.ts';
-import { grantHomePrefixAccess } from './home-prefix-access.ts';
+import { grantHomePrefixAccess, grantStateObjectAccess } from './home-prefix-access.ts';
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
 export const ESM_REQUIRE_BANNER =
@@ -97,6 +97,7 @@ export class JobFunction extends Construct {
     this.function.node.addDependency(this.role);
 
     grantHomePrefixAccess(this.role, props.bucket, props.netsuiteUser, this.role);
+    grantStateObjectAccess(this.role, props.bucket, this.role);
     for (const table of Object.values(props.tables)) table.grantReadWriteData(this.role);
 
     acknowledge(this.function, 'AwsSolutions-L1', NODE20_PIN_REASON);

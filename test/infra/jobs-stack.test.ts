@@ -191,7 +191,7 @@ describe('JobsStack', () => {
       });
     });
 
-    it('may write its log group, home/netsuite/* objects, the queue and the tables, nothing more', () => {
+    it('may write its log group, home/netsuite/* and oms-state/* objects, its queue and the tables, nothing more', () => {
       const imp = importOf(feed);
       const role = imp.job.role;
       expect(resources[logicalId(role)]!.Properties.ManagedPolicyArns).toBeUndefined();
@@ -202,12 +202,19 @@ describe('JobsStack', () => {
       expect([...services].sort()).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
 
       const s3 = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')));
-      expect(s3).toHaveLength(2);
+      expect(s3).toHaveLength(3);
+      const state = s3.find((s) => s.Sid === 'ReadWriteStateObjects')!;
+      expect(state.Resource).toEqual(
+        oms.jobs.resolve(
+          `arn:${oms.jobs.partition}:s3:::${oms.storage.refs.bucketName}/oms-state/*`,
+        ),
+      );
+      expect(asArray(state.Action).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
       const list = s3.find((s) => asArray(s.Action).includes('s3:ListBucket'))!;
       expect(list.Condition).toEqual({
         StringLike: { 's3:prefix': ['home/netsuite/*', 'home/netsuite'] },
       });
-      const objects = s3.find((s) => s !== list)!;
+      const objects = s3.find((s) => s !== list && s !== state)!;
       expect(objects.Resource).toEqual(
         oms.jobs.resolve(
           `arn:${oms.jobs.partition}:s3:::${oms.storage.refs.bucketName}/home/netsuite/*`,
@@ -222,8 +229,13 @@ describe('JobsStack', () => {
       }
       expect(tables).not.toContain('*');
 
-      const sqs = statements.find((s) => asArray(s.Action)[0]!.startsWith('sqs:'))!;
-      expect(sqs.Resource).toEqual({ 'Fn::GetAtt': [logicalId(imp.queue), 'Arn'] });
+      // Its own queue only: consume, and send continuations of long imports.
+      const sqs = statements.filter((s) => asArray(s.Action)[0]!.startsWith('sqs:'));
+      expect(sqs.length).toBeGreaterThan(0);
+      for (const st of sqs) {
+        expect(st.Resource).toEqual({ 'Fn::GetAtt': [logicalId(imp.queue), 'Arn'] });
+      }
+      expect(sqs.flatMap((st) => asArray(st.Action))).toContain('sqs:SendMessage');
     });
   });
 

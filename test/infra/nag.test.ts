@@ -84,8 +84,9 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const acks = acknowledgements(app);
     expect(acks.length).toBeGreaterThan(0);
     const allowed = [
-      // S3 object keys below the SFTP user's home; Transfer's own log groups.
+      // S3 object keys below the SFTP user's home and the OMS state prefix; Transfer's own log groups.
       /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+<AWS::AccountId>-<AWS::Region>\/home\/[\w@.-]+\/\*\]$/,
+      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+<AWS::AccountId>-<AWS::Region>\/oms-state\/\*\]$/,
       /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/transfer\/\*\]$/,
       // CDK's bucket-notifications custom resource.
       /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
