@@ -37,6 +37,10 @@ export interface LocalCloudOptions {
   readonly sftpAuthorizedKeys?: string;
   /** Run scheduled jobs on their schedules (off in tests, which run jobs explicitly). */
   readonly schedules?: boolean;
+  /** Deliver S3 events to the handlers (default true; benchmarks run the handler themselves). */
+  readonly dispatch?: boolean;
+  /** DynamoDB Local's JVM heap limit, e.g. `3g`. */
+  readonly dynamoHeap?: string;
   /** Extra scheduled jobs beyond the catalog (tests). */
   readonly extraJobs?: readonly ScheduledJob[];
   readonly log?: (line: string) => void;
@@ -103,6 +107,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       host,
       port: options.ports?.dynamo,
       dbPath: options.inMemoryDb ? undefined : join(options.dataDir, 'dynamodb'),
+      heap: options.dynamoHeap,
     });
     stops.push(() => dynamoLocal.stop());
 
@@ -146,7 +151,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       deadLetterFile: join(options.dataDir, 'dead-letters.jsonl'),
       log,
     });
-    s3Emulator.onEvent((event) => dispatcher.onS3Event(event));
+    if (options.dispatch !== false) s3Emulator.onEvent((event) => dispatcher.onS3Event(event));
     setLocalContinuationSink(async (feedId, body) => dispatcher.enqueueBody(feedId, body));
     stops.push(() => {
       setLocalContinuationSink(undefined);
@@ -172,7 +177,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     // Files that arrived while the cloud was down: S3 would have queued their events.
     const files = new FeedFileStore(s3Client, bucket, user);
-    for (const feed of implementedFeeds().filter((f) => f.trigger.kind === 'object-created')) {
+    const sweep = options.dispatch === false ? [] : implementedFeeds();
+    for (const feed of sweep.filter((f) => f.trigger.kind === 'object-created')) {
       for (const o of await files.list(feedPrefix(user, feed))) {
         if (dispatcher.enqueueKey(bucket, o.key, o.size, o.eTag))
           log(`queued waiting file ${o.key}`);

@@ -13,6 +13,8 @@ import { assertPortFree, freePort } from './free-port.ts';
 export interface DynamoLocalOptions {
   /** Folder for the database files; omitted = in memory. */
   dbPath?: string;
+  /** JVM heap limit, e.g. `2g` (default 1g; OMS_DYNAMODB_HEAP overrides). */
+  heap?: string;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
@@ -100,7 +102,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   const folder = jarFolder();
   const args = [
     '-Xms256m',
-    '-Xmx1g',
+    `-Xmx${options.heap ?? process.env.OMS_DYNAMODB_HEAP ?? '1g'}`,
     `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(folder, 'DynamoDBLocal.jar'),

@@ -29,11 +29,55 @@ interface Message {
 }
 
 /** S3 URL-encodes keys in events, with `+` for a space; the handlers decode them. */
-const encodeEventKey = (key: string): string =>
+export const encodeEventKey = (key: string): string =>
   key
     .split('/')
     .map((s) => encodeURIComponent(s).replace(/%20/g, '+'))
     .join('/');
+
+/** The S3 ObjectCreated notification of one object, as S3 puts it in an SQS message body. */
+export function s3EventBody(bucket: string, key: string, size: number, eTag: string): string {
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        eventTime: new Date().toISOString(),
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
+          object: { key: encodeEventKey(key), size, eTag },
+        },
+      },
+    ],
+  });
+}
+
+/** An SQS event carrying one message, as Lambda's SQS event source delivers it. */
+export function sqsEvent(body: string, receives = 1, source = 'local'): SQSEvent {
+  const messageId = crypto.randomUUID();
+  return {
+    Records: [
+      {
+        messageId,
+        receiptHandle: messageId,
+        body,
+        attributes: {
+          ApproximateReceiveCount: String(receives),
+          SentTimestamp: String(Date.now()),
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:local:000000000000:${source}`,
+        awsRegion: 'local',
+      },
+    ],
+  };
+}
 
 export class EventDispatcher {
   private readonly queues = new Map<string, Message[]>();
@@ -65,22 +109,7 @@ export class EventDispatcher {
     if (this.stopped) return false;
     const where = locateInbound(key, this.opts.user, implementedFeeds());
     if (where.kind !== 'feed-file' || !where.feed.handler) return false;
-    const body = JSON.stringify({
-      Records: [
-        {
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          eventName: 'ObjectCreated:Put',
-          eventTime: new Date().toISOString(),
-          s3: {
-            s3SchemaVersion: '1.0',
-            bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` },
-            object: { key: encodeEventKey(key), size, eTag },
-          },
-        },
-      ],
-    });
-    this.push({ feed: where.feed, body, key, receives: 0 });
+    this.push({ feed: where.feed, body: s3EventBody(bucket, key, size, eTag), key, receives: 0 });
     return true;
   }
 
@@ -112,27 +141,7 @@ export class EventDispatcher {
 
   private async deliver(message: Message): Promise<void> {
     message.receives++;
-    const messageId = crypto.randomUUID();
-    const event: SQSEvent = {
-      Records: [
-        {
-          messageId,
-          receiptHandle: messageId,
-          body: message.body,
-          attributes: {
-            ApproximateReceiveCount: String(message.receives),
-            SentTimestamp: String(Date.now()),
-            SenderId: 'local',
-            ApproximateFirstReceiveTimestamp: String(Date.now()),
-          },
-          messageAttributes: {},
-          md5OfBody: '',
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:local:000000000000:${message.feed.id}`,
-          awsRegion: 'local',
-        },
-      ],
-    };
+    const event = sqsEvent(message.body, message.receives, message.feed.id);
     let error: string | undefined;
     try {
       const out = await invoke<SQSBatchResponse | undefined>(message.feed.handler!, event);

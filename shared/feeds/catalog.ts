@@ -63,6 +63,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
+    handler: 'inventory-adjustment-import',
   },
   {
     id: 'inventory-transfer-import',
@@ -72,6 +73,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
+    handler: 'inventory-transfer-import',
   },
   {
     id: 'item-receipt-import',
@@ -81,6 +83,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
+    handler: 'item-receipt-import',
   },
   {
     id: 'product-import',
@@ -90,6 +93,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['id-value', 'good-identification-value'],
     trigger: objectCreated,
+    handler: 'product-import',
   },
   {
     id: 'customer-id-import',
@@ -347,6 +351,27 @@ export const FEEDS = [
       'Adjustment Location',
     ],
     trigger: every('cron(0 * * * ? *)'),
+  },
+  // ── Storefront → OMS ──────────────────────────────────────────────────────────────────────
+  {
+    id: 'storefront-order-import',
+    title: 'Storefront orders (JSON array, docs/order.schema.json)',
+    direction: 'inbound',
+    partner: 'storefront',
+    folder: 'orders',
+    format: 'json',
+    columns: [
+      'externalId',
+      'name',
+      'date',
+      'salesChannel',
+      'riskLevel',
+      'customer',
+      'payments',
+      'lines',
+    ],
+    trigger: objectCreated,
+    handler: 'storefront-order-import',
   },
 ] as const satisfies readonly FeedDefinition[];
 

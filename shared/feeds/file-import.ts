@@ -155,45 +155,46 @@ export async function importFeedFile(
       });
       const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
       let sinceCheckpoint = 0;
-      for await (const r of csv.rows) {
-        rows++;
-        if (r.values.length !== feed.columns.length) {
-          errors.add({
-            line: r.line,
-            field: '*',
-            reason: `expected ${feed.columns.length} columns, found ${r.values.length}${
-              r.values.length > feed.columns.length ? ' (an unescaped comma in a value?)' : ''
-            }`,
-            raw: r.raw,
-          });
-        } else {
-          const record: Record<string, string> = {};
-          feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
-          const rejection = await session!.row(record, r.line);
-          if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
-          else applied++;
-        }
-        if (++sinceCheckpoint >= every) {
-          sinceCheckpoint = 0;
-          await session!.checkpoint();
-          await errors.closePart();
-          const checkpoint: ImportCheckpoint = {
-            offset: r.endOffset,
-            line: r.line,
-            header: csv.header,
-            rows,
-            applied,
-            rejected: errors.count,
-            errorParts: errors.parts,
-          };
-          await deps.ledger.saveCheckpoint(ref.key, head.eTag, checkpoint, deps.leaseMs);
-          if (deps.shouldYield?.()) {
-            stream.destroy();
-            await deps.ledger.pause(ref.key, head.eTag);
-            return { status: 'continued', key: ref.key, ...counted(rows, applied) };
+      for await (const batch of csv.batches)
+        for (const r of batch) {
+          rows++;
+          if (r.values.length !== feed.columns.length) {
+            errors.add({
+              line: r.line,
+              field: '*',
+              reason: `expected ${feed.columns.length} columns, found ${r.values.length}${
+                r.values.length > feed.columns.length ? ' (an unescaped comma in a value?)' : ''
+              }`,
+              raw: r.raw,
+            });
+          } else {
+            const record: Record<string, string> = {};
+            feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
+            const rejection = await session!.row(record, r.line);
+            if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
+            else applied++;
+          }
+          if (++sinceCheckpoint >= every) {
+            sinceCheckpoint = 0;
+            await session!.checkpoint();
+            await errors.closePart();
+            const checkpoint: ImportCheckpoint = {
+              offset: r.endOffset,
+              line: r.line,
+              header: csv.header,
+              rows,
+              applied,
+              rejected: errors.count,
+              errorParts: errors.parts,
+            };
+            await deps.ledger.saveCheckpoint(ref.key, head.eTag, checkpoint, deps.leaseMs);
+            if (deps.shouldYield?.()) {
+              stream.destroy();
+              await deps.ledger.pause(ref.key, head.eTag);
+              return { status: 'continued', key: ref.key, ...counted(rows, applied) };
+            }
           }
         }
-      }
       stats = await session!.finish();
     } catch (err) {
       if (!(err instanceof HeaderMismatchError || err instanceof EmptyFileError)) throw err;
@@ -207,7 +208,7 @@ export async function importFeedFile(
       subfolderKey(deps.user, feed, result === 'failed' ? 'failed' : 'archive', fileName),
     );
     const summary = counted(rows, applied);
-    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary });
+    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary, stats });
     return {
       status: result,
       key: ref.key,

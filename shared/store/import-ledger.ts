@@ -33,6 +33,13 @@ export interface ImportSummary {
   readonly applied: number;
   readonly rejected: number;
   readonly ms: number;
+  /** The importer's own figures (e.g. written, unchanged). */
+  readonly stats?: Readonly<Record<string, number>>;
+}
+
+export interface LedgerRecord {
+  readonly status: string;
+  readonly summary?: ImportSummary;
 }
 
 const KEEP_DAYS = 90;
@@ -90,7 +97,7 @@ export class ImportLedger {
     return { outcome: 'busy', leaseUntil: Number(current.Item?.leaseUntil?.N ?? 0) };
   }
 
-  async get(objectKey: string, eTag: string): Promise<{ status: string } | undefined> {
+  async get(objectKey: string, eTag: string): Promise<LedgerRecord | undefined> {
     const out = await this.client.send(
       new GetItemCommand({
         TableName: this.table,
@@ -98,7 +105,21 @@ export class ImportLedger {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? { status: out.Item.status?.S ?? 'unknown' } : undefined;
+    const i = out.Item;
+    if (!i) return undefined;
+    const status = i.status?.S ?? 'unknown';
+    if (status !== 'done') return { status };
+    return {
+      status,
+      summary: {
+        result: i.result?.S === 'failed' ? 'failed' : 'archived',
+        rows: Number(i.rows?.N ?? 0),
+        applied: Number(i.applied?.N ?? 0),
+        rejected: Number(i.rejected?.N ?? 0),
+        ms: Number(i.ms?.N ?? 0),
+        stats: i.stats?.S ? (JSON.parse(i.stats.S) as Record<string, number>) : undefined,
+      },
+    };
   }
 
   async complete(objectKey: string, eTag: string, summary: ImportSummary): Promise<void> {
@@ -107,7 +128,7 @@ export class ImportLedger {
         TableName: this.table,
         Key: this.key(objectKey, eTag),
         UpdateExpression:
-          'SET #s = :done, #r = :result, #rows = :rows, applied = :applied, rejected = :rejected, ms = :ms, finishedAt = :at REMOVE checkpoint',
+          'SET #s = :done, #r = :result, #rows = :rows, applied = :applied, rejected = :rejected, ms = :ms, stats = :stats, finishedAt = :at REMOVE checkpoint',
         ExpressionAttributeNames: { '#s': 'status', '#r': 'result', '#rows': 'rows' },
         ExpressionAttributeValues: {
           ':done': { S: 'done' },
@@ -116,6 +137,7 @@ export class ImportLedger {
           ':applied': { N: String(summary.applied) },
           ':rejected': { N: String(summary.rejected) },
           ':ms': { N: String(summary.ms) },
+          ':stats': { S: JSON.stringify(summary.stats ?? {}) },
           ':at': { S: new Date().toISOString() },
         },
       }),

@@ -1,0 +1,58 @@
+/**
+ * The "Lambda" of the inventory benchmark, in its own process so that its peak memory is its own:
+ * `import <key>` runs the real handler on the S3 event of one object; `ceiling <rows>` writes the
+ * same rows with plain BatchWriteItem at the same concurrency. Prints one JSON line.
+ */
+import { performance } from 'node:perf_hooks';
+import { invoke } from '../local/handlers.ts';
+import { s3EventBody, sqsEvent } from '../local/event-dispatch.ts';
+import { config } from '../shared/config.ts';
+import { feedFiles } from '../shared/files/feed-file-store.ts';
+import { BatchWriter } from '../shared/store/batch-writer.ts';
+import { dynamo, table } from '../shared/store/dynamo-client.ts';
+import { ImportLedger } from '../shared/store/import-ledger.ts';
+import { snapshotItem } from '../shared/store/inventory-store.ts';
+import { snapshotRows } from './support/inventory-generator.ts';
+
+const [mode, arg] = process.argv.slice(2);
+const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+async function importFile(key: string) {
+  const head = await feedFiles().head(key);
+  if (!head) throw new Error(`no object ${key}`);
+  const started = performance.now();
+  const out = (await invoke(
+    'inventory-snapshot-import',
+    sqsEvent(s3EventBody(config().bucket, key, head.size, head.eTag)),
+  )) as {
+    batchItemFailures: unknown[];
+  };
+  const seconds = (performance.now() - started) / 1000;
+  if (out.batchItemFailures.length) throw new Error('the handler reported the message as failed');
+  const record = await new ImportLedger(dynamo(), table('control')).get(key, head.eTag);
+  return { seconds, summary: record?.summary, peakRssMb: peakMb() };
+}
+
+async function ceiling(rows: number, tableName: string) {
+  const writer = new BatchWriter({
+    client: dynamo(),
+    table: tableName,
+    keyAttributes: ['pk', 'sk'],
+    concurrency: 16,
+  });
+  const meta = { file: 'ceiling', importedAt: new Date().toISOString() };
+  const started = performance.now();
+  let n = 0;
+  for (const g of snapshotRows(rows)) {
+    if (!g.row) continue;
+    await writer.put(snapshotItem(g.row, meta));
+    n++;
+  }
+  const stats = await writer.flush();
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, items: n, written: stats.written, peakRssMb: peakMb() };
+}
+
+const result =
+  mode === 'import' ? await importFile(arg!) : await ceiling(Number(arg), process.argv[4]!);
+console.log(`RESULT ${JSON.stringify(result)}`);

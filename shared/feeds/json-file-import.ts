@@ -1,0 +1,164 @@
+/**
+ * Imports one inbound JSON feed file (a top-level array of records): the JSON variant of
+ * `file-import.ts`, on the same machinery — the import ledger (a repeated event changes nothing),
+ * the error report (one row per rejected record: `line` is the record's 1-based position in the
+ * array), and the archive/ and failed/ folders. A file that is not JSON, or not an array, moves to
+ * failed/ with an error file; otherwise each record is accepted or rejected on its own.
+ *
+ * JSON feed files are small (orders, fulfilments): the file is read whole, no checkpoints. A run
+ * that crashes is redone from the start by the next delivery, so importers must be idempotent
+ * (the order importer is: an external id creates one order).
+ */
+import { createHash } from 'node:crypto';
+import type { FeedDefinition } from './catalog.ts';
+import { ErrorReport, errorFileName } from './error-report.ts';
+import type { FileImportResult, ImportFileStore, RowRejection } from './file-import.ts';
+import { locateInbound, stagingPrefix, subfolderKey } from './paths.ts';
+import type { ObjectRef } from './s3-event.ts';
+import type { ImportLedger } from '../store/import-ledger.ts';
+
+export interface JsonImportSession {
+  /** Applies (or queues) one record; returns why it cannot, or nothing when accepted. */
+  record(value: unknown, position: number): Promise<readonly RowRejection[]>;
+  /** Makes every accepted record durable; returns figures for the log line. */
+  finish(): Promise<Record<string, number>>;
+  abort?(): Promise<void>;
+}
+
+export interface JsonImporter {
+  open(file: { key: string; fileName: string; eTag: string }): Promise<JsonImportSession>;
+}
+
+export interface JsonFileImportDeps {
+  readonly files: ImportFileStore;
+  readonly ledger: ImportLedger;
+  readonly user: string;
+  readonly importerFor: (feed: FeedDefinition) => JsonImporter | undefined;
+  readonly leaseMs: number;
+  readonly feeds?: readonly FeedDefinition[];
+  /** Larger files go to failed/ (default 64 MB). */
+  readonly maxBytes?: number;
+}
+
+/** The raw text kept in the error file for a rejected record. */
+const RAW_LIMIT = 2_000;
+
+class FileProblem extends Error {}
+
+async function readWhole(stream: AsyncIterable<unknown>, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += b.length;
+    if (size > max) throw new FileProblem(`the file is larger than ${max} bytes`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+}
+
+export async function importJsonFeedFile(
+  ref: ObjectRef,
+  deps: JsonFileImportDeps,
+): Promise<FileImportResult> {
+  const started = Date.now();
+  const where = locateInbound(ref.key, deps.user, deps.feeds);
+  if (where.kind === 'ignored') return { status: 'ignored', key: ref.key, reason: where.reason };
+  const { feed, fileName } = where;
+  const importer = deps.importerFor(feed);
+  if (!importer) return { status: 'ignored', key: ref.key, reason: `no importer for ${feed.id}` };
+
+  const head = await deps.files.head(ref.key);
+  if (!head) return { status: 'duplicate', key: ref.key, reason: 'file already moved (processed)' };
+  if (head.size === 0) return { status: 'ignored', key: ref.key, reason: 'empty file' };
+
+  const claim = await deps.ledger.claim(ref.key, head.eTag, deps.leaseMs);
+  if (claim.outcome === 'done') {
+    await deps.files.move(ref.key, subfolderKey(deps.user, feed, 'archive', fileName));
+    return { status: 'duplicate', key: ref.key, reason: 'already imported' };
+  }
+  if (claim.outcome === 'busy') {
+    return { status: 'duplicate', key: ref.key, reason: 'being imported by another worker' };
+  }
+
+  const errors = new ErrorReport(
+    deps.files,
+    fileName,
+    subfolderKey(deps.user, feed, 'error', errorFileName(fileName)),
+    `${stagingPrefix(deps.user)}errors/${createHash('sha256')
+      .update(`${ref.key}\n${head.eTag}`)
+      .digest('hex')
+      .slice(0, 32)}/`,
+  );
+  let session: JsonImportSession | undefined;
+  try {
+    const stream = await deps.files.openRead(ref.key);
+    if (!stream) return { status: 'duplicate', key: ref.key, reason: 'file vanished' };
+    let rows = 0;
+    let applied = 0;
+    let rejected = 0;
+    let failure: string | undefined;
+    let stats: Record<string, number> | undefined;
+    try {
+      const text = await readWhole(stream, deps.maxBytes ?? 64 * 1024 * 1024);
+      let records: unknown;
+      try {
+        records = JSON.parse(text);
+      } catch (err) {
+        throw new FileProblem(`the file is not valid JSON: ${(err as Error).message}`);
+      }
+      if (!Array.isArray(records)) {
+        throw new FileProblem(
+          `the top-level value must be an array of records, found ${records === null ? 'null' : typeof records}`,
+        );
+      }
+      session = await importer.open({ key: ref.key, fileName, eTag: head.eTag });
+      for (const [i, value] of records.entries()) {
+        rows++;
+        const problems = await session.record(value, i + 1);
+        if (problems.length === 0) {
+          applied++;
+          continue;
+        }
+        rejected++;
+        const raw = JSON.stringify(value) ?? String(value);
+        for (const p of problems) {
+          errors.add({
+            line: i + 1,
+            field: p.field,
+            reason: p.reason,
+            raw: raw.length > RAW_LIMIT ? `${raw.slice(0, RAW_LIMIT)}…` : raw,
+          });
+        }
+      }
+      stats = await session.finish();
+    } catch (err) {
+      if (!(err instanceof FileProblem)) throw err;
+      failure = err.message;
+      errors.add({ line: 0, field: 'file', reason: err.message, raw: '' });
+    }
+    const errorFile = await errors.close();
+    const result = failure ? 'failed' : 'archived';
+    await deps.files.move(
+      ref.key,
+      subfolderKey(deps.user, feed, result === 'failed' ? 'failed' : 'archive', fileName),
+    );
+    const summary = { feed: feed.id, rows, applied, rejected, ms: Date.now() - started };
+    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary, stats });
+    return {
+      status: result,
+      key: ref.key,
+      ...summary,
+      errorFile,
+      reason: failure,
+      stats,
+      resumed: false,
+    };
+  } catch (err) {
+    await session?.abort?.().catch(() => undefined);
+    await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
+    throw err;
+  }
+}
