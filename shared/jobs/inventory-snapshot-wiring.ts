@@ -7,6 +7,7 @@ import { FacilityStore } from '../store/facility-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { LeaseLock } from '../store/lease-lock.ts';
 import { StaleKeys } from '../store/stale-keys.ts';
+import { importLeaseMs } from './sqs-feed-import-handler.ts';
 import {
   inventorySnapshotImporter,
   type SnapshotImporterDeps,
@@ -23,7 +24,7 @@ export function snapshotImporterDeps(
     state: new StateObjects(s3(), config().bucket),
     lock: new LeaseLock(dynamo(), table('control'), SNAPSHOT_LOCK),
     staleKeys: new StaleKeys(dynamo(), table('control')),
-    leaseMs: 5 * 60_000,
+    leaseMs: importLeaseMs(),
     lockWaitMs: 10 * 60_000,
     ...overrides,
   };

@@ -21,6 +21,13 @@ import { sendContinuation } from '../queue/continuation.ts';
  */
 export const IMPORT_LEASE_MS = 5 * 60_000;
 
+/** The lease in force (OMS_IMPORT_LEASE_MS overrides the default, e.g. in crash tests). */
+export const importLeaseMs = (): number =>
+  Number(process.env.OMS_IMPORT_LEASE_MS) || IMPORT_LEASE_MS;
+
+/** Rows between two checkpoints (OMS_CHECKPOINT_ROWS; default 100,000). */
+export const checkpointRows = (): number => Number(process.env.OMS_CHECKPOINT_ROWS) || 100_000;
+
 /** Stop at the next checkpoint when less time than this is left in the invocation. */
 export const YIELD_MARGIN_MS = 2 * 60_000;
 
@@ -69,7 +76,8 @@ export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter
             ledger,
             user: config().netsuiteUser,
             importerFor: (f) => (f.id === feed.id ? cached : undefined),
-            leaseMs: IMPORT_LEASE_MS,
+            leaseMs: importLeaseMs(),
+            checkpointEveryRows: checkpointRows(),
             shouldYield,
           });
           logImportResult(result);

@@ -6,7 +6,6 @@
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
-  PutItemCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -40,6 +39,8 @@ export interface ImportSummary {
 export interface LedgerRecord {
   readonly status: string;
   readonly summary?: ImportSummary;
+  readonly checkpoint?: ImportCheckpoint;
+  readonly attempts?: number;
 }
 
 const KEEP_DAYS = 90;
@@ -61,27 +62,34 @@ export class ImportLedger {
     now = Date.now(),
   ): Promise<ClaimResult> {
     try {
-      await this.client.send(
-        new PutItemCommand({
+      // An update, not a put, so that a checkpoint left by an interrupted run survives the claim.
+      const out = await this.client.send(
+        new UpdateItemCommand({
           TableName: this.table,
-          Item: {
-            ...this.key(objectKey, eTag),
-            status: { S: 'processing' },
-            leaseUntil: { N: String(now + leaseMs) },
-            claimedAt: { S: new Date(now).toISOString() },
-            expiresAt: { N: String(Math.floor(now / 1000) + KEEP_DAYS * 86_400) },
-          },
+          Key: this.key(objectKey, eTag),
+          UpdateExpression:
+            'SET #s = :processing, leaseUntil = :lease, claimedAt = :at, expiresAt = :exp ADD attempts :one',
           ConditionExpression:
-            'attribute_not_exists(pk) OR #s = :error OR (#s = :processing AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR #s = :error OR #s = :paused OR (#s = :processing AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
             ':error': { S: 'error' },
+            ':paused': { S: 'paused' },
             ':processing': { S: 'processing' },
             ':now': { N: String(now) },
+            ':lease': { N: String(now + leaseMs) },
+            ':at': { S: new Date(now).toISOString() },
+            ':exp': { N: String(Math.floor(now / 1000) + KEEP_DAYS * 86_400) },
+            ':one': { N: '1' },
           },
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return { outcome: 'claimed' };
+      const cp = out.Attributes?.checkpoint?.S;
+      return {
+        outcome: 'claimed',
+        checkpoint: cp ? (JSON.parse(cp) as ImportCheckpoint) : undefined,
+      };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
@@ -108,7 +116,13 @@ export class ImportLedger {
     const i = out.Item;
     if (!i) return undefined;
     const status = i.status?.S ?? 'unknown';
-    if (status !== 'done') return { status };
+    if (status !== 'done') {
+      return {
+        status,
+        attempts: Number(i.attempts?.N ?? 0),
+        checkpoint: i.checkpoint?.S ? (JSON.parse(i.checkpoint.S) as ImportCheckpoint) : undefined,
+      };
+    }
     return {
       status,
       summary: {

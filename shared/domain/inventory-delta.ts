@@ -1,0 +1,111 @@
+/**
+ * NetSuite inventory delta rows (`externalFacilityId,idValue,idType,availableDelta,comments`), as
+ * exported to `inventoryadjustment/import`, `inventorytransfer/import` and `itemreceipt/csv`: a
+ * signed change of NetSuite's quantity available of one item at one location, between snapshots.
+ *
+ * Row identity. NetSuite gives a delta row no id, and its exporters repeat rows across files (the
+ * time cursor is truncated to the minute, with inclusive bounds). A row is therefore identified by
+ * a hash of its content — facility, idType, idValue, delta and comments — scoped to the feed, and
+ * applied at most once per identity (within the dedupe window of the importer). Two genuinely
+ * different adjustments that are otherwise identical must differ in `comments`: NetSuite puts the
+ * transaction reference there. Values are compared trimmed, idType case-insensitively, and the
+ * delta as a number (`5` and `5.0` are the same row).
+ *
+ * A delta may take NetSuite's figure below zero: NetSuite can allow negative stock, and the OMS
+ * keeps the figure NetSuite would report rather than clamping it.
+ */
+import { createHash } from 'node:crypto';
+import { accept, parseSignedQuantity, reject, type RowResult } from './row-result.ts';
+
+export type DeltaColumn =
+  'externalFacilityId' | 'idValue' | 'idType' | 'availableDelta' | 'comments';
+
+/** Values keyed by the catalog's column names. */
+export type DeltaRecord = Readonly<Record<DeltaColumn, string>>;
+
+/** `idType` when `idValue` is the OMS SKU. */
+export const SKU_ID_TYPE = 'SKU';
+
+/** `idType` values meaning `idValue` is NetSuite's internal item id (mapped through products). */
+export const NETSUITE_ITEM_ID_TYPES: readonly string[] = [
+  'NETSUITE_PRODUCT_ID',
+  'NETSUITE_ITEM_ID',
+];
+
+/** Which item a delta row names: the SKU itself, or NetSuite's internal item id. */
+export type DeltaItemRef =
+  | { readonly kind: 'sku'; readonly sku: string }
+  | { readonly kind: 'netsuite-item'; readonly itemId: string };
+
+export interface DeltaRow {
+  /** NetSuite location id (`externalFacilityId`). */
+  readonly externalFacilityId: string;
+  /** `idType` normalised to upper case. */
+  readonly idType: string;
+  /** `idValue`, trimmed. */
+  readonly idValue: string;
+  readonly item: DeltaItemRef;
+  /** The signed change, a whole number; 0 changes nothing. */
+  readonly delta: number;
+  /** Free text; NetSuite puts the transaction reference here. */
+  readonly comments: string;
+}
+
+export function parseDeltaRow(rec: DeltaRecord): RowResult<DeltaRow> {
+  const externalFacilityId = rec.externalFacilityId.trim();
+  if (!externalFacilityId) return reject('externalFacilityId', 'facility id is blank');
+  const idValue = rec.idValue.trim();
+  if (!idValue) return reject('idValue', 'item id is blank');
+  const idType = rec.idType.trim().toUpperCase();
+  let item: DeltaItemRef;
+  if (idType === SKU_ID_TYPE) {
+    item = { kind: 'sku', sku: idValue };
+  } else if (NETSUITE_ITEM_ID_TYPES.includes(idType)) {
+    if (!/^\d+$/.test(idValue)) {
+      return reject('idValue', `NetSuite item id "${idValue}" is not a numeric internal id`);
+    }
+    item = { kind: 'netsuite-item', itemId: idValue };
+  } else {
+    return reject(
+      'idType',
+      idType
+        ? `unknown id type "${rec.idType.trim()}" (expected ${[SKU_ID_TYPE, ...NETSUITE_ITEM_ID_TYPES].join(', ')})`
+        : 'id type is blank',
+    );
+  }
+  const raw = rec.availableDelta.trim();
+  if (!raw) return reject('availableDelta', 'delta is blank');
+  const delta = parseSignedQuantity(raw);
+  if (delta === undefined) {
+    return reject('availableDelta', `delta "${raw}" is not a whole number`);
+  }
+  return accept({
+    externalFacilityId,
+    idType,
+    idValue,
+    item,
+    // -0 and +0 are the same row as 0.
+    delta: delta === 0 ? 0 : delta,
+    comments: rec.comments.trim(),
+  });
+}
+
+/**
+ * The identity of a delta row within a feed: a SHA-256 of the feed id and the row's normalised
+ * content, hex. The same row in another file of the same feed has the same id; the same content in
+ * another feed (an adjustment versus a transfer) does not.
+ */
+export function deltaRowId(feedId: string, row: DeltaRow): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        feedId,
+        row.externalFacilityId,
+        row.idType,
+        row.idValue,
+        row.delta,
+        row.comments,
+      ]),
+    )
+    .digest('hex');
+}

@@ -1,0 +1,28 @@
+/** Builds the inventory delta importer from the process-wide clients and configuration. */
+import { dynamo, table } from '../store/dynamo-client.ts';
+import { FacilityStore } from '../store/facility-store.ts';
+import { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
+import { ProductStore } from '../store/product-store.ts';
+import {
+  inventoryDeltaImporter,
+  type DeltaFeedId,
+  type DeltaImporterDeps,
+} from './inventory-delta-importer.ts';
+
+export function deltaImporterDeps(
+  feedId: DeltaFeedId,
+  overrides: Partial<Omit<DeltaImporterDeps, 'feedId'>> = {},
+): DeltaImporterDeps {
+  return {
+    feedId,
+    deltas: new InventoryDeltaStore(dynamo(), table('inventory'), table('control')),
+    facilities: new FacilityStore(dynamo(), table('control')),
+    products: new ProductStore(dynamo(), table('control')),
+    ...overrides,
+  };
+}
+
+export const deltaImporter = (
+  feedId: DeltaFeedId,
+  overrides: Partial<Omit<DeltaImporterDeps, 'feedId'>> = {},
+) => inventoryDeltaImporter(deltaImporterDeps(feedId, overrides));
