@@ -3,12 +3,20 @@
  * snapshot digest's entry for them can no longer be trusted. Few at a time; cleared by the next
  * snapshot file that has taken them into account.
  */
-import { BatchWriteItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  QueryCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { Item } from './batch-writer.ts';
 
 export interface StaleKey {
   readonly sku: string;
   readonly facilityId: string;
+  /** Which marking this is: a newer marking of the same key survives the clearing of an older. */
+  readonly token?: string;
 }
 
 const PK = 'STALE#inventory-digest';
@@ -18,6 +26,7 @@ export const staleKeyItem = (k: StaleKey): Item => ({
   sk: { S: JSON.stringify([k.sku, k.facilityId]) },
   sku: { S: k.sku },
   facilityId: { S: k.facilityId },
+  token: { S: k.token ?? randomUUID() },
 });
 
 export class StaleKeys {
@@ -39,23 +48,33 @@ export class StaleKeys {
           ConsistentRead: true,
         }),
       );
-      for (const i of page.Items ?? []) out.push({ sku: i.sku!.S!, facilityId: i.facilityId!.S! });
+      for (const i of page.Items ?? []) {
+        out.push({ sku: i.sku!.S!, facilityId: i.facilityId!.S!, token: i.token?.S });
+      }
       start = page.LastEvaluatedKey;
     } while (start);
     return out;
   }
 
+  /**
+   * Clears the markings that were read; a key marked again since (a delta during the snapshot
+   * import) keeps its newer marking, so the next snapshot still distrusts it.
+   */
   async clear(keys: readonly StaleKey[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += 25) {
-      await this.client.send(
-        new BatchWriteItemCommand({
-          RequestItems: {
-            [this.table]: keys.slice(i, i + 25).map((k) => ({
-              DeleteRequest: { Key: { pk: { S: PK }, sk: staleKeyItem(k).sk! } },
-            })),
-          },
-        }),
-      );
+    for (const k of keys) {
+      try {
+        await this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table,
+            Key: { pk: { S: PK }, sk: staleKeyItem(k).sk! },
+            ConditionExpression: k.token ? '#t = :t' : 'attribute_not_exists(#t)',
+            ExpressionAttributeNames: { '#t': 'token' },
+            ExpressionAttributeValues: k.token ? { ':t': { S: k.token } } : undefined,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
     }
   }
 }
