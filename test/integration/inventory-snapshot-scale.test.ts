@@ -23,7 +23,6 @@ import {
   HEADER,
   facilityExternalId,
   isBadRow,
-  quantityOf,
   snapshotRows,
 } from '../../bench/support/inventory-generator.ts';
 import { eventually, startTestCloud } from '../support/local-cloud.ts';
