@@ -125,9 +125,10 @@ describe('JobsStack', () => {
       }
     });
 
-    it('routes ObjectCreated below home/netsuite/netsuite/<folder>/ to that queue', () => {
+    it('routes ObjectCreated below home/netsuite/<partner root>/<folder>/ to that queue', () => {
       const imp = importOf(feed);
-      expect(imp.keyPrefix).toBe(`home/netsuite/netsuite/${feed.folder}/`);
+      const root = feed.partner === 'storefront' ? 'storefront' : 'netsuite';
+      expect(imp.keyPrefix).toBe(`home/netsuite/${root}/${feed.folder}/`);
       const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const config = notifications[0]!.Properties;

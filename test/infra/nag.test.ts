@@ -48,7 +48,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     expect(implementedFeeds().length).toBeGreaterThan(0);
     const { app } = buildApp({ entryFor: null, cfnValidation: true });
     expect(unacknowledgedFindings(app)).toEqual([]);
-  });
+  }, 300_000); // bundles every real handler with esbuild
 
   it('finds nothing unacknowledged with every option on (alarm e-mail, SSH key, a schedule)', () => {
     const { app } = buildApp({

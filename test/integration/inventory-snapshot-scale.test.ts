@@ -4,7 +4,7 @@
  * diff writes (an unchanged re-import writes nothing, a changed one writes only what changed).
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { feedById } from '../../shared/feeds/catalog.ts';
@@ -113,6 +113,9 @@ afterAll(async () => {
   await cloud?.cleanup();
 });
 
+// Tens of thousands of rows through DynamoDB Local on a shared 2-core machine: minutes, not seconds.
+vi.setConfig({ testTimeout: 300_000 });
+
 describe('inventory snapshot at scale', () => {
   it('finishes a file after the importing process is killed, as a clean run would', async () => {
     const rows = 50_000;
@@ -133,7 +136,7 @@ describe('inventory snapshot at scale', () => {
     const cp = await eventually(async () => {
       const rec = await ledger.get(key, head.eTag);
       return rec?.checkpoint && rec.checkpoint.rows >= 10_000 ? rec.checkpoint : undefined;
-    }, 60_000);
+    }, 180_000);
     child.kill('SIGKILL');
     await exited;
     expect(cp.rows).toBeLessThan(rows);
