@@ -1,8 +1,11 @@
 /** The `oms` command line: inspect orders and inventory, run jobs. `--json` on every listing. */
 import { Command } from 'commander';
 import { connect } from './connect.ts';
+import { facilityCommands } from './commands/facilities.ts';
 import { inventoryCommands } from './commands/inventory.ts';
 import { jobCommands } from './commands/jobs.ts';
+import { orderCommands } from './commands/orders.ts';
+import { productCommands } from './commands/products.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
@@ -11,8 +14,11 @@ const program = new Command('oms')
     connect(cmd.opts<{ dataDir?: string }>().dataDir);
   });
 
+facilityCommands(program);
 inventoryCommands(program);
 jobCommands(program);
+orderCommands(program);
+productCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);
