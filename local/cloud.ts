@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { DEFAULTS, ENV } from '../shared/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
+import { CORE_JOBS } from '../shared/jobs/core-jobs.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
 import { createS3Client } from '../shared/files/s3-client.ts';
 import { FeedFileStore } from '../shared/files/feed-file-store.ts';
@@ -68,19 +69,27 @@ export interface LocalCloud {
 
 export const LOCAL_BUCKET = 'oms-feeds-local';
 
-/** Scheduled jobs from the feed catalog, run through the same handlers CDK deploys. */
+/** Scheduled jobs from the feed catalog and the core jobs, run through the handlers CDK deploys. */
 export function catalogJobs(): ScheduledJob[] {
-  return implementedFeeds().flatMap((feed) =>
-    feed.trigger.kind === 'schedule' && feed.handler
-      ? [
-          {
-            id: feed.id,
-            expression: feed.trigger.expression,
-            run: () => invoke(feed.handler!, { job: feed.id }),
-          },
-        ]
-      : [],
-  );
+  const core = CORE_JOBS.map((j) => ({
+    id: j.id,
+    expression: j.schedule,
+    run: () => invoke(j.handler, { job: j.id }),
+  }));
+  return [
+    ...core,
+    ...implementedFeeds().flatMap((feed) =>
+      feed.trigger.kind === 'schedule' && feed.handler
+        ? [
+            {
+              id: feed.id,
+              expression: feed.trigger.expression,
+              run: () => invoke(feed.handler!, { job: feed.id }),
+            },
+          ]
+        : [],
+    ),
+  ];
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {

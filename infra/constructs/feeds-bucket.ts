@@ -7,6 +7,7 @@ import {
   type IBucket,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SNAPSHOT_LISTED_PREFIX, STATE_PREFIX } from '../../shared/files/state-objects.ts';
 
 export interface FeedsBucketProps {
   /** Physical name of the feeds bucket (deterministic, so other stacks can refer to it by name). */
@@ -62,6 +63,12 @@ export class FeedsBucket extends Construct {
         {
           id: 'abort-incomplete-multipart-uploads',
           abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+        // The keys each snapshot file listed (read by the snapshot-close job within a day).
+        {
+          id: 'expire-snapshot-listings',
+          prefix: `${STATE_PREFIX}${SNAPSHOT_LISTED_PREFIX}`,
+          expiration: Duration.days(7),
         },
         {
           id: 'expire-noncurrent-versions',

@@ -23,7 +23,7 @@ export const ESM_REQUIRE_BANNER =
 export const JOB_RUNTIME = Runtime.NODEJS_20_X;
 
 export interface JobFunctionProps {
-  readonly feed: FeedDefinition;
+  readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
   /** Absolute path of the handler module. */
   readonly entry: string;
   readonly bucket: IBucket;

@@ -9,7 +9,7 @@ import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { JobFunction } from './job-function.ts';
 
 export interface ScheduledJobProps {
-  readonly feed: FeedDefinition;
+  readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
   /** EventBridge Scheduler expression: `cron(...)`, `rate(...)` or `at(...)`. */
   readonly scheduleExpression: string;
   /** Default `UTC`. */
@@ -33,7 +33,7 @@ export interface ScheduledJobProps {
  * retry could overlap it); a failed run lands in the same DLQ.
  */
 export class ScheduledJob extends Construct {
-  readonly feed: FeedDefinition;
+  readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
   readonly job: JobFunction;
   readonly schedule: CfnSchedule;
   readonly deadLetterQueue: Queue;
@@ -89,7 +89,7 @@ export class ScheduledJob extends Construct {
       target: {
         arn: fn.functionArn,
         roleArn: this.role.roleArn,
-        input: JSON.stringify({ feedId: props.feed.id }),
+        input: JSON.stringify({ job: props.feed.id }),
         retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 300 },
         deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
       },

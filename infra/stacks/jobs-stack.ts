@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { Construct, IConstruct } from 'constructs';
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
+import { CORE_JOBS, type CoreJob } from '../../shared/jobs/core-jobs.ts';
 import { DEFAULT_FUNCTIONS_DIR, handlerEntry } from '../config.ts';
 import { FeedImportFunction } from '../constructs/feed-import-function.ts';
 import { JobAlarms } from '../constructs/job-alarms.ts';
@@ -22,6 +23,8 @@ export interface JobsStackProps extends StackProps {
   readonly entryFor?: (handler: string) => string;
   /** When set, alarms notify this address. */
   readonly alarmEmail?: string;
+  /** Core jobs (scheduled work not tied to a feed). Default: CORE_JOBS. */
+  readonly coreJobs?: readonly CoreJob[];
 }
 
 /** S3 rejects two notification configurations whose prefixes overlap; say which feeds do. */
@@ -100,6 +103,20 @@ export class JobsStack extends Stack {
         this.alarms.addErrorAlarm(name, job.job.function, feed.id);
         scheduled.push(job);
       }
+    }
+    for (const core of props.coreJobs ?? CORE_JOBS) {
+      if (ids.has(core.id)) throw new Error(`job id ${core.id} is both a feed and a core job`);
+      ids.add(core.id);
+      const name = pascalCase(core.id);
+      const job = new ScheduledJob(this, name, {
+        feed: { id: core.id, title: core.description },
+        entry: entryFor(core.handler),
+        scheduleExpression: core.schedule,
+        ...common,
+      });
+      this.alarms.addDeadLetterQueueAlarm(name, job.deadLetterQueue, core.id);
+      this.alarms.addErrorAlarm(name, job.job.function, core.id);
+      scheduled.push(job);
     }
     this.imports = imports;
     this.scheduled = scheduled;

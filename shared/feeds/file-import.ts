@@ -24,8 +24,11 @@ export interface RowRejection {
 
 /** One file's worth of work for a feed; rows arrive keyed by the catalog's column names. */
 export interface CsvImportSession {
-  /** Applies (or queues) one row, or says why it cannot. */
-  row(record: Readonly<Record<string, string>>, line: number): Promise<RowRejection | undefined>;
+  /** Applies (or queues) one row, or says why it cannot (a promise only when it must wait). */
+  row(
+    record: Readonly<Record<string, string>>,
+    line: number,
+  ): RowRejection | undefined | Promise<RowRejection | undefined>;
   /** Makes every row accepted so far durable (before a checkpoint is recorded). */
   checkpoint(): Promise<void>;
   /** Makes every accepted row durable; returns figures for the log line. */
@@ -41,6 +44,8 @@ export interface CsvImporter {
     eTag: string;
     /** Set when this run continues an interrupted one. */
     resumed: boolean;
+    /** The file's size in bytes (to size per-file structures), when known. */
+    size?: number;
   }): Promise<CsvImportSession>;
 }
 
@@ -152,6 +157,7 @@ export async function importFeedFile(
         fileName,
         eTag: head.eTag,
         resumed: !!cp,
+        size: head.size,
       });
       const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
       let sinceCheckpoint = 0;
@@ -170,7 +176,8 @@ export async function importFeedFile(
           } else {
             const record: Record<string, string> = {};
             feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
-            const rejection = await session!.row(record, r.line);
+            let rejection = session!.row(record, r.line);
+            if (rejection instanceof Promise) rejection = await rejection;
             if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
             else applied++;
           }

@@ -6,6 +6,11 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@a
 
 export const STATE_PREFIX = 'oms-state/';
 
+/** The inventory snapshot digest (see shared/jobs/inventory-snapshot-importer.ts). */
+export const SNAPSHOT_DIGEST_OBJECT = 'inventory/snapshot-digest.bin';
+/** Per-file sets of the keys a snapshot file listed (the bucket expires them after a week). */
+export const SNAPSHOT_LISTED_PREFIX = 'inventory/imports/';
+
 export class StateObjects {
   constructor(
     private readonly client: S3Client,

@@ -18,13 +18,19 @@ import { hash32, hash64 } from '../domain/hash64.ts';
 import { HashMap64 } from '../domain/hash-map64.ts';
 import { parseSnapshotRow, type SnapshotRecord } from '../domain/inventory-snapshot.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
-import type { StateObjects } from '../files/state-objects.ts';
+import {
+  SNAPSHOT_DIGEST_OBJECT,
+  SNAPSHOT_LISTED_PREFIX,
+  type StateObjects,
+} from '../files/state-objects.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
 import { snapshotItem, type InventoryStore } from '../store/inventory-store.ts';
 import type { LeaseLock } from '../store/lease-lock.ts';
+import type { SnapshotListing } from '../store/snapshot-listing.ts';
 import type { StaleKey, StaleKeys } from '../store/stale-keys.ts';
 
-export const DIGEST_OBJECT = 'inventory/snapshot-digest.bin';
+export const DIGEST_OBJECT = SNAPSHOT_DIGEST_OBJECT;
+export const LISTED_PREFIX = SNAPSHOT_LISTED_PREFIX;
 
 export interface SnapshotImporterDeps {
   readonly inventory: InventoryStore;
@@ -32,6 +38,7 @@ export interface SnapshotImporterDeps {
   readonly state: StateObjects;
   readonly lock: LeaseLock;
   readonly staleKeys: StaleKeys;
+  readonly listing: SnapshotListing;
   /** Lease of the snapshot lock; renewed at every checkpoint. */
   readonly leaseMs: number;
   /** How long a file waits for another snapshot file to finish. */
@@ -48,9 +55,9 @@ export const figureHash = (qty: number, itemId: string) => hash32(`${qty}|${item
 
 export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImporter {
   return {
-    async open({ key, fileName, eTag, resumed }): Promise<CsvImportSession> {
+    async open({ key, fileName, eTag, resumed, size }): Promise<CsvImportSession> {
       const owner = `${key}#${eTag}`;
-      const seenObject = `inventory/imports/${createHash('sha256').update(owner).digest('hex').slice(0, 32)}.seen`;
+      const seenObject = `${LISTED_PREFIX}${createHash('sha256').update(owner).digest('hex').slice(0, 32)}.seen`;
       const { dirtyBy } = await deps.lock.acquire(owner, deps.leaseMs, deps.lockWaitMs);
       let digest: HashMap64;
       let digestDiscarded = 0;
@@ -71,7 +78,10 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         throw err;
       }
       const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
-      const seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(1 << 16);
+      // Sized for the file up front (a snapshot row is ≥ 20 bytes), so it never regrows mid-file.
+      const seen = seenStored
+        ? HashMap64.fromBuffer(seenStored)
+        : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 20)));
       const facilityByExternal = await deps.facilities.byExternalId();
       const writer = deps.inventory.snapshotWriter(deps.concurrency);
       const importedAt = new Date().toISOString();
@@ -84,7 +94,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       };
 
       return {
-        async row(record, line) {
+        row(record, line) {
           const result = parseSnapshotRow(record as SnapshotRecord);
           if (!result.ok) return { field: result.field, reason: result.reason };
           const { sku, facilityId: externalId, availableQty, itemId } = result.row;
@@ -112,12 +122,12 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             unchanged++;
             return undefined;
           }
-          await writer.put(
-            snapshotItem({ sku, facilityId, availableQty, itemId }, { file: fileName, importedAt }),
-          );
           digest.set(k, figure);
           written++;
-          return undefined;
+          const wait = writer.put(
+            snapshotItem({ sku, facilityId, availableQty, itemId }, { file: fileName, importedAt }),
+          );
+          return wait ? wait.then(() => undefined) : undefined;
         },
         async checkpoint() {
           await persist();
@@ -126,6 +136,14 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         },
         async finish() {
           await persist();
+          // What this file listed, for the snapshot-close job (pairs absent from a whole snapshot).
+          await deps.state.put(seenObject, seen.toBuffer());
+          await deps.listing.record({
+            finishedAt: new Date().toISOString(),
+            file: key,
+            object: seenObject,
+            pairs: seen.size,
+          });
           await deps.staleKeys.clear(staleLoaded);
           await deps.lock.release(owner, true);
           return { written, unchanged, digestDiscarded, retries: writer.stats.retries };

@@ -6,6 +6,7 @@ import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { LeaseLock } from '../store/lease-lock.ts';
+import { SnapshotListing } from '../store/snapshot-listing.ts';
 import { StaleKeys } from '../store/stale-keys.ts';
 import { importLeaseMs } from './sqs-feed-import-handler.ts';
 import {
@@ -24,6 +25,7 @@ export function snapshotImporterDeps(
     state: new StateObjects(s3(), config().bucket),
     lock: new LeaseLock(dynamo(), table('control'), SNAPSHOT_LOCK),
     staleKeys: new StaleKeys(dynamo(), table('control')),
+    listing: new SnapshotListing(dynamo(), table('control')),
     leaseMs: importLeaseMs(),
     lockWaitMs: 10 * 60_000,
     ...overrides,

@@ -25,8 +25,8 @@ export const IMPORT_LEASE_MS = 5 * 60_000;
 export const importLeaseMs = (): number =>
   Number(process.env.OMS_IMPORT_LEASE_MS) || IMPORT_LEASE_MS;
 
-/** Rows between two checkpoints (OMS_CHECKPOINT_ROWS; default 100,000). */
-export const checkpointRows = (): number => Number(process.env.OMS_CHECKPOINT_ROWS) || 100_000;
+/** Rows between two checkpoints (OMS_CHECKPOINT_ROWS; default 200,000: about a minute of writes). */
+export const checkpointRows = (): number => Number(process.env.OMS_CHECKPOINT_ROWS) || 200_000;
 
 /** Stop at the next checkpoint when less time than this is left in the invocation. */
 export const YIELD_MARGIN_MS = 2 * 60_000;

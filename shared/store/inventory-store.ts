@@ -3,7 +3,7 @@
  * is the item `NS#<facilityId>`, kept apart from the OMS's own reservations so that a snapshot
  * reset never overwrites them.
  */
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SnapshotRow } from '../domain/inventory-snapshot.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
 
@@ -80,5 +80,29 @@ export class InventoryStore {
       start = out.LastEvaluatedKey;
     } while (start);
     return figures;
+  }
+
+  /** Every NetSuite figure in the table, a page at a time (a full read: use sparingly). */
+  async *scanFigures(): AsyncGenerator<FacilityFigure[]> {
+    let start: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'begins_with(sk, :ns)',
+          ExpressionAttributeValues: { ':ns': { S: NS_PREFIX } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield (page.Items ?? []).map((i) => ({
+        sku: i.pk?.S ?? '',
+        facilityId: i.facilityId?.S ?? '',
+        nsQty: Number(i.nsQty?.N ?? 0),
+        nsItemId: i.nsItemId?.S,
+        nsAt: i.nsAt?.S ?? '',
+        nsFile: i.nsFile?.S ?? '',
+      }));
+      start = page.LastEvaluatedKey;
+    } while (start);
   }
 }

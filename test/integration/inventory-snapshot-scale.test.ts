@@ -17,7 +17,11 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { NS_PREFIX } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import {
+  snapshotImporter,
+  snapshotImporterDeps,
+} from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { closeSnapshot } from '../../shared/jobs/inventory-snapshot-close.ts';
 import {
   FACILITIES,
   HEADER,
@@ -34,6 +38,7 @@ let files: FeedFileStore;
 let ledger: ImportLedger;
 let prefix: string;
 let inventoryTable: string;
+let snapshotStarted = 0;
 
 const csvOf = (rows: number, generation = 0, from = 0) => {
   const lines = [HEADER];
@@ -192,6 +197,7 @@ describe('inventory snapshot at scale', () => {
   it('takes a snapshot split over several files, keeping pairs absent from it', async () => {
     // 30,000 rows in three files of 10,000 (SKU-major, as NetSuite splits its export).
     const before = await figures();
+    snapshotStarted = Date.now();
     const text = csvOf(30_000, 3).split('\r\n');
     const body = text.slice(1).filter(Boolean);
     for (let part = 0; part < 3; part++) {
@@ -210,5 +216,40 @@ describe('inventory snapshot at scale', () => {
     const absent = [...before.keys()].filter((k) => !listed.has(k));
     expect(absent.length).toBeGreaterThan(0);
     for (const k of absent) expect(now.get(k), k).toBe(before.get(k));
+  });
+
+  it('closes the snapshot: keeps absent pairs by default, zeroes them on opt-in within a safety share', async () => {
+    // The window starts just before the three files of the previous test were imported.
+    const now = new Date();
+    const windowHours = (now.getTime() - snapshotStarted + 1_000) / 3_600_000;
+    const deps = snapshotImporterDeps();
+    const listed = expected(30_000, 3);
+    const before = await figures();
+    const absent = [...before.keys()].filter((k) => !listed.has(k) && before.get(k) !== 0);
+
+    const kept = await closeSnapshot(deps, { rule: 'keep', windowHours, maxShare: 0.2, now });
+    expect(kept).toMatchObject({ outcome: 'kept', files: 3, absent: absent.length, zeroed: 0 });
+
+    // 20,000 of 50,000 pairs absent: more than the 20% share, so refused unless forced.
+    const refused = await closeSnapshot(deps, { rule: 'zero', windowHours, maxShare: 0.2, now });
+    expect(refused).toMatchObject({ outcome: 'refused', zeroed: 0 });
+    expect(await figures()).toEqual(before);
+
+    const zeroed = await closeSnapshot(deps, {
+      rule: 'zero',
+      windowHours,
+      maxShare: 0.2,
+      force: true,
+      now,
+    });
+    expect(zeroed).toMatchObject({ outcome: 'zeroed', zeroed: absent.length });
+    const after = await figures();
+    for (const k of absent) expect(after.get(k), k).toBe(0);
+    for (const [k, v] of listed) expect(after.get(k), k).toBe(v);
+
+    // The digest knows the zeros: the same snapshot again writes nothing.
+    const key = `${prefix}after-close.csv`;
+    await files.writeAtomically(key, csvOf(30_000, 3));
+    expect(await importKey(key)).toMatchObject({ status: 'archived', stats: { written: 0 } });
   });
 });
