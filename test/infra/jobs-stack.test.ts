@@ -1,3 +1,4 @@
+import { CORE_JOBS } from '../../shared/jobs/core-jobs.ts';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,12 +56,12 @@ describe('JobsStack', () => {
     return found;
   };
 
-  it('deploys one function per implemented feed (plus the injected one), from the catalog', () => {
+  it('deploys one function per implemented feed (plus the injected one) and per core job', () => {
     expect(inboundFeeds.length).toBeGreaterThan(0);
     const ours = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs20.x',
     );
-    expect(ours).toHaveLength(implementedFeeds().length + 1);
+    expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length);
     expect(oms.jobs.imports.map((i) => i.feed.id).sort()).toEqual(
       inboundFeeds.map((f) => f.id).sort(),
     );
@@ -69,6 +70,7 @@ describe('JobsStack', () => {
         .filter((f) => f.trigger.kind === 'schedule')
         .map((f) => f.id),
       SCHEDULED.id,
+      ...CORE_JOBS.map((j) => j.id),
     ]);
   });
 
@@ -263,7 +265,7 @@ describe('JobsStack', () => {
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(job.deadLetterQueue), 'Arn'] } },
         },
       });
-      expect(JSON.parse(schedule!.Properties.Target.Input)).toEqual({ feedId: SCHEDULED.id });
+      expect(JSON.parse(schedule!.Properties.Target.Input)).toEqual({ job: SCHEDULED.id });
     });
 
     it('gives the scheduler role only lambda:InvokeFunction on that function (and its DLQ)', () => {
