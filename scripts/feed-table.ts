@@ -22,9 +22,11 @@ export function renderFeedTable(): string {
   });
   return [
     START,
+    '<!-- prettier-ignore-start -->',
     '| Feed | Folder (below `/home/{user}/`) | Direction | Format | Trigger | Handler |',
     '|---|---|---|---|---|---|',
     ...rows,
+    '<!-- prettier-ignore-end -->',
     END,
   ].join('\n');
 }
