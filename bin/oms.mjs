@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process */
 // `npx oms …`: the operator's command line. Runs the TypeScript sources through tsx.
 import { register } from 'tsx/esm/api';
 

@@ -64,7 +64,9 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       let staleLoaded: StaleKey[] = [];
       try {
         const stored = deps.fullWrite ? undefined : await deps.state.get(DIGEST_OBJECT);
-        digest = stored ? HashMap64.fromBuffer(stored) : new HashMap64(1 << 16);
+        digest = stored
+          ? HashMap64.fromBuffer(stored)
+          : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 25)));
         if (dirtyBy && dirtyBy !== owner && digest.size > 0) {
           // Another file stopped half-way: its writes may not be in the digest.
           digest = new HashMap64(1 << 16);
@@ -78,10 +80,9 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         throw err;
       }
       const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
-      // Sized for the file up front (a snapshot row is ≥ 20 bytes), so it never regrows mid-file.
-      const seen = seenStored
-        ? HashMap64.fromBuffer(seenStored)
-        : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 20)));
+      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
+      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
+      const seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
       const facilityByExternal = await deps.facilities.byExternalId();
       const writer = deps.inventory.snapshotWriter(deps.concurrency);
       const importedAt = new Date().toISOString();

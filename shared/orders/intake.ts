@@ -12,6 +12,7 @@ import {
 } from '../domain/orders/order.ts';
 import { canonicalJson } from '../domain/lifecycle/commands.ts';
 import { TxCancelled, type OrderStore } from '../store/order-store.ts';
+import type { StateCache } from './state-cache.ts';
 
 export type SubmitResult =
   | { readonly status: 'created'; readonly orderId: string; readonly externalId: string }
@@ -34,7 +35,7 @@ export interface SubmitMeta {
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** A new order id: `O` + time (base 32, sortable) + 6 random characters, e.g. `O01JB3K2M9T4QZ8D1`. */
+/** A new order id: `O`, the time (9 base-32 digits), 6 random ones, e.g. `O1M84XCSJM419SJ9`. */
 export function newOrderId(now = Date.now()): string {
   let t = '';
   for (let n = now, i = 0; i < 9; i++, n = Math.floor(n / 32)) t = ALPHABET[n % 32] + t;
@@ -45,7 +46,7 @@ export function newOrderId(now = Date.now()): string {
 export class OrderIntake {
   constructor(
     private readonly orders: OrderStore,
-    private readonly opts: { now?: () => string; newId?: () => string } = {},
+    private readonly opts: { now?: () => string; newId?: () => string; cache?: StateCache } = {},
   ) {}
 
   async submit(value: unknown, meta: SubmitMeta): Promise<SubmitResult> {
@@ -79,6 +80,7 @@ export class OrderIntake {
         request: canonicalJson({ type: 'create', externalId: input.externalId }),
         result,
       });
+      for (const line of lines) this.opts.cache?.putLine(line);
       return result;
     } catch (err) {
       if (!(err instanceof TxCancelled) || !err.cancellation.failed.has('external')) throw err;

@@ -25,14 +25,17 @@ import {
   type LineState,
   type MoveRequest,
   type ReleaseGate,
+  type ResolvedMove,
   type StatusCode,
 } from '../domain/lifecycle/index.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import { canReserve } from '../domain/reservations/availability.ts';
 import { applyNetsuiteIds, type NetsuiteIds } from '../domain/orders/netsuite-ids.ts';
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
 import { TxCancelled } from '../store/order-store.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
-import { backoffMs, sleep } from '../store/transactions.ts';
+import { backoffMs, sleep, type TxItem } from '../store/transactions.ts';
+import { StateCache } from './state-cache.ts';
 
 /** Envelope fields as they arrive (from JSON, the CLI): checked by the command. */
 export interface EnvelopeInput {
@@ -93,6 +96,11 @@ export interface OrderServiceOptions {
   readonly now?: () => string;
   /** Attempts before a command gives up on conflicts (default 60). */
   readonly maxAttempts?: number;
+  /**
+   * Lines and positions this process last saw, to skip reads (default: a new cache). Share one
+   * with OrderIntake so that a new order's lines are known; pass `new NoCache()` to read always.
+   */
+  readonly cache?: StateCache;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
@@ -128,8 +136,10 @@ export class OrderService {
   private readonly gates: readonly ReleaseGate[];
   private readonly now: () => string;
   private readonly maxAttempts: number;
+  private readonly cache: StateCache;
 
   constructor(private readonly opts: OrderServiceOptions) {
+    this.cache = opts.cache ?? new StateCache();
     this.gates = opts.gates ?? DEFAULT_GATES;
     this.now = opts.now ?? (() => new Date().toISOString());
     this.maxAttempts = opts.maxAttempts ?? 60;
@@ -169,51 +179,104 @@ export class OrderService {
     };
     const request = canonicalJson({ type: 'move', orderId, lineSeq, ...req });
     const { orders, positions } = this.opts;
+    const cache = this.cache;
+    const release = req.to === 3200;
+    let useCache = true;
+    let lostRaces = 0;
+    /** The line (and header) of the last attempt when its version still held at the write. */
+    let carried: { line: LineState; header?: OrderHeader } | undefined;
 
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const release = req.to === 3200;
-      const read = await orders.readForCommand(orderId, lineSeq, env.idempotencyKey, release);
-      if (read.event) return this.replay<MoveResult>(read.event, request);
-      if (!read.line) return this.unknown(orderId, lineSeq);
-      const line = read.line;
-      const move = resolveMove(line, req);
+      if (lostRaces > 0) await sleep(backoffMs(lostRaces));
+      let line = carried?.line ?? (useCache && !release ? cache.line(orderId, lineSeq) : undefined);
+      let header = carried?.header;
+      const cachedLine = line !== undefined && !carried;
+      carried = undefined;
+      if (!line) {
+        const read = await orders.readForCommand(orderId, lineSeq, env.idempotencyKey, release);
+        if (read.event) return this.replay<MoveResult>(read.event, request);
+        if (!read.line) return this.unknown(orderId, lineSeq);
+        line = read.line;
+        header = read.header;
+      }
+
+      let move: ResolvedMove;
+      try {
+        move = resolveMove(line, req);
+      } catch (err) {
+        if (!cachedLine || !(err instanceof CommandError)) throw err;
+        // Never refuse on cached state: read the line (and the key's event) and decide again.
+        cache.dropLine(orderId, lineSeq);
+        useCache = false;
+        continue;
+      }
 
       let facility: FacilityState | undefined;
+      let facilityFresh = false;
       if (move.reservationDelta !== 0 || release) {
-        facility = await positions.facility(line.sku, move.facilityId!);
-      }
-      if (facility && move.reservationDelta > 0) {
-        const figures = {
-          nsQty: facility.nsQty ?? 0,
-          reserved: facility.position.reserved,
-          safety: facility.position.safety,
-        };
-        if (!canReserve(figures, move.reservationDelta)) {
-          throw new CommandError(
-            'OUT_OF_STOCK',
-            `facility ${move.facilityId} cannot reserve ${move.quantity} of ${line.sku}: NetSuite reports ${
-              facility.nsQty ?? 'nothing'
-            }, ${figures.reserved} reserved, safety stock ${figures.safety}`,
-            { sku: line.sku, facilityId: move.facilityId, ...figures },
-          );
+        facility = useCache ? cache.facility(line.sku, move.facilityId!) : undefined;
+        if (!facility) {
+          facility = await positions.facility(line.sku, move.facilityId!);
+          facilityFresh = true;
         }
       }
-      let gates: GateResult[] | undefined;
-      if (release) {
-        if (!read.header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
-        gates = evaluateGates(this.gates, {
-          order: read.header,
-          line,
-          facilityId: move.facilityId!,
-          quantity: move.quantity,
-          inventory: {
-            nsQty: facility?.nsQty,
-            reserved: facility?.position.reserved ?? 0,
-            safety: facility?.position.safety ?? 0,
-          },
-        });
+      const reserveBlocked = (f: FacilityState) =>
+        move.reservationDelta > 0 &&
+        !canReserve(
+          { nsQty: f.nsQty ?? 0, reserved: f.position.reserved, safety: f.position.safety },
+          move.reservationDelta,
+        );
+      const gatesFor = (f: FacilityState | undefined): GateResult[] | undefined =>
+        release
+          ? evaluateGates(this.gates, {
+              order: header!,
+              line: line!,
+              facilityId: move.facilityId!,
+              quantity: move.quantity,
+              inventory: {
+                nsQty: f?.nsQty,
+                reserved: f?.position.reserved ?? 0,
+                safety: f?.position.safety ?? 0,
+              },
+            })
+          : undefined;
+      if (release && !header)
+        throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
+      let gates = gatesFor(facility);
+      if (
+        facility &&
+        !facilityFresh &&
+        (reserveBlocked(facility) || gates?.some((g) => !g.passed))
+      ) {
+        // Never refuse on cached figures: read them again and decide on those.
+        facility = await positions.facility(line.sku, move.facilityId!);
+        facilityFresh = true;
+        gates = gatesFor(facility);
       }
+      if (facility && reserveBlocked(facility)) {
+        cache.putFacility(facility);
+        if (cachedLine) {
+          // Refuse only after the line and the key's event were read, too (it may be a replay).
+          cache.dropLine(orderId, lineSeq);
+          useCache = false;
+          continue;
+        }
+        const p = facility.position;
+        throw new CommandError(
+          'OUT_OF_STOCK',
+          `facility ${move.facilityId} cannot reserve ${move.quantity} of ${line.sku}: NetSuite reports ${
+            facility.nsQty ?? 'nothing'
+          }, ${p.reserved} reserved, safety stock ${p.safety}`,
+          {
+            sku: line.sku,
+            facilityId: move.facilityId,
+            nsQty: facility.nsQty ?? 0,
+            reserved: p.reserved,
+            safety: p.safety,
+          },
+        );
+      }
+
       const now = this.now();
       const outcome = applyMove(line, move, { now, actor: env.actor, gates });
       const done = outcome.move;
@@ -253,24 +316,43 @@ export class OrderService {
         request,
         result,
       };
-      const extra = [];
-      if (outcome.kind === 'moved' && move.reservationDelta !== 0 && facility) {
-        const { position, nsCheck } = positions.reserveItems(facility, move.reservationDelta, now);
-        extra.push({
-          label: 'reservation',
-          item: positions.reservationItem(
-            {
-              sku: line.sku,
-              facilityId: facility.facilityId,
-              orderId,
-              lineSeq,
-              qty: reservedAt(outcome.line, facility.facilityId),
-            },
+      const extra: Array<{ label: string; item: TxItem }> = [];
+      let facilityAfter: FacilityState | undefined;
+      if (outcome.kind === 'moved' && facility) {
+        if (move.reservationDelta !== 0) {
+          const { position, nsCheck } = positions.reserveItems(
+            facility,
+            move.reservationDelta,
             now,
-          ),
-        });
-        extra.push({ label: 'position', item: position });
-        if (nsCheck) extra.push({ label: 'ns', item: nsCheck });
+          );
+          extra.push({
+            label: 'reservation',
+            item: positions.reservationItem(
+              {
+                sku: line.sku,
+                facilityId: facility.facilityId,
+                orderId,
+                lineSeq,
+                qty: reservedAt(outcome.line, facility.facilityId),
+              },
+              now,
+            ),
+          });
+          extra.push({ label: 'position', item: position });
+          if (nsCheck) extra.push({ label: 'ns', item: nsCheck });
+          facilityAfter = {
+            ...facility,
+            position: {
+              ...facility.position,
+              reserved: facility.position.reserved + move.reservationDelta,
+              v: facility.position.v + 1,
+            },
+          };
+        }
+        if (release && !extra.some((x) => x.label === 'ns')) {
+          // The gates passed on this NetSuite figure: it must still be the current one.
+          extra.push({ label: 'ns', item: positions.netsuiteCheck(facility) });
+        }
       }
       try {
         await orders.commit({
@@ -286,6 +368,8 @@ export class OrderService {
               : undefined,
           extra,
         });
+        cache.putLine(outcome.line);
+        if (facilityAfter) cache.putFacility(facilityAfter);
         return result;
       } catch (err) {
         if (!(err instanceof TxCancelled)) throw err;
@@ -294,15 +378,22 @@ export class OrderService {
           const ev = await orders.getEvent(orderId, env.idempotencyKey);
           if (ev) return this.replay<MoveResult>(ev, request);
         }
-        const conflict =
-          c.conflict || c.throttled || c.failed.has(`line:${lineSeq}`) || c.failed.has('position');
-        if (!conflict && c.failed.has('ns')) {
-          throw new CommandError(
-            'OUT_OF_STOCK',
-            `facility ${move.facilityId} cannot reserve ${move.quantity} of ${line.sku}: NetSuite's figure changed under the reservation`,
-            { sku: line.sku, facilityId: move.facilityId },
-          );
+        const lineMoved = c.failed.has(`line:${lineSeq}`);
+        const positionMoved = c.failed.has('position');
+        if (lineMoved) cache.dropLine(orderId, lineSeq);
+        // Only the inventory moved (a hot SKU): the line read still holds, read the figures again.
+        if (!lineMoved && !c.conflict && !c.throttled) carried = { line, header };
+        if (facility && (positionMoved || c.failed.has('ns'))) {
+          cache.dropFacility(line.sku, facility.facilityId);
         }
+        const inventoryMoved = positionMoved || c.failed.has('ns');
+        if (!lineMoved && !inventoryMoved && !c.conflict && !c.throttled) throw err;
+        // The line moved, or another transaction held an item: a lost race, back off with
+        // jitter. Only the inventory figures moved (reserved by others, NetSuite's figure or the
+        // safety stock changed): read them again at once; the check on fresh figures decides
+        // between retrying and OUT_OF_STOCK.
+        if (lineMoved || c.conflict || c.throttled) lostRaces++;
+        useCache = false;
       }
     }
     throw new CommandError(
@@ -317,7 +408,7 @@ export class OrderService {
     orderId: string,
     request: string,
     decide: (
-      header: NonNullable<Awaited<ReturnType<OrderStore['headerAndLines']>>['header']>,
+      header: OrderHeader,
       lines: LineState[],
       env: CommandEnvelope,
       now: string,
@@ -333,12 +424,14 @@ export class OrderService {
   ): Promise<OrderCommandResult> {
     const env = checkEnvelope(envInput);
     const { orders } = this.opts;
+    let lostRaces = 0;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
-      if (attempt > 0) await sleep(backoffMs(attempt));
-      const [previous, { header, lines }] = await Promise.all([
-        orders.getEvent(orderId, env.idempotencyKey),
-        orders.headerAndLines(orderId),
-      ]);
+      if (lostRaces > 0) await sleep(backoffMs(lostRaces));
+      const {
+        header,
+        lines,
+        event: previous,
+      } = await orders.readOrderForCommand(orderId, env.idempotencyKey);
       if (previous) return this.replay<OrderCommandResult>(previous, request);
       if (!header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
       const now = this.now();
@@ -372,13 +465,18 @@ export class OrderService {
           },
           headerSet: decision.headerSet,
         });
+        for (const line of decision.changed) this.cache.putLine(line);
         return result;
       } catch (err) {
         if (!(err instanceof TxCancelled)) throw err;
-        if (err.cancellation.failed.has('event')) {
+        const c = err.cancellation;
+        if (c.failed.has('event')) {
           const ev = await orders.getEvent(orderId, env.idempotencyKey);
           if (ev) return this.replay<OrderCommandResult>(ev, request);
         }
+        const raced = c.conflict || c.throttled || [...c.failed].some((l) => l.startsWith('line:'));
+        if (!raced) throw err;
+        lostRaces++;
       }
     }
     throw new CommandError(

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
 import type { LineState, Release, Shipment } from '../domain/lifecycle/line.ts';
+import { displayStatus } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { documentClient } from './document-client.ts';
 import { LabelledTx, readCancellation, type Cancellation, type TxItem } from './transactions.ts';
@@ -52,6 +53,17 @@ export interface OrderRecords {
 }
 
 type Row = Record<string, unknown>;
+
+const toLine = (item: Row): LineState => JSON.parse(String(item.state)) as LineState;
+
+/** Events keep what the command returned as JSON text (`result`), read back as a value. */
+const toEvent = (item: Row): StoredEvent => {
+  const e = strip<StoredEvent & { result: unknown }>(item);
+  return {
+    ...e,
+    result: typeof e.result === 'string' ? (JSON.parse(e.result) as unknown) : e.result,
+  };
+};
 
 const strip = <T>(item: Row): T => {
   const { pk: _pk, sk: _sk, itemType: _itemType, ...rest } = item;
@@ -93,8 +105,25 @@ export class OrderStore {
     this.doc = documentClient(client);
   }
 
+  /**
+   * The line item: the aggregate as one JSON document (`state`), beside the few attributes
+   * conditions and queries use (`version`, `sku`, `status`). One string writes much cheaper than
+   * nested maps of buckets, allocations, holds, releases and shipments; the release and shipment
+   * rows stay queryable as their own items.
+   */
   lineItem(line: LineState): Row {
-    return { pk: orderPk(line.orderId), sk: lineSk(line.lineSeq), itemType: 'line', ...line };
+    return {
+      pk: orderPk(line.orderId),
+      sk: lineSk(line.lineSeq),
+      itemType: 'line',
+      orderId: line.orderId,
+      lineSeq: line.lineSeq,
+      sku: line.sku,
+      status: displayStatus(line.buckets),
+      version: line.version,
+      updatedAt: line.updatedAt,
+      state: JSON.stringify(line),
+    };
   }
 
   private lineWrite({ line, expectedVersion }: LineWrite): TxItem {
@@ -121,6 +150,7 @@ export class OrderStore {
           sk: eventSk(event.idempotencyKey),
           itemType: 'event',
           ...event,
+          result: JSON.stringify(event.result ?? null),
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -260,8 +290,8 @@ export class OrderStore {
     const event = bySk.get(eventSk(idempotencyKey));
     const header = bySk.get(HEADER_SK);
     return {
-      line: line ? strip<LineState>(line) : undefined,
-      event: event ? strip<StoredEvent>(event) : undefined,
+      line: line ? toLine(line) : undefined,
+      event: event ? toEvent(event) : undefined,
       header: header ? strip<OrderHeader>(header) : undefined,
     };
   }
@@ -274,7 +304,7 @@ export class OrderStore {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? strip<StoredEvent>(out.Item) : undefined;
+    return out.Item ? toEvent(out.Item) : undefined;
   }
 
   async getHeader(orderId: string): Promise<OrderHeader | undefined> {
@@ -288,13 +318,21 @@ export class OrderStore {
     return out.Item ? strip<OrderHeader>(out.Item) : undefined;
   }
 
-  /** The header and every line of an order (what order-wide commands read). */
-  async headerAndLines(orderId: string): Promise<{ header?: OrderHeader; lines: LineState[] }> {
+  /**
+   * What an order-wide command reads, in one query: the header, every line, and the event under
+   * the command's idempotency key (a replay).
+   */
+  async readOrderForCommand(
+    orderId: string,
+    idempotencyKey: string,
+  ): Promise<{ header?: OrderHeader; lines: LineState[]; event?: StoredEvent }> {
     const items = await this.query(orderId, undefined);
     const header = items.find((i) => i.sk === HEADER_SK);
+    const event = items.find((i) => i.sk === eventSk(idempotencyKey));
     return {
       header: header ? strip<OrderHeader>(header) : undefined,
-      lines: items.filter((i) => String(i.sk).startsWith('LINE#')).map((i) => strip<LineState>(i)),
+      lines: items.filter((i) => String(i.sk).startsWith('LINE#')).map(toLine),
+      event: event ? toEvent(event) : undefined,
     };
   }
 
@@ -305,11 +343,11 @@ export class OrderStore {
     const header = items.find((i) => i.sk === HEADER_SK);
     return {
       header: header ? strip<OrderHeader>(header) : undefined,
-      lines: of('LINE#').map((i) => strip<LineState>(i)),
+      lines: of('LINE#').map(toLine),
       releases: of('REL#').map((i) => strip<Release & { lineSeq: string }>(i)),
       shipments: of('SHP#').map((i) => strip<Shipment & { lineSeq: string }>(i)),
       events: of('EVT#')
-        .map((i) => strip<StoredEvent>(i))
+        .map(toEvent)
         .sort((a, b) =>
           a.at === b.at ? (a.lineVersion ?? 0) - (b.lineVersion ?? 0) : a.at < b.at ? -1 : 1,
         ),

@@ -8,10 +8,10 @@
  *   pk=<sku>  sk=RES#<facility>#<order>#<lineSeq>   one reservation row per line × facility (qty)
  *
  * A reservation is race-free although nsQty lives on an item the import overwrites: the move's
- * transaction carries a ConditionCheck `nsQty >= :needed` on the NS# item (needed = reserved +
- * q + safety, computed from what was read) and the condition `v = :seen` (or, first time,
- * `attribute_not_exists(pk)`) on the POS# item it rewrites. The stored `atp` = nsQty − reserved −
- * safety (floored at 0) as of that write is for display and queries; the condition never trusts it.
+ * transaction carries a ConditionCheck on the NS# item (`nsQty >= :seen`) and a conditional
+ * increment of the POS# item (`reserved <= :seen − safety − q`), see `reserveItems`. The stored
+ * `atp` = nsQty − reserved − safety as of that write is for display and queries; no condition
+ * trusts it.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -21,10 +21,10 @@ import {
   ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { atpOf } from '../domain/reservations/availability.ts';
 import { documentClient } from './document-client.ts';
 import { NS_PREFIX } from './inventory-store.ts';
-import type { TxItem } from './transactions.ts';
+import { atpOf } from '../domain/reservations/availability.ts';
+import { backoffMs, sleep, type TxItem } from './transactions.ts';
 
 export const POS_PREFIX = 'POS#';
 export const RES_PREFIX = 'RES#';
@@ -34,7 +34,7 @@ export interface Position {
   readonly facilityId: string;
   readonly reserved: number;
   readonly safety: number;
-  /** nsQty − reserved − safety (≥ 0) with the nsQty seen at the last write. */
+  /** nsQty − reserved − safety (floored at 0) with the nsQty seen at the last write. */
   readonly atp: number;
   readonly nsQtySeen: number;
   /** Version; every write of the position increments it. 0 = no item yet. */
@@ -127,9 +127,21 @@ export class PositionStore {
   }
 
   /**
-   * The transaction items that change the reserved quantity at a facility by `delta`, given what
-   * was read: the position rewritten under its version, and for a reservation (delta > 0) the
-   * check that NetSuite's figure still covers reserved + delta + safety.
+   * The transaction items that change the reserved quantity at a facility by `delta`, given the
+   * figures read (`seen`: NetSuite's nsQty N, the position's safety stock S).
+   *
+   * Reserving q (delta > 0) is a conditional increment, not a compare-and-swap on the version, so
+   * concurrent reservations of a hot SKU do not fail each other:
+   *
+   *   ConditionCheck NS#f:  nsQty >= N
+   *   Update POS#f:         reserved += q   if reserved <= N − S − q  and  safety = S
+   *                         (or the position does not exist yet and N − S − q >= 0)
+   *
+   * At commit: reserved_after = reserved_before + q <= N − S <= nsQty_now − S, so ATP =
+   * nsQty − reserved − safety stays >= 0 whatever else committed in between. Releasing q
+   * (delta < 0) decrements under `reserved >= q and safety = S`. Both set `atp = N − S −
+   * reserved_after` in the same expression (update expressions can do the arithmetic that
+   * conditions cannot) and bump the version `v` (which reconcile and safety-stock writes use).
    */
   reserveItems(
     seen: FacilityState,
@@ -137,40 +149,91 @@ export class PositionStore {
     now: string,
   ): { position: TxItem; nsCheck?: TxItem } {
     const p = seen.position;
-    const reserved = p.reserved + delta;
     const nsQty = seen.nsQty ?? 0;
-    const position: TxItem = {
-      Put: {
-        TableName: this.table,
-        Item: {
-          pk: p.sku,
-          sk: `${POS_PREFIX}${p.facilityId}`,
-          itemType: 'position',
-          facilityId: p.facilityId,
-          reserved,
-          safety: p.safety,
-          atp: atpOf({ nsQty, reserved, safety: p.safety }),
-          nsQtySeen: nsQty,
-          v: p.v + 1,
-          updatedAt: now,
-        },
-        ...(p.v === 0
-          ? { ConditionExpression: 'attribute_not_exists(pk)' }
-          : { ConditionExpression: 'v = :v', ExpressionAttributeValues: { ':v': p.v } }),
-      },
+    const Key = { pk: p.sku, sk: `${POS_PREFIX}${p.facilityId}` };
+    const common = {
+      ':ns': nsQty,
+      ':now': now,
+      ':one': 1,
+      ':zero': 0,
+      ':safety': p.safety,
+      ':f': p.facilityId,
+      ':type': 'position',
     };
-    if (delta <= 0) return { position };
+    if (delta > 0) {
+      return {
+        position: {
+          Update: {
+            TableName: this.table,
+            Key,
+            UpdateExpression:
+              'SET reserved = if_not_exists(reserved, :zero) + :q, atp = :top - if_not_exists(reserved, :zero), ' +
+              'safety = if_not_exists(safety, :zero), facilityId = :f, itemType = :type, nsQtySeen = :ns, ' +
+              'v = if_not_exists(v, :zero) + :one, updatedAt = :now',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR (reserved <= :limit AND safety = :safety)',
+            ExpressionAttributeValues: {
+              ...common,
+              ':q': delta,
+              ':limit': nsQty - p.safety - delta,
+              ':top': nsQty - p.safety - delta,
+            },
+          },
+        },
+        nsCheck: {
+          ConditionCheck: {
+            TableName: this.table,
+            Key: { pk: p.sku, sk: `${NS_PREFIX}${p.facilityId}` },
+            ConditionExpression: 'nsQty >= :ns',
+            ExpressionAttributeValues: { ':ns': nsQty },
+          },
+        },
+      };
+    }
+    const q = -delta;
+    // Oversold (NetSuite's figure fell under what is reserved): ATP shows 0 until it recovers.
+    const oversold = nsQty - p.safety - (p.reserved - q) < 0;
     return {
-      position,
-      nsCheck: {
-        ConditionCheck: {
+      position: {
+        Update: {
           TableName: this.table,
-          Key: { pk: p.sku, sk: `${NS_PREFIX}${p.facilityId}` },
-          ConditionExpression: 'nsQty >= :needed',
-          ExpressionAttributeValues: { ':needed': reserved + p.safety },
+          Key,
+          UpdateExpression: `SET reserved = reserved - :q, atp = ${
+            oversold ? ':zero' : ':top - reserved'
+          }, nsQtySeen = :ns, v = v + :one, updatedAt = :now`,
+          ConditionExpression: 'reserved >= :q AND safety = :safety',
+          ExpressionAttributeValues: {
+            ':q': q,
+            ...(oversold ? { ':zero': 0 } : { ':top': nsQty - p.safety + q }),
+            ':ns': nsQty,
+            ':one': 1,
+            ':now': now,
+            ':safety': p.safety,
+          },
         },
       },
     };
+  }
+
+  /** A check that NetSuite's figure is still the one read (or still absent). */
+  netsuiteCheck(seen: FacilityState): TxItem {
+    const Key = { pk: seen.sku, sk: `${NS_PREFIX}${seen.facilityId}` };
+    return seen.nsQty === undefined
+      ? {
+          ConditionCheck: {
+            TableName: this.table,
+            Key,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        }
+      : {
+          ConditionCheck: {
+            TableName: this.table,
+            Key,
+            ConditionExpression: 'nsQty = :seen',
+            ExpressionAttributeValues: { ':seen': seen.nsQty },
+          },
+        };
   }
 
   /** The line's reservation row after a change: a Put, or a Delete when nothing is left. */
@@ -347,5 +410,28 @@ export class PositionStore {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw err;
     }
+  }
+
+  /** Sets the safety stock at a facility (retrying when a reservation got in between). */
+  async setSafetyStock(sku: string, facilityId: string, safety: number): Promise<Position> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      const seen = await this.facility(sku, facilityId);
+      const now = new Date().toISOString();
+      if (await this.writePosition(seen, { safety }, now)) {
+        const nsQty = seen.nsQty ?? 0;
+        return {
+          ...seen.position,
+          safety,
+          atp: atpOf({ nsQty, reserved: seen.position.reserved, safety }),
+          nsQtySeen: nsQty,
+          v: seen.position.v + 1,
+          updatedAt: now,
+        };
+      }
+    }
+    throw new Error(
+      `safety stock of ${sku} at ${facilityId}: the position kept changing; try again`,
+    );
   }
 }

@@ -1,0 +1,191 @@
+/**
+ * The local stand-in for API Gateway (HTTP API): a node:http server that checks the bearer
+ * token, matches the request against the shared route table (`shared/api/routes.ts`), turns it
+ * into an API Gateway payload-format-2.0 event and invokes the same handler module CDK deploys.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { bearerTokenMatches } from '../../shared/api/auth.ts';
+import { ROUTES, matchRoute, routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
+import { invoke as invokeHandler } from '../handlers.ts';
+
+export interface HttpApiOptions {
+  /** Requests must carry `Authorization: Bearer <token>`. */
+  readonly token: string;
+  readonly host?: string;
+  /** 0 or absent picks a free port. */
+  readonly port?: number;
+  readonly routes?: readonly RouteDefinition[];
+  /** Calls a handler module by name (default: load `functions/<name>.ts`, as Lambda would). */
+  readonly invoke?: (handler: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
+  /** API Gateway's payload limit is 10 MB. */
+  readonly maxBodyBytes?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface HttpApi {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|.*\+json|.*\+xml))/i;
+
+class TooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new TooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The API Gateway v2 event for a request (exported for tests). */
+export function toApiGatewayEvent(
+  req: Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'>,
+  body: Buffer,
+  route: RouteDefinition,
+  pathParameters: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  }
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  const cookies = headers.cookie?.split(';').map((c) => c.trim());
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || TEXT_TYPES.test(contentType) || contentType === '';
+  const now = new Date();
+  const key = routeKey(route);
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    cookies,
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: (headers.host ?? 'localhost').split('.')[0]!,
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? (isText ? body.toString('utf8') : body.toString('base64')) : undefined,
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(text);
+}
+
+/** Writes a handler's result the way API Gateway does for payload format 2.0. */
+function sendResult(res: ServerResponse, result: unknown): void {
+  const structured = result as APIGatewayProxyStructuredResultV2 | undefined;
+  if (structured && typeof structured === 'object' && 'statusCode' in structured) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k] = String(v);
+    const body = structured.isBase64Encoded
+      ? Buffer.from(structured.body ?? '', 'base64')
+      : (structured.body ?? '');
+    res.writeHead(structured.statusCode ?? 200, headers);
+    for (const c of structured.cookies ?? []) res.appendHeader('set-cookie', c);
+    res.end(body);
+    return;
+  }
+  // Not a structured response: API Gateway answers 200 with the value as JSON.
+  send(res, 200, typeof result === 'string' ? result : JSON.stringify(result ?? null));
+}
+
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
+  if (!options.token) throw new Error('the local HTTP API needs a bearer token');
+  const routes = options.routes ?? ROUTES;
+  const invoke = options.invoke ?? ((handler, event) => invokeHandler(handler, event));
+  const max = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const log = options.log ?? (() => undefined);
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const started = Date.now();
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      let status = 500;
+      try {
+        if (!bearerTokenMatches(req.headers.authorization, options.token)) {
+          req.resume();
+          status = 401;
+          return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+        }
+        const match = matchRoute(req.method ?? 'GET', path, routes);
+        if (!match) {
+          req.resume();
+          status = 404;
+          return send(res, 404, { message: 'Not Found' });
+        }
+        let body: Buffer;
+        try {
+          body = await readBody(req, max);
+        } catch (err) {
+          if (!(err instanceof TooLarge)) throw err;
+          status = 413;
+          return send(res, 413, { message: 'Request Entity Too Large' }, { connection: 'close' });
+        }
+        const event = toApiGatewayEvent(req, body, match.route, match.pathParameters);
+        const result = await invoke(match.route.handler, event);
+        status = (result as { statusCode?: number })?.statusCode ?? 200;
+        sendResult(res, result);
+      } catch (err) {
+        status = 500;
+        log(
+          `http ${req.method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+        else res.end();
+      } finally {
+        log(`http ${req.method} ${path} ${status} ms=${Date.now() - started}`);
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

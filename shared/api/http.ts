@@ -1,0 +1,41 @@
+/** Helpers for the API Lambda handlers (API Gateway HTTP API, payload format 2.0). */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isCommandError } from '../domain/lifecycle/errors.ts';
+import { log } from '../log.ts';
+
+export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: JSON.stringify(body),
+});
+
+export class BadRequest extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadRequest';
+  }
+}
+
+/** The request body parsed as JSON (base64 bodies decoded); BadRequest when it is not JSON. */
+export function jsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body)
+    throw new BadRequest('the request has no body; send a JSON order or array of orders');
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64').toString('utf8')
+    : event.body;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new BadRequest(`the body is not valid JSON: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
+/** Maps an error to a response: bad input and command errors say why; anything else is a 500. */
+export function errorResponse(err: unknown, route: string): APIGatewayProxyStructuredResultV2 {
+  if (err instanceof BadRequest) return json(400, { error: 'BAD_REQUEST', message: err.message });
+  if (isCommandError(err)) {
+    return json(err.httpStatus, { error: err.code, message: err.message, ...err.details });
+  }
+  log.error('request failed', { route, error: err instanceof Error ? err.message : String(err) });
+  return json(500, { error: 'INTERNAL', message: 'internal error; see the logs' });
+}

@@ -1,0 +1,69 @@
+/**
+ * The HTTP API routes: one list, read by CDK (an API Gateway HTTP API route per entry, each to its
+ * Lambda) and by the local HTTP server (`local/http/`), which turns requests into the same API
+ * Gateway v2 events and calls the same handlers. Paths use API Gateway's `{param}` syntax.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  readonly method: HttpMethod;
+  /** `/orders`, `/orders/{orderId}` — API Gateway path syntax. */
+  readonly path: string;
+  /** The handler module in `functions/` (without extension). */
+  readonly handler: string;
+  readonly description: string;
+}
+
+export const ROUTES = [
+  {
+    method: 'POST',
+    path: '/orders',
+    handler: 'api-create-order',
+    description:
+      'create storefront orders (one order object, or an array); 201 created, 200 already known (same externalId), 400 invalid',
+  },
+  {
+    method: 'GET',
+    path: '/orders/{orderId}',
+    handler: 'api-get-order',
+    description: 'an order with its lines, buckets, holds, releases, shipments and history',
+  },
+] as const satisfies readonly RouteDefinition[];
+
+/** API Gateway's route key, e.g. `POST /orders`. */
+export const routeKey = (r: Pick<RouteDefinition, 'method' | 'path'>): string =>
+  `${r.method} ${r.path}`;
+
+export interface RouteMatch {
+  readonly route: RouteDefinition;
+  readonly pathParameters: Record<string, string>;
+}
+
+/** Finds the route for a method and a path; `{param}` segments match one path segment. */
+export function matchRoute(
+  method: string,
+  path: string,
+  routes: readonly RouteDefinition[] = ROUTES,
+): RouteMatch | undefined {
+  const parts = path.split('/').filter(Boolean);
+  for (const route of routes) {
+    if (route.method !== method.toUpperCase()) continue;
+    const pattern = route.path.split('/').filter(Boolean);
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    const ok = pattern.every((seg, i) => {
+      const m = /^\{(\w+)\}$/.exec(seg);
+      if (m) {
+        try {
+          params[m[1]!] = decodeURIComponent(parts[i]!);
+        } catch {
+          return false;
+        }
+        return true;
+      }
+      return seg === parts[i];
+    });
+    if (ok) return { route, pathParameters: params };
+  }
+  return undefined;
+}

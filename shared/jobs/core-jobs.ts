@@ -1,0 +1,33 @@
+/**
+ * Core jobs: scheduled work of the OMS itself (not tied to a feed file). CDK deploys one
+ * scheduled Lambda per entry and the local scheduler runs the same handler on the same expression;
+ * `npx oms job run <id>` runs one now.
+ */
+export interface CoreJob {
+  /** Stable id, also the job name on the command line. */
+  readonly id: string;
+  /** The handler module in `functions/` (without extension). */
+  readonly handler: string;
+  /** EventBridge Scheduler expression (`cron(min hour dom month dow year)` or `rate(n unit)`). */
+  readonly schedule: string;
+  readonly description: string;
+}
+
+export const CORE_JOBS = [
+  {
+    id: 'reconcile-reservations',
+    handler: 'reconcile-reservations',
+    schedule: 'cron(30 3 * * ? *)',
+    description:
+      'recomputes reserved quantities per SKU × facility from the reservation rows, repairs drift and refreshes stored ATP',
+  },
+  {
+    id: 'inventory-snapshot-close',
+    handler: 'inventory-snapshot-close',
+    schedule: 'cron(0 7 * * ? *)',
+    description:
+      'after the nightly snapshot: pairs no snapshot file listed keep their figure (default) or, with OMS_SNAPSHOT_ABSENT=zero, go to 0 within a safety share',
+  },
+] as const satisfies readonly CoreJob[];
+
+export type CoreJobId = (typeof CORE_JOBS)[number]['id'];

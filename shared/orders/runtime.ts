@@ -1,0 +1,34 @@
+/**
+ * The order core as one process uses it: stores on the configured tables, the services, and one
+ * state cache shared by intake and commands (created once per process, like the SDK clients).
+ */
+import { dynamo, table } from '../store/dynamo-client.ts';
+import { OrderStore } from '../store/order-store.ts';
+import { PositionStore } from '../store/position-store.ts';
+import { OrderIntake } from './intake.ts';
+import { OrderService } from './order-service.ts';
+import { StateCache } from './state-cache.ts';
+
+export interface OrderRuntime {
+  readonly orders: OrderStore;
+  readonly positions: PositionStore;
+  readonly service: OrderService;
+  readonly intake: OrderIntake;
+}
+
+let runtime: OrderRuntime | undefined;
+
+export function orderRuntime(): OrderRuntime {
+  if (!runtime) {
+    const orders = new OrderStore(dynamo(), table('orders'));
+    const positions = new PositionStore(dynamo(), table('inventory'));
+    const cache = new StateCache();
+    runtime = {
+      orders,
+      positions,
+      service: new OrderService({ orders, positions, cache }),
+      intake: new OrderIntake(orders, { cache }),
+    };
+  }
+  return runtime;
+}
