@@ -4,7 +4,8 @@
  * same rows with plain BatchWriteItem at the same concurrency. Prints one JSON line.
  */
 import { performance } from 'node:perf_hooks';
-import { invoke } from '../local/handlers.ts';
+import type { Context } from 'aws-lambda';
+import { handler } from '../functions/inventory-snapshot-import.ts';
 import { s3EventBody, sqsEvent } from '../local/event-dispatch.ts';
 import { config } from '../shared/config.ts';
 import { feedFiles } from '../shared/files/feed-file-store.ts';
@@ -21,12 +22,11 @@ async function importFile(key: string) {
   const head = await feedFiles().head(key);
   if (!head) throw new Error(`no object ${key}`);
   const started = performance.now();
-  const out = (await invoke(
-    'inventory-snapshot-import',
+  const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
+  const out = await handler(
     sqsEvent(s3EventBody(config().bucket, key, head.size, head.eTag)),
-  )) as {
-    batchItemFailures: unknown[];
-  };
+    context,
+  );
   const seconds = (performance.now() - started) / 1000;
   if (out.batchItemFailures.length) throw new Error('the handler reported the message as failed');
   const record = await new ImportLedger(dynamo(), table('control')).get(key, head.eTag);
