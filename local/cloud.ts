@@ -16,6 +16,7 @@ import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { EventDispatcher } from './event-dispatch.ts';
 import { ensureFeedFolders } from './folders.ts';
 import { invoke } from './handlers.ts';
+import { startHttpApi, type HttpApi } from './http/server.ts';
 import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
 import { startSftpServer, type SftpServer } from './sftp/server.ts';
@@ -38,6 +39,8 @@ export interface LocalCloudOptions {
   readonly sftpAuthorizedKeys?: string;
   /** Run scheduled jobs on their schedules (off in tests, which run jobs explicitly). */
   readonly schedules?: boolean;
+  /** Serve the HTTP API (ROUTES) with this bearer token; port 0 or absent picks a free one. */
+  readonly api?: { readonly token: string; readonly port?: number };
   /** Deliver S3 events to the handlers (default true; benchmarks run the handler themselves). */
   readonly dispatch?: boolean;
   /** DynamoDB Local's JVM heap limit, e.g. `3g`. */
@@ -61,6 +64,8 @@ export interface LocalCloud {
   };
   readonly dataDir: string;
   readonly dispatcher: EventDispatcher;
+  /** The HTTP API, when started. */
+  readonly api?: { readonly url: string; readonly token: string };
   readonly scheduler: LocalScheduler;
   /** Jobs the scheduler knows, with their expressions. */
   readonly jobs: ReadonlyArray<{ id: string; expression: string }>;
@@ -180,6 +185,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     stops.push(() => sftp.close());
 
+    let api: HttpApi | undefined;
+    if (options.api) {
+      api = await startHttpApi({ token: options.api.token, host, port: options.api.port, log });
+      stops.push(() => api!.close());
+    }
+
     const jobs = [...catalogJobs(), ...(options.extraJobs ?? [])];
     const scheduler = startScheduler(jobs, log, { onSchedule: options.schedules ?? false });
     stops.push(() => scheduler.stop());
@@ -208,6 +219,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
       dataDir: options.dataDir,
       dispatcher,
+      api: api && options.api ? { url: api.url, token: options.api.token } : undefined,
       scheduler,
       jobs: jobs.map((j) => ({ id: j.id, expression: j.expression })),
       stop: stopAll,

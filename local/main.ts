@@ -6,6 +6,7 @@ import { feedPrefix } from '../shared/feeds/paths.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { rmSync } from 'node:fs';
 import { endpointsFile, writeEndpoints } from './cli/connect.ts';
+import { ROUTES, routeKey } from '../shared/api/routes.ts';
 
 // The SDK's notice that its releases after January 2027 need Node 22; our pins are tested on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     sftpPassword: settings.sftpPassword,
     sftpAuthorizedKeys: settings.sftpAuthorizedKeys,
     schedules: true,
+    api: { token: settings.apiToken, port: settings.apiPort },
     log: say,
   });
   const { sftp } = cloud;
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
     s3Endpoint: cloud.s3Endpoint,
     dynamoEndpoint: cloud.dynamoEndpoint,
     sftpPort: sftp.port,
+    apiUrl: cloud.api?.url,
+    apiToken: settings.apiToken,
   });
   console.log(
     [
@@ -52,6 +56,8 @@ async function main(): Promise<void> {
         (f) =>
           `            ${f.direction === 'inbound' ? '→' : '←'} /${feedPrefix(sftp.user, f)}  (${f.id})`,
       ),
+      `  HTTP API  ${cloud.api?.url ?? '(off)'}  (${ROUTES.map(routeKey).join(', ')})`,
+      `            header: Authorization: Bearer ${settings.apiToken}${settings.apiTokenSource === 'generated' ? ` (generated; set ${LOCAL_ENV.apiToken} to choose)` : ''}`,
       `  S3        ${cloud.s3Endpoint}  bucket ${cloud.bucket}`,
       `  DynamoDB  ${cloud.dynamoEndpoint}  tables ${cloud.tablePrefix}-*`,
       `  Jobs      ${cloud.jobs.length ? cloud.jobs.map((j) => `${j.id} ${j.expression}`).join(', ') : 'none scheduled yet'}`,

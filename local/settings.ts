@@ -15,6 +15,8 @@ export const LOCAL_ENV = {
   s3Port: 'OMS_S3_PORT',
   dynamoPort: 'OMS_DYNAMODB_PORT',
   inMemory: 'OMS_IN_MEMORY',
+  apiPort: 'OMS_API_PORT',
+  apiToken: 'OMS_API_TOKEN',
 } as const;
 
 export interface StartSettings {
@@ -29,6 +31,9 @@ export interface StartSettings {
   readonly s3Port: number;
   readonly dynamoPort: number;
   readonly inMemory: boolean;
+  readonly apiPort: number;
+  readonly apiToken: string;
+  readonly apiTokenSource: 'environment' | 'generated';
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -53,6 +58,15 @@ export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSe
     sftpPassword = readFileSync(file, 'utf8').trim();
     sftpPasswordSource = 'generated';
   }
+  let apiToken = env[LOCAL_ENV.apiToken];
+  let apiTokenSource: StartSettings['apiTokenSource'] = 'environment';
+  if (!apiToken) {
+    const file = join(dataDir, 'api-token');
+    if (!existsSync(file))
+      writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    apiToken = readFileSync(file, 'utf8').trim();
+    apiTokenSource = 'generated';
+  }
   const keysFile = env[LOCAL_ENV.sftpAuthorizedKeys] || undefined;
   if (keysFile && !existsSync(keysFile)) {
     throw new Error(`${LOCAL_ENV.sftpAuthorizedKeys}=${keysFile}: no such file`);
@@ -69,5 +83,8 @@ export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSe
     s3Port: port(env, LOCAL_ENV.s3Port, 4569),
     dynamoPort: port(env, LOCAL_ENV.dynamoPort, 8000),
     inMemory: ['1', 'true', 'yes'].includes((env[LOCAL_ENV.inMemory] ?? '').toLowerCase()),
+    apiPort: port(env, LOCAL_ENV.apiPort, 3000),
+    apiToken,
+    apiTokenSource,
   };
 }

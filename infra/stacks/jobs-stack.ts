@@ -1,8 +1,10 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { Construct, IConstruct } from 'constructs';
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { CORE_JOBS, type CoreJob } from '../../shared/jobs/core-jobs.ts';
+import { ROUTES, type RouteDefinition } from '../../shared/api/routes.ts';
+import { OmsHttpApi } from '../constructs/http-api.ts';
 import { DEFAULT_FUNCTIONS_DIR, handlerEntry } from '../config.ts';
 import { FeedImportFunction } from '../constructs/feed-import-function.ts';
 import { JobAlarms } from '../constructs/job-alarms.ts';
@@ -25,6 +27,8 @@ export interface JobsStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Core jobs (scheduled work not tied to a feed). Default: CORE_JOBS. */
   readonly coreJobs?: readonly CoreJob[];
+  /** HTTP API routes. Default: ROUTES. */
+  readonly routes?: readonly RouteDefinition[];
 }
 
 /** S3 rejects two notification configurations whose prefixes overlap; say which feeds do. */
@@ -51,6 +55,7 @@ export class JobsStack extends Stack {
   readonly imports: readonly FeedImportFunction[];
   readonly scheduled: readonly ScheduledJob[];
   readonly alarms: JobAlarms;
+  readonly httpApi: OmsHttpApi;
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
     super(scope, id, props);
@@ -120,6 +125,16 @@ export class JobsStack extends Stack {
     }
     this.imports = imports;
     this.scheduled = scheduled;
+
+    this.httpApi = new OmsHttpApi(this, 'HttpApi', {
+      routes: props.routes ?? ROUTES,
+      entryFor,
+      ...common,
+    });
+    for (const fn of this.httpApi.functions) {
+      this.alarms.addErrorAlarm(`Api${fn.node.id}`, fn.function, `HTTP API ${fn.node.id}`);
+    }
+    new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.api.apiEndpoint });
 
     this.acknowledgeNotificationsHandler();
   }

@@ -1,4 +1,5 @@
 import { CORE_JOBS } from '../../shared/jobs/core-jobs.ts';
+import { ROUTES, routeKey } from '../../shared/api/routes.ts';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,7 +62,8 @@ describe('JobsStack', () => {
     const ours = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs20.x',
     );
-    expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length);
+    const apiHandlers = new Set(ROUTES.map((r) => r.handler)).size;
+    expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length + apiHandlers);
     expect(oms.jobs.imports.map((i) => i.feed.id).sort()).toEqual(
       inboundFeeds.map((f) => f.id).sort(),
     );
@@ -369,5 +371,16 @@ describe('JobsStack', () => {
     expect(() =>
       buildApp({ feeds: [inbound('one', 'x/fulfillment'), inbound('two', 'x/fulfillment-nifi')] }),
     ).not.toThrow();
+  });
+
+  describe('HTTP API', () => {
+    it('has one IAM-authorized route per entry of shared/api/routes.ts, and access logs', () => {
+      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+      for (const r of routes) expect(r.Properties.AuthorizationType).toBe('AWS_IAM');
+      const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      expect(stages).toHaveLength(1);
+      expect(stages[0]!.Properties.AccessLogSettings.DestinationArn).toBeDefined();
+    });
   });
 });
