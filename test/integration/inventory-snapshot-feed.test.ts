@@ -80,7 +80,7 @@ describe('inventory snapshot feed over SFTP', () => {
   it('imports good rows, reports bad ones with line and reason, and archives the file', async () => {
     const name = 'Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-InventoryItemExport.csv';
     const text = [
-      HEADER,
+      `\uFEFF${HEADER}`, // Excel and some NetSuite saves start with a byte-order mark
       'SKU-A,101,12,5001',
       'SKU-A,102,0,5001',
       'SKU-B,101,7.0,5002',
