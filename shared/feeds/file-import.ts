@@ -8,12 +8,11 @@
  * next delivery; a run that is running out of time (`shouldYield`) stops at a checkpoint and
  * returns `continued`, for its caller to hand the rest to a continuation.
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { FeedDefinition } from './catalog.ts';
 import { EmptyFileError, HeaderMismatchError, mapHeader, openCsv } from './csv-reader.ts';
-import { ErrorReport, errorFileName, type ErrorReportStore } from './error-report.ts';
-import { locateInbound, stagingPrefix, subfolderKey } from './paths.ts';
+import type { ErrorReportStore } from './error-report.ts';
+import { claimInboundFile, finishInboundFile, isClaimed } from './inbound-file.ts';
 import type { ObjectRef } from './s3-event.ts';
 import type { ImportCheckpoint, ImportLedger } from '../store/import-ledger.ts';
 
@@ -97,40 +96,10 @@ export async function importFeedFile(
   deps: FileImportDeps,
 ): Promise<FileImportResult> {
   const started = Date.now();
-  const where = locateInbound(ref.key, deps.user, deps.feeds);
-  if (where.kind === 'ignored') return { status: 'ignored', key: ref.key, reason: where.reason };
-  const { feed, fileName } = where;
-  const importer = deps.importerFor(feed);
-  if (!importer) return { status: 'ignored', key: ref.key, reason: `no importer for ${feed.id}` };
-
-  const head = await deps.files.head(ref.key);
-  if (!head) return { status: 'duplicate', key: ref.key, reason: 'file already moved (processed)' };
-  if (head.size === 0) return { status: 'ignored', key: ref.key, reason: 'empty file' };
-
-  const claim = await deps.ledger.claim(ref.key, head.eTag, deps.leaseMs);
-  if (claim.outcome === 'done') {
-    // The same bytes again (a repeated event, or NetSuite uploading the same file twice): nothing
-    // to apply; tidy the copy away so the folder only holds work still to do.
-    await deps.files.move(ref.key, subfolderKey(deps.user, feed, 'archive', fileName));
-    return { status: 'duplicate', key: ref.key, reason: 'already imported' };
-  }
-  if (claim.outcome === 'busy') {
-    return { status: 'duplicate', key: ref.key, reason: 'being imported by another worker' };
-  }
-
-  const cp = claim.checkpoint;
-  const partPrefix = `${stagingPrefix(deps.user)}errors/${createHash('sha256')
-    .update(`${ref.key}\n${head.eTag}`)
-    .digest('hex')
-    .slice(0, 32)}/`;
-  const errors = new ErrorReport(
-    deps.files,
-    fileName,
-    subfolderKey(deps.user, feed, 'error', errorFileName(fileName)),
-    partPrefix,
-    { count: cp?.rejected ?? 0, parts: cp?.errorParts ?? 0 },
-  );
-  const counted = (rows: number, applied: number): Counted => ({
+  const claimed = await claimInboundFile(ref, deps);
+  if (!isClaimed(claimed)) return claimed;
+  const { feed, fileName, importer, head, checkpoint: cp, errors } = claimed;
+  const counted = (rows: number, applied: number) => ({
     feed: feed.id,
     rows,
     applied,
@@ -176,14 +145,14 @@ export async function importFeedFile(
           } else {
             const record: Record<string, string> = {};
             feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
-            let rejection = session!.row(record, r.line);
+            let rejection = session.row(record, r.line);
             if (rejection instanceof Promise) rejection = await rejection;
             if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
             else applied++;
           }
           if (++sinceCheckpoint >= every) {
             sinceCheckpoint = 0;
-            await session!.checkpoint();
+            await session.checkpoint();
             await errors.closePart();
             const checkpoint: ImportCheckpoint = {
               offset: r.endOffset,
@@ -202,29 +171,20 @@ export async function importFeedFile(
             }
           }
         }
-      stats = await session!.finish();
+      stats = await session.finish();
     } catch (err) {
       if (!(err instanceof HeaderMismatchError || err instanceof EmptyFileError)) throw err;
       failure = err.message;
       errors.add({ line: 1, field: 'header', reason: err.message, raw: '' });
     }
-    const errorFile = await errors.close();
-    const result = failure ? 'failed' : 'archived';
-    await deps.files.move(
-      ref.key,
-      subfolderKey(deps.user, feed, result === 'failed' ? 'failed' : 'archive', fileName),
-    );
-    const summary = counted(rows, applied);
-    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary, stats });
-    return {
-      status: result,
-      key: ref.key,
-      ...summary,
-      errorFile,
-      reason: failure,
+    return await finishInboundFile(ref, deps, claimed, {
+      rows,
+      applied,
+      rejected: errors.count,
+      started,
+      failure,
       stats,
-      resumed: !!cp,
-    };
+    });
   } catch (err) {
     await session?.abort?.().catch(() => undefined);
     await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);

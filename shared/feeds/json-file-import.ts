@@ -9,11 +9,9 @@
  * that crashes is redone from the start by the next delivery, so importers must be idempotent
  * (the order importer is: an external id creates one order).
  */
-import { createHash } from 'node:crypto';
 import type { FeedDefinition } from './catalog.ts';
-import { ErrorReport, errorFileName } from './error-report.ts';
 import type { FileImportResult, ImportFileStore, RowRejection } from './file-import.ts';
-import { locateInbound, stagingPrefix, subfolderKey } from './paths.ts';
+import { claimInboundFile, finishInboundFile, isClaimed } from './inbound-file.ts';
 import type { ObjectRef } from './s3-event.ts';
 import type { ImportLedger } from '../store/import-ledger.ts';
 
@@ -64,34 +62,9 @@ export async function importJsonFeedFile(
   deps: JsonFileImportDeps,
 ): Promise<FileImportResult> {
   const started = Date.now();
-  const where = locateInbound(ref.key, deps.user, deps.feeds);
-  if (where.kind === 'ignored') return { status: 'ignored', key: ref.key, reason: where.reason };
-  const { feed, fileName } = where;
-  const importer = deps.importerFor(feed);
-  if (!importer) return { status: 'ignored', key: ref.key, reason: `no importer for ${feed.id}` };
-
-  const head = await deps.files.head(ref.key);
-  if (!head) return { status: 'duplicate', key: ref.key, reason: 'file already moved (processed)' };
-  if (head.size === 0) return { status: 'ignored', key: ref.key, reason: 'empty file' };
-
-  const claim = await deps.ledger.claim(ref.key, head.eTag, deps.leaseMs);
-  if (claim.outcome === 'done') {
-    await deps.files.move(ref.key, subfolderKey(deps.user, feed, 'archive', fileName));
-    return { status: 'duplicate', key: ref.key, reason: 'already imported' };
-  }
-  if (claim.outcome === 'busy') {
-    return { status: 'duplicate', key: ref.key, reason: 'being imported by another worker' };
-  }
-
-  const errors = new ErrorReport(
-    deps.files,
-    fileName,
-    subfolderKey(deps.user, feed, 'error', errorFileName(fileName)),
-    `${stagingPrefix(deps.user)}errors/${createHash('sha256')
-      .update(`${ref.key}\n${head.eTag}`)
-      .digest('hex')
-      .slice(0, 32)}/`,
-  );
+  const claimed = await claimInboundFile(ref, deps);
+  if (!isClaimed(claimed)) return claimed;
+  const { fileName, importer, head, errors } = claimed;
   let session: JsonImportSession | undefined;
   try {
     const stream = await deps.files.openRead(ref.key);
@@ -139,23 +112,14 @@ export async function importJsonFeedFile(
       failure = err.message;
       errors.add({ line: 0, field: 'file', reason: err.message, raw: '' });
     }
-    const errorFile = await errors.close();
-    const result = failure ? 'failed' : 'archived';
-    await deps.files.move(
-      ref.key,
-      subfolderKey(deps.user, feed, result === 'failed' ? 'failed' : 'archive', fileName),
-    );
-    const summary = { feed: feed.id, rows, applied, rejected, ms: Date.now() - started };
-    await deps.ledger.complete(ref.key, head.eTag, { result, ...summary, stats });
-    return {
-      status: result,
-      key: ref.key,
-      ...summary,
-      errorFile,
-      reason: failure,
+    return await finishInboundFile(ref, deps, claimed, {
+      rows,
+      applied,
+      rejected,
+      started,
+      failure,
       stats,
-      resumed: false,
-    };
+    });
   } catch (err) {
     await session?.abort?.().catch(() => undefined);
     await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
