@@ -9,12 +9,16 @@
  * returns `continued`, for its caller to hand the rest to a continuation.
  */
 import type { Readable } from 'node:stream';
-import type { FeedDefinition } from './catalog.ts';
 import { EmptyFileError, HeaderMismatchError, mapHeader, openCsv } from './csv-reader.ts';
 import type { ErrorReportStore } from './error-report.ts';
-import { claimInboundFile, finishInboundFile, isClaimed } from './inbound-file.ts';
+import {
+  claimInboundFile,
+  finishInboundFile,
+  isClaimed,
+  type InboundDeps,
+} from './inbound-file.ts';
 import type { ObjectRef } from './s3-event.ts';
-import type { ImportCheckpoint, ImportLedger } from '../store/import-ledger.ts';
+import type { ImportCheckpoint } from '../store/import-ledger.ts';
 
 export interface RowRejection {
   readonly field: string;
@@ -76,14 +80,7 @@ export interface ImportFileStore extends ErrorReportStore {
   move(from: string, to: string): Promise<boolean>;
 }
 
-export interface FileImportDeps {
-  readonly files: ImportFileStore;
-  readonly ledger: ImportLedger;
-  readonly user: string;
-  readonly importerFor: (feed: FeedDefinition) => CsvImporter | undefined;
-  /** How long a claim holds before another delivery may take the file over. */
-  readonly leaseMs: number;
-  readonly feeds?: readonly FeedDefinition[];
+export interface FileImportDeps extends InboundDeps<CsvImporter> {
   readonly checkpointEveryRows?: number;
   /** Asked at each checkpoint: true stops the run there (time is running out). */
   readonly shouldYield?: () => boolean;

@@ -16,6 +16,7 @@ export interface InboundDeps<I> {
   readonly ledger: ImportLedger;
   readonly user: string;
   readonly importerFor: (feed: FeedDefinition) => I | undefined;
+  /** How long a claim holds before another delivery may take the file over. */
   readonly leaseMs: number;
   readonly feeds?: readonly FeedDefinition[];
 }

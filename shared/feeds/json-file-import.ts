@@ -9,11 +9,14 @@
  * that crashes is redone from the start by the next delivery, so importers must be idempotent
  * (the order importer is: an external id creates one order).
  */
-import type { FeedDefinition } from './catalog.ts';
-import type { FileImportResult, ImportFileStore, RowRejection } from './file-import.ts';
-import { claimInboundFile, finishInboundFile, isClaimed } from './inbound-file.ts';
+import type { FileImportResult, RowRejection } from './file-import.ts';
+import {
+  claimInboundFile,
+  finishInboundFile,
+  isClaimed,
+  type InboundDeps,
+} from './inbound-file.ts';
 import type { ObjectRef } from './s3-event.ts';
-import type { ImportLedger } from '../store/import-ledger.ts';
 
 export interface JsonImportSession {
   /** Applies (or queues) one record; returns why it cannot, or nothing when accepted. */
@@ -27,13 +30,7 @@ export interface JsonImporter {
   open(file: { key: string; fileName: string; eTag: string }): Promise<JsonImportSession>;
 }
 
-export interface JsonFileImportDeps {
-  readonly files: ImportFileStore;
-  readonly ledger: ImportLedger;
-  readonly user: string;
-  readonly importerFor: (feed: FeedDefinition) => JsonImporter | undefined;
-  readonly leaseMs: number;
-  readonly feeds?: readonly FeedDefinition[];
+export interface JsonFileImportDeps extends InboundDeps<JsonImporter> {
   /** Larger files go to failed/ (default 64 MB). */
   readonly maxBytes?: number;
 }
