@@ -8,7 +8,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config } from '../config.ts';
 import { feedById, type FeedId } from '../feeds/catalog.ts';
 import { importFeedFile, type CsvImporter, type FileImportResult } from '../feeds/file-import.ts';
-import { objectRefsFromSqsEvent } from '../feeds/s3-event.ts';
+import { objectRefsFromSqsEvent, type ObjectRef } from '../feeds/s3-event.ts';
 import { feedFiles } from '../files/feed-file-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { ImportLedger } from '../store/import-ledger.ts';
@@ -57,29 +57,38 @@ export function logImportResult(result: FileImportResult): void {
   }
 }
 
-export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter) {
+/** What one file import needs from the handler around it. */
+export interface FileRun {
+  readonly ledger: ImportLedger;
+  readonly user: string;
+  /** True when the invocation is close to its time limit. */
+  readonly shouldYield: () => boolean;
+}
+
+/**
+ * The SQS loop every inbound feed handler shares: one import per object in each message, one log
+ * line per file, a partial batch response (only failed messages are retried, then parked in the
+ * DLQ), and a continuation sent when an import stops to leave the rest to a new invocation.
+ */
+export function sqsFileHandler(
+  feedId: FeedId,
+  importOne: (ref: ObjectRef, run: FileRun) => Promise<FileImportResult>,
+) {
   const feed = feedById(feedId);
-  let cached: CsvImporter | undefined;
-  const run = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const handle = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
-    cached ??= importer();
-    const ledger = new ImportLedger(dynamo(), table('control'));
+    const run: FileRun = {
+      ledger: new ImportLedger(dynamo(), table('control')),
+      user: config().netsuiteUser,
+      shouldYield: () =>
+        typeof context?.getRemainingTimeInMillis === 'function' &&
+        context.getRemainingTimeInMillis() < YIELD_MARGIN_MS,
+    };
     const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
-    const shouldYield = () =>
-      typeof context?.getRemainingTimeInMillis === 'function' &&
-      context.getRemainingTimeInMillis() < YIELD_MARGIN_MS;
     for (const message of objectRefsFromSqsEvent(event)) {
       try {
         for (const ref of message.refs) {
-          const result = await importFeedFile(ref, {
-            files: feedFiles(),
-            ledger,
-            user: config().netsuiteUser,
-            importerFor: (f) => (f.id === feed.id ? cached : undefined),
-            leaseMs: importLeaseMs(),
-            checkpointEveryRows: checkpointRows(),
-            shouldYield,
-          });
+          const result = await importOne(ref, run);
           logImportResult(result);
           if (result.status === 'continued') {
             await sendContinuation(feed.id, bodies.get(message.messageId)!);
@@ -96,5 +105,22 @@ export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter
     }
     return { batchItemFailures: failures };
   };
-  return middy<SQSEvent, SQSBatchResponse>().handler(run);
+  return middy<SQSEvent, SQSBatchResponse>().handler(handle);
+}
+
+/** The handler of an inbound CSV feed (checkpointed, resumable, continued when out of time). */
+export function sqsFeedImportHandler(feedId: FeedId, importer: () => CsvImporter) {
+  let cached: CsvImporter | undefined;
+  return sqsFileHandler(feedId, (ref, run) => {
+    cached ??= importer();
+    return importFeedFile(ref, {
+      files: feedFiles(),
+      ledger: run.ledger,
+      user: run.user,
+      importerFor: (f) => (f.id === feedId ? cached : undefined),
+      leaseMs: importLeaseMs(),
+      checkpointEveryRows: checkpointRows(),
+      shouldYield: run.shouldYield,
+    });
+  });
 }
