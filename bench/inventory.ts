@@ -127,14 +127,7 @@ async function main() {
     sftpPassword: 'bench',
   });
   try {
-    const cfg = {
-      bucket: cloud.bucket,
-      tablePrefix: cloud.tablePrefix,
-      netsuiteUser: cloud.sftp.user,
-      region: 'us-east-1',
-      s3Endpoint: cloud.s3Endpoint,
-      dynamoEndpoint: cloud.dynamoEndpoint,
-    };
+    const cfg = cloud.config;
     const dynamo = createDynamoClient(cfg);
     const files = new FeedFileStore(createS3Client(cfg), cloud.bucket, cloud.sftp.user);
     await new FacilityStore(dynamo, tableName(cfg.tablePrefix, 'control')).save(

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { DEFAULTS, ENV } from '../shared/config.ts';
+import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { CORE_JOBS } from '../shared/jobs/core-jobs.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
@@ -55,6 +55,8 @@ export interface LocalCloud {
   readonly tablePrefix: string;
   readonly s3Endpoint: string;
   readonly dynamoEndpoint: string;
+  /** The runtime configuration the handlers see (for building clients in tests and benchmarks). */
+  readonly config: RuntimeConfig;
   readonly sftp: {
     readonly host: string;
     readonly port: number;
@@ -142,7 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     process.env[ENV.dynamoEndpoint] = dynamoLocal.endpoint;
     process.env[ENV.region] ??= DEFAULTS.region;
 
-    const cfg = {
+    const cfg: RuntimeConfig = {
       bucket,
       tablePrefix,
       netsuiteUser: user,
@@ -218,6 +220,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         hostKeyFingerprint: sftp.hostKeyFingerprint,
       },
       dataDir: options.dataDir,
+      config: cfg,
       dispatcher,
       api: api && options.api ? { url: api.url, token: options.api.token } : undefined,
       scheduler,

@@ -47,14 +47,7 @@ const dirOf = (id: FeedId) => `/${feedPrefix(cloud.sftp.user, feedById(id))}`;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  const cfg = {
-    bucket: cloud.bucket,
-    tablePrefix: cloud.tablePrefix,
-    netsuiteUser: cloud.sftp.user,
-    region: 'us-east-1',
-    s3Endpoint: cloud.s3Endpoint,
-    dynamoEndpoint: cloud.dynamoEndpoint,
-  };
+  const cfg = cloud.config;
   const dynamo = createDynamoClient(cfg);
   const control = tableName(cfg.tablePrefix, 'control');
   inventory = new InventoryStore(dynamo, tableName(cfg.tablePrefix, 'inventory'));

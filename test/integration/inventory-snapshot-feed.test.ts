@@ -30,14 +30,7 @@ let dir: string;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  const cfg = {
-    bucket: cloud.bucket,
-    tablePrefix: cloud.tablePrefix,
-    netsuiteUser: cloud.sftp.user,
-    region: 'us-east-1',
-    s3Endpoint: cloud.s3Endpoint,
-    dynamoEndpoint: cloud.dynamoEndpoint,
-  };
+  const cfg = cloud.config;
   const dynamo = createDynamoClient(cfg);
   inventory = new InventoryStore(dynamo, tableName(cfg.tablePrefix, 'inventory'));
   ledger = new ImportLedger(dynamo, tableName(cfg.tablePrefix, 'control'));

@@ -90,14 +90,7 @@ async function importKey(key: string, extra: Partial<Parameters<typeof importFee
 
 beforeAll(async () => {
   cloud = await startTestCloud({ dispatch: false });
-  const cfg = {
-    bucket: cloud.bucket,
-    tablePrefix: cloud.tablePrefix,
-    netsuiteUser: cloud.sftp.user,
-    region: 'us-east-1',
-    s3Endpoint: cloud.s3Endpoint,
-    dynamoEndpoint: cloud.dynamoEndpoint,
-  };
+  const cfg = cloud.config;
   dynamo = createDynamoClient(cfg);
   files = new FeedFileStore(createS3Client(cfg), cloud.bucket, cloud.sftp.user);
   ledger = new ImportLedger(dynamo, tableName(cfg.tablePrefix, 'control'));
