@@ -1,7 +1,7 @@
 /** Facility records in the control table (pk `FACILITY`, sk = facility id). */
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Facility } from '../domain/facility.ts';
-import { BatchWriter, type Item } from './batch-writer.ts';
+import { BatchWriter } from './batch-writer.ts';
 
 const PK = 'FACILITY';
 
@@ -32,16 +32,15 @@ export class FacilityStore {
 
   async list(): Promise<Facility[]> {
     const out: Facility[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: PK } },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: PK } },
+      },
+    );
+    for await (const page of pages) {
       for (const i of page.Items ?? []) {
         out.push({
           facilityId: i.sk?.S ?? '',
@@ -51,8 +50,7 @@ export class FacilityStore {
           groups: JSON.parse(i.groups?.S ?? '[]') as string[],
         });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 

@@ -3,7 +3,7 @@
  * is the item `NS#<facilityId>`, kept apart from the OMS's own reservations so that a snapshot
  * reset never overwrites them.
  */
-import { QueryCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateQuery, paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SnapshotRow } from '../domain/inventory-snapshot.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
 
@@ -56,53 +56,38 @@ export class InventoryStore {
   /** NetSuite's figures for one SKU across every facility. */
   async figuresForSku(sku: string): Promise<FacilityFigure[]> {
     const figures: FacilityFigure[] = [];
-    let start: Item | undefined;
-    do {
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :sku AND begins_with(sk, :ns)',
-          ExpressionAttributeValues: { ':sku': { S: sku }, ':ns': { S: NS_PREFIX } },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      for (const i of out.Items ?? []) {
-        figures.push({
-          sku,
-          facilityId: i.facilityId?.S ?? '',
-          nsQty: Number(i.nsQty?.N ?? 0),
-          nsItemId: i.nsItemId?.S,
-          nsAt: i.nsAt?.S ?? '',
-          nsFile: i.nsFile?.S ?? '',
-        });
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :sku AND begins_with(sk, :ns)',
+        ExpressionAttributeValues: { ':sku': { S: sku }, ':ns': { S: NS_PREFIX } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) figures.push(...(page.Items ?? []).map(figureOf));
     return figures;
   }
 
   /** Every NetSuite figure in the table, a page at a time (a full read: use sparingly). */
   async *scanFigures(): AsyncGenerator<FacilityFigure[]> {
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'begins_with(sk, :ns)',
-          ExpressionAttributeValues: { ':ns': { S: NS_PREFIX } },
-          ExclusiveStartKey: start,
-        }),
-      );
-      yield (page.Items ?? []).map((i) => ({
-        sku: i.pk?.S ?? '',
-        facilityId: i.facilityId?.S ?? '',
-        nsQty: Number(i.nsQty?.N ?? 0),
-        nsItemId: i.nsItemId?.S,
-        nsAt: i.nsAt?.S ?? '',
-        nsFile: i.nsFile?.S ?? '',
-      }));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.table,
+        FilterExpression: 'begins_with(sk, :ns)',
+        ExpressionAttributeValues: { ':ns': { S: NS_PREFIX } },
+      },
+    );
+    for await (const page of pages) yield (page.Items ?? []).map(figureOf);
   }
 }
+
+const figureOf = (i: Item): FacilityFigure => ({
+  sku: i.pk?.S ?? '',
+  facilityId: i.facilityId?.S ?? '',
+  nsQty: Number(i.nsQty?.N ?? 0),
+  nsItemId: i.nsItemId?.S,
+  nsAt: i.nsAt?.S ?? '',
+  nsFile: i.nsFile?.S ?? '',
+});

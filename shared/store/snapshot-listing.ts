@@ -3,8 +3,7 @@
  * the (SKU, facility) keys it listed. The snapshot-close job reads it to find the pairs a whole
  * snapshot did not list. Entries expire after a week (TTL); so do the objects (bucket lifecycle).
  */
-import { PutItemCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Item } from './batch-writer.ts';
+import { PutItemCommand, paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 const PK = 'SNAPSHOT#listed';
 const KEEP_SECONDS = 7 * 86_400;
@@ -43,17 +42,16 @@ export class SnapshotListing {
   /** Files that finished at or after `since` (ISO time), oldest first. */
   async since(since: string): Promise<ListedFile[]> {
     const out: ListedFile[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk >= :since',
-          ExpressionAttributeValues: { ':pk': { S: PK }, ':since': { S: since } },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: { ':pk': { S: PK }, ':since': { S: since } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const i of page.Items ?? []) {
         out.push({
           finishedAt: i.finishedAt!.S!,
@@ -62,8 +60,7 @@ export class SnapshotListing {
           pairs: Number(i.pairs!.N),
         });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  QueryCommand,
+  paginateQuery,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { Item } from './batch-writer.ts';
@@ -37,22 +37,20 @@ export class StaleKeys {
 
   async list(): Promise<StaleKey[]> {
     const out: StaleKey[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: PK } },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: PK } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const i of page.Items ?? []) {
         out.push({ sku: i.sku!.S!, facilityId: i.facilityId!.S!, token: i.token?.S });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return out;
   }
 
