@@ -45,28 +45,24 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-/** Reads the settings; a password not given is generated once and kept in the data folder. */
+/** A secret from the environment, or else generated once and kept (mode 0600) in `file`. */
+function secret(
+  given: string | undefined,
+  file: string,
+  bytes: number,
+): { value: string; source: 'environment' | 'generated' } {
+  if (given) return { value: given, source: 'environment' };
+  if (!existsSync(file))
+    writeFileSync(file, randomBytes(bytes).toString('base64url'), { mode: 0o600 });
+  return { value: readFileSync(file, 'utf8').trim(), source: 'generated' };
+}
+
+/** Reads the settings; a password or token not given is generated once and kept in the data folder. */
 export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSettings {
   const dataDir = resolve(env[LOCAL_ENV.dataDir] || '.oms-data');
   mkdirSync(dataDir, { recursive: true });
-  let sftpPassword = env[LOCAL_ENV.sftpPassword];
-  let sftpPasswordSource: StartSettings['sftpPasswordSource'] = 'environment';
-  if (!sftpPassword) {
-    const file = join(dataDir, 'sftp-password');
-    if (!existsSync(file))
-      writeFileSync(file, randomBytes(12).toString('base64url'), { mode: 0o600 });
-    sftpPassword = readFileSync(file, 'utf8').trim();
-    sftpPasswordSource = 'generated';
-  }
-  let apiToken = env[LOCAL_ENV.apiToken];
-  let apiTokenSource: StartSettings['apiTokenSource'] = 'environment';
-  if (!apiToken) {
-    const file = join(dataDir, 'api-token');
-    if (!existsSync(file))
-      writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
-    apiToken = readFileSync(file, 'utf8').trim();
-    apiTokenSource = 'generated';
-  }
+  const sftp = secret(env[LOCAL_ENV.sftpPassword], join(dataDir, 'sftp-password'), 12);
+  const api = secret(env[LOCAL_ENV.apiToken], join(dataDir, 'api-token'), 24);
   const keysFile = env[LOCAL_ENV.sftpAuthorizedKeys] || undefined;
   if (keysFile && !existsSync(keysFile)) {
     throw new Error(`${LOCAL_ENV.sftpAuthorizedKeys}=${keysFile}: no such file`);
@@ -76,15 +72,15 @@ export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSe
     host: env[LOCAL_ENV.host] || '127.0.0.1',
     sftpPort: port(env, LOCAL_ENV.sftpPort, 2222),
     sftpUser: env[LOCAL_ENV.sftpUser] || 'netsuite',
-    sftpPassword,
-    sftpPasswordSource,
+    sftpPassword: sftp.value,
+    sftpPasswordSource: sftp.source,
     sftpAuthorizedKeys: keysFile ? readFileSync(keysFile, 'utf8') : undefined,
     sftpAuthorizedKeysFile: keysFile,
     s3Port: port(env, LOCAL_ENV.s3Port, 4569),
     dynamoPort: port(env, LOCAL_ENV.dynamoPort, 8000),
     inMemory: ['1', 'true', 'yes'].includes((env[LOCAL_ENV.inMemory] ?? '').toLowerCase()),
     apiPort: port(env, LOCAL_ENV.apiPort, 3000),
-    apiToken,
-    apiTokenSource,
+    apiToken: api.value,
+    apiTokenSource: api.source,
   };
 }
