@@ -103,6 +103,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['partyId', 'partyIdentificationTypeId', 'idValue'],
     trigger: objectCreated,
+    handler: 'customer-id-import',
   },
   {
     id: 'order-id-import',
@@ -112,6 +113,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['orderId', 'orderIdentificationTypeId', 'idValue'],
     trigger: objectCreated,
+    handler: 'order-id-import',
   },
   {
     id: 'order-line-id-import',
@@ -121,6 +123,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['orderId', 'orderItemSeqId', 'attrName', 'attrValue'],
     trigger: objectCreated,
+    handler: 'order-line-id-import',
   },
   {
     id: 'deposit-id-import',
@@ -130,6 +133,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['orderId', 'internalId', 'manualRefNumber'],
     trigger: objectCreated,
+    handler: 'deposit-id-import',
   },
   {
     id: 'rejected-item-import',
@@ -224,6 +228,7 @@ export const FEEDS = [
       'phone',
     ],
     trigger: every('cron(0/15 * * * ? *)'),
+    handler: 'customer-export',
   },
   {
     id: 'sales-order-export',
@@ -272,6 +277,7 @@ export const FEEDS = [
       'billingPhone',
     ],
     trigger: every('cron(5/15 * * * ? *)'),
+    handler: 'sales-order-export',
   },
   {
     id: 'customer-deposit-export',
@@ -289,6 +295,7 @@ export const FEEDS = [
       'shopifyOrderName',
     ],
     trigger: every('cron(10/15 * * * ? *)'),
+    handler: 'customer-deposit-export',
   },
   {
     id: 'allocation-update-export',

@@ -9,7 +9,13 @@
  * returns `continued`, for its caller to hand the rest to a continuation.
  */
 import type { Readable } from 'node:stream';
-import { EmptyFileError, HeaderMismatchError, mapHeader, openCsv } from './csv-reader.ts';
+import {
+  EmptyFileError,
+  HeaderMismatchError,
+  mapHeader,
+  openCsv,
+  type CsvRow,
+} from './csv-reader.ts';
 import type { ErrorReportStore } from './error-report.ts';
 import {
   claimInboundFile,
@@ -32,6 +38,13 @@ export interface CsvImportSession {
     record: Readonly<Record<string, string>>,
     line: number,
   ): RowRejection | undefined | Promise<RowRejection | undefined>;
+  /**
+   * Batch mode, instead of `row`: applies a batch of rows (a few hundred to a few thousand, in file
+   * order) and returns, per row, its rejection or undefined. For importers that look rows up in bulk.
+   */
+  rows?(
+    batch: readonly { readonly record: Readonly<Record<string, string>>; readonly line: number }[],
+  ): Promise<readonly (RowRejection | undefined)[]>;
   /** Makes every row accepted so far durable (before a checkpoint is recorded). */
   checkpoint(): Promise<void>;
   /** Makes every accepted row durable; returns figures for the log line. */
@@ -127,47 +140,84 @@ export async function importFeedFile(
       });
       const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
       let sinceCheckpoint = 0;
-      for await (const batch of csv.batches)
+      const active = session;
+      /** Records a checkpoint after `last`; true when the run should stop there. */
+      const checkpointAfter = async (last: CsvRow): Promise<boolean> => {
+        await active.checkpoint();
+        await errors.closePart();
+        const checkpoint: ImportCheckpoint = {
+          offset: last.endOffset,
+          line: last.line,
+          header: csv.header,
+          rows,
+          applied,
+          rejected: errors.count,
+          errorParts: errors.parts,
+        };
+        await deps.ledger.saveCheckpoint(ref.key, head.eTag, checkpoint, deps.leaseMs);
+        return !!deps.shouldYield?.();
+      };
+      const yielded = async () => {
+        stream.destroy();
+        await deps.ledger.pause(ref.key, head.eTag);
+        return { status: 'continued', key: ref.key, ...counted(rows, applied) } as const;
+      };
+      /** The row as the catalog names its columns, or undefined (reported) when it has too few or too many. */
+      const recordOf = (r: CsvRow): Record<string, string> | undefined => {
+        if (r.values.length !== feed.columns.length) {
+          errors.add({
+            line: r.line,
+            field: '*',
+            reason: `expected ${feed.columns.length} columns, found ${r.values.length}${
+              r.values.length > feed.columns.length ? ' (an unescaped comma in a value?)' : ''
+            }`,
+            raw: r.raw,
+          });
+          return undefined;
+        }
+        const record: Record<string, string> = {};
+        feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
+        return record;
+      };
+      for await (const batch of csv.batches) {
+        if (active.rows) {
+          // Batch mode: the importer sees a whole batch at once (to look things up in bulk).
+          const good: { row: CsvRow; record: Record<string, string> }[] = [];
+          for (const r of batch) {
+            rows++;
+            const record = recordOf(r);
+            if (record) good.push({ row: r, record });
+          }
+          const verdicts = await active.rows(
+            good.map((g) => ({ record: g.record, line: g.row.line })),
+          );
+          good.forEach((g, i) => {
+            const rejection = verdicts[i];
+            if (rejection) errors.add({ line: g.row.line, ...rejection, raw: g.row.raw });
+            else applied++;
+          });
+          sinceCheckpoint += batch.length;
+          if (sinceCheckpoint >= every && batch.length) {
+            sinceCheckpoint = 0;
+            if (await checkpointAfter(batch[batch.length - 1]!)) return await yielded();
+          }
+          continue;
+        }
         for (const r of batch) {
           rows++;
-          if (r.values.length !== feed.columns.length) {
-            errors.add({
-              line: r.line,
-              field: '*',
-              reason: `expected ${feed.columns.length} columns, found ${r.values.length}${
-                r.values.length > feed.columns.length ? ' (an unescaped comma in a value?)' : ''
-              }`,
-              raw: r.raw,
-            });
-          } else {
-            const record: Record<string, string> = {};
-            feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
-            let rejection = session.row(record, r.line);
+          const record = recordOf(r);
+          if (record) {
+            let rejection = active.row(record, r.line);
             if (rejection instanceof Promise) rejection = await rejection;
             if (rejection) errors.add({ line: r.line, ...rejection, raw: r.raw });
             else applied++;
           }
           if (++sinceCheckpoint >= every) {
             sinceCheckpoint = 0;
-            await session.checkpoint();
-            await errors.closePart();
-            const checkpoint: ImportCheckpoint = {
-              offset: r.endOffset,
-              line: r.line,
-              header: csv.header,
-              rows,
-              applied,
-              rejected: errors.count,
-              errorParts: errors.parts,
-            };
-            await deps.ledger.saveCheckpoint(ref.key, head.eTag, checkpoint, deps.leaseMs);
-            if (deps.shouldYield?.()) {
-              stream.destroy();
-              await deps.ledger.pause(ref.key, head.eTag);
-              return { status: 'continued', key: ref.key, ...counted(rows, applied) };
-            }
+            if (await checkpointAfter(r)) return await yielded();
           }
         }
+      }
       stats = await session.finish();
     } catch (err) {
       if (!(err instanceof HeaderMismatchError || err instanceof EmptyFileError)) throw err;

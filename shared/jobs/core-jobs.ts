@@ -28,6 +28,13 @@ export const CORE_JOBS = [
     description:
       'after the nightly snapshot: pairs no snapshot file listed keep their figure (default) or, with OMS_SNAPSHOT_ABSENT=zero, go to 0 within a safety share',
   },
+  {
+    id: 'approve-orders',
+    handler: 'approve-orders',
+    schedule: 'cron(0/5 * * * ? *)',
+    description:
+      'orders whose NetSuite order id and every line id came back are approved (hold lifted, ready for brokering) and join the deposit export; returned deposit ids confirm the payment',
+  },
 ] as const satisfies readonly CoreJob[];
 
 export type CoreJobId = (typeof CORE_JOBS)[number]['id'];

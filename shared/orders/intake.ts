@@ -11,7 +11,9 @@ import {
   type OrderValidationError,
 } from '../domain/orders/order.ts';
 import { canonicalJson } from '../domain/lifecycle/commands.ts';
+import { customerPayload, salesOrderPayload } from '../domain/sync/payloads.ts';
 import { TxCancelled, type OrderStore } from '../store/order-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
 import type { StateCache } from './state-cache.ts';
 
 export type SubmitResult =
@@ -46,7 +48,13 @@ export function newOrderId(now = Date.now()): string {
 export class OrderIntake {
   constructor(
     private readonly orders: OrderStore,
-    private readonly opts: { now?: () => string; newId?: () => string; cache?: StateCache } = {},
+    private readonly opts: {
+      now?: () => string;
+      newId?: () => string;
+      cache?: StateCache;
+      /** When given, new orders (and their customers) join the NetSuite sync outbox. */
+      sync?: SyncStore;
+    } = {},
   ) {}
 
   async submit(value: unknown, meta: SubmitMeta): Promise<SubmitResult> {
@@ -68,18 +76,30 @@ export class OrderIntake {
       actor: meta.actor,
     });
     const result = { status: 'created', orderId, externalId: input.externalId } as const;
+    const sync = this.opts.sync;
+    if (sync) {
+      // The customer first: should the order's transaction fail, a queued customer is harmless;
+      // the other way round, an order could wait for a customer nobody sends.
+      const customer = customerPayload(input.customer);
+      await sync.enqueue('customer', customer.partyId, customer, now);
+    }
     try {
-      await this.orders.create(header, lines, {
-        type: 'created',
-        orderId,
-        lines: lines.map((l) => ({ lineSeq: l.lineSeq, quantity: l.quantity })),
-        actor: meta.actor,
-        idempotencyKey: 'created',
-        at: now,
-        reason: `order ${input.externalId} from ${meta.source}`,
-        request: canonicalJson({ type: 'create', externalId: input.externalId }),
-        result,
-      });
+      await this.orders.create(
+        header,
+        lines,
+        {
+          type: 'created',
+          orderId,
+          lines: lines.map((l) => ({ lineSeq: l.lineSeq, quantity: l.quantity })),
+          actor: meta.actor,
+          idempotencyKey: 'created',
+          at: now,
+          reason: `order ${input.externalId} from ${meta.source}`,
+          request: canonicalJson({ type: 'create', externalId: input.externalId }),
+          result,
+        },
+        sync ? [sync.outboxPut('salesorder', orderId, salesOrderPayload(header, lines), now)] : [],
+      );
       for (const line of lines) this.opts.cache?.putLine(line);
       return result;
     } catch (err) {

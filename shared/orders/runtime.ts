@@ -5,6 +5,7 @@
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { OrderStore } from '../store/order-store.ts';
 import { PositionStore } from '../store/position-store.ts';
+import { SyncStore } from '../store/sync-store.ts';
 import { OrderIntake } from './intake.ts';
 import { OrderService } from './order-service.ts';
 import { StateCache } from './state-cache.ts';
@@ -27,7 +28,7 @@ export function orderRuntime(): OrderRuntime {
       orders,
       positions,
       service: new OrderService({ orders, positions, cache }),
-      intake: new OrderIntake(orders, { cache }),
+      intake: new OrderIntake(orders, { cache, sync: new SyncStore(dynamo(), table('control')) }),
     };
   }
   return runtime;

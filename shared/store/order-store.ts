@@ -18,6 +18,7 @@ import {
   BatchGetCommand,
   GetCommand,
   QueryCommand,
+  UpdateCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -210,6 +211,8 @@ export class OrderStore {
     header: OrderHeader,
     lines: readonly LineState[],
     event: StoredEvent,
+    /** Items created with the order in the same transaction (e.g. its sync outbox entry). */
+    extra: readonly TxItem[] = [],
   ): Promise<void> {
     const pk = orderPk(header.orderId);
     const tx = new LabelledTx()
@@ -236,6 +239,7 @@ export class OrderStore {
     for (const line of lines)
       tx.add(`line:${line.lineSeq}`, this.lineWrite({ line, expectedVersion: 0 }));
     tx.add('event', this.eventPut(event));
+    extra.forEach((item, i) => tx.add(`extra:${i}`, item));
     await this.send(tx);
   }
 
@@ -305,6 +309,19 @@ export class OrderStore {
       }),
     );
     return out.Item ? toEvent(out.Item) : undefined;
+  }
+
+  /** Records the order's customer deposits in NetSuite (payment reference → deposit id). */
+  async recordDeposits(orderId: string, deposits: Readonly<Record<string, string>>): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: orderPk(orderId), sk: HEADER_SK },
+        UpdateExpression: 'SET paymentVerified = :t, netsuiteDeposits = :d',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':t': true, ':d': deposits },
+      }),
+    );
   }
 
   async getHeader(orderId: string): Promise<OrderHeader | undefined> {

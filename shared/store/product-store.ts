@@ -10,13 +10,9 @@
  * pointer and checks that the record on the other side points back. A mapping exists only when both
  * records agree, so a stale record reads as "unknown", never as a wrong item.
  */
-import {
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
-  type DynamoDBClient,
-  type KeysAndAttributes,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { ProductRow } from '../domain/product.ts';
+import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
 
 export const PRODUCT_SK = 'PRODUCT';
@@ -56,9 +52,6 @@ export interface ProductMapping {
   readonly file: string;
   readonly updatedAt: string;
 }
-
-const BATCH_GET_SIZE = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ProductStore {
   constructor(
@@ -124,24 +117,7 @@ export class ProductStore {
     };
   }
 
-  /** BatchGetItem over any number of keys (100 a call, unprocessed keys retried), consistent. */
-  private async getAll(keys: readonly Item[]): Promise<Item[]> {
-    const out: Item[] = [];
-    for (let i = 0; i < keys.length; i += BATCH_GET_SIZE) {
-      let request: KeysAndAttributes | undefined = {
-        Keys: keys.slice(i, i + BATCH_GET_SIZE),
-        ConsistentRead: true,
-      };
-      for (let attempt = 0; request?.Keys?.length; attempt++) {
-        if (attempt > 10) throw new Error(`BatchGetItem on ${this.table}: keys still unprocessed`);
-        if (attempt > 0) await sleep(Math.random() * Math.min(2_000, 25 * 2 ** attempt));
-        const page: BatchGetItemCommandOutput = await this.client.send(
-          new BatchGetItemCommand({ RequestItems: { [this.table]: request } }),
-        );
-        out.push(...(page.Responses?.[this.table] ?? []));
-        request = page.UnprocessedKeys?.[this.table];
-      }
-    }
-    return out;
+  private getAll(keys: readonly Item[]): Promise<Item[]> {
+    return batchGetAll(this.client, this.table, keys);
   }
 }

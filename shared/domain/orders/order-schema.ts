@@ -53,7 +53,9 @@ export const ORDER_SCHEMA = {
   $defs: {
     address: {
       type: 'object',
-      required: ['name', 'address1', 'city', 'country', 'zip'],
+      // No `country` required: some storefront addresses lack it; the sales order export sends
+      // such an order to NetSuite's `required_fields_missing/` folder instead of losing it.
+      required: ['name', 'address1', 'city', 'zip'],
       additionalProperties: false,
       properties: {
         name: { ...text(128), description: 'Addressee.' },

@@ -14,7 +14,7 @@ export interface Address {
   readonly address2?: string;
   readonly city: string;
   readonly state?: string;
-  readonly country: string;
+  readonly country?: string;
   readonly zip: string;
   readonly phone?: string;
 }
@@ -75,6 +75,8 @@ export interface OrderHeader {
   readonly netsuiteOrderId?: string;
   /** Set when a deposit or capture was confirmed (a later feed); the payment gate accepts it. */
   readonly paymentVerified?: boolean;
+  /** Customer deposits NetSuite created: payment reference → deposit internal id. */
+  readonly netsuiteDeposits?: Readonly<Record<string, string>>;
 }
 
 export interface OrderValidationError {

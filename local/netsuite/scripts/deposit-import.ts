@@ -1,0 +1,104 @@
+/**
+ * The customer deposit import (HotWax `HC_MR_CreateCustomerDeposit`): reads only the first
+ * non-empty file of `salesorder/customerdeposit` per run (a JSON array), and creates one deposit
+ * per element against the sales order whose internal id is `orderId`, deduplicating on
+ * `externalId`. Elements with an amount ≤ 0 are skipped; a deposit for an unknown sales order is
+ * rejected inside NetSuite (no id comes back).
+ */
+import { feedById } from '../../../shared/feeds/catalog.ts';
+import type { RecordContext, SuiteScript } from '../context.ts';
+import { watchFolder } from '../folder-watcher.ts';
+import { findDepositByExternalId, nextId, nextRev } from '../state.ts';
+
+const FEED = feedById('customer-deposit-export');
+const SCRIPT = 'deposit-import';
+
+export const depositImport: SuiteScript = {
+  name: SCRIPT,
+  run: (ctx) =>
+    watchFolder(
+      ctx,
+      {
+        script: SCRIPT,
+        folder: FEED.folder,
+        errorName: 'CustomerDeposit',
+        format: 'json',
+        firstNonEmptyOnly: true,
+      },
+      (file) => {
+        if (file.format === 'json') applyDeposits(ctx, file.name, file.items);
+      },
+    ),
+};
+
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+
+export function applyDeposits(ctx: RecordContext, file: string, items: readonly unknown[]): void {
+  const { state } = ctx;
+  const at = ctx.now().toISOString();
+  for (const item of items) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) {
+      ctx.log({ script: SCRIPT, kind: 'rejected', file, message: 'element is not an object' });
+      continue;
+    }
+    const entry = item as Record<string, unknown>;
+    const externalId = text(entry.externalId);
+    const orderId = text(entry.orderId);
+    const totalAmount = Number(entry.totalAmount);
+    const key = externalId || orderId;
+    if (!(totalAmount > 0) || !orderId) {
+      ctx.log({
+        script: SCRIPT,
+        kind: 'skipped',
+        file,
+        key,
+        message: `skipped: totalAmount ${text(entry.totalAmount) || '(none)'}, orderId ${orderId || '(none)'}`,
+      });
+      continue;
+    }
+    if (!state.salesOrders[orderId]) {
+      ctx.log({
+        script: SCRIPT,
+        kind: 'rejected',
+        file,
+        key,
+        message: `sales order ${orderId} does not exist`,
+      });
+      continue;
+    }
+    const fields = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, text(v)] as const));
+    const existing = externalId ? findDepositByExternalId(state, externalId) : undefined;
+    if (existing) {
+      existing.fields = { ...existing.fields, ...fields };
+      existing.updatedAt = at;
+      if (ctx.options.reexportUpdated) existing.rev = nextRev(state);
+      ctx.log({
+        script: SCRIPT,
+        kind: 'updated',
+        file,
+        key,
+        message: `deposit ${existing.internalId} already exists for externalId ${externalId}`,
+      });
+      continue;
+    }
+    const internalId = nextId(state, 'deposit');
+    state.deposits[internalId] = {
+      internalId,
+      externalId,
+      salesOrderId: orderId,
+      totalAmount,
+      fields,
+      rev: nextRev(state),
+      createdAt: at,
+      updatedAt: at,
+    };
+    ctx.log({
+      script: SCRIPT,
+      kind: 'created',
+      file,
+      key,
+      message: `deposit ${internalId} created for sales order ${orderId}`,
+    });
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The sales order import (HotWax `HC_importSalesOrders`): reads `salesorder/export`, one row per
+ * order line, groups rows by `HCOrderId` and upserts each order on `externalId` (a re-sent order
+ * keeps its internal id and its line ids; a new `orderLineId` becomes the next line). An order
+ * NetSuite would refuse (empty sales channel, unknown customer or item, empty required field) is
+ * rejected inside NetSuite: logged here, and no id comes back.
+ */
+import { feedById } from '../../../shared/feeds/catalog.ts';
+import type { RecordContext, SuiteScript } from '../context.ts';
+import { rowObjects } from '../csv-file.ts';
+import { watchFolder } from '../folder-watcher.ts';
+import {
+  findOrderByExternalId,
+  nextId,
+  nextRev,
+  nonEmpty,
+  type SimSalesOrder,
+  type SimState,
+} from '../state.ts';
+
+const FEED = feedById('sales-order-export');
+const SCRIPT = 'sales-order-import';
+
+/** Columns that belong to a line; every other column belongs to the order. */
+export const LINE_COLUMNS = [
+  'item',
+  'orderLineId',
+  'closed',
+  'priceLevel',
+  'itemLocation',
+  'quantity',
+  'price',
+  'taxCode',
+] as const;
+const REQUIRED = ['customer', 'date', 'country'] as const;
+const DATE = /^(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])\/\d{4}$/;
+
+export const salesOrderImport: SuiteScript = {
+  name: SCRIPT,
+  run: (ctx) =>
+    watchFolder(
+      ctx,
+      {
+        script: SCRIPT,
+        folder: FEED.folder,
+        errorName: 'SalesOrder',
+        format: 'csv',
+        mapping: { required: FEED.columns },
+      },
+      (file) => {
+        if (file.format === 'csv') applySalesOrderRows(ctx, file.name, rowObjects(file));
+      },
+    ),
+};
+
+type Row = Record<string, string>;
+
+/** Rows grouped by `HCOrderId`, in order of first appearance. */
+export function groupByOrder(rows: readonly Row[]): Map<string, Row[]> {
+  const groups = new Map<string, Row[]>();
+  for (const row of rows) {
+    const key = row.HCOrderId ?? '';
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+/** Why NetSuite would refuse the order, or undefined. */
+export function orderRejection(
+  state: SimState,
+  hcOrderId: string,
+  rows: readonly Row[],
+): string | undefined {
+  if (!hcOrderId) return 'HCOrderId is empty';
+  for (const row of rows) {
+    if (!row.salesChannel) return 'salesChannel is empty';
+    for (const field of REQUIRED) if (!row[field]) return `required field ${field} is empty`;
+    if (!DATE.test(row.date!)) return `date ${row.date} is not MM/dd/yyyy`;
+    if (!state.customers[row.customer!]) return `customer ${row.customer} does not exist`;
+    if (!row.item || !state.items[row.item])
+      return `item ${row.item || '(empty)'} does not exist (line ${row.orderLineId})`;
+    const quantity = Number(row.quantity);
+    if (!row.quantity || !Number.isFinite(quantity) || quantity <= 0)
+      return `invalid quantity ${row.quantity} (line ${row.orderLineId})`;
+  }
+  return undefined;
+}
+
+const split = (row: Row) => {
+  const line: Row = {};
+  const order: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    if ((LINE_COLUMNS as readonly string[]).includes(k)) line[k] = v;
+    else order[k] = v;
+  }
+  return { order, line };
+};
+
+export function applySalesOrderRows(ctx: RecordContext, file: string, rows: readonly Row[]): void {
+  for (const [hcOrderId, group] of groupByOrder(rows)) {
+    const refused = orderRejection(ctx.state, hcOrderId, group);
+    if (refused) {
+      ctx.log({ script: SCRIPT, kind: 'rejected', file, key: hcOrderId, message: refused });
+      continue;
+    }
+    upsertOrder(ctx, file, hcOrderId, group);
+  }
+}
+
+function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: readonly Row[]) {
+  const { state } = ctx;
+  const at = ctx.now().toISOString();
+  const first = rows[0]!;
+  const externalId = first.externalId ?? '';
+  // Without an externalId NetSuite cannot deduplicate: every import creates a new order.
+  const existing = externalId ? findOrderByExternalId(state, externalId) : undefined;
+  const reexport = ctx.options.reexportUpdated;
+  let order: SimSalesOrder;
+  if (existing) {
+    order = existing;
+    order.hcOrderId = hcOrderId;
+    order.customerId = first.customer!;
+    order.fields = { ...order.fields, ...nonEmpty(split(first).order) };
+    order.updatedAt = at;
+    if (reexport) {
+      order.rev = nextRev(state);
+      for (const line of order.lines) line.rev = nextRev(state);
+    }
+  } else {
+    const internalId = nextId(state, 'salesOrder');
+    order = {
+      internalId,
+      externalId,
+      hcOrderId,
+      customerId: first.customer!,
+      fields: nonEmpty(split(first).order),
+      lines: [],
+      rev: nextRev(state),
+      createdAt: at,
+      updatedAt: at,
+    };
+    state.salesOrders[internalId] = order;
+  }
+  for (const row of rows) {
+    const { line: cells } = split(row);
+    const orderLineId = row.orderLineId ?? '';
+    const line = orderLineId ? order.lines.find((l) => l.orderLineId === orderLineId) : undefined;
+    if (line) {
+      line.itemId = row.item!;
+      line.fields = { ...line.fields, ...nonEmpty(cells) };
+      continue;
+    }
+    order.lines.push({
+      lineId: String(order.lines.length + 1),
+      orderLineId,
+      itemId: row.item!,
+      fields: nonEmpty(cells),
+      rev: nextRev(state),
+    });
+  }
+  ctx.log({
+    script: SCRIPT,
+    kind: existing ? 'updated' : 'created',
+    file,
+    key: hcOrderId,
+    message: `sales order ${order.internalId} ${existing ? 'updated' : 'created'} with ${order.lines.length} line(s)`,
+  });
+}

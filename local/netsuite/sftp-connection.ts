@@ -1,0 +1,123 @@
+/**
+ * NetSuite's SFTP connection (the `N/sftp` module) to the OMS server, as the NetSuite user, rooted
+ * at `/home/<user>/netsuite`. A real SFTP client: the simulator sees exactly what NetSuite sees.
+ */
+import { randomUUID } from 'node:crypto';
+import SftpClient from 'ssh2-sftp-client';
+import { netsuiteRoot } from '../../shared/feeds/paths.ts';
+
+export interface SftpLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password?: string;
+  readonly privateKey?: string | Buffer;
+  readonly passphrase?: string;
+}
+
+export interface RemoteFile {
+  readonly name: string;
+  readonly size: number;
+  /** Modification time in ms (SFTP gives whole seconds). */
+  readonly modifiedMs: number;
+}
+
+/** Where NetSuite stages what it writes, inside its root but in no folder anyone reads. */
+export const STAGING_FOLDER = '.sim-tmp';
+
+export class NetsuiteSftp {
+  /** `/home/<user>/netsuite` */
+  readonly root: string;
+  private client: SftpClient | undefined;
+  private readonly knownFolders = new Set<string>();
+
+  constructor(private readonly login: SftpLogin) {
+    this.root = `/${netsuiteRoot(login.user)}`;
+  }
+
+  /** The absolute path of a folder below the root (and of a file in it). */
+  path(folder: string, name?: string): string {
+    return name === undefined ? `${this.root}/${folder}` : `${this.root}/${folder}/${name}`;
+  }
+
+  private async connected(): Promise<SftpClient> {
+    if (this.client) return this.client;
+    const client = new SftpClient('netsuite-simulator');
+    await client.connect({
+      host: this.login.host,
+      port: this.login.port,
+      username: this.login.user,
+      password: this.login.password,
+      privateKey: this.login.privateKey,
+      passphrase: this.login.passphrase,
+      readyTimeout: 20_000,
+    });
+    this.client = client;
+    return client;
+  }
+
+  /** Drops the connection (after an error, or at stop); the next call reconnects. */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.knownFolders.clear();
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  /** Files of a folder sorted by modification date, then name; directories skipped. */
+  async listFiles(folder: string): Promise<RemoteFile[]> {
+    const client = await this.connected();
+    const dir = this.path(folder);
+    if (!(await client.exists(dir))) return [];
+    const entries = await client.list(dir);
+    return entries
+      .filter((e) => e.type !== 'd')
+      .map((e) => ({ name: e.name, size: e.size, modifiedMs: e.modifyTime }))
+      .sort(
+        (a, b) => a.modifiedMs - b.modifiedMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+      );
+  }
+
+  async read(folder: string, name: string): Promise<Buffer> {
+    const client = await this.connected();
+    const data = await client.get(this.path(folder, name));
+    if (!Buffer.isBuffer(data)) throw new Error(`unexpected download result for ${name}`);
+    return data;
+  }
+
+  /** Moves a file to a subfolder (`archive`, `failed`), replacing a file of the same name there. */
+  async moveInto(folder: string, name: string, subfolder: string): Promise<void> {
+    const client = await this.connected();
+    const target = `${folder}/${subfolder}`;
+    await this.ensureFolder(target);
+    const to = this.path(target, name);
+    if (await client.exists(to)) await client.delete(to);
+    await client.rename(this.path(folder, name), to);
+  }
+
+  /**
+   * Writes a file so that it appears complete or not at all: uploaded under a temporary name in
+   * the staging folder, then renamed into place. Refuses to replace an existing file.
+   */
+  async writeAtomically(folder: string, name: string, text: string): Promise<void> {
+    const client = await this.connected();
+    await this.ensureFolder(STAGING_FOLDER);
+    await this.ensureFolder(folder);
+    const temp = this.path(STAGING_FOLDER, `${randomUUID()}.tmp`);
+    await client.put(Buffer.from(text, 'utf8'), temp);
+    try {
+      await client.rename(temp, this.path(folder, name));
+    } catch (err) {
+      await client.delete(temp, true).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async ensureFolder(folder: string): Promise<void> {
+    if (this.knownFolders.has(folder)) return;
+    const client = await this.connected();
+    const dir = this.path(folder);
+    if (!(await client.exists(dir))) await client.mkdir(dir, true);
+    this.knownFolders.add(folder);
+  }
+}

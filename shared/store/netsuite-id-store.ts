@@ -1,0 +1,118 @@
+/**
+ * NetSuite ids as the id files bring them, in the orders table beside what they name:
+ *
+ * - pk `CUSTOMER#<partyId>`, sk `NSID`                → the NetSuite customer id
+ * - pk `ORDER#<orderId>`,    sk `NSID#ORDER`          → the sales-order internal id
+ * - pk `ORDER#<orderId>`,    sk `NSID#LINE#<seq>`     → a line id (`NSID#DISCOUNT#<seq>` for discounts)
+ * - pk `ORDER#<orderId>`,    sk `NSID#DEPOSIT#<ref>`  → a customer deposit's internal id
+ *
+ * The imports write them blind with BatchWriteItem Put (an upsert: the same row twice, in two
+ * files, writes the same item); the approval job reads an order's ids in one query and moves them
+ * onto the order through the order core.
+ */
+import { paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { batchGetAll } from './batch-get.ts';
+import { BatchWriter, type Item } from './batch-writer.ts';
+import { HEADER_SK, orderPk } from './order-store.ts';
+
+export const customerPk = (partyId: string): string => `CUSTOMER#${partyId}`;
+const NSID = 'NSID';
+
+export type OrderIdKind = 'ORDER' | 'LINE' | 'DISCOUNT' | 'DEPOSIT';
+
+export interface OrderNetsuiteIds {
+  readonly orderId?: string;
+  /** line seq → NetSuite line id */
+  readonly lines: ReadonlyMap<string, string>;
+  /** payment reference → deposit internal id */
+  readonly deposits: ReadonlyMap<string, string>;
+}
+
+export interface OrderFacts {
+  readonly lineCount: number;
+  readonly netsuiteOrderId?: string;
+}
+
+export class NetsuiteIdStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  writer(concurrency = 16): BatchWriter {
+    return new BatchWriter({
+      client: this.client,
+      table: this.table,
+      keyAttributes: ['pk', 'sk'],
+      concurrency,
+    });
+  }
+
+  customerIdItem(partyId: string, netsuiteId: string, file: string, at: string): Item {
+    return marshall({ pk: customerPk(partyId), sk: NSID, netsuiteId, file, at });
+  }
+
+  orderIdItem(
+    orderId: string,
+    kind: OrderIdKind,
+    ref: string,
+    netsuiteId: string,
+    file: string,
+    at: string,
+  ): Item {
+    const sk = kind === 'ORDER' ? `${NSID}#ORDER` : `${NSID}#${kind}#${ref}`;
+    return marshall({ pk: orderPk(orderId), sk, netsuiteId, file, at });
+  }
+
+  /** partyId → NetSuite customer id, for those that have one. */
+  async customerIds(partyIds: Iterable<string>): Promise<Map<string, string>> {
+    const keys = [...new Set(partyIds)].map((p) => marshall({ pk: customerPk(p), sk: NSID }));
+    const items = await batchGetAll(this.client, this.table, keys, {
+      projection: 'pk, netsuiteId',
+    });
+    return new Map(
+      items.map((i) => [(i.pk?.S ?? '').slice('CUSTOMER#'.length), i.netsuiteId?.S ?? '']),
+    );
+  }
+
+  /** What an id import needs to know of the orders it names: which exist, and their line count. */
+  async orderFacts(orderIds: Iterable<string>): Promise<Map<string, OrderFacts>> {
+    const keys = [...new Set(orderIds)].map((o) => marshall({ pk: orderPk(o), sk: HEADER_SK }));
+    const items = await batchGetAll(this.client, this.table, keys, {
+      projection: 'pk, lineCount, netsuiteOrderId',
+    });
+    return new Map(
+      items.map((i) => [
+        (i.pk?.S ?? '').slice('ORDER#'.length),
+        { lineCount: Number(i.lineCount?.N ?? 0), netsuiteOrderId: i.netsuiteOrderId?.S },
+      ]),
+    );
+  }
+
+  /** Every NetSuite id received for one order. */
+  async forOrder(orderId: string): Promise<OrderNetsuiteIds> {
+    let order: string | undefined;
+    const lines = new Map<string, string>();
+    const deposits = new Map<string, string>();
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': { S: orderPk(orderId) }, ':p': { S: `${NSID}#` } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const i of page.Items ?? []) {
+        const [, kind, ref = ''] = (i.sk?.S ?? '').split('#');
+        const id = i.netsuiteId?.S ?? '';
+        if (kind === 'ORDER') order = id;
+        else if (kind === 'LINE') lines.set(ref, id);
+        else if (kind === 'DEPOSIT') deposits.set(ref, id);
+      }
+    }
+    return { orderId: order, lines, deposits };
+  }
+}

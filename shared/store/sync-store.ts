@@ -1,0 +1,256 @@
+/**
+ * What the NetSuite sync keeps in the control table:
+ *
+ * - the **outbox**: one entry per record waiting for its NetSuite id, pk `OUTBOX#<feed>#<shard>`,
+ *   sk = record id, `payload` (JSON: what the export needs), `createdAt`. An entry leaves the outbox
+ *   once the id came back (the import or the approval job deletes it).
+ * - the **send state** of an entry, apart from it (pk `SENT#<feed>#<shard>`, same sk): when it was
+ *   last written to a file and how often, or why it was held back. Kept apart so that marking a
+ *   send (BatchWriteItem Put) can never bring back an entry the id import just removed; an orphan
+ *   send state expires by TTL.
+ * - **settle candidates** (pk `SETTLE#<shard>`, sk `<kind>#<order id>`): orders that received
+ *   ids, for the approval job to look at.
+ * - **run records** (pk `SYNCRUN#<feed>`, sk `<time>#<run id>`): one per export / approval run,
+ *   for `oms sync status`; they expire after 30 days.
+ *
+ * Shards spread a feed over 16 partitions (queried in parallel).
+ */
+import {
+  ConditionalCheckFailedException,
+  paginateQuery,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { hash32 } from '../domain/hash64.ts';
+import { batchGetAll } from './batch-get.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { documentClient } from './document-client.ts';
+
+export type OutboxFeed = 'customer' | 'salesorder' | 'deposit';
+export type SettleKind = 'order' | 'deposit';
+
+export const SHARDS = 16;
+const DAY_S = 86_400;
+const SENT_TTL_DAYS = 30;
+
+export const shardOf = (id: string): number => hash32(id) % SHARDS;
+export const outboxPk = (feed: OutboxFeed, id: string) => `OUTBOX#${feed}#${shardOf(id)}`;
+const sentPk = (feed: OutboxFeed, id: string) => `SENT#${feed}#${shardOf(id)}`;
+const settlePk = (orderId: string) => `SETTLE#${shardOf(orderId)}`;
+const runPk = (feed: string) => `SYNCRUN#${feed}`;
+
+export interface SendState {
+  readonly lastSentAt?: string;
+  readonly sends: number;
+  readonly lastFile?: string;
+  /** Why the record is held back (missing mapping, missing required fields), when it is. */
+  readonly heldBack?: string;
+  /** Set once the record went to `required_fields_missing/`: it is not written there again. */
+  readonly missingFieldsFile?: string;
+}
+
+export interface OutboxEntry<P = unknown> {
+  readonly feed: OutboxFeed;
+  readonly id: string;
+  readonly payload: P;
+  readonly createdAt: string;
+  readonly state: SendState;
+}
+
+export interface SyncRun {
+  readonly feed: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly ms: number;
+  readonly files: readonly string[];
+  readonly rows: number;
+  readonly records: number;
+  /** Records held back this run, by reason (a few examples each). */
+  readonly heldBack: number;
+  readonly errors: readonly string[];
+  readonly details?: Record<string, unknown>;
+}
+
+export class SyncStore {
+  private readonly doc;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  /** The outbox Put for a transaction (an order's entry is created with the order). */
+  outboxPut(feed: OutboxFeed, id: string, payload: unknown, now: string) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { pk: outboxPk(feed, id), sk: id, payload: JSON.stringify(payload), createdAt: now },
+      },
+    };
+  }
+
+  /** Adds an outbox entry unless one is there already (then the first one stands). */
+  async enqueue(feed: OutboxFeed, id: string, payload: unknown, now: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          ...this.outboxPut(feed, id, payload, now).Put,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Which of `ids` wait in a feed's outbox. */
+  async waiting(feed: OutboxFeed, ids: readonly string[]): Promise<Set<string>> {
+    const keys = [...new Set(ids)].map((id) => marshall({ pk: outboxPk(feed, id), sk: id }));
+    const items = await batchGetAll(this.client, this.table, keys, { projection: 'sk' });
+    return new Set(items.map((i) => i.sk?.S ?? ''));
+  }
+
+  /** Every entry of a feed's outbox with its send state, shard by shard (all shards at once). */
+  async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
+    const shards = Array.from({ length: SHARDS }, (_, s) => s);
+    const pages = await Promise.all(
+      shards.map(async (s) => {
+        const [outbox, sent] = await Promise.all([
+          this.queryAll(`OUTBOX#${feed}#${s}`),
+          this.queryAll(`SENT#${feed}#${s}`),
+        ]);
+        const states = new Map(sent.map((i) => [i.sk as string, i]));
+        return outbox.map((i): OutboxEntry<P> => {
+          const st = states.get(i.sk as string);
+          return {
+            feed,
+            id: i.sk as string,
+            payload: JSON.parse(i.payload as string) as P,
+            createdAt: i.createdAt as string,
+            state: {
+              lastSentAt: st?.lastSentAt as string | undefined,
+              sends: (st?.sends as number | undefined) ?? 0,
+              lastFile: st?.lastFile as string | undefined,
+              heldBack: st?.heldBack as string | undefined,
+              missingFieldsFile: st?.missingFieldsFile as string | undefined,
+            },
+          };
+        });
+      }),
+    );
+    for (const page of pages) if (page.length) yield page;
+  }
+
+  /** Writes send states (BatchWriteItem). */
+  async saveStates(
+    updates: readonly { feed: OutboxFeed; id: string; state: SendState }[],
+    nowMs = Date.now(),
+  ): Promise<void> {
+    const writer = this.writer();
+    const expiresAt = Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S;
+    for (const u of updates) {
+      await writer.put(
+        marshall(
+          { pk: sentPk(u.feed, u.id), sk: u.id, ...u.state, expiresAt },
+          { removeUndefinedValues: true },
+        ),
+      );
+    }
+    await writer.flush();
+  }
+
+  /** Removes records from the outbox (their id came back), with their send states. */
+  async complete(feed: OutboxFeed, ids: Iterable<string>, writer = this.writer()): Promise<void> {
+    for (const id of ids) {
+      await writer.delete(marshall({ pk: outboxPk(feed, id), sk: id }));
+      await writer.delete(marshall({ pk: sentPk(feed, id), sk: id }));
+    }
+    await writer.flush();
+  }
+
+  /** A BatchWriteItem writer on the control table. */
+  writer(concurrency = 16): BatchWriter {
+    return new BatchWriter({
+      client: this.client,
+      table: this.table,
+      keyAttributes: ['pk', 'sk'],
+      concurrency,
+    });
+  }
+
+  settleCandidate(kind: SettleKind, orderId: string, at: string) {
+    return marshall({ pk: settlePk(orderId), sk: `${kind}#${orderId}`, at });
+  }
+
+  /** Every settle candidate (all shards at once). */
+  async settleCandidates(): Promise<{ kind: SettleKind; orderId: string }[]> {
+    const shards = Array.from({ length: SHARDS }, (_, s) => this.queryAll(`SETTLE#${s}`));
+    return (await Promise.all(shards)).flat().map((i) => {
+      const [kind, orderId] = (i.sk as string).split('#') as [SettleKind, string];
+      return { kind, orderId };
+    });
+  }
+
+  async dropSettleCandidate(kind: SettleKind, orderId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: { pk: settlePk(orderId), sk: `${kind}#${orderId}` },
+      }),
+    );
+  }
+
+  async recordRun(run: SyncRun, nowMs = Date.now()): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: runPk(run.feed),
+          sk: `${run.startedAt}#${run.runId}`,
+          run: JSON.stringify(run),
+          expiresAt: Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S,
+        },
+      }),
+    );
+  }
+
+  /** The last `limit` runs of a feed, newest first. */
+  async runs(feed: string, limit = 5): Promise<SyncRun[]> {
+    const pages = paginateQuery(
+      { client: this.client, pageSize: limit },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: runPk(feed) } },
+        ScanIndexForward: false,
+        Limit: limit,
+      },
+    );
+    const out: SyncRun[] = [];
+    for await (const page of pages) {
+      for (const i of page.Items ?? []) out.push(JSON.parse(i.run?.S ?? '{}') as SyncRun);
+      if (out.length >= limit) break;
+    }
+    return out.slice(0, limit);
+  }
+
+  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const i of page.Items ?? []) out.push(unmarshall(i));
+    return out;
+  }
+}

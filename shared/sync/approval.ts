@@ -1,0 +1,125 @@
+/**
+ * The approval job: looks at every order that received NetSuite ids since its last run (the settle
+ * candidates the id imports leave), moves the ids onto the order through the order core, and
+ * approves it — lifts the `AWAITING_NETSUITE_IDS` hold, which makes it eligible for brokering —
+ * once its NetSuite order id and every line id are known. An approved order leaves the sales order
+ * outbox and joins the customer deposit outbox. Deposit ids that came back confirm the payment
+ * (the release gate reads it) and take the order out of the deposit outbox.
+ *
+ * Idempotent: the ids are applied with an idempotency key made of the ids themselves, so a rerun
+ * (or two runs at once) changes nothing; a candidate is dropped only after its work is done.
+ */
+import { createHash } from 'node:crypto';
+import { depositPayments } from '../domain/sync/deposits.ts';
+import { depositPayload } from '../domain/sync/payloads.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+
+export interface ApprovalDeps {
+  readonly sync: SyncStore;
+  readonly ids: NetsuiteIdStore;
+  readonly orders: OrderStore;
+  readonly service: OrderService;
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+}
+
+export interface ApprovalReport {
+  readonly candidates: number;
+  /** Orders approved by this run. */
+  readonly approved: string[];
+  /** Orders with some ids, still waiting for others. */
+  readonly incomplete: number;
+  /** Orders whose deposits are all confirmed by this run. */
+  readonly depositsConfirmed: string[];
+  readonly unknownOrders: number;
+  readonly failed: { orderId: string; error: string }[];
+  readonly ms: number;
+}
+
+const keyOf = (value: unknown) =>
+  `nsids-${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24)}`;
+
+export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport> {
+  const started = Date.now();
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const candidates = await deps.sync.settleCandidates();
+  const approved: string[] = [];
+  const depositsConfirmed: string[] = [];
+  const failed: { orderId: string; error: string }[] = [];
+  let incomplete = 0;
+  let unknownOrders = 0;
+
+  const settleOrder = async (orderId: string) => {
+    const [ids, header] = await Promise.all([
+      deps.ids.forOrder(orderId),
+      deps.orders.getHeader(orderId),
+    ]);
+    if (!header) return void unknownOrders++;
+    const lineIds = Object.fromEntries(
+      [...ids.lines].filter(([seq]) => Number(seq) <= header.lineCount).sort(),
+    );
+    const complete = !!ids.orderId && Object.keys(lineIds).length === header.lineCount;
+    if (ids.orderId || Object.keys(lineIds).length) {
+      const request = { netsuiteOrderId: ids.orderId, lineIds };
+      const result = await deps.service.recordNetsuiteIds({
+        orderId,
+        ...request,
+        idempotencyKey: keyOf(request),
+        actor: 'netsuite-sync',
+        reason: 'NetSuite ids received',
+      });
+      if (result.approved) approved.push(orderId);
+    }
+    if (!complete) return void incomplete++;
+    await deps.sync.complete('salesorder', [orderId]);
+    if (depositPayments(header.payments).length && !header.paymentVerified) {
+      await deps.sync.enqueue('deposit', orderId, depositPayload(header, ids.orderId!), at);
+    }
+  };
+
+  const settleDeposit = async (orderId: string) => {
+    const [ids, header] = await Promise.all([
+      deps.ids.forOrder(orderId),
+      deps.orders.getHeader(orderId),
+    ]);
+    if (!header) return void unknownOrders++;
+    const refs = depositPayments(header.payments).map((p) => p.reference);
+    if (!refs.every((r) => ids.deposits.has(r))) return void incomplete++;
+    await deps.orders.recordDeposits(
+      orderId,
+      Object.fromEntries(refs.map((r) => [r, ids.deposits.get(r)!])),
+    );
+    await deps.sync.complete('deposit', [orderId]);
+    depositsConfirmed.push(orderId);
+  };
+
+  const queue = [...candidates];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      try {
+        if (c.kind === 'order') await settleOrder(c.orderId);
+        else await settleDeposit(c.orderId);
+        await deps.sync.dropSettleCandidate(c.kind, c.orderId);
+      } catch (err) {
+        // The candidate stays for the next run.
+        failed.push({
+          orderId: c.orderId,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
+  return {
+    candidates: candidates.length,
+    approved: approved.sort(),
+    incomplete,
+    depositsConfirmed: depositsConfirmed.sort(),
+    unknownOrders,
+    failed,
+    ms: Date.now() - started,
+  };
+}

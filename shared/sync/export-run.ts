@@ -1,0 +1,222 @@
+/**
+ * One run of an outbound sync feed, whatever the feed: read the outbox, let the feed decide per
+ * record (ready rows, waiting, held back with reasons, missing required fields, or already done),
+ * write the ready rows atomically into the folder NetSuite reads (split into files of at most
+ * 25,000 rows, a record never split and never twice in one run), write records missing required
+ * fields once to `required_fields_missing/`, then record what was sent and the run itself.
+ *
+ * A record is written again only when its NetSuite id has not come back after `resendAfterMs`.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  csvText,
+  MAX_ROWS_PER_FILE,
+  outboundFileName,
+  packRows,
+} from '../domain/sync/outbound-files.ts';
+import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
+import type { FeedDefinition } from '../feeds/catalog.ts';
+import { feedPrefix } from '../feeds/paths.ts';
+import type {
+  OutboxEntry,
+  OutboxFeed,
+  SendState,
+  SyncRun,
+  SyncStore,
+} from '../store/sync-store.ts';
+
+export type RecordPlan =
+  | { readonly kind: 'ready'; readonly rows: readonly Record<string, unknown>[] }
+  | { readonly kind: 'waiting'; readonly reason: string }
+  | { readonly kind: 'held'; readonly reasons: readonly string[] }
+  | {
+      readonly kind: 'missing-fields';
+      readonly fields: readonly string[];
+      readonly rows: readonly Record<string, string>[];
+    }
+  /** Nothing to send any more (the id is already known): the record leaves the outbox. */
+  | { readonly kind: 'done' };
+
+export interface ExportFeed<P> {
+  readonly outbox: OutboxFeed;
+  readonly feed: FeedDefinition;
+  /** The file name's middle part, e.g. `SalesOrderExport`. */
+  readonly fileBase: string;
+  /** Decides for a page of due records at once (so that lookups are batched). */
+  plan(entries: readonly OutboxEntry<P>[]): Promise<RecordPlan[]>;
+  /** At most one file per run (NetSuite reads one file per run in some folders). */
+  readonly oneFilePerRun?: boolean;
+}
+
+export interface ExportDeps {
+  readonly sync: SyncStore;
+  readonly files: {
+    writeAtomically(key: string, body: string, contentType?: string): Promise<void>;
+  };
+  readonly user: string;
+  readonly now?: () => Date;
+  /** Wait at least this long before sending a record again (its id did not come back). */
+  readonly resendAfterMs: number;
+  readonly maxRowsPerFile?: number;
+}
+
+export interface ExportReport extends SyncRun {
+  readonly waiting: number;
+  readonly done: number;
+  readonly notDue: number;
+  readonly missingFields: number;
+  /** Records held back, with their reasons (up to 50). */
+  readonly held: readonly { id: string; reasons: readonly string[] }[];
+}
+
+const DEFAULT_RESEND_MINUTES = 60;
+
+/** `OMS_SYNC_RESEND_MINUTES` (default 60) in milliseconds. */
+export function resendAfterMs(): number {
+  const text = process.env.OMS_SYNC_RESEND_MINUTES;
+  const minutes = text === undefined || text === '' ? NaN : Number(text);
+  return (Number.isFinite(minutes) && minutes >= 0 ? minutes : DEFAULT_RESEND_MINUTES) * 60_000;
+}
+
+export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promise<ExportReport> {
+  const started = deps.now?.() ?? new Date();
+  const startedMs = Date.now();
+  const runId = randomBytes(3).toString('hex');
+  const due: OutboxEntry<P>[] = [];
+  let notDue = 0;
+  for await (const page of deps.sync.entries<P>(spec.outbox)) {
+    for (const e of page) {
+      const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
+      if (e.state.missingFieldsFile) notDue++;
+      else if (last !== undefined && started.getTime() - last < deps.resendAfterMs) notDue++;
+      else due.push(e);
+    }
+  }
+  due.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+
+  const ready: { entry: OutboxEntry<P>; rows: readonly Record<string, unknown>[] }[] = [];
+  const missing: {
+    entry: OutboxEntry<P>;
+    fields: readonly string[];
+    rows: readonly Record<string, string>[];
+  }[] = [];
+  const held: { id: string; reasons: readonly string[] }[] = [];
+  const done: string[] = [];
+  const states: { feed: OutboxFeed; id: string; state: SendState }[] = [];
+  let waiting = 0;
+  const PAGE = 1_000;
+  for (let i = 0; i < due.length; i += PAGE) {
+    const page = due.slice(i, i + PAGE);
+    const plans = await spec.plan(page);
+    page.forEach((entry, j) => {
+      const plan = plans[j]!;
+      if (plan.kind === 'ready') ready.push({ entry, rows: plan.rows });
+      else if (plan.kind === 'missing-fields')
+        missing.push({ entry, fields: plan.fields, rows: plan.rows });
+      else if (plan.kind === 'done') done.push(entry.id);
+      else if (plan.kind === 'waiting') waiting++;
+      else {
+        held.push({ id: entry.id, reasons: plan.reasons });
+        const heldBack = plan.reasons.join('; ');
+        if (entry.state.heldBack !== heldBack) {
+          states.push({ feed: spec.outbox, id: entry.id, state: { ...entry.state, heldBack } });
+        }
+      }
+    });
+  }
+
+  const prefix = feedPrefix(deps.user, spec.feed);
+  const ext = spec.feed.format;
+  const max = deps.maxRowsPerFile ?? MAX_ROWS_PER_FILE;
+  const files: string[] = [];
+  const at = started.toISOString();
+  let batches = packRows(
+    ready.map((r) => r.rows.map((row) => ({ id: r.entry.id, row }))),
+    max,
+  );
+  if (spec.oneFilePerRun) batches = batches.slice(0, 1);
+  let rows = 0;
+  let records = 0;
+  const byId = new Map(ready.map((r) => [r.entry.id, r.entry]));
+  for (const [part, batch] of batches.entries()) {
+    const name = outboundFileName(spec.fileBase, started, runId, part + 1, ext);
+    const body =
+      ext === 'json'
+        ? `${JSON.stringify(
+            batch.map((b) => b.row),
+            null,
+            2,
+          )}\n`
+        : csvText(
+            spec.feed.columns,
+            batch.map((b) => b.row as Record<string, string>),
+          );
+    await deps.files.writeAtomically(
+      `${prefix}${name}`,
+      body,
+      ext === 'json' ? 'application/json' : 'text/csv',
+    );
+    files.push(name);
+    rows += batch.length;
+    for (const id of new Set(batch.map((b) => b.id))) {
+      records++;
+      const entry = byId.get(id)!;
+      states.push({
+        feed: spec.outbox,
+        id,
+        state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
+      });
+    }
+  }
+
+  if (missing.length) {
+    const name = outboundFileName(spec.fileBase, started, runId, 1, 'csv');
+    const key = `${prefix}required_fields_missing/${name}`;
+    const columns = [...spec.feed.columns, MISSING_FIELDS_COLUMN];
+    const missingRows = missing.flatMap((m) =>
+      m.rows.map((r) => ({ ...r, [MISSING_FIELDS_COLUMN]: m.fields.join(' ') })),
+    );
+    await deps.files.writeAtomically(key, csvText(columns, missingRows));
+    files.push(`required_fields_missing/${name}`);
+    for (const m of missing) {
+      states.push({
+        feed: spec.outbox,
+        id: m.entry.id,
+        state: {
+          ...m.entry.state,
+          heldBack: `missing required fields: ${m.fields.join(', ')}`,
+          missingFieldsFile: name,
+        },
+      });
+    }
+  }
+
+  await deps.sync.saveStates(states);
+  if (done.length) await deps.sync.complete(spec.outbox, done);
+
+  const report: ExportReport = {
+    feed: spec.feed.id,
+    runId,
+    startedAt: at,
+    ms: Date.now() - startedMs,
+    files,
+    rows,
+    records,
+    heldBack: held.length,
+    errors: [],
+    waiting,
+    done: done.length,
+    notDue,
+    missingFields: missing.length,
+    held: held.slice(0, 50),
+    details: {
+      waiting,
+      done: done.length,
+      notDue,
+      missingFields: missing.length,
+      held: held.slice(0, 20),
+    },
+  };
+  await deps.sync.recordRun(report);
+  return report;
+}

@@ -1,0 +1,93 @@
+/**
+ * The three NetSuite sync exports, as feed specs for `runExport`: customers without a NetSuite id,
+ * sales orders (once their customer has one), and customer deposits (once the order has one).
+ */
+import { customerRow, type CustomerRecord } from '../domain/sync/customer-row.ts';
+import { depositPayments, depositRecords, type DepositPayload } from '../domain/sync/deposits.ts';
+import type { MappingTable } from '../domain/sync/mappings.ts';
+import { salesOrderRows, type SalesOrderPayload } from '../domain/sync/sales-order-rows.ts';
+import { feedById } from '../feeds/catalog.ts';
+import type { MappingStore } from '../store/mapping-store.ts';
+import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
+import type { ProductStore } from '../store/product-store.ts';
+import type { ExportFeed, RecordPlan } from './export-run.ts';
+
+export interface ExportSources {
+  readonly ids: NetsuiteIdStore;
+  readonly products: ProductStore;
+  readonly mappings: MappingStore;
+}
+
+/** Customers: done when NetSuite's id is known (e.g. the customer came with an earlier order). */
+export function customerExport(src: ExportSources): ExportFeed<CustomerRecord> {
+  return {
+    outbox: 'customer',
+    feed: feedById('customer-export'),
+    fileBase: 'CustomerExport',
+    async plan(entries) {
+      const known = await src.ids.customerIds(entries.map((e) => e.id));
+      return entries.map((e): RecordPlan =>
+        known.has(e.id) ? { kind: 'done' } : { kind: 'ready', rows: [customerRow(e.payload)] },
+      );
+    },
+  };
+}
+
+/** Sales orders, one row per line; mappings are read once per run. */
+export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPayload> {
+  let mappings: Promise<MappingTable> | undefined;
+  return {
+    outbox: 'salesorder',
+    feed: feedById('sales-order-export'),
+    fileBase: 'SalesOrderExport',
+    async plan(entries) {
+      mappings ??= src.mappings.lookup();
+      const [table, customers, itemIds] = await Promise.all([
+        mappings,
+        src.ids.customerIds(entries.map((e) => e.payload.partyId)),
+        src.products.itemIdsForSkus([
+          ...new Set(entries.flatMap((e) => e.payload.lines.map((l) => l.sku))),
+        ]),
+      ]);
+      return entries.map((e): RecordPlan => {
+        const built = salesOrderRows(e.payload, {
+          customerNetsuiteId: customers.get(e.payload.partyId),
+          itemIds,
+          mappings: table,
+        });
+        switch (built.kind) {
+          case 'ready':
+            return { kind: 'ready', rows: built.rows };
+          case 'waiting':
+            return { kind: 'waiting', reason: built.reason };
+          case 'blocked':
+            return { kind: 'held', reasons: built.reasons };
+          case 'missing-fields':
+            return { kind: 'missing-fields', fields: built.fields, rows: built.rows };
+        }
+      });
+    },
+  };
+}
+
+/** Customer deposits: a JSON array, one file per run (NetSuite reads one file per run there). */
+export function depositExport(src: ExportSources): ExportFeed<DepositPayload> {
+  let mappings: Promise<MappingTable> | undefined;
+  return {
+    outbox: 'deposit',
+    feed: feedById('customer-deposit-export'),
+    fileBase: 'CustomerDeposit',
+    oneFilePerRun: true,
+    async plan(entries) {
+      mappings ??= src.mappings.lookup();
+      const table = await mappings;
+      return entries.map((e): RecordPlan => {
+        if (!depositPayments(e.payload.payments).length) return { kind: 'done' };
+        const built = depositRecords(e.payload, table);
+        return built.kind === 'ready'
+          ? { kind: 'ready', rows: built.deposits as unknown as Record<string, unknown>[] }
+          : { kind: 'held', reasons: built.reasons };
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** Builds the NetSuite sync services from the process-wide clients and configuration. */
+import { config } from '../config.ts';
+import { feedFiles } from '../files/feed-file-store.ts';
+import { orderRuntime } from '../orders/runtime.ts';
+import { dynamo, table } from '../store/dynamo-client.ts';
+import { MappingStore } from '../store/mapping-store.ts';
+import { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
+import { ProductStore } from '../store/product-store.ts';
+import { SyncStore } from '../store/sync-store.ts';
+import type { ApprovalDeps } from './approval.ts';
+import { resendAfterMs, type ExportDeps } from './export-run.ts';
+import type { ExportSources } from './exports.ts';
+import type { IdImportDeps } from './id-imports.ts';
+
+export const syncStore = () => new SyncStore(dynamo(), table('control'));
+export const netsuiteIdStore = () => new NetsuiteIdStore(dynamo(), table('orders'));
+export const mappingStore = () => new MappingStore(dynamo(), table('control'));
+
+export const exportSources = (): ExportSources => ({
+  ids: netsuiteIdStore(),
+  products: new ProductStore(dynamo(), table('control')),
+  mappings: mappingStore(),
+});
+
+/** Read per run, so that an operator (or a test) can change the interval without a restart. */
+export const exportDeps = (): ExportDeps => ({
+  sync: syncStore(),
+  files: feedFiles(),
+  user: config().netsuiteUser,
+  resendAfterMs: resendAfterMs(),
+});
+
+export function idImportDeps(): IdImportDeps {
+  const sync = syncStore();
+  return {
+    ids: netsuiteIdStore(),
+    sync,
+    customersWaiting: (partyIds) => sync.waiting('customer', partyIds),
+  };
+}
+
+export const approvalDeps = (): ApprovalDeps => ({
+  sync: syncStore(),
+  ids: netsuiteIdStore(),
+  orders: orderRuntime().orders,
+  service: orderRuntime().service,
+});

@@ -1,0 +1,261 @@
+/**
+ * The NetSuite order sync end to end, on the local cloud with the NetSuite simulator: orders from
+ * intake → customers, sales orders → ids back over SFTP → approval → customer deposits → deposit
+ * ids back, until every valid order is approved and its payment confirmed. Then a second full cycle
+ * must send nothing new.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import SftpClient from 'ssh2-sftp-client';
+import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
+import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
+import { HOLDS } from '../../shared/domain/lifecycle/holds.ts';
+import type { OrderInput } from '../../shared/domain/orders/order.ts';
+import { partyIdFor } from '../../shared/domain/sync/party.ts';
+import { MISSING_FIELDS_COLUMN } from '../../shared/domain/sync/sales-order-rows.ts';
+import { feedById } from '../../shared/feeds/catalog.ts';
+import { feedPrefix } from '../../shared/feeds/paths.ts';
+import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { productItems } from '../../shared/store/product-store.ts';
+import type { ExportReport } from '../../shared/sync/export-run.ts';
+import type { ApprovalReport } from '../../shared/sync/approval.ts';
+import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
+import { ProductStore } from '../../shared/store/product-store.ts';
+import { dynamo, table } from '../../shared/store/dynamo-client.ts';
+import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+
+const ORDERS = Number(process.env.E2E_ORDERS) || 1_000;
+const CUSTOMERS = Math.min(300, ORDERS);
+
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let sim: NetsuiteSimulator;
+let sample: Sample;
+let clock = new Date('2025-07-02T10:00:00Z');
+const created = new Map<string, string>(); // externalId → orderId
+let unmappedOrder: OrderInput;
+let noCountryOrder: OrderInput;
+let duplicateResult: { status: string; orderId?: string };
+
+const run = <T>(job: string) => cloud.scheduler.runNow(job) as Promise<T>;
+
+/** One day-part of the sync: OMS exports, NetSuite runs its scripts, the OMS imports and approves. */
+async function syncCycle() {
+  const exports = {
+    customers: await run<ExportReport>('customer-export'),
+    orders: await run<ExportReport>('sales-order-export'),
+    deposits: await run<ExportReport>('customer-deposit-export'),
+  };
+  clock = new Date(clock.getTime() + 5 * 60_000);
+  await sim.cycle();
+  await cloud.dispatcher.idle();
+  const approval = await run<ApprovalReport>('approve-orders');
+  return { exports, approval };
+}
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sample = netsuiteSample({ orders: ORDERS, customers: CUSTOMERS, products: 40, seed: 7, prefix: 'E' });
+  // Reference data: products (all but one SKU), mappings.
+  const products = new ProductStore(dynamo(), table('control'));
+  const writer = products.writer();
+  for (const p of sample.products) {
+    for (const item of productItems(p, { file: 'test', importedAt: new Date().toISOString() })) {
+      await writer.put(item);
+    }
+  }
+  await writer.flush();
+  await mappingStore().save(sample.mappings);
+
+  sim = new NetsuiteSimulator({
+    host: '127.0.0.1',
+    port: cloud.sftp.port,
+    user: cloud.sftp.user,
+    password: TEST_PASSWORD,
+    now: () => clock,
+  });
+  sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
+  sim.seedCustomers(
+    sample.customers
+      .filter((c) => c.existingNetsuiteId)
+      .map((c) => ({
+        externalId: c.shopCustomerId,
+        internalId: c.existingNetsuiteId,
+        email: c.email,
+      })),
+  );
+
+  // The awkward ones: a SKU NetSuite has no item for, an address without a country.
+  const orders = [...sample.orders];
+  unmappedOrder = {
+    ...orders[7]!,
+    lines: [
+      ...orders[7]!.lines,
+      { sku: 'E-SKU-UNKNOWN', quantity: 1, price: 5, shippingMethod: 'STANDARD' },
+    ],
+  };
+  orders[7] = unmappedOrder;
+  const { country: _drop, ...noCountry } = orders[11]!.customer.shippingAddress;
+  noCountryOrder = {
+    ...orders[11]!,
+    customer: { ...orders[11]!.customer, shippingAddress: noCountry as never },
+  };
+  orders[11] = noCountryOrder;
+
+  const { intake } = orderRuntime();
+  const queue = orders.map((o, i) => ({ o, i }));
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const r = await intake.submit(next.o, {
+          source: 'test',
+          actor: 'test',
+          position: next.i + 1,
+        });
+        if (r.status !== 'created') throw new Error(`order ${next.o.externalId}: ${r.status}`);
+        created.set(next.o.externalId, r.orderId);
+      }
+    }),
+  );
+  // The storefront submits one order twice.
+  duplicateResult = await intake.submit(orders[5]!, { source: 'test', actor: 'test' });
+}, 300_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await cloud?.cleanup();
+});
+
+const valid = () =>
+  [...created.keys()].filter(
+    (e) => e !== unmappedOrder.externalId && e !== noCountryOrder.externalId,
+  );
+
+describe(`NetSuite order sync, ${ORDERS} orders`, () => {
+  it('approves every valid order and confirms its deposit through the simulator', async () => {
+    expect(duplicateResult).toMatchObject({
+      status: 'duplicate',
+      orderId: created.get(sample.orders[5]!.externalId),
+    });
+    const reports = [];
+    for (let i = 0; i < 6; i++) reports.push(await syncCycle());
+
+    // Cycle 1 sends customers only (orders wait for their customer's id) ...
+    expect(reports[0]!.exports.customers.records).toBe(CUSTOMERS);
+    expect(reports[0]!.exports.orders.records).toBe(0);
+    expect(reports[0]!.exports.orders.waiting).toBe(ORDERS);
+    // ... cycle 2 the orders, cycle 3 the deposits of the orders approved in cycle 2.
+    expect(reports[1]!.exports.orders.records).toBe(ORDERS - 2);
+    expect(reports[1]!.approval.approved).toHaveLength(ORDERS - 2);
+    expect(reports[2]!.exports.deposits.records).toBe(ORDERS - 2);
+    expect(reports[2]!.approval.depositsConfirmed).toHaveLength(ORDERS - 2);
+
+    const { orders } = orderRuntime();
+    for (const externalId of valid()) {
+      const order = await orders.order(created.get(externalId)!);
+      expect(order.header?.netsuiteOrderId, externalId).toMatch(/^\d+$/);
+      expect(order.header?.paymentVerified, externalId).toBe(true);
+      for (const line of order.lines) {
+        expect(line.netsuiteLineId, `${externalId} ${line.lineSeq}`).toMatch(/^\d+$/);
+        expect(line.holds[HOLDS.AWAITING_NETSUITE_IDS]).toBeUndefined();
+      }
+    }
+    for (const o of [unmappedOrder, noCountryOrder]) {
+      const order = await orders.order(created.get(o.externalId)!);
+      expect(order.header?.netsuiteOrderId).toBeUndefined();
+      expect(order.lines[0]!.holds[HOLDS.AWAITING_NETSUITE_IDS]).toBeDefined();
+    }
+  });
+
+  it('NetSuite received exactly the expected files, whole', () => {
+    expect(sim.partialFilesSeen).toEqual([]);
+    const received = (folder: string) => sim.received.filter((f) => f.folder === folder);
+    const customers = received(feedById('customer-export').folder);
+    const orders = received(feedById('sales-order-export').folder);
+    const deposits = received(feedById('customer-deposit-export').folder);
+    for (const f of customers) expect(f.header).toEqual(feedById('customer-export').columns);
+    for (const f of orders) expect(f.header).toEqual(feedById('sales-order-export').columns);
+    // Every customer once (also those NetSuite already had: it answers with their existing id).
+    const customerRows = customers.flatMap((f) => f.rows as string[][]);
+    expect(customerRows).toHaveLength(CUSTOMERS);
+    expect(new Set(customerRows.map((r) => r[0])).size).toBe(CUSTOMERS);
+    // Every line of every valid order exactly once; the two held-back orders never.
+    const orderRows = orders.flatMap((f) => f.rows as string[][]);
+    const expectedLines = sample.orders
+      .filter((o) => valid().includes(o.externalId))
+      .reduce((n, o) => n + o.lines.length, 0);
+    expect(orderRows).toHaveLength(expectedLines);
+    const hcOrderIds = new Set(orderRows.map((r) => r[1]));
+    expect(hcOrderIds.size).toBe(ORDERS - 2);
+    expect(hcOrderIds.has(created.get(unmappedOrder.externalId)!)).toBe(false);
+    // One deposit file, one deposit per valid order.
+    expect(deposits).toHaveLength(1);
+    expect(deposits[0]!.rows).toHaveLength(ORDERS - 2);
+  });
+
+  it('reports what it held back: the unmapped SKU in the run, the missing country in required_fields_missing/', async () => {
+    const runs = await syncStore().runs('sales-order-export', 10);
+    const held = runs.flatMap(
+      (r) => (r.details?.held as { id: string; reasons: string[] }[]) ?? [],
+    );
+    expect(held).toContainEqual({
+      id: created.get(unmappedOrder.externalId),
+      reasons: ['no NetSuite item id for SKU "E-SKU-UNKNOWN"'],
+    });
+    const sftp = new SftpClient();
+    await sftp.connect({
+      host: '127.0.0.1',
+      port: cloud.sftp.port,
+      username: cloud.sftp.user,
+      password: TEST_PASSWORD,
+    });
+    try {
+      const dir = `/${feedPrefix(cloud.sftp.user, feedById('sales-order-export'))}required_fields_missing/`;
+      const names = (await sftp.list(dir)).map((e) => e.name);
+      expect(names).toHaveLength(1);
+      const text = ((await sftp.get(`${dir}${names[0]}`)) as Buffer).toString('utf8');
+      const [header, ...rows] = text.trimEnd().split('\n');
+      expect(header).toBe(
+        [...feedById('sales-order-export').columns, MISSING_FIELDS_COLUMN].join(','),
+      );
+      expect(rows).toHaveLength(noCountryOrder.lines.length);
+      for (const row of rows) {
+        expect(row.split(',')[1]).toBe(created.get(noCountryOrder.externalId));
+        expect(row.endsWith(',country')).toBe(true);
+      }
+    } finally {
+      await sftp.end();
+    }
+  });
+
+  it('stores the ids that came back', async () => {
+    const ids = netsuiteIdStore();
+    const some = valid()
+      .slice(0, 20)
+      .map((e) => created.get(e)!);
+    for (const orderId of some) {
+      const got = await ids.forOrder(orderId);
+      expect(got.orderId).toMatch(/^\d+$/);
+      expect(got.deposits.size).toBe(1);
+    }
+    const known = await ids.customerIds(sample.customers.map((c) => partyIdFor(c.shopCustomerId)));
+    expect(known.size).toBe(CUSTOMERS);
+    // Customers NetSuite already had kept their NetSuite id.
+    for (const c of sample.customers.filter((x) => x.existingNetsuiteId)) {
+      expect(known.get(partyIdFor(c.shopCustomerId))).toBe(c.existingNetsuiteId);
+    }
+  });
+
+  it('a second full cycle, with re-sending allowed at once, sends nothing new', async () => {
+    const before = sim.received.length;
+    process.env.OMS_SYNC_RESEND_MINUTES = '0';
+    try {
+      const again = await syncCycle();
+      expect(again.exports.customers.files).toEqual([]);
+      expect(again.exports.orders.files).toEqual([]);
+      expect(again.exports.deposits.files).toEqual([]);
+      expect(again.approval.approved).toEqual([]);
+    } finally {
+      delete process.env.OMS_SYNC_RESEND_MINUTES;
+    }
+    expect(sim.received.length).toBe(before);
+  });
+});
