@@ -6,6 +6,7 @@ import { inventoryCommands } from './commands/inventory.ts';
 import { jobCommands } from './commands/jobs.ts';
 import { orderCommands } from './commands/orders.ts';
 import { productCommands } from './commands/products.ts';
+import { mappingCommands, syncCommands } from './commands/sync.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
@@ -19,6 +20,8 @@ inventoryCommands(program);
 jobCommands(program);
 orderCommands(program);
 productCommands(program);
+mappingCommands(program);
+syncCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);

@@ -105,6 +105,15 @@ export async function finishInboundFile<I>(
     ms: Date.now() - outcome.started,
   };
   await deps.ledger.complete(ref.key, file.head.eTag, { result, ...summary, stats: outcome.stats });
+  await deps.ledger.recordFeedRun({
+    result,
+    ...summary,
+    stats: outcome.stats,
+    key: ref.key,
+    finishedAt: new Date().toISOString(),
+    errorFile,
+    reason: outcome.failure,
+  });
   return {
     status: result,
     key: ref.key,

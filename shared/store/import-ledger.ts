@@ -6,6 +6,8 @@
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
@@ -35,6 +37,17 @@ export interface ImportSummary {
   /** The importer's own figures (e.g. written, unchanged). */
   readonly stats?: Readonly<Record<string, number>>;
 }
+
+/** One imported file as the operator sees it (`oms sync status`). */
+export interface FeedFileRun extends ImportSummary {
+  readonly feed: string;
+  readonly key: string;
+  readonly finishedAt: string;
+  readonly errorFile?: string;
+  readonly reason?: string;
+}
+
+const RUN_DAYS = 30;
 
 export interface LedgerRecord {
   readonly status: string;
@@ -156,6 +169,35 @@ export class ImportLedger {
         },
       }),
     );
+  }
+
+  /** Keeps a feed's recent files, newest first by time (30 days), for `oms sync status`. */
+  async recordFeedRun(run: FeedFileRun): Promise<void> {
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.table,
+        Item: {
+          pk: { S: `FEEDRUN#${run.feed}` },
+          sk: { S: `${run.finishedAt}#${run.key}` },
+          run: { S: JSON.stringify(run) },
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + RUN_DAYS * 86_400) },
+        },
+      }),
+    );
+  }
+
+  /** A feed's last `limit` imported files, newest first. */
+  async recentFeedRuns(feed: string, limit = 5): Promise<FeedFileRun[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `FEEDRUN#${feed}` } },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => JSON.parse(i.run?.S ?? '{}') as FeedFileRun);
   }
 
   /** Records progress and extends the lease; only the holder of the claim may. */

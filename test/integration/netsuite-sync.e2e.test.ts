@@ -21,6 +21,8 @@ import type { ApprovalReport } from '../../shared/sync/approval.ts';
 import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { ProductStore } from '../../shared/store/product-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
+import { ImportLedger } from '../../shared/store/import-ledger.ts';
+import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
 const ORDERS = Number(process.env.E2E_ORDERS) || 1_000;
@@ -53,7 +55,13 @@ async function syncCycle() {
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  sample = netsuiteSample({ orders: ORDERS, customers: CUSTOMERS, products: 40, seed: 7, prefix: 'E' });
+  sample = netsuiteSample({
+    orders: ORDERS,
+    customers: CUSTOMERS,
+    products: 40,
+    seed: 7,
+    prefix: 'E',
+  });
   // Reference data: products (all but one SKU), mappings.
   const products = new ProductStore(dynamo(), table('control'));
   const writer = products.writer();
@@ -257,5 +265,68 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
       delete process.env.OMS_SYNC_RESEND_MINUTES;
     }
     expect(sim.received.length).toBe(before);
+  });
+  it('id rows naming unknown orders or lines go to the error file; the good rows still go through', async () => {
+    const orderId = created.get(valid()[0]!)!;
+    const folder = `/${feedPrefix(cloud.sftp.user, feedById('order-line-id-import'))}`;
+    const text = [
+      'orderId,orderItemSeqId,attrName,attrValue',
+      `${orderId},00001,NetsuiteItemLineId,1`,
+      'ONOSUCHORDER,00001,NetsuiteItemLineId,7',
+      `${orderId},00099,NetsuiteItemLineId,8`,
+      `${orderId},00001,SomethingElse,9`,
+      '',
+    ].join('\n');
+    const sftp = new SftpClient();
+    await sftp.connect({
+      host: '127.0.0.1',
+      port: cloud.sftp.port,
+      username: cloud.sftp.user,
+      password: TEST_PASSWORD,
+    });
+    try {
+      await sftp.put(Buffer.from(text), `${folder}bad-ids.csv`);
+      await cloud.dispatcher.idle();
+      const errors = ((await sftp.get(`${folder}error/bad-ids.csv.errors.csv`)) as Buffer)
+        .toString('utf8')
+        .trimEnd()
+        .split('\n');
+      expect(errors[0]).toBe('file,line,field,reason,raw');
+      expect(errors.slice(1).map((e) => e.split(',').slice(1, 3))).toEqual([
+        ['3', 'orderId'],
+        ['4', 'orderItemSeqId'],
+        ['5', 'attrName'],
+      ]);
+      expect((await sftp.list(`${folder}archive/`)).map((e) => e.name)).toContain('bad-ids.csv');
+    } finally {
+      await sftp.end();
+    }
+    const [run] = await new ImportLedger(dynamo(), table('control')).recentFeedRuns(
+      'order-line-id-import',
+      1,
+    );
+    expect(run).toMatchObject({ rows: 4, applied: 1, rejected: 3, result: 'archived' });
+  });
+
+  it('the operator view lists the records still waiting and why', async () => {
+    const status = await syncStatus(
+      { sync: syncStore(), ledger: new ImportLedger(dynamo(), table('control')) },
+      { thresholdMinutes: 0 },
+    );
+    const orders = status.waiting.find((w) => w.outbox === 'salesorder')!;
+    expect(orders).toMatchObject({ total: 2, overThreshold: 2, heldBack: 2 });
+    expect(orders.oldest.map((r) => [r.id, r.heldBack]).sort()).toEqual(
+      [
+        [created.get(unmappedOrder.externalId), 'no NetSuite item id for SKU "E-SKU-UNKNOWN"'],
+        [created.get(noCountryOrder.externalId), 'missing required fields: country'],
+      ].sort(),
+    );
+    expect(status.waiting.find((w) => w.outbox === 'customer')!.total).toBe(0);
+    expect(status.waiting.find((w) => w.outbox === 'deposit')!.total).toBe(0);
+    const salesRuns = status.outbound.find((o) => o.feed === 'sales-order-export')!.runs;
+    expect(salesRuns.length).toBeGreaterThan(0);
+    const lineIds = status.inbound.find((i) => i.feed === 'order-line-id-import')!.files;
+    expect(lineIds.some((f) => f.rejected === 3)).toBe(true);
+    expect(status.approval[0]).toBeDefined();
   });
 });
