@@ -3,7 +3,12 @@
  * is the item `NS#<facilityId>`, kept apart from the OMS's own reservations so that a snapshot
  * reset never overwrites them.
  */
-import { paginateQuery, paginateScan, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  paginateQuery,
+  paginateScan,
+  QueryCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { SnapshotRow } from '../domain/inventory-snapshot.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
 
@@ -67,6 +72,31 @@ export class InventoryStore {
     );
     for await (const page of pages) figures.push(...(page.Items ?? []).map(figureOf));
     return figures;
+  }
+
+  /**
+   * NetSuite item ids the inventory snapshot named (`idValue`) for SKUs the product registry does
+   * not know: one small query per SKU, so use it for the few that are missing.
+   */
+  async itemIdsFromSnapshot(skus: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    await Promise.all(
+      skus.map(async (sku) => {
+        const out = await this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :sku AND begins_with(sk, :ns)',
+            FilterExpression: 'attribute_exists(nsItemId)',
+            ExpressionAttributeValues: { ':sku': { S: sku }, ':ns': { S: NS_PREFIX } },
+            ProjectionExpression: 'nsItemId',
+            Limit: 25,
+          }),
+        );
+        const id = out.Items?.find((i) => i.nsItemId?.S)?.nsItemId?.S;
+        if (id) found.set(sku, id);
+      }),
+    );
+    return found;
   }
 
   /** Every NetSuite figure in the table, a page at a time (a full read: use sparingly). */

@@ -9,12 +9,15 @@ import { salesOrderRows, type SalesOrderPayload } from '../domain/sync/sales-ord
 import { feedById } from '../feeds/catalog.ts';
 import type { MappingStore } from '../store/mapping-store.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
+import type { InventoryStore } from '../store/inventory-store.ts';
 import type { ProductStore } from '../store/product-store.ts';
 import type { ExportFeed, RecordPlan } from './export-run.ts';
 
 export interface ExportSources {
   readonly ids: NetsuiteIdStore;
   readonly products: ProductStore;
+  /** Item ids the inventory snapshot named, for SKUs the product registry lacks. */
+  readonly inventory?: Pick<InventoryStore, 'itemIdsFromSnapshot'>;
   readonly mappings: MappingStore;
 }
 
@@ -42,13 +45,18 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
     fileBase: 'SalesOrderExport',
     async plan(entries) {
       mappings ??= src.mappings.lookup();
+      const skus = [...new Set(entries.flatMap((e) => e.payload.lines.map((l) => l.sku)))];
       const [table, customers, itemIds] = await Promise.all([
         mappings,
         src.ids.customerIds(entries.map((e) => e.payload.partyId)),
-        src.products.itemIdsForSkus([
-          ...new Set(entries.flatMap((e) => e.payload.lines.map((l) => l.sku))),
-        ]),
+        src.products.itemIdsForSkus(skus),
       ]);
+      const unknown = skus.filter((sku) => !itemIds.has(sku));
+      if (unknown.length && src.inventory) {
+        for (const [sku, id] of await src.inventory.itemIdsFromSnapshot(unknown)) {
+          itemIds.set(sku, id);
+        }
+      }
       return entries.map((e): RecordPlan => {
         const built = salesOrderRows(e.payload, {
           customerNetsuiteId: customers.get(e.payload.partyId),

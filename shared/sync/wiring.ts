@@ -3,6 +3,7 @@ import { config } from '../config.ts';
 import { feedFiles } from '../files/feed-file-store.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
+import { InventoryStore } from '../store/inventory-store.ts';
 import { MappingStore } from '../store/mapping-store.ts';
 import { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import { ProductStore } from '../store/product-store.ts';
@@ -19,6 +20,7 @@ export const mappingStore = () => new MappingStore(dynamo(), table('control'));
 export const exportSources = (): ExportSources => ({
   ids: netsuiteIdStore(),
   products: new ProductStore(dynamo(), table('control')),
+  inventory: new InventoryStore(dynamo(), table('inventory')),
   mappings: mappingStore(),
 });
 

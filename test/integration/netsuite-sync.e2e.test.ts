@@ -20,6 +20,8 @@ import type { ExportReport } from '../../shared/sync/export-run.ts';
 import type { ApprovalReport } from '../../shared/sync/approval.ts';
 import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { ProductStore } from '../../shared/store/product-store.ts';
+import { BatchWriter } from '../../shared/store/batch-writer.ts';
+import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
@@ -35,6 +37,9 @@ let clock = new Date('2025-07-02T10:00:00Z');
 const created = new Map<string, string>(); // externalId → orderId
 let unmappedOrder: OrderInput;
 let noCountryOrder: OrderInput;
+let snapshotOnlyOrder: OrderInput;
+/** The orders as submitted (the sample with the awkward ones swapped in). */
+let submitted: OrderInput[] = [];
 let duplicateResult: { status: string; orderId?: string };
 
 const run = <T>(job: string) => cloud.scheduler.runNow(job) as Promise<T>;
@@ -65,11 +70,24 @@ beforeAll(async () => {
   // Reference data: products (all but one SKU), mappings.
   const products = new ProductStore(dynamo(), table('control'));
   const writer = products.writer();
+  const inventory = new BatchWriter({
+    client: dynamo(),
+    table: table('inventory'),
+    keyAttributes: ['pk', 'sk'],
+  });
   for (const p of sample.products) {
     for (const item of productItems(p, { file: 'test', importedAt: new Date().toISOString() })) {
       await writer.put(item);
     }
   }
+  // One SKU only the inventory snapshot knows (its `idValue`): the export learns it from there.
+  await inventory.put(
+    snapshotItem(
+      { sku: 'E-SKU-SNAP', facilityId: 'WH1', availableQty: 5, itemId: '9999' },
+      { file: 'snapshot.csv', importedAt: new Date().toISOString() },
+    ),
+  );
+  await inventory.flush();
   await writer.flush();
   await mappingStore().save(sample.mappings);
 
@@ -80,7 +98,10 @@ beforeAll(async () => {
     password: TEST_PASSWORD,
     now: () => clock,
   });
-  sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
+  sim.seedItems([
+    ...sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })),
+    { itemId: '9999', sku: 'E-SKU-SNAP' },
+  ]);
   sim.seedCustomers(
     sample.customers
       .filter((c) => c.existingNetsuiteId)
@@ -107,7 +128,16 @@ beforeAll(async () => {
     customer: { ...orders[11]!.customer, shippingAddress: noCountry as never },
   };
   orders[11] = noCountryOrder;
+  snapshotOnlyOrder = {
+    ...orders[3]!,
+    lines: [
+      ...orders[3]!.lines,
+      { sku: 'E-SKU-SNAP', quantity: 2, price: 9, shippingMethod: 'EXPRESS' },
+    ],
+  };
+  orders[3] = snapshotOnlyOrder;
 
+  submitted = orders;
   const { intake } = orderRuntime();
   const queue = orders.map((o, i) => ({ o, i }));
   await Promise.all(
@@ -166,6 +196,9 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
         expect(line.holds[HOLDS.AWAITING_NETSUITE_IDS]).toBeUndefined();
       }
     }
+    const learnt = await orders.order(created.get(snapshotOnlyOrder.externalId)!);
+    expect(learnt.lines.at(-1)).toMatchObject({ sku: 'E-SKU-SNAP' });
+    expect(learnt.lines.at(-1)!.netsuiteLineId).toMatch(/^\d+$/);
     for (const o of [unmappedOrder, noCountryOrder]) {
       const order = await orders.order(created.get(o.externalId)!);
       expect(order.header?.netsuiteOrderId).toBeUndefined();
@@ -187,7 +220,7 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
     expect(new Set(customerRows.map((r) => r[0])).size).toBe(CUSTOMERS);
     // Every line of every valid order exactly once; the two held-back orders never.
     const orderRows = orders.flatMap((f) => f.rows as string[][]);
-    const expectedLines = sample.orders
+    const expectedLines = submitted
       .filter((o) => valid().includes(o.externalId))
       .reduce((n, o) => n + o.lines.length, 0);
     expect(orderRows).toHaveLength(expectedLines);
