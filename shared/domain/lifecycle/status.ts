@@ -38,10 +38,16 @@ export const STATUS_NAMES: Readonly<Record<StatusCode, string>> = {
   9100: 'Rejected',
 };
 
-/** The allowed-moves table of the lifecycle document (any quantity 0 < q ≤ the source bucket). */
+/**
+ * The allowed-moves table of the lifecycle document (any quantity 0 < q ≤ the source bucket), plus
+ * one move the document's own HotWax table needs and its allowed-moves block lacks: 1200 → 1400, a
+ * NetSuite location rejecting an allocated item ("NetSuite rejection: 1200/3200 → 1400 →
+ * re-brokered excluding the rejecting facility"). It releases the reservation and records the
+ * facility in `rejectedBy`, like 3200 → 1400.
+ */
 export const ALLOWED_MOVES: Readonly<Record<StatusCode, readonly StatusCode[]>> = {
   1100: [1200, 1250, 1300, 9000, 9100],
-  1200: [1500, 1300, 1100, 9000, 9100],
+  1200: [1500, 1300, 1100, 1400, 9000, 9100],
   1250: [1200, 1500, 1300, 9000],
   1300: [1200, 1500, 1250, 9000],
   1400: [1200, 1300, 9000],
