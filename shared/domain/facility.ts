@@ -12,6 +12,13 @@ export interface Facility {
   readonly kind: FacilityKind;
   /** Facility groups, e.g. `NETSUITE_FULFILLED`. */
   readonly groups: readonly string[];
+  /** Where it is, for the brokering distance filter and sort. */
+  readonly latitude?: number;
+  readonly longitude?: number;
+  /** Orders brokering may send it per day (absent: no limit). */
+  readonly dailyOrderLimit?: number;
+  /** Position in a routing's custom sequence sort (lower first). */
+  readonly sequence?: number;
 }
 
 /** Checks one facility definition as loaded from a file or the CLI. */
@@ -32,5 +39,38 @@ export function parseFacility(input: unknown, index: number): RowResult<Facility
   if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) {
     return reject(`${at}.groups`, 'must be a list of group names');
   }
-  return accept({ facilityId, externalId, name: text('name') || facilityId, kind, groups });
+  const num = (k: string, min: number, max: number, whole = false) => {
+    const v = o[k];
+    if (v === undefined || v === null || v === '') return { ok: true as const, value: undefined };
+    const n = typeof v === 'number' ? v : Number.NaN;
+    if (!Number.isFinite(n) || n < min || n > max || (whole && !Number.isInteger(n))) {
+      return {
+        ok: false as const,
+        reason: `must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}`,
+      };
+    }
+    return { ok: true as const, value: n };
+  };
+  const extras: Record<string, number | undefined> = {};
+  for (const [k, min, max, whole] of [
+    ['latitude', -90, 90, false],
+    ['longitude', -180, 180, false],
+    ['dailyOrderLimit', 0, 1_000_000, true],
+    ['sequence', 0, 1_000_000, true],
+  ] as const) {
+    const r = num(k, min, max, whole);
+    if (!r.ok) return reject(`${at}.${k}`, r.reason);
+    if (r.value !== undefined) extras[k] = r.value;
+  }
+  if ((extras.latitude === undefined) !== (extras.longitude === undefined)) {
+    return reject(`${at}.latitude`, 'latitude and longitude go together');
+  }
+  return accept({
+    facilityId,
+    externalId,
+    name: text('name') || facilityId,
+    kind,
+    groups,
+    ...extras,
+  });
 }

@@ -4,6 +4,12 @@ import type { Facility } from '../domain/facility.ts';
 import { BatchWriter } from './batch-writer.ts';
 
 const PK = 'FACILITY';
+const NUMBER_FIELDS = ['latitude', 'longitude', 'dailyOrderLimit', 'sequence'] as const;
+
+const numbers = (f: Facility) =>
+  Object.fromEntries(
+    NUMBER_FIELDS.filter((k) => f[k] !== undefined).map((k) => [k, { N: String(f[k]) }]),
+  );
 
 export class FacilityStore {
   constructor(
@@ -25,6 +31,7 @@ export class FacilityStore {
         name: { S: f.name },
         kind: { S: f.kind },
         groups: { S: JSON.stringify(f.groups) },
+        ...numbers(f),
       });
     }
     await writer.flush();
@@ -48,6 +55,9 @@ export class FacilityStore {
           name: i.name?.S ?? '',
           kind: i.kind?.S === 'store' ? 'store' : 'warehouse',
           groups: JSON.parse(i.groups?.S ?? '[]') as string[],
+          ...Object.fromEntries(
+            NUMBER_FIELDS.filter((k) => i[k]?.N !== undefined).map((k) => [k, Number(i[k]!.N)]),
+          ),
         });
       }
     }

@@ -311,6 +311,46 @@ export class OrderStore {
     return out.Item ? toEvent(out.Item) : undefined;
   }
 
+  /**
+   * Lines and their order headers in bulk (BatchGetItem, 100 keys a call), for exports that
+   * look at many lines at once. Absent ones are left out.
+   */
+  async linesWithHeaders(
+    refs: readonly { orderId: string; lineSeq: string }[],
+  ): Promise<{ lines: Map<string, LineState>; headers: Map<string, OrderHeader> }> {
+    const keys = new Map<string, { pk: string; sk: string }>();
+    for (const r of refs) {
+      keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
+      keys.set(`${r.orderId}|H`, { pk: orderPk(r.orderId), sk: HEADER_SK });
+    }
+    const all = [...keys.values()];
+    const found: Row[] = [];
+    for (let i = 0; i < all.length; i += 100) {
+      let pending = all.slice(i, i + 100);
+      while (pending.length) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.table] ?? []));
+        pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
+      }
+    }
+    const lines = new Map<string, LineState>();
+    const headers = new Map<string, OrderHeader>();
+    for (const item of found) {
+      if (item.sk === HEADER_SK) {
+        const h = strip<OrderHeader>(item);
+        headers.set(h.orderId, h);
+      } else {
+        const l = toLine(item);
+        lines.set(`${l.orderId}|${l.lineSeq}`, l);
+      }
+    }
+    return { lines, headers };
+  }
+
   /** Records the order's customer deposits in NetSuite (payment reference → deposit id). */
   async recordDeposits(orderId: string, deposits: Readonly<Record<string, string>>): Promise<void> {
     await this.doc.send(

@@ -27,7 +27,7 @@ import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 
-export type OutboxFeed = 'customer' | 'salesorder' | 'deposit';
+export type OutboxFeed = 'customer' | 'salesorder' | 'deposit' | 'allocation' | 'invadj';
 export type SettleKind = 'order' | 'deposit';
 
 export const SHARDS = 16;

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { depositPayments } from '../domain/sync/deposits.ts';
 import { depositPayload } from '../domain/sync/payloads.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
@@ -24,6 +25,8 @@ export interface ApprovalDeps {
   readonly service: OrderService;
   readonly concurrency?: number;
   readonly now?: () => Date;
+  /** Called for every order whose ids are complete (approved now or before): e.g. queue it for brokering. Idempotent. */
+  readonly onApproved?: (header: OrderHeader) => Promise<void>;
 }
 
 export interface ApprovalReport {
@@ -74,6 +77,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
       if (result.approved) approved.push(orderId);
     }
     if (!complete) return void incomplete++;
+    await deps.onApproved?.(header);
     await deps.sync.complete('salesorder', [orderId]);
     if (depositPayments(header.payments).length && !header.paymentVerified) {
       await deps.sync.enqueue('deposit', orderId, depositPayload(header, ids.orderId!), at);

@@ -8,12 +8,7 @@
  * A record is written again only when its NetSuite id has not come back after `resendAfterMs`.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  csvText,
-  MAX_ROWS_PER_FILE,
-  outboundFileName,
-  packRows,
-} from '../domain/sync/outbound-files.ts';
+import { csvText, MAX_ROWS_PER_FILE, outboundFileName } from '../domain/sync/outbound-files.ts';
 import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
@@ -46,6 +41,8 @@ export interface ExportFeed<P> {
   plan(entries: readonly OutboxEntry<P>[]): Promise<RecordPlan[]>;
   /** At most one file per run (NetSuite reads one file per run in some folders). */
   readonly oneFilePerRun?: boolean;
+  /** Records leave the outbox once written (no id comes back for them, e.g. allocation updates). */
+  readonly sendOnce?: boolean;
 }
 
 export interface ExportDeps {
@@ -94,7 +91,6 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   }
   due.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
 
-  const ready: { entry: OutboxEntry<P>; rows: readonly Record<string, unknown>[] }[] = [];
   const missing: {
     entry: OutboxEntry<P>;
     fields: readonly string[];
@@ -104,14 +100,58 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const done: string[] = [];
   const states: { feed: OutboxFeed; id: string; state: SendState }[] = [];
   let waiting = 0;
+
+  const prefix = feedPrefix(deps.user, spec.feed);
+  const ext = spec.feed.format;
+  const max = deps.maxRowsPerFile ?? MAX_ROWS_PER_FILE;
+  const files: string[] = [];
+  const at = started.toISOString();
+  let rows = 0;
+  let records = 0;
+  // Files are written as they fill, so a run holds one file's rows at a time.
+  let current: { entry: OutboxEntry<P>; rows: readonly Record<string, unknown>[] }[] = [];
+  let currentRows = 0;
+  const full = () => !!spec.oneFilePerRun && files.length >= 1;
+  const writeFile = async () => {
+    if (!current.length) return;
+    const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
+    const flat = current.flatMap((c) => c.rows);
+    const body =
+      ext === 'json'
+        ? `${JSON.stringify(flat, null, 2)}\n`
+        : csvText(spec.feed.columns, flat as Record<string, string>[]);
+    await deps.files.writeAtomically(
+      `${prefix}${name}`,
+      body,
+      ext === 'json' ? 'application/json' : 'text/csv',
+    );
+    files.push(name);
+    rows += flat.length;
+    for (const { entry } of current) {
+      records++;
+      states.push({
+        feed: spec.outbox,
+        id: entry.id,
+        state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
+      });
+    }
+    current = [];
+    currentRows = 0;
+  };
+
   const PAGE = 1_000;
   for (let i = 0; i < due.length; i += PAGE) {
     const page = due.slice(i, i + PAGE);
     const plans = await spec.plan(page);
-    page.forEach((entry, j) => {
+    for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
-      if (plan.kind === 'ready') ready.push({ entry, rows: plan.rows });
-      else if (plan.kind === 'missing-fields')
+      if (plan.kind === 'ready') {
+        // A record's rows stay together; a full file is written before the next record starts.
+        if (currentRows && currentRows + plan.rows.length > max) await writeFile();
+        if (full()) continue; // stays due: the next run takes it
+        current.push({ entry, rows: plan.rows });
+        currentRows += plan.rows.length;
+      } else if (plan.kind === 'missing-fields')
         missing.push({ entry, fields: plan.fields, rows: plan.rows });
       else if (plan.kind === 'done') done.push(entry.id);
       else if (plan.kind === 'waiting') waiting++;
@@ -122,52 +162,9 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
           states.push({ feed: spec.outbox, id: entry.id, state: { ...entry.state, heldBack } });
         }
       }
-    });
-  }
-
-  const prefix = feedPrefix(deps.user, spec.feed);
-  const ext = spec.feed.format;
-  const max = deps.maxRowsPerFile ?? MAX_ROWS_PER_FILE;
-  const files: string[] = [];
-  const at = started.toISOString();
-  let batches = packRows(
-    ready.map((r) => r.rows.map((row) => ({ id: r.entry.id, row }))),
-    max,
-  );
-  if (spec.oneFilePerRun) batches = batches.slice(0, 1);
-  let rows = 0;
-  let records = 0;
-  const byId = new Map(ready.map((r) => [r.entry.id, r.entry]));
-  for (const [part, batch] of batches.entries()) {
-    const name = outboundFileName(spec.fileBase, started, runId, part + 1, ext);
-    const body =
-      ext === 'json'
-        ? `${JSON.stringify(
-            batch.map((b) => b.row),
-            null,
-            2,
-          )}\n`
-        : csvText(
-            spec.feed.columns,
-            batch.map((b) => b.row as Record<string, string>),
-          );
-    await deps.files.writeAtomically(
-      `${prefix}${name}`,
-      body,
-      ext === 'json' ? 'application/json' : 'text/csv',
-    );
-    files.push(name);
-    rows += batch.length;
-    for (const id of new Set(batch.map((b) => b.id))) {
-      records++;
-      const entry = byId.get(id)!;
-      states.push({
-        feed: spec.outbox,
-        id,
-        state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
-      });
     }
   }
+  await writeFile();
 
   if (missing.length) {
     const name = outboundFileName(spec.fileBase, started, runId, 1, 'csv');
@@ -191,7 +188,15 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     }
   }
 
-  await deps.sync.saveStates(states);
+  if (spec.sendOnce) {
+    const sent = new Set(
+      states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id),
+    );
+    done.push(...sent);
+    await deps.sync.saveStates(states.filter((s) => !sent.has(s.id)));
+  } else {
+    await deps.sync.saveStates(states);
+  }
   if (done.length) await deps.sync.complete(spec.outbox, done);
 
   const report: ExportReport = {

@@ -3,6 +3,8 @@ import { config } from '../config.ts';
 import { feedFiles } from '../files/feed-file-store.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
+import { BROKERING_QUEUE, BrokeringStore } from '../store/brokering-store.ts';
+import { FacilityStore } from '../store/facility-store.ts';
 import { InventoryStore } from '../store/inventory-store.ts';
 import { MappingStore } from '../store/mapping-store.ts';
 import { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
@@ -22,6 +24,8 @@ export const exportSources = (): ExportSources => ({
   products: new ProductStore(dynamo(), table('control')),
   inventory: new InventoryStore(dynamo(), table('inventory')),
   mappings: mappingStore(),
+  orders: orderRuntime().orders,
+  facilities: new FacilityStore(dynamo(), table('control')),
 });
 
 /** Read per run, so that an operator (or a test) can change the interval without a restart. */
@@ -41,9 +45,21 @@ export function idImportDeps(): IdImportDeps {
   };
 }
 
-export const approvalDeps = (): ApprovalDeps => ({
-  sync: syncStore(),
-  ids: netsuiteIdStore(),
-  orders: orderRuntime().orders,
-  service: orderRuntime().service,
-});
+export const approvalDeps = (): ApprovalDeps => {
+  const brokering = new BrokeringStore(dynamo(), table('control'));
+  return {
+    sync: syncStore(),
+    ids: netsuiteIdStore(),
+    orders: orderRuntime().orders,
+    service: orderRuntime().service,
+    // Approved orders wait in the brokering queue for the next brokering run.
+    onApproved: (header) =>
+      brokering.enqueue({
+        queue: BROKERING_QUEUE,
+        orderId: header.orderId,
+        orderDate: header.date,
+        enqueuedAt: new Date().toISOString(),
+        reason: 'approved',
+      }),
+  };
+};

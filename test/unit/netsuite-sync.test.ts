@@ -10,7 +10,7 @@ import {
   parseOrderIdRow,
 } from '../../shared/domain/sync/id-rows.ts';
 import { mappingTable, parseMappingFile } from '../../shared/domain/sync/mappings.ts';
-import { csvText, outboundFileName, packRows } from '../../shared/domain/sync/outbound-files.ts';
+import { csvText, outboundFileName } from '../../shared/domain/sync/outbound-files.ts';
 import { partyIdFor } from '../../shared/domain/sync/party.ts';
 import {
   netsuiteDate,
@@ -265,18 +265,6 @@ describe('id rows', () => {
 });
 
 describe('outbound files', () => {
-  it('packs at most max rows a file without splitting a record', () => {
-    const files = packRows([[1, 2], [3, 4, 5], [6], [7, 8]], 4);
-    expect(files).toEqual([
-      [1, 2],
-      [3, 4, 5, 6],
-      [7, 8],
-    ]);
-    expect(packRows([], 4)).toEqual([]);
-    // A record larger than the limit still goes whole, alone.
-    expect(packRows([[1], [2, 3, 4, 5, 6]], 4)).toEqual([[1], [2, 3, 4, 5, 6]]);
-  });
-
   it('names files by time, run and part', () => {
     expect(
       outboundFileName(

@@ -1,0 +1,210 @@
+/**
+ * What brokering keeps in the control table:
+ *
+ * - **queues** (virtual facilities that reserve nothing): pk `BQ#<queue>#<shard>`, sk
+ *   `<order date>#<order id>`: the orders with items waiting there, oldest first; `autoCancelAt`
+ *   when the queue cancels them after a while.
+ * - **daily order counts** per facility: pk `FACDAY#<yyyy-mm-dd>`, sk facility id, `orders`.
+ * - the **routing configuration**: pk `ROUTING`, sk `CONFIG` (the validated JSON).
+ * - the last **decisions** per order, for `oms broker explain`: pk `BEXPLAIN#<order id>`, sk time.
+ * - the **store fulfillment queue**: pk `FACQ#<facility>`, sk `<order id>#<line seq>`: items a
+ *   store must fulfil (written with the allocation, removed with it).
+ */
+import { paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { hash32 } from '../domain/hash64.ts';
+import { documentClient } from './document-client.ts';
+
+/** Where approved orders wait for brokering (HotWax's `_BROKERING_QUEUE_`). */
+export const BROKERING_QUEUE = '_BROKERING_QUEUE_';
+
+const SHARDS = 8;
+const shard = (orderId: string) => hash32(orderId) % SHARDS;
+const queuePk = (queue: string, orderId: string) => `BQ#${queue}#${shard(orderId)}`;
+const EXPLAIN_DAYS = 30;
+
+export interface QueueEntry {
+  readonly queue: string;
+  readonly orderId: string;
+  readonly orderDate: string;
+  readonly enqueuedAt: string;
+  readonly autoCancelAt?: string;
+  readonly reason?: string;
+}
+
+export interface StoreQueueItem {
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly allocatedAt: string;
+}
+
+export class BrokeringStore {
+  private readonly doc;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  /** The Put of a queue entry (for a transaction, or on its own with `enqueue`). */
+  queuePut(e: QueueEntry) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { pk: queuePk(e.queue, e.orderId), sk: `${e.orderDate}#${e.orderId}`, ...e },
+      },
+    };
+  }
+
+  async enqueue(e: QueueEntry): Promise<void> {
+    await this.doc.send(new PutCommand(this.queuePut(e).Put));
+  }
+
+  queueDelete(queue: string, orderId: string, orderDate: string) {
+    return {
+      Delete: {
+        TableName: this.table,
+        Key: { pk: queuePk(queue, orderId), sk: `${orderDate}#${orderId}` },
+      },
+    };
+  }
+
+  async dequeue(queue: string, orderId: string, orderDate: string): Promise<void> {
+    await this.doc.send(new DeleteCommand(this.queueDelete(queue, orderId, orderDate).Delete));
+  }
+
+  /** Every entry of a queue, oldest order first. */
+  async queue(queue: string): Promise<QueueEntry[]> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, s) => this.queryAll(`BQ#${queue}#${s}`)),
+    );
+    return shards
+      .flat()
+      .map((i) => i as unknown as QueueEntry)
+      .sort((a, b) =>
+        a.orderDate === b.orderDate
+          ? a.orderId.localeCompare(b.orderId)
+          : a.orderDate < b.orderDate
+            ? -1
+            : 1,
+      );
+  }
+
+  /** Orders brokered today per facility. */
+  async dailyCounts(day: string): Promise<Map<string, number>> {
+    const items = await this.queryAll(`FACDAY#${day}`);
+    return new Map(items.map((i) => [String(i.sk), Number(i.orders ?? 0)]));
+  }
+
+  async addDailyCount(day: string, facilityId: string, delta: number): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `FACDAY#${day}`, sk: facilityId },
+        UpdateExpression: 'ADD orders :d SET expiresAt = :e',
+        ExpressionAttributeValues: {
+          ':d': delta,
+          ':e': Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 7 * 86_400,
+        },
+      }),
+    );
+  }
+
+  async saveRouting(config: unknown, now = new Date().toISOString()): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: 'ROUTING', sk: 'CONFIG', config: JSON.stringify(config), updatedAt: now },
+      }),
+    );
+  }
+
+  async routing(): Promise<{ config: unknown; updatedAt: string } | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: 'ROUTING', sk: 'CONFIG' } }),
+    );
+    return out.Item
+      ? { config: JSON.parse(String(out.Item.config)), updatedAt: String(out.Item.updatedAt) }
+      : undefined;
+  }
+
+  async saveExplanation(orderId: string, at: string, explanation: unknown): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `BEXPLAIN#${orderId}`,
+          sk: at,
+          explanation: JSON.stringify(explanation),
+          expiresAt: Math.floor(Date.parse(at) / 1000) + EXPLAIN_DAYS * 86_400,
+        },
+      }),
+    );
+  }
+
+  /** The order's brokering decisions, newest first. */
+  async explanations(orderId: string, limit = 5): Promise<{ at: string; explanation: unknown }[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `BEXPLAIN#${orderId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      at: String(i.sk),
+      explanation: JSON.parse(String(i.explanation)),
+    }));
+  }
+
+  storeQueuePut(item: StoreQueueItem) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { pk: `FACQ#${item.facilityId}`, sk: `${item.orderId}#${item.lineSeq}`, ...item },
+      },
+    };
+  }
+
+  storeQueueDelete(facilityId: string, orderId: string, lineSeq: string) {
+    return {
+      Delete: {
+        TableName: this.table,
+        Key: { pk: `FACQ#${facilityId}`, sk: `${orderId}#${lineSeq}` },
+      },
+    };
+  }
+
+  async storeQueue(facilityId: string): Promise<StoreQueueItem[]> {
+    return (await this.queryAll(`FACQ#${facilityId}`)) as unknown as StoreQueueItem[];
+  }
+
+  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const i of page.Items ?? []) out.push(unmarshall(i));
+    return out;
+  }
+}
