@@ -30,6 +30,40 @@ export interface Journal {
 export interface SimulatorOptions {
   /** Export ids again for records an upsert modified (NetSuite's last-modified saved searches). */
   readonly reexportUpdated: boolean;
+  /** Which allocated lines NetSuite's locations reject (default: none). */
+  readonly rejections?: RejectionOptions;
+}
+
+/** A line the allocation update just moved to a location, as the rejection rules see it. */
+export interface AllocatedLine {
+  /** NetSuite sales-order internal id. */
+  readonly internalId: string;
+  /** The OMS order id (`HCOrderId`). */
+  readonly hcOrderId: string;
+  /** NetSuite line id. */
+  readonly lineId: string;
+  /** The OMS line seq id. */
+  readonly orderLineId: string;
+  readonly itemId: string;
+  /** The NetSuite location id it was allocated to. */
+  readonly location: string;
+  readonly quantity: string;
+  /** 1 for the line's first allocation, 2 after its first re-allocation, … */
+  readonly attempt: number;
+}
+
+/** Which allocations a NetSuite location rejects; a line is rejected when any rule says so. */
+export interface RejectionOptions {
+  /** Share (0..1) of allocations rejected at random (default 0). */
+  readonly rejectShare?: number;
+  /** Seed of the draw behind `rejectShare` (default 1): the same seed rejects the same lines. */
+  readonly seed?: number | string;
+  /** Rejects the lines it returns true for (tests). */
+  readonly rejectWhen?: (line: AllocatedLine) => boolean;
+  /** Locations that reject every line allocated to them. */
+  readonly rejectingLocations?: readonly string[];
+  /** The "Rejected Orders" location rejected lines move to (default `REJECTED`). */
+  readonly rejectedLocationId?: string;
 }
 
 export interface ScriptContext {

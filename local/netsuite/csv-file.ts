@@ -74,3 +74,24 @@ export function rowObjects(file: Pick<CsvFile, 'header' | 'rows'>): Array<Record
     Object.fromEntries(file.header.map((column, i) => [column, row[i] ?? ''])),
   );
 }
+
+/**
+ * Whether a header matches one of several import mappings (one folder, several record layouts):
+ * undefined when one matches, else the problem against the closest mapping.
+ */
+export function headerProblemAny(
+  header: readonly string[],
+  mappings: readonly ImportMapping[],
+): string | undefined {
+  let closest: { problem: string; distance: number } | undefined;
+  for (const mapping of mappings) {
+    const problem = headerProblem(header, mapping);
+    if (!problem) return undefined;
+    const known = new Set([...mapping.required, ...(mapping.optional ?? [])]);
+    const distance =
+      mapping.required.filter((c) => !header.includes(c)).length +
+      header.filter((c) => !known.has(c)).length;
+    if (!closest || distance < closest.distance) closest = { problem, distance };
+  }
+  return closest?.problem;
+}

@@ -6,7 +6,7 @@
  * Incomplete files are noted in the journal: the OMS must never let NetSuite see one.
  */
 import type { ScriptContext } from './context.ts';
-import { headerProblem, readCsv, type ImportMapping } from './csv-file.ts';
+import { headerProblemAny, readCsv, type ImportMapping } from './csv-file.ts';
 import { claimFileName } from './file-names.ts';
 import type { RemoteFile } from './sftp-connection.ts';
 import { unescapedCsv } from './unescaped-csv.ts';
@@ -30,6 +30,8 @@ export interface WatchedFolder {
   readonly format: 'csv' | 'json';
   /** CSV only: the import mapping the header must match. */
   readonly mapping?: ImportMapping;
+  /** CSV only, instead of `mapping`: the header must match one of these (exactly, case-sensitive). */
+  readonly mappings?: readonly ImportMapping[];
   /** Read only the first non-empty file per run (the others wait for the next run). */
   readonly firstNonEmptyOnly?: boolean;
 }
@@ -97,7 +99,8 @@ function check(ctx: ScriptContext, spec: WatchedFolder, remote: RemoteFile, text
   const { header, rows, incomplete } = read.file;
   if (incomplete) notePartial(ctx, spec, remote, incomplete);
   ctx.journal.received.push({ folder: spec.folder, name: remote.name, header, rows, at });
-  const problem = spec.mapping ? headerProblem(header, spec.mapping) : undefined;
+  const mappings = spec.mappings ?? (spec.mapping ? [spec.mapping] : []);
+  const problem = mappings.length ? headerProblemAny(header, mappings) : undefined;
   if (problem) return { ok: false, error: problem };
   return { ok: true, file: { format: 'csv', name: remote.name, header, rows } };
 }

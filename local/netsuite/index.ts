@@ -1,7 +1,8 @@
 /** The NetSuite simulator's entry point (tests and `npm run demo`). */
+import type { RejectionOptions } from './context.ts';
 import { NetsuiteSimulator } from './simulator.ts';
 
-export interface StartNetsuiteSimulatorOptions {
+export interface StartNetsuiteSimulatorOptions extends RejectionOptions {
   readonly host: string;
   readonly port: number;
   readonly user: string;
@@ -29,6 +30,14 @@ export type {
   SeedItem,
   SimulatorSnapshot,
 } from './simulator.ts';
-export type { ReceivedFile, PartialFile, SuiteScript, ScriptContext } from './context.ts';
+export type {
+  AllocatedLine,
+  ReceivedFile,
+  PartialFile,
+  RejectionOptions,
+  SuiteScript,
+  ScriptContext,
+} from './context.ts';
 export type { SimState, SimLogEntry, LogKind } from './state.ts';
 export { ID_EXPORTS } from './scripts/id-exports.ts';
+export { DEFAULT_REJECTED_LOCATION_ID } from './scripts/rejections.ts';

@@ -3,12 +3,22 @@
  * OMS SFTP server. One `cycle()` runs every script once (imports, then id exports); `start()`
  * repeats it on an interval; `stop()` ends it. Tests call `cycle()` directly.
  */
-import type { Journal, PartialFile, ReceivedFile, ScriptContext, SuiteScript } from './context.ts';
+import type {
+  Journal,
+  PartialFile,
+  ReceivedFile,
+  RejectionOptions,
+  ScriptContext,
+  SuiteScript,
+} from './context.ts';
 import { loadState, saveState } from './persistence.ts';
 import { customerImport } from './scripts/customer-import.ts';
 import { depositImport } from './scripts/deposit-import.ts';
 import { idExports } from './scripts/id-exports.ts';
+import { rejectedItemExport } from './scripts/rejected-item-export.ts';
+import { checkRejectionOptions, rejectedLocationId } from './scripts/rejections.ts';
 import { salesOrderImport } from './scripts/sales-order-import.ts';
+import { allocationCounts, salesOrderUpdateImport } from './scripts/sales-order-update-import.ts';
 import { NetsuiteSftp, type SftpLogin } from './sftp-connection.ts';
 import { nextId, nextRev, type SimLogEntry, type SimState } from './state.ts';
 
@@ -17,10 +27,18 @@ export const DEFAULT_SCRIPTS: readonly SuiteScript[] = [
   customerImport,
   salesOrderImport,
   depositImport,
+  salesOrderUpdateImport,
   idExports,
+  rejectedItemExport,
 ];
 
-export interface NetsuiteSimulatorOptions extends SftpLogin {
+/**
+ * Rejections (`RejectionOptions`): `rejectShare` (0..1, default 0) of allocations rejected by a
+ * seeded draw (`seed`, default 1), plus every line `rejectWhen` returns true for and every line
+ * allocated to one of `rejectingLocations`; rejected lines move to `rejectedLocationId`
+ * (default `REJECTED`).
+ */
+export interface NetsuiteSimulatorOptions extends SftpLogin, RejectionOptions {
   /** The simulator's clock (the demo accelerates time). Default: the real clock. */
   readonly now?: () => Date;
   /** Export ids again for records an upsert modified (default true, as NetSuite does). */
@@ -59,6 +77,12 @@ export interface SimulatorSnapshot {
     readonly filesReceived: number;
     readonly partialFilesSeen: number;
     readonly rejected: number;
+    /** Open lines per NetSuite location they are allocated to (Rejected Orders apart). */
+    readonly allocatedLines: Record<string, number>;
+    /** Lines now in the Rejected Orders location. */
+    readonly rejectedLines: number;
+    /** Rejections so far (a line rejected twice counts twice). */
+    readonly lineRejections: number;
   };
 }
 
@@ -75,6 +99,7 @@ export class NetsuiteSimulator {
     this.sftp = new NetsuiteSftp(options);
     this.now = options.now ?? (() => new Date());
     this.scripts = options.scripts ?? DEFAULT_SCRIPTS;
+    checkRejectionOptions(options);
     this.state = loadState(options.dataFile);
   }
 
@@ -135,7 +160,16 @@ export class NetsuiteSimulator {
       sftp: this.sftp,
       state: this.state,
       journal: this.journal,
-      options: { reexportUpdated: this.options.reexportUpdated ?? true },
+      options: {
+        reexportUpdated: this.options.reexportUpdated ?? true,
+        rejections: {
+          rejectShare: this.options.rejectShare,
+          seed: this.options.seed,
+          rejectWhen: this.options.rejectWhen,
+          rejectingLocations: this.options.rejectingLocations,
+          rejectedLocationId: this.options.rejectedLocationId,
+        },
+      },
       now: this.now,
       log: (entry) => this.state.log.push({ at: this.now().toISOString(), ...entry }),
     };
@@ -185,6 +219,7 @@ export class NetsuiteSimulator {
         filesReceived: this.journal.received.length,
         partialFilesSeen: this.journal.partialFilesSeen.length,
         rejected: state.log.filter((e) => e.kind === 'rejected').length,
+        ...allocationCounts(state, rejectedLocationId(this.options)),
       },
     };
   }

@@ -31,6 +31,37 @@ export interface SimOrderLine {
   itemId: string;
   fields: Record<string, string>;
   rev: number;
+  /** NetSuite location id the line is allocated to (the Rejected Orders location once rejected). */
+  location?: string;
+  /** The rejection checkbox: set when a location rejects the line, cleared by `rejected=false`. */
+  rejected?: boolean;
+  /** The last rejection; `rev` stamps it for the rejected-items export. */
+  rejection?: SimRejection;
+  /** What the OMS reported it shipped itself (`tags`=`hotwax-fulfilled`). */
+  fulfilledByOms?: { quantity: string; location: string };
+  /** Closed by the OMS (`closed`=`true`). */
+  closed?: boolean;
+  /** Every allocation, rejection, OMS fulfillment and close, oldest first. */
+  history?: SimLineEvent[];
+}
+
+export interface SimRejection {
+  /** The location that rejected the line. */
+  readonly fromLocation: string;
+  readonly reason: string;
+  readonly comments: string;
+  readonly at: string;
+  rev: number;
+}
+
+export interface SimLineEvent {
+  readonly at: string;
+  readonly kind: 'allocated' | 'rejected' | 'unflagged' | 'fulfilled-by-oms' | 'closed';
+  readonly file?: string;
+  readonly location?: string;
+  readonly quantity?: string;
+  readonly reason?: string;
+  readonly comments?: string;
 }
 
 export interface SimSalesOrder {
@@ -68,11 +99,22 @@ export interface ExportCursor {
 }
 
 export type LogKind =
-  'created' | 'updated' | 'rejected' | 'skipped' | 'archived' | 'failed-file' | 'exported';
+  | 'created'
+  | 'updated'
+  | 'rejected'
+  | 'skipped'
+  | 'archived'
+  | 'failed-file'
+  | 'exported'
+  /** A NetSuite location rejected an allocated line (not a refused row: that is `rejected`). */
+  | 'line-rejected';
 
 export interface SimLogEntry {
   readonly at: string;
-  /** The SuiteScript (`customer-import`, `sales-order-import`, `deposit-import`, `id-export`). */
+  /**
+   * The SuiteScript (`customer-import`, `sales-order-import`, `deposit-import`,
+   * `sales-order-update-import`, `id-export`, `rejected-item-export`).
+   */
   readonly script: string;
   readonly kind: LogKind;
   readonly file?: string;
@@ -83,7 +125,14 @@ export interface SimLogEntry {
 
 export interface SimState {
   readonly version: 1;
-  counters: { customer: number; salesOrder: number; deposit: number; rev: number };
+  counters: {
+    customer: number;
+    salesOrder: number;
+    deposit: number;
+    rev: number;
+    /** Line rejections so far (picks the reason and comments of the next one). */
+    rejection?: number;
+  };
   customers: Record<string, SimCustomer>;
   items: Record<string, SimItem>;
   salesOrders: Record<string, SimSalesOrder>;

@@ -87,7 +87,12 @@ export function planExport(
   };
 }
 
-async function runExport(ctx: ScriptContext, search: IdExport): Promise<void> {
+/** Runs one search: writes its file atomically, then moves its cursor. `script` names it in the log. */
+export async function runExport(
+  ctx: ScriptContext,
+  search: IdExport,
+  script = 'id-export',
+): Promise<void> {
   const feed = feedById(search.feed);
   const cursor = (ctx.state.exports[search.feed] ??= { rev: 0 });
   const plan = planExport(ctx.state, search, cursor);
@@ -98,7 +103,7 @@ async function runExport(ctx: ScriptContext, search: IdExport): Promise<void> {
   // Only once the file is in place does the search move its cursor.
   ctx.state.exports[search.feed] = { ...plan.next, lastFileMs: timing.lastFileMs };
   ctx.log({
-    script: 'id-export',
+    script,
     kind: 'exported',
     file: name,
     message: `${feed.folder}: ${plan.rows.length} row(s), ${plan.rows.length - (cursor.lastRow ? 1 : 0)} new`,
