@@ -16,7 +16,7 @@ import type { OrderHeader } from '../domain/orders/order.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
-import type { SyncStore } from '../store/sync-store.ts';
+import type { SettleKind, SyncStore } from '../store/sync-store.ts';
 
 export interface ApprovalDeps {
   readonly sync: SyncStore;
@@ -74,7 +74,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
         actor: 'netsuite-sync',
         reason: 'NetSuite ids received',
       });
-      if (result.approved) approved.push(orderId);
+      if (result.approved && !result.replayed) approved.push(orderId);
     }
     if (!complete) return void incomplete++;
     await deps.onApproved?.(header);
@@ -92,6 +92,12 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
     if (!header) return void unknownOrders++;
     const refs = depositPayments(header.payments).map((p) => p.reference);
     if (!refs.every((r) => ids.deposits.has(r))) return void incomplete++;
+    const known = header.netsuiteDeposits ?? {};
+    if (header.paymentVerified && refs.every((r) => known[r] === ids.deposits.get(r))) {
+      // NetSuite repeated a deposit row: already recorded.
+      await deps.sync.complete('deposit', [orderId]);
+      return;
+    }
     await deps.orders.recordDeposits(
       orderId,
       Object.fromEntries(refs.map((r) => [r, ids.deposits.get(r)!])),
@@ -100,19 +106,28 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
     depositsConfirmed.push(orderId);
   };
 
-  const queue = [...candidates];
+  // An order's candidates are settled by one worker, the order before its deposit: otherwise a
+  // deposit confirmed meanwhile could be queued for sending again.
+  const byOrder = new Map<string, SettleKind[]>();
+  for (const c of candidates) byOrder.set(c.orderId, [...(byOrder.get(c.orderId) ?? []), c.kind]);
+  const queue = [...byOrder].map(([orderId, kinds]) => ({
+    orderId,
+    kinds: kinds.sort((a, b) => (a === b ? 0 : a === 'order' ? -1 : 1)),
+  }));
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      try {
-        if (c.kind === 'order') await settleOrder(c.orderId);
-        else await settleDeposit(c.orderId);
-        await deps.sync.dropSettleCandidate(c.kind, c.orderId);
-      } catch (err) {
-        // The candidate stays for the next run.
-        failed.push({
-          orderId: c.orderId,
-          error: err instanceof Error ? err.message : String(err),
-        });
+      for (const kind of c.kinds) {
+        try {
+          if (kind === 'order') await settleOrder(c.orderId);
+          else await settleDeposit(c.orderId);
+          await deps.sync.dropSettleCandidate(kind, c.orderId);
+        } catch (err) {
+          // The candidate stays for the next run.
+          failed.push({
+            orderId: c.orderId,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
       }
     }
   };

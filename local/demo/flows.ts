@@ -1,0 +1,9 @@
+/**
+ * The demo's flows, in the order their jobs run when due at the same minute. Later issues add
+ * theirs here (brokering, fulfillment, invoicing): one entry each, nothing else to change.
+ */
+import { netsuiteSyncFlow } from './netsuite-sync/flow.ts';
+import type { DemoFlow } from './types.ts';
+
+/** Fresh flow instances (each keeps its own running totals). */
+export const demoFlows = (): DemoFlow[] => [netsuiteSyncFlow()];

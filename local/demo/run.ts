@@ -1,0 +1,180 @@
+/**
+ * `npm run demo` as a function: starts the local cloud and the NetSuite simulator, loads the
+ * sample's reference data, lets each flow set up, runs the day, gathers the summary, and stops
+ * everything (removing the data folder unless `keep`). The tests call it directly.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalCloud, type LocalCloud } from '../cloud.ts';
+import type { NetsuiteSimulator } from '../netsuite/index.ts';
+import { atTime, hhmm, SimClock } from './clock.ts';
+import { runDay, type DayReport, type JobFailure } from './day.ts';
+import { demoFlows } from './flows.ts';
+import { demoSimulator, netsuiteScriptsJob } from './netsuite.ts';
+import type { DemoOptions } from './options.ts';
+import { noProgress, type ProgressDisplay } from './progress.ts';
+import { captureLogs, type LogTally } from './quiet-logs.ts';
+import { loadReferenceData, type ReferenceDataReport } from './reference-data.ts';
+import { renderSummary } from './report.ts';
+import { demoSample, type DemoSample } from './sample.ts';
+import { Storefront, type IntakeSummary } from './storefront.ts';
+import type { DemoContext } from './types.ts';
+
+export interface DemoSummary {
+  readonly day: {
+    readonly date: string;
+    readonly from: string;
+    readonly to: string;
+    readonly stepMinutes: number;
+    readonly steps: number;
+    readonly jobRuns: number;
+    readonly wallSeconds: number;
+    /** Real time per job. */
+    readonly jobs: DayReport['jobs'];
+  };
+  readonly referenceData: ReferenceDataReport;
+  /** The sample's size and its awkward cases (which orders should end up waiting). */
+  readonly sample: {
+    readonly orders: number;
+    readonly customers: number;
+    readonly awkward: DemoSample['awkward'];
+  };
+  readonly intake: IntakeSummary;
+  /** Each flow's summary, by flow name (`netsuiteSync`, …). */
+  readonly flows: Readonly<Record<string, object>>;
+  readonly failures: readonly JobFailure[];
+  readonly logs: LogTally;
+  /** The data folder when kept. */
+  readonly dataDir?: string;
+}
+
+export interface DemoResult {
+  readonly summary: DemoSummary;
+  /** The summary as printed without `--json`. */
+  readonly text: string;
+}
+
+/** `signal` stops the day between two jobs (Ctrl-C); everything is stopped and removed all the same. */
+export async function runDemo(
+  options: DemoOptions,
+  progress: ProgressDisplay = noProgress,
+  signal?: AbortSignal,
+): Promise<DemoResult> {
+  const started = Date.now();
+  const day = new Date();
+  const clock = new SimClock(
+    atTime(day, options.from),
+    atTime(day, options.to),
+    options.stepMinutes * 60_000,
+  );
+  const lastOrderAt = new Date(
+    Math.max(
+      clock.start.getTime() + clock.stepMs,
+      clock.end.getTime() - options.quietMinutes * 60_000,
+    ),
+  );
+  const sample = demoSample({
+    orders: options.orders,
+    firstOrderAt: clock.start,
+    lastOrderAt,
+    seed: options.seed,
+  });
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'oms-demo-'));
+  const logs = captureLogs({
+    verbose: options.verbose,
+    show: (line) => progress.note(`${hhmm(clock.now())} │ ${line}`),
+  });
+  const password = randomBytes(12).toString('hex');
+  let cloud: LocalCloud | undefined;
+  let sim: NetsuiteSimulator | undefined;
+  try {
+    cloud = await startLocalCloud({
+      dataDir,
+      inMemoryDb: !options.keep,
+      sftpPassword: password,
+      schedules: false,
+      log: (line) => console.log(line),
+    });
+    sim = demoSimulator(
+      cloud,
+      password,
+      clock,
+      options.keep ? join(dataDir, 'netsuite-account.json') : undefined,
+    );
+    const referenceData = await loadReferenceData(sample);
+    const storefront = new Storefront(sample.arrivals);
+    const runtime = cloud;
+    const ctx: DemoContext = {
+      cloud,
+      sim,
+      clock,
+      sample,
+      orders: storefront.book,
+      runJob: <T>(id: string) => runtime.scheduler.runNow(id) as Promise<T>,
+    };
+    const flows = demoFlows();
+    for (const flow of flows) await flow.setup(ctx);
+    signal?.throwIfAborted();
+    const jobs = [
+      storefront.job,
+      ...flows.flatMap((f) => f.jobs(ctx)),
+      netsuiteScriptsJob(cloud, sim),
+    ];
+
+    const dayReport = await runDay(
+      clock,
+      jobs,
+      () =>
+        progress.update({
+          at: clock.now(),
+          share: clock.elapsed,
+          figures: [['orders in', storefront.book.size], ...flows.flatMap((f) => f.progress())],
+        }),
+      signal,
+    );
+    progress.done();
+
+    const parts = [];
+    for (const flow of flows) {
+      const s = await flow.summary(ctx);
+      parts.push({ flow, summary: s, lines: flow.render(s) });
+    }
+    const summary: DemoSummary = {
+      day: {
+        date: clock.start.toISOString().slice(0, 10),
+        from: options.from,
+        to: options.to,
+        stepMinutes: options.stepMinutes,
+        steps: dayReport.steps,
+        jobRuns: dayReport.jobRuns,
+        wallSeconds: Math.round((Date.now() - started) / 100) / 10,
+        jobs: dayReport.jobs,
+      },
+      referenceData,
+      sample: {
+        orders: sample.orders.length,
+        customers: sample.customers.length,
+        awkward: sample.awkward,
+      },
+      intake: storefront.summary(),
+      flows: Object.fromEntries(parts.map((p) => [p.flow.name, p.summary])),
+      failures: dayReport.failures,
+      logs: logs.tally(),
+      dataDir: options.keep ? dataDir : undefined,
+    };
+    const text = renderSummary(
+      summary,
+      parts.map((p) => ({ title: p.flow.title, lines: p.lines })),
+      { bucket: cloud.bucket, user: cloud.sftp.user },
+    );
+    return { summary, text };
+  } finally {
+    await sim?.stop().catch(() => undefined);
+    await cloud?.stop();
+    logs.restore();
+    if (!options.keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
