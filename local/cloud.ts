@@ -16,6 +16,7 @@ import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
 import { EventDispatcher } from './event-dispatch.ts';
 import { ensureFeedFolders } from './folders.ts';
 import { invoke } from './handlers.ts';
+import { MERCHANDISER_PAGE } from './http/pages.ts';
 import { startHttpApi, type HttpApi } from './http/server.ts';
 import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
@@ -189,7 +190,13 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 
     let api: HttpApi | undefined;
     if (options.api) {
-      api = await startHttpApi({ token: options.api.token, host, port: options.api.port, log });
+      api = await startHttpApi({
+        token: options.api.token,
+        host,
+        port: options.api.port,
+        log,
+        pages: [MERCHANDISER_PAGE],
+      });
       stops.push(() => api!.close());
     }
 

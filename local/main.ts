@@ -7,6 +7,7 @@ import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { rmSync } from 'node:fs';
 import { endpointsFile, writeEndpoints } from './cli/connect.ts';
 import { ROUTES, routeKey } from '../shared/api/routes.ts';
+import { merchandiserUrl } from './http/pages.ts';
 
 // The SDK's notice that its releases after January 2027 need Node 22; our pins are tested on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
       ),
       `  HTTP API  ${cloud.api?.url ?? '(off)'}  (${ROUTES.map(routeKey).join(', ')})`,
       `            header: Authorization: Bearer ${settings.apiToken}${settings.apiTokenSource === 'generated' ? ` (generated; set ${LOCAL_ENV.apiToken} to choose)` : ''}`,
+      `  Page      ${cloud.api ? merchandiserUrl(cloud.api.url, settings.apiToken) : '(off)'}  (purchase orders, pre-order allocation)`,
       `  S3        ${cloud.s3Endpoint}  bucket ${cloud.bucket}`,
       `  DynamoDB  ${cloud.dynamoEndpoint}  tables ${cloud.tablePrefix}-*`,
       `  Jobs      ${cloud.jobs.length ? cloud.jobs.map((j) => `${j.id} ${j.expression}`).join(', ') : 'none scheduled yet'}`,

@@ -7,6 +7,7 @@ import { jobCommands } from './commands/jobs.ts';
 import { orderCommands } from './commands/orders.ts';
 import { productCommands } from './commands/products.ts';
 import { mappingCommands, syncCommands } from './commands/sync.ts';
+import { purchaseOrderCommands } from './commands/purchase-orders.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
@@ -22,6 +23,7 @@ orderCommands(program);
 productCommands(program);
 mappingCommands(program);
 syncCommands(program);
+purchaseOrderCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);

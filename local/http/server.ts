@@ -4,6 +4,8 @@
  * into an API Gateway payload-format-2.0 event and invokes the same handler module CDK deploys.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -23,6 +25,11 @@ export interface HttpApiOptions {
   /** API Gateway's payload limit is 10 MB. */
   readonly maxBodyBytes?: number;
   readonly log?: (line: string) => void;
+  /**
+   * Static pages served without the token (the page itself holds no data; every API call it
+   * makes carries the token), e.g. `{ path: '/merchandiser/', dir: <the page's folder> }`.
+   */
+  readonly pages?: ReadonlyArray<{ readonly path: string; readonly dir: string }>;
 }
 
 export interface HttpApi {
@@ -126,6 +133,58 @@ function sendResult(res: ServerResponse, result: unknown): void {
   send(res, 200, typeof result === 'string' ? result : JSON.stringify(result ?? null));
 }
 
+const PAGE_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves a file of a static page (GET/HEAD under its path); undefined when not a page request. */
+async function servePage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  pages: ReadonlyArray<{ path: string; dir: string }>,
+): Promise<number | undefined> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  const page = pages.find((p) => path === p.path.replace(/\/$/, '') || path.startsWith(p.path));
+  if (!page) return undefined;
+  req.resume();
+  if (!path.startsWith(page.path)) {
+    res.writeHead(301, { location: page.path });
+    res.end();
+    return 301;
+  }
+  const rel = path.slice(page.path.length) || 'index.html';
+  const root = resolve(page.dir);
+  const file = resolve(root, rel);
+  const type = PAGE_TYPES[extname(file)];
+  if (!file.startsWith(root + sep) || !type) {
+    send(res, 404, { message: 'Not Found' });
+    return 404;
+  }
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    send(res, 404, { message: 'Not Found' });
+    return 404;
+  }
+  res.writeHead(200, {
+    'content-type': type,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy':
+      "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return 200;
+}
+
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   if (!options.token) throw new Error('the local HTTP API needs a bearer token');
   const routes = options.routes ?? ROUTES;
@@ -139,6 +198,11 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       let status = 500;
       try {
+        const page = await servePage(req, res, path, options.pages ?? []);
+        if (page !== undefined) {
+          status = page;
+          return;
+        }
         if (!bearerTokenMatches(req.headers.authorization, options.token)) {
           req.resume();
           status = 401;

@@ -14,6 +14,13 @@ export interface RouteDefinition {
   readonly description: string;
 }
 
+/** A pre-order route: every one goes to the one handler `api-purchase-orders`. */
+const preorderRoute = <M extends HttpMethod, P extends string>(
+  method: M,
+  path: P,
+  description: string,
+) => ({ method, path, handler: 'api-purchase-orders', description }) as const;
+
 export const ROUTES = [
   {
     method: 'POST',
@@ -28,6 +35,49 @@ export const ROUTES = [
     handler: 'api-get-order',
     description: 'an order with its lines, buckets, holds, releases, shipments and history',
   },
+  // Pre-order allocation (docs/preorder.md); the merchandiser's page calls these.
+  preorderRoute('GET', '/purchase-orders', 'purchase orders with a summary of their lines'),
+  preorderRoute(
+    'GET',
+    '/purchase-orders/{poId}',
+    'a purchase order with its lines (quantity, arrival, allocated, ATP)',
+  ),
+  preorderRoute(
+    'GET',
+    '/purchase-orders/{poId}/lines/{lineId}/allocations',
+    'review: sales order lines allocated to a PO line, totals',
+  ),
+  preorderRoute(
+    'GET',
+    '/purchase-orders/{poId}/lines/{lineId}/candidates',
+    'unallocated pre-order lines of the PO line’s SKU, oldest first',
+  ),
+  preorderRoute(
+    'POST',
+    '/purchase-orders/{poId}/lines/{lineId}/allocations',
+    'allocate chosen order lines to a PO line ({orders, idempotencyKey}); refused beyond ATP',
+  ),
+  preorderRoute(
+    'POST',
+    '/purchase-orders/{poId}/lines/{lineId}/sync-dates',
+    'copy the PO line’s arrival date to the promised date of its allocations',
+  ),
+  preorderRoute(
+    'POST',
+    '/purchase-orders/{poId}/lines/{lineId}/removals',
+    'release chosen order lines from a PO line ({orders, idempotencyKey})',
+  ),
+  preorderRoute(
+    'POST',
+    '/purchase-orders/{poId}/cancel',
+    'cancel a PO: its orders go back to the queue and are re-allocated where ATP allows',
+  ),
+  preorderRoute('POST', '/preorders/allocate', 'run FIFO pre-order allocation now ({sku?})'),
+  preorderRoute(
+    'POST',
+    '/preorders/release',
+    'release pre-ordered lines to fulfilment by hand ({poId | sku | orderId})',
+  ),
 ] as const satisfies readonly RouteDefinition[];
 
 /** API Gateway's route key, e.g. `POST /orders`. */

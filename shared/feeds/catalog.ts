@@ -187,6 +187,7 @@ export const FEEDS = [
       'arrival-date',
     ],
     trigger: objectCreated,
+    handler: 'purchase-order-import',
   },
   {
     id: 'invoice-import',

@@ -35,6 +35,27 @@ export const CORE_JOBS = [
     description:
       'orders whose NetSuite order id and every line id came back are approved (hold lifted, ready for brokering) and join the deposit export; returned deposit ids confirm the payment',
   },
+  {
+    id: 'preorder-allocate',
+    handler: 'preorder-allocate',
+    schedule: 'cron(0/15 * * * ? *)',
+    description:
+      'allocates unallocated pre-order lines (oldest order first) to purchase-order lines of their SKU (earliest arrival first)',
+  },
+  {
+    id: 'preorder-repromise',
+    handler: 'preorder-repromise',
+    schedule: 'cron(20 * * * ? *)',
+    description:
+      'moves the earliest customers onto an earlier-arriving PO line with ATP; gives back allocations above a lowered PO quantity',
+  },
+  {
+    id: 'preorder-release',
+    handler: 'preorder-release',
+    schedule: 'cron(0 6 * * ? *)',
+    description:
+      'releases pre-ordered lines whose PO arrived to fulfilment (1250 → 1200, FIFO); closes POs missing from the open list (OMS_PO_ABSENT_HOURS)',
+  },
 ] as const satisfies readonly CoreJob[];
 
 export type CoreJobId = (typeof CORE_JOBS)[number]['id'];

@@ -47,6 +47,20 @@ export interface EnvelopeInput {
 export interface MoveCommand extends MoveRequest, EnvelopeInput {
   readonly orderId: string;
   readonly lineSeq: string;
+  /**
+   * Writes of another module that must commit atomically with the move (e.g. a purchase-order
+   * line's ATP for a pre-order allocation). Labels start with `linked:`. If one of their
+   * conditions fails, the move changes nothing and throws LinkedConditionFailed.
+   */
+  readonly linked?: ReadonlyArray<{ readonly label: `linked:${string}`; readonly item: TxItem }>;
+}
+
+/** A linked write's condition failed: the move was not made (the caller decides what next). */
+export class LinkedConditionFailed extends Error {
+  constructor(readonly labels: readonly string[]) {
+    super(`linked condition failed: ${labels.join(', ')}`);
+    this.name = 'LinkedConditionFailed';
+  }
 }
 
 export interface MoveResult {
@@ -354,6 +368,7 @@ export class OrderService {
           extra.push({ label: 'ns', item: positions.netsuiteCheck(facility) });
         }
       }
+      if (outcome.kind === 'moved') extra.push(...(cmd.linked ?? []));
       try {
         await orders.commit({
           lines: [{ line: outcome.line, expectedVersion: line.version }],
@@ -378,6 +393,8 @@ export class OrderService {
           const ev = await orders.getEvent(orderId, env.idempotencyKey);
           if (ev) return this.replay<MoveResult>(ev, request);
         }
+        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
+        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
         const lineMoved = c.failed.has(`line:${lineSeq}`);
         const positionMoved = c.failed.has('position');
         if (lineMoved) cache.dropLine(orderId, lineSeq);

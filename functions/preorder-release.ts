@@ -1,0 +1,24 @@
+/**
+ * Core job `preorder-release` (daily): pre-ordered lines whose PO line's arrival date has come
+ * move on to fulfilment as far as the facility's stock allows (FIFO); POs missing from NetSuite's
+ * open list for OMS_PO_ABSENT_HOURS are closed (released where stock arrived, re-queued otherwise).
+ */
+import { log } from '../shared/log.ts';
+import { poAbsentHours, preorderRuntime } from '../shared/preorder/runtime.ts';
+
+export async function handler(event: { dueBy?: string } = {}) {
+  const started = Date.now();
+  const { supply } = preorderRuntime();
+  const dueBy =
+    typeof event?.dueBy === 'string' ? event.dueBy : new Date().toISOString().slice(0, 10);
+  const released = await supply.release({ dueBy });
+  const closed = await supply.closeAbsent(poAbsentHours());
+  log.info('job preorder-release', {
+    dueBy,
+    released: released.released.length,
+    waiting: released.waiting.length,
+    closed: closed.map((c) => c.poId).join(', '),
+    ms: Date.now() - started,
+  });
+  return { dueBy, ...released, closed };
+}

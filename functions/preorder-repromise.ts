@@ -1,0 +1,15 @@
+/** Core job `preorder-repromise`: earlier POs improve promised dates; over-allocation given back. */
+import { log } from '../shared/log.ts';
+import { preorderRuntime } from '../shared/preorder/runtime.ts';
+
+export async function handler() {
+  const started = Date.now();
+  const report = await preorderRuntime().supply.repromise();
+  log.info('job preorder-repromise', {
+    moved: report.moved.length,
+    givenBack: report.givenBack.length,
+    reallocated: report.reallocated,
+    ms: Date.now() - started,
+  });
+  return report;
+}
