@@ -8,6 +8,7 @@ import { orderCommands } from './commands/orders.ts';
 import { productCommands } from './commands/products.ts';
 import { mappingCommands, syncCommands } from './commands/sync.ts';
 import { purchaseOrderCommands } from './commands/purchase-orders.ts';
+import { storeCommands } from './commands/stores.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
@@ -24,6 +25,7 @@ productCommands(program);
 mappingCommands(program);
 syncCommands(program);
 purchaseOrderCommands(program);
+storeCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);

@@ -78,6 +78,20 @@ export const ROUTES = [
     '/preorders/release',
     'release pre-ordered lines to fulfilment by hand ({poId | sku | orderId})',
   ),
+  // Store fulfilment (shared/brokering/store-fulfillment.ts): a store's queue and its rejections.
+  {
+    method: 'GET',
+    path: '/stores/{facilityId}/queue',
+    handler: 'api-store-queue',
+    description: 'items allocated to a store for it to fulfil (quantity allocated there now)',
+  },
+  {
+    method: 'POST',
+    path: '/stores/{facilityId}/rejections',
+    handler: 'api-store-reject',
+    description:
+      'a store hands back an item ({orderId, lineSeq, quantity?, reason, comments?, idempotencyKey}); re-brokered, VAR_STOLEN/VAR_DAMAGED/VAR_FOUND also adjust inventory',
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 /** API Gateway's route key, e.g. `POST /orders`. */

@@ -143,6 +143,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['orderId', 'orderItemSeqId', 'rejectionComments', 'rejectionReason'],
     trigger: objectCreated,
+    handler: 'rejected-item-import',
   },
   {
     id: 'fulfillment-csv-import',
@@ -322,6 +323,7 @@ export const FEEDS = [
       'rejected',
     ],
     trigger: every('cron(0/15 * * * ? *)'),
+    handler: 'allocation-update-export',
   },
   {
     id: 'oms-fulfilled-export',
@@ -359,6 +361,7 @@ export const FEEDS = [
       'Adjustment Location',
     ],
     trigger: every('cron(0 * * * ? *)'),
+    handler: 'inventory-adjustment-export',
   },
   // ── Storefront → OMS ──────────────────────────────────────────────────────────────────────
   {

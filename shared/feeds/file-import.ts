@@ -54,6 +54,11 @@ export interface CsvImportSession {
 }
 
 export interface CsvImporter {
+  /**
+   * The one column whose values may contain commas NetSuite did not escape (e.g. rejection
+   * comments): a row with more values than columns is read with the surplus joined back into it.
+   */
+  readonly freeTextColumn?: string;
   open(file: {
     key: string;
     fileName: string;
@@ -62,6 +67,8 @@ export interface CsvImporter {
     resumed: boolean;
     /** The file's size in bytes (to size per-file structures), when known. */
     size?: number;
+    /** When the file was written (S3's LastModified), when known. */
+    lastModified?: Date;
   }): Promise<CsvImportSession>;
 }
 
@@ -88,7 +95,7 @@ export type FileImportResult =
 
 /** What the import needs from the file store. */
 export interface ImportFileStore extends ErrorReportStore {
-  head(key: string): Promise<{ size: number; eTag: string } | undefined>;
+  head(key: string): Promise<{ size: number; eTag: string; lastModified?: Date } | undefined>;
   openRead(key: string, start?: number): Promise<Readable | undefined>;
   move(from: string, to: string): Promise<boolean>;
 }
@@ -131,12 +138,15 @@ export async function importFeedFile(
         cp && { header: cp.header, offset: cp.offset, line: cp.line },
       );
       const indexes = mapHeader(feed.columns, csv.header);
+      const freeText = importer.freeTextColumn;
+      const freeTextAt = freeText ? csv.header.indexOf(freeText) : -1;
       session = await importer.open({
         key: ref.key,
         fileName,
         eTag: head.eTag,
         resumed: !!cp,
         size: head.size,
+        lastModified: head.lastModified,
       });
       const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
       let sinceCheckpoint = 0;
@@ -164,7 +174,8 @@ export async function importFeedFile(
       };
       /** The row as the catalog names its columns, or undefined (reported) when it has too few or too many. */
       const recordOf = (r: CsvRow): Record<string, string> | undefined => {
-        if (r.values.length !== feed.columns.length) {
+        const values = recoverUnescaped(r.values, feed.columns.length, freeTextAt);
+        if (values.length !== feed.columns.length) {
           errors.add({
             line: r.line,
             field: '*',
@@ -176,7 +187,7 @@ export async function importFeedFile(
           return undefined;
         }
         const record: Record<string, string> = {};
-        feed.columns.forEach((c, i) => (record[c] = r.values[indexes[i]!] ?? ''));
+        feed.columns.forEach((c, i) => (record[c] = values[indexes[i]!] ?? ''));
         return record;
       };
       for await (const batch of csv.batches) {
@@ -237,4 +248,22 @@ export async function importFeedFile(
     await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * A row with `surplus` more values than columns, read with the surplus joined back into the free
+ * text column at `at` (NetSuite does not escape commas). Other rows are returned as they are.
+ */
+export function recoverUnescaped(
+  values: readonly string[],
+  columns: number,
+  at: number,
+): readonly string[] {
+  const surplus = values.length - columns;
+  if (surplus <= 0 || at < 0) return values;
+  return [
+    ...values.slice(0, at),
+    values.slice(at, at + surplus + 1).join(','),
+    ...values.slice(at + surplus + 1),
+  ];
 }

@@ -25,7 +25,7 @@ export interface ClaimedFile<I> {
   readonly feed: FeedDefinition;
   readonly fileName: string;
   readonly importer: I;
-  readonly head: { readonly size: number; readonly eTag: string };
+  readonly head: { readonly size: number; readonly eTag: string; readonly lastModified?: Date };
   /** Where an interrupted run of this file stopped. */
   readonly checkpoint?: ImportCheckpoint;
   readonly errors: ErrorReport;

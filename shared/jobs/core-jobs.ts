@@ -56,6 +56,13 @@ export const CORE_JOBS = [
     description:
       'releases pre-ordered lines whose PO arrived to fulfilment (1250 → 1200, FIFO); closes POs missing from the open list (OMS_PO_ABSENT_HOURS)',
   },
+  {
+    id: 'broker-orders',
+    handler: 'broker-orders',
+    schedule: 'cron(2/15 * * * ? *)',
+    description:
+      'brokering: approved orders in the brokering queue are allocated to facilities by the routing configuration (one run per product store at a time)',
+  },
 ] as const satisfies readonly CoreJob[];
 
 export type CoreJobId = (typeof CORE_JOBS)[number]['id'];

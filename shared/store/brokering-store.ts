@@ -193,6 +193,27 @@ export class BrokeringStore {
     return (await this.queryAll(`FACQ#${facilityId}`)) as unknown as StoreQueueItem[];
   }
 
+  /**
+   * The last row of the last file a feed imported (NetSuite repeats it first in the next file).
+   */
+  feedLastRow(feedId: string): {
+    get(): Promise<string | undefined>;
+    set(row: string): Promise<void>;
+  } {
+    const Key = { pk: `FEEDLAST#${feedId}`, sk: 'LAST' };
+    return {
+      get: async () => {
+        const out = await this.doc.send(
+          new GetCommand({ TableName: this.table, Key, ConsistentRead: true }),
+        );
+        return out.Item?.row as string | undefined;
+      },
+      set: async (row) => {
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { ...Key, row } }));
+      },
+    };
+  }
+
   private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
     const pages = paginateQuery(

@@ -165,12 +165,28 @@ export class SyncStore {
   }
 
   /** Removes records from the outbox (their id came back), with their send states. */
-  async complete(feed: OutboxFeed, ids: Iterable<string>, writer = this.writer()): Promise<void> {
+  async complete(
+    feed: OutboxFeed,
+    ids: Iterable<string>,
+    writer = this.writer(),
+    opts: { keepState?: boolean } = {},
+  ): Promise<void> {
     for (const id of ids) {
       await writer.delete(marshall({ pk: outboxPk(feed, id), sk: id }));
-      await writer.delete(marshall({ pk: sentPk(feed, id), sk: id }));
+      if (!opts.keepState) await writer.delete(marshall({ pk: sentPk(feed, id), sk: id }));
     }
     await writer.flush();
+  }
+
+  /** When each of `ids` was last written to a file (send states, kept 30 days). */
+  async lastSent(feed: OutboxFeed, ids: readonly string[]): Promise<Map<string, string>> {
+    const keys = [...new Set(ids)].map((id) => marshall({ pk: sentPk(feed, id), sk: id }));
+    const items = await batchGetAll(this.client, this.table, keys, {
+      projection: 'sk, lastSentAt',
+    });
+    return new Map(
+      items.flatMap((i) => (i.lastSentAt?.S ? [[i.sk?.S ?? '', i.lastSentAt.S] as const] : [])),
+    );
   }
 
   /** A BatchWriteItem writer on the control table. */

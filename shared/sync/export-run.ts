@@ -188,14 +188,11 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     }
   }
 
+  await deps.sync.saveStates(states);
   if (spec.sendOnce) {
-    const sent = new Set(
-      states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id),
-    );
-    done.push(...sent);
-    await deps.sync.saveStates(states.filter((s) => !sent.has(s.id)));
-  } else {
-    await deps.sync.saveStates(states);
+    // Sent records leave the outbox; their send state stays (when it was sent, for 30 days).
+    const sent = states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id);
+    if (sent.length) await deps.sync.complete(spec.outbox, sent, undefined, { keepState: true });
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
 

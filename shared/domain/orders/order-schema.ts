@@ -66,6 +66,13 @@ export const ORDER_SCHEMA = {
         country: { type: 'string', pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2.' },
         zip: text(32),
         phone: text(32, 0),
+        latitude: {
+          type: 'number',
+          minimum: -90,
+          maximum: 90,
+          description: 'Where the address is (brokering measures distances from it), when known.',
+        },
+        longitude: { type: 'number', minimum: -180, maximum: 180 },
       },
     },
     customer: {

@@ -17,6 +17,8 @@ export interface Address {
   readonly country?: string;
   readonly zip: string;
   readonly phone?: string;
+  readonly latitude?: number;
+  readonly longitude?: number;
 }
 
 export interface Customer {

@@ -1,0 +1,402 @@
+/**
+ * A brokering run: takes the orders waiting in the queues a product store's routings read (the
+ * brokering queue by default), oldest first, asks the engine where each item goes, and makes it so
+ * through the order core's atomic moves — 1100/1300/1400 → 1200 with a reservation at the facility,
+ * in the same transaction as (a) the allocation-update outbox entry when NetSuite fulfils there,
+ * or (b) the store fulfillment queue item when a store does. What no rule can place is backordered
+ * (→ 1300) and stays in the brokering queue for the next run; what a rule moves to another queue
+ * waits there.
+ *
+ * Never oversells: every reservation is conditioned in DynamoDB on NetSuite's figure and the
+ * position (see docs/order-core.md). The engine reads ATP once per SKU per run and subtracts what
+ * this run placed; a reservation refused because stock moved meanwhile (`OUT_OF_STOCK`) re-reads
+ * that SKU and decides the order again, at most twice.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  BROKERING_QUEUE,
+  brokerOrder,
+  facilityView,
+  runFor,
+  type BrokerOrder,
+  type BrokeringDecision,
+  type BrokeringRun,
+  type RoutingConfig,
+} from '../domain/brokering/index.ts';
+import type { Facility } from '../domain/facility.ts';
+import { CommandError } from '../domain/lifecycle/errors.ts';
+import { blockingHolds } from '../domain/lifecycle/holds.ts';
+import type { LineState } from '../domain/lifecycle/line.ts';
+import type { StatusCode } from '../domain/lifecycle/status.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
+import { atpOf } from '../domain/reservations/availability.ts';
+import {
+  allocationEntryId,
+  isNetsuiteFulfilled,
+  type AllocationPayload,
+} from '../domain/sync/allocation-rows.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import type { BrokeringStore, QueueEntry } from '../store/brokering-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { PositionStore } from '../store/position-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+import type { TxItem } from '../store/transactions.ts';
+
+export interface BrokerDeps {
+  readonly brokering: BrokeringStore;
+  readonly orders: OrderStore;
+  readonly positions: PositionStore;
+  readonly service: OrderService;
+  readonly sync: SyncStore;
+  readonly facilities: () => Promise<Facility[]>;
+  readonly config: RoutingConfig;
+  readonly now?: () => Date;
+  /** Orders brokered at once (each order's moves run one after another). */
+  readonly concurrency?: number;
+  /** Backorder (1100 → 1300) what nothing can place; default true. */
+  readonly backorder?: boolean;
+}
+
+export interface BrokeringReport {
+  readonly runId: string;
+  readonly productStoreId: string;
+  readonly orders: number;
+  /** Units reserved at facilities. */
+  readonly allocatedUnits: number;
+  readonly allocatedLines: number;
+  readonly queuedUnits: number;
+  readonly backorderedUnits: number;
+  readonly skipped: { orderId: string; reason: string }[];
+  readonly raced: number;
+  readonly failed: { orderId: string; error: string }[];
+  readonly ms: number;
+}
+
+/** Buckets brokering takes quantity from, in this order. */
+const SOURCES: readonly StatusCode[] = [1400, 1300, 1100];
+
+const placeable = (l: LineState): number => SOURCES.reduce((n, s) => n + (l.buckets[s] ?? 0), 0);
+
+/** The product store of an order: the run configured for its sales channel, else the first run. */
+export const productStoreOf = (config: RoutingConfig, header: OrderHeader): string | undefined =>
+  (runFor(config, header.salesChannel) ?? config.runs[0])?.productStoreId;
+
+export async function brokerOrders(
+  deps: BrokerDeps,
+  opts: { productStoreId?: string; orderIds?: readonly string[] } = {},
+): Promise<BrokeringReport> {
+  const started = Date.now();
+  const now = deps.now?.() ?? new Date();
+  const day = now.toISOString().slice(0, 10);
+  const runId = randomBytes(4).toString('hex');
+  const run = opts.productStoreId ? runFor(deps.config, opts.productStoreId) : deps.config.runs[0];
+  if (!run)
+    throw new Error(
+      `no brokering run configured for ${opts.productStoreId ?? 'any product store'}`,
+    );
+
+  const [facilities, counts] = await Promise.all([
+    deps.facilities(),
+    deps.brokering.dailyCounts(day),
+  ]);
+  const byId = new Map(facilities.map((f) => [f.facilityId, f]));
+  const queues = queuesOf(run);
+  const entries = (await Promise.all(queues.map((q) => deps.brokering.queue(q)))).flat();
+  const wanted = opts.orderIds ? new Set(opts.orderIds) : undefined;
+  const work = entries.filter((e) => !wanted || wanted.has(e.orderId));
+
+  /** ATP per SKU × facility as this run sees it (read once per SKU, less what it placed). */
+  const stock = new Map<string, Map<string, number>>();
+  const readStock = async (sku: string) => {
+    const { figures, positions } = await deps.positions.sku(sku);
+    const atp = new Map<string, number>();
+    for (const [facilityId, nsQty] of figures) {
+      const p = positions.get(facilityId);
+      atp.set(facilityId, atpOf({ nsQty, reserved: p?.reserved ?? 0, safety: p?.safety ?? 0 }));
+    }
+    stock.set(sku, atp);
+  };
+
+  const report = {
+    orders: 0,
+    allocatedUnits: 0,
+    allocatedLines: 0,
+    queuedUnits: 0,
+    backorderedUnits: 0,
+    raced: 0,
+    skipped: [] as { orderId: string; reason: string }[],
+    failed: [] as { orderId: string; error: string }[],
+  };
+
+  const brokerOne = async (entry: QueueEntry) => {
+    const { header, lines } = await deps.orders.order(entry.orderId);
+    if (!header)
+      return void report.skipped.push({ orderId: entry.orderId, reason: 'unknown order' });
+    if (productStoreOf(deps.config, header) !== run.productStoreId) return;
+    const open = lines.filter((l) => placeable(l) > 0);
+    if (!open.length) {
+      await deps.brokering.dequeue(entry.queue, entry.orderId, entry.orderDate);
+      return;
+    }
+    const held = open.filter((l) => blockingHolds(l, 1100, 1200).length);
+    if (held.length) {
+      const codes = [
+        ...new Set(held.flatMap((l) => blockingHolds(l, 1100, 1200).map((h) => h.code))),
+      ];
+      return void report.skipped.push({
+        orderId: entry.orderId,
+        reason: `on hold: ${codes.join(', ')}`,
+      });
+    }
+    report.orders++;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      for (const sku of new Set(open.map((l) => l.sku))) if (!stock.has(sku)) await readStock(sku);
+      const order = brokerOrderOf(header, open, entry.queue);
+      const decision = brokerOrder({
+        order,
+        run,
+        facilities: facilities.map((f) => facilityView(f, counts.get(f.facilityId) ?? 0)),
+        stock: (sku, facilityId) => stock.get(sku)?.get(facilityId) ?? 0,
+        now,
+      });
+      const outcome = await apply(deps, decision, open, byId, entry, runId, now);
+      for (const [sku, facilityId, q] of outcome.placed) {
+        const atp = stock.get(sku);
+        atp?.set(facilityId, Math.max(0, (atp.get(facilityId) ?? 0) - q));
+        report.allocatedUnits += q;
+        report.allocatedLines++;
+      }
+      for (const f of outcome.facilitiesUsed) {
+        counts.set(f, (counts.get(f) ?? 0) + 1);
+        await deps.brokering.addDailyCount(day, f, 1);
+      }
+      if (!outcome.raced.size) {
+        report.queuedUnits += outcome.queuedUnits;
+        report.backorderedUnits += outcome.backorderedUnits;
+        await deps.brokering.saveExplanation(entry.orderId, now.toISOString(), decision);
+        return;
+      }
+      // Stock moved under us: fresh figures for those SKUs, then decide the rest again.
+      report.raced++;
+      for (const sku of outcome.raced) await readStock(sku);
+      const reread = await deps.orders.order(entry.orderId);
+      open.splice(0, open.length, ...reread.lines.filter((l) => placeable(l) > 0));
+      if (!open.length) return;
+    }
+  };
+
+  const queue = [...work];
+  await Promise.all(
+    Array.from({ length: deps.concurrency ?? 8 }, async () => {
+      for (let e = queue.shift(); e; e = queue.shift()) {
+        try {
+          await brokerOne(e);
+        } catch (err) {
+          report.failed.push({
+            orderId: e.orderId,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
+      }
+    }),
+  );
+  return { runId, productStoreId: run.productStoreId, ...report, ms: Date.now() - started };
+}
+
+/** The queues a run's routings take orders from (the brokering queue by default). */
+function queuesOf(run: BrokeringRun): string[] {
+  const qs = new Set<string>();
+  for (const r of run.routings.filter((x) => x.active)) {
+    const include = r.orderFilters.queue?.include;
+    if (include?.length) include.forEach((q) => qs.add(String(q)));
+    else qs.add(BROKERING_QUEUE);
+  }
+  return [...qs];
+}
+
+const shipToOf = (header: OrderHeader): BrokerOrder['shipTo'] => {
+  const { latitude, longitude } = header.customer.shippingAddress;
+  return latitude !== undefined && longitude !== undefined ? { lat: latitude, lon: longitude } : {};
+};
+
+function brokerOrderOf(
+  header: OrderHeader,
+  lines: readonly LineState[],
+  queue: string,
+): BrokerOrder {
+  return {
+    orderId: header.orderId,
+    orderDate: header.date,
+    salesChannel: header.salesChannel,
+    shipTo: shipToOf(header),
+    queue,
+    lines: lines.map((l) => ({
+      lineSeq: l.lineSeq,
+      sku: l.sku,
+      quantity: placeable(l),
+      price: l.price,
+      shippingMethod: l.shippingMethod ?? '',
+      excludedFacilities: l.rejectedBy,
+    })),
+  };
+}
+
+interface Applied {
+  readonly placed: [sku: string, facilityId: string, quantity: number][];
+  readonly facilitiesUsed: Set<string>;
+  readonly raced: Set<string>;
+  readonly queuedUnits: number;
+  readonly backorderedUnits: number;
+}
+
+async function apply(
+  deps: BrokerDeps,
+  decision: BrokeringDecision,
+  lines: readonly LineState[],
+  facilities: ReadonlyMap<string, Facility>,
+  entry: QueueEntry,
+  runId: string,
+  now: Date,
+): Promise<Applied> {
+  const at = now.toISOString();
+  const bySeq = new Map(lines.map((l) => [l.lineSeq, l]));
+  const left = new Map(lines.map((l) => [l.lineSeq, { ...l.buckets }]));
+  const placed: Applied['placed'] = [];
+  const facilitiesUsed = new Set<string>();
+  const raced = new Set<string>();
+
+  /** Moves q of a line out of its placeable buckets (1400 first) into `to`. */
+  const take = async (
+    line: LineState,
+    q: number,
+    to: StatusCode,
+    facilityId: string | undefined,
+    linked: (from: StatusCode) => { label: `linked:${string}`; item: TxItem }[],
+    tag: string,
+  ): Promise<number> => {
+    let moved = 0;
+    const buckets = left.get(line.lineSeq)!;
+    for (const from of SOURCES) {
+      const n = Math.min(q - moved, buckets[from] ?? 0);
+      if (n <= 0 || from === to) continue;
+      await deps.service.move({
+        orderId: line.orderId,
+        lineSeq: line.lineSeq,
+        from,
+        to,
+        quantity: n,
+        facilityId,
+        idempotencyKey: `broker-${runId}-${line.lineSeq}-${tag}-${from}`,
+        actor: 'brokering',
+        reason: `brokering run ${runId}`,
+        linked: linked(from),
+      });
+      buckets[from] = (buckets[from] ?? 0) - n;
+      moved += n;
+    }
+    return moved;
+  };
+
+  for (const a of decision.allocations) {
+    const line = bySeq.get(a.lineSeq)!;
+    const facility = facilities.get(a.facilityId);
+    if (!facility) continue;
+    try {
+      const n = await take(
+        line,
+        a.quantity,
+        1200,
+        a.facilityId,
+        () => linkedFor(deps, line, facility, a.quantity, at),
+        a.facilityId,
+      );
+      placed.push([line.sku, a.facilityId, n]);
+      facilitiesUsed.add(a.facilityId);
+    } catch (err) {
+      if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') raced.add(line.sku);
+      else throw err;
+    }
+  }
+  if (raced.size) return { placed, facilitiesUsed, raced, queuedUnits: 0, backorderedUnits: 0 };
+
+  let queuedUnits = 0;
+  for (const q of decision.queued) {
+    queuedUnits += q.quantity;
+    if (q.queue !== entry.queue) {
+      await deps.brokering.enqueue({
+        queue: q.queue,
+        orderId: entry.orderId,
+        orderDate: entry.orderDate,
+        enqueuedAt: at,
+        autoCancelAt: q.autoCancelAt,
+        reason: `${q.routing} / ${q.rule}`,
+      });
+    }
+  }
+  let backorderedUnits = 0;
+  if (deps.backorder !== false) {
+    for (const u of decision.unplaced.filter((x) => x.reason === 'not-available')) {
+      const line = bySeq.get(u.lineSeq)!;
+      const n = Math.min(u.quantity, left.get(line.lineSeq)![1100] ?? 0);
+      if (n > 0) {
+        await deps.service.move({
+          orderId: line.orderId,
+          lineSeq: line.lineSeq,
+          from: 1100,
+          to: 1300,
+          quantity: n,
+          idempotencyKey: `broker-${runId}-${line.lineSeq}-backorder`,
+          actor: 'brokering',
+          reason: 'no facility can take it now',
+        });
+        backorderedUnits += n;
+      }
+    }
+  }
+  // The order leaves the queue when nothing of it is left to place there.
+  const unplacedHere = decision.unplaced.reduce((n, u) => n + u.quantity, 0);
+  const queuedHere = decision.queued
+    .filter((q) => q.queue === entry.queue)
+    .reduce((n, q) => n + q.quantity, 0);
+  if (unplacedHere + queuedHere === 0) {
+    await deps.brokering.dequeue(entry.queue, entry.orderId, entry.orderDate);
+  }
+  return { placed, facilitiesUsed, raced, queuedUnits, backorderedUnits };
+}
+
+/** What commits with an allocation: the allocation update for NetSuite, or the store's queue item. */
+function linkedFor(
+  deps: BrokerDeps,
+  line: LineState,
+  facility: Facility,
+  quantity: number,
+  at: string,
+): { label: `linked:${string}`; item: TxItem }[] {
+  if (isNetsuiteFulfilled(facility)) {
+    const payload: AllocationPayload = {
+      orderId: line.orderId,
+      lineSeq: line.lineSeq,
+      facilityId: facility.facilityId,
+      afterRejection: line.rejectedBy.length > 0,
+    };
+    return [
+      {
+        label: 'linked:allocation-outbox',
+        item: deps.sync.outboxPut('allocation', allocationEntryId(payload), payload, at),
+      },
+    ];
+  }
+  return [
+    {
+      label: 'linked:store-queue',
+      item: deps.brokering.storeQueuePut({
+        facilityId: facility.facilityId,
+        orderId: line.orderId,
+        lineSeq: line.lineSeq,
+        sku: line.sku,
+        quantity,
+        allocatedAt: at,
+      }),
+    },
+  ];
+}

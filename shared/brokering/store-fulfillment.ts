@@ -1,0 +1,383 @@
+/**
+ * The store side of fulfilment: what a store must fulfil (its queue), and a store rejecting an item.
+ *
+ * **Queue.** Brokering writes a queue item `FACQ#<store>` with every store allocation. The listing
+ * reads those items and the lines they name (in bulk) and shows each with the line's quantity
+ * allocated (1200) at that store now; an item whose line has nothing allocated there any more
+ * (released, rejected, cancelled) is left out.
+ *
+ * **Rejection.** The store hands back `quantity` units (default: all of the line's 1200 there) with
+ * a reason code. One atomic move 1200 → 1400 at the store through the order core releases the
+ * reservation and records the store in `rejectedBy` (the next brokering run excludes it), and in
+ * the same transaction: the store queue item goes (when the whole allocation leaves), the order
+ * goes back to the brokering queue, and — for an inventory reason — the `invadj` outbox entry for
+ * NetSuite's inventory adjustment is written. After the move the order's daily count at the store
+ * is given back (when no line of the order is left there; on the day brokering counted it, as the
+ * queue item records) and the OMS figure is corrected by the signed delta, exactly once
+ * (`InventoryDeltaStore`, feed `store-rejection`, row = the adjustment id).
+ *
+ * Reasons and their inventory effect (`shared/domain/sync/inventory-adjustment-rows.ts`):
+ * - `VAR_STOLEN`, `VAR_DAMAGED` (or `VAR_DAMANGED`): the units are not there (or not sellable):
+ *   −quantity on the store's figure and in NetSuite. The released reservation and the lower figure
+ *   cancel out: the store's ATP does not change.
+ * - `VAR_FOUND`: the store reports a found variance — it holds `quantity` more units than recorded
+ *   (e.g. counted while handling the item) and still hands the item back: +quantity on its figure
+ *   and in NetSuite, so the store's ATP rises by the released reservation plus the found units
+ *   (other orders can use them; this line will not go back to this store, which rejected it).
+ * - any other code (e.g. `NOT_IN_STOCK`, `WORN_DISPLAY`, `OTHER`): re-brokered only.
+ *
+ * Idempotency: the move carries the caller's key, so a replay (same key, same request) changes
+ * nothing and returns the first result. The adjustment id — outbox id and delta row id — derives
+ * from the key, so a replay never writes an adjustment twice; the delta is applied again on a
+ * replay only if an interrupted first call had not applied it (the delta store dedupes it). The
+ * daily count is given back by the call that made the move only. Known limit: between the move
+ * and the delta (milliseconds), a brokering run may see the released units of a damaged item as
+ * available; a reservation it makes then is refused by the figure check only if the delta commits
+ * first.
+ */
+import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
+import { checkEnvelope } from '../domain/lifecycle/commands.ts';
+import { CommandError } from '../domain/lifecycle/errors.ts';
+import type { LineState } from '../domain/lifecycle/line.ts';
+import type { StatusCode } from '../domain/lifecycle/status.ts';
+import {
+  adjustmentDelta,
+  adjustmentIdFor,
+  normalizeRejectionReason,
+  type InventoryAdjustmentPayload,
+} from '../domain/sync/inventory-adjustment-rows.ts';
+import type { MoveResult, OrderService } from '../orders/order-service.ts';
+import type { BrokeringStore } from '../store/brokering-store.ts';
+import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+import type { TxItem } from '../store/transactions.ts';
+
+/** The inventory delta feed id of store rejections (dedupe records `DELTA#store-rejection#…`). */
+export const STORE_REJECTION_FEED = 'store-rejection';
+
+export interface StoreFulfillmentDeps {
+  readonly orders: Pick<OrderStore, 'linesWithHeaders' | 'readOrderForCommand'>;
+  readonly service: Pick<OrderService, 'move'>;
+  readonly brokering: Pick<
+    BrokeringStore,
+    'storeQueue' | 'storeQueueDelete' | 'queuePut' | 'addDailyCount' | 'dailyCounts'
+  >;
+  readonly sync: Pick<SyncStore, 'outboxPut'>;
+  readonly deltas: Pick<InventoryDeltaStore, 'apply'>;
+  readonly now?: () => Date;
+}
+
+export interface StoreQueueEntry {
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly orderName?: string;
+  readonly orderDate?: string;
+  readonly lineSeq: string;
+  readonly sku: string;
+  /** Quantity of the line allocated (1200) at the store now. */
+  readonly quantity: number;
+  readonly shippingMethod?: string;
+  readonly allocatedAt: string;
+}
+
+export interface StoreRejectionInput {
+  readonly facilityId: unknown;
+  readonly orderId: unknown;
+  readonly lineSeq: unknown;
+  /** Units handed back; default all of the line's 1200 at the store. */
+  readonly quantity?: unknown;
+  /** Reason code, e.g. `VAR_DAMAGED`, `NOT_IN_STOCK`. */
+  readonly reason: unknown;
+  readonly comments?: unknown;
+  readonly actor?: unknown;
+  readonly idempotencyKey?: unknown;
+}
+
+export interface StoreRejectionResult {
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly sku: string;
+  readonly quantity: number;
+  /** Canonical reason code (`VAR_DAMANGED` becomes `VAR_DAMAGED`). */
+  readonly reason: string;
+  readonly move: MoveResult;
+  /** The inventory adjustment, for inventory reasons. */
+  readonly adjustment?: {
+    readonly adjustmentId: string;
+    readonly delta: number;
+    /** `duplicate`: applied before (a replay). */
+    readonly inventory: 'applied' | 'duplicate';
+  };
+  /** True when the order's daily count at the store was given back by this call. */
+  readonly dailyCountReturned: boolean;
+  /** True when the key had been applied before and nothing changed now. */
+  readonly replayed: boolean;
+}
+
+const FACILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const LINE_SEQ = /^\d{5}$/;
+const MAX_COMMENTS = 500;
+
+const invalid = (field: string, message: string): never => {
+  throw new CommandError('INVALID_COMMAND', message, { field });
+};
+
+const allocatedHere = (line: LineState, facilityId: string): number =>
+  line.alloc[facilityId]?.[1200] ?? 0;
+
+const reservedHere = (line: LineState, facilityId: string): number =>
+  (line.alloc[facilityId]?.[1200] ?? 0) + (line.alloc[facilityId]?.[1500] ?? 0);
+
+/** The move's reason text: also what tells a replay of this rejection from another use of its key. */
+const moveReason = (facilityId: string, reason: string, comments: string | undefined) =>
+  `store ${facilityId} rejected: ${reason}${comments ? ` (${comments})` : ''}`;
+
+export class StoreFulfillment {
+  constructor(private readonly deps: StoreFulfillmentDeps) {}
+
+  /** Items allocated to a store, oldest allocation first (stale queue items left out). */
+  async storeQueue(facilityId: string): Promise<StoreQueueEntry[]> {
+    if (typeof facilityId !== 'string' || !FACILITY.test(facilityId))
+      invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
+    const items = await this.deps.brokering.storeQueue(facilityId);
+    if (!items.length) return [];
+    const { lines, headers } = await this.deps.orders.linesWithHeaders(items);
+    const out: StoreQueueEntry[] = [];
+    for (const item of items) {
+      const line = lines.get(`${item.orderId}|${item.lineSeq}`);
+      const quantity = line ? allocatedHere(line, facilityId) : 0;
+      if (!line || quantity <= 0) continue;
+      const header = headers.get(item.orderId);
+      out.push({
+        facilityId,
+        orderId: item.orderId,
+        orderName: header?.name,
+        orderDate: header?.date,
+        lineSeq: item.lineSeq,
+        sku: line.sku,
+        quantity,
+        shippingMethod: line.shippingMethod,
+        allocatedAt: item.allocatedAt,
+      });
+    }
+    return out.sort((a, b) =>
+      a.allocatedAt === b.allocatedAt
+        ? `${a.orderId}#${a.lineSeq}`.localeCompare(`${b.orderId}#${b.lineSeq}`)
+        : a.allocatedAt < b.allocatedAt
+          ? -1
+          : 1,
+    );
+  }
+
+  /** A store hands back units of an allocated item (see the module comment). */
+  async rejectStoreItem(input: StoreRejectionInput): Promise<StoreRejectionResult> {
+    const env = checkEnvelope({ idempotencyKey: input.idempotencyKey, actor: input.actor });
+    const { facilityId, orderId, lineSeq, reason, comments } = checkInput(input);
+    const { header, lines, event } = await this.deps.orders.readOrderForCommand(
+      orderId,
+      env.idempotencyKey,
+    );
+    if (!header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
+    const line = lines.find((l) => l.lineSeq === lineSeq);
+    if (!line) {
+      throw new CommandError(
+        'UNKNOWN_LINE',
+        `order ${orderId} has no line ${lineSeq} (it has ${header.lineCount} line${header.lineCount === 1 ? '' : 's'})`,
+      );
+    }
+    const why = moveReason(facilityId, reason, comments);
+    const allocated = allocatedHere(line, facilityId);
+    let quantity: number;
+    if (event) {
+      // A replay: the first call's quantity (the allocation has left since).
+      const same =
+        event.lineSeq === lineSeq &&
+        event.from === 1200 &&
+        event.to === 1400 &&
+        event.facilityId === facilityId &&
+        event.reason === why &&
+        (input.quantity === undefined || input.quantity === event.quantity);
+      if (!same) {
+        throw new CommandError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `idempotency key ${env.idempotencyKey} was used for another command (${event.type} at ${event.at}); use a new key`,
+        );
+      }
+      quantity = event.quantity ?? 0;
+    } else {
+      if (allocated <= 0) {
+        throw new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `nothing of ${orderId}/${lineSeq} is allocated at ${facilityId}`,
+          { facilityId, allocated: 0 },
+        );
+      }
+      quantity = checkQuantity(input.quantity, allocated);
+      if (quantity > allocated) {
+        throw new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `${orderId}/${lineSeq} has ${allocated} allocated at ${facilityId}; cannot reject ${quantity}`,
+          { facilityId, allocated, quantity },
+        );
+      }
+    }
+
+    const now = this.deps.now?.() ?? new Date();
+    const at = now.toISOString();
+    const delta = adjustmentDelta(reason, quantity);
+    const adjustment: InventoryAdjustmentPayload | undefined = delta
+      ? {
+          adjustmentId: adjustmentIdFor(orderId, lineSeq, env.idempotencyKey),
+          sku: line.sku,
+          facilityId,
+          delta,
+          reason,
+          comments,
+          at,
+          orderId,
+          lineSeq,
+        }
+      : undefined;
+    const wholeAllocation = quantity >= allocated;
+    // The order's daily count is given back when nothing of the order is left at the store.
+    const orderLeaves =
+      wholeAllocation &&
+      lines.every((l) => l.lineSeq === lineSeq || reservedHere(l, facilityId) === 0) &&
+      (line.alloc[facilityId]?.[1500] ?? 0) === 0;
+    const countedOn =
+      !event && orderLeaves ? await this.allocationDay(facilityId, orderId, lineSeq) : undefined;
+
+    const { brokering, sync } = this.deps;
+    const linked: { label: `linked:${string}`; item: TxItem }[] = [];
+    if (wholeAllocation) {
+      linked.push({
+        label: 'linked:store-queue',
+        item: brokering.storeQueueDelete(facilityId, orderId, lineSeq),
+      });
+    }
+    linked.push({
+      label: 'linked:brokering-queue',
+      item: brokering.queuePut({
+        queue: BROKERING_QUEUE,
+        orderId,
+        orderDate: header.date,
+        enqueuedAt: at,
+        reason: `store ${facilityId} rejected line ${lineSeq}: ${reason}`,
+      }),
+    });
+    if (adjustment) {
+      linked.push({
+        label: 'linked:inventory-adjustment',
+        item: sync.outboxPut('invadj', adjustment.adjustmentId, adjustment, at),
+      });
+    }
+
+    const move = await this.deps.service.move({
+      orderId,
+      lineSeq,
+      from: 1200 as StatusCode,
+      to: 1400 as StatusCode,
+      quantity,
+      facilityId,
+      idempotencyKey: env.idempotencyKey,
+      actor: env.actor,
+      reason: why,
+      linked,
+    });
+
+    let dailyCountReturned = false;
+    if (!move.replayed && countedOn) {
+      const counts = await brokering.dailyCounts(countedOn);
+      if ((counts.get(facilityId) ?? 0) > 0) {
+        await brokering.addDailyCount(countedOn, facilityId, -1);
+        dailyCountReturned = true;
+      }
+    }
+    let applied: StoreRejectionResult['adjustment'];
+    if (adjustment) {
+      const outcome = await this.deps.deltas.apply(
+        {
+          feedId: STORE_REJECTION_FEED,
+          rowId: adjustment.adjustmentId,
+          sku: line.sku,
+          facilityId,
+          delta,
+          file: `store-rejection/${facilityId}/${orderId}`,
+          line: Number(lineSeq),
+          at,
+        },
+        now.getTime(),
+      );
+      applied = { adjustmentId: adjustment.adjustmentId, delta, inventory: outcome.outcome };
+    }
+    return {
+      facilityId,
+      orderId,
+      lineSeq,
+      sku: line.sku,
+      quantity,
+      reason,
+      move,
+      adjustment: applied,
+      dailyCountReturned,
+      replayed: move.replayed,
+    };
+  }
+
+  /** The day brokering counted the allocation (its store queue item), if it has one. */
+  private async allocationDay(
+    facilityId: string,
+    orderId: string,
+    lineSeq: string,
+  ): Promise<string | undefined> {
+    const items = await this.deps.brokering.storeQueue(facilityId);
+    const item = items.find((i) => i.orderId === orderId && i.lineSeq === lineSeq);
+    return item?.allocatedAt ? item.allocatedAt.slice(0, 10) : undefined;
+  }
+}
+
+function checkInput(input: StoreRejectionInput): {
+  facilityId: string;
+  orderId: string;
+  lineSeq: string;
+  reason: string;
+  comments?: string;
+} {
+  const { facilityId, orderId, lineSeq, comments } = input;
+  if (typeof facilityId !== 'string' || !FACILITY.test(facilityId))
+    invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
+  if (typeof orderId !== 'string' || !FACILITY.test(orderId))
+    invalid('orderId', `orderId must be an order id, got ${JSON.stringify(orderId)}`);
+  if (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq))
+    invalid(
+      'lineSeq',
+      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
+    );
+  const reason = normalizeRejectionReason(input.reason);
+  if (!reason)
+    invalid(
+      'reason',
+      `reason must be a reason code (letters, digits and _, starting with a letter, e.g. VAR_DAMAGED or NOT_IN_STOCK), got ${JSON.stringify(input.reason)}`,
+    );
+  if (comments !== undefined && comments !== null && typeof comments !== 'string')
+    invalid('comments', 'comments must be text');
+  const text = typeof comments === 'string' ? comments.replace(/\s+/g, ' ').trim() : '';
+  if (text.length > MAX_COMMENTS)
+    invalid('comments', `comments must be at most ${MAX_COMMENTS} characters`);
+  return {
+    facilityId: facilityId as string,
+    orderId: orderId as string,
+    lineSeq: lineSeq as string,
+    reason: reason!,
+    comments: text || undefined,
+  };
+}
+
+function checkQuantity(quantity: unknown, allocated: number): number {
+  if (quantity === undefined || quantity === null) return allocated;
+  if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity <= 0)
+    invalid('quantity', `quantity must be a whole number above 0, got ${JSON.stringify(quantity)}`);
+  return quantity as number;
+}

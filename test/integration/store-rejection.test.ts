@@ -1,0 +1,400 @@
+/**
+ * The store side of fulfilment on the local cloud: the store queue lists what brokering allocated
+ * to a store; a store rejection moves the item 1200 → 1400 (reservation released, the store in
+ * `rejectedBy`), puts the order back in the brokering queue and, for an inventory reason, corrects
+ * the OMS figure and queues the NetSuite inventory adjustment, which the export writes to
+ * `inventoryadjustment/csv` (exact header, signed quantity, at most 1,000 rows a file). A replay
+ * changes nothing; other reasons only re-broker. Also once through the HTTP API.
+ */
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BROKERING_QUEUE } from '../../shared/domain/brokering/index.ts';
+import type { Facility } from '../../shared/domain/facility.ts';
+import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts';
+import type { InventoryAdjustmentPayload } from '../../shared/domain/sync/inventory-adjustment-rows.ts';
+import { feedById } from '../../shared/feeds/catalog.ts';
+import { feedPrefix } from '../../shared/feeds/paths.ts';
+import { feedFiles } from '../../shared/files/feed-file-store.ts';
+import { brokeringStore } from '../../shared/brokering/wiring.ts';
+import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { BatchWriter } from '../../shared/store/batch-writer.ts';
+import { dynamo, table } from '../../shared/store/dynamo-client.ts';
+import { FacilityStore } from '../../shared/store/facility-store.ts';
+import { snapshotItem } from '../../shared/store/inventory-store.ts';
+import { productItems, ProductStore } from '../../shared/store/product-store.ts';
+import type { ExportReport } from '../../shared/sync/export-run.ts';
+import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
+import { startTestCloud } from '../support/local-cloud.ts';
+import { sampleOrder } from '../support/order-core.ts';
+
+const TOKEN = 'store-token-1';
+const STORE = 'STORE1';
+const WAREHOUSE = 'WH1';
+const SKU = 'SR-SKU-A';
+const HEADER =
+  'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location';
+
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+const today = () => new Date().toISOString().slice(0, 10);
+
+const facilities: Facility[] = [
+  { facilityId: STORE, externalId: '21', name: 'Store 1', kind: 'store', groups: ['STORES'] },
+  {
+    facilityId: WAREHOUSE,
+    externalId: '13',
+    name: 'Warehouse 1',
+    kind: 'warehouse',
+    groups: [NETSUITE_FULFILLED],
+  },
+];
+
+/** An approved order of `quantity` units of SKU, allocated to the store as brokering does it. */
+async function allocatedOrder(quantity: number): Promise<string> {
+  const { intake, service } = orderRuntime();
+  const created = await intake.submit(
+    sampleOrder({}, [{ sku: SKU, quantity, price: 10, shippingMethod: 'STANDARD' }]),
+    { source: 'test', actor: 'test' },
+  );
+  if (created.status !== 'created') throw new Error(created.status);
+  const orderId = created.orderId;
+  await service.recordNetsuiteIds({
+    orderId,
+    netsuiteOrderId: `5${orderId.replace(/\D/g, '').slice(-6)}`,
+    lineIds: { '00001': '1' },
+    idempotencyKey: `ids-${orderId}`,
+    actor: 'test',
+  });
+  const brokering = brokeringStore();
+  const at = new Date().toISOString();
+  await service.move({
+    orderId,
+    lineSeq: '00001',
+    from: 1100,
+    to: 1200,
+    quantity,
+    facilityId: STORE,
+    idempotencyKey: `alloc-${orderId}`,
+    actor: 'brokering',
+    linked: [
+      {
+        label: 'linked:store-queue',
+        item: brokering.storeQueuePut({
+          facilityId: STORE,
+          orderId,
+          lineSeq: '00001',
+          sku: SKU,
+          quantity,
+          allocatedAt: at,
+        }),
+      },
+    ],
+  });
+  await brokering.addDailyCount(at.slice(0, 10), STORE, 1);
+  return orderId;
+}
+
+const figure = async () => orderRuntime().positions.facility(SKU, STORE);
+const line = async (orderId: string) => (await orderRuntime().orders.order(orderId)).lines[0]!;
+const inBrokeringQueue = async (orderId: string) =>
+  (await brokeringStore().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
+const storeCount = async () => (await brokeringStore().dailyCounts(today())).get(STORE) ?? 0;
+const outbox = async () => {
+  const out: { id: string; payload: InventoryAdjustmentPayload }[] = [];
+  for await (const page of syncStore().entries<InventoryAdjustmentPayload>('invadj')) {
+    out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
+  }
+  return out;
+};
+const exportNow = () =>
+  cloud.scheduler.runNow('inventory-adjustment-export') as Promise<ExportReport>;
+const readCsv = async (name: string) => {
+  const key = `${feedPrefix(cloud.sftp.user, feedById('inventory-adjustment-export'))}${name}`;
+  return (await feedFiles().readText(key))!;
+};
+const reject = (over: Record<string, unknown>) =>
+  storeFulfillment().rejectStoreItem({
+    facilityId: STORE,
+    lineSeq: '00001',
+    actor: 'test',
+    orderId: undefined,
+    reason: 'VAR_DAMAGED',
+    ...over,
+  });
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ dispatch: false, api: { token: TOKEN } });
+  await new FacilityStore(dynamo(), table('control')).save(facilities);
+  const inventory = new BatchWriter({
+    client: dynamo(),
+    table: table('inventory'),
+    keyAttributes: ['pk', 'sk'],
+  });
+  for (const f of facilities) {
+    await inventory.put(
+      snapshotItem(
+        { sku: SKU, facilityId: f.facilityId, availableQty: 20, itemId: '501' },
+        { file: 'snapshot.csv', importedAt: new Date().toISOString() },
+      ),
+    );
+  }
+  await inventory.flush();
+  const products = new ProductStore(dynamo(), table('control')).writer();
+  for (const item of productItems(
+    { sku: SKU, itemId: '501' },
+    { file: 'test', importedAt: new Date().toISOString() },
+  )) {
+    await products.put(item);
+  }
+  await products.flush();
+  await mappingStore().save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
+}, 120_000);
+
+afterAll(async () => cloud?.cleanup());
+
+describe('store fulfilment: queue and rejections', () => {
+  let damaged: string;
+
+  it('lists the items allocated to the store, with the quantity allocated there now', async () => {
+    damaged = await allocatedOrder(3);
+    const queue = await storeFulfillment().storeQueue(STORE);
+    expect(queue).toEqual([
+      expect.objectContaining({
+        facilityId: STORE,
+        orderId: damaged,
+        lineSeq: '00001',
+        sku: SKU,
+        quantity: 3,
+      }),
+    ]);
+    expect(await storeFulfillment().storeQueue(WAREHOUSE)).toEqual([]);
+    expect((await figure()).position.reserved).toBe(3);
+  });
+
+  it('refuses clearly and changes nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ orderId: 'NO-SUCH-ORDER', idempotencyKey: 'r-x1' }, 'UNKNOWN_ORDER'],
+      [{ orderId: damaged, lineSeq: '00009', idempotencyKey: 'r-x2' }, 'UNKNOWN_LINE'],
+      [
+        { orderId: damaged, facilityId: WAREHOUSE, idempotencyKey: 'r-x3' },
+        'INSUFFICIENT_QUANTITY',
+      ],
+      [{ orderId: damaged, quantity: 4, idempotencyKey: 'r-x4' }, 'INSUFFICIENT_QUANTITY'],
+      [{ orderId: damaged, quantity: 1.5, idempotencyKey: 'r-x5' }, 'INVALID_COMMAND'],
+      [{ orderId: damaged, reason: 'VAR DAMAGED', idempotencyKey: 'r-x6' }, 'INVALID_COMMAND'],
+      [{ orderId: damaged, reason: '', idempotencyKey: 'r-x7' }, 'INVALID_COMMAND'],
+      [{ orderId: damaged }, 'MISSING_IDEMPOTENCY_KEY'],
+    ];
+    for (const [input, code] of cases) {
+      await expect(reject(input), JSON.stringify(input)).rejects.toMatchObject({ code });
+    }
+    expect((await line(damaged)).buckets).toMatchObject({ 1200: 3 });
+    expect(await outbox()).toEqual([]);
+    expect((await figure()).nsQty).toBe(20);
+  });
+
+  it('VAR_DAMAGED: back to brokering, reservation released, figure corrected, adjustment queued', async () => {
+    expect(await inBrokeringQueue(damaged)).toBe(false);
+    expect(await storeCount()).toBe(1);
+    const result = await reject({
+      orderId: damaged,
+      reason: 'VAR_DAMANGED', // HotWax's misspelling is taken
+      comments: 'box crushed, wet',
+      idempotencyKey: 'rej-damaged-1',
+    });
+    expect(result).toMatchObject({
+      quantity: 3,
+      reason: 'VAR_DAMAGED',
+      replayed: false,
+      dailyCountReturned: true,
+      adjustment: { delta: -3, inventory: 'applied' },
+    });
+    const l = await line(damaged);
+    expect(l.buckets).toMatchObject({ 1400: 3 });
+    expect(l.buckets[1200] ?? 0).toBe(0);
+    expect(l.alloc[STORE]).toBeUndefined();
+    expect(l.rejectedBy).toEqual([STORE]);
+    const f = await figure();
+    expect(f.position.reserved).toBe(0);
+    expect(f.nsQty).toBe(17);
+    expect(await inBrokeringQueue(damaged)).toBe(true);
+    expect(await storeFulfillment().storeQueue(STORE)).toEqual([]);
+    expect(await storeCount()).toBe(0);
+    const entries = await outbox();
+    expect(entries).toEqual([
+      {
+        id: result.adjustment!.adjustmentId,
+        payload: expect.objectContaining({
+          sku: SKU,
+          facilityId: STORE,
+          delta: -3,
+          orderId: damaged,
+        }),
+      },
+    ]);
+  });
+
+  it('exports the adjustment once, with the exact header and the signed row', async () => {
+    const report = await exportNow();
+    expect(report).toMatchObject({ rows: 1, records: 1, heldBack: 0, done: 0 });
+    expect(report.files).toHaveLength(1);
+    const text = await readCsv(report.files[0]!);
+    expect(text.split('\n')[0]).toBe(HEADER);
+    const [row] = parse(text, { columns: true }) as Record<string, string>[];
+    const day = today();
+    expect(row).toEqual({
+      'Reference No': `${damaged}-00001`,
+      'Adjustment Account': 'Inventory Adjustment',
+      Item: '501',
+      'Adjust Qty By': '-3',
+      Location: '21',
+      Date: `${day.slice(5, 7)}/${day.slice(8, 10)}/${day.slice(0, 4)}`,
+      Memo: 'VAR_DAMAGED: box crushed, wet',
+      'HC Inventory Adj Id': expect.stringMatching(new RegExp(`^SR-${damaged}-00001-`)),
+      'Adjustment Location': '21',
+    });
+    expect(await outbox()).toEqual([]);
+    expect((await exportNow()).files).toEqual([]);
+  });
+
+  it('a replay (same key) changes nothing', async () => {
+    const again = await reject({
+      orderId: damaged,
+      reason: 'VAR_DAMAGED',
+      comments: 'box crushed, wet',
+      idempotencyKey: 'rej-damaged-1',
+    });
+    expect(again).toMatchObject({
+      replayed: true,
+      quantity: 3,
+      dailyCountReturned: false,
+      adjustment: { delta: -3, inventory: 'duplicate' },
+    });
+    expect((await figure()).nsQty).toBe(17);
+    expect(await outbox()).toEqual([]);
+    expect(await storeCount()).toBe(0);
+    expect((await line(damaged)).buckets).toMatchObject({ 1400: 3 });
+    // The same key for another rejection is refused.
+    await expect(
+      reject({ orderId: damaged, reason: 'VAR_STOLEN', idempotencyKey: 'rej-damaged-1' }),
+    ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+  });
+
+  it('another reason only re-brokers: no adjustment, figure unchanged', async () => {
+    const orderId = await allocatedOrder(2);
+    const before = (await figure()).nsQty;
+    const result = await reject({ orderId, reason: 'OTHER', idempotencyKey: 'rej-other-1' });
+    expect(result).toMatchObject({ quantity: 2, reason: 'OTHER', adjustment: undefined });
+    expect(result.adjustment).toBeUndefined();
+    expect((await figure()).nsQty).toBe(before);
+    expect((await figure()).position.reserved).toBe(0);
+    expect(await outbox()).toEqual([]);
+    expect(await inBrokeringQueue(orderId)).toBe(true);
+    expect((await line(orderId)).buckets).toMatchObject({ 1400: 2 });
+  });
+
+  it('VAR_FOUND of part of an allocation: +q on the figure, the rest stays in the store queue', async () => {
+    const orderId = await allocatedOrder(2);
+    const before = (await figure()).nsQty!;
+    const result = await reject({
+      orderId,
+      reason: 'var_found',
+      quantity: 1,
+      idempotencyKey: 'rej-found-1',
+    });
+    expect(result).toMatchObject({
+      quantity: 1,
+      dailyCountReturned: false,
+      adjustment: { delta: 1, inventory: 'applied' },
+    });
+    expect((await figure()).nsQty).toBe(before + 1);
+    expect((await figure()).position.reserved).toBe(1);
+    expect(await storeFulfillment().storeQueue(STORE)).toEqual([
+      expect.objectContaining({ orderId, quantity: 1 }),
+    ]);
+    expect((await line(orderId)).buckets).toMatchObject({ 1200: 1, 1400: 1 });
+    const report = await exportNow();
+    const [row] = parse(await readCsv(report.files[0]!), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(row).toMatchObject({ 'Adjust Qty By': '1', Memo: 'VAR_FOUND' });
+  });
+
+  it('through the HTTP API: the queue and a rejection', async () => {
+    const orderId = await allocatedOrder(1);
+    const api = cloud.api!;
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${api.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const queue = await call('GET', `/stores/${STORE}/queue`);
+    expect(queue.status).toBe(200);
+    const listed = (await queue.json()) as { items: { orderId: string }[] };
+    expect(listed.items.map((i) => i.orderId)).toContain(orderId);
+
+    const body = { orderId, lineSeq: '00001', reason: 'VAR_STOLEN', idempotencyKey: 'http-1' };
+    const res = await call('POST', `/stores/${STORE}/rejections`, body);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      quantity: 1,
+      reason: 'VAR_STOLEN',
+      replayed: false,
+      adjustment: { delta: -1 },
+    });
+    const replay = await call('POST', `/stores/${STORE}/rejections`, body);
+    expect(await replay.json()).toMatchObject({ replayed: true });
+    const bad = await call('POST', `/stores/${STORE}/rejections`, { ...body, reason: 'no good' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: 'INVALID_COMMAND', field: 'reason' });
+    const none = await call('POST', `/stores/${STORE}/rejections`, {
+      ...body,
+      idempotencyKey: 'http-2',
+    });
+    expect(none.status).toBe(409);
+    expect(await none.json()).toMatchObject({ error: 'INSUFFICIENT_QUANTITY' });
+    expect((await line(orderId)).rejectedBy).toEqual([STORE]);
+    await exportNow(); // leaves the outbox empty for the next test
+  });
+
+  it('1,001 adjustments go out in two files (at most 1,000 rows each)', async () => {
+    const sync = syncStore();
+    const at = new Date().toISOString();
+    const ids = Array.from({ length: 1_001 }, (_, i) => `SR-BULK-${String(i).padStart(5, '0')}`);
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(
+        ids.slice(i, i + 50).map((id, j) =>
+          sync.enqueue(
+            'invadj',
+            id,
+            {
+              adjustmentId: id,
+              sku: SKU,
+              facilityId: STORE,
+              delta: -1,
+              reason: 'VAR_DAMAGED',
+              at,
+              orderId: 'BULK',
+              lineSeq: String(i + j + 1).padStart(5, '0'),
+            } satisfies InventoryAdjustmentPayload,
+            at,
+          ),
+        ),
+      );
+    }
+    const report = await exportNow();
+    expect(report).toMatchObject({ rows: 1_001, records: 1_001, done: 0 });
+    expect(report.files).toHaveLength(2);
+    const counts = await Promise.all(
+      report.files.map(async (f) => {
+        const text = await readCsv(f);
+        expect(text.split('\n')[0]).toBe(HEADER);
+        return (parse(text, { columns: true }) as unknown[]).length;
+      }),
+    );
+    expect(counts.sort((a, b) => b - a)).toEqual([1_000, 1]);
+    expect(await outbox()).toEqual([]);
+  });
+});

@@ -1,0 +1,145 @@
+/** Inventory adjustment rows for store rejections (`inventoryadjustment/csv`): pure. */
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { Facility } from '../../shared/domain/facility.ts';
+import { csvText } from '../../shared/domain/sync/outbound-files.ts';
+import {
+  adjustmentDelta,
+  adjustmentIdFor,
+  inventoryAdjustmentRow,
+  normalizeRejectionReason,
+  type InventoryAdjustmentPayload,
+} from '../../shared/domain/sync/inventory-adjustment-rows.ts';
+import { feedById } from '../../shared/feeds/catalog.ts';
+import {
+  adjustmentAccount,
+  DEFAULT_ADJUSTMENT_ACCOUNT,
+} from '../../shared/sync/inventory-adjustment-export.ts';
+
+const store: Facility = {
+  facilityId: 'STORE1',
+  externalId: '21',
+  name: 'Store 1',
+  kind: 'store',
+  groups: [],
+};
+
+const payload: InventoryAdjustmentPayload = {
+  adjustmentId: 'SR-O1-00001-abc',
+  sku: 'SKU-1',
+  facilityId: 'STORE1',
+  delta: -2,
+  reason: 'VAR_DAMAGED',
+  comments: 'box crushed,\n  wet',
+  at: '2025-07-02T23:15:00.000Z',
+  orderId: 'O1',
+  lineSeq: '00001',
+};
+
+describe('rejection reasons', () => {
+  it('normalizes codes and takes the misspelled VAR_DAMANGED as VAR_DAMAGED', () => {
+    expect(normalizeRejectionReason('VAR_DAMAGED')).toBe('VAR_DAMAGED');
+    expect(normalizeRejectionReason('VAR_DAMANGED')).toBe('VAR_DAMAGED');
+    expect(normalizeRejectionReason(' var_found ')).toBe('VAR_FOUND');
+    expect(normalizeRejectionReason('NOT_IN_STOCK')).toBe('NOT_IN_STOCK');
+    for (const bad of ['', '  ', '1ABC', 'VAR DAMAGED', 'VAR-DAMAGED', 'X'.repeat(41), 3, null]) {
+      expect(normalizeRejectionReason(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+  });
+
+  it('signs the delta: stolen and damaged take units off, found adds them, others nothing', () => {
+    expect(adjustmentDelta('VAR_STOLEN', 3)).toBe(-3);
+    expect(adjustmentDelta('VAR_DAMAGED', 2)).toBe(-2);
+    expect(adjustmentDelta('VAR_FOUND', 2)).toBe(2);
+    expect(adjustmentDelta('NOT_IN_STOCK', 2)).toBe(0);
+    expect(adjustmentDelta('OTHER', 2)).toBe(0);
+  });
+
+  it('derives a stable adjustment id from order, line and key', () => {
+    const id = adjustmentIdFor('O1', '00001', 'k-1');
+    expect(id).toMatch(/^SR-O1-00001-[0-9a-f]{16}$/);
+    expect(adjustmentIdFor('O1', '00001', 'k-1')).toBe(id);
+    expect(adjustmentIdFor('O2', '00001', 'k-1')).not.toBe(id);
+    expect(adjustmentIdFor('O1', '00002', 'k-1')).not.toBe(id);
+    expect(adjustmentIdFor('O1', '00001', 'k-2')).not.toBe(id);
+  });
+});
+
+describe('inventory adjustment row', () => {
+  it('fills the exact columns with the signed quantity and NetSuite ids', () => {
+    const built = inventoryAdjustmentRow(payload, {
+      facility: store,
+      itemId: '501',
+      account: '88',
+    });
+    expect(built).toEqual({
+      kind: 'ready',
+      row: {
+        'Reference No': 'O1-00001',
+        'Adjustment Account': '88',
+        Item: '501',
+        'Adjust Qty By': '-2',
+        Location: '21',
+        Date: '07/02/2025',
+        Memo: 'VAR_DAMAGED: box crushed, wet',
+        'HC Inventory Adj Id': 'SR-O1-00001-abc',
+        'Adjustment Location': '21',
+      },
+    });
+    const columns = feedById('inventory-adjustment-export').columns;
+    expect(Object.keys(built.kind === 'ready' ? built.row : {})).toEqual(columns);
+    const text = csvText(columns, [built.kind === 'ready' ? built.row : {}]);
+    expect(text.split('\n')[0]).toBe(
+      'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location',
+    );
+    expect(parse(text, { columns: true })).toEqual([
+      expect.objectContaining({ Memo: 'VAR_DAMAGED: box crushed, wet', 'Adjust Qty By': '-2' }),
+    ]);
+  });
+
+  it('writes a found variance as a positive quantity and a memo without comments', () => {
+    const built = inventoryAdjustmentRow(
+      { ...payload, delta: 1, reason: 'VAR_FOUND', comments: undefined },
+      { facility: store, itemId: '501', account: '88' },
+    );
+    expect(built).toMatchObject({
+      kind: 'ready',
+      row: { 'Adjust Qty By': '1', Memo: 'VAR_FOUND' },
+    });
+  });
+
+  it('holds the row back when the item id or the facility is unknown', () => {
+    expect(inventoryAdjustmentRow(payload, { facility: store, account: '88' })).toEqual({
+      kind: 'held',
+      reasons: ['no NetSuite item id for SKU "SKU-1"'],
+    });
+    expect(inventoryAdjustmentRow(payload, { itemId: '501', account: '88' })).toEqual({
+      kind: 'held',
+      reasons: ['unknown facility "STORE1"'],
+    });
+    expect(
+      inventoryAdjustmentRow(payload, {
+        facility: { ...store, externalId: '' },
+        account: '88',
+      }),
+    ).toEqual({
+      kind: 'held',
+      reasons: [
+        'facility "STORE1" has no NetSuite location id',
+        'no NetSuite item id for SKU "SKU-1"',
+      ],
+    });
+    expect(
+      inventoryAdjustmentRow(
+        { ...payload, delta: 0 },
+        { facility: store, itemId: '1', account: '8' },
+      ).kind,
+    ).toBe('held');
+  });
+
+  it('reads the adjustment account from OMS_ADJUSTMENT_ACCOUNT, with a default', () => {
+    expect(adjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: '212' })).toBe('212');
+    expect(adjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: '  ' })).toBe(DEFAULT_ADJUSTMENT_ACCOUNT);
+    expect(adjustmentAccount({})).toBe(DEFAULT_ADJUSTMENT_ACCOUNT);
+  });
+});
