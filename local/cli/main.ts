@@ -1,6 +1,7 @@
 /** The `oms` command line: inspect orders and inventory, run jobs. `--json` on every listing. */
 import { Command } from 'commander';
 import { connect } from './connect.ts';
+import { brokerCommands } from './commands/broker.ts';
 import { facilityCommands } from './commands/facilities.ts';
 import { inventoryCommands } from './commands/inventory.ts';
 import { jobCommands } from './commands/jobs.ts';
@@ -17,6 +18,7 @@ const program = new Command('oms')
     connect(cmd.opts<{ dataDir?: string }>().dataDir);
   });
 
+brokerCommands(program);
 facilityCommands(program);
 inventoryCommands(program);
 jobCommands(program);
