@@ -25,6 +25,7 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import { mappingStore } from '../../shared/sync/wiring.ts';
+import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
 const ORDERS = 40;
@@ -278,6 +279,52 @@ describe('brokering, allocation sync and the rejection loop', () => {
       )!;
       if (r[5] === '101') expect(line.rejectedBy).not.toContain('WH-EAST');
     }
+  });
+
+  it('a store rejecting with VAR_DAMAGED re-brokers the item and pushes the inventory adjustment', async () => {
+    const brokering = new BrokeringStore(dynamo(), table('control'));
+    const [item] = [
+      ...(await brokering.storeQueue('STORE-A')),
+      ...(await brokering.storeQueue('STORE-B')),
+    ];
+    expect(item).toBeDefined();
+    const before = await orderRuntime().positions.sku(item!.sku);
+    const nsBefore = before.figures.get(item!.facilityId)!;
+    const result = await storeFulfillment().rejectStoreItem({
+      facilityId: item!.facilityId,
+      orderId: item!.orderId,
+      lineSeq: item!.lineSeq,
+      reason: 'VAR_DAMANGED',
+      comments: 'box crushed',
+      actor: 'store:test',
+      idempotencyKey: 'e2e-damaged-1',
+    });
+    expect(result.reason).toBe('VAR_DAMAGED');
+    const line = (await lines()).find(
+      (l) => l.orderId === item!.orderId && l.lineSeq === item!.lineSeq,
+    )!;
+    expect(line.rejectedBy).toContain(item!.facilityId);
+    expect(line.alloc[item!.facilityId]?.[1200] ?? 0).toBe(0);
+    const after = await orderRuntime().positions.sku(item!.sku);
+    expect(after.figures.get(item!.facilityId)).toBe(nsBefore - result.quantity);
+    const report = await run<{ files: string[]; rows: number }>('inventory-adjustment-export');
+    expect(report.rows).toBe(1);
+    const folder = feedPrefix(cloud.sftp.user, feedById('inventory-adjustment-export'));
+    const text = (await feedFiles().readText(`${folder}${report.files[0]}`))!;
+    const [header, row] = text.trimEnd().split('\n');
+    expect(header).toBe(feedById('inventory-adjustment-export').columns.join(','));
+    const facility = FACILITIES.find((f) => f.facilityId === item!.facilityId)!;
+    const product = sample.products.find((p) => p.sku === item!.sku)!;
+    const cells = row!.split(',');
+    expect(cells[2]).toBe(product.itemId);
+    expect(cells[3]).toBe(String(-result.quantity));
+    expect(cells[4]).toBe(facility.externalId);
+    // The item goes back to brokering, never to the store that rejected it.
+    await run('broker-orders');
+    const rebrokered = (await lines()).find(
+      (l) => l.orderId === item!.orderId && l.lineSeq === item!.lineSeq,
+    )!;
+    expect(rebrokered.alloc[item!.facilityId]?.[1200] ?? 0).toBe(0);
   });
 
   it('rejection rows for items already re-brokered, or repeated, change nothing; reservations balance', async () => {
