@@ -26,6 +26,7 @@ import {
 import type { Facility } from '../domain/facility.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
 import { blockingHolds } from '../domain/lifecycle/holds.ts';
+import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
 import type { LineState } from '../domain/lifecycle/line.ts';
 import type { StatusCode } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
@@ -55,6 +56,11 @@ export interface BrokerDeps {
   readonly concurrency?: number;
   /** Backorder (1100 → 1300) what nothing can place; default true. */
   readonly backorder?: boolean;
+  /**
+   * How long a facility that rejected a line stays excluded for it, in days (default: forever).
+   * `OMS_REJECTION_EXCLUDE_DAYS` in the handler's environment.
+   */
+  readonly rejectionExcludeDays?: number;
 }
 
 export interface BrokeringReport {
@@ -129,7 +135,8 @@ export async function brokerOrders(
   };
 
   const brokerOne = async (entry: QueueEntry) => {
-    const { header, lines } = await deps.orders.order(entry.orderId);
+    const { header, lines, events } = await deps.orders.order(entry.orderId);
+    const excluded = exclusionsOf(events, now, deps.rejectionExcludeDays);
     if (!header)
       return void report.skipped.push({ orderId: entry.orderId, reason: 'unknown order' });
     if (productStoreOf(deps.config, header) !== run.productStoreId) return;
@@ -151,7 +158,7 @@ export async function brokerOrders(
     report.orders++;
     for (let attempt = 0; attempt < 3; attempt++) {
       for (const sku of new Set(open.map((l) => l.sku))) if (!stock.has(sku)) await readStock(sku);
-      const order = brokerOrderOf(header, open, entry.queue);
+      const order = brokerOrderOf(header, open, entry.queue, excluded);
       const decision = brokerOrder({
         order,
         run,
@@ -219,10 +226,32 @@ const shipToOf = (header: OrderHeader): BrokerOrder['shipTo'] => {
   return latitude !== undefined && longitude !== undefined ? { lat: latitude, lon: longitude } : {};
 };
 
+/**
+ * The facilities each line must not go to: every facility that rejected it (`rejectedBy`), or,
+ * with a number of days, those whose last rejection of it (a move to 1400 there) is that recent.
+ */
+export function exclusionsOf(
+  events: readonly LifecycleEvent[],
+  now: Date,
+  days: number | undefined,
+): (line: LineState) => string[] {
+  if (days === undefined) return (line) => [...line.rejectedBy];
+  const since = now.getTime() - days * 86_400_000;
+  const last = new Map<string, number>();
+  for (const e of events) {
+    if (e.to !== 1400 || !e.facilityId || !e.lineSeq) continue;
+    const key = `${e.lineSeq}|${e.facilityId}`;
+    last.set(key, Math.max(last.get(key) ?? 0, Date.parse(e.at)));
+  }
+  return (line) =>
+    line.rejectedBy.filter((f) => (last.get(`${line.lineSeq}|${f}`) ?? Infinity) >= since);
+}
+
 function brokerOrderOf(
   header: OrderHeader,
   lines: readonly LineState[],
   queue: string,
+  excluded: (line: LineState) => string[],
 ): BrokerOrder {
   return {
     orderId: header.orderId,
@@ -236,7 +265,7 @@ function brokerOrderOf(
       quantity: placeable(l),
       price: l.price,
       shippingMethod: l.shippingMethod ?? '',
-      excludedFacilities: l.rejectedBy,
+      excludedFacilities: excluded(l),
     })),
   };
 }

@@ -24,6 +24,17 @@ export async function storedRouting(store = brokeringStore()): Promise<RoutingCo
   return parsed.config;
 }
 
+/** `OMS_REJECTION_EXCLUDE_DAYS`: days a rejecting facility stays excluded (unset: forever). */
+export function rejectionExcludeDays(env = process.env): number | undefined {
+  const text = env.OMS_REJECTION_EXCLUDE_DAYS;
+  if (text === undefined || text.trim() === '') return undefined;
+  const days = Number(text);
+  if (!Number.isFinite(days) || days < 0) {
+    throw new Error(`OMS_REJECTION_EXCLUDE_DAYS must be a number of days ≥ 0, not "${text}"`);
+  }
+  return days;
+}
+
 /** The brokering services, or undefined when no routing is configured yet. */
 export async function brokerDeps(
   overrides: Partial<BrokerDeps> = {},
@@ -41,6 +52,7 @@ export async function brokerDeps(
     sync: new SyncStore(dynamo(), table('control')),
     facilities: () => facilities.list(),
     config,
+    rejectionExcludeDays: rejectionExcludeDays(),
     ...overrides,
   };
 }
