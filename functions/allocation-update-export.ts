@@ -1,22 +1,5 @@
 /** Scheduled feed `allocation-update-export`: allocations at NetSuite-fulfilled facilities, once each. */
-import { log } from '../shared/log.ts';
-import { runExport, type ExportReport } from '../shared/sync/export-run.ts';
+import { exportHandler } from '../shared/sync/export-handler.ts';
 import { allocationExport } from '../shared/sync/exports.ts';
-import { exportDeps, exportSources } from '../shared/sync/wiring.ts';
 
-export async function handler(): Promise<ExportReport> {
-  const report = await runExport(allocationExport(exportSources()), exportDeps());
-  log.info('export run', {
-    feed: report.feed,
-    files: report.files.length,
-    rows: report.rows,
-    records: report.records,
-    leftOutbox: report.done,
-    heldBack: report.heldBack,
-    ms: report.ms,
-  });
-  for (const h of report.held.slice(0, 5)) {
-    log.warn('record held back', { feed: report.feed, id: h.id, reasons: h.reasons.join('; ') });
-  }
-  return report;
-}
+export const handler = exportHandler(allocationExport);

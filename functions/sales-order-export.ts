@@ -1,23 +1,5 @@
 /** Scheduled feed `sales-order-export`: writes the records waiting for their NetSuite id. */
-import { log } from '../shared/log.ts';
-import { runExport, type ExportReport } from '../shared/sync/export-run.ts';
+import { exportHandler } from '../shared/sync/export-handler.ts';
 import { salesOrderExport } from '../shared/sync/exports.ts';
-import { exportDeps, exportSources } from '../shared/sync/wiring.ts';
 
-export async function handler(): Promise<ExportReport> {
-  const report = await runExport(salesOrderExport(exportSources()), exportDeps());
-  log.info('export run', {
-    feed: report.feed,
-    files: report.files.length,
-    rows: report.rows,
-    records: report.records,
-    waiting: report.waiting,
-    heldBack: report.heldBack,
-    missingFields: report.missingFields,
-    ms: report.ms,
-  });
-  for (const h of report.held.slice(0, 5)) {
-    log.warn('record held back', { feed: report.feed, id: h.id, reasons: h.reasons.join('; ') });
-  }
-  return report;
-}
+export const handler = exportHandler(salesOrderExport);

@@ -10,7 +10,7 @@
  * - the **store fulfillment queue**: pk `FACQ#<facility>`, sk `<order id>#<line seq>`: items a
  *   store must fulfil (written with the allocation, removed with it).
  */
-import { paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -18,9 +18,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
 import { documentClient } from './document-client.ts';
+import { queryPartition } from './query-all.ts';
 
 /** Where approved orders wait for brokering (HotWax's `_BROKERING_QUEUE_`). */
 export const BROKERING_QUEUE = '_BROKERING_QUEUE_';
@@ -214,18 +214,7 @@ export class BrokeringStore {
     };
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const i of page.Items ?? []) out.push(unmarshall(i));
-    return out;
+  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.client, this.table, pk);
   }
 }

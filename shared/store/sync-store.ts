@@ -21,11 +21,12 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
+import { queryPartition } from './query-all.ts';
 
 export type OutboxFeed = 'customer' | 'salesorder' | 'deposit' | 'allocation' | 'invadj';
 export type SettleKind = 'order' | 'deposit';
@@ -255,18 +256,7 @@ export class SyncStore {
     return out.slice(0, limit);
   }
 
-  private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const i of page.Items ?? []) out.push(unmarshall(i));
-    return out;
+  private queryAll(pk: string): Promise<Record<string, unknown>[]> {
+    return queryPartition(this.client, this.table, pk);
   }
 }

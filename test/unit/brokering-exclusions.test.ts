@@ -5,7 +5,7 @@ import type { LineState } from '../../shared/domain/lifecycle/line.ts';
 
 const line = { lineSeq: '00001', rejectedBy: ['WH-EAST', 'STORE-A'] } as unknown as LineState;
 const rejected = (facilityId: string, at: string): LifecycleEvent => ({
-  type: 'move',
+  type: 'moved',
   orderId: 'O1',
   lineSeq: '00001',
   from: 1200,
