@@ -166,7 +166,9 @@ export async function brokerOrders(
         stock: (sku, facilityId) => stock.get(sku)?.get(facilityId) ?? 0,
         now,
       });
-      const outcome = await apply(deps, decision, open, byId, entry, runId, now);
+      // Each attempt's moves get their own idempotency keys: a retry may move the same line to the
+      // same facility again (what the lost race left), which must not replay the earlier move.
+      const outcome = await apply(deps, decision, open, byId, entry, `${runId}-${attempt}`, now);
       for (const [sku, facilityId, q] of outcome.placed) {
         const atp = stock.get(sku);
         atp?.set(facilityId, Math.max(0, (atp.get(facilityId) ?? 0) - q));
