@@ -37,6 +37,7 @@ import {
   type AllocationPayload,
 } from '../domain/sync/allocation-rows.ts';
 import type { OrderService } from '../orders/order-service.ts';
+import type { StateCache } from '../orders/state-cache.ts';
 import type { BrokeringStore, QueueEntry } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { PositionStore } from '../store/position-store.ts';
@@ -54,6 +55,12 @@ export interface BrokerDeps {
   readonly now?: () => Date;
   /** Orders brokered at once (each order's moves run one after another). */
   readonly concurrency?: number;
+  /**
+   * The order service's state cache: what the run reads (lines, NetSuite figures and positions) is
+   * put there, so the moves skip reading it again. Safe: every move is conditioned on the versions
+   * it assumes, and a stale entry only makes it re-read (docs/order-core.md).
+   */
+  readonly cache?: StateCache;
   /** Backorder (1100 → 1300) what nothing can place; default true. */
   readonly backorder?: boolean;
   /**
@@ -113,11 +120,21 @@ export async function brokerOrders(
 
   /** ATP per SKU × facility as this run sees it (read once per SKU, less what it placed). */
   const stock = new Map<string, Map<string, number>>();
+  /** Decisions and dequeues, written in batches at the end (a crash leaves orders queued: harmless). */
+  const later = deps.brokering.batch();
+  /** Orders this run sent to each facility, added to the day's counts at the end. */
+  const addedToday = new Map<string, number>();
   const readStock = async (sku: string) => {
     const { figures, positions } = await deps.positions.sku(sku);
     const atp = new Map<string, number>();
     for (const [facilityId, nsQty] of figures) {
       const p = positions.get(facilityId);
+      deps.cache?.putFacility({
+        sku,
+        facilityId,
+        nsQty,
+        position: p ?? { sku, facilityId, reserved: 0, safety: 0, atp: 0, nsQtySeen: 0, v: 0 },
+      });
       atp.set(facilityId, atpOf({ nsQty, reserved: p?.reserved ?? 0, safety: p?.safety ?? 0 }));
     }
     stock.set(sku, atp);
@@ -137,12 +154,13 @@ export async function brokerOrders(
   const brokerOne = async (entry: QueueEntry) => {
     const { header, lines, events } = await deps.orders.order(entry.orderId);
     const excluded = exclusionsOf(events, now, deps.rejectionExcludeDays);
+    for (const l of lines) deps.cache?.putLine(l);
     if (!header)
       return void report.skipped.push({ orderId: entry.orderId, reason: 'unknown order' });
     if (productStoreOf(deps.config, header) !== run.productStoreId) return;
     const open = lines.filter((l) => placeable(l) > 0);
     if (!open.length) {
-      await deps.brokering.dequeue(entry.queue, entry.orderId, entry.orderDate);
+      await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
       return;
     }
     const held = open.filter((l) => blockingHolds(l, 1100, 1200).length);
@@ -168,7 +186,16 @@ export async function brokerOrders(
       });
       // Each attempt's moves get their own idempotency keys: a retry may move the same line to the
       // same facility again (what the lost race left), which must not replay the earlier move.
-      const outcome = await apply(deps, decision, open, byId, entry, `${runId}-${attempt}`, now);
+      const outcome = await apply(
+        deps,
+        decision,
+        open,
+        byId,
+        entry,
+        `${runId}-${attempt}`,
+        now,
+        later,
+      );
       for (const [sku, facilityId, q] of outcome.placed) {
         const atp = stock.get(sku);
         atp?.set(facilityId, Math.max(0, (atp.get(facilityId) ?? 0) - q));
@@ -177,12 +204,12 @@ export async function brokerOrders(
       }
       for (const f of outcome.facilitiesUsed) {
         counts.set(f, (counts.get(f) ?? 0) + 1);
-        await deps.brokering.addDailyCount(day, f, 1);
+        addedToday.set(f, (addedToday.get(f) ?? 0) + 1);
       }
       if (!outcome.raced.size) {
         report.queuedUnits += outcome.queuedUnits;
         report.backorderedUnits += outcome.backorderedUnits;
-        await deps.brokering.saveExplanation(entry.orderId, now.toISOString(), decision);
+        await later.explanation(entry.orderId, now.toISOString(), decision);
         return;
       }
       // Stock moved under us: fresh figures for those SKUs, then decide the rest again.
@@ -209,6 +236,8 @@ export async function brokerOrders(
       }
     }),
   );
+  await later.flush();
+  for (const [facilityId, n] of addedToday) await deps.brokering.addDailyCount(day, facilityId, n);
   return { runId, productStoreId: run.productStoreId, ...report, ms: Date.now() - started };
 }
 
@@ -288,6 +317,7 @@ async function apply(
   entry: QueueEntry,
   runId: string,
   now: Date,
+  later: ReturnType<BrokeringStore['batch']>,
 ): Promise<Applied> {
   const at = now.toISOString();
   const bySeq = new Map(lines.map((l) => [l.lineSeq, l]));
@@ -328,10 +358,35 @@ async function apply(
     return moved;
   };
 
+  // NetSuite holds one location per sales-order line: a line is never split across two
+  // NetSuite-fulfilled facilities (the allocation update would send two rows for one NetSuite line,
+  // and a rejection, which names no location, could not tell them apart). What the engine would put
+  // at a second one waits in the queue for the next run.
+  const netsuiteAt = new Map<string, string>();
+  for (const l of lines) {
+    const f = Object.keys(l.alloc).find((id) => {
+      const fac = facilities.get(id);
+      return (
+        fac &&
+        isNetsuiteFulfilled(fac) &&
+        (l.alloc[id]?.[1200] ?? 0) + (l.alloc[id]?.[1500] ?? 0) > 0
+      );
+    });
+    if (f) netsuiteAt.set(l.lineSeq, f);
+  }
+  let heldForOneLocation = 0;
   for (const a of decision.allocations) {
     const line = bySeq.get(a.lineSeq)!;
     const facility = facilities.get(a.facilityId);
     if (!facility) continue;
+    if (isNetsuiteFulfilled(facility)) {
+      const already = netsuiteAt.get(a.lineSeq);
+      if (already && already !== a.facilityId) {
+        heldForOneLocation += a.quantity;
+        continue;
+      }
+      netsuiteAt.set(a.lineSeq, a.facilityId);
+    }
     try {
       const n = await take(
         line,
@@ -389,8 +444,8 @@ async function apply(
   const queuedHere = decision.queued
     .filter((q) => q.queue === entry.queue)
     .reduce((n, q) => n + q.quantity, 0);
-  if (unplacedHere + queuedHere === 0) {
-    await deps.brokering.dequeue(entry.queue, entry.orderId, entry.orderDate);
+  if (unplacedHere + queuedHere + heldForOneLocation === 0) {
+    await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
   }
   return { placed, facilitiesUsed, raced, queuedUnits, backorderedUnits };
 }

@@ -42,13 +42,14 @@ export async function brokerDeps(
   const brokering = brokeringStore();
   const config = overrides.config ?? (await storedRouting(brokering));
   if (!config) return undefined;
-  const { orders, positions, service } = orderRuntime();
+  const { orders, positions, service, cache } = orderRuntime();
   const facilities = new FacilityStore(dynamo(), table('control'));
   return {
     brokering,
     orders,
     positions,
     service,
+    cache,
     sync: new SyncStore(dynamo(), table('control')),
     facilities: () => facilities.list(),
     config,

@@ -15,6 +15,8 @@ export interface OrderRuntime {
   readonly positions: PositionStore;
   readonly service: OrderService;
   readonly intake: OrderIntake;
+  /** The state cache the service and intake share (other services of this process may warm it). */
+  readonly cache: StateCache;
 }
 
 let runtime: OrderRuntime | undefined;
@@ -25,6 +27,7 @@ export function orderRuntime(): OrderRuntime {
     const positions = new PositionStore(dynamo(), table('inventory'));
     const cache = new StateCache();
     runtime = {
+      cache,
       orders,
       positions,
       service: new OrderService({ orders, positions, cache }),

@@ -19,6 +19,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 import { queryPartition } from './query-all.ts';
 
@@ -144,14 +146,38 @@ export class BrokeringStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          pk: `BEXPLAIN#${orderId}`,
-          sk: at,
-          explanation: JSON.stringify(explanation),
-          expiresAt: Math.floor(Date.parse(at) / 1000) + EXPLAIN_DAYS * 86_400,
-        },
+        Item: this.explanationItem(orderId, at, explanation),
       }),
     );
+  }
+
+  private explanationItem(orderId: string, at: string, explanation: unknown) {
+    return {
+      pk: `BEXPLAIN#${orderId}`,
+      sk: at,
+      explanation: JSON.stringify(explanation),
+      expiresAt: Math.floor(Date.parse(at) / 1000) + EXPLAIN_DAYS * 86_400,
+    };
+  }
+
+  /**
+   * Writes that can wait for the end of a brokering run, sent in batches (BatchWriteItem):
+   * decisions kept for `explain`, and queue entries of orders with nothing left to place.
+   */
+  batch(concurrency = 8) {
+    const writer = new BatchWriter({
+      client: this.client,
+      table: this.table,
+      keyAttributes: ['pk', 'sk'],
+      concurrency,
+    });
+    return {
+      explanation: (orderId: string, at: string, explanation: unknown) =>
+        writer.put(marshall(this.explanationItem(orderId, at, explanation))),
+      dequeue: (queue: string, orderId: string, orderDate: string) =>
+        writer.delete(marshall(this.queueDelete(queue, orderId, orderDate).Delete.Key)),
+      flush: () => writer.flush(),
+    };
   }
 
   /** The order's brokering decisions, newest first. */
