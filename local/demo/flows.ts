@@ -1,9 +1,10 @@
 /**
  * The demo's flows, in the order their jobs run when due at the same minute. Later issues add
- * theirs here (brokering, fulfillment, invoicing): one entry each, nothing else to change.
+ * theirs here (fulfillment, invoicing): one entry each, nothing else to change.
  */
+import { brokeringFlow } from './brokering/flow.ts';
 import { netsuiteSyncFlow } from './netsuite-sync/flow.ts';
 import type { DemoFlow } from './types.ts';
 
 /** Fresh flow instances (each keeps its own running totals). */
-export const demoFlows = (): DemoFlow[] => [netsuiteSyncFlow()];
+export const demoFlows = (): DemoFlow[] => [netsuiteSyncFlow(), brokeringFlow()];

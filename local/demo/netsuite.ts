@@ -1,21 +1,46 @@
 /**
  * NetSuite's side of the demo: the simulator, logged in over SFTP like the SuiteScripts, on the
  * simulated clock, and the job that runs its scripts every quarter hour — after which the OMS
- * imports the id files it wrote back (S3 event → import handler) before anything else runs.
+ * imports the id files and rejected items it wrote back (S3 event → import handler) before
+ * anything else runs. One warehouse of the account rejects a share of the lines it is allocated.
  */
 import type { LocalCloud } from '../cloud.ts';
-import { NetsuiteSimulator } from '../netsuite/index.ts';
+import { NetsuiteSimulator, type RejectionOptions } from '../netsuite/index.ts';
+import { seededDraw } from '../netsuite/scripts/rejections.ts';
 import type { SimClock } from './clock.ts';
+import { DEMO_FACILITIES } from './sample.ts';
 import type { DemoJob } from './types.ts';
 
 /** NetSuite's scheduled scripts: every 15 minutes, after the OMS exports of :00, :05 and :10. */
 export const NETSUITE_SCRIPTS_SCHEDULE = 'cron(12/15 * * * ? *)';
 
+/** The warehouse whose NetSuite location rejects a share of what it is allocated. */
+export const DEMO_REJECTING_FACILITY = 'WH-EAST';
+/** Share (0..1) of the allocations to that location it rejects. */
+export const DEMO_REJECT_SHARE = 0.15;
+
+/**
+ * The demo's rejections: the rejecting warehouse's location rejects `DEMO_REJECT_SHARE` of the
+ * lines allocated to it, drawn as the simulator's own `rejectShare` is (seeded by line and
+ * attempt: the same seed rejects the same lines); every other location takes what it is sent.
+ */
+export function demoRejections(seed: number): RejectionOptions {
+  const location = DEMO_FACILITIES.find(
+    (f) => f.facilityId === DEMO_REJECTING_FACILITY,
+  )!.externalId;
+  return {
+    seed,
+    rejectWhen: (line) =>
+      line.location === location &&
+      seededDraw(seed, `${line.internalId}/${line.lineId}/${line.attempt}`) < DEMO_REJECT_SHARE,
+  };
+}
+
 export function demoSimulator(
   cloud: LocalCloud,
   password: string,
   clock: SimClock,
-  dataFile?: string,
+  opts: { readonly dataFile?: string; readonly seed: number },
 ): NetsuiteSimulator {
   return new NetsuiteSimulator({
     host: cloud.sftp.host,
@@ -23,7 +48,8 @@ export function demoSimulator(
     user: cloud.sftp.user,
     password,
     now: () => clock.now(),
-    dataFile,
+    dataFile: opts.dataFile,
+    ...demoRejections(opts.seed),
   });
 }
 

@@ -98,12 +98,10 @@ export async function runDemo(
       schedules: false,
       log: (line) => console.log(line),
     });
-    sim = demoSimulator(
-      cloud,
-      password,
-      clock,
-      options.keep ? join(dataDir, 'netsuite-account.json') : undefined,
-    );
+    sim = demoSimulator(cloud, password, clock, {
+      dataFile: options.keep ? join(dataDir, 'netsuite-account.json') : undefined,
+      seed: options.seed,
+    });
     const referenceData = await loadReferenceData(sample);
     const storefront = new Storefront(sample.arrivals);
     const runtime = cloud;

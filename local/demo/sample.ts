@@ -48,6 +48,10 @@ export const MIN_ORDERS = 8;
 const PREFIX = 'D';
 const UNMAPPED_SKU = `${PREFIX}-SKU-GIFTWRAP`;
 
+/**
+ * Two warehouses NetSuite fulfils from and two stores the OMS fulfils from, with where they are
+ * and their place in the brokering's custom sequence (East first).
+ */
 export const DEMO_FACILITIES: readonly Facility[] = [
   {
     facilityId: 'WH-EAST',
@@ -55,6 +59,9 @@ export const DEMO_FACILITIES: readonly Facility[] = [
     name: 'East warehouse',
     kind: 'warehouse',
     groups: ['NETSUITE_FULFILLED'],
+    latitude: 40.73,
+    longitude: -74.17,
+    sequence: 1,
   },
   {
     facilityId: 'WH-WEST',
@@ -62,6 +69,9 @@ export const DEMO_FACILITIES: readonly Facility[] = [
     name: 'West warehouse',
     kind: 'warehouse',
     groups: ['NETSUITE_FULFILLED'],
+    latitude: 39.53,
+    longitude: -119.81,
+    sequence: 2,
   },
   {
     facilityId: 'STORE-NYC',
@@ -69,6 +79,9 @@ export const DEMO_FACILITIES: readonly Facility[] = [
     name: 'New York store',
     kind: 'store',
     groups: ['OMS_FULFILLED'],
+    latitude: 40.75,
+    longitude: -73.99,
+    sequence: 3,
   },
   {
     facilityId: 'STORE-SF',
@@ -76,6 +89,9 @@ export const DEMO_FACILITIES: readonly Facility[] = [
     name: 'San Francisco store',
     kind: 'store',
     groups: ['OMS_FULFILLED'],
+    latitude: 37.79,
+    longitude: -122.4,
+    sequence: 4,
   },
 ];
 

@@ -1,6 +1,6 @@
 /**
  * What the demo is made of. A **flow** is one part of the retailer's day (the NetSuite sync first;
- * brokering, fulfillment and invoicing later): it loads what it needs before the day starts, names
+ * brokering; fulfillment and invoicing later): it loads what it needs before the day starts, names
  * the jobs it runs with their schedules, shows a few figures while the day runs, and says at the
  * end what each side holds. The runner does the rest (the clock, the NetSuite simulator's
  * cycles, the storefront's orders, the progress display).

@@ -1,8 +1,10 @@
 /**
  * `npm run demo` run programmatically on a short day: 40 orders through the storefront, the
- * NetSuite sync on its schedules against the simulator, and the summary of what each side holds.
+ * NetSuite sync on its schedules against the simulator, brokering with the allocation updates and
+ * NetSuite's rejections, and the summary of what each side holds.
  */
 import { describe, expect, it } from 'vitest';
+import type { BrokeringSummary } from '../../local/demo/brokering/summary.ts';
 import { SimClock } from '../../local/demo/clock.ts';
 import { duePlan } from '../../local/demo/day.ts';
 import type { NetsuiteSyncSummary } from '../../local/demo/netsuite-sync/summary.ts';
@@ -108,5 +110,51 @@ describe('npm run demo, 40 orders', () => {
     expect(summary.dataDir).toBeUndefined();
     expect(text).toContain('both sides agree');
     expect(text).toContain(awkward.noCountry.externalId);
+
+    // Brokering: the snapshot imported, a run every quarter hour at :02, nothing failed.
+    const b = summary.flows.brokering as BrokeringSummary;
+    expect(b.inventory).toMatchObject({ rows: 160, rejected: 0 });
+    expect(b.runs).toMatchObject({ runs: 10, failed: 0 });
+    const f = Object.fromEntries(b.facilities.map((x) => [x.facilityId, x]));
+    // Warehouses first (East by custom sequence), the stores take what no warehouse could.
+    expect(f['WH-EAST']!.brokeredLines).toBeGreaterThan(0);
+    expect(f['STORE-NYC']!.brokeredLines + f['STORE-SF']!.brokeredLines).toBeGreaterThan(0);
+    expect(b.runs.allocatedLines).toBe(b.facilities.reduce((n, x) => n + x.brokeredLines, 0));
+    // Only warehouse allocations go to NetSuite, each once.
+    const warehouses = b.facilities.filter((x) => x.netsuiteFulfilled);
+    expect(warehouses.map((x) => x.facilityId).sort()).toEqual(['WH-EAST', 'WH-WEST']);
+    expect(b.allocations.sent.rows).toBe(
+      warehouses.reduce((n, x) => n + x.brokeredLines, 0) - b.allocations.waiting,
+    );
+    expect(sync.netsuite.rejected).toBe(0); // NetSuite refused no allocation row
+    // East rejects a share of what it is sent; every rejection came back and was brokered
+    // again, never to East, and only East rejected.
+    expect(b.netsuite.lineRejections).toBeGreaterThan(0);
+    expect(b.rejections.received).toBe(b.netsuite.lineRejections);
+    expect(f['WH-EAST']!.rejectedLines).toBe(b.rejections.received);
+    expect(f['WH-WEST']!.rejectedLines).toBe(0);
+    for (const r of b.rejections.items) {
+      expect(r.facilityId).toBe('WH-EAST');
+      expect(r.now).not.toContain('WH-EAST');
+      expect(r.now.length).toBeGreaterThan(0);
+    }
+    expect(
+      Object.entries(b.rejections.outcomes)
+        .filter(([where]) => where.startsWith('WH-') || where.startsWith('STORE-'))
+        .reduce((n, [, k]) => n + k, 0),
+    ).toBeGreaterThan(0);
+    // Store items wait in the stores' queues; NetSuite holds what it was sent, per location.
+    expect(b.storeQueues.reduce((n, q) => n + q.items, 0)).toBe(
+      f['STORE-NYC']!.heldLines + f['STORE-SF']!.heldLines,
+    );
+    expect(b.reservations.drift).toEqual([]);
+    expect(b.reservations.oversold).toBe(0);
+    expect(b.reservations.reserved).toBe(b.reservations.rows);
+    expect(b.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(b.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['lines sent to WH-EAST', 'lines sent to WH-WEST', 'rejections']),
+    );
+    expect(text).toContain('Brokering, allocations and NetSuite rejections');
+    expect(text).toContain('all agree');
   }, 120_000);
 });

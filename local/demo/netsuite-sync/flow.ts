@@ -66,7 +66,9 @@ export function netsuiteSyncFlow(): DemoFlow<NetsuiteSyncSummary> {
         omsJob<ApprovalReport>(ctx, 'approve-orders', (r) => {
           for (const id of r.approved) approved.add(id);
           for (const id of r.depositsConfirmed) paid.add(id);
-          idFiles = ctx.sim.log.filter((e) => e.kind === 'exported').length;
+          idFiles = ctx.sim.log.filter(
+            (e) => e.kind === 'exported' && e.script === 'id-export',
+          ).length;
         }),
       ];
     },

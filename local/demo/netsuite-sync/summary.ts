@@ -137,12 +137,23 @@ export async function netsuiteSyncSummary(
 
   const { counts } = ctx.sim.snapshot();
   const receivedAgain: Record<string, number> = {};
-  for (const e of ctx.sim.log.filter((x) => x.kind === 'updated')) {
+  // The sales order update import only ever updates (allocations): not a record sent again.
+  for (const e of ctx.sim.log.filter(
+    (x) => x.kind === 'updated' && x.script !== 'sales-order-update-import',
+  )) {
     receivedAgain[e.script] = (receivedAgain[e.script] ?? 0) + 1;
   }
+  // The files of this flow's feeds (NetSuite also reads the allocation updates).
+  const folders = new Set(
+    (['customer-export', 'sales-order-export', 'customer-deposit-export'] as const).map(
+      (id) => feedById(id).folder,
+    ),
+  );
   const netsuite = {
     ...counts,
-    idFilesWritten: ctx.sim.log.filter((e) => e.kind === 'exported').length,
+    filesReceived: ctx.sim.received.filter((f) => folders.has(f.folder)).length,
+    idFilesWritten: ctx.sim.log.filter((e) => e.kind === 'exported' && e.script === 'id-export')
+      .length,
     receivedAgain,
   };
   const oms = {
