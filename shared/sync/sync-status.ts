@@ -9,8 +9,20 @@ import type { FeedFileRun, ImportLedger } from '../store/import-ledger.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
 
 export const SYNC_FEEDS = {
-  outbound: ['customer-export', 'sales-order-export', 'customer-deposit-export'],
-  inbound: ['customer-id-import', 'order-id-import', 'order-line-id-import', 'deposit-id-import'],
+  outbound: [
+    'customer-export',
+    'sales-order-export',
+    'customer-deposit-export',
+    'allocation-update-export',
+    'inventory-adjustment-export',
+  ],
+  inbound: [
+    'customer-id-import',
+    'order-id-import',
+    'order-line-id-import',
+    'deposit-id-import',
+    'rejected-item-import',
+  ],
 } as const;
 
 export interface WaitingRecord {
@@ -38,7 +50,13 @@ export interface SyncStatus {
   }[];
 }
 
-const OUTBOXES: readonly OutboxFeed[] = ['customer', 'salesorder', 'deposit'];
+const OUTBOXES: readonly OutboxFeed[] = [
+  'customer',
+  'salesorder',
+  'deposit',
+  'allocation',
+  'invadj',
+];
 
 export async function syncStatus(
   deps: { sync: SyncStore; ledger: ImportLedger },
