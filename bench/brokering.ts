@@ -26,7 +26,7 @@
  * during the brokering rounds are counted by operation (per brokered line). The last line printed
  * is a JSON object for scripts.
  */
-import { readFileSync } from 'node:fs';
+import { median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import {
   DynamoDBClient,
@@ -85,32 +85,6 @@ function random(seed: number): (n: number) => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
   };
-}
-
-/** Runs `count` jobs on `concurrency` workers; returns the elapsed milliseconds. */
-async function pool(count: number, concurrency: number, job: (i: number) => Promise<void>) {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      for (let i = next++; i < count; i = next++) await job(i);
-    }),
-  );
-  return performance.now() - started;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function peakRssMb(pid: number): number | undefined {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? Math.round(Number(hwm) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const skuOf = (s: number) => `SKU-${String(s).padStart(5, '0')}`;

@@ -12,7 +12,7 @@
  * (ceiling, lifecycle, ceiling, lifecycle, …) after a warm-up, so that the JIT and any other load
  * on the machine weigh on both alike. The last line printed is a JSON object for scripts.
  */
-import { readFileSync } from 'node:fs';
+import { median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
@@ -46,36 +46,6 @@ for (const [k, v] of Object.entries({ LINES, CONCURRENCY, SKUS, FACILITIES })) {
 
 const PREFIX = 'bench';
 const COMMANDS_PER_LINE = 7;
-
-/** Runs `count` jobs on `concurrency` workers; returns the elapsed milliseconds. */
-async function pool(
-  count: number,
-  concurrency: number,
-  job: (i: number) => Promise<void>,
-): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      for (let i = next++; i < count; i = next++) await job(i);
-    }),
-  );
-  return performance.now() - started;
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function peakRssMb(pid: number): number | undefined {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return hwm ? Math.round(Number(hwm) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const dynamo = await startDynamoLocal();
 const client = new DynamoDBClient({

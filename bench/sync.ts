@@ -30,6 +30,7 @@
  */
 import { loadavg } from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { peakRssMb as processPeakRssMb } from './support/measure.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -129,8 +130,7 @@ function javaPeakRssMb(): number | undefined {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal')) continue;
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-      return hwm ? Math.round(Number(hwm) / 1024) : undefined;
+      return processPeakRssMb(Number(pid));
     } catch {
       // the process went away
     }
