@@ -16,7 +16,7 @@
  * old row word for word — it reads as the new facility rejecting too. The move's idempotency key is the line, the facility and the line's version, so the
  * same row imported twice at once moves once.
  */
-import { padLineSeq } from '../domain/lifecycle/line.ts';
+import { parseLineSeq } from '../domain/sync/id-rows.ts';
 import { allocationEntryId, isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
 import type { Facility } from '../domain/facility.ts';
 import type { CsvImporter, RowRejection } from '../feeds/file-import.ts';
@@ -74,11 +74,9 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
         const orderId = (record.orderId ?? '').trim();
         if (!ID.test(orderId))
           return { field: 'orderId', reason: `"${orderId}" is not an OMS order id` };
-        const seqText = (record.orderItemSeqId ?? '').trim();
-        if (!/^\d{1,5}$/.test(seqText) || Number(seqText) < 1) {
-          return { field: 'orderItemSeqId', reason: `"${seqText}" is not an order line seq id` };
-        }
-        const lineSeq = padLineSeq(Number(seqText));
+        const seq = parseLineSeq(record);
+        if (!seq.ok) return { field: seq.field, reason: seq.reason };
+        const lineSeq = seq.row;
         const { lines, headers } = await deps.orders.linesWithHeaders([{ orderId, lineSeq }]);
         const header = headers.get(orderId);
         if (!header) return { field: 'orderId', reason: `unknown order "${orderId}"` };

@@ -105,7 +105,7 @@ interface OrderRow {
 function orderIdImporter(
   deps: IdImportDeps,
   settle: SettleKind,
-  parse: (record: Readonly<Record<string, string>>) => RowResult<OrderRow> | 'ignore',
+  parse: (record: Readonly<Record<string, string>>) => RowResult<OrderRow>,
 ): CsvImporter {
   return {
     async open({ fileName }) {
@@ -113,12 +113,11 @@ function orderIdImporter(
       return session(deps, async (batch, w, counts) => {
         const parsed = batch.map((b) => parse(b.record));
         const orders = await deps.ids.orderFacts(
-          parsed.flatMap((p) => (p !== 'ignore' && p.ok ? [p.row.orderId] : [])),
+          parsed.flatMap((p) => (p.ok ? [p.row.orderId] : [])),
         );
         const candidates = new Set<string>();
         const items: Item[] = [];
         const out = parsed.map((p): RowRejection | undefined => {
-          if (p === 'ignore') return undefined;
           if (!p.ok) return rejection(p);
           const r = p.row;
           const facts: OrderFacts | undefined = orders.get(r.orderId);

@@ -61,17 +61,24 @@ export interface LineIdRow {
   readonly netsuiteId: string;
 }
 
-export function parseLineIdRow(rec: Rec): RowResult<LineIdRow> {
-  const attr = expect(rec, 'attrName', [LINE_ID_ATTR, DISCOUNT_LINE_ID_ATTR]);
-  if (!attr.ok) return attr;
+/** `orderItemSeqId` as NetSuite sends it back (`1`, `00001`) → the OMS line seq (`00001`). */
+export function parseLineSeq(rec: Rec): RowResult<string> {
   const seqText = (rec.orderItemSeqId ?? '').trim();
   const seq = /^\d{1,5}$/.test(seqText) ? Number(seqText) : 0;
   if (seq < 1) return reject('orderItemSeqId', `"${seqText}" is not an order line seq id`);
+  return accept(padLineSeq(seq));
+}
+
+export function parseLineIdRow(rec: Rec): RowResult<LineIdRow> {
+  const attr = expect(rec, 'attrName', [LINE_ID_ATTR, DISCOUNT_LINE_ID_ATTR]);
+  if (!attr.ok) return attr;
+  const seq = parseLineSeq(rec);
+  if (!seq.ok) return seq;
   const r = ids(rec, 'orderId', 'attrValue');
   if (!r.ok) return r;
   return accept({
     orderId: r.row.oms,
-    lineSeq: padLineSeq(seq),
+    lineSeq: seq.row,
     attr: attr.row as LineIdRow['attr'],
     netsuiteId: r.row.ns,
   });
