@@ -278,17 +278,7 @@ export class OrderStore {
     const keys = [{ pk, sk: eventSk(idempotencyKey) }];
     if (lineSeq !== undefined) keys.push({ pk, sk: lineSk(lineSeq) });
     if (withHeader) keys.push({ pk, sk: HEADER_SK });
-    let pending = keys;
-    const found: Row[] = [];
-    while (pending.length) {
-      const out = await this.doc.send(
-        new BatchGetCommand({
-          RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
-        }),
-      );
-      found.push(...(out.Responses?.[this.table] ?? []));
-      pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof keys;
-    }
+    const found = await this.getMany(keys);
     const bySk = new Map(found.map((i) => [String(i.sk), i]));
     const line = lineSeq !== undefined ? bySk.get(lineSk(lineSeq)) : undefined;
     const event = bySk.get(eventSk(idempotencyKey));
@@ -323,20 +313,7 @@ export class OrderStore {
       keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
       keys.set(`${r.orderId}|H`, { pk: orderPk(r.orderId), sk: HEADER_SK });
     }
-    const all = [...keys.values()];
-    const found: Row[] = [];
-    for (let i = 0; i < all.length; i += 100) {
-      let pending = all.slice(i, i + 100);
-      while (pending.length) {
-        const out = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        found.push(...(out.Responses?.[this.table] ?? []));
-        pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
-      }
-    }
+    const found = await this.getMany([...keys.values()]);
     const lines = new Map<string, LineState>();
     const headers = new Map<string, OrderHeader>();
     for (const item of found) {
@@ -409,6 +386,24 @@ export class OrderStore {
           a.at === b.at ? (a.lineVersion ?? 0) - (b.lineVersion ?? 0) : a.at < b.at ? -1 : 1,
         ),
     };
+  }
+
+  /** Consistent BatchGetItem over any number of keys (100 a call), unprocessed keys asked again. */
+  private async getMany(keys: readonly { pk: string; sk: string }[]): Promise<Row[]> {
+    const found: Row[] = [];
+    for (let i = 0; i < keys.length; i += 100) {
+      let pending = keys.slice(i, i + 100);
+      while (pending.length) {
+        const out = await this.doc.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        found.push(...(out.Responses?.[this.table] ?? []));
+        pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
+      }
+    }
+    return found;
   }
 
   private async query(orderId: string, prefix: string | undefined): Promise<Row[]> {
