@@ -29,6 +29,14 @@ import {
   type StatusCode,
 } from '../domain/lifecycle/index.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
+import { planFulfillment } from '../domain/fulfillment/fulfillment-plan.ts';
+import type {
+  EventStep,
+  MoveOutcome,
+  Release,
+  Shipment,
+  ShipmentDetails,
+} from '../domain/lifecycle/index.ts';
 import { canReserve } from '../domain/reservations/availability.ts';
 import { applyNetsuiteIds, type NetsuiteIds } from '../domain/orders/netsuite-ids.ts';
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
@@ -101,6 +109,49 @@ export interface OrderCommandResult {
 export interface NetsuiteIdsCommand extends NetsuiteIds, EnvelopeInput {
   readonly orderId: string;
 }
+
+type Linked = ReadonlyArray<{ readonly label: `linked:${string}`; readonly item: TxItem }>;
+
+/** Ships quantity of a line at a facility: every move to 3700 in one write (see fulfill). */
+export interface FulfillCommand extends EnvelopeInput {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  /** The OMS facility it shipped from (may differ from the allocated one). */
+  readonly facilityId: string;
+  readonly quantity: number;
+  readonly shipped?: ShipmentDetails;
+  readonly linked?: Linked;
+}
+
+/** Cancels quantity of a line (default: every cancellable unit). */
+export interface CancelLineCommand extends EnvelopeInput {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly quantity?: number;
+  readonly linked?: Linked;
+}
+
+export interface StepsResult {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly steps: readonly EventStep[];
+  readonly buckets: Buckets;
+  readonly holds: readonly string[];
+  readonly lineVersion: number;
+  readonly replayed: boolean;
+  /** What a person should know (reservations moved, holds overridden). */
+  readonly notes: readonly string[];
+}
+
+/** What a multi-step command does to the line as read: moves resolved one after the other. */
+type StepsPlanner = (line: LineState) => {
+  steps: readonly ResolvedMove[];
+  gates?: readonly GateResult[];
+  notes?: readonly string[];
+};
+
+/** Statuses a cancellation takes quantity from, least advanced first. */
+const CANCELLABLE: readonly StatusCode[] = [1100, 1300, 1250, 1400, 1200, 1500, 3200];
 
 export interface OrderServiceOptions {
   readonly orders: OrderStore;
@@ -190,6 +241,8 @@ export class OrderService {
       facilityId: cmd.facilityId,
       releaseKey: cmd.releaseKey,
       shipmentKey: cmd.shipmentKey,
+      shipped: cmd.shipped,
+      schedule: cmd.schedule,
     };
     const request = canonicalJson({ type: 'move', orderId, lineSeq, ...req });
     const { orders, positions } = this.opts;
@@ -411,6 +464,245 @@ export class OrderService {
         // between retrying and OUT_OF_STOCK.
         if (lineMoved || c.conflict || c.throttled) lostRaces++;
         useCache = false;
+      }
+    }
+    throw new CommandError(
+      'CONFLICT',
+      `line ${orderId}/${lineSeq}: gave up after ${this.maxAttempts} attempts because other writers kept changing it; try again`,
+    );
+  }
+
+  /**
+   * Brings `quantity` of a line to 3700 at `facilityId` in one write (planFulfillment): picking,
+   * released, scheduled and allocated quantity there first, then a reservation moved from another
+   * facility, then unallocated quantity. The shipment details land on every shipment that ships.
+   * A shipment is a fact: holds do not block it. Refused (INSUFFICIENT_QUANTITY) when the line
+   * cannot give the quantity.
+   */
+  async fulfill(cmd: FulfillCommand): Promise<StepsResult> {
+    const facilityId = cmd.facilityId;
+    const request = {
+      type: 'fulfill',
+      facilityId,
+      quantity: cmd.quantity,
+      shipped: cmd.shipped,
+    };
+    return this.moveSteps(cmd, 'fulfilled', request, cmd.linked, (line) => {
+      const plan = planFulfillment(line, { facilityId, quantity: cmd.quantity });
+      if (!plan.ok) throw new CommandError('INSUFFICIENT_QUANTITY', plan.reason);
+      const steps = plan.steps.map((m) =>
+        m.to === 3700 && cmd.shipped ? { ...m, shipped: cmd.shipped } : m,
+      );
+      return { steps, gates: plan.gates, notes: plan.notes };
+    });
+  }
+
+  /**
+   * Cancels `quantity` of a line (default: all of it that can be cancelled) in one write, least
+   * advanced quantity first (1100, 1300, 1250, 1400, 1200, 1500, 3200): reservations are released
+   * and releases closed. Quantity being picked (3350) or shipped cannot be cancelled.
+   */
+  async cancelLine(cmd: CancelLineCommand): Promise<StepsResult> {
+    const request = { type: 'cancel', quantity: cmd.quantity };
+    if (
+      cmd.quantity !== undefined &&
+      (typeof cmd.quantity !== 'number' || !Number.isSafeInteger(cmd.quantity) || cmd.quantity < 1)
+    ) {
+      throw new CommandError('INVALID_COMMAND', 'quantity must be a whole number above 0', {
+        field: 'quantity',
+      });
+    }
+    return this.moveSteps(cmd, 'cancelled', request, cmd.linked, (line) => {
+      const cancellable = CANCELLABLE.reduce((n, st) => n + (line.buckets[st] ?? 0), 0);
+      const want = cmd.quantity ?? cancellable;
+      if (want === 0 || want > cancellable) {
+        throw new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `line ${line.orderId}/${line.lineSeq} has ${cancellable} cancellable unit(s)${
+            cmd.quantity !== undefined ? `, fewer than ${cmd.quantity}` : ''
+          } (being picked or shipped quantity cannot be cancelled)`,
+        );
+      }
+      let need = want;
+      let cur = line;
+      const steps: ResolvedMove[] = [];
+      const ctx = { now: line.updatedAt, actor: 'cancel-plan' };
+      const take = (req: MoveRequest) => {
+        const move = resolveMove(cur, req);
+        cur = applyMove(cur, move, ctx).line;
+        steps.push(move);
+        need -= move.quantity;
+      };
+      for (const st of CANCELLABLE) {
+        if (need === 0) break;
+        if (st === 1200 || st === 1500) {
+          for (const f of Object.keys(cur.alloc).sort()) {
+            const q = Math.min(need, cur.alloc[f]?.[st] ?? 0);
+            if (q > 0) take({ from: st, to: 9000, quantity: q, facilityId: f });
+          }
+        } else if (st === 3200) {
+          for (const r of Object.values(cur.releases).sort((a, b) => a.key.localeCompare(b.key))) {
+            const q = Math.min(need, r.statusQuantity - r.inShipment);
+            if (q > 0) take({ from: 3200, to: 9000, quantity: q, releaseKey: r.key });
+          }
+        } else {
+          const q = Math.min(need, cur.buckets[st] ?? 0);
+          if (q > 0) take({ from: st, to: 9000, quantity: q });
+        }
+      }
+      return { steps };
+    });
+  }
+
+  /**
+   * Applies several moves of one line in one transaction with one event: the line, every release
+   * and shipment row touched, the net reservation change per facility (with its position and
+   * NetSuite-figure checks), and the caller's linked items. Retried on lost races with a fresh
+   * plan; a replayed key returns the first result.
+   */
+  private async moveSteps(
+    input: EnvelopeInput & { orderId: string; lineSeq: string },
+    type: 'fulfilled' | 'cancelled',
+    payload: Record<string, unknown>,
+    linked: Linked | undefined,
+    planner: StepsPlanner,
+  ): Promise<StepsResult> {
+    const env = checkEnvelope(input);
+    const orderId = checkOrderId(input.orderId);
+    const lineSeq = checkLineSeq(input.lineSeq);
+    const request = canonicalJson({ ...payload, orderId, lineSeq });
+    const { orders, positions } = this.opts;
+    let lostRaces = 0;
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (lostRaces > 0) await sleep(backoffMs(lostRaces));
+      const read = await orders.readForCommand(orderId, lineSeq, env.idempotencyKey, false);
+      if (read.event) return this.replay<StepsResult>(read.event, request);
+      if (!read.line) return this.unknown(orderId, lineSeq);
+      const line = read.line;
+      const plan = planner(line);
+      const now = this.now();
+      let cur = line;
+      const outcomes: MoveOutcome[] = [];
+      for (const step of plan.steps) {
+        const out = applyMove(cur, step, { now, actor: env.actor, gates: plan.gates });
+        if (out.kind !== 'moved') {
+          throw new CommandError('ON_HOLD', `line ${orderId}/${lineSeq}: a release step was held`);
+        }
+        outcomes.push(out);
+        cur = out.line;
+      }
+      // Net reservation change per facility: one position write each.
+      const deltas = new Map<string, number>();
+      for (const o of outcomes) {
+        if (o.move.reservationDelta !== 0) {
+          const f = o.move.facilityId!;
+          deltas.set(f, (deltas.get(f) ?? 0) + o.move.reservationDelta);
+        }
+      }
+      const extra: Array<{ label: string; item: TxItem }> = [];
+      const touched = [...deltas].filter(([, d]) => d !== 0);
+      const facilities = await Promise.all(touched.map(([f]) => positions.facility(line.sku, f)));
+      touched.forEach(([f, delta], i) => {
+        const facility = facilities[i]!;
+        if (
+          delta > 0 &&
+          !canReserve(
+            {
+              nsQty: facility.nsQty ?? 0,
+              reserved: facility.position.reserved,
+              safety: facility.position.safety,
+            },
+            delta,
+          )
+        ) {
+          throw new CommandError(
+            'OUT_OF_STOCK',
+            `facility ${f} cannot reserve ${delta} of ${line.sku}`,
+          );
+        }
+        const { position, nsCheck } = positions.reserveItems(facility, delta, now);
+        extra.push({ label: `position:${f}`, item: position });
+        if (nsCheck) extra.push({ label: `ns:${f}`, item: nsCheck });
+        extra.push({
+          label: `reservation:${f}`,
+          item: positions.reservationItem(
+            { sku: line.sku, facilityId: f, orderId, lineSeq, qty: reservedAt(cur, f) },
+            now,
+          ),
+        });
+      });
+      extra.push(...(linked ?? []));
+      const releases = new Map<string, Release>();
+      const shipments = new Map<string, Shipment>();
+      for (const o of outcomes) {
+        if (o.kind !== 'moved') continue;
+        if (o.release) releases.set(o.release.key, cur.releases[o.release.key]!);
+        if (o.shipment) shipments.set(o.shipment.key, cur.shipments[o.shipment.key]!);
+      }
+      const steps: EventStep[] = outcomes.map(({ move: m }) => ({
+        from: m.from,
+        to: m.to,
+        quantity: m.quantity,
+        ...(m.facilityId ? { facilityId: m.facilityId } : {}),
+        ...(m.releaseKey ? { releaseKey: m.releaseKey } : {}),
+        ...(m.shipmentKey ? { shipmentKey: m.shipmentKey } : {}),
+      }));
+      // One version step for the whole command (the plan's moves each counted one).
+      const after: LineState = { ...cur, version: line.version + 1, updatedAt: now };
+      const result: StepsResult = {
+        orderId,
+        lineSeq,
+        steps,
+        buckets: after.buckets,
+        holds: holdsOf(after),
+        lineVersion: after.version,
+        replayed: false,
+        notes: plan.notes ?? [],
+      };
+      const event: StoredEvent = {
+        type,
+        orderId,
+        lineSeq,
+        steps,
+        quantity: steps
+          .filter((x) => x.to === 3700 || x.to === 9000)
+          .reduce((n, x) => n + x.quantity, 0),
+        reason: env.reason,
+        actor: env.actor,
+        idempotencyKey: env.idempotencyKey,
+        at: now,
+        lineVersion: after.version,
+        request,
+        result,
+      };
+      try {
+        await orders.commit({
+          lines: [{ line: after, expectedVersion: line.version }],
+          event,
+          releases: [...releases.values()].map((r) => ({ ...r, lineSeq })),
+          shipments: [...shipments.values()].map((x) => ({ ...x, lineSeq })),
+          extra,
+        });
+        this.cache.putLine(after);
+        for (const f of touched.map(([f]) => f)) this.cache.dropFacility(line.sku, f);
+        return result;
+      } catch (err) {
+        if (!(err instanceof TxCancelled)) throw err;
+        const c = err.cancellation;
+        if (c.failed.has('event')) {
+          const ev = await orders.getEvent(orderId, env.idempotencyKey);
+          if (ev) return this.replay<StepsResult>(ev, request);
+        }
+        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
+        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+        this.cache.dropLine(orderId, lineSeq);
+        const inventoryMoved = [...c.failed].some(
+          (l) => l.startsWith('position:') || l.startsWith('ns:'),
+        );
+        if (!c.failed.has(`line:${lineSeq}`) && !inventoryMoved && !c.conflict && !c.throttled) {
+          throw err;
+        }
+        lostRaces++;
       }
     }
     throw new CommandError(

@@ -90,6 +90,9 @@ export interface ChangeSet {
   readonly event: StoredEvent;
   readonly release?: Release & { lineSeq: string };
   readonly shipment?: Shipment & { lineSeq: string };
+  /** Several release / shipment rows (a multi-step command); each key once. */
+  readonly releases?: ReadonlyArray<Release & { lineSeq: string }>;
+  readonly shipments?: ReadonlyArray<Shipment & { lineSeq: string }>;
   /** Items for other tables (reservation row, position, NetSuite check), with their labels. */
   readonly extra?: ReadonlyArray<{ readonly label: string; readonly item: TxItem }>;
   /** Header attributes to set (the header must exist). */
@@ -168,24 +171,21 @@ export class OrderStore {
     for (const l of change.lines) tx.add(`line:${l.line.lineSeq}`, this.lineWrite(l));
     tx.add('event', this.eventPut(change.event));
     const pk = orderPk(change.event.orderId);
-    if (change.release) {
-      tx.add('release', {
+    const releases = [...(change.release ? [change.release] : []), ...(change.releases ?? [])];
+    const shipments = [...(change.shipment ? [change.shipment] : []), ...(change.shipments ?? [])];
+    for (const r of releases) {
+      tx.add(releases.length === 1 ? 'release' : `release:${r.key}`, {
         Put: {
           TableName: this.table,
-          Item: { pk, sk: releaseSk(change.release.key), itemType: 'release', ...change.release },
+          Item: { pk, sk: releaseSk(r.key), itemType: 'release', ...r },
         },
       });
     }
-    if (change.shipment) {
-      tx.add('shipment', {
+    for (const sh of shipments) {
+      tx.add(shipments.length === 1 ? 'shipment' : `shipment:${sh.key}`, {
         Put: {
           TableName: this.table,
-          Item: {
-            pk,
-            sk: shipmentSk(change.shipment.key),
-            itemType: 'shipment',
-            ...change.shipment,
-          },
+          Item: { pk, sk: shipmentSk(sh.key), itemType: 'shipment', ...sh },
         },
       });
     }

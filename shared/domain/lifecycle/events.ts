@@ -6,7 +6,25 @@
 import type { Buckets, StatusCode } from './status.ts';
 
 export type EventType =
-  'created' | 'moved' | 'release-held' | 'hold-added' | 'hold-lifted' | 'netsuite-ids';
+  | 'created'
+  | 'moved'
+  | 'release-held'
+  | 'hold-added'
+  | 'hold-lifted'
+  | 'netsuite-ids'
+  /** Several moves of one line in one write (a fulfillment, a cancellation): see `steps`. */
+  | 'fulfilled'
+  | 'cancelled';
+
+/** One move of a multi-step event. */
+export interface EventStep {
+  readonly from: StatusCode;
+  readonly to: StatusCode;
+  readonly quantity: number;
+  readonly facilityId?: string;
+  readonly releaseKey?: string;
+  readonly shipmentKey?: string;
+}
 
 export interface LifecycleEvent {
   readonly type: EventType;
@@ -21,6 +39,8 @@ export interface LifecycleEvent {
   readonly shipmentKey?: string;
   /** Hold codes added, lifted, or (release-held) the failing gates. */
   readonly holds?: readonly string[];
+  /** For `fulfilled` / `cancelled`: the moves, in order. */
+  readonly steps?: readonly EventStep[];
   /** For `created`: each line's ordered quantity, which starts in 1100. */
   readonly lines?: ReadonlyArray<{ readonly lineSeq: string; readonly quantity: number }>;
   readonly reason?: string;
@@ -45,6 +65,12 @@ export function bucketsFromEvents(events: readonly LifecycleEvent[]): Map<string
     if (e.type === 'moved' && e.lineSeq && e.from && e.to && e.quantity) {
       add(e.lineSeq, e.from, -e.quantity);
       add(e.lineSeq, e.to, e.quantity);
+    }
+    if (e.lineSeq && e.steps) {
+      for (const step of e.steps) {
+        add(e.lineSeq, step.from, -step.quantity);
+        add(e.lineSeq, step.to, step.quantity);
+      }
     }
   }
   return out as Map<string, Buckets>;

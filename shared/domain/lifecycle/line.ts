@@ -40,6 +40,24 @@ export interface Release {
 
 export type ShipmentStatus = 'picking' | 'shipped' | 'not-found' | 'partly-shipped';
 
+/** What the carrier side of a shipment is: recorded on the shipment when quantity ships (→ 3700). */
+export interface ShipmentDetails {
+  /** Every tracking number of the parcel(s); NetSuite joins several with ` | `. */
+  readonly trackingNumbers?: readonly string[];
+  readonly carrier?: string;
+  readonly shippingMethod?: string;
+  /** When it shipped (ISO instant). */
+  readonly shippedAt?: string;
+}
+
+/** What scheduling fixed for the quantity at a facility (1200 → 1500). */
+export interface ScheduleDetails {
+  /** The planned ship date, `YYYY-MM-DD`. */
+  readonly shipDate: string;
+  readonly carrier?: string;
+  readonly shippingMethod?: string;
+}
+
 /** A shipment line: created at picking with quantity 0, set to the shipped quantity when shipped. */
 export interface Shipment {
   readonly key: string;
@@ -54,6 +72,11 @@ export interface Shipment {
   readonly status: ShipmentStatus;
   readonly createdAt: string;
   readonly closedAt?: string;
+  /** Set when quantity ships; tracking numbers of later parts are added. */
+  readonly trackingNumbers?: readonly string[];
+  readonly carrier?: string;
+  readonly shippingMethod?: string;
+  readonly shippedAt?: string;
 }
 
 /** Reserved quantity of a line at one facility, per reserved bucket. */
@@ -75,6 +98,8 @@ export interface LineState {
   readonly holds: Readonly<Record<string, Hold>>;
   readonly releases: Readonly<Record<string, Release>>;
   readonly shipments: Readonly<Record<string, Shipment>>;
+  /** facilityId → the schedule of the quantity scheduled there (1500), kept once set. */
+  readonly schedules?: Readonly<Record<string, ScheduleDetails & { readonly at: string }>>;
   /** Facilities that rejected quantity of this line (to exclude when re-brokering). */
   readonly rejectedBy: readonly string[];
   readonly releaseSeq: number;

@@ -14,7 +14,9 @@ import {
   type Hold,
   type LineState,
   type Release,
+  type ScheduleDetails,
   type Shipment,
+  type ShipmentDetails,
   type ShipmentStatus,
 } from './line.ts';
 import {
@@ -38,6 +40,10 @@ export interface MoveRequest {
   readonly releaseKey?: string;
   /** The shipment moved from 3350; inferred when the line has one open shipment that fits. */
   readonly shipmentKey?: string;
+  /** For a move to 3700: tracking numbers, carrier, ship time (recorded on the shipment). */
+  readonly shipped?: ShipmentDetails;
+  /** For 1200 → 1500: the ship date and carrier fixed (recorded on the line per facility). */
+  readonly schedule?: ScheduleDetails;
 }
 
 /** A checked move: every record it touches is named. */
@@ -50,6 +56,8 @@ export interface ResolvedMove {
   readonly shipmentKey?: string;
   /** + reserves at facilityId, − releases there, 0 leaves inventory alone. */
   readonly reservationDelta: number;
+  readonly shipped?: ShipmentDetails;
+  readonly schedule?: ScheduleDetails;
 }
 
 export type MoveOutcome =
@@ -99,12 +107,69 @@ function checkShape(req: MoveRequest): void {
       { field: 'quantity' },
     );
   }
+  checkDetails(req);
   if (req.facilityId !== undefined && !FACILITY_ID.test(req.facilityId)) {
     throw new CommandError(
       'INVALID_COMMAND',
       `facilityId "${req.facilityId}" must be 1–64 letters, digits, . _ : -`,
       { field: 'facilityId' },
     );
+  }
+}
+
+const TEXT_MAX = 200;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function checkText(value: unknown, field: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || value.length > TEXT_MAX) {
+    throw new CommandError(
+      'INVALID_COMMAND',
+      `${field} must be a text of at most ${TEXT_MAX} characters`,
+      { field },
+    );
+  }
+}
+
+/** Shipment and schedule details: only on the moves that record them, and well-formed. */
+function checkDetails(req: MoveRequest): void {
+  if (req.shipped !== undefined) {
+    if (req.to !== 3700) {
+      throw new CommandError('INVALID_COMMAND', 'shipped details go with a move to 3700 only', {
+        field: 'shipped',
+      });
+    }
+    const d = req.shipped;
+    if (
+      d.trackingNumbers !== undefined &&
+      (!Array.isArray(d.trackingNumbers) || d.trackingNumbers.length > 50)
+    ) {
+      throw new CommandError('INVALID_COMMAND', 'shipped.trackingNumbers must be a list (≤ 50)', {
+        field: 'shipped.trackingNumbers',
+      });
+    }
+    d.trackingNumbers?.forEach((t, i) => checkText(t, `shipped.trackingNumbers[${i}]`));
+    checkText(d.carrier, 'shipped.carrier');
+    checkText(d.shippingMethod, 'shipped.shippingMethod');
+    if (d.shippedAt !== undefined && Number.isNaN(Date.parse(d.shippedAt))) {
+      throw new CommandError('INVALID_COMMAND', 'shipped.shippedAt must be an ISO date-time', {
+        field: 'shipped.shippedAt',
+      });
+    }
+  }
+  if (req.schedule !== undefined) {
+    if (req.from !== 1200 || req.to !== 1500) {
+      throw new CommandError('INVALID_COMMAND', 'schedule details go with 1200 → 1500 only', {
+        field: 'schedule',
+      });
+    }
+    if (typeof req.schedule.shipDate !== 'string' || !DATE.test(req.schedule.shipDate)) {
+      throw new CommandError('INVALID_COMMAND', 'schedule.shipDate must be YYYY-MM-DD', {
+        field: 'schedule.shipDate',
+      });
+    }
+    checkText(req.schedule.carrier, 'schedule.carrier');
+    checkText(req.schedule.shippingMethod, 'schedule.shippingMethod');
   }
 }
 
@@ -259,7 +324,17 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
     releaseKey = s.releaseKey;
     facilityId = s.facilityId;
   }
-  return { from, to, quantity, facilityId, releaseKey, shipmentKey, reservationDelta };
+  return {
+    from,
+    to,
+    quantity,
+    facilityId,
+    releaseKey,
+    shipmentKey,
+    reservationDelta,
+    ...(req.shipped ? { shipped: req.shipped } : {}),
+    ...(req.schedule ? { schedule: req.schedule } : {}),
+  };
 }
 
 function moveBuckets(b: Buckets, from: StatusCode, to: StatusCode, q: number): Buckets {
@@ -341,6 +416,19 @@ function applyGates(
   return { holds, failures, lifted };
 }
 
+/** A shipment's carrier fields after `d` shipped: later tracking numbers are added, not replaced. */
+function shippedFields(s: Shipment, d: ShipmentDetails | undefined): Partial<Shipment> {
+  if (!d) return {};
+  const tracking = [...(s.trackingNumbers ?? [])];
+  for (const t of d.trackingNumbers ?? []) if (!tracking.includes(t)) tracking.push(t);
+  return {
+    ...(tracking.length ? { trackingNumbers: tracking } : {}),
+    ...(d.carrier !== undefined ? { carrier: d.carrier } : {}),
+    ...(d.shippingMethod !== undefined ? { shippingMethod: d.shippingMethod } : {}),
+    ...(d.shippedAt !== undefined ? { shippedAt: d.shippedAt } : {}),
+  };
+}
+
 /** The line after a checked move (or, for a release whose gates fail, after placing the holds). */
 export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext): MoveOutcome {
   const { from, to, quantity: q } = move;
@@ -409,13 +497,22 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
   } else if (from === 3350) {
     const s = line.shipments[move.shipmentKey!]!;
     const r = line.releases[s.releaseKey]!;
-    const changed = to === 3700 ? { ...s, quantity: s.quantity + q } : { ...s, short: s.short + q };
+    const changed =
+      to === 3700
+        ? { ...s, quantity: s.quantity + q, ...shippedFields(s, move.shipped) }
+        : { ...s, short: s.short + q };
     const status = shipmentStatus(changed);
     shipment = { ...changed, status, ...(status === 'picking' ? {} : { closedAt: ctx.now }) };
     release = closeRelease(r, r.statusQuantity - q, r.inShipment - q, ctx.now);
   }
   if (release) next = { ...next, releases: { ...next.releases, [release.key]: release } };
   if (shipment) next = { ...next, shipments: { ...next.shipments, [shipment.key]: shipment } };
+  if (to === 1500 && move.schedule) {
+    next = {
+      ...next,
+      schedules: { ...next.schedules, [move.facilityId!]: { ...move.schedule, at: ctx.now } },
+    };
+  }
   if (to === 1400 && move.facilityId && !next.rejectedBy.includes(move.facilityId)) {
     next = { ...next, rejectedBy: [...next.rejectedBy, move.facilityId] };
   }
