@@ -17,6 +17,7 @@ import {
   DEFAULT_GATES,
   reservedAt,
   resolveMove,
+  shipmentOpenQty,
   withHold,
   withoutHold,
   type Buckets,
@@ -141,6 +142,18 @@ export interface StepsResult {
   readonly replayed: boolean;
   /** What a person should know (reservations moved, holds overridden). */
   readonly notes: readonly string[];
+}
+
+/** Hands quantity at a facility back (1400, backordered from node): a rejection or not found. */
+export interface BackorderCommand extends EnvelopeInput {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly facilityId: string;
+  /** Default: every unit at the facility not yet shipped. */
+  readonly quantity?: number;
+  /** Where to take it from, in order (default: 3350, 3200, 1500, 1200 — furthest along first). */
+  readonly from?: ReadonlyArray<1200 | 1500 | 3200 | 3350>;
+  readonly linked?: Linked;
 }
 
 /** What a multi-step command does to the line as read: moves resolved one after the other. */
@@ -555,6 +568,80 @@ export class OrderService {
   }
 
   /**
+   * Moves quantity at a facility to 1400 (backordered from node) in one write: picking (3350,
+   * "not found": shipment quantity stays 0), released (3200, the release closes), scheduled (1500,
+   * via 1200) and allocated (1200, the reservation is released). The facility is recorded in the
+   * line's `rejectedBy`, so re-brokering excludes it; re-release creates new release and shipment
+   * keys.
+   */
+  async backorderFromNode(cmd: BackorderCommand): Promise<StepsResult> {
+    const order = cmd.from ?? [3350, 3200, 1500, 1200];
+    const request = {
+      type: 'backorder',
+      facilityId: cmd.facilityId,
+      quantity: cmd.quantity,
+      from: order,
+    };
+    return this.moveSteps(cmd, 'backordered', request, cmd.linked, (line) => {
+      const F = cmd.facilityId;
+      const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+      const at = {
+        3350: Object.values(line.shipments)
+          .filter((x) => x.facilityId === F)
+          .reduce((n, x) => n + shipmentOpenQty(x), 0),
+        3200: Object.values(line.releases)
+          .filter((r) => r.facilityId === F)
+          .reduce((n, r) => n + r.statusQuantity - r.inShipment, 0),
+        1500: line.alloc[F]?.[1500] ?? 0,
+        1200: line.alloc[F]?.[1200] ?? 0,
+      };
+      const available = order.reduce((n, st) => n + at[st], 0);
+      const want = cmd.quantity ?? available;
+      if (want < 1 || want > available) {
+        throw new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `line ${line.orderId}/${line.lineSeq} has ${available} unit(s) at facility ${F} in ${order.join(', ')}${
+            cmd.quantity !== undefined ? `, fewer than ${cmd.quantity}` : ''
+          }`,
+        );
+      }
+      let need = want;
+      let cur = line;
+      const steps: ResolvedMove[] = [];
+      const ctx = { now: line.updatedAt, actor: 'backorder-plan' };
+      const go = (req: MoveRequest) => {
+        const move = resolveMove(cur, req);
+        cur = applyMove(cur, move, ctx).line;
+        steps.push(move);
+      };
+      for (const st of order) {
+        if (need === 0) break;
+        if (st === 3350) {
+          for (const x of Object.values(cur.shipments).sort(byKey)) {
+            const q = Math.min(need, x.facilityId === F ? shipmentOpenQty(x) : 0);
+            if (q > 0) go({ from: 3350, to: 1400, quantity: q, shipmentKey: x.key });
+            need -= q;
+          }
+        } else if (st === 3200) {
+          for (const r of Object.values(cur.releases).sort(byKey)) {
+            const q = Math.min(need, r.facilityId === F ? r.statusQuantity - r.inShipment : 0);
+            if (q > 0) go({ from: 3200, to: 1400, quantity: q, releaseKey: r.key });
+            need -= q;
+          }
+        } else {
+          const q = Math.min(need, cur.alloc[F]?.[st] ?? 0);
+          if (q > 0) {
+            if (st === 1500) go({ from: 1500, to: 1200, quantity: q, facilityId: F });
+            go({ from: 1200, to: 1400, quantity: q, facilityId: F });
+          }
+          need -= q;
+        }
+      }
+      return { steps };
+    });
+  }
+
+  /**
    * Applies several moves of one line in one transaction with one event: the line, every release
    * and shipment row touched, the net reservation change per facility (with its position and
    * NetSuite-figure checks), and the caller's linked items. Retried on lost races with a fresh
@@ -562,7 +649,7 @@ export class OrderService {
    */
   private async moveSteps(
     input: EnvelopeInput & { orderId: string; lineSeq: string },
-    type: 'fulfilled' | 'cancelled',
+    type: 'fulfilled' | 'cancelled' | 'backordered',
     payload: Record<string, unknown>,
     linked: Linked | undefined,
     planner: StepsPlanner,
@@ -665,7 +752,7 @@ export class OrderService {
         lineSeq,
         steps,
         quantity: steps
-          .filter((x) => x.to === 3700 || x.to === 9000)
+          .filter((x) => x.to === 3700 || x.to === 9000 || x.to === 1400)
           .reduce((n, x) => n + x.quantity, 0),
         reason: env.reason,
         actor: env.actor,

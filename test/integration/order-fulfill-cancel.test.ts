@@ -234,3 +234,100 @@ describe('cancelLine', () => {
     });
   });
 });
+
+describe('backorderFromNode', () => {
+  it('takes picking, released and scheduled quantity at a facility to 1400; re-release makes new keys', async () => {
+    await core.setNetsuiteQty('BO-A', 'ST1', 10);
+    await core.setNetsuiteQty('BO-A', 'ST2', 10);
+    const orderId = await approvedOrder('BO-A', 3);
+    const base = { orderId, lineSeq: '00001', actor };
+    await core.service.move({
+      ...base,
+      from: 1100,
+      to: 1200,
+      quantity: 3,
+      facilityId: 'ST1',
+      idempotencyKey: key('a'),
+    });
+    await core.service.move({
+      ...base,
+      from: 1200,
+      to: 1500,
+      quantity: 3,
+      idempotencyKey: key('s'),
+    });
+    await core.service.move({
+      ...base,
+      from: 1500,
+      to: 3200,
+      quantity: 2,
+      idempotencyKey: key('r'),
+    });
+    await core.service.move({
+      ...base,
+      from: 3200,
+      to: 3350,
+      quantity: 1,
+      idempotencyKey: key('p'),
+    });
+    // 1 picking (S1), 1 released (R1), 1 scheduled at ST1: the store finds none of them.
+    const out = await core.service.backorderFromNode({
+      ...base,
+      facilityId: 'ST1',
+      idempotencyKey: key('nf'),
+      reason: 'NOT_FOUND',
+    });
+    expect(out.buckets).toEqual({ 1400: 3 });
+    expect(out.steps.map((s) => `${s.from}>${s.to}:${s.quantity}`)).toEqual([
+      '3350>1400:1',
+      '3200>1400:1',
+      '1500>1200:1',
+      '1200>1400:1',
+    ]);
+    expect(await reserved('BO-A', 'ST1')).toEqual({ reserved: 0, rows: 0 });
+    let { line } = await checkLine(orderId);
+    expect(line.rejectedBy).toEqual(['ST1']);
+    expect(line.shipments[`${orderId}-00001-S1`]).toMatchObject({
+      quantity: 0,
+      status: 'not-found',
+    });
+    expect(line.releases[`${orderId}-00001-R1`]).toMatchObject({ statusQuantity: 0 });
+
+    await core.service.move({
+      ...base,
+      from: 1400,
+      to: 1200,
+      quantity: 3,
+      facilityId: 'ST2',
+      idempotencyKey: key('a'),
+    });
+    await core.service.move({
+      ...base,
+      from: 1200,
+      to: 1500,
+      quantity: 3,
+      idempotencyKey: key('s'),
+    });
+    const rel = await core.service.move({
+      ...base,
+      from: 1500,
+      to: 3200,
+      quantity: 3,
+      idempotencyKey: key('r'),
+    });
+    const pick = await core.service.move({
+      ...base,
+      from: 3200,
+      to: 3350,
+      quantity: 3,
+      idempotencyKey: key('p'),
+    });
+    expect([rel.releaseKey, pick.shipmentKey]).toEqual([
+      `${orderId}-00001-R2`,
+      `${orderId}-00001-S2`,
+    ]);
+    ({ line } = await checkLine(orderId));
+    expect(line.releases[`${orderId}-00001-R1`]?.statusQuantity).toBe(0);
+    expect(line.shipments[`${orderId}-00001-S1`]?.quantity).toBe(0);
+  });
+});

@@ -14,7 +14,8 @@ export type EventType =
   | 'netsuite-ids'
   /** Several moves of one line in one write (a fulfillment, a cancellation): see `steps`. */
   | 'fulfilled'
-  | 'cancelled';
+  | 'cancelled'
+  | 'backordered';
 
 /** One move of a multi-step event. */
 export interface EventStep {
