@@ -27,7 +27,7 @@ import type { Facility } from '../domain/facility.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
 import { blockingHolds } from '../domain/lifecycle/holds.ts';
 import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
-import type { LineState } from '../domain/lifecycle/line.ts';
+import { reservedAt, type LineState } from '../domain/lifecycle/line.ts';
 import type { StatusCode } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { atpOf } from '../domain/reservations/availability.ts';
@@ -36,7 +36,7 @@ import {
   isNetsuiteFulfilled,
   type AllocationPayload,
 } from '../domain/sync/allocation-rows.ts';
-import type { OrderService } from '../orders/order-service.ts';
+import type { LineMove, OrderService } from '../orders/order-service.ts';
 import type { StateCache } from '../orders/state-cache.ts';
 import type { BrokeringStore, QueueEntry } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
@@ -87,6 +87,9 @@ export interface BrokeringReport {
 
 /** Buckets brokering takes quantity from, in this order. */
 const SOURCES: readonly StatusCode[] = [1400, 1300, 1100];
+
+/** Moves per order write (DynamoDB takes 100 items a transaction; a move writes up to 6). */
+const MOVES_PER_WRITE = 15;
 
 const placeable = (l: LineState): number => SOURCES.reduce((n, s) => n + (l.buckets[s] ?? 0), 0);
 
@@ -176,7 +179,7 @@ export async function brokerOrders(
     report.orders++;
     for (let attempt = 0; attempt < 3; attempt++) {
       for (const sku of new Set(open.map((l) => l.sku))) if (!stock.has(sku)) await readStock(sku);
-      const order = brokerOrderOf(header, open, entry.queue, excluded);
+      const order = brokerOrderOf(header, open, entry.queue, excluded, byId);
       const decision = brokerOrder({
         order,
         run,
@@ -283,6 +286,7 @@ function brokerOrderOf(
   lines: readonly LineState[],
   queue: string,
   excluded: (line: LineState) => string[],
+  facilities: ReadonlyMap<string, Facility>,
 ): BrokerOrder {
   return {
     orderId: header.orderId,
@@ -297,8 +301,21 @@ function brokerOrderOf(
       price: l.price,
       shippingMethod: l.shippingMethod ?? '',
       excludedFacilities: excluded(l),
+      ...oneLocationOf(l, facilities),
     })),
   };
+}
+
+/** The NetSuite-fulfilled facility a line already holds quantity at (one location per line). */
+function oneLocationOf(
+  line: LineState,
+  facilities: ReadonlyMap<string, Facility>,
+): { oneLocationAt?: string } {
+  const at = Object.keys(line.alloc).find((id) => {
+    const f = facilities.get(id);
+    return f && isNetsuiteFulfilled(f) && reservedAt(line, id) > 0;
+  });
+  return at ? { oneLocationAt: at } : {};
 }
 
 interface Applied {
@@ -324,33 +341,29 @@ async function apply(
   const left = new Map(lines.map((l) => [l.lineSeq, { ...l.buckets }]));
   const placed: Applied['placed'] = [];
   const facilitiesUsed = new Set<string>();
-  const raced = new Set<string>();
+  const moves: LineMove[] = [];
 
   /** Moves q of a line out of its placeable buckets (1400 first) into `to`. */
-  const take = async (
+  const take = (
     line: LineState,
     q: number,
     to: StatusCode,
     facilityId: string | undefined,
-    linked: (from: StatusCode) => { label: `linked:${string}`; item: TxItem }[],
-    tag: string,
-  ): Promise<number> => {
+    linked: { label: `linked:${string}`; item: TxItem }[],
+  ): number => {
     let moved = 0;
     const buckets = left.get(line.lineSeq)!;
     for (const from of SOURCES) {
       const n = Math.min(q - moved, buckets[from] ?? 0);
       if (n <= 0 || from === to) continue;
-      await deps.service.move({
-        orderId: line.orderId,
+      // What commits with the allocation goes with its first move only.
+      moves.push({
         lineSeq: line.lineSeq,
         from,
         to,
         quantity: n,
         facilityId,
-        idempotencyKey: `broker-${runId}-${line.lineSeq}-${tag}-${from}`,
-        actor: 'brokering',
-        reason: `brokering run ${runId}`,
-        linked: linked(from),
+        linked: moved === 0 ? linked : undefined,
       });
       buckets[from] = (buckets[from] ?? 0) - n;
       moved += n;
@@ -358,52 +371,58 @@ async function apply(
     return moved;
   };
 
-  // NetSuite holds one location per sales-order line: a line is never split across two
-  // NetSuite-fulfilled facilities (the allocation update would send two rows for one NetSuite line,
-  // and a rejection, which names no location, could not tell them apart). What the engine would put
-  // at a second one waits in the queue for the next run.
-  const netsuiteAt = new Map<string, string>();
-  for (const l of lines) {
-    const f = Object.keys(l.alloc).find((id) => {
-      const fac = facilities.get(id);
-      return (
-        fac &&
-        isNetsuiteFulfilled(fac) &&
-        (l.alloc[id]?.[1200] ?? 0) + (l.alloc[id]?.[1500] ?? 0) > 0
-      );
-    });
-    if (f) netsuiteAt.set(l.lineSeq, f);
-  }
-  let heldForOneLocation = 0;
   for (const a of decision.allocations) {
     const line = bySeq.get(a.lineSeq)!;
     const facility = facilities.get(a.facilityId);
     if (!facility) continue;
-    if (isNetsuiteFulfilled(facility)) {
-      const already = netsuiteAt.get(a.lineSeq);
-      if (already && already !== a.facilityId) {
-        heldForOneLocation += a.quantity;
-        continue;
+    const n = take(
+      line,
+      a.quantity,
+      1200,
+      a.facilityId,
+      linkedFor(deps, line, facility, a.quantity, at),
+    );
+    placed.push([line.sku, a.facilityId, n]);
+    facilitiesUsed.add(a.facilityId);
+  }
+  let backorderedUnits = 0;
+  if (deps.backorder !== false) {
+    for (const u of decision.unplaced.filter((x) => x.reason === 'not-available')) {
+      const line = bySeq.get(u.lineSeq)!;
+      const n = Math.min(u.quantity, left.get(line.lineSeq)![1100] ?? 0);
+      if (n > 0) {
+        moves.push({ lineSeq: line.lineSeq, from: 1100, to: 1300, quantity: n });
+        left.get(line.lineSeq)![1100] = (left.get(line.lineSeq)![1100] ?? 0) - n;
+        backorderedUnits += n;
       }
-      netsuiteAt.set(a.lineSeq, a.facilityId);
-    }
-    try {
-      const n = await take(
-        line,
-        a.quantity,
-        1200,
-        a.facilityId,
-        () => linkedFor(deps, line, facility, a.quantity, at),
-        a.facilityId,
-      );
-      placed.push([line.sku, a.facilityId, n]);
-      facilitiesUsed.add(a.facilityId);
-    } catch (err) {
-      if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') raced.add(line.sku);
-      else throw err;
     }
   }
-  if (raced.size) return { placed, facilitiesUsed, raced, queuedUnits: 0, backorderedUnits: 0 };
+  // The whole decision commits as one write per 15 moves (one for almost every order): an order
+  // is placed as decided or not at all. Each attempt has its own key (see brokerOne).
+  for (let i = 0; i < moves.length; i += MOVES_PER_WRITE) {
+    try {
+      await deps.service.moveLines({
+        orderId: entry.orderId,
+        moves: moves.slice(i, i + MOVES_PER_WRITE),
+        idempotencyKey: `broker-${runId}-${i / MOVES_PER_WRITE}`,
+        actor: 'brokering',
+        reason: `brokering run ${runId.split('-')[0]}`,
+      });
+    } catch (err) {
+      if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') {
+        const sku = String(err.details.sku);
+        const done = i === 0 ? [] : placed; // earlier writes of this order did commit
+        return {
+          placed: done,
+          facilitiesUsed: i === 0 ? new Set() : facilitiesUsed,
+          raced: new Set([sku]),
+          queuedUnits: 0,
+          backorderedUnits: 0,
+        };
+      }
+      throw err;
+    }
+  }
 
   let queuedUnits = 0;
   for (const q of decision.queued) {
@@ -419,35 +438,15 @@ async function apply(
       });
     }
   }
-  let backorderedUnits = 0;
-  if (deps.backorder !== false) {
-    for (const u of decision.unplaced.filter((x) => x.reason === 'not-available')) {
-      const line = bySeq.get(u.lineSeq)!;
-      const n = Math.min(u.quantity, left.get(line.lineSeq)![1100] ?? 0);
-      if (n > 0) {
-        await deps.service.move({
-          orderId: line.orderId,
-          lineSeq: line.lineSeq,
-          from: 1100,
-          to: 1300,
-          quantity: n,
-          idempotencyKey: `broker-${runId}-${line.lineSeq}-backorder`,
-          actor: 'brokering',
-          reason: 'no facility can take it now',
-        });
-        backorderedUnits += n;
-      }
-    }
-  }
   // The order leaves the queue when nothing of it is left to place there.
   const unplacedHere = decision.unplaced.reduce((n, u) => n + u.quantity, 0);
   const queuedHere = decision.queued
     .filter((q) => q.queue === entry.queue)
     .reduce((n, q) => n + q.quantity, 0);
-  if (unplacedHere + queuedHere + heldForOneLocation === 0) {
+  if (unplacedHere + queuedHere === 0) {
     await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
   }
-  return { placed, facilitiesUsed, raced, queuedUnits, backorderedUnits };
+  return { placed, facilitiesUsed, raced: new Set(), queuedUnits, backorderedUnits };
 }
 
 /** What commits with an allocation: the allocation update for NetSuite, or the store's queue item. */

@@ -12,6 +12,7 @@ import {
   CommandError,
   applyMove,
   canonicalJson,
+  checkMoveDetails,
   checkEnvelope,
   evaluateGates,
   DEFAULT_GATES,
@@ -154,6 +155,29 @@ export interface BackorderCommand extends EnvelopeInput {
   /** Where to take it from, in order (default: 3350, 3200, 1500, 1200 — furthest along first). */
   readonly from?: ReadonlyArray<1200 | 1500 | 3200 | 3350>;
   readonly linked?: Linked;
+}
+
+/** One move of a {@link OrderService.moveLines} command: a line, a move and what commits with it. */
+export interface LineMove extends MoveRequest {
+  readonly lineSeq: string;
+  readonly linked?: Linked;
+}
+
+export interface MoveLinesCommand extends EnvelopeInput {
+  readonly orderId: string;
+  /** Applied in order, each on its line as the previous moves left it (no releases: → 3200). */
+  readonly moves: readonly LineMove[];
+}
+
+export interface MoveLinesResult {
+  readonly orderId: string;
+  readonly lines: ReadonlyArray<{
+    readonly lineSeq: string;
+    readonly buckets: Buckets;
+    readonly lineVersion: number;
+  }>;
+  readonly steps: readonly EventStep[];
+  readonly replayed: boolean;
 }
 
 /** What a multi-step command does to the line as read: moves resolved one after the other. */
@@ -494,6 +518,7 @@ export class OrderService {
    */
   async fulfill(cmd: FulfillCommand): Promise<StepsResult> {
     const facilityId = cmd.facilityId;
+    checkMoveDetails({ from: 3350, to: 3700, shipped: cmd.shipped });
     const request = {
       type: 'fulfill',
       facilityId,
@@ -639,6 +664,233 @@ export class OrderService {
       }
       return { steps };
     });
+  }
+
+  /**
+   * Applies moves of several lines of one order in ONE transaction with one event: a brokering
+   * decision for a whole order commits or fails as a whole. Reservation changes are summed per SKU
+   * × facility (one position write and NetSuite check each, under the same bounds as `move`).
+   * Reads come from the cache when it has them (a brokering run warms it); nothing is refused on
+   * cached state. Throws OUT_OF_STOCK (details name the SKU and facility) when fresh figures do
+   * not cover a reservation; then nothing was written.
+   */
+  async moveLines(cmd: MoveLinesCommand): Promise<MoveLinesResult> {
+    const env = checkEnvelope(cmd);
+    const orderId = checkOrderId(cmd.orderId);
+    if (!Array.isArray(cmd.moves) || cmd.moves.length === 0 || cmd.moves.length > 15) {
+      throw new CommandError('INVALID_COMMAND', 'moves must list 1–15 moves', { field: 'moves' });
+    }
+    const seqs = [...new Set(cmd.moves.map((m) => checkLineSeq(m.lineSeq)))];
+    if (cmd.moves.some((m) => m.to === 3200)) {
+      throw new CommandError('INVALID_COMMAND', 'moveLines does not release (→ 3200): use move');
+    }
+    const request = canonicalJson({
+      type: 'move-lines',
+      orderId,
+      moves: cmd.moves.map(({ linked: _l, ...m }) => m),
+    });
+    const { orders, positions } = this.opts;
+    const cache = this.cache;
+    let useCache = true;
+    let lostRaces = 0;
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (lostRaces > 0) await sleep(backoffMs(lostRaces));
+      let lines = new Map<string, LineState>();
+      let fromCache = false;
+      if (useCache) {
+        for (const seq of seqs) {
+          const l = cache.line(orderId, seq);
+          if (l) lines.set(seq, l);
+        }
+        fromCache = lines.size === seqs.length;
+      }
+      if (!fromCache) {
+        const read = await orders.readLinesForCommand(orderId, seqs, env.idempotencyKey);
+        if (read.event) return this.replay<MoveLinesResult>(read.event, request);
+        lines = read.lines;
+        for (const seq of seqs) if (!lines.has(seq)) return this.unknown(orderId, seq);
+      }
+      const before = new Map(lines);
+      const now = this.now();
+      const outcomes: Array<{ lineSeq: string; move: ResolvedMove }> = [];
+      try {
+        for (const m of cmd.moves) {
+          const line = lines.get(m.lineSeq)!;
+          const move = resolveMove(line, m);
+          const out = applyMove(line, move, { now, actor: env.actor });
+          lines.set(m.lineSeq, out.line);
+          outcomes.push({ lineSeq: m.lineSeq, move: out.move });
+        }
+      } catch (err) {
+        if (!fromCache || !(err instanceof CommandError)) throw err;
+        for (const seq of seqs) cache.dropLine(orderId, seq);
+        useCache = false;
+        continue;
+      }
+      // Net reservation change per SKU × facility.
+      const deltas = new Map<string, { sku: string; facilityId: string; delta: number }>();
+      for (const o of outcomes) {
+        if (o.move.reservationDelta === 0) continue;
+        const sku = lines.get(o.lineSeq)!.sku;
+        const k = `${sku}\u0000${o.move.facilityId!}`;
+        const d = deltas.get(k) ?? { sku, facilityId: o.move.facilityId!, delta: 0 };
+        deltas.set(k, { ...d, delta: d.delta + o.move.reservationDelta });
+      }
+      const touched = [...deltas.values()].filter((d) => d.delta !== 0);
+      const states = await Promise.all(
+        touched.map(async (d) => {
+          const cached = useCache ? cache.facility(d.sku, d.facilityId) : undefined;
+          return {
+            cached: cached !== undefined,
+            state: cached ?? (await positions.facility(d.sku, d.facilityId)),
+          };
+        }),
+      );
+      const blocked = (f: FacilityState, delta: number) =>
+        delta > 0 &&
+        !canReserve(
+          { nsQty: f.nsQty ?? 0, reserved: f.position.reserved, safety: f.position.safety },
+          delta,
+        );
+      let refused: { sku: string; facilityId: string; f: FacilityState; delta: number } | undefined;
+      for (let i = 0; i < touched.length; i++) {
+        const d = touched[i]!;
+        let st = states[i]!;
+        if (blocked(st.state, d.delta) && st.cached) {
+          // Never refuse on cached figures.
+          st = { cached: false, state: await positions.facility(d.sku, d.facilityId) };
+          states[i] = st;
+          cache.putFacility(st.state);
+        }
+        if (blocked(st.state, d.delta)) refused ??= { ...d, f: st.state };
+      }
+      if (refused) {
+        if (fromCache) {
+          // Refuse only once the lines and the key's event were read, too (it may be a replay).
+          for (const seq of seqs) cache.dropLine(orderId, seq);
+          useCache = false;
+          continue;
+        }
+        const p = refused.f.position;
+        throw new CommandError(
+          'OUT_OF_STOCK',
+          `facility ${refused.facilityId} cannot reserve ${refused.delta} of ${refused.sku}: NetSuite reports ${
+            refused.f.nsQty ?? 'nothing'
+          }, ${p.reserved} reserved, safety stock ${p.safety}`,
+          {
+            sku: refused.sku,
+            facilityId: refused.facilityId,
+            nsQty: refused.f.nsQty ?? 0,
+            reserved: p.reserved,
+            safety: p.safety,
+          },
+        );
+      }
+      const extra: Array<{ label: string; item: TxItem }> = [];
+      touched.forEach((d, i) => {
+        const { position, nsCheck } = positions.reserveItems(states[i]!.state, d.delta, now);
+        extra.push({ label: `position:${d.sku}:${d.facilityId}`, item: position });
+        if (nsCheck) extra.push({ label: `ns:${d.sku}:${d.facilityId}`, item: nsCheck });
+      });
+      // One reservation row per line × facility whose reservation changed.
+      const resRows = new Set<string>();
+      for (const o of outcomes) {
+        if (o.move.reservationDelta === 0) continue;
+        const k = `${o.lineSeq}\u0000${o.move.facilityId!}`;
+        if (resRows.has(k)) continue;
+        resRows.add(k);
+        const line = lines.get(o.lineSeq)!;
+        extra.push({
+          label: `reservation:${o.lineSeq}:${o.move.facilityId!}`,
+          item: positions.reservationItem(
+            {
+              sku: line.sku,
+              facilityId: o.move.facilityId!,
+              orderId,
+              lineSeq: o.lineSeq,
+              qty: reservedAt(line, o.move.facilityId!),
+            },
+            now,
+          ),
+        });
+      }
+      for (const m of cmd.moves) extra.push(...(m.linked ?? []));
+      const after = seqs.map((seq) => ({
+        line: { ...lines.get(seq)!, version: before.get(seq)!.version + 1, updatedAt: now },
+        expectedVersion: before.get(seq)!.version,
+      }));
+      const steps: EventStep[] = outcomes.map(({ lineSeq, move: m }) => ({
+        lineSeq,
+        from: m.from,
+        to: m.to,
+        quantity: m.quantity,
+        ...(m.facilityId ? { facilityId: m.facilityId } : {}),
+      }));
+      const result: MoveLinesResult = {
+        orderId,
+        lines: after.map(({ line }) => ({
+          lineSeq: line.lineSeq,
+          buckets: line.buckets,
+          lineVersion: line.version,
+        })),
+        steps,
+        replayed: false,
+      };
+      const event: StoredEvent = {
+        type: 'moved-lines',
+        orderId,
+        steps,
+        reason: env.reason,
+        actor: env.actor,
+        idempotencyKey: env.idempotencyKey,
+        at: now,
+        request,
+        result,
+      };
+      try {
+        await orders.commit({ lines: after, event, extra });
+        for (const { line } of after) cache.putLine(line);
+        touched.forEach((d, i) => {
+          const f = states[i]!.state;
+          cache.putFacility({
+            ...f,
+            position: {
+              ...f.position,
+              reserved: f.position.reserved + d.delta,
+              v: f.position.v + 1,
+            },
+          });
+        });
+        return result;
+      } catch (err) {
+        if (!(err instanceof TxCancelled)) throw err;
+        const c = err.cancellation;
+        if (c.failed.has('event')) {
+          const ev = await orders.getEvent(orderId, env.idempotencyKey);
+          if (ev) return this.replay<MoveLinesResult>(ev, request);
+        }
+        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
+        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+        const linesMoved = seqs.some((seq) => c.failed.has(`line:${seq}`));
+        for (const seq of seqs) if (c.failed.has(`line:${seq}`)) cache.dropLine(orderId, seq);
+        let inventoryMoved = false;
+        for (const d of touched) {
+          const sfx = `${d.sku}:${d.facilityId}`;
+          if (c.failed.has(`position:${sfx}`) || c.failed.has(`ns:${sfx}`)) {
+            cache.dropFacility(d.sku, d.facilityId);
+            inventoryMoved = true;
+          }
+        }
+        if (!linesMoved && !inventoryMoved && !c.conflict && !c.throttled) throw err;
+        if (linesMoved || c.conflict || c.throttled) lostRaces++;
+        // Lines still hold when only figures moved: the cache keeps them; figures are read again.
+        if (linesMoved) useCache = false;
+      }
+    }
+    throw new CommandError(
+      'CONFLICT',
+      `order ${orderId}: gave up after ${this.maxAttempts} attempts because other writers kept changing it; try again`,
+    );
   }
 
   /**

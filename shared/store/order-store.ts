@@ -290,6 +290,29 @@ export class OrderStore {
     };
   }
 
+  /** Several lines of one order and the event under a key, in one BatchGetItem. */
+  async readLinesForCommand(
+    orderId: string,
+    lineSeqs: readonly string[],
+    idempotencyKey: string,
+  ): Promise<{ lines: Map<string, LineState>; event?: StoredEvent }> {
+    const pk = orderPk(orderId);
+    const found = await this.getMany([
+      { pk, sk: eventSk(idempotencyKey) },
+      ...lineSeqs.map((seq) => ({ pk, sk: lineSk(seq) })),
+    ]);
+    const lines = new Map<string, LineState>();
+    let event: StoredEvent | undefined;
+    for (const item of found) {
+      if (item.sk === eventSk(idempotencyKey)) event = toEvent(item);
+      else {
+        const line = toLine(item);
+        lines.set(line.lineSeq, line);
+      }
+    }
+    return { lines, event };
+  }
+
   async getEvent(orderId: string, idempotencyKey: string): Promise<StoredEvent | undefined> {
     const out = await this.doc.send(
       new GetCommand({

@@ -812,3 +812,32 @@ describe('unplaced and input checks', () => {
     expect(formatExplanation(d)).toContain('nothing to place');
   });
 });
+
+describe('one location per line (NetSuite-fulfilled facilities)', () => {
+  const NS = ['NS-A', 'NS-B'].map((id) => facility(id, { oneLocationPerLine: true }));
+  const STORE = facility('ST-1', { kind: 'store' });
+  const stockAB = stockOf({ A: { 'NS-A': 2, 'NS-B': 5, 'ST-1': 5 } });
+
+  it('a line never splits across two such facilities: the rest goes to the next one that may take it', () => {
+    const d = broker(
+      order([line('00001', 'A', 4)]),
+      run([routing([rule({ partialAllocation: true })])]),
+      [...NS, STORE],
+      stockAB,
+    );
+    expect(allocs(d)).toEqual([
+      ['00001', 'NS-A', 2],
+      ['00001', 'ST-1', 2],
+    ]);
+    expect(codes(fx(d, 'NS-B'))).toEqual(['ONE_LOCATION_PER_LINE']);
+  });
+
+  it('a line already at one of them goes to no other, in every rule; a whole-order rule skips them', () => {
+    const held = order([line('00001', 'A', 2, { oneLocationAt: 'NS-B' })]);
+    const partial = broker(held, run([routing([rule({ partialAllocation: true })])]), NS, stockAB);
+    expect(allocs(partial)).toEqual([['00001', 'NS-B', 2]]);
+    const whole = broker(held, run([routing([rule({ partialAllocation: false })])]), NS, stockAB);
+    expect(allocs(whole)).toEqual([['00001', 'NS-B', 2]]);
+    expect(codes(fx(whole, 'NS-A'))).toEqual(['ONE_LOCATION_PER_LINE']);
+  });
+});

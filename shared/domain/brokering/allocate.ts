@@ -35,8 +35,27 @@ export interface RuleResult {
   readonly facilities: readonly FacilityExplanation[];
 }
 
-function placeWhole(sorted: readonly Candidate[], pending: readonly PendingLine[]): Placement[] {
-  const first = sorted[0];
+/** False when the facility holds one location per line and the line is already at another. */
+const fits = (c: Candidate, lineSeq: string, oneLocation: ReadonlyMap<string, string>) =>
+  !c.facility.oneLocationPerLine ||
+  (oneLocation.get(lineSeq) ?? c.facility.facilityId) === c.facility.facilityId;
+
+const ONE_LOCATION: DropReason = {
+  code: 'ONE_LOCATION_PER_LINE',
+  message: 'a line already at another facility of this kind cannot also be here',
+};
+
+function placeWhole(
+  sorted: readonly Candidate[],
+  pending: readonly PendingLine[],
+  oneLocation: ReadonlyMap<string, string>,
+  late: Map<string, DropReason>,
+): Placement[] {
+  const first = sorted.find((c) => {
+    const ok = pending.every((p) => fits(c, p.line.lineSeq, oneLocation));
+    if (!ok) late.set(c.facility.facilityId, ONE_LOCATION);
+    return ok;
+  });
   if (!first) return [];
   return pending.map((p) => ({
     lineSeq: p.line.lineSeq,
@@ -50,22 +69,32 @@ function placePartial(
   pending: readonly PendingLine[],
   minValue: number | undefined,
   late: Map<string, DropReason>,
+  oneLocationIn: ReadonlyMap<string, string>,
 ): Placement[] {
+  const oneLocation = new Map(oneLocationIn);
   const remaining = new Map(pending.map((p) => [p.line.lineSeq, p.quantity]));
   const placed: Placement[] = [];
   for (const c of sorted) {
     const takenOfSku = new Map<string, number>();
     const share: { line: PendingLine['line']; quantity: number }[] = [];
+    let blocked = false;
     for (const p of pending) {
       const s = c.stock.find((x) => x.lineSeq === p.line.lineSeq);
       if (!s || s.rejectedBefore) continue;
+      if ((remaining.get(p.line.lineSeq) ?? 0) > 0 && !fits(c, p.line.lineSeq, oneLocation)) {
+        blocked = true;
+        continue;
+      }
       const free = s.usable - (takenOfSku.get(s.sku) ?? 0);
       const q = Math.min(remaining.get(p.line.lineSeq) ?? 0, free);
       if (q <= 0) continue;
       takenOfSku.set(s.sku, (takenOfSku.get(s.sku) ?? 0) + q);
       share.push({ line: p.line, quantity: q });
     }
-    if (share.length === 0) continue;
+    if (share.length === 0) {
+      if (blocked) late.set(c.facility.facilityId, ONE_LOCATION);
+      continue;
+    }
     const value = shipmentValue(share);
     if (minValue !== undefined && value < minValue) {
       late.set(c.facility.facilityId, {
@@ -77,6 +106,7 @@ function placePartial(
     for (const { line, quantity } of share) {
       remaining.set(line.lineSeq, (remaining.get(line.lineSeq) ?? 0) - quantity);
       placed.push({ lineSeq: line.lineSeq, facilityId: c.facility.facilityId, quantity });
+      if (c.facility.oneLocationPerLine) oneLocation.set(line.lineSeq, c.facility.facilityId);
     }
   }
   return placed;
@@ -104,9 +134,10 @@ export function applyRule(input: ScreenInput): RuleResult {
     input.rule.sorts,
   );
   const late = new Map<string, DropReason>();
+  const oneLocation = input.oneLocation ?? new Map<string, string>();
   const placed = input.rule.partialAllocation
-    ? placePartial(kept, input.pending, input.rule.filters.minShipmentValue, late)
-    : placeWhole(kept, input.pending);
+    ? placePartial(kept, input.pending, input.rule.filters.minShipmentValue, late, oneLocation)
+    : placeWhole(kept, input.pending, oneLocation, late);
   const used = new Set(placed.map((p) => p.facilityId));
   const facilities = [
     ...kept.map((c) => {

@@ -4,6 +4,7 @@
  * from the order lines and the facility and inventory records.
  */
 import type { Facility } from '../facility.ts';
+import { isNetsuiteFulfilled } from '../sync/allocation-rows.ts';
 
 export interface BrokerLine {
   /** OMS order line id (`00001`). */
@@ -19,6 +20,11 @@ export interface BrokerLine {
   readonly queue?: string;
   /** Facilities that rejected this line: never allocated to again (`LineState.rejectedBy`). */
   readonly excludedFacilities: readonly string[];
+  /**
+   * The one-location-per-line facility (see FacilityView.oneLocationPerLine) this line already
+   * has quantity at: no other such facility may take any of it.
+   */
+  readonly oneLocationAt?: string;
 }
 
 export interface BrokerOrder {
@@ -49,6 +55,11 @@ export interface FacilityView {
   readonly ordersToday: number;
   /** Position in the custom sequence sort (lower first). */
   readonly sequence?: number;
+  /**
+   * A line may hold quantity at only one facility of this kind (NetSuite-fulfilled facilities:
+   * NetSuite keeps one location per sales-order line, and a rejection names no location).
+   */
+  readonly oneLocationPerLine?: boolean;
 }
 
 /** ATP of a SKU at a facility (NetSuite quantity − reserved − safety), read before the decision. */
@@ -64,5 +75,6 @@ export const facilityView = (f: Facility, ordersToday: number): FacilityView => 
     : {}),
   ...(f.dailyOrderLimit !== undefined ? { dailyOrderLimit: f.dailyOrderLimit } : {}),
   ...(f.sequence !== undefined ? { sequence: f.sequence } : {}),
+  ...(isNetsuiteFulfilled(f) ? { oneLocationPerLine: true } : {}),
   ordersToday,
 });

@@ -51,7 +51,9 @@ export type DropCode =
   | 'NO_STOCK'
   | 'BELOW_SAFETY_STOCK'
   | 'NOT_ALL_ITEMS'
-  | 'MIN_SHIPMENT_VALUE';
+  | 'MIN_SHIPMENT_VALUE'
+  /** The line already sits at another facility of a kind that holds one location per line. */
+  | 'ONE_LOCATION_PER_LINE';
 
 export interface DropReason {
   readonly code: DropCode;

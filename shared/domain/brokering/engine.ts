@@ -55,6 +55,8 @@ class Tally {
   readonly selected = new Set<string>();
   readonly consumed = new Map<string, number>();
   readonly usedFacilities = new Set<string>();
+  /** lineSeq → its one-location-per-line facility (held before or placed in this decision). */
+  readonly oneLocation = new Map<string, string>();
   readonly allocations: Allocation[] = [];
   readonly queued: QueuedItem[] = [];
   readonly matched: { routing: string; rule: string }[] = [];
@@ -63,7 +65,10 @@ class Tally {
     readonly lines: readonly BrokerLine[],
     private readonly stock: StockLookup,
   ) {
-    for (const l of lines) this.remaining.set(l.lineSeq, l.quantity);
+    for (const l of lines) {
+      this.remaining.set(l.lineSeq, l.quantity);
+      if (l.oneLocationAt) this.oneLocation.set(l.lineSeq, l.oneLocationAt);
+    }
   }
 
   open(): BrokerLine[] {
@@ -84,7 +89,15 @@ class Tally {
     return base - (this.consumed.get(`${sku}\u0000${facilityId}`) ?? 0);
   };
 
-  place(line: BrokerLine, facilityId: string, quantity: number, routing: string, rule: string) {
+  place(
+    line: BrokerLine,
+    facilityId: string,
+    quantity: number,
+    routing: string,
+    rule: string,
+    oneLocationPerLine: boolean,
+  ) {
+    if (oneLocationPerLine) this.oneLocation.set(line.lineSeq, facilityId);
     const key = `${line.sku}\u0000${facilityId}`;
     this.consumed.set(key, (this.consumed.get(key) ?? 0) + quantity);
     this.remaining.set(line.lineSeq, (this.remaining.get(line.lineSeq) ?? 0) - quantity);
@@ -139,11 +152,22 @@ function runRule(
     facilities: input.facilities,
     atp: tally.atp,
     usedFacilities: tally.usedFacilities,
+    oneLocation: tally.oneLocation,
   });
+  const oneLocationPerLine = new Set(
+    input.facilities.filter((f) => f.oneLocationPerLine).map((f) => f.facilityId),
+  );
   const placed: Allocation[] = [];
   for (const p of result.placed) {
     const line = pending.find((x) => x.line.lineSeq === p.lineSeq)!.line;
-    tally.place(line, p.facilityId, p.quantity, routing.name, rule.name);
+    tally.place(
+      line,
+      p.facilityId,
+      p.quantity,
+      routing.name,
+      rule.name,
+      oneLocationPerLine.has(p.facilityId),
+    );
     placed.push({ ...p, routing: routing.name, rule: rule.name });
   }
   if (placed.length > 0) tally.noteMatch(routing.name, rule.name);

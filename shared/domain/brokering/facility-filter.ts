@@ -36,6 +36,8 @@ export interface ScreenInput {
   readonly atp: (sku: string, facilityId: string) => number;
   /** Facilities that already got items of this order in this decision. */
   readonly usedFacilities: ReadonlySet<string>;
+  /** lineSeq → the one-location-per-line facility the line holds or was given in this decision. */
+  readonly oneLocation?: ReadonlyMap<string, string>;
 }
 
 export interface Candidate {

@@ -15,10 +15,14 @@ export type EventType =
   /** Several moves of one line in one write (a fulfillment, a cancellation): see `steps`. */
   | 'fulfilled'
   | 'cancelled'
-  | 'backordered';
+  | 'backordered'
+  /** Moves of several lines of one order in one write (a brokering decision). */
+  | 'moved-lines';
 
 /** One move of a multi-step event. */
 export interface EventStep {
+  /** The line, in an order-wide event (`moved-lines`); else the event's line. */
+  readonly lineSeq?: string;
   readonly from: StatusCode;
   readonly to: StatusCode;
   readonly quantity: number;
@@ -67,11 +71,11 @@ export function bucketsFromEvents(events: readonly LifecycleEvent[]): Map<string
       add(e.lineSeq, e.from, -e.quantity);
       add(e.lineSeq, e.to, e.quantity);
     }
-    if (e.lineSeq && e.steps) {
-      for (const step of e.steps) {
-        add(e.lineSeq, step.from, -step.quantity);
-        add(e.lineSeq, step.to, step.quantity);
-      }
+    for (const step of e.steps ?? []) {
+      const seq = step.lineSeq ?? e.lineSeq;
+      if (!seq) continue;
+      add(seq, step.from, -step.quantity);
+      add(seq, step.to, step.quantity);
     }
   }
   return out as Map<string, Buckets>;

@@ -107,7 +107,7 @@ function checkShape(req: MoveRequest): void {
       { field: 'quantity' },
     );
   }
-  checkDetails(req);
+  checkMoveDetails(req);
   if (req.facilityId !== undefined && !FACILITY_ID.test(req.facilityId)) {
     throw new CommandError(
       'INVALID_COMMAND',
@@ -132,7 +132,9 @@ function checkText(value: unknown, field: string): void {
 }
 
 /** Shipment and schedule details: only on the moves that record them, and well-formed. */
-function checkDetails(req: MoveRequest): void {
+export function checkMoveDetails(
+  req: Pick<MoveRequest, 'to' | 'from' | 'shipped' | 'schedule'>,
+): void {
   if (req.shipped !== undefined) {
     if (req.to !== 3700) {
       throw new CommandError('INVALID_COMMAND', 'shipped details go with a move to 3700 only', {
