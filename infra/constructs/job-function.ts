@@ -8,7 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../../shared/config.ts';
+import { deploySettings, ENV } from '../../shared/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
 import { NODE20_PIN_REASON, acknowledge } from '../nag.ts';
@@ -78,6 +78,7 @@ export class JobFunction extends Construct {
         [ENV.bucket]: props.bucket.bucketName,
         [ENV.tablePrefix]: props.tablePrefix,
         [ENV.netsuiteUser]: props.netsuiteUser,
+        ...deploySettings(),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

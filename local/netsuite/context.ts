@@ -22,9 +22,19 @@ export interface PartialFile {
   readonly at: string;
 }
 
+/** A file the simulator wrote for the OMS (id exports, error files, fulfillments, invoices). */
+export interface WrittenFile {
+  readonly folder: string;
+  readonly name: string;
+  readonly text: string;
+  /** ISO time (simulator clock) it was written. */
+  readonly at: string;
+}
+
 export interface Journal {
   readonly received: ReceivedFile[];
   readonly partialFilesSeen: PartialFile[];
+  readonly written: WrittenFile[];
 }
 
 export interface SimulatorOptions {
@@ -32,6 +42,8 @@ export interface SimulatorOptions {
   readonly reexportUpdated: boolean;
   /** Which allocated lines NetSuite's locations reject (default: none). */
   readonly rejections?: RejectionOptions;
+  /** Which allocated lines NetSuite fulfils, how it writes them, and invoicing (default: none). */
+  readonly fulfillment?: FulfillmentOptions;
 }
 
 /** A line the allocation update just moved to a location, as the rejection rules see it. */
@@ -83,3 +95,66 @@ export interface SuiteScript {
 
 /** The part of the context a record import needs (no SFTP): what unit tests build. */
 export type RecordContext = Pick<ScriptContext, 'state' | 'options' | 'now' | 'log'>;
+
+/** A line NetSuite holds allocated to one of its locations, with quantity left to fulfil. */
+export interface FulfillableLine {
+  /** NetSuite sales-order internal id. */
+  readonly internalId: string;
+  /** The OMS order id (`HCOrderId`). */
+  readonly hcOrderId: string;
+  /** NetSuite line id. */
+  readonly lineId: string;
+  /** The OMS line seq id. */
+  readonly orderLineId: string;
+  readonly itemId: string;
+  /** The NetSuite location id it is allocated to. */
+  readonly location: string;
+  /** The line's quantity. */
+  readonly quantity: number;
+  /** What the location has left to ship (the allocation's quantity, less what shipped since). */
+  readonly open: number;
+  /** The fulfillment run (1, 2, … per account). */
+  readonly run: number;
+}
+
+/** The free text of a shipment (what `shipmentFor` may set; the rest is drawn). */
+export interface ShipmentText {
+  readonly trackingNumbers: readonly string[];
+  readonly carrier: string;
+  readonly shippingMethod: string;
+}
+
+/** How the fulfillment export names its files (the account's script version). */
+export type FulfillmentFileNames = 'dated' | 'date-string' | 'mixed';
+
+/**
+ * What NetSuite fulfils and invoices, and the habits of its fulfillment export. Every draw is a
+ * seeded PRNG keyed by what it decides (`seed`, shared with the rejections): the same seed and the
+ * same files give the same fulfillments.
+ */
+export interface FulfillmentOptions {
+  /** Share (0..1) of the open allocated lines fulfilled per run (default 0: none). */
+  readonly fulfilShare?: number;
+  /** Share (0..1) of fulfilled lines of 2+ units shipped in two parts over two runs (default 0). */
+  readonly partialShare?: number;
+  /** Fulfils the lines it returns true for, whatever `fulfilShare` draws (tests). */
+  readonly fulfilWhen?: (line: FulfillableLine) => boolean;
+  /** Seed of the draws (default 1). */
+  readonly seed?: number | string;
+  /** Share (0..1) of shipments whose carrier or shipping method has a comma (default 0). */
+  readonly commaShare?: number;
+  /** Share (0..1) of shipments with two tracking numbers (default 0). */
+  readonly multiTrackingShare?: number;
+  /** Replaces the drawn carrier, shipping method or tracking numbers of a shipment (tests). */
+  readonly shipmentFor?: (line: FulfillableLine) => Partial<ShipmentText> | undefined;
+  /** Share (0..1) of fulfillment files that repeat the previous file's last row (default 0.5). */
+  readonly boundaryRepeatShare?: number;
+  /** `dated` (default: `2025-07-02-10-15-00-SalesOrderFulfillment.csv`), `date-string`, `mixed`. */
+  readonly fulfillmentFileNames?: FulfillmentFileNames;
+  /** `csv` (default: `salesorder/import/fulfillment-nifi`) or `json` (`…/fulfillment`). */
+  readonly fulfillmentFormat?: 'csv' | 'json';
+  /** The account's time zone as a UTC offset (`Z`, default, or `±HH:MM`): dates in files. */
+  readonly accountUtcOffset?: string;
+  /** Invoice fulfilled orders that have a customer deposit (default true). */
+  readonly invoicing?: boolean;
+}

@@ -10,6 +10,7 @@ import { headerProblemAny, readCsv, type ImportMapping } from './csv-file.ts';
 import { claimFileName } from './file-names.ts';
 import type { RemoteFile } from './sftp-connection.ts';
 import { unescapedCsv } from './unescaped-csv.ts';
+import { writeFileForOms } from './written-file.ts';
 
 export type Incoming =
   | {
@@ -127,7 +128,8 @@ function notePartial(ctx: ScriptContext, spec: WatchedFolder, remote: RemoteFile
 async function fail(ctx: ScriptContext, spec: WatchedFolder, name: string, error: string) {
   const cursor = (ctx.state.exports[`error:${spec.folder}`] ??= { rev: 0 });
   const errorFile = claimFileName(cursor, ctx.now(), `Error${spec.errorName}.csv`);
-  await ctx.sftp.writeAtomically(
+  await writeFileForOms(
+    ctx,
     `${spec.folder}/error`,
     errorFile,
     unescapedCsv(['fileName', 'errorMessage'], [[name, error]]),

@@ -1,8 +1,8 @@
 /** The NetSuite simulator's entry point (tests and `npm run demo`). */
-import type { RejectionOptions } from './context.ts';
+import type { FulfillmentOptions, RejectionOptions } from './context.ts';
 import { NetsuiteSimulator } from './simulator.ts';
 
-export interface StartNetsuiteSimulatorOptions extends RejectionOptions {
+export interface StartNetsuiteSimulatorOptions extends RejectionOptions, FulfillmentOptions {
   readonly host: string;
   readonly port: number;
   readonly user: string;
@@ -25,6 +25,7 @@ export function startNetsuiteSimulator(opts: StartNetsuiteSimulatorOptions): Net
 
 export { NetsuiteSimulator, DEFAULT_SCRIPTS } from './simulator.ts';
 export type {
+  FulfillmentView,
   NetsuiteSimulatorOptions,
   SeedCustomer,
   SeedItem,
@@ -32,12 +33,32 @@ export type {
 } from './simulator.ts';
 export type {
   AllocatedLine,
+  FulfillableLine,
+  FulfillmentFileNames,
+  FulfillmentOptions,
   ReceivedFile,
+  ShipmentText,
+  WrittenFile,
   PartialFile,
   RejectionOptions,
   SuiteScript,
   ScriptContext,
 } from './context.ts';
-export type { SimState, SimLogEntry, LogKind } from './state.ts';
+export type {
+  SimState,
+  SimLogEntry,
+  LogKind,
+  SimInvoice,
+  SimItemFulfillment,
+  SimShipment,
+} from './state.ts';
 export { ID_EXPORTS } from './scripts/id-exports.ts';
 export { DEFAULT_REJECTED_LOCATION_ID } from './scripts/rejections.ts';
+export {
+  COMMA_CARRIERS,
+  CARRIERS,
+  FULFILLMENT_SUFFIX,
+  fulfillmentRow,
+} from './scripts/fulfillment.ts';
+export { invoiceDecision, invoiceRow } from './scripts/invoicing.ts';
+export { accountDate, accountDateTime, accountStamp } from './account-time.ts';

@@ -1,26 +1,38 @@
 /**
  * The NetSuite simulator: plays the SuiteScripts of the HotWax NetSuite integration against the
- * OMS SFTP server. One `cycle()` runs every script once (imports, then id exports); `start()`
- * repeats it on an interval; `stop()` ends it. Tests call `cycle()` directly.
+ * OMS SFTP server. One `cycle()` runs every script once (imports, billing, fulfillment, then id
+ * exports); `start()` repeats it on an interval; `stop()` ends it. Tests call `cycle()` directly.
  */
 import type {
+  FulfillmentOptions,
   Journal,
   PartialFile,
   ReceivedFile,
   RejectionOptions,
   ScriptContext,
   SuiteScript,
+  WrittenFile,
 } from './context.ts';
 import { loadState, saveState } from './persistence.ts';
 import { customerImport } from './scripts/customer-import.ts';
 import { depositImport } from './scripts/deposit-import.ts';
+import { checkFulfillmentOptions, fulfillmentScript } from './scripts/fulfillment.ts';
 import { idExports } from './scripts/id-exports.ts';
+import { invoicingScript } from './scripts/invoicing.ts';
 import { rejectedItemExport } from './scripts/rejected-item-export.ts';
 import { checkRejectionOptions, rejectedLocationId } from './scripts/rejections.ts';
 import { salesOrderImport } from './scripts/sales-order-import.ts';
 import { allocationCounts, salesOrderUpdateImport } from './scripts/sales-order-update-import.ts';
 import { NetsuiteSftp, type SftpLogin } from './sftp-connection.ts';
-import { nextId, nextRev, type SimLogEntry, type SimState } from './state.ts';
+import {
+  nextId,
+  nextRev,
+  openQuantity,
+  type SimInvoice,
+  type SimItemFulfillment,
+  type SimLogEntry,
+  type SimState,
+} from './state.ts';
 
 /** The scripts of one cycle, in run order. Later flows add theirs here. */
 export const DEFAULT_SCRIPTS: readonly SuiteScript[] = [
@@ -28,6 +40,8 @@ export const DEFAULT_SCRIPTS: readonly SuiteScript[] = [
   salesOrderImport,
   depositImport,
   salesOrderUpdateImport,
+  invoicingScript,
+  fulfillmentScript,
   idExports,
   rejectedItemExport,
 ];
@@ -37,8 +51,14 @@ export const DEFAULT_SCRIPTS: readonly SuiteScript[] = [
  * seeded draw (`seed`, default 1), plus every line `rejectWhen` returns true for and every line
  * allocated to one of `rejectingLocations`; rejected lines move to `rejectedLocationId`
  * (default `REJECTED`).
+ *
+ * Fulfillment and invoicing (`FulfillmentOptions`, see scripts/fulfillment.ts and invoicing.ts):
+ * `fulfilShare` (default 0: NetSuite ships nothing) of the open allocated lines fulfilled per
+ * cycle, `partialShare` of them in two parts, the export's habits (`commaShare`,
+ * `multiTrackingShare`, `boundaryRepeatShare`, `fulfillmentFileNames`, `fulfillmentFormat`,
+ * `accountUtcOffset`), and `invoicing` (default on). `seed` drives every draw.
  */
-export interface NetsuiteSimulatorOptions extends SftpLogin, RejectionOptions {
+export interface NetsuiteSimulatorOptions extends SftpLogin, RejectionOptions, FulfillmentOptions {
   /** The simulator's clock (the demo accelerates time). Default: the real clock. */
   readonly now?: () => Date;
   /** Export ids again for records an upsert modified (default true, as NetSuite does). */
@@ -83,13 +103,31 @@ export interface SimulatorSnapshot {
     readonly rejectedLines: number;
     /** Rejections so far (a line rejected twice counts twice). */
     readonly lineRejections: number;
+    /** Item fulfillments NetSuite made (and exported). */
+    readonly itemFulfillments: number;
+    /** Item fulfillments made from OMS-fulfilled rows. */
+    readonly omsItemFulfillments: number;
+    /** Lines not closed with nothing left to fulfil. */
+    readonly fulfilledLines: number;
+    readonly closedLines: number;
+    readonly invoices: number;
   };
+}
+
+/** An item fulfillment with the order and line it belongs to. */
+export interface FulfillmentView extends SimItemFulfillment {
+  /** NetSuite sales-order internal id. */
+  readonly salesOrderId: string;
+  readonly hcOrderId: string;
+  readonly lineId: string;
+  /** The OMS line seq id. */
+  readonly orderLineId: string;
 }
 
 export class NetsuiteSimulator {
   readonly sftp: NetsuiteSftp;
   private state: SimState;
-  private readonly journal: Journal = { received: [], partialFilesSeen: [] };
+  private readonly journal: Journal = { received: [], partialFilesSeen: [], written: [] };
   private readonly now: () => Date;
   private readonly scripts: readonly SuiteScript[];
   private running: Promise<void> = Promise.resolve();
@@ -100,12 +138,18 @@ export class NetsuiteSimulator {
     this.now = options.now ?? (() => new Date());
     this.scripts = options.scripts ?? DEFAULT_SCRIPTS;
     checkRejectionOptions(options);
+    checkFulfillmentOptions(options);
     this.state = loadState(options.dataFile);
   }
 
   /** Every file the simulator read, in reading order. */
   get received(): readonly ReceivedFile[] {
     return this.journal.received;
+  }
+
+  /** Every file the simulator wrote for the OMS, in writing order. */
+  get written(): readonly WrittenFile[] {
+    return this.journal.written;
   }
 
   /** Incomplete files seen in a folder NetSuite reads (must stay empty). */
@@ -169,6 +213,20 @@ export class NetsuiteSimulator {
           rejectingLocations: this.options.rejectingLocations,
           rejectedLocationId: this.options.rejectedLocationId,
         },
+        fulfillment: {
+          fulfilShare: this.options.fulfilShare,
+          partialShare: this.options.partialShare,
+          fulfilWhen: this.options.fulfilWhen,
+          seed: this.options.seed,
+          commaShare: this.options.commaShare,
+          multiTrackingShare: this.options.multiTrackingShare,
+          shipmentFor: this.options.shipmentFor,
+          boundaryRepeatShare: this.options.boundaryRepeatShare,
+          fulfillmentFileNames: this.options.fulfillmentFileNames,
+          fulfillmentFormat: this.options.fulfillmentFormat,
+          accountUtcOffset: this.options.accountUtcOffset,
+          invoicing: this.options.invoicing,
+        },
       },
       now: this.now,
       log: (entry) => this.state.log.push({ at: this.now().toISOString(), ...entry }),
@@ -204,10 +262,34 @@ export class NetsuiteSimulator {
     await this.sftp.close();
   }
 
+  /** Every item fulfillment (NetSuite's and the OMS's), by order and line, oldest first per line. */
+  fulfillments(): FulfillmentView[] {
+    return Object.values(this.state.salesOrders).flatMap((order) =>
+      order.lines.flatMap((line) =>
+        (line.itemFulfillments ?? []).map((f) => ({
+          ...structuredClone(f),
+          salesOrderId: order.internalId,
+          hcOrderId: order.hcOrderId,
+          lineId: line.lineId,
+          orderLineId: line.orderLineId,
+        })),
+      ),
+    );
+  }
+
+  /** Every invoice, in the order they were made. */
+  invoices(): SimInvoice[] {
+    return Object.values(structuredClone(this.state.invoices)).sort(
+      (a, b) => Number(a.internalId) - Number(b.internalId),
+    );
+  }
+
   /** A deep copy of the account and a few counts (tests, the demo summary). */
   snapshot(): SimulatorSnapshot {
     const state = structuredClone(this.state);
     const orders = Object.values(state.salesOrders);
+    const lines = orders.flatMap((o) => o.lines);
+    const fulfillments = lines.flatMap((l) => l.itemFulfillments ?? []);
     return {
       state,
       counts: {
@@ -220,6 +302,13 @@ export class NetsuiteSimulator {
         partialFilesSeen: this.journal.partialFilesSeen.length,
         rejected: state.log.filter((e) => e.kind === 'rejected').length,
         ...allocationCounts(state, rejectedLocationId(this.options)),
+        itemFulfillments: fulfillments.filter((f) => f.source === 'netsuite').length,
+        omsItemFulfillments: fulfillments.filter((f) => f.source === 'oms').length,
+        fulfilledLines: lines.filter(
+          (l) => !l.closed && (l.itemFulfillments?.length ?? 0) > 0 && openQuantity(l) === 0,
+        ).length,
+        closedLines: lines.filter((l) => l.closed).length,
+        invoices: Object.keys(state.invoices).length,
       },
     };
   }

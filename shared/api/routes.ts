@@ -35,6 +35,13 @@ export const ROUTES = [
     handler: 'api-get-order',
     description: 'an order with its lines, buckets, holds, releases, shipments and history',
   },
+  {
+    method: 'POST',
+    path: '/orders/{orderId}/cancellations',
+    handler: 'api-cancel-order',
+    description:
+      'cancel a line ({lineSeq, quantity?}) or the whole order for the customer or the merchant ({reason: CUSTOMER_…|MERCHANT_…, note?, idempotencyKey}); reservations released, NetSuite line closed',
+  },
   // Pre-order allocation (docs/preorder.md); the merchandiser's page calls these.
   preorderRoute('GET', '/purchase-orders', 'purchase orders with a summary of their lines'),
   preorderRoute(
@@ -83,7 +90,8 @@ export const ROUTES = [
     method: 'GET',
     path: '/stores/{facilityId}/queue',
     handler: 'api-store-queue',
-    description: 'items allocated to a store for it to fulfil (quantity allocated there now)',
+    description:
+      'items at a store for it to fulfil, per stage: allocated/scheduled, released (release keys), being picked (shipment keys)',
   },
   {
     method: 'POST',
@@ -91,6 +99,28 @@ export const ROUTES = [
     handler: 'api-store-reject',
     description:
       'a store hands back an item ({orderId, lineSeq, quantity?, reason, comments?, idempotencyKey}); re-brokered, VAR_STOLEN/VAR_DAMAGED/VAR_FOUND also adjust inventory',
+  },
+  // Store shipping (shared/fulfillment/store-shipping.ts): pick (and pack), ship, not found.
+  {
+    method: 'POST',
+    path: '/stores/{facilityId}/picks',
+    handler: 'api-store-pick',
+    description:
+      'the store picks released units ({orderId, lineSeq, releaseKey?, quantity?, idempotencyKey}): 3200 → 3350, a new shipment key',
+  },
+  {
+    method: 'POST',
+    path: '/stores/{facilityId}/shipments',
+    handler: 'api-store-ship',
+    description:
+      'the store ships picked units ({orderId, lineSeq, shipmentKey?, quantity?, trackingNumbers?, carrier?, shippingMethod?, shippedAt?, idempotencyKey}): 3350 → 3700, NetSuite told by the OMS-fulfilled export',
+  },
+  {
+    method: 'POST',
+    path: '/stores/{facilityId}/not-found',
+    handler: 'api-store-not-found',
+    description:
+      'the store cannot find picked (or released) units ({orderId, lineSeq, quantity?, reason?, comments?, idempotencyKey}): 1400, re-brokered elsewhere',
   },
 ] as const satisfies readonly RouteDefinition[];
 

@@ -41,6 +41,7 @@ import type { StateCache } from '../orders/state-cache.ts';
 import type { BrokeringStore, QueueEntry } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { PositionStore } from '../store/position-store.ts';
+import { releaseQueuePutItems } from '../store/release-queue-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import type { TxItem } from '../store/transactions.ts';
 
@@ -128,7 +129,7 @@ export async function brokerOrders(
   /** Orders this run sent to each facility, added to the day's counts at the end. */
   const addedToday = new Map<string, number>();
   const readStock = async (sku: string) => {
-    const { figures, positions } = await deps.positions.sku(sku);
+    const { figures, positions } = await deps.positions.stock(sku);
     const atp = new Map<string, number>();
     for (const [facilityId, nsQty] of figures) {
       const p = positions.get(facilityId);
@@ -162,7 +163,16 @@ export async function brokerOrders(
       return void report.skipped.push({ orderId: entry.orderId, reason: 'unknown order' });
     if (productStoreOf(deps.config, header) !== run.productStoreId) return;
     const open = lines.filter((l) => placeable(l) > 0);
+    const queueForRelease = (reason: string) =>
+      releaseQueuePutItems({
+        orderId: entry.orderId,
+        orderDate: entry.orderDate,
+        enqueuedAt: now.toISOString(),
+        reason,
+      }).forEach((item) => later.put(item));
     if (!open.length) {
+      // Placed by an earlier run that stopped before its batch: make sure it is scheduled.
+      if (lines.some((l) => (l.buckets[1200] ?? 0) > 0)) queueForRelease('allocated earlier');
       await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
       return;
     }
@@ -178,7 +188,9 @@ export async function brokerOrders(
     }
     report.orders++;
     for (let attempt = 0; attempt < 3; attempt++) {
-      for (const sku of new Set(open.map((l) => l.sku))) if (!stock.has(sku)) await readStock(sku);
+      await Promise.all(
+        [...new Set(open.map((l) => l.sku))].filter((sku) => !stock.has(sku)).map(readStock),
+      );
       const order = brokerOrderOf(header, open, entry.queue, excluded, byId);
       const decision = brokerOrder({
         order,
@@ -199,6 +211,7 @@ export async function brokerOrders(
         now,
         later,
       );
+      if (outcome.placed.some(([, , q]) => q > 0)) queueForRelease(`allocated by run ${runId}`);
       for (const [sku, facilityId, q] of outcome.placed) {
         const atp = stock.get(sku);
         atp?.set(facilityId, Math.max(0, (atp.get(facilityId) ?? 0) - q));
@@ -217,7 +230,7 @@ export async function brokerOrders(
       }
       // Stock moved under us: fresh figures for those SKUs, then decide the rest again.
       report.raced++;
-      for (const sku of outcome.raced) await readStock(sku);
+      await Promise.all([...outcome.raced].map(readStock));
       const reread = await deps.orders.order(entry.orderId);
       open.splice(0, open.length, ...reread.lines.filter((l) => placeable(l) > 0));
       if (!open.length) return;

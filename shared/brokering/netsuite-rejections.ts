@@ -1,9 +1,11 @@
 /**
  * NetSuite's rejected items (`salesorder/rejectedorderitem`: `orderId,orderItemSeqId,
  * rejectionComments,rejectionReason`): a NetSuite location could not fulfil an item and moved it
- * to its "Rejected Orders" location. The item's allocation at that NetSuite-fulfilled facility
- * moves 1200 → 1400 (the reservation is released and the facility recorded in `rejectedBy`, which
- * every later brokering run excludes), the order goes back to the brokering queue in the same
+ * to its "Rejected Orders" location. Every unit of the item at that NetSuite-fulfilled facility
+ * not shipped yet moves to 1400 in one write (`OrderService.backorderFromNode`): allocated
+ * 1200 → 1400, scheduled 1500 → 1200 → 1400, released 3200 → 1400 (its release closes, kept with
+ * quantity 0 as history). The reservation is released and the facility recorded in `rejectedBy`,
+ * which every later brokering run excludes; the order goes back to the brokering queue in the same
  * transaction, and the facility's daily order count is given back.
  *
  * The row does not name the location, so the rejection applies to the line's allocation at a
@@ -13,12 +15,14 @@
  * changes nothing, and so does NetSuite's habit of repeating the previous file's last row first in
  * the next file: the first row of a file equal to the last row of the file before is skipped. What
  * no rule can tell apart: a later file, written after the new allocation was sent, that repeats an
- * old row word for word — it reads as the new facility rejecting too. The move's idempotency key is the line, the facility and the line's version, so the
- * same row imported twice at once moves once.
+ * old row word for word — it reads as the new facility rejecting too. The write's idempotency key
+ * is the line, the facility and the line's version, so the same row imported twice at once moves
+ * once.
  */
 import { parseLineSeq } from '../domain/sync/id-rows.ts';
 import { allocationEntryId, isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
 import type { Facility } from '../domain/facility.ts';
+import type { LineState } from '../domain/lifecycle/line.ts';
 import type { CsvImporter, RowRejection } from '../feeds/file-import.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import { BROKERING_QUEUE, type BrokeringStore } from '../store/brokering-store.ts';
@@ -38,6 +42,17 @@ export interface RejectionImportDeps {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * What a NetSuite rejection takes back at a facility: every unit there not shipped yet — allocated
+ * (1200), scheduled (1500), released (3200) and, should picking have started, picking (3350).
+ */
+const rejectableAt = (line: LineState, facilityId: string): number =>
+  (line.alloc[facilityId]?.[1200] ?? 0) +
+  (line.alloc[facilityId]?.[1500] ?? 0) +
+  Object.values(line.releases)
+    .filter((r) => r.facilityId === facilityId)
+    .reduce((n, r) => n + r.statusQuantity, 0);
+
 export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
   return {
     // NetSuite writes the comments unescaped: "Not found in bin, location 101".
@@ -51,6 +66,7 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
         repeated: 0,
         alreadyRebrokered: 0,
         notSent: 0,
+        fromReleased: 0,
       };
       let first = true;
       let last: string | undefined;
@@ -84,9 +100,15 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
         if (!line)
           return { field: 'orderItemSeqId', reason: `order ${orderId} has no line ${lineSeq}` };
 
-        const candidates = Object.keys(line.alloc).filter((f) => {
+        const places = [
+          ...new Set([
+            ...Object.keys(line.alloc),
+            ...Object.values(line.releases).map((r) => r.facilityId),
+          ]),
+        ];
+        const candidates = places.filter((f) => {
           const facility = facilities.get(f);
-          return facility && isNetsuiteFulfilled(facility) && (line.alloc[f]?.[1200] ?? 0) > 0;
+          return facility && isNetsuiteFulfilled(facility) && rejectableAt(line, f) > 0;
         });
         if (!candidates.length) {
           counts.alreadyRebrokered!++;
@@ -119,13 +141,9 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
           .filter(Boolean)
           .join(': ');
         for (const facilityId of sent) {
-          const quantity = line.alloc[facilityId]?.[1200] ?? 0;
-          await deps.service.move({
+          const result = await deps.service.backorderFromNode({
             orderId,
             lineSeq,
-            from: 1200,
-            to: 1400,
-            quantity,
             facilityId,
             idempotencyKey: `nsreject-${lineSeq}-${facilityId}-v${line.version}`,
             actor: 'netsuite',
@@ -143,6 +161,7 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
               },
             ],
           });
+          if (result.steps.some((x) => x.from === 3200 || x.from === 3350)) counts.fromReleased!++;
           await deps.brokering.addDailyCount(at.slice(0, 10), facilityId, -1);
           counts.released!++;
         }

@@ -1,20 +1,28 @@
 /**
- * The store side of fulfilment: what a store must fulfil (its queue), and a store rejecting an item.
+ * The store side of fulfilment: what a store must fulfil (its queue), and a store handing an item
+ * back — a rejection, or an item not found at picking. Picking and shipping are in
+ * `shared/fulfillment/store-shipping.ts`.
  *
  * **Queue.** Brokering writes a queue item `FACQ#<store>` with every store allocation. The listing
- * reads those items and the lines they name (in bulk) and shows each with the line's quantity
- * allocated (1200) at that store now; an item whose line has nothing allocated there any more
- * (released, rejected, cancelled) is left out.
+ * reads those items and the lines they name (in bulk) and shows each with the line's quantity at
+ * that store now, stage by stage (`store-shipping-stages.ts`): allocated (1200) and scheduled
+ * (1500) — not released yet —, released (3200, per release key: to pick) and being picked (3350,
+ * per shipment key: to ship). An item whose line has nothing left there (shipped, rejected,
+ * cancelled) is left out; the item itself goes when the last unit leaves the store.
  *
- * **Rejection.** The store hands back `quantity` units (default: all of the line's 1200 there) with
- * a reason code. One atomic move 1200 → 1400 at the store through the order core releases the
- * reservation and records the store in `rejectedBy` (the next brokering run excludes it), and in
- * the same transaction: the store queue item goes (when the whole allocation leaves), the order
- * goes back to the brokering queue, and — for an inventory reason — the `invadj` outbox entry for
- * NetSuite's inventory adjustment is written. After the move the order's daily count at the store
- * is given back (when no line of the order is left there; on the day brokering counted it, as the
- * queue item records) and the OMS figure is corrected by the signed delta, exactly once
- * (`InventoryDeltaStore`, feed `store-rejection`, row = the adjustment id).
+ * **Hand back.** The store hands back `quantity` units (default: all it can) with a reason code.
+ * A rejection takes released (3200), scheduled (1500, via 1200) and allocated (1200) units; "not
+ * found" takes units being picked (3350: the shipment quantity stays 0) and then released ones.
+ * One atomic write through the order core (`backorderFromNode`) moves them to 1400 at the store —
+ * reservations released, releases closed, the store recorded in `rejectedBy` (the next brokering
+ * run excludes it) — and in the same transaction: the store queue item goes (when nothing of the
+ * line is left at the store), the order goes back to the brokering queue, and — for an inventory
+ * reason — the `invadj` outbox entry for NetSuite's inventory adjustment is written. After the
+ * move the order's daily count at the store is given back (when no line of the order is left
+ * there; on the day brokering counted it, as the queue item records) and the OMS figure is
+ * corrected by the signed delta, exactly once (`InventoryDeltaStore`, feed `store-rejection`, row
+ * = the adjustment id). Re-brokering and re-release then create a new release key and, at
+ * picking, a new shipment key; the old ones stay with quantity 0.
  *
  * Reasons and their inventory effect (`shared/domain/sync/inventory-adjustment-rows.ts`):
  * - `VAR_STOLEN`, `VAR_DAMAGED` (or `VAR_DAMANGED`): the units are not there (or not sellable):
@@ -38,15 +46,21 @@
 import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
-import type { LineState } from '../domain/lifecycle/line.ts';
-import type { StatusCode } from '../domain/lifecycle/status.ts';
 import {
   adjustmentDelta,
   adjustmentIdFor,
   normalizeRejectionReason,
   type InventoryAdjustmentPayload,
 } from '../domain/sync/inventory-adjustment-rows.ts';
-import type { MoveResult, OrderService } from '../orders/order-service.ts';
+import {
+  handBackAvailable,
+  openAtStore,
+  stagesAt,
+  type HandBackStage,
+  type PickingAtStore,
+  type ReleasedAtStore,
+} from '../fulfillment/store-shipping-stages.ts';
+import type { OrderService, StepsResult } from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
@@ -58,7 +72,7 @@ export const STORE_REJECTION_FEED = 'store-rejection';
 
 export interface StoreFulfillmentDeps {
   readonly orders: Pick<OrderStore, 'linesWithHeaders' | 'readOrderForCommand'>;
-  readonly service: Pick<OrderService, 'move'>;
+  readonly service: Pick<OrderService, 'backorderFromNode'>;
   readonly brokering: Pick<
     BrokeringStore,
     'storeQueue' | 'storeQueueDelete' | 'queuePut' | 'addDailyCount' | 'dailyCounts'
@@ -75,9 +89,19 @@ export interface StoreQueueEntry {
   readonly orderDate?: string;
   readonly lineSeq: string;
   readonly sku: string;
-  /** Quantity of the line allocated (1200) at the store now. */
+  /** Units of the line the store still has to handle (the four stages below). */
   readonly quantity: number;
+  /** Allocated (1200) at the store, not scheduled or released yet. */
+  readonly allocated: number;
+  /** Scheduled (1500) at the store, not released yet. */
+  readonly scheduled: number;
+  /** Released (3200) per release key, not yet picked: to pick. */
+  readonly released: readonly ReleasedAtStore[];
+  /** Being picked (3350) per shipment key: to ship or report not found. */
+  readonly picking: readonly PickingAtStore[];
   readonly shippingMethod?: string;
+  /** The ship date scheduling fixed at the store (`YYYY-MM-DD`), once scheduled. */
+  readonly shipDate?: string;
   readonly allocatedAt: string;
 }
 
@@ -85,10 +109,10 @@ export interface StoreRejectionInput {
   readonly facilityId: unknown;
   readonly orderId: unknown;
   readonly lineSeq: unknown;
-  /** Units handed back; default all of the line's 1200 at the store. */
+  /** Units handed back; default all the hand-back can take at the store. */
   readonly quantity?: unknown;
-  /** Reason code, e.g. `VAR_DAMAGED`, `NOT_IN_STOCK`. */
-  readonly reason: unknown;
+  /** Reason code, e.g. `VAR_DAMAGED`, `NOT_IN_STOCK` (not found: default `NOT_FOUND`). */
+  readonly reason?: unknown;
   readonly comments?: unknown;
   readonly actor?: unknown;
   readonly idempotencyKey?: unknown;
@@ -102,7 +126,10 @@ export interface StoreRejectionResult {
   readonly quantity: number;
   /** Canonical reason code (`VAR_DAMANGED` becomes `VAR_DAMAGED`). */
   readonly reason: string;
-  readonly move: MoveResult;
+  /** `rejected`: a store rejection; `not-found`: not found at picking. */
+  readonly kind: HandBackKind;
+  /** The order core's result: every move to 1400 (and 1500 → 1200), buckets after. */
+  readonly move: StepsResult;
   /** The inventory adjustment, for inventory reasons. */
   readonly adjustment?: {
     readonly adjustmentId: string;
@@ -124,15 +151,32 @@ const invalid = (field: string, message: string): never => {
   throw new CommandError('INVALID_COMMAND', message, { field });
 };
 
-const allocatedHere = (line: LineState, facilityId: string): number =>
-  line.alloc[facilityId]?.[1200] ?? 0;
+/** A store hands units back: rejected, or not found at picking. */
+export type HandBackKind = 'rejected' | 'not-found';
 
-const reservedHere = (line: LineState, facilityId: string): number =>
-  (line.alloc[facilityId]?.[1200] ?? 0) + (line.alloc[facilityId]?.[1500] ?? 0);
+/** Where each kind takes units from, in order (furthest along first). */
+export const HAND_BACK_FROM: Readonly<Record<HandBackKind, readonly HandBackStage[]>> = {
+  rejected: [3200, 1500, 1200],
+  'not-found': [3350, 3200],
+};
 
-/** The move's reason text: also what tells a replay of this rejection from another use of its key. */
-const moveReason = (facilityId: string, reason: string, comments: string | undefined) =>
-  `store ${facilityId} rejected: ${reason}${comments ? ` (${comments})` : ''}`;
+/** The reason code of a "not found" without one. */
+export const NOT_FOUND_REASON = 'NOT_FOUND';
+
+/** The move's reason text: also what tells a replay of this hand-back from another use of its key. */
+const moveReason = (
+  kind: HandBackKind,
+  facilityId: string,
+  reason: string,
+  comments: string | undefined,
+) =>
+  `store ${facilityId} ${kind === 'rejected' ? 'rejected' : 'did not find the item'}: ${reason}${
+    comments ? ` (${comments})` : ''
+  }`;
+
+/** Units a hand-back event moved to 1400. */
+const handedBack = (steps: readonly { to: number; quantity: number }[] | undefined): number =>
+  (steps ?? []).filter((s) => s.to === 1400).reduce((n, s) => n + s.quantity, 0);
 
 export class StoreFulfillment {
   constructor(private readonly deps: StoreFulfillmentDeps) {}
@@ -147,8 +191,9 @@ export class StoreFulfillment {
     const out: StoreQueueEntry[] = [];
     for (const item of items) {
       const line = lines.get(`${item.orderId}|${item.lineSeq}`);
-      const quantity = line ? allocatedHere(line, facilityId) : 0;
-      if (!line || quantity <= 0) continue;
+      if (!line) continue;
+      const stages = stagesAt(line, facilityId);
+      if (stages.total <= 0) continue;
       const header = headers.get(item.orderId);
       out.push({
         facilityId,
@@ -157,8 +202,13 @@ export class StoreFulfillment {
         orderDate: header?.date,
         lineSeq: item.lineSeq,
         sku: line.sku,
-        quantity,
-        shippingMethod: line.shippingMethod,
+        quantity: stages.total,
+        allocated: stages.allocated,
+        scheduled: stages.scheduled,
+        released: stages.released,
+        picking: stages.picking,
+        shippingMethod: line.schedules?.[facilityId]?.shippingMethod ?? line.shippingMethod,
+        shipDate: line.schedules?.[facilityId]?.shipDate,
         allocatedAt: item.allocatedAt,
       });
     }
@@ -171,10 +221,27 @@ export class StoreFulfillment {
     );
   }
 
-  /** A store hands back units of an allocated item (see the module comment). */
-  async rejectStoreItem(input: StoreRejectionInput): Promise<StoreRejectionResult> {
+  /** A store rejects units of an item: allocated, scheduled or released there (module comment). */
+  rejectStoreItem(input: StoreRejectionInput): Promise<StoreRejectionResult> {
+    return this.handBack(input, 'rejected');
+  }
+
+  /**
+   * A store cannot find units it is picking (3350), or released ones (3200): they go to 1400 at
+   * the store like a rejection (reason default `NOT_FOUND`; a `VAR_*` reason also adjusts
+   * inventory); the shipment keeps quantity 0 and the release closes.
+   */
+  reportNotFound(input: StoreRejectionInput): Promise<StoreRejectionResult> {
+    return this.handBack({ ...input, reason: input.reason ?? NOT_FOUND_REASON }, 'not-found');
+  }
+
+  private async handBack(
+    input: StoreRejectionInput,
+    kind: HandBackKind,
+  ): Promise<StoreRejectionResult> {
     const env = checkEnvelope({ idempotencyKey: input.idempotencyKey, actor: input.actor });
     const { facilityId, orderId, lineSeq, reason, comments } = checkInput(input);
+    const from = HAND_BACK_FROM[kind];
     const { header, lines, event } = await this.deps.orders.readOrderForCommand(
       orderId,
       env.idempotencyKey,
@@ -187,39 +254,40 @@ export class StoreFulfillment {
         `order ${orderId} has no line ${lineSeq} (it has ${header.lineCount} line${header.lineCount === 1 ? '' : 's'})`,
       );
     }
-    const why = moveReason(facilityId, reason, comments);
-    const allocated = allocatedHere(line, facilityId);
+    const why = moveReason(kind, facilityId, reason, comments);
+    const available = handBackAvailable(line, facilityId, from);
+    const what = kind === 'rejected' ? 'allocated, scheduled or released' : 'picked or released';
     let quantity: number;
     if (event) {
-      // A replay: the first call's quantity (the allocation has left since).
+      // A replay: the first call's quantity (the units have left since).
+      const moved = handedBack(event.steps);
       const same =
+        event.type === 'backordered' &&
         event.lineSeq === lineSeq &&
-        event.from === 1200 &&
-        event.to === 1400 &&
-        event.facilityId === facilityId &&
+        (event.steps ?? []).every((st) => st.facilityId === facilityId) &&
         event.reason === why &&
-        (input.quantity === undefined || input.quantity === event.quantity);
+        (input.quantity === undefined || input.quantity === moved);
       if (!same) {
         throw new CommandError(
           'IDEMPOTENCY_KEY_REUSED',
           `idempotency key ${env.idempotencyKey} was used for another command (${event.type} at ${event.at}); use a new key`,
         );
       }
-      quantity = event.quantity ?? 0;
+      quantity = moved;
     } else {
-      if (allocated <= 0) {
+      if (available <= 0) {
         throw new CommandError(
           'INSUFFICIENT_QUANTITY',
-          `nothing of ${orderId}/${lineSeq} is allocated at ${facilityId}`,
-          { facilityId, allocated: 0 },
+          `nothing of ${orderId}/${lineSeq} is ${what} at ${facilityId}`,
+          { facilityId, available: 0 },
         );
       }
-      quantity = checkQuantity(input.quantity, allocated);
-      if (quantity > allocated) {
+      quantity = checkQuantity(input.quantity, available);
+      if (quantity > available) {
         throw new CommandError(
           'INSUFFICIENT_QUANTITY',
-          `${orderId}/${lineSeq} has ${allocated} allocated at ${facilityId}; cannot reject ${quantity}`,
-          { facilityId, allocated, quantity },
+          `${orderId}/${lineSeq} has ${available} ${what} at ${facilityId}; cannot hand back ${quantity}`,
+          { facilityId, available, quantity },
         );
       }
     }
@@ -240,12 +308,12 @@ export class StoreFulfillment {
           lineSeq,
         }
       : undefined;
-    const wholeAllocation = quantity >= allocated;
-    // The order's daily count is given back when nothing of the order is left at the store.
+    // The queue item goes when nothing of the line is left at the store; the order's daily count
+    // is given back when nothing of the order is.
+    const wholeAllocation = !event && quantity >= openAtStore(line, facilityId);
     const orderLeaves =
       wholeAllocation &&
-      lines.every((l) => l.lineSeq === lineSeq || reservedHere(l, facilityId) === 0) &&
-      (line.alloc[facilityId]?.[1500] ?? 0) === 0;
+      lines.every((l) => l.lineSeq === lineSeq || openAtStore(l, facilityId) === 0);
     const countedOn =
       !event && orderLeaves ? await this.allocationDay(facilityId, orderId, lineSeq) : undefined;
 
@@ -264,7 +332,7 @@ export class StoreFulfillment {
         orderId,
         orderDate: header.date,
         enqueuedAt: at,
-        reason: `store ${facilityId} rejected line ${lineSeq}: ${reason}`,
+        reason: `store ${facilityId} ${kind === 'rejected' ? 'rejected' : 'did not find'} line ${lineSeq}: ${reason}`,
       }),
     });
     if (adjustment) {
@@ -274,13 +342,12 @@ export class StoreFulfillment {
       });
     }
 
-    const move = await this.deps.service.move({
+    const move = await this.deps.service.backorderFromNode({
       orderId,
       lineSeq,
-      from: 1200 as StatusCode,
-      to: 1400 as StatusCode,
-      quantity,
       facilityId,
+      quantity,
+      from,
       idempotencyKey: env.idempotencyKey,
       actor: env.actor,
       reason: why,
@@ -319,6 +386,7 @@ export class StoreFulfillment {
       sku: line.sku,
       quantity,
       reason,
+      kind,
       move,
       adjustment: applied,
       dailyCountReturned,

@@ -163,6 +163,7 @@ export const FEEDS = [
       'shippingMethodId',
     ],
     trigger: objectCreated,
+    handler: 'fulfillment-csv-import',
   },
   {
     id: 'fulfillment-json-import',
@@ -172,6 +173,7 @@ export const FEEDS = [
     format: 'json',
     columns: ['orderMap'],
     trigger: objectCreated,
+    handler: 'fulfillment-json-import',
   },
   {
     id: 'purchase-order-import',
@@ -208,6 +210,7 @@ export const FEEDS = [
       'INVOICE_DATE',
     ],
     trigger: objectCreated,
+    handler: 'invoice-import',
   },
   // ── OMS → NetSuite ────────────────────────────────────────────────────────────────────────
   {
@@ -333,6 +336,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['lineId', 'internalId', 'item', 'quantity', 'location', 'tags'],
     trigger: every('cron(0/30 * * * ? *)'),
+    handler: 'oms-fulfilled-export',
   },
   {
     id: 'line-close-export',
@@ -342,6 +346,7 @@ export const FEEDS = [
     format: 'csv',
     columns: ['internalId', 'lineId', 'closed'],
     trigger: every('cron(0/30 * * * ? *)'),
+    handler: 'line-close-export',
   },
   {
     id: 'inventory-adjustment-export',

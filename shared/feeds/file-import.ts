@@ -57,8 +57,16 @@ export interface CsvImporter {
   /**
    * The one column whose values may contain commas NetSuite did not escape (e.g. rejection
    * comments): a row with more values than columns is read with the surplus joined back into it.
+   * Shorthand for a `recover` that does that (ignored when `recover` is given).
    */
   readonly freeTextColumn?: string;
+  /**
+   * Re-reads a row whose value count differs from the header's (NetSuite does not escape commas):
+   * `values` as split at every comma, `header` the file's columns in file order. Returns the
+   * row's values in file order (as many as the header has), or why it cannot be read (that goes
+   * to the error file). Rows with the right count never come here.
+   */
+  recover?(values: readonly string[], header: readonly string[]): readonly string[] | RowRejection;
   open(file: {
     key: string;
     fileName: string;
@@ -138,8 +146,7 @@ export async function importFeedFile(
         cp && { header: cp.header, offset: cp.offset, line: cp.line },
       );
       const indexes = mapHeader(feed.columns, csv.header);
-      const freeText = importer.freeTextColumn;
-      const freeTextAt = freeText ? csv.header.indexOf(freeText) : -1;
+      const recover = recoveryOf(importer);
       session = await importer.open({
         key: ref.key,
         fileName,
@@ -174,7 +181,15 @@ export async function importFeedFile(
       };
       /** The row as the catalog names its columns, or undefined (reported) when it has too few or too many. */
       const recordOf = (r: CsvRow): Record<string, string> | undefined => {
-        const values = recoverUnescaped(r.values, feed.columns.length, freeTextAt);
+        const read =
+          r.values.length === feed.columns.length || !recover
+            ? r.values
+            : recover(r.values, csv.header);
+        if (!Array.isArray(read)) {
+          errors.add({ line: r.line, ...(read as RowRejection), raw: r.raw });
+          return undefined;
+        }
+        const values: readonly string[] = read;
         if (values.length !== feed.columns.length) {
           errors.add({
             line: r.line,
@@ -248,6 +263,14 @@ export async function importFeedFile(
     await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
     throw err;
   }
+}
+
+/** The importer's way to re-read a row with the wrong value count, if it has one. */
+function recoveryOf(importer: CsvImporter): CsvImporter['recover'] {
+  if (importer.recover) return importer.recover.bind(importer);
+  const freeText = importer.freeTextColumn;
+  if (!freeText) return undefined;
+  return (values, header) => recoverUnescaped(values, header.length, header.indexOf(freeText));
 }
 
 /**

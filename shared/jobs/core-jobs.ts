@@ -63,6 +63,13 @@ export const CORE_JOBS = [
     description:
       'brokering: approved orders in the brokering queue are allocated to facilities by the routing configuration (one run per product store at a time)',
   },
+  {
+    id: 'schedule-release',
+    handler: 'schedule-release',
+    schedule: 'cron(4/5 * * * ? *)',
+    description:
+      'allocated lines in the release queue are scheduled (ship date, carrier) and released when every release gate passes (inventory, deposit in NetSuite, fraud, completeness); held lines keep their gate holds and are retried',
+  },
 ] as const satisfies readonly CoreJob[];
 
 export type CoreJobId = (typeof CORE_JOBS)[number]['id'];

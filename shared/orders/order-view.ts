@@ -21,6 +21,8 @@ export interface OrderView {
   readonly orderTotal?: number;
   readonly customer?: unknown;
   readonly payments?: unknown;
+  /** Invoices NetSuite reported (invoice internal id → number, total, amount due, date). */
+  readonly invoices?: unknown;
   readonly lines: ReadonlyArray<{
     readonly lineSeq: string;
     readonly sku: string;
@@ -31,6 +33,8 @@ export interface OrderView {
     readonly holds: ReadonlyArray<{ code: string; kind: string; reason: string; at: string }>;
     readonly netsuiteLineId?: string;
     readonly rejectedBy: readonly string[];
+    /** Per facility: the ship date and carrier scheduling fixed. */
+    readonly schedules?: Readonly<Record<string, unknown>>;
     readonly version: number;
     readonly problems: readonly string[];
   }>;
@@ -54,6 +58,10 @@ export interface OrderView {
     readonly short: number;
     readonly status: string;
     readonly createdAt: string;
+    readonly trackingNumbers?: readonly string[];
+    readonly carrier?: string;
+    readonly shippingMethod?: string;
+    readonly shippedAt?: string;
   }>;
   readonly history: ReadonlyArray<Omit<StoredEvent, 'request' | 'result' | 'orderId'>>;
 }
@@ -71,6 +79,7 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
     orderTotal: h?.orderTotal,
     customer: h?.customer,
     payments: h?.payments,
+    invoices: (h as { invoices?: unknown } | undefined)?.invoices,
     lines: r.lines.map((l) => ({
       lineSeq: l.lineSeq,
       sku: l.sku,
@@ -88,6 +97,7 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
       })),
       netsuiteLineId: l.netsuiteLineId,
       rejectedBy: l.rejectedBy,
+      ...(l.schedules ? { schedules: l.schedules } : {}),
       version: l.version,
       problems: lineInvariantViolations(l),
     })),
@@ -111,6 +121,10 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
       short: x.short,
       status: x.status,
       createdAt: x.createdAt,
+      ...(x.trackingNumbers ? { trackingNumbers: x.trackingNumbers } : {}),
+      ...(x.carrier !== undefined ? { carrier: x.carrier } : {}),
+      ...(x.shippingMethod !== undefined ? { shippingMethod: x.shippingMethod } : {}),
+      ...(x.shippedAt !== undefined ? { shippedAt: x.shippedAt } : {}),
     })),
     history: r.events.map(({ request: _r, result: _x, orderId: _o, ...e }) => e),
   };

@@ -10,7 +10,7 @@
  * - the **store fulfillment queue**: pk `FACQ#<facility>`, sk `<order id>#<line seq>`: items a
  *   store must fulfil (written with the allocation, removed with it).
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   GetCommand,
@@ -174,6 +174,8 @@ export class BrokeringStore {
     return {
       explanation: (orderId: string, at: string, explanation: unknown) =>
         writer.put(marshall(this.explanationItem(orderId, at, explanation))),
+      /** Any other control-table item to write with them (e.g. the release queue entry). */
+      put: (item: Record<string, AttributeValue>) => writer.put(item),
       dequeue: (queue: string, orderId: string, orderDate: string) =>
         writer.delete(marshall(this.queueDelete(queue, orderId, orderDate).Delete.Key)),
       flush: () => writer.flush(),

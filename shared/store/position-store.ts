@@ -256,6 +256,38 @@ export class PositionStore {
     };
   }
 
+  /**
+   * NetSuite's figures and the OMS positions of a SKU at every facility, without its reservation
+   * rows (what brokering decides on): one Query over the SKU's `NS#` and `POS#` items only.
+   */
+  async stock(sku: string): Promise<{
+    figures: Map<string, number>;
+    positions: Map<string, Position>;
+  }> {
+    const figures = new Map<string, number>();
+    const positions = new Map<string, Position>();
+    const ignored: Reservation[] = [];
+    let start: Row | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :sku AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':sku': sku,
+            ':from': NS_PREFIX,
+            ':to': `${POS_PREFIX}\uffff`,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) this.collect(i, figures, positions, ignored);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return { figures, positions };
+  }
+
   /** Every record of a SKU: NetSuite figures, positions and reservations, per facility. */
   async sku(sku: string): Promise<{
     figures: Map<string, number>;

@@ -28,7 +28,8 @@ import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 import { queryPartition } from './query-all.ts';
 
-export type OutboxFeed = 'customer' | 'salesorder' | 'deposit' | 'allocation' | 'invadj';
+export type OutboxFeed =
+  'customer' | 'salesorder' | 'deposit' | 'allocation' | 'invadj' | 'fulfilled' | 'lineclose';
 export type SettleKind = 'order' | 'deposit';
 
 export const SHARDS = 16;

@@ -4,8 +4,12 @@
  * with those waiting longer than a threshold listed, oldest first. NetSuite reports row-level
  * failures nowhere, so this is where a record that never came back shows up.
  */
+import { padLineSeq, type LineState } from '../domain/lifecycle/line.ts';
+import { hoursSince, orderFullyShipped } from '../domain/sync/invoices.ts';
 import { FEEDS } from '../feeds/catalog.ts';
 import type { FeedFileRun, ImportLedger } from '../store/import-ledger.ts';
+import type { InvoiceStore } from '../store/invoice-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
 
 export const SYNC_FEEDS = {
@@ -15,6 +19,7 @@ export const SYNC_FEEDS = {
     'customer-deposit-export',
     'allocation-update-export',
     'inventory-adjustment-export',
+    'line-close-export',
   ],
   inbound: [
     'customer-id-import',
@@ -22,6 +27,7 @@ export const SYNC_FEEDS = {
     'order-line-id-import',
     'deposit-id-import',
     'rejected-item-import',
+    'invoice-import',
   ],
 } as const;
 
@@ -48,6 +54,8 @@ export interface SyncStatus {
     /** Those over the threshold, oldest first (at most `limit`). */
     readonly oldest: WaitingRecord[];
   }[];
+  /** Orders fully shipped and not invoiced (when the status was asked with the invoice store). */
+  readonly invoices?: InvoiceStatus;
 }
 
 const OUTBOXES: readonly OutboxFeed[] = [
@@ -56,16 +64,25 @@ const OUTBOXES: readonly OutboxFeed[] = [
   'deposit',
   'allocation',
   'invadj',
+  'lineclose',
 ];
 
 export async function syncStatus(
-  deps: { sync: SyncStore; ledger: ImportLedger },
-  opts: { thresholdMinutes?: number; runs?: number; limit?: number; now?: Date } = {},
+  deps: { sync: SyncStore; ledger: ImportLedger } & Partial<InvoiceStatusDeps>,
+  opts: {
+    thresholdMinutes?: number;
+    runs?: number;
+    limit?: number;
+    now?: Date;
+    /** Hours after full shipment before an order not invoiced is listed (default 48). */
+    invoiceOverdueHours?: number;
+  } = {},
 ): Promise<SyncStatus> {
   const now = opts.now ?? new Date();
   const threshold = opts.thresholdMinutes ?? 60;
   const runs = opts.runs ?? 3;
-  const [outbound, inbound, approval, waiting] = await Promise.all([
+  const { invoices, orders } = deps;
+  const [outbound, inbound, approval, waiting, invoiceView] = await Promise.all([
     Promise.all(
       SYNC_FEEDS.outbound.map(async (feed) => ({ feed, runs: await deps.sync.runs(feed, runs) })),
     ),
@@ -103,6 +120,12 @@ export async function syncStatus(
         };
       }),
     ),
+    invoices && orders
+      ? invoiceStatus(
+          { invoices, orders },
+          { thresholdHours: opts.invoiceOverdueHours ?? 48, now, limit: opts.limit },
+        )
+      : undefined,
   ]);
   return {
     at: now.toISOString(),
@@ -111,8 +134,81 @@ export async function syncStatus(
     inbound,
     approval,
     waiting,
+    invoices: invoiceView,
   };
 }
 
 /** The feed's title, for people. */
 export const feedTitle = (id: string): string => FEEDS.find((f) => f.id === id)?.title ?? id;
+
+export interface InvoiceStatusDeps {
+  readonly invoices: Pick<InvoiceStore, 'awaiting' | 'headers'>;
+  readonly orders: Pick<OrderStore, 'linesWithHeaders'>;
+}
+
+export interface OverdueInvoice {
+  readonly orderId: string;
+  readonly name?: string;
+  /** When the order became fully shipped. */
+  readonly shippedAt: string;
+  readonly hours: number;
+}
+
+export interface InvoiceStatus {
+  readonly thresholdHours: number;
+  /** Orders marked as shipped and awaiting NetSuite's invoice. */
+  readonly awaiting: number;
+  /** Fully shipped, not invoiced, past the threshold. */
+  readonly overdueTotal: number;
+  /** Those, oldest first (at most `limit`). */
+  readonly overdue: OverdueInvoice[];
+}
+
+/**
+ * Orders fully shipped (every unit shipped, cancelled or rejected) and still not invoiced more
+ * than `thresholdHours` after: the awaiting-invoice marks older than that, each checked against
+ * its order — no invoice recorded, every line still fully shipped — so that a mark the invoice
+ * import has not removed yet (or written after the invoice came) is not listed.
+ */
+export async function invoiceStatus(
+  deps: InvoiceStatusDeps,
+  opts: { thresholdHours: number; now?: Date; limit?: number },
+): Promise<InvoiceStatus> {
+  const now = opts.now ?? new Date();
+  const marks = await deps.invoices.awaiting();
+  const old = marks.filter((m) => hoursSince(m.at, now) >= opts.thresholdHours);
+  const headers = await deps.invoices.headers(old.map((m) => m.orderId));
+  const open = old.filter((m) => {
+    const h = headers.get(m.orderId);
+    return h && Object.keys(h.invoices).length === 0;
+  });
+  const { lines } = await deps.orders.linesWithHeaders(
+    open.flatMap((m) =>
+      Array.from({ length: headers.get(m.orderId)!.lineCount }, (_, i) => ({
+        orderId: m.orderId,
+        lineSeq: padLineSeq(i + 1),
+      })),
+    ),
+  );
+  const overdue = open
+    .filter((m) => {
+      const of = Array.from({ length: headers.get(m.orderId)!.lineCount }, (_, i) =>
+        lines.get(`${m.orderId}|${padLineSeq(i + 1)}`),
+      );
+      const found = of.filter((l): l is LineState => l !== undefined);
+      return found.length === of.length && orderFullyShipped(found);
+    })
+    .map((m) => ({
+      orderId: m.orderId,
+      name: headers.get(m.orderId)!.name,
+      shippedAt: m.at,
+      hours: hoursSince(m.at, now),
+    }))
+    .sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0));
+  return {
+    thresholdHours: opts.thresholdHours,
+    awaiting: marks.length,
+    overdueTotal: overdue.length,
+    overdue: overdue.slice(0, opts.limit ?? 20),
+  };
+}

@@ -26,6 +26,7 @@ export const exportSources = (): ExportSources => ({
   mappings: mappingStore(),
   orders: orderRuntime().orders,
   facilities: new FacilityStore(dynamo(), table('control')),
+  sync: syncStore(),
 });
 
 /** Read per run, so that an operator (or a test) can change the interval without a restart. */

@@ -12,6 +12,7 @@ import {
   isStatusCode,
   type StatusCode,
 } from '../../../shared/domain/lifecycle/index.ts';
+import { cancellations } from '../../../shared/fulfillment/cancellation-wiring.ts';
 import { findOrder } from '../../../shared/orders/find-order.ts';
 import { statusLabel, type OrderView } from '../../../shared/orders/order-view.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
@@ -55,6 +56,22 @@ export function renderOrder(v: OrderView): string {
     out.push('', 'Holds');
     out.push(table(holds, ['line', 'code', 'kind', 'reason', 'at']));
   }
+  const schedules = v.lines.flatMap((l) =>
+    Object.entries(l.schedules ?? {}).map(([facility, x]) => ({
+      line: l.lineSeq,
+      facility,
+      ...(x as { shipDate: string; carrier?: string }),
+    })),
+  );
+  if (schedules.length) {
+    out.push('', 'Schedules');
+    out.push(table(schedules, ['line', 'facility', 'shipDate', 'carrier']));
+  }
+  const invoices = Object.values((v.invoices ?? {}) as Record<string, Record<string, unknown>>);
+  if (invoices.length) {
+    out.push('', 'Invoices');
+    out.push(table(invoices));
+  }
   out.push('', 'Releases');
   out.push(
     table(
@@ -81,6 +98,9 @@ export function renderOrder(v: OrderView): string {
         quantity: s.quantity,
         short: s.short,
         status: s.status,
+        carrier: s.carrier ?? '',
+        tracking: s.trackingNumbers?.join(' | ') ?? '',
+        shipped: s.shippedAt ?? '',
       })),
     ),
   );
@@ -91,7 +111,12 @@ export function renderOrder(v: OrderView): string {
         at: e.at,
         event: e.type,
         line: e.lineSeq ?? '*',
-        move: e.from && e.to ? `${e.from} → ${e.to}` : '',
+        move:
+          e.from && e.to
+            ? `${e.from} → ${e.to}`
+            : (e.steps ?? [])
+                .map((x) => `${x.lineSeq ? `${x.lineSeq}:` : ''}${x.from}→${x.to}×${x.quantity}`)
+                .join(' '),
         qty: e.quantity ?? '',
         facility: e.facilityId ?? '',
         release: e.releaseKey ?? '',
@@ -290,4 +315,44 @@ export function orderCommands(program: Command): void {
           : `order ${orderId}: ids recorded (${result.lines.length} line(s) changed)`,
       );
     });
+
+  order
+    .command('cancel <orderId>')
+    .description(
+      'cancel a line (--line) or every line for the customer or the merchant: reservations released, NetSuite line closed',
+    )
+    .requiredOption('--reason <code>', 'CUSTOMER_… or MERCHANT_…, e.g. CUSTOMER_REQUEST')
+    .option('--line <lineSeq>', 'one line (default: every line of the order)')
+    .option('--quantity <n>', 'units of the line (default: all that can be cancelled)')
+    .option('--note <text>', 'free text kept with the cancellation')
+    .option('--key <idempotencyKey>', 'idempotency key (default: a new one, printed)')
+    .option('--actor <actor>', 'who issues the command')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        orderId: string,
+        opts: ChangeOpts & { line?: string; quantity?: string; note?: string },
+      ) => {
+        const key = keyOf(opts.key);
+        const result = await cancellations().cancel({
+          orderId,
+          lineSeq: opts.line,
+          quantity: opts.quantity === undefined ? undefined : Number(opts.quantity),
+          reason: opts.reason,
+          note: opts.note,
+          idempotencyKey: key,
+          actor: actorOf(opts),
+        });
+        printChange(opts, key, result, () =>
+          [
+            `${result.replayed ? 'already done (replay): ' : ''}order ${orderId} cancelled by the ${result.by} (${result.reason})`,
+            ...result.lines.map(
+              (l) =>
+                `  line ${l.lineSeq}: ${l.outcome} ${l.quantity}  buckets ${buckets(l.buckets as Record<string, number>)}` +
+                (l.notes.length ? `  (${l.notes.join('; ')})` : ''),
+            ),
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -8,6 +8,9 @@ import {
 } from '../../../shared/domain/sync/mappings.ts';
 import { dynamo, table as tableName } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
+import { invoiceOverdueHours } from '../../../shared/config.ts';
+import { invoiceStore } from '../../../shared/fulfillment/invoice-import-wiring.ts';
+import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { syncStatus, type SyncStatus } from '../../../shared/sync/sync-status.ts';
 import { mappingStore, syncStore } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
@@ -151,7 +154,33 @@ function render(s: SyncStatus): string {
       ),
     );
   }
+  const inv = s.invoices;
+  if (inv) {
+    out.push(
+      '',
+      `Shipped, not invoiced after ${inv.thresholdHours} h: ${inv.overdueTotal} (awaiting an invoice: ${inv.awaiting})`,
+    );
+    if (inv.overdue.length) {
+      out.push(
+        table(
+          inv.overdue.map((o) => ({
+            order: o.orderId,
+            name: o.name ?? '',
+            shipped: o.shippedAt,
+            waiting: `${o.hours}h`,
+          })),
+        ),
+      );
+    }
+  }
   return out.join('\n');
+}
+
+interface StatusOpts {
+  olderThan: string;
+  runs: string;
+  invoiceOverdueHours?: string;
+  json?: boolean;
 }
 
 export function syncCommands(program: Command): void {
@@ -163,11 +192,27 @@ export function syncCommands(program: Command): void {
     )
     .option('--older-than <minutes>', 'list records waiting at least this long', '60')
     .option('--runs <n>', 'runs / files shown per feed', '3')
+    .option(
+      '--invoice-overdue-hours <h>',
+      'list fully shipped orders not invoiced this long after (default OMS_INVOICE_OVERDUE_HOURS, 48)',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { olderThan: string; runs: string; json?: boolean }) => {
+    .action(async (opts: StatusOpts) => {
       const status = await syncStatus(
-        { sync: syncStore(), ledger: new ImportLedger(dynamo(), tableName('control')) },
-        { thresholdMinutes: Number(opts.olderThan), runs: Number(opts.runs) },
+        {
+          sync: syncStore(),
+          ledger: new ImportLedger(dynamo(), tableName('control')),
+          invoices: invoiceStore(),
+          orders: orderRuntime().orders,
+        },
+        {
+          thresholdMinutes: Number(opts.olderThan),
+          runs: Number(opts.runs),
+          invoiceOverdueHours:
+            opts.invoiceOverdueHours === undefined
+              ? invoiceOverdueHours()
+              : Number(opts.invoiceOverdueHours),
+        },
       );
       print(!!opts.json, status, () => render(status));
     });

@@ -10,6 +10,7 @@ import type { ScriptContext, SuiteScript } from '../context.ts';
 import { claimFileName } from '../file-names.ts';
 import type { ExportCursor, SimState } from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
+import { writeFileForOms } from '../written-file.ts';
 
 export interface IdExport {
   /** The inbound feed (OMS side) whose folder and columns the file has. */
@@ -99,7 +100,7 @@ export async function runExport(
   if (!plan) return;
   const timing = { lastFileMs: cursor.lastFileMs };
   const name = claimFileName(timing, ctx.now(), search.suffix);
-  await ctx.sftp.writeAtomically(feed.folder, name, unescapedCsv(feed.columns, plan.rows));
+  await writeFileForOms(ctx, feed.folder, name, unescapedCsv(feed.columns, plan.rows));
   // Only once the file is in place does the search move its cursor.
   ctx.state.exports[search.feed] = { ...plan.next, lastFileMs: timing.lastFileMs };
   ctx.log({

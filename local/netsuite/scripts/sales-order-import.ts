@@ -14,6 +14,7 @@ import {
   nextId,
   nextRev,
   nonEmpty,
+  type SimOrderLine,
   type SimSalesOrder,
   type SimState,
 } from '../state.ts';
@@ -150,15 +151,18 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
     if (line) {
       line.itemId = row.item!;
       line.fields = { ...line.fields, ...nonEmpty(cells) };
+      closeIfSentClosed(line, cells, at, file);
       continue;
     }
-    order.lines.push({
+    const created: SimOrderLine = {
       lineId: String(order.lines.length + 1),
       orderLineId,
       itemId: row.item!,
       fields: nonEmpty(cells),
       rev: nextRev(state),
-    });
+    };
+    closeIfSentClosed(created, cells, at, file);
+    order.lines.push(created);
   }
   ctx.log({
     script: SCRIPT,
@@ -167,4 +171,14 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
     key: hcOrderId,
     message: `sales order ${order.internalId} ${existing ? 'updated' : 'created'} with ${order.lines.length} line(s)`,
   });
+}
+
+/**
+ * A line the OMS sends with `closed`=`true` (cancelled before NetSuite had the order) is a closed
+ * line: never fulfilled nor invoiced, as a line closed later by the line-close update.
+ */
+function closeIfSentClosed(line: SimOrderLine, cells: Row, at: string, file: string): void {
+  if (cells.closed?.trim().toLowerCase() !== 'true' || line.closed) return;
+  line.closed = true;
+  (line.history ??= []).push({ at, kind: 'closed', file });
 }

@@ -4,13 +4,19 @@
  *
  * - allocation updates (`lineId,internalId,item,closed,quantity,location,addressee,…,
  *   shippingMethod`, optional `rejected`): the line moves to the location (a NetSuite location id)
- *   with its quantity and ship-to; `rejected`=`false` clears the rejection checkbox. A location
- *   may then reject the line (see `rejections.ts`): it moves to the Rejected Orders location and
- *   the rejected-items export sends it back. A line still checked rejected when the OMS re-sends
- *   it without `rejected`=`false` is modified while checked, so its rejection is exported again.
+ *   with its ship-to; `quantity` is what the location is to ship (the line keeps its sales-order
+ *   quantity: another part may ship from a store); `rejected`=`false` clears the rejection
+ *   checkbox. A location may then reject the line (see `rejections.ts`): it moves to the Rejected
+ *   Orders location and the rejected-items export sends it back. A line still checked rejected
+ *   when the OMS re-sends it without `rejected`=`false` is modified while checked, so its
+ *   rejection is exported again.
  * - OMS-fulfilled items (`lineId,internalId,item,quantity,location,tags`, `tags`=`hotwax-fulfilled`):
- *   recorded on the line.
- * - line closes (`internalId,lineId,closed`, `closed`=`true`): recorded on the line.
+ *   NetSuite makes an Item Fulfillment of that quantity for the line (from then on fulfilled on
+ *   NetSuite's side, billable). Every row is one shipment (the OMS sends each once; two parts of a
+ *   line are two rows), so rows add up; a quantity above what is left to fulfil, or on a closed
+ *   line, is refused — NetSuite does not over-fulfil a line.
+ * - line closes (`internalId,lineId,closed`, `closed`=`true`): the line is closed (never fulfilled
+ *   nor invoiced afterwards); closing a closed line changes nothing.
  *
  * A row NetSuite would refuse (unknown order or line, another item, bad value) fails inside
  * NetSuite: logged here, no exception file.
@@ -20,8 +26,10 @@ import type { AllocatedLine, RecordContext, SuiteScript } from '../context.ts';
 import { headerProblem, rowObjects, type ImportMapping } from '../csv-file.ts';
 import { watchFolder } from '../folder-watcher.ts';
 import {
+  nextId,
   nextRev,
   nonEmpty,
+  openQuantity,
   type SimLineEvent,
   type SimOrderLine,
   type SimSalesOrder,
@@ -98,6 +106,8 @@ const positive = (value: string | undefined) =>
   value !== undefined && value !== '' && Number.isFinite(Number(value)) && Number(value) > 0;
 
 class RowRefused extends Error {}
+/** A row that changes nothing (a repeat): logged `skipped`. */
+class RowSkipped extends Error {}
 
 function findLine(state: SimState, row: Row): { order: SimSalesOrder; line: SimOrderLine } {
   const order = state.salesOrders[row.internalId ?? ''];
@@ -135,6 +145,10 @@ export function applyUpdateRows(
             : close(ctx, file, row);
       ctx.log({ script: SCRIPT, kind: 'updated', file, key, message });
     } catch (err) {
+      if (err instanceof RowSkipped) {
+        ctx.log({ script: SCRIPT, kind: 'skipped', file, key, message: err.message });
+        continue;
+      }
       if (!(err instanceof RowRefused)) throw err;
       ctx.log({ script: SCRIPT, kind: 'rejected', file, key, message: err.message });
     }
@@ -161,7 +175,12 @@ function allocate(ctx: RecordContext, file: string, row: Row): string {
   if (row.quantity && !positive(row.quantity))
     throw new RowRefused(`invalid quantity ${row.quantity}`);
 
-  const cells: Row = { quantity: row.quantity ?? '' };
+  // The quantity is what the location ships: the line keeps its sales-order quantity.
+  line.allocation = {
+    quantity: row.quantity ? Number(row.quantity) : openQuantity(line),
+    since: line.itemFulfillments?.length ?? 0,
+  };
+  const cells: Row = {};
   for (const column of SHIP_TO) cells[column] = row[column] ?? '';
   line.fields = { ...line.fields, ...nonEmpty(cells) };
   const notes: string[] = [];
@@ -185,7 +204,7 @@ function allocate(ctx: RecordContext, file: string, row: Row): string {
       orderLineId: line.orderLineId,
       itemId: line.itemId,
       location: row.location,
-      quantity: line.fields.quantity ?? '',
+      quantity: row.quantity || (line.fields.quantity ?? ''),
       attempt: 1 + (line.history ?? []).filter((e) => e.kind === 'rejected').length,
     };
     if (rejects(ctx.options.rejections, allocated)) reject(ctx, file, line, allocated);
@@ -221,21 +240,34 @@ function fulfilledByOms(ctx: RecordContext, file: string, row: Row): string {
   if (!positive(row.quantity)) throw new RowRefused(`invalid quantity ${row.quantity}`);
   if (!row.location) throw new RowRefused('location is empty');
   const quantity = row.quantity!;
-  line.fulfilledByOms = { quantity, location: row.location };
-  record(line, {
-    at: ctx.now().toISOString(),
-    kind: 'fulfilled-by-oms',
-    file,
+  const units = Number(quantity);
+  if (line.closed) throw new RowRefused(`line ${line.lineId} is closed`);
+  const open = openQuantity(line);
+  if (units > open)
+    throw new RowRefused(
+      `quantity ${quantity} is more than the ${open} left to fulfil on line ${line.lineId}`,
+    );
+  const at = ctx.now().toISOString();
+  const internalId = nextId(ctx.state, 'itemFulfillment');
+  (line.itemFulfillments ??= []).push({
+    internalId,
+    source: 'oms',
+    quantity: units,
     location: row.location,
-    quantity,
+    at,
+    receivedIn: file,
+    rev: nextRev(ctx.state),
   });
-  return `line ${line.lineId}: ${quantity} fulfilled by the OMS at location ${row.location}`;
+  line.fulfilledByOms = { quantity, location: row.location };
+  record(line, { at, kind: 'fulfilled-by-oms', file, location: row.location, quantity });
+  return `line ${line.lineId}: ${quantity} fulfilled by the OMS at location ${row.location} (item fulfillment ${internalId})`;
 }
 
 function close(ctx: RecordContext, file: string, row: Row): string {
   const { line } = findLine(ctx.state, row);
   if (checkbox(row.closed) !== true)
     throw new RowRefused(`closed ${row.closed || '(empty)'} is not true`);
+  if (line.closed) throw new RowSkipped(`line ${line.lineId} is already closed`);
   line.closed = true;
   record(line, { at: ctx.now().toISOString(), kind: 'closed', file });
   return `line ${line.lineId} closed`;

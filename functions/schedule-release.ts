@@ -1,0 +1,53 @@
+/**
+ * Core job `schedule-release`: schedules (1200 → 1500) and releases (1500 → 3200, release gates)
+ * the orders in the release queue; one run at a time (a lease lock). Event (optional):
+ * `{ orderIds?: string[], force?: boolean }` — `force` looks at every queued order now.
+ */
+import {
+  scheduleAndRelease,
+  type ScheduleReleaseReport,
+} from '../shared/fulfillment/schedule-release.ts';
+import { scheduleReleaseDeps } from '../shared/fulfillment/schedule-release-wiring.ts';
+import { log } from '../shared/log.ts';
+
+export async function handler(
+  event: { orderIds?: unknown; force?: unknown } = {},
+): Promise<ScheduleReleaseReport> {
+  const orderIds = Array.isArray(event?.orderIds) ? event.orderIds.map(String) : undefined;
+  const report = await scheduleAndRelease(scheduleReleaseDeps(), {
+    orderIds,
+    force: event?.force === true,
+  });
+  if (report.busy) {
+    log.info('schedule-release run skipped: another run is going', { runId: report.runId });
+    return report;
+  }
+  log.info('schedule-release run', {
+    runId: report.runId,
+    queued: report.queued,
+    orders: report.orders,
+    notDue: report.notDue,
+    scheduled: report.scheduledLines,
+    scheduledUnits: report.scheduledUnits,
+    released: report.releasedLines,
+    releasedUnits: report.releasedUnits,
+    held: report.heldLines,
+    heldBy:
+      Object.entries(report.held)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code, n]) => `${code}:${n}`)
+        .join(',') || undefined,
+    onHold: report.onHold,
+    awaitingAllocationSync: report.awaitingAllocationSync,
+    dequeued: report.dequeued,
+    failed: report.failed.length,
+    ms: report.ms,
+  });
+  for (const f of report.failed.slice(0, 5)) {
+    log.warn('schedule-release failed for an order; retried next run', {
+      order: f.orderId,
+      error: f.error,
+    });
+  }
+  return report;
+}

@@ -1,0 +1,326 @@
+/**
+ * NetSuite's item fulfillments: the CSV (`salesorder/import/fulfillment-nifi`) and the JSON variant
+ * (`salesorder/import/fulfillment`); a deployment uses one of the two. Each row (CSV) or item (JSON)
+ * says that a quantity of an order line shipped from a NetSuite location: the location is mapped to
+ * its OMS facility and the order core's `fulfill` brings that quantity to 3700 (Shipped) in one
+ * write — taking what sits at that facility first and moving a reservation from another facility
+ * when NetSuite shipped from elsewhere — with the tracking numbers, carrier, shipping method and
+ * ship time recorded on the shipment.
+ *
+ * Idempotent: the command's idempotency key is `fulfillmentKey(row)` (order, line, location,
+ * shipped instant, quantity, tracking numbers), so the same file imported twice, NetSuite's
+ * repeated boundary row and the same row in a later file change nothing. The same shipment
+ * reported again with another carrier or shipping method keeps what was recorded first and is
+ * reported in the error file.
+ *
+ * Rows that cannot apply go to the error file naming their field (CSV column, or JSON path such as
+ * `[2].orderMap.items[0].quantity`): unknown orders, lines or locations, unparseable dates or
+ * quantities, a quantity the line cannot give, a CSV row whose unescaped commas cannot be read
+ * back one way only. The good rows still apply.
+ */
+import { awaitingInvoiceItem } from '../store/invoice-store.ts';
+import {
+  FULFILLMENT_COLUMNS,
+  fulfillmentKey,
+  parseFulfillmentCsvRow,
+  parseFulfillmentJson,
+  type FulfillmentParseOptions,
+  type FulfillmentRecord,
+} from '../domain/fulfillment/index.ts';
+import type { Facility } from '../domain/facility.ts';
+import { CommandError, type ShipmentDetails } from '../domain/lifecycle/index.ts';
+import type { CsvImporter, RowRejection } from '../feeds/file-import.ts';
+import type { JsonImporter } from '../feeds/json-file-import.ts';
+import { log } from '../log.ts';
+import type { OrderService } from '../orders/order-service.ts';
+
+export interface FulfillmentImportDeps {
+  readonly service: Pick<OrderService, 'fulfill'>;
+  /** Every OMS facility with its NetSuite location id (read once per file). */
+  readonly facilities: () => Promise<readonly Facility[]>;
+  /** The NetSuite account's UTC offset for `shippedDate` (`±HH:MM` or `Z`). */
+  readonly utcOffset: string;
+  /** CSV rows of different lines applied at once (a line's rows always go in file order). */
+  readonly concurrency?: number;
+}
+
+type Column = (typeof FULFILLMENT_COLUMNS)[number];
+
+/** Figures for the file's log line. */
+interface Counts {
+  /** Rows (items) shipped now. */
+  fulfilled: number;
+  /** Units shipped now. */
+  units: number;
+  /** Rows already applied before (same key): nothing changed. */
+  repeated: number;
+  /** Rows whose shipment was at a facility other than the one holding the reservation. */
+  reservationsMoved: number;
+}
+
+const ACTOR = 'netsuite';
+const FREE_TEXT: ReadonlySet<string> = new Set<Column>(['carrier', 'shippingMethod']);
+
+/** Where `fulfill`'s refusal points in the row. */
+const FIELD_OF_CODE: Partial<Record<CommandError['code'], Column | '*'>> = {
+  UNKNOWN_ORDER: 'orderId',
+  UNKNOWN_LINE: 'orderItemSeqId',
+  INSUFFICIENT_QUANTITY: 'quantity',
+  OUT_OF_STOCK: 'externalFacilityId',
+};
+
+/** The row column a command field (`shipped.carrier`, `lineSeq`) comes from. */
+function columnOfCommandField(field: unknown): Column | '*' {
+  const f = typeof field === 'string' ? field : '';
+  if (f === 'orderId') return 'orderId';
+  if (f === 'lineSeq') return 'orderItemSeqId';
+  if (f === 'facilityId') return 'externalFacilityId';
+  if (f === 'quantity') return 'quantity';
+  if (f.startsWith('shipped.trackingNumbers')) return 'trackingNumber';
+  if (f === 'shipped.carrier') return 'carrier';
+  if (f === 'shipped.shippingMethod') return 'shippingMethod';
+  if (f === 'shipped.shippedAt') return 'shippedDate';
+  return '*';
+}
+
+/** What a file's rows share: the facility map, the counts, and how one row is applied. */
+class FulfillmentRun {
+  readonly counts: Counts = { fulfilled: 0, units: 0, repeated: 0, reservationsMoved: 0 };
+
+  constructor(
+    private readonly deps: FulfillmentImportDeps,
+    private readonly fileName: string,
+    /** NetSuite location id → OMS facility id. */
+    private readonly facilityOf: ReadonlyMap<string, string>,
+  ) {}
+
+  static async open(deps: FulfillmentImportDeps, fileName: string): Promise<FulfillmentRun> {
+    const facilities = await deps.facilities();
+    return new FulfillmentRun(
+      deps,
+      fileName,
+      new Map(facilities.map((f) => [f.externalId, f.facilityId])),
+    );
+  }
+
+  /**
+   * Ships one parsed row; a rejection names the column at fault, which `fieldOf` turns into the
+   * error file's field (the column itself for the CSV, a path for the JSON).
+   */
+  async apply(
+    f: FulfillmentRecord,
+    fieldOf: (column: Column | '*') => string,
+  ): Promise<RowRejection | undefined> {
+    const facilityId = this.facilityOf.get(f.facilityExternalId);
+    if (!facilityId) {
+      return {
+        field: fieldOf('externalFacilityId'),
+        reason: `NetSuite location "${f.facilityExternalId}" is not an OMS facility's location (oms facility load)`,
+      };
+    }
+    const shipped: ShipmentDetails = {
+      ...(f.trackingNumbers.length ? { trackingNumbers: [...f.trackingNumbers] } : {}),
+      ...(f.carrier ? { carrier: f.carrier } : {}),
+      ...(f.shippingMethod ? { shippingMethod: f.shippingMethod } : {}),
+      shippedAt: f.shippedAt,
+    };
+    const idempotencyKey = fulfillmentKey(f);
+    try {
+      const result = await this.deps.service.fulfill({
+        orderId: f.orderId,
+        lineSeq: f.lineSeq,
+        facilityId,
+        quantity: f.quantity,
+        shipped,
+        idempotencyKey,
+        actor: ACTOR,
+        reason: `shipped by NetSuite from location ${f.facilityExternalId} (${this.fileName})`,
+        // The order may now be fully shipped: `oms sync status` watches for its invoice.
+        linked: [
+          { label: 'linked:awaiting-invoice', item: awaitingInvoiceItem(f.orderId, f.shippedAt) },
+        ],
+      });
+      if (result.replayed) {
+        this.counts.repeated++;
+        return undefined;
+      }
+      this.counts.fulfilled++;
+      this.counts.units += f.quantity;
+      if (result.steps.some((s) => s.to === 1100 && s.facilityId !== facilityId)) {
+        this.counts.reservationsMoved++;
+      }
+      return undefined;
+    } catch (err) {
+      if (!(err instanceof CommandError) || err.code === 'CONFLICT') throw err;
+      if (err.code === 'IDEMPOTENCY_KEY_REUSED') {
+        log.warn('fulfillment already recorded with other details', {
+          file: this.fileName,
+          orderId: f.orderId,
+          lineSeq: f.lineSeq,
+          key: idempotencyKey,
+        });
+        return {
+          field: fieldOf('*'),
+          reason:
+            `this shipment (order ${f.orderId} line ${f.lineSeq}, location ${f.facilityExternalId}, ` +
+            `${f.shippedAt}, quantity ${f.quantity}) was already recorded with another carrier, ` +
+            'shipping method or tracking-number order; it is kept as first recorded',
+        };
+      }
+      const column =
+        err.code === 'INVALID_COMMAND'
+          ? columnOfCommandField(err.details.field)
+          : (FIELD_OF_CODE[err.code] ?? '*');
+      return { field: fieldOf(column), reason: err.message };
+    }
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * The values of a recovered row in file order: each free-text column gets back as many of the
+ * comma-split values as its recovered text has commas plus one (a recovered value never starts or
+ * ends with a comma, and the other columns hold none), so the reading is the parser's own.
+ */
+function valuesOfReading(
+  values: readonly string[],
+  header: readonly string[],
+  row: FulfillmentRecord,
+): readonly string[] | RowRejection {
+  const freeText: Record<string, string> = {
+    carrier: row.carrier,
+    shippingMethod: row.shippingMethod,
+  };
+  const out: string[] = [];
+  let at = 0;
+  for (const name of header.map((h) => h.trim())) {
+    const width = FREE_TEXT.has(name) ? freeText[name]!.split(',').length : 1;
+    out.push(values.slice(at, at + width).join(','));
+    at += width;
+  }
+  if (at !== values.length) {
+    return { field: '*', reason: `expected ${header.length} values, found ${values.length}` };
+  }
+  return out;
+}
+
+/** The CSV feed (`fulfillment-csv-import`). */
+export function fulfillmentCsvImporter(deps: FulfillmentImportDeps): CsvImporter {
+  const options: FulfillmentParseOptions = { utcOffset: deps.utcOffset };
+  const concurrency = Math.max(1, deps.concurrency ?? 8);
+  return {
+    // NetSuite quotes nothing: a comma in a carrier or shipping method splits it. The row is read
+    // back when exactly one reading fits (parseFulfillmentCsvRow), else refused with the reason.
+    recover(values, header) {
+      const parsed = parseFulfillmentCsvRow(values, header, options);
+      if (!parsed.ok) return { field: parsed.field, reason: parsed.reason };
+      return valuesOfReading(values, header, parsed.row);
+    },
+    async open({ fileName }) {
+      const run = await FulfillmentRun.open(deps, fileName);
+      const column = (c: Column | '*') => c;
+      // Rows of different lines at once; each line's rows in file order (a later row of a line
+      // may need what an earlier one left, and the same row twice must replay, not race).
+      const rows = async (
+        batch: readonly { readonly record: Readonly<Record<string, string>> }[],
+      ): Promise<(RowRejection | undefined)[]> => {
+        const verdicts: (RowRejection | undefined)[] = new Array(batch.length);
+        const byLine = new Map<string, { index: number; row: FulfillmentRecord }[]>();
+        batch.forEach(({ record }, index) => {
+          const parsed = parseFulfillmentCsvRow(
+            FULFILLMENT_COLUMNS.map((c) => record[c] ?? ''),
+            FULFILLMENT_COLUMNS,
+            options,
+          );
+          if (!parsed.ok) {
+            verdicts[index] = { field: parsed.field, reason: parsed.reason };
+            return;
+          }
+          const key = `${parsed.row.orderId}|${parsed.row.lineSeq}`;
+          const group = byLine.get(key) ?? [];
+          group.push({ index, row: parsed.row });
+          byLine.set(key, group);
+        });
+        await pool([...byLine.values()], concurrency, async (group) => {
+          for (const { index, row } of group) verdicts[index] = await run.apply(row, column);
+        });
+        return verdicts;
+      };
+      return {
+        row: async (record) => (await rows([{ record }]))[0],
+        rows,
+        async checkpoint() {
+          // Every applied row is already durable (one transaction each).
+        },
+        async finish() {
+          return { ...run.counts };
+        },
+      };
+    },
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const kindOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+
+/** The JSON feed (`fulfillment-json-import`): one array entry (an `orderMap`) per record. */
+export function fulfillmentJsonImporter(deps: FulfillmentImportDeps): JsonImporter {
+  const options: FulfillmentParseOptions = { utcOffset: deps.utcOffset };
+  return {
+    async open({ fileName }) {
+      const run = await FulfillmentRun.open(deps, fileName);
+      return {
+        async record(value, position) {
+          const at = `[${position - 1}]`;
+          if (!isObject(value)) {
+            return [{ field: at, reason: `is ${kindOf(value)}, not an object` }];
+          }
+          if (!isObject(value.orderMap)) {
+            const map = value.orderMap;
+            return [
+              {
+                field: `${at}.orderMap`,
+                reason: map === undefined ? 'is missing' : `is ${kindOf(map)}, not an object`,
+              },
+            ];
+          }
+          const parsed = parseFulfillmentJson([value], options);
+          if (!parsed.ok) return [{ field: at, reason: parsed.reason }];
+          // The parser numbers this entry [0]; the file's position is `at`.
+          const moved = (path: string) => at + path.slice('[0]'.length);
+          const problems: RowRejection[] = [];
+          for (const item of parsed.items) {
+            if (!item.result.ok) {
+              problems.push({ field: moved(item.result.field), reason: item.result.reason });
+              continue;
+            }
+            const path = moved(item.path);
+            const fieldOf = (c: Column | '*') =>
+              c === '*' ? path : c === 'orderId' ? `${at}.orderMap.orderId` : `${path}.${c}`;
+            const rejection = await run.apply(item.result.row, fieldOf);
+            if (rejection) problems.push(rejection);
+          }
+          return problems;
+        },
+        async finish() {
+          return { ...run.counts };
+        },
+      };
+    },
+  };
+}

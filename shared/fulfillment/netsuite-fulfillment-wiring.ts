@@ -1,0 +1,18 @@
+/** Builds the NetSuite fulfillment imports from the process-wide clients and configuration. */
+import { netsuiteUtcOffset } from '../config.ts';
+import { orderRuntime } from '../orders/runtime.ts';
+import { dynamo, table } from '../store/dynamo-client.ts';
+import { FacilityStore } from '../store/facility-store.ts';
+import type { FulfillmentImportDeps } from './netsuite-fulfillment-import.ts';
+
+export function fulfillmentImportDeps(
+  overrides: Partial<FulfillmentImportDeps> = {},
+): FulfillmentImportDeps {
+  const facilities = new FacilityStore(dynamo(), table('control'));
+  return {
+    service: orderRuntime().service,
+    facilities: () => facilities.list(),
+    utcOffset: netsuiteUtcOffset(),
+    ...overrides,
+  };
+}

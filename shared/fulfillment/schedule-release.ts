@@ -1,0 +1,371 @@
+/**
+ * The schedule-and-release job (core job `schedule-release`): for each order in the release queue
+ * (`shared/store/release-queue-store.ts`), oldest first, for each line:
+ *
+ * 1. **schedule** the quantity allocated (1200) at each facility: 1200 → 1500 with the ship date and
+ *    carrier of `schedule-release-rules.ts` recorded on the line (`line.schedules[facility]`); the
+ *    reservation stays;
+ * 2. **release** the quantity scheduled (1500) at each facility: 1500 → 3200 through the order core,
+ *    which evaluates the release gates (`release-gates.ts`: inventory, deposit, fraud,
+ *    completeness) and either creates the release key (the reservation is released: from now on
+ *    the facility holds it) or answers `held` and puts a gate hold with its reason on the line.
+ *
+ * A NetSuite-fulfilled facility's quantity is released only once its allocation update has been
+ * written for NetSuite (its outbox entry is gone): the allocation update sends what is allocated
+ * or scheduled there, and NetSuite must learn the location before the OMS calls it released.
+ *
+ * The order stays queued while any of it is still allocated or scheduled (held, waiting for the
+ * allocation update, on hold, or failed) and leaves the queue when nothing is; see
+ * `schedule-release-rules.ts` for when a held order is looked at again. A held line whose gates
+ * fail exactly as its gate holds already say is not written again (a retry writes nothing until
+ * something changed).
+ *
+ * Idempotency: each move's key is made of the line, the facility and the line version the run
+ * read (`sched-00001-WH1-v7`, `release-00001-WH1-v8`), so a run retried on the same state replays
+ * instead of moving twice, and two runs at once (which the lease lock prevents anyway) move once.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Facility } from '../domain/facility.ts';
+import { evaluateGates, type GateResult, type ReleaseGate } from '../domain/lifecycle/gates.ts';
+import { blockingHolds } from '../domain/lifecycle/holds.ts';
+import { padLineSeq, type LineState } from '../domain/lifecycle/line.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
+import { allocationEntryId, isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import type { StateCache } from '../orders/state-cache.ts';
+import type { LeaseLock } from '../store/lease-lock.ts';
+import { LockBusyError } from '../store/lease-lock.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { PositionStore } from '../store/position-store.ts';
+import type { ReleaseQueueEntry, ReleaseQueueStore } from '../store/release-queue-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+import {
+  DEFAULT_RETRY,
+  nextAttemptAt,
+  scheduleFor,
+  type RetryPolicy,
+  type ShippingRules,
+} from './schedule-release-rules.ts';
+
+export const SCHEDULE_RELEASE_ACTOR = 'schedule-release';
+
+export interface ScheduleReleaseDeps {
+  readonly queue: Pick<ReleaseQueueStore, 'entries' | 'retryLater' | 'remove'>;
+  readonly orders: Pick<OrderStore, 'getHeader' | 'linesWithHeaders'>;
+  readonly positions: Pick<PositionStore, 'facility'>;
+  /** The order service, built with the same `gates` (its release evaluates them). */
+  readonly service: Pick<OrderService, 'move'>;
+  readonly gates: readonly ReleaseGate[];
+  readonly sync: Pick<SyncStore, 'waiting'>;
+  readonly facilities: () => Promise<Facility[]>;
+  /** Keeps two runs from overlapping. */
+  readonly lock: Pick<LeaseLock, 'acquire' | 'renew' | 'release'>;
+  readonly shipping?: ShippingRules;
+  /** IANA zone whose calendar day is "today" for ship dates (default UTC). */
+  readonly timeZone?: string;
+  readonly retry?: RetryPolicy;
+  /** The order service's cache: the lines read are put there so scheduling does not read again. */
+  readonly cache?: StateCache;
+  readonly now?: () => Date;
+  /** Orders worked on at once (each order's lines one after another). */
+  readonly concurrency?: number;
+  /** Lease of the run lock (default 10 minutes; renewed as the run goes). */
+  readonly leaseMs?: number;
+}
+
+export interface ScheduleReleaseOptions {
+  /** Only these orders. */
+  readonly orderIds?: readonly string[];
+  /** Look at every queued order now, even those whose next attempt is later. */
+  readonly force?: boolean;
+}
+
+export interface ScheduleReleaseReport {
+  readonly runId: string;
+  /** Another run held the lock: this one did nothing. */
+  readonly busy: boolean;
+  /** Entries in the queue, and those looked at (the others are not due yet). */
+  readonly queued: number;
+  readonly orders: number;
+  readonly notDue: number;
+  readonly scheduledLines: number;
+  readonly scheduledUnits: number;
+  readonly releasedLines: number;
+  readonly releasedUnits: number;
+  /** Lines (× facility) held, per failing gate code (a line may fail several gates). */
+  readonly held: Readonly<Record<string, number>>;
+  readonly heldLines: number;
+  /** Lines a hold other than a gate's keeps from moving forward (e.g. a hold placed by hand). */
+  readonly onHold: number;
+  /** Lines (× facility) waiting for their allocation update to be written for NetSuite. */
+  readonly awaitingAllocationSync: number;
+  /** Orders that left the queue (nothing of them allocated or scheduled any more). */
+  readonly dequeued: number;
+  readonly failed: ReadonlyArray<{ orderId: string; error: string }>;
+  readonly ms: number;
+}
+
+const LEASE_MS = 10 * 60_000;
+
+export async function scheduleAndRelease(
+  deps: ScheduleReleaseDeps,
+  opts: ScheduleReleaseOptions = {},
+): Promise<ScheduleReleaseReport> {
+  const started = Date.now();
+  const runId = randomBytes(4).toString('hex');
+  const report = {
+    runId,
+    busy: false,
+    queued: 0,
+    orders: 0,
+    notDue: 0,
+    scheduledLines: 0,
+    scheduledUnits: 0,
+    releasedLines: 0,
+    releasedUnits: 0,
+    held: {} as Record<string, number>,
+    heldLines: 0,
+    onHold: 0,
+    awaitingAllocationSync: 0,
+    dequeued: 0,
+    failed: [] as { orderId: string; error: string }[],
+  };
+  const leaseMs = deps.leaseMs ?? LEASE_MS;
+  const owner = `schedule-release-${runId}`;
+  try {
+    await deps.lock.acquire(owner, leaseMs);
+  } catch (err) {
+    if (!(err instanceof LockBusyError)) throw err;
+    return { ...report, busy: true, ms: Date.now() - started };
+  }
+  try {
+    const now = deps.now?.() ?? new Date();
+    const nowIso = now.toISOString();
+    const wanted = opts.orderIds ? new Set(opts.orderIds) : undefined;
+    const entries = (await deps.queue.entries()).filter((e) => !wanted || wanted.has(e.orderId));
+    report.queued = entries.length;
+    const due = entries.filter((e) => opts.force || !e.nextAttemptAt || e.nextAttemptAt <= nowIso);
+    report.notDue = entries.length - due.length;
+    const facilities = new Map((await deps.facilities()).map((f) => [f.facilityId, f]));
+    let renewedAt = Date.now();
+
+    const work = [...due];
+    await Promise.all(
+      Array.from({ length: deps.concurrency ?? 8 }, async () => {
+        for (let e = work.shift(); e; e = work.shift()) {
+          if (Date.now() - renewedAt > leaseMs / 2) {
+            renewedAt = Date.now();
+            await deps.lock.renew(owner, leaseMs);
+          }
+          report.orders++;
+          let outcome: OrderOutcome;
+          try {
+            outcome = await scheduleReleaseOrder(deps, e, facilities, now, runId, report);
+          } catch (err) {
+            report.failed.push({
+              orderId: e.orderId,
+              error: err instanceof Error ? err.message : String(err),
+            });
+            outcome = { pending: true, held: false, waitingFor: ['error'] };
+          }
+          if (!outcome.pending) {
+            if (await deps.queue.remove(e)) report.dequeued++;
+            continue;
+          }
+          const heldSince = outcome.held ? (e.heldSince ?? nowIso) : undefined;
+          await deps.queue.retryLater(e, {
+            attempts: (e.attempts ?? 0) + 1,
+            nextAttemptAt: nextAttemptAt(now, heldSince, deps.retry ?? DEFAULT_RETRY),
+            heldSince,
+            waitingFor: outcome.waitingFor.length ? outcome.waitingFor.join(', ') : undefined,
+          });
+        }
+      }),
+    );
+  } finally {
+    await deps.lock.release(owner, true);
+  }
+  return { ...report, ms: Date.now() - started };
+}
+
+interface OrderOutcome {
+  /** Some of the order is still allocated or scheduled. */
+  readonly pending: boolean;
+  /** Some of it is held (a gate or another hold): the slower retry applies. */
+  readonly held: boolean;
+  readonly waitingFor: string[];
+}
+
+type Counts = {
+  scheduledLines: number;
+  scheduledUnits: number;
+  releasedLines: number;
+  releasedUnits: number;
+  held: Record<string, number>;
+  heldLines: number;
+  onHold: number;
+  awaitingAllocationSync: number;
+};
+
+async function scheduleReleaseOrder(
+  deps: ScheduleReleaseDeps,
+  entry: ReleaseQueueEntry,
+  facilities: ReadonlyMap<string, Facility>,
+  now: Date,
+  runId: string,
+  counts: Counts,
+): Promise<OrderOutcome> {
+  const { orderId } = entry;
+  const header = await deps.orders.getHeader(orderId);
+  if (!header) return { pending: false, held: false, waitingFor: [] };
+  const refs = Array.from({ length: header.lineCount }, (_, i) => ({
+    orderId,
+    lineSeq: padLineSeq(i + 1),
+  }));
+  const { lines: read } = await deps.orders.linesWithHeaders(refs);
+  const lines = [...read.values()].sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
+  for (const l of lines) deps.cache?.putLine(l);
+
+  // Which NetSuite allocations are still waiting to be written for NetSuite (one read per order).
+  const netsuiteIds = lines.flatMap((l) =>
+    Object.keys(l.alloc)
+      .filter((f) => {
+        const facility = facilities.get(f);
+        return facility !== undefined && isNetsuiteFulfilled(facility);
+      })
+      .map((facilityId) => allocationEntryId({ orderId, lineSeq: l.lineSeq, facilityId })),
+  );
+  const unsent = netsuiteIds.length
+    ? await deps.sync.waiting('allocation', netsuiteIds)
+    : new Set<string>();
+
+  let pending = false;
+  let held = false;
+  const waitingFor = new Set<string>();
+  for (const line of lines) {
+    const r = await scheduleReleaseLine(deps, header, line, unsent, now, runId, counts);
+    if (r.pending) pending = true;
+    if (r.held) held = true;
+    r.waitingFor.forEach((w) => waitingFor.add(w));
+  }
+  return { pending, held, waitingFor: [...waitingFor].sort() };
+}
+
+async function scheduleReleaseLine(
+  deps: ScheduleReleaseDeps,
+  header: OrderHeader,
+  line: LineState,
+  unsent: ReadonlySet<string>,
+  now: Date,
+  runId: string,
+  counts: Counts,
+): Promise<OrderOutcome> {
+  const { orderId, lineSeq } = line;
+  const facilitiesHere = Object.keys(line.alloc).sort();
+  if (!facilitiesHere.length) return { pending: false, held: false, waitingFor: [] };
+  // A hold other than a gate's (placed by hand, say) keeps the line from moving forward.
+  const blocking = blockingHolds(line, 1200, 1500);
+  if (blocking.length) {
+    counts.onHold++;
+    return { pending: true, held: true, waitingFor: blocking.map((h) => h.code) };
+  }
+
+  let version = line.version;
+  const scheduled = new Map<string, number>();
+  for (const facilityId of facilitiesHere) {
+    const quantity = line.alloc[facilityId]?.[1200] ?? 0;
+    if (quantity <= 0) continue;
+    const schedule = scheduleFor(line.shippingMethod, deps.shipping ?? new Map(), now, tz(deps));
+    const result = await deps.service.move({
+      orderId,
+      lineSeq,
+      from: 1200,
+      to: 1500,
+      quantity,
+      facilityId,
+      schedule,
+      idempotencyKey: `sched-${lineSeq}-${facilityId}-v${version}`,
+      actor: SCHEDULE_RELEASE_ACTOR,
+      reason: `scheduled to ship ${schedule.shipDate}${schedule.carrier ? ` with ${schedule.carrier}` : ''} (run ${runId})`,
+    });
+    version = result.lineVersion;
+    scheduled.set(facilityId, quantity);
+    counts.scheduledLines++;
+    counts.scheduledUnits += quantity;
+  }
+
+  let pending = false;
+  let held = false;
+  const waitingFor = new Set<string>();
+  for (const facilityId of facilitiesHere) {
+    const quantity = (line.alloc[facilityId]?.[1500] ?? 0) + (scheduled.get(facilityId) ?? 0);
+    if (quantity <= 0) continue;
+    if (unsent.has(allocationEntryId({ orderId, lineSeq, facilityId }))) {
+      counts.awaitingAllocationSync++;
+      pending = true;
+      waitingFor.add('allocation sync');
+      continue;
+    }
+    const figures = await deps.positions.facility(line.sku, facilityId);
+    const gates = evaluateGates(deps.gates, {
+      order: header,
+      line,
+      facilityId,
+      quantity,
+      inventory: {
+        nsQty: figures.nsQty,
+        reserved: figures.position.reserved,
+        safety: figures.position.safety,
+      },
+    });
+    let failures: ReadonlyArray<{ code: string; reason?: string }> = gates.filter((g) => !g.passed);
+    if (!failures.length || !holdsSayAlready(line, deps.gates, gates)) {
+      const result = await deps.service.move({
+        orderId,
+        lineSeq,
+        from: 1500,
+        to: 3200,
+        quantity,
+        facilityId,
+        idempotencyKey: `release-${lineSeq}-${facilityId}-v${version}`,
+        actor: SCHEDULE_RELEASE_ACTOR,
+        reason: `release attempt (run ${runId})`,
+      });
+      version = result.lineVersion;
+      failures = result.outcome === 'held' ? (result.failures ?? []) : [];
+    }
+    if (!failures.length) {
+      counts.releasedLines++;
+      counts.releasedUnits += quantity;
+      continue;
+    }
+    counts.heldLines++;
+    for (const f of failures) {
+      counts.held[f.code] = (counts.held[f.code] ?? 0) + 1;
+      waitingFor.add(f.code);
+    }
+    pending = true;
+    held = true;
+  }
+  return { pending, held, waitingFor: [...waitingFor] };
+}
+
+const tz = (deps: ScheduleReleaseDeps) => deps.timeZone ?? 'UTC';
+
+/**
+ * True when the line's gate holds say exactly what these gate results would put there: the same
+ * failing codes with the same reasons, and no gate hold a passing gate would lift.
+ */
+function holdsSayAlready(
+  line: LineState,
+  gates: readonly ReleaseGate[],
+  results: readonly GateResult[],
+): boolean {
+  const codes = new Set(gates.map((g) => g.code));
+  const current = Object.values(line.holds).filter((h) => h.kind === 'gate' && codes.has(h.code));
+  const failing = results.filter((g) => !g.passed);
+  if (current.length !== failing.length) return false;
+  return failing.every(
+    (f) => line.holds[f.code]?.kind === 'gate' && line.holds[f.code]?.reason === f.reason,
+  );
+}

@@ -1,0 +1,561 @@
+/**
+ * A store fulfils what brokering gave it: pick (and pack), ship, or report an item not found.
+ * The store queue and rejections are in `shared/brokering/store-fulfillment.ts`; where a line
+ * stands at a store is `store-shipping-stages.ts`.
+ *
+ * **Pick** (`3200 → 3350`): units released to the store under a release key go into a new
+ * shipment (key `<order>-<line>-S<n>`, shipment quantity 0 while picking). The release key may be
+ * named; without one the store's only open release of the line is taken. Units still allocated or
+ * scheduled there (1200/1500) are not picked: the release job releases them once the release gates
+ * (inventory, deposit, fraud, completeness) pass — a store never bypasses them.
+ *
+ * **Pack** is not a state of the order core: packing happens between pick and ship inside the
+ * store, and the OMS records the shipment's facts when it ships (tracking numbers, carrier,
+ * method, time). So a pick is "pick and pack", and nothing else is written for packing.
+ *
+ * **Ship** (`3350 → 3700`): units being picked ship, with `shipped` details recorded on the
+ * shipment (its quantity becomes the shipped quantity). In the same transaction the `fulfilled`
+ * outbox entry for the OMS-fulfilled export is written (one per ship command, id from the
+ * idempotency key; the export sends it once NetSuite's order and line ids are known and waits until
+ * then), and the store queue item goes when nothing of the line is left at the store. A shipment
+ * may ship in parts (each part its own command, its own row for NetSuite).
+ *
+ * **Not found**: units being picked (then released ones) go to 1400 at the store through
+ * `StoreFulfillment.reportNotFound`, exactly like a rejection (back to brokering, never to this
+ * store again); the shipment keeps quantity 0, the release closes, and re-release elsewhere
+ * creates a new release key and, at picking, a new shipment key.
+ *
+ * Only facilities the OMS fulfils are picked and shipped from: an unknown facility, or one in the
+ * `NETSUITE_FULFILLED` group (it ships through NetSuite's fulfillment file), is refused.
+ *
+ * Idempotency: every command carries a key. A replay (same key, same request — fields left out
+ * are not compared) changes nothing and returns the first result with `replayed: true`; the same
+ * key for another request is refused with `IDEMPOTENCY_KEY_REUSED`.
+ */
+import type { Facility } from '../domain/facility.ts';
+import { checkEnvelope } from '../domain/lifecycle/commands.ts';
+import { CommandError } from '../domain/lifecycle/errors.ts';
+import type { LineState, ShipmentDetails } from '../domain/lifecycle/line.ts';
+import type { Buckets } from '../domain/lifecycle/status.ts';
+import { isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
+import { omsFulfilledIdFor, type OmsFulfilledPayload } from '../domain/sync/oms-fulfilled-rows.ts';
+import type {
+  StoreFulfillment,
+  StoreRejectionInput,
+  StoreRejectionResult,
+} from '../brokering/store-fulfillment.ts';
+import type { MoveResult, OrderService } from '../orders/order-service.ts';
+import type { BrokeringStore } from '../store/brokering-store.ts';
+import type { OrderStore, StoredEvent } from '../store/order-store.ts';
+import { awaitingInvoiceItem } from '../store/invoice-store.ts';
+import type { SyncStore } from '../store/sync-store.ts';
+import type { TxItem } from '../store/transactions.ts';
+import { openAtStore, stagesAt } from './store-shipping-stages.ts';
+
+export interface StoreShippingDeps {
+  readonly orders: Pick<OrderStore, 'readForCommand'>;
+  readonly service: Pick<OrderService, 'move'>;
+  readonly brokering: Pick<BrokeringStore, 'storeQueueDelete'>;
+  readonly sync: Pick<SyncStore, 'outboxPut'>;
+  /** Every facility (to refuse NetSuite-fulfilled ones). */
+  readonly facilities: () => Promise<readonly Facility[]>;
+  /** Rejections and "not found" (the same hand-back). */
+  readonly handBack: Pick<StoreFulfillment, 'reportNotFound'>;
+  readonly now?: () => Date;
+}
+
+export interface StorePickInput {
+  readonly facilityId: unknown;
+  readonly orderId: unknown;
+  readonly lineSeq: unknown;
+  /** Default: the store's only open release of the line. */
+  readonly releaseKey?: unknown;
+  /** Default: every unit of the release not picked yet. */
+  readonly quantity?: unknown;
+  readonly actor?: unknown;
+  readonly idempotencyKey?: unknown;
+}
+
+export interface StorePickResult {
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly releaseKey: string;
+  /** The new shipment (quantity 0 until it ships). */
+  readonly shipmentKey: string;
+  readonly buckets: Buckets;
+  readonly replayed: boolean;
+}
+
+export interface StoreShipInput {
+  readonly facilityId: unknown;
+  readonly orderId: unknown;
+  readonly lineSeq: unknown;
+  /** Default: the store's only shipment of the line being picked. */
+  readonly shipmentKey?: unknown;
+  /** Default: every unit of the shipment being picked. */
+  readonly quantity?: unknown;
+  /** One tracking number or a list (parcels). */
+  readonly trackingNumbers?: unknown;
+  /** Default: the carrier scheduling fixed at the store, if any. */
+  readonly carrier?: unknown;
+  /** Default: the method scheduling fixed at the store, else the line's. */
+  readonly shippingMethod?: unknown;
+  /** ISO date-time; default now. */
+  readonly shippedAt?: unknown;
+  readonly actor?: unknown;
+  readonly idempotencyKey?: unknown;
+}
+
+export interface StoreShipResult {
+  readonly facilityId: string;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly shipmentKey: string;
+  readonly releaseKey: string;
+  readonly shipped: ShipmentDetails;
+  /** The `fulfilled` outbox record NetSuite will be sent (OMS-fulfilled export). */
+  readonly exportId: string;
+  /** True when nothing of the line is left at the store (its queue item is gone). */
+  readonly storeDone: boolean;
+  readonly buckets: Buckets;
+  readonly replayed: boolean;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const LINE_SEQ = /^\d{5}$/;
+const KEY = /^[\x21-\x7e]{1,200}$/;
+const TEXT_MAX = 200;
+const MAX_TRACKING = 50;
+
+const invalid = (field: string, message: string): never => {
+  throw new CommandError('INVALID_COMMAND', message, { field });
+};
+
+function checkRef(input: { facilityId: unknown; orderId: unknown; lineSeq: unknown }) {
+  const { facilityId, orderId, lineSeq } = input;
+  if (typeof facilityId !== 'string' || !ID.test(facilityId))
+    invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
+  if (typeof orderId !== 'string' || !ID.test(orderId))
+    invalid('orderId', `orderId must be an order id, got ${JSON.stringify(orderId)}`);
+  if (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq))
+    invalid(
+      'lineSeq',
+      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
+    );
+  return {
+    facilityId: facilityId as string,
+    orderId: orderId as string,
+    lineSeq: lineSeq as string,
+  };
+}
+
+function optionalQuantity(quantity: unknown): number | undefined {
+  if (quantity === undefined || quantity === null) return undefined;
+  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0)
+    invalid('quantity', `quantity must be a whole number above 0, got ${JSON.stringify(quantity)}`);
+  return quantity as number;
+}
+
+function optionalKey(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' || !KEY.test(value))
+    invalid(field, `${field} must be a key such as ORDER-00001-R1, got ${JSON.stringify(value)}`);
+  return value as string;
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') return invalid(field, `${field} must be text`);
+  const text = value.replace(/\s+/g, ' ').trim();
+  if (text.length > TEXT_MAX) invalid(field, `${field} must be at most ${TEXT_MAX} characters`);
+  return text || undefined;
+}
+
+function trackingNumbers(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length > MAX_TRACKING)
+    invalid(
+      'trackingNumbers',
+      `trackingNumbers must be a tracking number or a list of at most ${MAX_TRACKING}`,
+    );
+  const out: string[] = [];
+  (list as unknown[]).forEach((t, i) => {
+    const text = optionalText(t, `trackingNumbers[${i}]`);
+    if (!text) invalid(`trackingNumbers[${i}]`, 'a tracking number must not be empty');
+    if (text!.includes('|'))
+      invalid(`trackingNumbers[${i}]`, 'a tracking number must not contain "|"');
+    if (!out.includes(text!)) out.push(text!);
+  });
+  return out.length ? out : undefined;
+}
+
+function shippedAtOf(value: unknown, now: Date): string {
+  if (value === undefined || value === null || value === '') return now.toISOString();
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms))
+    invalid('shippedAt', `shippedAt must be an ISO date-time, got ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+const reused = (key: string, event: StoredEvent): never => {
+  throw new CommandError(
+    'IDEMPOTENCY_KEY_REUSED',
+    `idempotency key ${key} was used for another command (${event.type} at ${event.at}); use a new key`,
+  );
+};
+
+/** The request the core recorded with an event (canonical JSON of the move). */
+const recordedRequest = (event: StoredEvent): Record<string, unknown> => {
+  try {
+    return JSON.parse(event.request) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+};
+
+export class StoreShipping {
+  constructor(private readonly deps: StoreShippingDeps) {}
+
+  /** Pick (and pack): released units at the store go into a new shipment (module comment). */
+  async pick(input: StorePickInput): Promise<StorePickResult> {
+    const env = checkEnvelope({ idempotencyKey: input.idempotencyKey, actor: input.actor });
+    const { facilityId, orderId, lineSeq } = checkRef(input);
+    const releaseKey = optionalKey(input.releaseKey, 'releaseKey');
+    const quantity = optionalQuantity(input.quantity);
+    const first = await this.read(orderId, lineSeq, env.idempotencyKey);
+    if (first.event) return this.pickReplay(first.event, env.idempotencyKey, input, first.line);
+    await this.checkStore(facilityId);
+    const line = first.line;
+
+    const released = stagesAt(line, facilityId).released;
+    let release: { releaseKey: string; quantity: number };
+    if (releaseKey) {
+      const r = line.releases[releaseKey];
+      if (!r)
+        throw new CommandError(
+          'UNKNOWN_RELEASE',
+          `${orderId}/${lineSeq} has no release ${releaseKey}`,
+        );
+      if (r.facilityId !== facilityId)
+        invalid(
+          'releaseKey',
+          `release ${releaseKey} is at facility ${r.facilityId}, not ${facilityId}`,
+        );
+      release = { releaseKey, quantity: r.statusQuantity - r.inShipment };
+    } else if (released.length === 1) {
+      release = released[0]!;
+    } else if (released.length === 0) {
+      const s = stagesAt(line, facilityId);
+      const waiting = s.allocated + s.scheduled;
+      throw new CommandError(
+        'INSUFFICIENT_QUANTITY',
+        `nothing of ${orderId}/${lineSeq} is released to ${facilityId} to pick${
+          waiting ? ` (${waiting} allocated or scheduled there wait for the release job)` : ''
+        }`,
+        { facilityId, released: 0, waitingForRelease: waiting },
+      );
+    } else {
+      return invalid(
+        'releaseKey',
+        `${orderId}/${lineSeq} has ${released.length} releases at ${facilityId} (${released
+          .map((r) => r.releaseKey)
+          .join(', ')}): say which (releaseKey)`,
+      );
+    }
+    const q = quantity ?? release.quantity;
+    if (q > release.quantity || release.quantity === 0) {
+      throw new CommandError(
+        'INSUFFICIENT_QUANTITY',
+        `release ${release.releaseKey} has ${release.quantity} released and not picked at ${facilityId}, fewer than ${q}`,
+        { facilityId, releaseKey: release.releaseKey, released: release.quantity, quantity: q },
+      );
+    }
+    const move = await this.moveOrReplay(
+      {
+        orderId,
+        lineSeq,
+        from: 3200,
+        to: 3350,
+        quantity: q,
+        facilityId,
+        releaseKey: release.releaseKey,
+        idempotencyKey: env.idempotencyKey,
+        actor: env.actor,
+        reason: `store ${facilityId} picking`,
+      },
+      (event, fresh) => this.pickReplay(event, env.idempotencyKey, input, fresh),
+    );
+    if ('sku' in move) return move;
+    return {
+      facilityId,
+      orderId,
+      lineSeq,
+      sku: line.sku,
+      quantity: move.quantity,
+      releaseKey: move.releaseKey!,
+      shipmentKey: move.shipmentKey!,
+      buckets: move.buckets,
+      replayed: move.replayed,
+    };
+  }
+
+  /** Ship: units being picked at the store ship, and NetSuite is told (module comment). */
+  async ship(input: StoreShipInput): Promise<StoreShipResult> {
+    const env = checkEnvelope({ idempotencyKey: input.idempotencyKey, actor: input.actor });
+    const { facilityId, orderId, lineSeq } = checkRef(input);
+    const shipmentKey = optionalKey(input.shipmentKey, 'shipmentKey');
+    const quantity = optionalQuantity(input.quantity);
+    const tracking = trackingNumbers(input.trackingNumbers);
+    const carrier = optionalText(input.carrier, 'carrier');
+    const method = optionalText(input.shippingMethod, 'shippingMethod');
+    const now = this.deps.now?.() ?? new Date();
+    const shippedAt = shippedAtOf(input.shippedAt, now);
+    const first = await this.read(orderId, lineSeq, env.idempotencyKey);
+    if (first.event) return this.shipReplay(first.event, env.idempotencyKey, input, first.line);
+    await this.checkStore(facilityId);
+    const line = first.line;
+
+    const picking = stagesAt(line, facilityId).picking;
+    let shipment: { shipmentKey: string; releaseKey: string; quantity: number };
+    if (shipmentKey) {
+      const s = line.shipments[shipmentKey];
+      if (!s)
+        throw new CommandError(
+          'UNKNOWN_SHIPMENT',
+          `${orderId}/${lineSeq} has no shipment ${shipmentKey}`,
+        );
+      if (s.facilityId !== facilityId)
+        invalid(
+          'shipmentKey',
+          `shipment ${shipmentKey} is at facility ${s.facilityId}, not ${facilityId}`,
+        );
+      shipment = picking.find((p) => p.shipmentKey === shipmentKey) ?? {
+        shipmentKey,
+        releaseKey: s.releaseKey,
+        quantity: 0,
+      };
+    } else if (picking.length === 1) {
+      shipment = picking[0]!;
+    } else if (picking.length === 0) {
+      const released = stagesAt(line, facilityId).released.reduce((n, r) => n + r.quantity, 0);
+      throw new CommandError(
+        'INSUFFICIENT_QUANTITY',
+        `nothing of ${orderId}/${lineSeq} is being picked at ${facilityId}${
+          released ? ` (${released} released there: pick it first)` : ''
+        }`,
+        { facilityId, picking: 0, released },
+      );
+    } else {
+      return invalid(
+        'shipmentKey',
+        `${orderId}/${lineSeq} has ${picking.length} shipments being picked at ${facilityId} (${picking
+          .map((p) => p.shipmentKey)
+          .join(', ')}): say which (shipmentKey)`,
+      );
+    }
+    const q = quantity ?? shipment.quantity;
+    if (q > shipment.quantity || shipment.quantity === 0) {
+      throw new CommandError(
+        'INSUFFICIENT_QUANTITY',
+        `shipment ${shipment.shipmentKey} has ${shipment.quantity} being picked at ${facilityId}, fewer than ${q}`,
+        { facilityId, shipmentKey: shipment.shipmentKey, picking: shipment.quantity, quantity: q },
+      );
+    }
+    const schedule = line.schedules?.[facilityId];
+    const shipped: ShipmentDetails = {
+      ...(tracking ? { trackingNumbers: tracking } : {}),
+      ...((carrier ?? schedule?.carrier) ? { carrier: carrier ?? schedule?.carrier } : {}),
+      ...((method ?? schedule?.shippingMethod ?? line.shippingMethod)
+        ? { shippingMethod: method ?? schedule?.shippingMethod ?? line.shippingMethod }
+        : {}),
+      shippedAt,
+    };
+    const exportId = omsFulfilledIdFor(orderId, lineSeq, env.idempotencyKey);
+    const payload: OmsFulfilledPayload = {
+      orderId,
+      lineSeq,
+      facilityId,
+      shipmentKey: shipment.shipmentKey,
+      quantity: q,
+      shippedAt,
+    };
+    const storeDone = q >= openAtStore(line, facilityId);
+    const linked: { label: `linked:${string}`; item: TxItem }[] = [
+      {
+        label: 'linked:oms-fulfilled',
+        item: this.deps.sync.outboxPut('fulfilled', exportId, payload, now.toISOString()),
+      },
+      // The order may now be fully shipped: `oms sync status` watches for its invoice.
+      { label: 'linked:awaiting-invoice', item: awaitingInvoiceItem(orderId, shippedAt) },
+    ];
+    if (storeDone) {
+      linked.push({
+        label: 'linked:store-queue',
+        item: this.deps.brokering.storeQueueDelete(facilityId, orderId, lineSeq),
+      });
+    }
+    const move = await this.moveOrReplay(
+      {
+        orderId,
+        lineSeq,
+        from: 3350,
+        to: 3700,
+        quantity: q,
+        facilityId,
+        shipmentKey: shipment.shipmentKey,
+        shipped,
+        idempotencyKey: env.idempotencyKey,
+        actor: env.actor,
+        reason: `store ${facilityId} shipped`,
+        linked,
+      },
+      (event, fresh) => this.shipReplay(event, env.idempotencyKey, input, fresh),
+    );
+    if ('sku' in move) return move;
+    return {
+      facilityId,
+      orderId,
+      lineSeq,
+      sku: line.sku,
+      quantity: move.quantity,
+      shipmentKey: move.shipmentKey!,
+      releaseKey: move.releaseKey!,
+      shipped,
+      exportId,
+      storeDone,
+      buckets: move.buckets,
+      replayed: move.replayed,
+    };
+  }
+
+  /** Not found: units being picked (then released ones) go back to brokering (module comment). */
+  notFound(input: StoreRejectionInput): Promise<StoreRejectionResult> {
+    return this.deps.handBack.reportNotFound(input);
+  }
+
+  /** The line and the event under the key; unknown order or line refused. */
+  private async read(
+    orderId: string,
+    lineSeq: string,
+    key: string,
+  ): Promise<{ line: LineState; event?: StoredEvent }> {
+    const read = await this.deps.orders.readForCommand(orderId, lineSeq, key, true);
+    if (!read.header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
+    if (!read.line) {
+      const n = read.header.lineCount;
+      throw new CommandError(
+        'UNKNOWN_LINE',
+        `order ${orderId} has no line ${lineSeq} (it has ${n} line${n === 1 ? '' : 's'})`,
+      );
+    }
+    return { line: read.line, event: read.event };
+  }
+
+  /** Refuses facilities the OMS does not fulfil (unknown, or NetSuite-fulfilled). */
+  private async checkStore(facilityId: string): Promise<void> {
+    const facility = (await this.deps.facilities()).find((f) => f.facilityId === facilityId);
+    if (!facility) invalid('facilityId', `facility ${facilityId} is not known`);
+    if (isNetsuiteFulfilled(facility!))
+      invalid(
+        'facilityId',
+        `facility ${facilityId} is fulfilled by NetSuite: its shipments come from NetSuite's fulfillment file`,
+      );
+  }
+
+  /**
+   * The move through the order core. Two calls with one key at once: the loser's request may
+   * differ in a default (the ship time), so a key reported reused is looked at as a replay here.
+   */
+  private async moveOrReplay<R>(
+    cmd: Parameters<OrderService['move']>[0],
+    replay: (event: StoredEvent, line: LineState) => R,
+  ): Promise<MoveResult | R> {
+    try {
+      return await this.deps.service.move(cmd);
+    } catch (err) {
+      if (!(err instanceof CommandError) || err.code !== 'IDEMPOTENCY_KEY_REUSED') throw err;
+      const again = await this.read(cmd.orderId, cmd.lineSeq, cmd.idempotencyKey!);
+      if (!again.event) throw err;
+      return replay(again.event, again.line);
+    }
+  }
+
+  private pickReplay(
+    event: StoredEvent,
+    key: string,
+    input: StorePickInput,
+    line: LineState,
+  ): StorePickResult {
+    const r = event.result as MoveResult;
+    const same =
+      event.type === 'moved' &&
+      event.lineSeq === line.lineSeq &&
+      event.from === 3200 &&
+      event.to === 3350 &&
+      event.facilityId === input.facilityId &&
+      (input.releaseKey === undefined || input.releaseKey === event.releaseKey) &&
+      (input.quantity === undefined || input.quantity === event.quantity);
+    if (!same) reused(key, event);
+    return {
+      facilityId: event.facilityId!,
+      orderId: event.orderId,
+      lineSeq: line.lineSeq,
+      sku: line.sku,
+      quantity: r.quantity,
+      releaseKey: r.releaseKey!,
+      shipmentKey: r.shipmentKey!,
+      buckets: r.buckets,
+      replayed: true,
+    };
+  }
+
+  private shipReplay(
+    event: StoredEvent,
+    key: string,
+    input: StoreShipInput,
+    line: LineState,
+  ): StoreShipResult {
+    const r = event.result as MoveResult;
+    const request = recordedRequest(event);
+    const shipped = (request.shipped ?? {}) as ShipmentDetails;
+    const given = trackingNumbers(input.trackingNumbers);
+    const same =
+      event.type === 'moved' &&
+      event.lineSeq === line.lineSeq &&
+      event.from === 3350 &&
+      event.to === 3700 &&
+      event.facilityId === input.facilityId &&
+      (input.shipmentKey === undefined || input.shipmentKey === event.shipmentKey) &&
+      (input.quantity === undefined || input.quantity === event.quantity) &&
+      (given === undefined ||
+        JSON.stringify(given) === JSON.stringify(shipped.trackingNumbers ?? [])) &&
+      (input.carrier === undefined || optionalText(input.carrier, 'carrier') === shipped.carrier) &&
+      (input.shippingMethod === undefined ||
+        optionalText(input.shippingMethod, 'shippingMethod') === shipped.shippingMethod) &&
+      (input.shippedAt === undefined ||
+        input.shippedAt === null ||
+        input.shippedAt === '' ||
+        shippedAtOf(input.shippedAt, new Date()) === shipped.shippedAt);
+    if (!same) reused(key, event);
+    return {
+      facilityId: event.facilityId!,
+      orderId: event.orderId,
+      lineSeq: line.lineSeq,
+      sku: line.sku,
+      quantity: r.quantity,
+      shipmentKey: r.shipmentKey!,
+      releaseKey: r.releaseKey!,
+      shipped,
+      exportId: omsFulfilledIdFor(event.orderId, line.lineSeq, key),
+      storeDone: openAtStore(line, event.facilityId!) === 0,
+      buckets: r.buckets,
+      replayed: true,
+    };
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Invoices in DynamoDB:
+ *
+ * - on the order header (orders table, `ORDER#<id>` / `HEADER`): `invoices`, a map keyed by the
+ *   NetSuite invoice internal id (`invoices.<invoiceId>` = what `OrderInvoice` holds), and
+ *   `invoicedAt`, when the first invoice was recorded. One UpdateItem per new or changed invoice:
+ *   the same row again writes nothing (the importer compares first), and a later row of the same
+ *   invoice replaces it.
+ * - **awaiting an invoice** (control table, pk `INVWAIT#<shard 0–15>`, sk = order id, `at` = when
+ *   the order became fully shipped): written by whoever ships the order's last unit, in the same
+ *   transaction (`awaitingInvoiceItem`), removed by the invoice import; it expires after 90 days.
+ *   `oms sync status` lists those older than `OMS_INVOICE_OVERDUE_HOURS`.
+ */
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { hash32 } from '../domain/hash64.ts';
+import type { OrderInvoice } from '../domain/sync/invoices.ts';
+import { batchGetAll } from './batch-get.ts';
+import { BatchWriter } from './batch-writer.ts';
+import { documentClient } from './document-client.ts';
+import { table } from './dynamo-client.ts';
+import { HEADER_SK, orderPk } from './order-store.ts';
+import { queryPartition } from './query-all.ts';
+import type { TxItem } from './transactions.ts';
+
+const SHARDS = 16;
+const AWAITING_TTL_DAYS = 90;
+const awaitingPk = (orderId: string) => `INVWAIT#${hash32(orderId) % SHARDS}`;
+
+/**
+ * The Put that marks an order as shipped and awaiting NetSuite's invoice, for the transaction that
+ * ships its last unit (`linked`). `at` is when it became fully shipped (ISO instant).
+ */
+export function awaitingInvoiceItem(
+  orderId: string,
+  at: string,
+  controlTable: string = table('control'),
+): TxItem {
+  return {
+    Put: {
+      TableName: controlTable,
+      Item: {
+        pk: awaitingPk(orderId),
+        sk: orderId,
+        at,
+        expiresAt: Math.floor(Date.parse(at) / 1000) + AWAITING_TTL_DAYS * 86_400,
+      },
+    },
+  };
+}
+
+/** What the invoice import and the status need of an order header. */
+export interface InvoicedHeader {
+  readonly orderId: string;
+  readonly name?: string;
+  readonly lineCount: number;
+  readonly netsuiteOrderId?: string;
+  /** invoice internal id → invoice */
+  readonly invoices: Readonly<Record<string, OrderInvoice>>;
+  readonly invoicedAt?: string;
+}
+
+export class InvoiceStore {
+  private readonly doc;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly ordersTable: string,
+    private readonly controlTable: string,
+  ) {
+    this.doc = documentClient(client);
+  }
+
+  /** The headers of the orders named (absent ones left out), with their invoices. */
+  async headers(orderIds: Iterable<string>): Promise<Map<string, InvoicedHeader>> {
+    const keys = [...new Set(orderIds)].map((o) => marshall({ pk: orderPk(o), sk: HEADER_SK }));
+    const items = await batchGetAll(this.client, this.ordersTable, keys);
+    const out = new Map<string, InvoicedHeader>();
+    for (const raw of items) {
+      const i = unmarshall(raw);
+      const orderId = String(i.orderId ?? String(i.pk).slice('ORDER#'.length));
+      out.set(orderId, {
+        orderId,
+        name: i.name as string | undefined,
+        lineCount: Number(i.lineCount ?? 0),
+        netsuiteOrderId: i.netsuiteOrderId as string | undefined,
+        invoices: (i.invoices as Record<string, OrderInvoice> | undefined) ?? {},
+        invoicedAt: i.invoicedAt as string | undefined,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Records one invoice on the order's header (replacing the one kept under its id). False when
+   * the order does not exist.
+   */
+  async record(orderId: string, invoice: OrderInvoice, at: string): Promise<boolean> {
+    const Key = { pk: orderPk(orderId), sk: HEADER_SK };
+    // The map is created by the first invoice; later ones add a key to it.
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.ordersTable,
+            Key,
+            UpdateExpression:
+              'SET invoices.#id = :inv, invoicedAt = if_not_exists(invoicedAt, :at)',
+            ConditionExpression: 'attribute_exists(invoices)',
+            ExpressionAttributeNames: { '#id': invoice.invoiceId },
+            ExpressionAttributeValues: { ':inv': invoice, ':at': at },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      }
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.ordersTable,
+            Key,
+            UpdateExpression: 'SET invoices = :map, invoicedAt = if_not_exists(invoicedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(invoices)',
+            ExpressionAttributeValues: { ':map': { [invoice.invoiceId]: invoice }, ':at': at },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+        // Either no such order, or another writer created the map meanwhile: look again.
+        if (!(await this.headers([orderId])).has(orderId)) return false;
+      }
+    }
+    throw new Error(`order ${orderId}: could not record invoice ${invoice.invoiceId}`);
+  }
+
+  /** Marks orders as awaiting an invoice (what `awaitingInvoiceItem` does inside a transaction). */
+  async markAwaiting(orders: readonly { orderId: string; at: string }[]): Promise<void> {
+    const writer = this.writer();
+    for (const o of orders) {
+      const put = awaitingInvoiceItem(o.orderId, o.at, this.controlTable).Put!;
+      await writer.put(marshall(put.Item!));
+    }
+    await writer.flush();
+  }
+
+  /** Removes the awaiting-invoice marks of orders (their invoice came). */
+  async clearAwaiting(orderIds: Iterable<string>): Promise<void> {
+    const writer = this.writer();
+    for (const orderId of new Set(orderIds)) {
+      await writer.delete(marshall({ pk: awaitingPk(orderId), sk: orderId }));
+    }
+    await writer.flush();
+  }
+
+  /** Every order awaiting an invoice, with when it became fully shipped (all shards at once). */
+  async awaiting(): Promise<{ orderId: string; at: string }[]> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, s) =>
+        queryPartition(this.client, this.controlTable, `INVWAIT#${s}`),
+      ),
+    );
+    return shards.flat().map((i) => ({ orderId: String(i.sk), at: String(i.at) }));
+  }
+
+  private writer(): BatchWriter {
+    return new BatchWriter({
+      client: this.client,
+      table: this.controlTable,
+      keyAttributes: ['pk', 'sk'],
+    });
+  }
+}

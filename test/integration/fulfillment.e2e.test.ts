@@ -1,0 +1,501 @@
+/**
+ * Fulfillment both ways, cancellations and invoicing, end to end on the local cloud with the
+ * NetSuite simulator (issue #8's proof): orders go from intake through the NetSuite sync,
+ * brokering and the allocation update to scheduling and release; NetSuite fulfils its warehouse
+ * lines (some in two parts, unescaped carriers with commas) and the fulfillment files are imported;
+ * the stores pick and ship theirs (one in two parts) and the OMS-fulfilled export tells NetSuite;
+ * one store pick is not found and goes to another facility with new release and shipment keys;
+ * one line is cancelled after NetSuite has the order and is closed there; NetSuite invoices what is
+ * fully fulfilled and deposited, and the invoice report marks the orders invoiced. Every line's
+ * buckets, releases, shipments and history are checked against the lifecycle, and every file
+ * NetSuite received. The same fulfillment file imported twice changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
+import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
+import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
+import type { Facility } from '../../shared/domain/facility.ts';
+import {
+  bucketsFromEvents,
+  lineInvariantViolations,
+  type LineState,
+} from '../../shared/domain/lifecycle/index.ts';
+import { feedById } from '../../shared/feeds/catalog.ts';
+import { feedPrefix } from '../../shared/feeds/paths.ts';
+import { feedFiles } from '../../shared/files/feed-file-store.ts';
+import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
+import { storeShipping } from '../../shared/fulfillment/store-shipping-wiring.ts';
+import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
+import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { BatchWriter } from '../../shared/store/batch-writer.ts';
+import { BrokeringStore } from '../../shared/store/brokering-store.ts';
+import { dynamo, table } from '../../shared/store/dynamo-client.ts';
+import { FacilityStore } from '../../shared/store/facility-store.ts';
+import { ImportLedger } from '../../shared/store/import-ledger.ts';
+import { snapshotItem } from '../../shared/store/inventory-store.ts';
+import { productItems, ProductStore } from '../../shared/store/product-store.ts';
+import { mappingStore } from '../../shared/sync/wiring.ts';
+import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+
+const ORDERS = 24;
+let cloud: Awaited<ReturnType<typeof startTestCloud>>;
+let sim: NetsuiteSimulator;
+let sample: Sample;
+let clock = new Date('2025-07-02T10:00:00Z');
+const orderIds: string[] = [];
+
+const FACILITIES: Facility[] = [
+  {
+    facilityId: 'WH-EAST',
+    externalId: '101',
+    name: 'East',
+    kind: 'warehouse',
+    groups: ['NETSUITE_FULFILLED'],
+    sequence: 1,
+  },
+  {
+    facilityId: 'WH-WEST',
+    externalId: '102',
+    name: 'West',
+    kind: 'warehouse',
+    groups: ['NETSUITE_FULFILLED'],
+    sequence: 2,
+  },
+  {
+    facilityId: 'STORE-A',
+    externalId: '201',
+    name: 'Store A',
+    kind: 'store',
+    groups: ['OMS_FULFILLED'],
+    sequence: 3,
+  },
+  {
+    facilityId: 'STORE-B',
+    externalId: '202',
+    name: 'Store B',
+    kind: 'store',
+    groups: ['OMS_FULFILLED'],
+    sequence: 4,
+  },
+];
+const STORES = ['STORE-A', 'STORE-B'];
+const isStore = (f: string) => STORES.includes(f);
+
+const ROUTING = {
+  runs: [
+    {
+      productStoreId: 'WEB',
+      name: 'Web brokering',
+      routings: [
+        {
+          name: 'Everything',
+          orderFilters: { queue: [BROKERING_QUEUE] },
+          orderSorts: ['orderDate'],
+          inventoryRules: [
+            {
+              name: 'Warehouses, whole order',
+              filters: { facilityGroup: { include: ['NETSUITE_FULFILLED'] } },
+              sorts: ['customSequence'],
+              partialAllocation: false,
+            },
+            {
+              name: 'Stores, split',
+              filters: { facilityGroup: { include: ['OMS_FULFILLED'] } },
+              sorts: ['inventoryBalance'],
+              partialAllocation: true,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+const run = <T>(job: string) => cloud.scheduler.runNow(job) as Promise<T>;
+async function netsuiteCycle() {
+  clock = new Date(clock.getTime() + 5 * 60_000);
+  await sim.cycle();
+  await cloud.dispatcher.idle();
+}
+
+const records = (id: string) => orderRuntime().orders.order(id);
+const allLines = async (): Promise<LineState[]> =>
+  (await Promise.all(orderIds.map(records))).flatMap((o) => o.lines);
+const sameLine = (a: { orderId: string; lineSeq: string }) => (b: LineState) =>
+  b.orderId === a.orderId && b.lineSeq === a.lineSeq;
+
+/** What the stores did, to compare with what NetSuite received. */
+const storeShipments: { orderId: string; lineSeq: string; facilityId: string; quantity: number }[] =
+  [];
+let notFound: { orderId: string; lineSeq: string; facilityId: string } | undefined;
+let cancelled: { orderId: string; lineSeq: string } | undefined;
+let partlyShippedByStore: { orderId: string; lineSeq: string } | undefined;
+
+/** Every store picks and ships what is released to it (the first 2+ unit line in two parts). */
+async function storesWork(tag: string, opts: { failOnePick?: boolean } = {}) {
+  const queue = storeFulfillment();
+  const shipping = storeShipping();
+  for (const facilityId of STORES) {
+    for (const item of await queue.storeQueue(facilityId)) {
+      for (const r of item.released) {
+        const key = `${tag}-${item.orderId}-${item.lineSeq}-${r.releaseKey}`;
+        const picked = await shipping.pick({
+          facilityId,
+          orderId: item.orderId,
+          lineSeq: item.lineSeq,
+          releaseKey: r.releaseKey,
+          actor: 'store:e2e',
+          idempotencyKey: `pick-${key}`,
+        });
+        if (opts.failOnePick && !notFound) {
+          notFound = { orderId: item.orderId, lineSeq: item.lineSeq, facilityId };
+          await queue.reportNotFound({
+            facilityId,
+            orderId: item.orderId,
+            lineSeq: item.lineSeq,
+            actor: 'store:e2e',
+            idempotencyKey: `notfound-${key}`,
+          });
+          continue;
+        }
+        const parts =
+          picked.quantity >= 2 && !partlyShippedByStore
+            ? [1, picked.quantity - 1]
+            : [picked.quantity];
+        if (parts.length === 2) partlyShippedByStore = item;
+        for (const [i, quantity] of parts.entries()) {
+          await shipping.ship({
+            facilityId,
+            orderId: item.orderId,
+            lineSeq: item.lineSeq,
+            shipmentKey: picked.shipmentKey,
+            quantity,
+            trackingNumbers: [`1Z${item.orderId}${item.lineSeq}${i}`],
+            carrier: 'UPS',
+            actor: 'store:e2e',
+            idempotencyKey: `ship-${key}-${i}`,
+          });
+          storeShipments.push({
+            orderId: item.orderId,
+            lineSeq: item.lineSeq,
+            facilityId,
+            quantity,
+          });
+        }
+      }
+    }
+  }
+}
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  sample = netsuiteSample({
+    orders: ORDERS,
+    customers: 10,
+    products: 6,
+    maxLines: 2,
+    existingCustomerShare: 0.3,
+    seed: 23,
+    prefix: 'F',
+  });
+  const products = new ProductStore(dynamo(), table('control')).writer();
+  for (const p of sample.products) {
+    for (const item of productItems(p, { file: 't', importedAt: 'now' })) await products.put(item);
+  }
+  await products.flush();
+  await mappingStore().save(sample.mappings);
+  await new FacilityStore(dynamo(), table('control')).save(FACILITIES);
+  const inventory = new BatchWriter({
+    client: dynamo(),
+    table: table('inventory'),
+    keyAttributes: ['pk', 'sk'],
+  });
+  for (const p of sample.products) {
+    for (const [facilityId, qty] of [
+      ['WH-EAST', 6],
+      ['WH-WEST', 4],
+      ['STORE-A', 8],
+      ['STORE-B', 8],
+    ] as const) {
+      await inventory.put(
+        snapshotItem(
+          { sku: p.sku, facilityId, availableQty: qty, itemId: p.itemId },
+          { file: 's', importedAt: 'now' },
+        ),
+      );
+    }
+  }
+  await inventory.flush();
+  const parsed = parseRoutingConfig(ROUTING);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  await new BrokeringStore(dynamo(), table('control')).saveRouting(parsed.config);
+
+  sim = new NetsuiteSimulator({
+    host: '127.0.0.1',
+    port: cloud.sftp.port,
+    user: cloud.sftp.user,
+    password: TEST_PASSWORD,
+    now: () => clock,
+    seed: 5,
+    fulfilShare: 1,
+    partialShare: 1,
+    commaShare: 0.5,
+    multiTrackingShare: 0.5,
+  });
+  sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
+  for (const o of sample.orders) {
+    const r = await orderRuntime().intake.submit(o, { source: 'test', actor: 'test' });
+    if (r.status !== 'created') throw new Error(r.status);
+    orderIds.push(r.orderId);
+  }
+  // The NetSuite sync until every order is approved and its deposit is in NetSuite.
+  for (let i = 0; i < 4; i++) {
+    await run('customer-export');
+    await run('sales-order-export');
+    await run('customer-deposit-export');
+    await netsuiteCycle();
+    await run('approve-orders');
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await sim?.stop();
+  await cloud?.cleanup();
+});
+
+describe('fulfillment both ways, cancellations and invoicing', () => {
+  it('orders are approved with their deposits, brokered, and the warehouse allocations sent', async () => {
+    for (const id of orderIds) expect((await records(id)).header?.paymentVerified, id).toBe(true);
+    await run('broker-orders');
+    await run('allocation-update-export');
+    const lines = await allLines();
+    const at = (pred: (f: string) => boolean) =>
+      lines.filter((l) => Object.keys(l.alloc).some(pred));
+    expect(at((f) => f.startsWith('WH-')).length).toBeGreaterThan(0);
+    expect(at(isStore).length).toBeGreaterThan(2);
+  });
+
+  it('a line cancelled after NetSuite has the order is closed there and never allocated again', async () => {
+    const lines = await allLines();
+    const victim = lines.find(
+      (l) => Object.keys(l.alloc).some(isStore) && l.netsuiteLineId !== undefined,
+    )!;
+    expect(victim).toBeDefined();
+    cancelled = { orderId: victim.orderId, lineSeq: victim.lineSeq };
+    const result = await cancellations().cancel({
+      orderId: victim.orderId,
+      lineSeq: victim.lineSeq,
+      reason: 'CUSTOMER_REQUEST',
+      actor: 'csr:e2e',
+      idempotencyKey: 'cancel-e2e-1',
+    });
+    expect(result.cancelled).toBe(victim.quantity);
+    const report = await run<{ rows: number }>('line-close-export');
+    expect(report.rows).toBe(1);
+  });
+
+  it('scheduling releases what passed its gates; NetSuite fulfils the warehouse lines, the stores ship theirs', async () => {
+    await run('schedule-release');
+    let lines = await allLines();
+    const released = lines.filter((l) => Object.keys(l.releases).length > 0);
+    expect(released.length).toBeGreaterThan(0);
+    // Store lines are released to the store (3200) and wait for it; none of them is held.
+    for (const l of lines.filter((x) =>
+      Object.values(x.releases).some((r) => isStore(r.facilityId)),
+    ))
+      expect(Object.keys(l.holds), l.orderId).toEqual([]);
+
+    await storesWork('r1', { failOnePick: true });
+    expect(notFound).toBeDefined();
+    // NetSuite takes the allocations and the close, fulfils (some in two parts), the OMS imports.
+    await run('oms-fulfilled-export');
+    for (let i = 0; i < 3; i++) {
+      await netsuiteCycle();
+      await run('broker-orders');
+      await run('allocation-update-export');
+      await run('schedule-release');
+      await storesWork(`r${i + 2}`);
+      await run('oms-fulfilled-export');
+      await run('line-close-export');
+    }
+    await netsuiteCycle();
+    await netsuiteCycle();
+    lines = await allLines();
+    const open = lines.filter(
+      (l) => (l.buckets[3700] ?? 0) + (l.buckets[9000] ?? 0) !== l.quantity,
+    );
+    expect(open.map((l) => [l.orderId, l.lineSeq, l.buckets])).toEqual([]);
+  });
+
+  it('every line satisfies the lifecycle: buckets, releases, shipments and history agree', async () => {
+    for (const id of orderIds) {
+      const r = await records(id);
+      for (const line of r.lines) {
+        const where = `${id}/${line.lineSeq}`;
+        expect(lineInvariantViolations(line), where).toEqual([]);
+        expect(bucketsFromEvents(r.events).get(line.lineSeq), where).toEqual(line.buckets);
+        const releasedQty = Object.values(line.releases).reduce((n, x) => n + x.releasedQty, 0);
+        const shipped = Object.values(line.shipments).reduce((n, x) => n + x.quantity, 0);
+        expect(shipped, where).toBe(line.buckets[3700] ?? 0);
+        // Everything shipped went through a release; releases are all closed now.
+        expect(releasedQty, where).toBeGreaterThanOrEqual(shipped);
+        for (const rel of Object.values(line.releases)) expect(rel.statusQuantity, where).toBe(0);
+        for (const s of Object.values(line.shipments)) {
+          expect(['shipped', 'not-found', 'partly-shipped']).toContain(s.status);
+          if (s.quantity > 0) expect(s.trackingNumbers?.length, where).toBeGreaterThan(0);
+        }
+        // The stored release and shipment rows are the line's.
+        const rows = r.releases.filter((x) => x.lineSeq === line.lineSeq);
+        expect(rows.map((x) => [x.key, x.statusQuantity]).sort()).toEqual(
+          Object.values(line.releases)
+            .map((x) => [x.key, x.statusQuantity])
+            .sort(),
+        );
+      }
+    }
+  });
+
+  it('the store pick that was not found went elsewhere with new release and shipment keys', async () => {
+    const line = (await allLines()).find(sameLine(notFound!))!;
+    expect(line.rejectedBy).toContain(notFound!.facilityId);
+    const r1 = line.releases[`${line.orderId}-${line.lineSeq}-R1`]!;
+    const s1 = line.shipments[`${line.orderId}-${line.lineSeq}-S1`]!;
+    expect(r1).toMatchObject({ facilityId: notFound!.facilityId, statusQuantity: 0 });
+    expect(s1).toMatchObject({
+      facilityId: notFound!.facilityId,
+      quantity: 0,
+      status: 'not-found',
+    });
+    const later = Object.values(line.shipments).filter((s) => s.key !== s1.key);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((s) => s.facilityId !== notFound!.facilityId)).toBe(true);
+    expect(Object.keys(line.releases).length).toBeGreaterThan(1);
+    expect(line.buckets).toEqual({ 3700: line.quantity });
+    const { events } = await records(line.orderId);
+    expect(events.some((e) => e.type === 'backordered' && e.lineSeq === line.lineSeq)).toBe(true);
+  });
+
+  it('partial shipments split the buckets on the way and add up in the end', async () => {
+    const lines = await allLines();
+    const twoParts = lines.filter(
+      (l) => Object.values(l.shipments).filter((s) => s.quantity > 0).length >= 2,
+    );
+    expect(twoParts.length).toBeGreaterThan(0);
+    const store = lines.find(sameLine(partlyShippedByStore!))!;
+    expect(Object.values(store.shipments).some((s) => s.status === 'shipped')).toBe(true);
+    // NetSuite shipped some lines in two fulfillment files.
+    const nsTwoParts = sim
+      .fulfillments()
+      .reduce(
+        (m, f) =>
+          m.set(
+            `${f.hcOrderId}/${f.orderLineId}`,
+            (m.get(`${f.hcOrderId}/${f.orderLineId}`) ?? 0) + 1,
+          ),
+        new Map<string, number>(),
+      );
+    expect([...nsTwoParts.values()].some((n) => n >= 2)).toBe(true);
+  });
+
+  it('NetSuite received every store shipment once (hotwax-fulfilled) and the close of the cancelled line', async () => {
+    const update = feedById('oms-fulfilled-export');
+    const files = sim.received.filter(
+      (f) => f.folder === update.folder && f.header.join(',') === update.columns.join(','),
+    );
+    const rows = files.flatMap((f) => f.rows as string[][]);
+    expect(storeShipments.length).toBeGreaterThan(3);
+    expect(rows.length).toBe(storeShipments.length);
+    // And NetSuite fulfilled the warehouse lines itself.
+    expect(sim.fulfillments().length).toBeGreaterThan(3);
+    expect(rows.every((r) => r[5] === 'hotwax-fulfilled')).toBe(true);
+    const headers = new Map(
+      await Promise.all(orderIds.map(async (id) => [id, (await records(id)).header!] as const)),
+    );
+    const lines = await allLines();
+    for (const s of storeShipments) {
+      const line = lines.find(sameLine(s))!;
+      const nsOrder = headers.get(s.orderId)!.netsuiteOrderId;
+      const location = FACILITIES.find((f) => f.facilityId === s.facilityId)!.externalId;
+      expect(
+        rows.filter((r) => r[0] === line.netsuiteLineId && r[1] === nsOrder && r[4] === location)
+          .length,
+      ).toBeGreaterThan(0);
+    }
+    const close = feedById('line-close-export');
+    const closeRows = sim.received
+      .filter((f) => f.folder === close.folder && f.header.join(',') === close.columns.join(','))
+      .flatMap((f) => f.rows as string[][]);
+    const victim = lines.find(sameLine(cancelled!))!;
+    expect(closeRows).toEqual([
+      [headers.get(cancelled!.orderId)!.netsuiteOrderId!, victim.netsuiteLineId!, 'true'],
+    ]);
+    expect(victim.buckets).toEqual({ 9000: victim.quantity });
+    // Warehouse allocations only ever named NetSuite-fulfilled locations.
+    const alloc = feedById('allocation-update-export');
+    const allocRows = sim.received
+      .filter((f) => f.folder === alloc.folder && f.header.join(',') === alloc.columns.join(','))
+      .flatMap((f) => f.rows as string[][]);
+    expect(allocRows.length).toBeGreaterThan(0);
+    expect(allocRows.every((r) => r[5] === '101' || r[5] === '102')).toBe(true);
+    expect(sim.partialFilesSeen).toEqual([]);
+  });
+
+  it('NetSuite invoiced every fully fulfilled order and the invoice report marked them invoiced', async () => {
+    const invoices = sim.invoices();
+    let invoicedOrders = 0;
+    for (const id of orderIds) {
+      const { header, lines } = await records(id);
+      const shippedAll = lines.every(
+        (l) => (l.buckets[3700] ?? 0) + (l.buckets[9000] ?? 0) === l.quantity,
+      );
+      const anyShipped = lines.some((l) => (l.buckets[3700] ?? 0) > 0);
+      const invoiced = Object.values(
+        (header as { invoices?: Record<string, unknown> }).invoices ?? {},
+      );
+      if (shippedAll && anyShipped) expect(invoiced.length, id).toBe(1);
+      invoicedOrders += invoiced.length;
+    }
+    // Every order shipped something (the cancelled line's order has another line, or is the one
+    // order NetSuite never invoices because all of it was cancelled).
+    expect(invoicedOrders).toBeGreaterThanOrEqual(ORDERS - 1);
+    expect(invoices.length).toBe(invoicedOrders);
+  });
+
+  it('the same fulfillment file imported twice changes nothing', async () => {
+    const feed = feedById('fulfillment-csv-import');
+    const written = sim.written.filter((f) => f.folder === feed.folder);
+    expect(written.length).toBeGreaterThan(0);
+    // Every row NetSuite wrote was applied (unescaped carriers with commas recovered).
+    const ledger = new ImportLedger(dynamo(), table('control'));
+    const imported = await ledger.recentFeedRuns(feed.id, 50);
+    expect(imported.length).toBe(written.length);
+    expect(imported.every((r) => r.rejected === 0)).toBe(true);
+    expect(written.some((f) => /, Inc\.|, LLC|, Ltd/.test(f.text))).toBe(true);
+    const file = written[0]!;
+    const folder = feedPrefix(cloud.sftp.user, feed);
+    const before = JSON.stringify(await Promise.all(orderIds.map(records)));
+    await feedFiles().writeAtomically(`${folder}${file.name}`, file.text);
+    await feedFiles().writeAtomically(`${folder}again-${file.name}`, file.text);
+    await cloud.dispatcher.idle();
+    expect(JSON.stringify(await Promise.all(orderIds.map(records)))).toBe(before);
+    const runs = await ledger.recentFeedRuns(feed.id, 50);
+    expect(runs.some((r) => r.key.includes(`again-${file.name}`))).toBe(true);
+  });
+
+  it('inventory and reservations balance at the end', async () => {
+    const report = await run<ReconcileReport>('reconcile-reservations');
+    expect(report.fixed).toEqual([]);
+    const { positions } = orderRuntime();
+    for (const p of sample.products) {
+      const { figures, positions: pos, reservations } = await positions.sku(p.sku);
+      for (const [facilityId] of figures) {
+        const reserved = reservations
+          .filter((r) => r.facilityId === facilityId)
+          .reduce((n, r) => n + r.qty, 0);
+        expect(reserved).toBe(0);
+        expect(pos.get(facilityId)?.reserved ?? 0).toBe(0);
+      }
+    }
+  });
+});
