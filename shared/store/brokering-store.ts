@@ -10,6 +10,7 @@
  * - the **store fulfillment queue**: pk `FACQ#<facility>`, sk `<order id>#<line seq>`: items a
  *   store must fulfil (written with the allocation, removed with it).
  */
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -155,7 +156,9 @@ export class BrokeringStore {
     return {
       pk: `BEXPLAIN#${orderId}`,
       sk: at,
-      explanation: JSON.stringify(explanation),
+      // Gzipped JSON: a decision lists every facility each rule screened (tens of kB as text,
+      // a tenth of that compressed), well inside DynamoDB's 400 kB item limit.
+      explanationGz: gzipSync(JSON.stringify(explanation)),
       expiresAt: Math.floor(Date.parse(at) / 1000) + EXPLAIN_DAYS * 86_400,
     };
   }
@@ -195,7 +198,11 @@ export class BrokeringStore {
     );
     return (out.Items ?? []).map((i) => ({
       at: String(i.sk),
-      explanation: JSON.parse(String(i.explanation)),
+      explanation: JSON.parse(
+        i.explanationGz
+          ? gunzipSync(i.explanationGz as Uint8Array).toString('utf8')
+          : String(i.explanation),
+      ),
     }));
   }
 

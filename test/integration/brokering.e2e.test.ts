@@ -226,6 +226,12 @@ describe('brokering, allocation sync and the rejection loop', () => {
       ...(await brokering.storeQueue('STORE-B')),
     ];
     expect(storeItems.length).toBe(at('STORE-A').length + at('STORE-B').length);
+    // Each decision is kept for `oms broker explain` (stored gzipped), newest first.
+    const [kept] = await brokering.explanations(orderIds[0]!);
+    expect(kept?.explanation).toMatchObject({
+      orderId: orderIds[0],
+      explanation: { routings: [expect.objectContaining({ routing: 'Everything' })] },
+    });
   });
 
   it("East's rejections are brokered again elsewhere, never to East, and re-sent with rejected=false", async () => {
