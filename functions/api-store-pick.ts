@@ -3,22 +3,14 @@
  * idempotencyKey}`: the store picks (and packs) released units: 3200 → 3350, a new shipment key.
  * 200 with the outcome (`replayed: true` for a repeated key), 400/404/409 why not.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BadRequest, errorResponse, json, jsonBody } from '../shared/api/http.ts';
+import { postCommand } from '../shared/api/http.ts';
 import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
-export async function handler(
-  event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  try {
-    const facilityId = event.pathParameters?.facilityId ?? '';
-    const body = jsonBody(event);
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new BadRequest(
-        'the body must be one JSON object {orderId, lineSeq, idempotencyKey, …}',
-      );
-    const b = body as Record<string, unknown>;
-    const result = await storeShipping().pick({
+export const handler = postCommand(
+  'POST /stores/{facilityId}/picks',
+  'orderId, lineSeq, idempotencyKey, …',
+  ({ facilityId = '' }, b) =>
+    storeShipping().pick({
       facilityId,
       orderId: b.orderId,
       lineSeq: b.lineSeq,
@@ -26,9 +18,5 @@ export async function handler(
       quantity: b.quantity,
       idempotencyKey: b.idempotencyKey,
       actor: `store:${facilityId}`,
-    });
-    return json(200, result);
-  } catch (err) {
-    return errorResponse(err, 'POST /stores/{facilityId}/picks');
-  }
-}
+    }),
+);

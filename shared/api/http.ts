@@ -39,3 +39,31 @@ export function errorResponse(err: unknown, route: string): APIGatewayProxyStruc
   log.error('request failed', { route, error: err instanceof Error ? err.message : String(err) });
   return json(500, { error: 'INTERNAL', message: 'internal error; see the logs' });
 }
+
+/**
+ * A handler for a `POST` command route whose body is one JSON object: `run` gets the path
+ * parameters and the body's fields and returns the outcome (200); bad input and command errors
+ * answer 400/404/409 with why, anything else 500.
+ */
+export function postCommand(
+  route: string,
+  fields: string,
+  run: (
+    path: Readonly<Record<string, string>>,
+    body: Readonly<Record<string, unknown>>,
+  ) => Promise<unknown>,
+): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
+  return async (event) => {
+    try {
+      const body = jsonBody(event);
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        throw new BadRequest(`the body must be one JSON object {${fields}}`);
+      const path = Object.fromEntries(
+        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']),
+      );
+      return json(200, await run(path, body as Record<string, unknown>));
+    } catch (err) {
+      return errorResponse(err, route);
+    }
+  };
+}

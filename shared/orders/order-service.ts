@@ -234,6 +234,24 @@ function checkLineSeq(lineSeq: unknown): string {
 
 const holdsOf = (line: LineState): string[] => Object.keys(line.holds).sort();
 
+/** The refusal of a reservation the facility's figures do not cover, with the figures. */
+function outOfStock(f: FacilityState, quantity: number): CommandError {
+  const p = f.position;
+  return new CommandError(
+    'OUT_OF_STOCK',
+    `facility ${f.facilityId} cannot reserve ${quantity} of ${f.sku}: NetSuite reports ${
+      f.nsQty ?? 'nothing'
+    }, ${p.reserved} reserved, safety stock ${p.safety}`,
+    {
+      sku: f.sku,
+      facilityId: f.facilityId,
+      nsQty: f.nsQty ?? 0,
+      reserved: p.reserved,
+      safety: p.safety,
+    },
+  );
+}
+
 export class OrderService {
   private readonly gates: readonly ReleaseGate[];
   private readonly now: () => string;
@@ -365,20 +383,7 @@ export class OrderService {
           useCache = false;
           continue;
         }
-        const p = facility.position;
-        throw new CommandError(
-          'OUT_OF_STOCK',
-          `facility ${move.facilityId} cannot reserve ${move.quantity} of ${line.sku}: NetSuite reports ${
-            facility.nsQty ?? 'nothing'
-          }, ${p.reserved} reserved, safety stock ${p.safety}`,
-          {
-            sku: line.sku,
-            facilityId: move.facilityId,
-            nsQty: facility.nsQty ?? 0,
-            reserved: p.reserved,
-            safety: p.safety,
-          },
-        );
+        throw outOfStock(facility, move.quantity);
       }
 
       const now = this.now();
@@ -771,20 +776,7 @@ export class OrderService {
           useCache = false;
           continue;
         }
-        const p = refused.f.position;
-        throw new CommandError(
-          'OUT_OF_STOCK',
-          `facility ${refused.facilityId} cannot reserve ${refused.delta} of ${refused.sku}: NetSuite reports ${
-            refused.f.nsQty ?? 'nothing'
-          }, ${p.reserved} reserved, safety stock ${p.safety}`,
-          {
-            sku: refused.sku,
-            facilityId: refused.facilityId,
-            nsQty: refused.f.nsQty ?? 0,
-            reserved: p.reserved,
-            safety: p.safety,
-          },
-        );
+        throw outOfStock(refused.f, refused.delta);
       }
       const extra: Array<{ label: string; item: TxItem }> = [];
       touched.forEach((d, i) => {
@@ -954,10 +946,7 @@ export class OrderService {
             delta,
           )
         ) {
-          throw new CommandError(
-            'OUT_OF_STOCK',
-            `facility ${f} cannot reserve ${delta} of ${line.sku}`,
-          );
+          throw outOfStock(facility, delta);
         }
         const { position, nsCheck } = positions.reserveItems(facility, delta, now);
         extra.push({ label: `position:${f}`, item: position });

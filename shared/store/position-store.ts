@@ -264,36 +264,21 @@ export class PositionStore {
     figures: Map<string, number>;
     positions: Map<string, Position>;
   }> {
-    const figures = new Map<string, number>();
-    const positions = new Map<string, Position>();
-    const ignored: Reservation[] = [];
-    let start: Row | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :sku AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':sku': sku,
-            ':from': NS_PREFIX,
-            ':to': `${POS_PREFIX}\uffff`,
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) this.collect(i, figures, positions, ignored);
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const { figures, positions } = await this.read(sku, [NS_PREFIX, `${POS_PREFIX}\uffff`]);
     return { figures, positions };
   }
 
   /** Every record of a SKU: NetSuite figures, positions and reservations, per facility. */
-  async sku(sku: string): Promise<{
+  sku(sku: string): Promise<{
     figures: Map<string, number>;
     positions: Map<string, Position>;
     reservations: Reservation[];
   }> {
+    return this.read(sku);
+  }
+
+  /** The SKU's items (all, or those with a sort key in `range`), collected by kind. */
+  private async read(sku: string, range?: readonly [string, string]) {
     const figures = new Map<string, number>();
     const positions = new Map<string, Position>();
     const reservations: Reservation[] = [];
@@ -302,8 +287,10 @@ export class PositionStore {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: 'pk = :sku',
-          ExpressionAttributeValues: { ':sku': sku },
+          KeyConditionExpression: range ? 'pk = :sku AND sk BETWEEN :from AND :to' : 'pk = :sku',
+          ExpressionAttributeValues: range
+            ? { ':sku': sku, ':from': range[0], ':to': range[1] }
+            : { ':sku': sku },
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
