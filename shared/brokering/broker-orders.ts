@@ -39,7 +39,7 @@ import {
 import type { LineMove, OrderService } from '../orders/order-service.ts';
 import type { StateCache } from '../orders/state-cache.ts';
 import type { BrokeringStore, QueueEntry } from '../store/brokering-store.ts';
-import type { OrderStore } from '../store/order-store.ts';
+import type { OrderRecords, OrderStore } from '../store/order-store.ts';
 import type { PositionStore } from '../store/position-store.ts';
 import { releaseQueuePutItems } from '../store/release-queue-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
@@ -156,7 +156,7 @@ export async function brokerOrders(
   };
 
   const brokerOne = async (entry: QueueEntry) => {
-    const { header, lines, events } = await deps.orders.order(entry.orderId);
+    const { header, lines, events } = await loadOrder(entry.orderId);
     const excluded = exclusionsOf(events, now, deps.rejectionExcludeDays);
     for (const l of lines) deps.cache?.putLine(l);
     if (!header)
@@ -238,6 +238,10 @@ export async function brokerOrders(
   };
 
   const queue = [...work];
+  const loadOrder = orderLoader(
+    deps,
+    work.map((e) => e.orderId),
+  );
   await Promise.all(
     Array.from({ length: deps.concurrency ?? 8 }, async () => {
       for (let e = queue.shift(); e; e = queue.shift()) {
@@ -286,12 +290,57 @@ export function exclusionsOf(
   const since = now.getTime() - days * 86_400_000;
   const last = new Map<string, number>();
   for (const e of events) {
-    if (e.to !== 1400 || !e.facilityId || !e.lineSeq) continue;
-    const key = `${e.lineSeq}|${e.facilityId}`;
-    last.set(key, Math.max(last.get(key) ?? 0, Date.parse(e.at)));
+    // A move to 1400 on its own, or among the steps of a hand-back (`backorderFromNode`).
+    const moves = e.steps?.length ? e.steps : [e];
+    for (const m of moves) {
+      const lineSeq = m.lineSeq ?? e.lineSeq;
+      if (m.to !== 1400 || !m.facilityId || !lineSeq) continue;
+      const key = `${lineSeq}|${m.facilityId}`;
+      last.set(key, Math.max(last.get(key) ?? 0, Date.parse(e.at)));
+    }
   }
   return (line) =>
     line.rejectedBy.filter((f) => (last.get(`${line.lineSeq}|${f}`) ?? Infinity) >= since);
+}
+
+/** Orders read ahead per BatchGetItem pair (headers, then lines). */
+const ORDERS_PER_READ = 32;
+
+/**
+ * How a run reads its orders. Without a rejection window it needs only headers and lines: those of
+ * the run's orders are read in bulk, `ORDERS_PER_READ` at a time in queue order, the next group
+ * as soon as a group is first asked for (workers take orders in queue order). With a window it
+ * needs the rejection events too: one Query per order.
+ */
+function orderLoader(
+  deps: BrokerDeps,
+  orderIds: readonly string[],
+): (orderId: string) => Promise<Pick<OrderRecords, 'header' | 'lines' | 'events'>> {
+  if (deps.rejectionExcludeDays !== undefined) return (id) => deps.orders.order(id);
+  const index = new Map(orderIds.map((id, i) => [id, i]));
+  const groups = new Map<
+    number,
+    { read: ReturnType<OrderStore['headersAndLines']>; left: number }
+  >();
+  const group = (g: number) => {
+    let got = groups.get(g);
+    if (!got && g * ORDERS_PER_READ < orderIds.length) {
+      const ids = orderIds.slice(g * ORDERS_PER_READ, (g + 1) * ORDERS_PER_READ);
+      got = { read: deps.orders.headersAndLines(ids), left: ids.length };
+      groups.set(g, got);
+    }
+    return got;
+  };
+  return async (orderId) => {
+    const i = index.get(orderId);
+    if (i === undefined) return deps.orders.order(orderId);
+    const g = Math.floor(i / ORDERS_PER_READ);
+    const mine = group(g)!;
+    group(g + 1);
+    const found = (await mine.read).get(orderId);
+    if (--mine.left === 0) groups.delete(g);
+    return { header: found?.header, lines: found?.lines ?? [], events: [] };
+  };
 }
 
 function brokerOrderOf(

@@ -23,7 +23,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
-import type { LineState, Release, Shipment } from '../domain/lifecycle/line.ts';
+import {
+  padLineSeq,
+  type LineState,
+  type Release,
+  type Shipment,
+} from '../domain/lifecycle/line.ts';
 import { displayStatus } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { documentClient } from './document-client.ts';
@@ -288,6 +293,32 @@ export class OrderStore {
       event: event ? toEvent(event) : undefined,
       header: header ? strip<OrderHeader>(header) : undefined,
     };
+  }
+
+  /**
+   * Headers and lines of several orders in bulk, without their events: one BatchGetItem of the
+   * headers, then one of their lines (by each header's line count), 100 keys a call. Orders
+   * without a header are absent.
+   */
+  async headersAndLines(
+    orderIds: readonly string[],
+  ): Promise<Map<string, { header: OrderHeader; lines: LineState[] }>> {
+    const out = new Map<string, { header: OrderHeader; lines: LineState[] }>();
+    const headers = await this.getMany(orderIds.map((id) => ({ pk: orderPk(id), sk: HEADER_SK })));
+    const lineKeys: { pk: string; sk: string }[] = [];
+    for (const item of headers) {
+      const header = strip<OrderHeader>(item);
+      out.set(header.orderId, { header, lines: [] });
+      for (let n = 1; n <= header.lineCount; n++) {
+        lineKeys.push({ pk: orderPk(header.orderId), sk: lineSk(padLineSeq(n)) });
+      }
+    }
+    for (const item of await this.getMany(lineKeys)) {
+      const line = toLine(item);
+      out.get(line.orderId)?.lines.push(line);
+    }
+    for (const o of out.values()) o.lines.sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
+    return out;
   }
 
   /** Several lines of one order and the event under a key, in one BatchGetItem. */

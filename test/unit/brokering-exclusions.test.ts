@@ -36,4 +36,21 @@ describe('facilities excluded for a line after rejecting it', () => {
       exclusionsOf([...events, rejected('WH-EAST', '2025-07-08T00:00:00Z')], now, 3)(line),
     ).toEqual(['WH-EAST', 'STORE-A']);
   });
+
+  it('counts a hand-back written as steps (a released line rejected: 3200 → 1400)', () => {
+    const handBack: LifecycleEvent = {
+      type: 'backordered',
+      orderId: 'O1',
+      lineSeq: '00001',
+      steps: [
+        { from: 1500, to: 1200, quantity: 1, facilityId: 'WH-EAST' },
+        { from: 1200, to: 1400, quantity: 1, facilityId: 'WH-EAST' },
+      ],
+      actor: 'netsuite',
+      idempotencyKey: 'k-steps',
+      at: '2025-07-08T00:00:00Z',
+    };
+    expect(exclusionsOf([...events, handBack], now, 3)(line)).toEqual(['WH-EAST', 'STORE-A']);
+    expect(exclusionsOf(events, now, 3)(line)).toEqual(['STORE-A']);
+  });
 });
