@@ -369,13 +369,21 @@ function brokerOrderOf(
 }
 
 /** The NetSuite-fulfilled facility a line already holds quantity at (one location per line). */
-function oneLocationOf(
+export function oneLocationOf(
   line: LineState,
   facilities: ReadonlyMap<string, Facility>,
 ): { oneLocationAt?: string } {
-  const at = Object.keys(line.alloc).find((id) => {
+  // Quantity allocated, scheduled, released or being picked there holds NetSuite's location.
+  const held = (id: string) =>
+    reservedAt(line, id) > 0 ||
+    Object.values(line.releases).some((r) => r.facilityId === id && r.statusQuantity > 0);
+  const candidates = [
+    ...Object.keys(line.alloc),
+    ...Object.values(line.releases).map((r) => r.facilityId),
+  ];
+  const at = candidates.find((id) => {
     const f = facilities.get(id);
-    return f && isNetsuiteFulfilled(f) && reservedAt(line, id) > 0;
+    return f && isNetsuiteFulfilled(f) && held(id);
   });
   return at ? { oneLocationAt: at } : {};
 }
