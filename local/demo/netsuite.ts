@@ -1,11 +1,19 @@
 /**
  * NetSuite's side of the demo: the simulator, logged in over SFTP like the SuiteScripts, on the
  * simulated clock, and the job that runs its scripts every quarter hour — after which the OMS
- * imports the id files and rejected items it wrote back (S3 event → import handler) before
- * anything else runs. One warehouse of the account rejects a share of the lines it is allocated.
+ * imports the id files, rejected items, item fulfillments and invoices it wrote back (S3 event →
+ * import handler) before anything else runs. One warehouse of the account rejects a share of the
+ * lines it is allocated; the warehouses ship a share of their open lines each cycle, with
+ * NetSuite's habits (unescaped commas, several tracking numbers, shipments in two parts); NetSuite
+ * invoices the orders fully shipped that have their deposit. The account keeps UTC (the OMS's
+ * `OMS_NETSUITE_UTC_OFFSET` default).
  */
 import type { LocalCloud } from '../cloud.ts';
-import { NetsuiteSimulator, type RejectionOptions } from '../netsuite/index.ts';
+import {
+  NetsuiteSimulator,
+  type FulfillmentOptions,
+  type RejectionOptions,
+} from '../netsuite/index.ts';
 import { seededDraw } from '../netsuite/scripts/rejections.ts';
 import type { SimClock } from './clock.ts';
 import { DEMO_FACILITIES } from './sample.ts';
@@ -36,6 +44,19 @@ export function demoRejections(seed: number): RejectionOptions {
   };
 }
 
+/** What NetSuite's warehouses ship each cycle, and how its fulfillment export writes it. */
+export const DEMO_FULFILLMENT = {
+  /** Share of the open allocated lines fulfilled per cycle. */
+  fulfilShare: 0.5,
+  /** Share of the fulfilled lines of 2+ units shipped in two parts. */
+  partialShare: 0.1,
+  /** Share of the shipments whose carrier or method has a comma (written unescaped). */
+  commaShare: 0.1,
+  /** Share of the shipments with two tracking numbers. */
+  multiTrackingShare: 0.2,
+  invoicing: true,
+} as const satisfies FulfillmentOptions;
+
 export function demoSimulator(
   cloud: LocalCloud,
   password: string,
@@ -50,6 +71,7 @@ export function demoSimulator(
     now: () => clock.now(),
     dataFile: opts.dataFile,
     ...demoRejections(opts.seed),
+    ...DEMO_FULFILLMENT,
   });
 }
 

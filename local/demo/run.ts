@@ -111,6 +111,7 @@ export async function runDemo(
       clock,
       sample,
       orders: storefront.book,
+      seed: options.seed,
       runJob: <T>(id: string) => runtime.scheduler.runNow(id) as Promise<T>,
     };
     const flows = demoFlows();

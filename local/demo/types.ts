@@ -19,6 +19,8 @@ export interface DemoContext {
   readonly clock: SimClock;
   readonly sample: DemoSample;
   readonly orders: OrderBook;
+  /** The demo's seed (`--seed`): flows draw with it, so the same seed plays the same day. */
+  readonly seed: number;
   /** Runs a scheduled job of the OMS (catalog feed or core job) through its handler, now. */
   runJob<T>(id: string): Promise<T>;
 }

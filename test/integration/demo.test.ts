@@ -1,15 +1,21 @@
 /**
  * `npm run demo` run programmatically on a short day: 40 orders through the storefront, the
  * NetSuite sync on its schedules against the simulator, brokering with the allocation updates and
- * NetSuite's rejections, and the summary of what each side holds.
+ * NetSuite's rejections, scheduling and release, stores picking and shipping (some items not
+ * found), NetSuite's warehouses shipping, customer service cancelling, NetSuite invoicing — and
+ * the summary of what each side holds.
  */
 import { describe, expect, it } from 'vitest';
 import type { BrokeringSummary } from '../../local/demo/brokering/summary.ts';
 import { SimClock } from '../../local/demo/clock.ts';
 import { duePlan } from '../../local/demo/day.ts';
 import type { NetsuiteSyncSummary } from '../../local/demo/netsuite-sync/summary.ts';
+import type { FulfillmentSummary } from '../../local/demo/fulfillment/summary.ts';
+import { movesOf } from '../../local/demo/events.ts';
+import { cancelRequests } from '../../local/demo/fulfillment/customer-service.ts';
 import { DEFAULT_OPTIONS } from '../../local/demo/options.ts';
 import { runDemo } from '../../local/demo/run.ts';
+import { demoSample } from '../../local/demo/sample.ts';
 import { dueTimes } from '../../local/demo/schedule.ts';
 
 const at = (hhmm: string) => new Date(`2025-07-02T${hhmm}:00.000Z`);
@@ -50,8 +56,65 @@ describe('the demo clock', () => {
   });
 });
 
+describe('pieces of the fulfillment flow', () => {
+  it('reads multi-step events as single moves', () => {
+    const base = { orderId: 'O1', actor: 'netsuite', at: '2025-07-02T08:00:00.000Z' };
+    const moves = movesOf([
+      {
+        ...base,
+        type: 'moved',
+        lineSeq: '00001',
+        from: 1100,
+        to: 1200,
+        quantity: 2,
+        facilityId: 'WH-EAST',
+        idempotencyKey: 'a',
+      },
+      {
+        ...base,
+        type: 'moved-lines',
+        idempotencyKey: 'b',
+        steps: [{ lineSeq: '00002', from: 1100, to: 1200, quantity: 1, facilityId: 'STORE-SF' }],
+      },
+      {
+        ...base,
+        type: 'fulfilled',
+        lineSeq: '00001',
+        idempotencyKey: 'c',
+        steps: [
+          { from: 3350, to: 3700, quantity: 2, facilityId: 'WH-EAST', shipmentKey: 'O1-00001-S1' },
+        ],
+      },
+      { ...base, type: 'hold-added', lineSeq: '00001', idempotencyKey: 'd', holds: ['X'] },
+    ]);
+    expect(moves.map((m) => [m.key, m.lineSeq, m.from, m.to, m.quantity, m.facilityId])).toEqual([
+      ['a', '00001', 1100, 1200, 2, 'WH-EAST'],
+      ['b', '00002', 1100, 1200, 1, 'STORE-SF'],
+      ['c', '00001', 3350, 3700, 2, 'WH-EAST'],
+    ]);
+  });
+
+  it('picks the customers who cancel: 2 % (at least two) of the orders of two lines or more', () => {
+    const sample = (orders: number) =>
+      demoSample({ orders, firstOrderAt: at('08:00'), lastOrderAt: at('18:00'), seed: 7 });
+    const small = cancelRequests({ sample: sample(40) }, 7);
+    expect(small.map((r) => r.when)).toEqual(['on arrival', 'once in NetSuite']);
+    const big = sample(300);
+    const requests = cancelRequests({ sample: big }, 7);
+    expect(requests).toHaveLength(6);
+    expect(cancelRequests({ sample: big }, 7)).toEqual(requests); // the same seed, the same day
+    expect(cancelRequests({ sample: big }, 8)).not.toEqual(requests);
+    const byId = new Map(big.orders.map((o) => [o.externalId, o]));
+    const awkward = Object.values(big.awkward).map((a) => a.externalId);
+    for (const r of requests) {
+      expect(byId.get(r.externalId)!.lines.length).toBeGreaterThanOrEqual(2);
+      expect(awkward).not.toContain(r.externalId);
+    }
+  });
+});
+
 describe('npm run demo, 40 orders', () => {
-  it('approves every valid order, reports the two awkward ones, and both sides agree', async () => {
+  it('approves every valid order, brokers, ships and invoices, and both sides agree', async () => {
     const consoleLog = console.log;
     const { summary, text } = await runDemo({
       ...DEFAULT_OPTIONS,
@@ -119,13 +182,18 @@ describe('npm run demo, 40 orders', () => {
     // Warehouses first (East by custom sequence), the stores take what no warehouse could.
     expect(f['WH-EAST']!.brokeredLines).toBeGreaterThan(0);
     expect(f['STORE-NYC']!.brokeredLines + f['STORE-SF']!.brokeredLines).toBeGreaterThan(0);
-    expect(b.runs.allocatedLines).toBe(b.facilities.reduce((n, x) => n + x.brokeredLines, 0));
-    // Only warehouse allocations go to NetSuite, each once.
+    expect(b.runs.allocatedLines).toBe(b.facilities.reduce((n, x) => n + x.placements, 0));
+    // Only warehouse allocations go to NetSuite, each once: every line placed at a warehouse was
+    // sent (or waits for the next export), and no more often than it was placed there (a line
+    // placed there again — an item a store did not find — is sent again, unless both placements
+    // went out in one file).
     const warehouses = b.facilities.filter((x) => x.netsuiteFulfilled);
     expect(warehouses.map((x) => x.facilityId).sort()).toEqual(['WH-EAST', 'WH-WEST']);
-    expect(b.allocations.sent.rows).toBe(
-      warehouses.reduce((n, x) => n + x.brokeredLines, 0) - b.allocations.waiting,
+    const sum = (k: 'brokeredLines' | 'placements') => warehouses.reduce((n, x) => n + x[k], 0);
+    expect(b.allocations.sent.rows).toBeGreaterThanOrEqual(
+      sum('brokeredLines') - b.allocations.waiting,
     );
+    expect(b.allocations.sent.rows).toBeLessThanOrEqual(sum('placements') - b.allocations.waiting);
     expect(sync.netsuite.rejected).toBe(0); // NetSuite refused no allocation row
     // East rejects a share of what it is sent; every rejection came back and was brokered
     // again, never to East, and only East rejected.
@@ -138,9 +206,10 @@ describe('npm run demo, 40 orders', () => {
       expect(r.now).not.toContain('WH-EAST');
       expect(r.now.length).toBeGreaterThan(0);
     }
+    // Placed again since: at a facility, or already shipped from one.
     expect(
       Object.entries(b.rejections.outcomes)
-        .filter(([where]) => where.startsWith('WH-') || where.startsWith('STORE-'))
+        .filter(([where]) => /^(WH-|STORE-|shipped$)/.test(where))
         .reduce((n, [, k]) => n + k, 0),
     ).toBeGreaterThan(0);
     // Store items wait in the stores' queues; NetSuite holds what it was sent, per location.
@@ -156,5 +225,51 @@ describe('npm run demo, 40 orders', () => {
     );
     expect(text).toContain('Brokering, allocations and NetSuite rejections');
     expect(text).toContain('all agree');
-  }, 120_000);
+
+    // Fulfillment: lines scheduled and released, nothing failed, nothing held at the end.
+    const fl = summary.flows.fulfillment as FulfillmentSummary;
+    expect(fl).toBeDefined();
+    expect(fl.release.releasedLines).toBeGreaterThan(0);
+    expect(fl.release).toMatchObject({ failed: 0, busy: 0 });
+    // NetSuite's warehouses shipped, and the OMS recorded every item fulfillment it reported.
+    expect(fl.netsuite.itemFulfillments).toBeGreaterThan(0);
+    expect(fl.netsuite.shipments).toBe(fl.netsuite.itemFulfillments);
+    expect(fl.netsuite.units).toBe(fl.netsuite.itemUnits);
+    expect(fl.netsuite.imports.files).toBeGreaterThan(0);
+    expect(fl.netsuite.imports.rejected).toBe(0);
+    // The stores picked and shipped; what they sent, NetSuite fulfilled; items not found were
+    // handed back and none of them went back to the store that did not find it.
+    expect(fl.stores.picks).toBeGreaterThan(0);
+    expect(fl.stores.shipments).toBeGreaterThan(0);
+    expect(fl.stores.units).toBeGreaterThan(0);
+    expect(fl.stores.shipments).toBe(fl.stores.sent.rows + fl.stores.waiting);
+    expect(fl.stores.netsuiteItemFulfillments).toBe(fl.stores.sent.rows);
+    for (const n of fl.stores.notFound) expect(n.now).not.toContain(n.facilityId);
+    // Customer service cancelled one line of two orders; NetSuite holds those lines closed.
+    expect(fl.cancellations.requested).toBe(2);
+    expect(fl.cancellations.outcomes.map((o) => o.outcome)).toEqual(['cancelled', 'cancelled']);
+    expect(fl.cancellations.lines).toBe(2);
+    expect(fl.cancellations.netsuiteClosed).toBe(2);
+    // Orders invoiced, the same invoices and totals on both sides.
+    expect(fl.invoices.orders).toBeGreaterThan(0);
+    expect(fl.invoices.invoices).toBe(fl.invoices.netsuite.invoices);
+    expect(fl.invoices.total).toBe(fl.invoices.netsuite.total);
+    expect(fl.invoices.imports.rejected).toBe(0);
+    // Every line adds up; reservations reconcile; every check agrees.
+    const sample = demoSample({
+      orders: 40,
+      firstOrderAt: at('08:00'),
+      lastOrderAt: at('09:15'),
+      seed: DEFAULT_OPTIONS.seed,
+    });
+    expect(fl.balance.lines).toBe(sample.orders.reduce((n, o) => n + o.lines.length, 0));
+    expect(fl.balance.violations).toEqual([]);
+    expect(fl.balance.reservations.drift).toEqual([]);
+    expect(fl.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(fl.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['NetSuite item fulfillments', 'store shipments sent', 'invoices']),
+    );
+    expect(text).toContain('Fulfillment, cancellations and invoices');
+    expect(Object.keys(summary.flows)).toEqual(['netsuiteSync', 'brokering', 'fulfillment']);
+  }, 240_000);
 });

@@ -6,6 +6,8 @@ const SHOWN_REJECTIONS = 8;
 const OUTCOME: Readonly<Record<string, string>> = {
   backordered: 'backordered',
   waiting: 'rejected, not placed again yet',
+  shipped: 'shipped',
+  cancelled: 'cancelled',
 };
 
 const lu = (lines: number, units: number) => `${lines} (${units} u)`;
@@ -23,7 +25,7 @@ export function renderBrokering(s: BrokeringSummary): string[] {
     `NetSuite figures: ${s.inventory.file} imported, ${s.inventory.rows} rows (units: ${stock})`,
     `${runs.runs} brokering runs (product store ${s.productStore}): ${runs.allocatedLines} placements, ${runs.allocatedUnits} units${runs.raced ? `, ${runs.raced} raced` : ''}${runs.failed ? `, ${runs.failed} FAILED` : ''}`,
     '',
-    row(['facility', 'kind', 'location', 'stock', 'lines brokered', 'held now', 'rejected']),
+    row(['facility', 'kind', 'location', 'stock', 'lines brokered', 'open now', 'rejected']),
     ...s.facilities.map((f) =>
       row([
         f.facilityId,

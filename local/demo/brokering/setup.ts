@@ -5,7 +5,9 @@
  *   folder, imported by the OMS's own snapshot import (S3 event → handler). Each SKU's stock is
  *   about its demand over the day, spread East 45 % / West 30 % / New York 15 % / San Francisco
  *   10 %, 60 % to 120 % of it depending on the SKU, so the warehouses run short as the day goes on, the
- *   stores take the rest and a few items wait backordered.
+ *   stores take the rest and a few items wait backordered. One SKU in eight is sold only in the
+ *   stores (New York 60 %, San Francisco 40 %): the stores ship every day, whatever the
+ *   warehouses hold.
  * - The routing configuration (`ROUTING`), validated and stored as `oms broker routing load` does.
  */
 import {
@@ -19,6 +21,7 @@ import { feedFiles } from '../../../shared/files/feed-file-store.ts';
 import { BrokeringStore } from '../../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
+import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext } from '../types.ts';
 
 export const INVENTORY_FILE = 'demo-inventory-snapshot.csv';
@@ -33,6 +36,11 @@ const SPREAD: Readonly<Record<string, number>> = {
   'STORE-NYC': 0.15,
   'STORE-SF': 0.1,
 };
+
+/** The spread of the SKUs only the stores hold. */
+const STORE_ONLY_SPREAD: Readonly<Record<string, number>> = { 'STORE-NYC': 0.6, 'STORE-SF': 0.4 };
+/** Share (0..1) of the SKUs only the stores hold. */
+export const STORE_ONLY_SHARE = 1 / 8;
 
 /** Stores keep one unit back (brokering safety stock). */
 const STORE_SAFETY_STOCK = 1;
@@ -102,8 +110,9 @@ export function inventoryRows(ctx: Pick<DemoContext, 'sample'>): string[][] {
   for (const p of sample.products) {
     // 60 % to 120 % of the day's demand.
     const stock = Math.round((demand.get(p.sku) ?? 0) * (0.6 + 0.6 * draw(p.sku)));
+    const spread = seededDraw('store-only', p.sku) < STORE_ONLY_SHARE ? STORE_ONLY_SPREAD : SPREAD;
     for (const f of sample.facilities) {
-      const share = SPREAD[f.facilityId] ?? 0;
+      const share = spread[f.facilityId] ?? 0;
       const safety = f.kind === 'store' ? STORE_SAFETY_STOCK : 0;
       rows.push([p.sku, f.externalId, String(Math.round(stock * share) + safety), p.itemId]);
     }

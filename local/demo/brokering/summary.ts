@@ -1,18 +1,20 @@
 /**
  * What brokering did over the day and what each side holds at its end: per facility, the lines
- * brokered there (from the orders' history), still held there and rejected there; the allocation
- * updates sent and what NetSuite holds per location; every NetSuite rejection and where the item
- * went; the stores' fulfillment queues; what waits backordered. Then the reservation check: the
- * `reconcile-reservations` job (no drift), reserved = Σ reservation rows = Σ the lines'
- * allocations, nothing reserved beyond NetSuite's figure — and the figures both sides must agree on.
+ * brokered there (from the orders' history), still open there (allocated, scheduled, released or
+ * being picked) and rejected there; the allocation updates sent and what NetSuite holds per
+ * location; every NetSuite rejection and where the item went; the stores' fulfillment queues; what
+ * waits backordered. Then the reservation check: the `reconcile-reservations` job (no drift),
+ * reserved = Σ reservation rows = Σ the lines' allocated and scheduled units, nothing reserved
+ * beyond NetSuite's figure — and the figures both sides must agree on.
  */
 import type { Facility } from '../../../shared/domain/facility.ts';
-import type { LifecycleEvent } from '../../../shared/domain/lifecycle/events.ts';
-import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
+import { reservedAt, type LineState } from '../../../shared/domain/lifecycle/line.ts';
 import {
   allocationEntryId,
   isNetsuiteFulfilled,
 } from '../../../shared/domain/sync/allocation-rows.ts';
+import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
+import { openAtStore as openAt } from '../../../shared/fulfillment/store-shipping-stages.ts';
 import type { ReconcileReport } from '../../../shared/jobs/reconcile-reservations.ts';
 import { storeFulfillment } from '../../../shared/brokering/store-fulfillment-wiring.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
@@ -20,6 +22,7 @@ import { BROKERING_QUEUE, BrokeringStore } from '../../../shared/store/brokering
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
 import { syncStore } from '../../../shared/sync/wiring.ts';
 import { DEFAULT_REJECTED_LOCATION_ID } from '../../netsuite/index.ts';
+import { movesOf, type DemoMove } from '../events.ts';
 import { DEMO_REJECT_SHARE, DEMO_REJECTING_FACILITY } from '../netsuite.ts';
 import type { DemoContext } from '../types.ts';
 import type { InventoryLoaded } from './setup.ts';
@@ -35,8 +38,10 @@ export interface FacilityFigures {
   readonly stock: number;
   /** Lines brokered there over the day (some since rejected or moved on) and their units. */
   readonly brokeredLines: number;
+  /** Placements there (a line placed there by one brokering decision; a line may be placed twice). */
+  readonly placements: number;
   readonly brokeredUnits: number;
-  /** Lines allocated there now, and their units. */
+  /** Lines with units still open there now (allocated, scheduled, released, picking), and those units. */
   readonly heldLines: number;
   readonly heldUnits: number;
   /** Lines NetSuite rejected there. */
@@ -52,7 +57,10 @@ export interface RejectionFigure {
   readonly facilityId: string;
   /** NetSuite's reason and comments, as the OMS recorded them. */
   readonly reason: string;
-  /** Where the item is now: facility ids, `backordered`, `waiting` (still released, not placed again). */
+  /**
+   * Where the item is now: facility ids (open there), `shipped`, `cancelled`, `backordered`,
+   * `waiting` (handed back, not placed again yet).
+   */
   readonly now: readonly string[];
 }
 
@@ -101,16 +109,7 @@ export interface BrokeringSummary {
   readonly backordered: { readonly orders: number; readonly lines: number; readonly units: number };
   /** Orders still in the brokering queue at the end of the day. */
   readonly inBrokeringQueue: number;
-  readonly reservations: {
-    /** SKU × facility positions `reconcile-reservations` checked, and the drift it repaired. */
-    readonly checked: number;
-    readonly drift: readonly { sku: string; facilityId: string; was: number; now: number }[];
-    /** Units reserved (Σ positions) and Σ reservation rows. */
-    readonly reserved: number;
-    readonly rows: number;
-    /** Positions reserving more than NetSuite's figure. */
-    readonly oversold: number;
-  };
+  readonly reservations: ReservationFigures;
   readonly checks: readonly Check[];
 }
 
@@ -118,7 +117,7 @@ interface OrderView {
   readonly orderId: string;
   readonly externalId: string;
   readonly lines: readonly LineState[];
-  readonly events: readonly LifecycleEvent[];
+  readonly moves: readonly DemoMove[];
 }
 
 async function readOrders(ids: readonly string[]): Promise<OrderView[]> {
@@ -133,7 +132,7 @@ async function readOrders(ids: readonly string[]): Promise<OrderView[]> {
           orderId: id,
           externalId: o.header?.externalId ?? '',
           lines: o.lines,
-          events: o.events,
+          moves: movesOf(o.events),
         });
       }
     }),
@@ -141,7 +140,83 @@ async function readOrders(ids: readonly string[]): Promise<OrderView[]> {
   return out.sort((a, b) => a.externalId.localeCompare(b.externalId));
 }
 
-const held = (l: LineState, f: string) => l.alloc[f]?.[1200] ?? 0;
+/** The reservation figures: the repair job's findings, Σ positions, Σ reservation rows. */
+export interface ReservationFigures {
+  /** SKU × facility positions `reconcile-reservations` checked, and the drift it repaired. */
+  readonly checked: number;
+  readonly drift: readonly { sku: string; facilityId: string; was: number; now: number }[];
+  /** Units reserved (Σ positions) and Σ reservation rows. */
+  readonly reserved: number;
+  readonly rows: number;
+  /** Positions reserving more than NetSuite's figure. */
+  readonly oversold: number;
+  /** Σ over the lines of their allocated and scheduled units (what the rows must add up to). */
+  readonly lineUnits: number;
+}
+
+/**
+ * Runs the nightly repair job (it must find nothing to repair) and adds up the positions, the
+ * reservation rows and the lines' reserved units (1200 + 1500 at every facility).
+ */
+export async function reservationFigures(
+  ctx: DemoContext,
+  lines: readonly LineState[],
+): Promise<ReservationFigures> {
+  const reconciled = await ctx.runJob<ReconcileReport>('reconcile-reservations');
+  const { positions } = orderRuntime();
+  let reserved = 0;
+  let rows = 0;
+  let oversold = 0;
+  for (const p of ctx.sample.products) {
+    const { figures: ns, positions: pos, reservations } = await positions.sku(p.sku);
+    rows += reservations.reduce((n, r) => n + r.qty, 0);
+    for (const [facilityId, position] of pos) {
+      reserved += position.reserved;
+      if (position.reserved > (ns.get(facilityId) ?? 0)) oversold++;
+    }
+  }
+  return {
+    checked: reconciled.checked,
+    drift: reconciled.fixed.map(({ sku, facilityId, was, now }) => ({
+      sku,
+      facilityId,
+      was,
+      now,
+    })),
+    reserved,
+    rows,
+    oversold,
+    lineUnits: lines.reduce(
+      (n, l) => n + Object.keys(l.alloc).reduce((m, f) => m + reservedAt(l, f), 0),
+      0,
+    ),
+  };
+}
+
+/** The reservation checks: rows = the lines' units = Σ positions, no drift, nothing oversold. */
+export const reservationChecks = (r: ReservationFigures): Check[] =>
+  [
+    ['units reserved', r.lineUnits, r.rows, 'reservation rows'],
+    ['reserved', r.reserved, r.rows, 'reservation rows'],
+    ['drift', 0, r.drift.length, 'reconcile-reservations'],
+    ['oversold', 0, r.oversold, 'NetSuite figures'],
+  ].map(([name, oms, other, otherSide]) => ({
+    name: name as string,
+    oms: oms as number,
+    other: other as number,
+    otherSide: otherSide as string,
+    ok: oms === other,
+  }));
+
+/** Every facility the line has (had) quantity at, in id order. */
+const facilitiesOf = (l: LineState): string[] =>
+  [
+    ...new Set([
+      ...Object.keys(l.alloc),
+      ...Object.values(l.releases).map((r) => r.facilityId),
+      ...Object.values(l.shipments).map((s) => s.facilityId),
+    ]),
+  ].sort();
 
 export async function brokeringSummary(
   ctx: DemoContext,
@@ -157,12 +232,21 @@ export async function brokeringSummary(
   for await (const page of syncStore().entries('allocation'))
     for (const e of page) waiting.add(e.id);
 
+  // Cancelled lines whose close NetSuite has not been sent yet.
+  const closeWaiting = new Set<string>();
+  for await (const page of syncStore().entries('lineclose'))
+    for (const e of page) closeWaiting.add(e.id);
+  /** Nothing of the line will ship any more and NetSuite has been told to close it. */
+  const closedInNetsuite = (l: LineState) =>
+    (l.buckets[9000] ?? 0) > 0 && openQuantity(l) === 0 && !closeWaiting.has(lineCloseEntryId(l));
+  const allMoves = orders.flatMap((o) => o.moves);
+  /** A NetSuite rejection at the facility: one command, its moves to 1400. */
+  const isRejection = (m: DemoMove) => m.to === 1400 && m.actor === 'netsuite';
+
   const figures = facilities.map((f): FacilityFigures => {
-    const moves = orders.flatMap((o) =>
-      o.events.filter((e) => e.type === 'moved' && e.facilityId === f.facilityId),
-    );
+    const moves = allMoves.filter((m) => m.facilityId === f.facilityId);
     const placed = moves.filter((e) => e.to === 1200 && e.actor === 'brokering');
-    const here = lines.filter((l) => held(l, f.facilityId) > 0);
+    const here = lines.filter((l) => openAt(l, f.facilityId) > 0);
     return {
       facilityId: f.facilityId,
       kind: f.kind,
@@ -170,24 +254,31 @@ export async function brokeringSummary(
       netsuiteFulfilled: isNetsuiteFulfilled(f),
       stock: totals.inventory.units[f.facilityId] ?? 0,
       brokeredLines: new Set(placed.map((e) => `${e.orderId}|${e.lineSeq}`)).size,
+      placements: new Set(placed.map((e) => `${e.orderId}|${e.lineSeq}|${e.key}`)).size,
       brokeredUnits: placed.reduce((n, e) => n + (e.quantity ?? 0), 0),
       heldLines: here.length,
-      heldUnits: here.reduce((n, l) => n + held(l, f.facilityId), 0),
-      rejectedLines: moves.filter((e) => e.from === 1200 && e.to === 1400 && e.actor === 'netsuite')
-        .length,
+      heldUnits: here.reduce((n, l) => n + openAt(l, f.facilityId), 0),
+      rejectedLines: new Set(moves.filter(isRejection).map((m) => `${m.orderId}|${m.key}`)).size,
     };
   });
 
   // NetSuite's rejections as the OMS recorded them, and where each item is now.
   const found: { at: string; item: RejectionFigure }[] = [];
   for (const o of orders) {
-    for (const e of o.events) {
-      if (e.type !== 'moved' || e.to !== 1400 || e.actor !== 'netsuite' || !e.lineSeq) continue;
+    // One rejection = one command (its moves share the key): 1500 → 1200 → 1400, 3200 → 1400, …
+    const byKey = new Map<string, DemoMove[]>();
+    for (const m of o.moves.filter(isRejection)) {
+      byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    }
+    for (const moves of byKey.values()) {
+      const e = moves[0]!;
       const line = o.lines.find((l) => l.lineSeq === e.lineSeq)!;
       const now = [
-        ...Object.keys(line.alloc).filter((f) => held(line, f) > 0),
+        ...facilitiesOf(line).filter((f) => openAt(line, f) > 0),
+        ...((line.buckets[3700] ?? 0) > 0 ? ['shipped'] : []),
+        ...((line.buckets[9000] ?? 0) > 0 ? ['cancelled'] : []),
         ...((line.buckets[1300] ?? 0) > 0 ? ['backordered'] : []),
-        ...((line.buckets[1400] ?? 0) > 0 ? ['waiting'] : []),
+        ...((line.buckets[1400] ?? 0) + (line.buckets[1100] ?? 0) > 0 ? ['waiting'] : []),
       ];
       found.push({
         at: e.at,
@@ -196,7 +287,7 @@ export async function brokeringSummary(
           externalId: o.externalId,
           lineSeq: e.lineSeq,
           sku: line.sku,
-          quantity: e.quantity ?? 0,
+          quantity: moves.reduce((n, m) => n + m.quantity, 0),
           facilityId: e.facilityId ?? '',
           // "rejected by NetSuite at WH-EAST (Out of stock: Inventory count short) — <file>"
           reason: /^rejected by NetSuite at \S+ \((.*?)\) — /.exec(e.reason ?? '')?.[1] ?? '',
@@ -225,23 +316,7 @@ export async function brokeringSummary(
   const inBrokeringQueue = (await brokering.queue(BROKERING_QUEUE)).length;
 
   // Reservations: the nightly repair job finds nothing to repair, and every figure adds up.
-  const reconciled = await ctx.runJob<ReconcileReport>('reconcile-reservations');
-  const { positions } = orderRuntime();
-  let reserved = 0;
-  let rows = 0;
-  let oversold = 0;
-  for (const p of ctx.sample.products) {
-    const { figures: ns, positions: pos, reservations } = await positions.sku(p.sku);
-    rows += reservations.reduce((n, r) => n + r.qty, 0);
-    for (const [facilityId, position] of pos) {
-      reserved += position.reserved;
-      if (position.reserved > (ns.get(facilityId) ?? 0)) oversold++;
-    }
-  }
-  const allocatedUnits = lines.reduce(
-    (n, l) => n + Object.keys(l.alloc).reduce((m, f) => m + held(l, f), 0),
-    0,
-  );
+  const reservations = await reservationFigures(ctx, lines);
 
   const { counts } = ctx.sim.snapshot();
   const check = (name: string, oms: number, other: number, otherSide: string): Check => ({
@@ -251,14 +326,33 @@ export async function brokeringSummary(
     otherSide,
     ok: oms === other,
   });
-  const sentAt = (l: LineState, f: Facility) =>
-    held(l, f.facilityId) > 0 &&
-    !waiting.has(
-      allocationEntryId({ orderId: l.orderId, lineSeq: l.lineSeq, facilityId: f.facilityId }),
-    );
+  // Where NetSuite holds each line, from the OMS's records: the location of the last allocation
+  // update written for it, or Rejected Orders when a location rejected it since; nowhere once
+  // closed. (Shipped lines stay where they shipped from.)
   const netsuiteFacilities = facilities.filter(isNetsuiteFulfilled);
-  const atNetsuite = (l: LineState) => netsuiteFacilities.some((f) => sentAt(l, f));
-  const rejectedLines = new Set(items.map((i) => `${i.orderId}|${i.lineSeq}`));
+  const entryOf = (l: LineState, f: Facility) =>
+    allocationEntryId({ orderId: l.orderId, lineSeq: l.lineSeq, facilityId: f.facilityId });
+  const sentTimes = await syncStore().lastSent(
+    'allocation',
+    lines.flatMap((l) => netsuiteFacilities.map((f) => entryOf(l, f))),
+  );
+  const rejectedAt = new Map<string, string>();
+  for (const m of allMoves.filter(isRejection)) {
+    const k = `${m.orderId}|${m.lineSeq}`;
+    if (m.at > (rejectedAt.get(k) ?? '')) rejectedAt.set(k, m.at);
+  }
+  const netsuiteLocation = (l: LineState): string | undefined => {
+    if (closedInNetsuite(l)) return undefined;
+    let at = '';
+    let where: string | undefined;
+    for (const f of netsuiteFacilities) {
+      const sent = sentTimes.get(entryOf(l, f));
+      if (sent && sent > at) [at, where] = [sent, f.facilityId];
+    }
+    const rejected = rejectedAt.get(`${l.orderId}|${l.lineSeq}`);
+    return rejected && rejected > at ? DEFAULT_REJECTED_LOCATION_ID : where;
+  };
+  const locations = new Map(lines.map((l) => [l, netsuiteLocation(l)]));
   const received = items.length;
   return {
     productStore: totals.productStore,
@@ -280,23 +374,12 @@ export async function brokeringSummary(
       units: backorderedLines.reduce((n, l) => n + (l.buckets[1300] ?? 0), 0),
     },
     inBrokeringQueue,
-    reservations: {
-      checked: reconciled.checked,
-      drift: reconciled.fixed.map(({ sku, facilityId, was, now }) => ({
-        sku,
-        facilityId,
-        was,
-        now,
-      })),
-      reserved,
-      rows,
-      oversold,
-    },
+    reservations,
     checks: [
       ...netsuiteFacilities.map((f) =>
         check(
           `lines sent to ${f.facilityId}`,
-          lines.filter((l) => sentAt(l, f)).length,
+          lines.filter((l) => locations.get(l) === f.facilityId).length,
           counts.allocatedLines[f.externalId] ?? 0,
           'NetSuite',
         ),
@@ -304,8 +387,7 @@ export async function brokeringSummary(
       check('rejections', received, counts.lineRejections, 'NetSuite'),
       check(
         `rejected lines not re-sent (${DEFAULT_REJECTED_LOCATION_ID})`,
-        lines.filter((l) => rejectedLines.has(`${l.orderId}|${l.lineSeq}`) && !atNetsuite(l))
-          .length,
+        lines.filter((l) => locations.get(l) === DEFAULT_REJECTED_LOCATION_ID).length,
         counts.rejectedLines,
         'NetSuite',
       ),
@@ -314,16 +396,13 @@ export async function brokeringSummary(
         lines.reduce(
           (n, l) =>
             n +
-            facilities.filter((f) => !isNetsuiteFulfilled(f) && held(l, f.facilityId) > 0).length,
+            facilities.filter((f) => !isNetsuiteFulfilled(f) && openAt(l, f.facilityId) > 0).length,
           0,
         ),
         storeRows,
         'store queue rows',
       ),
-      check('units reserved', allocatedUnits, rows, 'reservation rows'),
-      check('reserved', reserved, rows, 'reservation rows'),
-      check('drift', 0, reconciled.fixed.length, 'reconcile-reservations'),
-      check('oversold', 0, oversold, 'NetSuite figures'),
+      ...reservationChecks(reservations),
     ],
   };
 }

@@ -31,6 +31,9 @@ export interface SentTotals {
   files: number;
 }
 
+/** Statuses of a line placed at a facility (or shipped from one). */
+const PLACED = [1200, 1500, 3200, 3350, 3700] as const;
+
 /** A line NetSuite rejected, as `orderId|lineSeq` (the OMS's keys). */
 const lineKey = (orderId: string, lineSeq: string) => `${orderId}|${lineSeq}`;
 
@@ -122,8 +125,9 @@ export class BrokeringTally {
     const rejected = rejectedByNetsuite(this.ctx.sim);
     if (!rejected.length) return;
     const { lines } = await orderRuntime().orders.linesWithHeaders(rejected);
+    // Placed again: allocated, scheduled, released, being picked or shipped since.
     this.rebrokered = [...lines.values()].filter(
-      (l) => l.rejectedBy.length && (l.buckets[1200] ?? 0) > 0,
+      (l) => l.rejectedBy.length && PLACED.some((st) => (l.buckets[st] ?? 0) > 0),
     ).length;
   }
 
