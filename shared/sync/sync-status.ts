@@ -19,6 +19,7 @@ export const SYNC_FEEDS = {
     'customer-deposit-export',
     'allocation-update-export',
     'inventory-adjustment-export',
+    'oms-fulfilled-export',
     'line-close-export',
   ],
   inbound: [
@@ -27,6 +28,8 @@ export const SYNC_FEEDS = {
     'order-line-id-import',
     'deposit-id-import',
     'rejected-item-import',
+    'fulfillment-csv-import',
+    'fulfillment-json-import',
     'invoice-import',
   ],
 } as const;
@@ -64,6 +67,7 @@ const OUTBOXES: readonly OutboxFeed[] = [
   'deposit',
   'allocation',
   'invadj',
+  'fulfilled',
   'lineclose',
 ];
 

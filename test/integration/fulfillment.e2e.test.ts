@@ -35,7 +35,9 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import { mappingStore } from '../../shared/sync/wiring.ts';
+import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
+import { syncStatus } from '../../shared/sync/sync-status.ts';
+import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
 const ORDERS = 24;
@@ -308,6 +310,9 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
 
     await storesWork('r1', { failOnePick: true });
     expect(notFound).toBeDefined();
+    // Each store shipment marked its order as awaiting NetSuite's invoice, in the same write.
+    const awaiting = new Set((await invoiceStore().awaiting()).map((a) => a.orderId));
+    expect(storeShipments.every((x) => awaiting.has(x.orderId))).toBe(true);
     // NetSuite takes the allocations and the close, fulfils (some in two parts), the OMS imports.
     await run('oms-fulfilled-export');
     for (let i = 0; i < 3; i++) {
@@ -460,6 +465,26 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
     // order NetSuite never invoices because all of it was cancelled).
     expect(invoicedOrders).toBeGreaterThanOrEqual(ORDERS - 1);
     expect(invoices.length).toBe(invoicedOrders);
+  });
+
+  it('oms sync status shows the new feeds, and no fully shipped order waits for its invoice', async () => {
+    const status = await syncStatus(
+      {
+        sync: syncStore(),
+        ledger: new ImportLedger(dynamo(), table('control')),
+        invoices: invoiceStore(),
+        orders: orderRuntime().orders,
+      },
+      { invoiceOverdueHours: 0 },
+    );
+    const runs = (feed: string) => status.outbound.find((o) => o.feed === feed)?.runs ?? [];
+    const files = (feed: string) => status.inbound.find((o) => o.feed === feed)?.files ?? [];
+    expect(runs('oms-fulfilled-export').length).toBeGreaterThan(0);
+    expect(runs('line-close-export').length).toBeGreaterThan(0);
+    expect(files('fulfillment-csv-import').length).toBeGreaterThan(0);
+    expect(files('invoice-import').length).toBeGreaterThan(0);
+    // Shipping marked orders as awaiting their invoice; the invoice import cleared every one.
+    expect(status.invoices).toMatchObject({ awaiting: 0, overdueTotal: 0 });
   });
 
   it('the same fulfillment file imported twice changes nothing', async () => {
