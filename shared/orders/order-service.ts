@@ -44,7 +44,7 @@ import { applyNetsuiteIds, type NetsuiteIds } from '../domain/orders/netsuite-id
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
 import { TxCancelled } from '../store/order-store.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
-import { backoffMs, sleep, type TxItem } from '../store/transactions.ts';
+import { backoffMs, sleep, type Cancellation, type TxItem } from '../store/transactions.ts';
 import { StateCache } from './state-cache.ts';
 
 /** Envelope fields as they arrive (from JSON, the CLI): checked by the command. */
@@ -275,6 +275,25 @@ export class OrderService {
     return { ...(event.result as T), replayed: true };
   }
 
+  /**
+   * The first reading of a cancelled write: the key's event exists (a replay: the recorded
+   * result) or a linked write's condition failed (LinkedConditionFailed); else undefined.
+   */
+  private async replayOrLinkedFailure<T>(
+    c: Cancellation,
+    orderId: string,
+    idempotencyKey: string,
+    request: string,
+  ): Promise<(T & { replayed: true }) | undefined> {
+    if (c.failed.has('event')) {
+      const ev = await this.opts.orders.getEvent(orderId, idempotencyKey);
+      if (ev) return this.replay<T>(ev, request);
+    }
+    const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
+    if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+    return undefined;
+  }
+
   private async unknown(orderId: string, lineSeq: string): Promise<never> {
     const header = await this.opts.orders.getHeader(orderId);
     if (!header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
@@ -484,12 +503,13 @@ export class OrderService {
       } catch (err) {
         if (!(err instanceof TxCancelled)) throw err;
         const c = err.cancellation;
-        if (c.failed.has('event')) {
-          const ev = await orders.getEvent(orderId, env.idempotencyKey);
-          if (ev) return this.replay<MoveResult>(ev, request);
-        }
-        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
-        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+        const replayed = await this.replayOrLinkedFailure<MoveResult>(
+          c,
+          orderId,
+          env.idempotencyKey,
+          request,
+        );
+        if (replayed) return replayed;
         const lineMoved = c.failed.has(`line:${lineSeq}`);
         const positionMoved = c.failed.has('position');
         if (lineMoved) cache.dropLine(orderId, lineSeq);
@@ -857,12 +877,13 @@ export class OrderService {
       } catch (err) {
         if (!(err instanceof TxCancelled)) throw err;
         const c = err.cancellation;
-        if (c.failed.has('event')) {
-          const ev = await orders.getEvent(orderId, env.idempotencyKey);
-          if (ev) return this.replay<MoveLinesResult>(ev, request);
-        }
-        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
-        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+        const replayed = await this.replayOrLinkedFailure<MoveLinesResult>(
+          c,
+          orderId,
+          env.idempotencyKey,
+          request,
+        );
+        if (replayed) return replayed;
         const linesMoved = seqs.some((seq) => c.failed.has(`line:${seq}`));
         for (const seq of seqs) if (c.failed.has(`line:${seq}`)) cache.dropLine(orderId, seq);
         let inventoryMoved = false;
@@ -1017,12 +1038,13 @@ export class OrderService {
       } catch (err) {
         if (!(err instanceof TxCancelled)) throw err;
         const c = err.cancellation;
-        if (c.failed.has('event')) {
-          const ev = await orders.getEvent(orderId, env.idempotencyKey);
-          if (ev) return this.replay<StepsResult>(ev, request);
-        }
-        const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
-        if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
+        const replayed = await this.replayOrLinkedFailure<StepsResult>(
+          c,
+          orderId,
+          env.idempotencyKey,
+          request,
+        );
+        if (replayed) return replayed;
         this.cache.dropLine(orderId, lineSeq);
         const inventoryMoved = [...c.failed].some(
           (l) => l.startsWith('position:') || l.startsWith('ns:'),
