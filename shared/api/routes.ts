@@ -110,6 +110,13 @@ export const ROUTES = [
   },
   {
     method: 'POST',
+    path: '/stores/{facilityId}/packs',
+    handler: 'api-store-pack',
+    description:
+      'the store packs a shipment it is picking ({orderId, lineSeq, shipmentKey?, packages?, idempotencyKey}): the shipment records packedAt; quantity stays 3350 until it ships',
+  },
+  {
+    method: 'POST',
     path: '/stores/{facilityId}/shipments',
     handler: 'api-store-ship',
     description:

@@ -21,6 +21,8 @@ export interface PickingAtStore {
   readonly releaseKey: string;
   /** Being picked: planned − shipped − not found. */
   readonly quantity: number;
+  /** When it was packed (pick → pack → ship). */
+  readonly packedAt?: string;
 }
 
 export interface StoreStages {
@@ -44,7 +46,12 @@ export function stagesAt(line: LineState, facilityId: string): StoreStages {
   const picking = Object.values(line.shipments)
     .filter((s) => s.facilityId === facilityId && shipmentOpenQty(s) > 0)
     .sort((a, b) => byKey(a.key, b.key))
-    .map((s) => ({ shipmentKey: s.key, releaseKey: s.releaseKey, quantity: shipmentOpenQty(s) }));
+    .map((s) => ({
+      shipmentKey: s.key,
+      releaseKey: s.releaseKey,
+      quantity: shipmentOpenQty(s),
+      ...(s.packedAt ? { packedAt: s.packedAt } : {}),
+    }));
   const sum = (xs: readonly { quantity: number }[]) => xs.reduce((n, x) => n + x.quantity, 0);
   return {
     allocated,

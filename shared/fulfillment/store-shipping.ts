@@ -44,7 +44,7 @@ import type {
   StoreRejectionInput,
   StoreRejectionResult,
 } from '../brokering/store-fulfillment.ts';
-import type { MoveResult, OrderService } from '../orders/order-service.ts';
+import type { MoveResult, OrderService, PackResult } from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
 import { awaitingInvoiceItem } from '../store/invoice-store.ts';
@@ -54,7 +54,7 @@ import { openAtStore, stagesAt } from './store-shipping-stages.ts';
 
 export interface StoreShippingDeps {
   readonly orders: Pick<OrderStore, 'readForCommand'>;
-  readonly service: Pick<OrderService, 'move'>;
+  readonly service: Pick<OrderService, 'move' | 'packShipment'>;
   readonly brokering: Pick<BrokeringStore, 'storeQueueDelete'>;
   readonly sync: Pick<SyncStore, 'outboxPut'>;
   /** Every facility (to refuse NetSuite-fulfilled ones). */
@@ -87,6 +87,18 @@ export interface StorePickResult {
   readonly shipmentKey: string;
   readonly buckets: Buckets;
   readonly replayed: boolean;
+}
+
+export interface StorePackInput {
+  readonly facilityId: unknown;
+  readonly orderId: unknown;
+  readonly lineSeq: unknown;
+  /** Default: the store's only shipment of the line being picked. */
+  readonly shipmentKey?: unknown;
+  /** Parcels, when the packer says. */
+  readonly packages?: unknown;
+  readonly actor?: unknown;
+  readonly idempotencyKey?: unknown;
 }
 
 export interface StoreShipInput {
@@ -221,6 +233,51 @@ const recordedRequest = (event: StoredEvent): Record<string, unknown> => {
 
 export class StoreShipping {
   constructor(private readonly deps: StoreShippingDeps) {}
+
+  /**
+   * Pack: a shipment the store is picking is packed (boxed, labelled). The quantity stays in 3350
+   * until it ships; the shipment and the store queue show `packedAt`. Packing is optional before
+   * shipping (a store app may ship straight from the pick).
+   */
+  async pack(input: StorePackInput): Promise<PackResult & { facilityId: string }> {
+    const env = checkEnvelope({ idempotencyKey: input.idempotencyKey, actor: input.actor });
+    const { facilityId, orderId, lineSeq } = checkRef(input);
+    let shipmentKey = optionalKey(input.shipmentKey, 'shipmentKey');
+    // Checked by the order core (a whole number 1–999).
+    const packages = input.packages ?? undefined;
+    await this.checkStore(facilityId);
+    const { line, event } = await this.read(orderId, lineSeq, env.idempotencyKey);
+    // A replay: the order core answers with the recorded result.
+    if (event) shipmentKey ??= event.shipmentKey;
+    else if (shipmentKey) {
+      const s = line.shipments[shipmentKey];
+      if (s && s.facilityId !== facilityId)
+        invalid(
+          'shipmentKey',
+          `shipment ${shipmentKey} is at facility ${s.facilityId}, not ${facilityId}`,
+        );
+    } else {
+      const picking = stagesAt(line, facilityId).picking;
+      if (picking.length !== 1) {
+        invalid(
+          'shipmentKey',
+          picking.length
+            ? `${orderId}/${lineSeq} has ${picking.length} shipments being picked at ${facilityId} (${picking.map((p) => p.shipmentKey).join(', ')}): say which`
+            : `${orderId}/${lineSeq} has nothing being picked at ${facilityId}`,
+        );
+      }
+      shipmentKey = picking[0]!.shipmentKey;
+    }
+    const result = await this.deps.service.packShipment({
+      orderId,
+      lineSeq,
+      shipmentKey: shipmentKey!,
+      packages: packages as number | undefined,
+      idempotencyKey: env.idempotencyKey,
+      actor: env.actor,
+    });
+    return { ...result, facilityId };
+  }
 
   /** Pick (and pack): released units at the store go into a new shipment (module comment). */
   async pick(input: StorePickInput): Promise<StorePickResult> {

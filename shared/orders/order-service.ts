@@ -180,6 +180,24 @@ export interface MoveLinesResult {
   readonly replayed: boolean;
 }
 
+/** Records that a shipment being picked is packed (the quantity stays in 3350). */
+export interface PackCommand extends EnvelopeInput {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly shipmentKey: string;
+  readonly packages?: number;
+}
+
+export interface PackResult {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly shipmentKey: string;
+  readonly packedAt: string;
+  readonly packages?: number;
+  readonly lineVersion: number;
+  readonly replayed: boolean;
+}
+
 /** What a multi-step command does to the line as read: moves resolved one after the other. */
 type StepsPlanner = (line: LineState) => {
   steps: readonly ResolvedMove[];
@@ -615,6 +633,110 @@ export class OrderService {
       }
       return { steps };
     });
+  }
+
+  /**
+   * Marks a shipment being picked as packed (pick → pack → ship): the shipment row and the line
+   * get `packedAt` (and `packages`), one `packed` event; no quantity moves. Refused for an unknown
+   * shipment or one no longer being picked (shipped or not found).
+   */
+  async packShipment(cmd: PackCommand): Promise<PackResult> {
+    const env = checkEnvelope(cmd);
+    const orderId = checkOrderId(cmd.orderId);
+    const lineSeq = checkLineSeq(cmd.lineSeq);
+    const packages = cmd.packages;
+    if (
+      packages !== undefined &&
+      (!Number.isSafeInteger(packages) || packages < 1 || packages > 999)
+    ) {
+      throw new CommandError('INVALID_COMMAND', 'packages must be a whole number 1–999', {
+        field: 'packages',
+      });
+    }
+    const request = canonicalJson({
+      type: 'pack',
+      orderId,
+      lineSeq,
+      shipmentKey: cmd.shipmentKey,
+      packages,
+    });
+    const { orders } = this.opts;
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt));
+      const read = await orders.readForCommand(orderId, lineSeq, env.idempotencyKey, false);
+      if (read.event) return this.replay<PackResult>(read.event, request);
+      if (!read.line) return this.unknown(orderId, lineSeq);
+      const line = read.line;
+      const s = line.shipments[cmd.shipmentKey];
+      if (!s) {
+        throw new CommandError(
+          'UNKNOWN_SHIPMENT',
+          `line ${orderId}/${lineSeq} has no shipment ${cmd.shipmentKey}`,
+        );
+      }
+      if (s.status !== 'picking') {
+        throw new CommandError(
+          'INVALID_COMMAND',
+          `shipment ${s.key} is ${s.status}: only a shipment being picked can be packed`,
+          { field: 'shipmentKey' },
+        );
+      }
+      const now = this.now();
+      const shipment = { ...s, packedAt: now, ...(packages !== undefined ? { packages } : {}) };
+      const after: LineState = {
+        ...line,
+        shipments: { ...line.shipments, [s.key]: shipment },
+        version: line.version + 1,
+        updatedAt: now,
+      };
+      const result: PackResult = {
+        orderId,
+        lineSeq,
+        shipmentKey: s.key,
+        packedAt: now,
+        ...(packages !== undefined ? { packages } : {}),
+        lineVersion: after.version,
+        replayed: false,
+      };
+      const event: StoredEvent = {
+        type: 'packed',
+        orderId,
+        lineSeq,
+        facilityId: s.facilityId,
+        releaseKey: s.releaseKey,
+        shipmentKey: s.key,
+        reason: env.reason,
+        actor: env.actor,
+        idempotencyKey: env.idempotencyKey,
+        at: now,
+        lineVersion: after.version,
+        request,
+        result,
+      };
+      try {
+        await orders.commit({
+          lines: [{ line: after, expectedVersion: line.version }],
+          event,
+          shipment: { ...shipment, lineSeq },
+        });
+        this.cache.putLine(after);
+        return result;
+      } catch (err) {
+        if (!(err instanceof TxCancelled)) throw err;
+        const replayed = await this.replayOrLinkedFailure<PackResult>(
+          err.cancellation,
+          orderId,
+          env.idempotencyKey,
+          request,
+        );
+        if (replayed) return replayed;
+        this.cache.dropLine(orderId, lineSeq);
+      }
+    }
+    throw new CommandError(
+      'CONFLICT',
+      `line ${orderId}/${lineSeq}: gave up after ${this.maxAttempts} attempts because other writers kept changing it; try again`,
+    );
   }
 
   /**

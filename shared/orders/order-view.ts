@@ -62,6 +62,8 @@ export interface OrderView {
     readonly carrier?: string;
     readonly shippingMethod?: string;
     readonly shippedAt?: string;
+    readonly packedAt?: string;
+    readonly packages?: number;
   }>;
   readonly history: ReadonlyArray<Omit<StoredEvent, 'request' | 'result' | 'orderId'>>;
 }
@@ -125,6 +127,8 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
       ...(x.carrier !== undefined ? { carrier: x.carrier } : {}),
       ...(x.shippingMethod !== undefined ? { shippingMethod: x.shippingMethod } : {}),
       ...(x.shippedAt !== undefined ? { shippedAt: x.shippedAt } : {}),
+      ...(x.packedAt !== undefined ? { packedAt: x.packedAt } : {}),
+      ...(x.packages !== undefined ? { packages: x.packages } : {}),
     })),
     history: r.events.map(({ request: _r, result: _x, orderId: _o, ...e }) => e),
   };

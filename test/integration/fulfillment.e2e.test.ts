@@ -134,7 +134,7 @@ let notFound: { orderId: string; lineSeq: string; facilityId: string } | undefin
 let cancelled: { orderId: string; lineSeq: string } | undefined;
 let partlyShippedByStore: { orderId: string; lineSeq: string } | undefined;
 
-/** Every store picks and ships what is released to it (the first 2+ unit line in two parts). */
+/** Every store picks, packs and ships what is released to it (the first 2+ unit line in two parts). */
 async function storesWork(tag: string, opts: { failOnePick?: boolean } = {}) {
   const queue = storeFulfillment();
   const shipping = storeShipping();
@@ -161,6 +161,15 @@ async function storesWork(tag: string, opts: { failOnePick?: boolean } = {}) {
           });
           continue;
         }
+        await shipping.pack({
+          facilityId,
+          orderId: item.orderId,
+          lineSeq: item.lineSeq,
+          shipmentKey: picked.shipmentKey,
+          packages: 1,
+          actor: 'store:e2e',
+          idempotencyKey: `pack-${key}`,
+        });
         const parts =
           picked.quantity >= 2 && !partlyShippedByStore
             ? [1, picked.quantity - 1]
@@ -348,6 +357,8 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
         for (const rel of Object.values(line.releases)) expect(rel.statusQuantity, where).toBe(0);
         for (const s of Object.values(line.shipments)) {
           expect(['shipped', 'not-found', 'partly-shipped']).toContain(s.status);
+          // Store shipments were packed before they shipped.
+          if (isStore(s.facilityId) && s.quantity > 0) expect(s.packedAt, where).toBeDefined();
           if (s.quantity > 0) expect(s.trackingNumbers?.length, where).toBeGreaterThan(0);
         }
         // The stored release and shipment rows are the line's.

@@ -359,6 +359,61 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
+  it('pack: the shipment being picked records packedAt and parcels; the quantity stays in 3350', async () => {
+    const packed = await ship().pack({
+      facilityId: STORE,
+      orderId: order.orderId,
+      lineSeq: '00001',
+      packages: 2,
+      actor: 'test',
+      idempotencyKey: 'pack-1',
+    });
+    expect(packed).toMatchObject({ shipmentKey, packages: 2, replayed: false });
+    const l = await line(order.orderId);
+    expect(l.buckets).toEqual({ 3350: 2 });
+    expect(l.shipments[shipmentKey]).toMatchObject({ status: 'picking', packages: 2 });
+    expect((await records(order.orderId)).shipments).toEqual([
+      expect.objectContaining({ key: shipmentKey, packedAt: packed.packedAt, quantity: 0 }),
+    ]);
+    expect((await queue())[0]!.picking).toEqual([
+      expect.objectContaining({ shipmentKey, packedAt: packed.packedAt }),
+    ]);
+    const { events } = await records(order.orderId);
+    expect(events.filter((e) => e.type === 'packed')).toHaveLength(1);
+    // A replay changes nothing; another store cannot pack it; bad parcels are refused.
+    expect(
+      await ship().pack({
+        facilityId: STORE,
+        orderId: order.orderId,
+        lineSeq: '00001',
+        packages: 2,
+        actor: 'test',
+        idempotencyKey: 'pack-1',
+      }),
+    ).toMatchObject({ replayed: true, packedAt: packed.packedAt });
+    expect((await line(order.orderId)).version).toBe(l.version);
+    await expect(
+      ship().pack({
+        facilityId: STORE2,
+        orderId: order.orderId,
+        lineSeq: '00001',
+        shipmentKey,
+        actor: 'test',
+        idempotencyKey: 'pack-2',
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_COMMAND' });
+    await expect(
+      ship().pack({
+        facilityId: STORE,
+        orderId: order.orderId,
+        lineSeq: '00001',
+        packages: 0,
+        actor: 'test',
+        idempotencyKey: 'pack-3',
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_COMMAND', details: { field: 'packages' } });
+  });
+
   it('ship with two tracking numbers: 3700, shipment quantity = shipped, the export entry written with it', async () => {
     const shippedAt = '2026-01-05T15:30:00.000Z';
     const result = await send({
@@ -426,6 +481,17 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     await expect(
       send({ orderId: order.orderId, trackingNumbers: ['OTHER'], idempotencyKey: 'ship-1' }),
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    // A shipped shipment cannot be packed any more.
+    await expect(
+      ship().pack({
+        facilityId: STORE,
+        orderId: order.orderId,
+        lineSeq: '00001',
+        shipmentKey,
+        actor: 'test',
+        idempotencyKey: 'pack-after-ship',
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_COMMAND', details: { field: 'shipmentKey' } });
   });
 
   it('exports the shipped item once: exact header, NetSuite ids, the store location, hotwax-fulfilled', async () => {
@@ -724,6 +790,13 @@ describe('store shipping over HTTP', () => {
       idempotencyKey: 'http-pick-1',
     });
     expect(await replay.json()).toMatchObject({ replayed: true });
+    const packed = await call(`/stores/${STORE}/packs`, {
+      ...base,
+      packages: 1,
+      idempotencyKey: 'http-pack-1',
+    });
+    expect(packed.status).toBe(200);
+    expect(await packed.json()).toMatchObject({ packages: 1, replayed: false });
 
     const bad = await call(`/stores/${STORE}/shipments`, {
       ...base,

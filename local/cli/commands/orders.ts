@@ -98,6 +98,7 @@ export function renderOrder(v: OrderView): string {
         quantity: s.quantity,
         short: s.short,
         status: s.status,
+        packed: s.packedAt ?? '',
         carrier: s.carrier ?? '',
         tracking: s.trackingNumbers?.join(' | ') ?? '',
         shipped: s.shippedAt ?? '',

@@ -138,6 +138,39 @@ export function storeCommands(program: Command): void {
     });
 
   store
+    .command('pack <facility> <order> <line>')
+    .description('the store packs a shipment it is picking (recorded; ships later with `ship`)')
+    .option('--shipment <shipmentKey>', "which shipment (default: the store's only open one)")
+    .option('--packages <n>', 'parcels packed')
+    .option('--key <idempotencyKey>', 'idempotency key (default: a new one, printed)')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        facility: string,
+        order: string,
+        line: string,
+        opts: { shipment?: string; packages?: string; key?: string; json?: boolean },
+      ) => {
+        const key = opts.key ?? `cli-${randomUUID()}`;
+        const result = await storeShipping().pack({
+          facilityId: facility,
+          orderId: order,
+          lineSeq: line,
+          shipmentKey: opts.shipment,
+          packages: quantity(opts.packages),
+          idempotencyKey: key,
+          actor: actor(),
+        });
+        print(!!opts.json, result, () =>
+          [
+            `${result.replayed ? 'already done (replay): ' : ''}${facility} packed shipment ${result.shipmentKey} of ${order}/${line}${result.packages ? ` in ${result.packages} parcel(s)` : ''} at ${result.packedAt}`,
+            `(idempotency key ${key})`,
+          ].join('\n'),
+        );
+      },
+    );
+
+  store
     .command('ship <facility> <order> <line>')
     .description('the store ships picked units: 3350 → 3700; NetSuite is told (OMS-fulfilled)')
     .option('--shipment <shipmentKey>', "which shipment (default: the store's only open one)")

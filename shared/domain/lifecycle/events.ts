@@ -17,7 +17,9 @@ export type EventType =
   | 'cancelled'
   | 'backordered'
   /** Moves of several lines of one order in one write (a brokering decision). */
-  | 'moved-lines';
+  | 'moved-lines'
+  /** A shipment being picked was packed (no quantity moves). */
+  | 'packed';
 
 /** One move of a multi-step event. */
 export interface EventStep {

@@ -77,6 +77,10 @@ export interface Shipment {
   readonly carrier?: string;
   readonly shippingMethod?: string;
   readonly shippedAt?: string;
+  /** When the store packed it (a step of picking: the status stays 3350). */
+  readonly packedAt?: string;
+  /** Parcels packed, when the packer said. */
+  readonly packages?: number;
 }
 
 /** Reserved quantity of a line at one facility, per reserved bucket. */

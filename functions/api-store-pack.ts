@@ -1,0 +1,23 @@
+/**
+ * `POST /stores/{facilityId}/packs` with `{orderId, lineSeq, shipmentKey?, packages?,
+ * idempotencyKey}`: the store packs a shipment it is picking (recorded on the shipment; the
+ * quantity stays in 3350 until it ships). 200 with the outcome (`replayed: true` for a repeated
+ * key), 400/404/409 why not.
+ */
+import { postCommand } from '../shared/api/http.ts';
+import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
+
+export const handler = postCommand(
+  'POST /stores/{facilityId}/packs',
+  'orderId, lineSeq, idempotencyKey, …',
+  ({ facilityId = '' }, b) =>
+    storeShipping().pack({
+      facilityId,
+      orderId: b.orderId,
+      lineSeq: b.lineSeq,
+      shipmentKey: b.shipmentKey,
+      packages: b.packages,
+      idempotencyKey: b.idempotencyKey,
+      actor: `store:${facilityId}`,
+    }),
+);
