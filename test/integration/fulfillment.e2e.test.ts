@@ -14,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
 import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
-import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
-import type { Facility } from '../../shared/domain/facility.ts';
 import {
   bucketsFromEvents,
   lineInvariantViolations,
@@ -28,17 +26,13 @@ import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
 import { storeShipping } from '../../shared/fulfillment/store-shipping-wiring.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { BatchWriter } from '../../shared/store/batch-writer.ts';
-import { BrokeringStore } from '../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
-import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
-import { snapshotItem } from '../../shared/store/inventory-store.ts';
-import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
+import { syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { FLOW_FACILITIES, loadFlowReferenceData } from '../support/netsuite-flow.ts';
 
 const ORDERS = 24;
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -47,72 +41,9 @@ let sample: Sample;
 let clock = new Date('2025-07-02T10:00:00Z');
 const orderIds: string[] = [];
 
-const FACILITIES: Facility[] = [
-  {
-    facilityId: 'WH-EAST',
-    externalId: '101',
-    name: 'East',
-    kind: 'warehouse',
-    groups: ['NETSUITE_FULFILLED'],
-    sequence: 1,
-  },
-  {
-    facilityId: 'WH-WEST',
-    externalId: '102',
-    name: 'West',
-    kind: 'warehouse',
-    groups: ['NETSUITE_FULFILLED'],
-    sequence: 2,
-  },
-  {
-    facilityId: 'STORE-A',
-    externalId: '201',
-    name: 'Store A',
-    kind: 'store',
-    groups: ['OMS_FULFILLED'],
-    sequence: 3,
-  },
-  {
-    facilityId: 'STORE-B',
-    externalId: '202',
-    name: 'Store B',
-    kind: 'store',
-    groups: ['OMS_FULFILLED'],
-    sequence: 4,
-  },
-];
+const FACILITIES = FLOW_FACILITIES;
 const STORES = ['STORE-A', 'STORE-B'];
 const isStore = (f: string) => STORES.includes(f);
-
-const ROUTING = {
-  runs: [
-    {
-      productStoreId: 'WEB',
-      name: 'Web brokering',
-      routings: [
-        {
-          name: 'Everything',
-          orderFilters: { queue: [BROKERING_QUEUE] },
-          orderSorts: ['orderDate'],
-          inventoryRules: [
-            {
-              name: 'Warehouses, whole order',
-              filters: { facilityGroup: { include: ['NETSUITE_FULFILLED'] } },
-              sorts: ['customSequence'],
-              partialAllocation: false,
-            },
-            {
-              name: 'Stores, split',
-              filters: { facilityGroup: { include: ['OMS_FULFILLED'] } },
-              sorts: ['inventoryBalance'],
-              partialAllocation: true,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-};
 
 const run = <T>(job: string) => cloud.scheduler.runNow(job) as Promise<T>;
 async function netsuiteCycle() {
@@ -210,37 +141,7 @@ beforeAll(async () => {
     seed: 23,
     prefix: 'F',
   });
-  const products = new ProductStore(dynamo(), table('control')).writer();
-  for (const p of sample.products) {
-    for (const item of productItems(p, { file: 't', importedAt: 'now' })) await products.put(item);
-  }
-  await products.flush();
-  await mappingStore().save(sample.mappings);
-  await new FacilityStore(dynamo(), table('control')).save(FACILITIES);
-  const inventory = new BatchWriter({
-    client: dynamo(),
-    table: table('inventory'),
-    keyAttributes: ['pk', 'sk'],
-  });
-  for (const p of sample.products) {
-    for (const [facilityId, qty] of [
-      ['WH-EAST', 6],
-      ['WH-WEST', 4],
-      ['STORE-A', 8],
-      ['STORE-B', 8],
-    ] as const) {
-      await inventory.put(
-        snapshotItem(
-          { sku: p.sku, facilityId, availableQty: qty, itemId: p.itemId },
-          { file: 's', importedAt: 'now' },
-        ),
-      );
-    }
-  }
-  await inventory.flush();
-  const parsed = parseRoutingConfig(ROUTING);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  await new BrokeringStore(dynamo(), table('control')).saveRouting(parsed.config);
+  await loadFlowReferenceData(sample, { 'WH-EAST': 6, 'WH-WEST': 4, 'STORE-A': 8, 'STORE-B': 8 });
 
   sim = new NetsuiteSimulator({
     host: '127.0.0.1',
