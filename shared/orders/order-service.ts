@@ -13,6 +13,7 @@ import {
   applyMove,
   canonicalJson,
   checkMoveDetails,
+  movesInOrder,
   checkEnvelope,
   evaluateGates,
   DEFAULT_GATES,
@@ -252,6 +253,14 @@ function checkLineSeq(lineSeq: unknown): string {
 
 const holdsOf = (line: LineState): string[] => Object.keys(line.holds).sort();
 
+/** True when `delta` (> 0) more units would take the facility past its figure less safety stock. */
+const cannotReserve = (f: FacilityState, delta: number): boolean =>
+  delta > 0 &&
+  !canReserve(
+    { nsQty: f.nsQty ?? 0, reserved: f.position.reserved, safety: f.position.safety },
+    delta,
+  );
+
 /** The refusal of a reservation the facility's figures do not cover, with the figures. */
 function outOfStock(f: FacilityState, quantity: number): CommandError {
   const p = f.position;
@@ -310,6 +319,19 @@ export class OrderService {
     const linkedFailed = [...c.failed].filter((l) => l.startsWith('linked:'));
     if (linkedFailed.length) throw new LinkedConditionFailed(linkedFailed);
     return undefined;
+  }
+
+  /**
+   * The position write (and NetSuite-figure check) of a reservation change at a facility, labelled
+   * `position:<sku>:<facility>` / `ns:<sku>:<facility>` for reading a cancelled transaction.
+   */
+  private inventoryWrites(f: FacilityState, delta: number, now: string) {
+    const { position, nsCheck } = this.opts.positions.reserveItems(f, delta, now);
+    const at = `${f.sku}:${f.facilityId}`;
+    return [
+      { label: `position:${at}`, item: position },
+      ...(nsCheck ? [{ label: `ns:${at}`, item: nsCheck }] : []),
+    ];
   }
 
   private async unknown(orderId: string, lineSeq: string): Promise<never> {
@@ -379,12 +401,7 @@ export class OrderService {
           facilityFresh = true;
         }
       }
-      const reserveBlocked = (f: FacilityState) =>
-        move.reservationDelta > 0 &&
-        !canReserve(
-          { nsQty: f.nsQty ?? 0, reserved: f.position.reserved, safety: f.position.safety },
-          move.reservationDelta,
-        );
+      const reserveBlocked = (f: FacilityState) => cannotReserve(f, move.reservationDelta);
       const gatesFor = (f: FacilityState | undefined): GateResult[] | undefined =>
         release
           ? evaluateGates(this.gates, {
@@ -605,16 +622,12 @@ export class OrderService {
         );
       }
       let need = want;
-      let cur = line;
-      const steps: ResolvedMove[] = [];
-      const ctx = { now: line.updatedAt, actor: 'cancel-plan' };
+      const plan = movesInOrder(line, { now: line.updatedAt, actor: 'cancel-plan' });
       const take = (req: MoveRequest) => {
-        const move = resolveMove(cur, req);
-        cur = applyMove(cur, move, ctx).line;
-        steps.push(move);
-        need -= move.quantity;
+        need -= plan.add(req).quantity;
       };
       for (const st of CANCELLABLE) {
+        const cur = plan.line;
         if (need === 0) break;
         if (st === 1200 || st === 1500) {
           for (const f of Object.keys(cur.alloc).sort()) {
@@ -631,7 +644,7 @@ export class OrderService {
           if (q > 0) take({ from: st, to: 9000, quantity: q });
         }
       }
-      return { steps };
+      return { steps: plan.steps };
     });
   }
 
@@ -778,15 +791,10 @@ export class OrderService {
         );
       }
       let need = want;
-      let cur = line;
-      const steps: ResolvedMove[] = [];
-      const ctx = { now: line.updatedAt, actor: 'backorder-plan' };
-      const go = (req: MoveRequest) => {
-        const move = resolveMove(cur, req);
-        cur = applyMove(cur, move, ctx).line;
-        steps.push(move);
-      };
+      const plan = movesInOrder(line, { now: line.updatedAt, actor: 'backorder-plan' });
+      const go = (req: MoveRequest) => void plan.add(req);
       for (const st of order) {
+        const cur = plan.line;
         if (need === 0) break;
         if (st === 3350) {
           for (const x of Object.values(cur.shipments).sort(byKey)) {
@@ -809,7 +817,7 @@ export class OrderService {
           need -= q;
         }
       }
-      return { steps };
+      return { steps: plan.steps };
     });
   }
 
@@ -893,12 +901,7 @@ export class OrderService {
           };
         }),
       );
-      const blocked = (f: FacilityState, delta: number) =>
-        delta > 0 &&
-        !canReserve(
-          { nsQty: f.nsQty ?? 0, reserved: f.position.reserved, safety: f.position.safety },
-          delta,
-        );
+      const blocked = cannotReserve;
       let refused: { sku: string; facilityId: string; f: FacilityState; delta: number } | undefined;
       for (let i = 0; i < touched.length; i++) {
         const d = touched[i]!;
@@ -921,11 +924,9 @@ export class OrderService {
         throw outOfStock(refused.f, refused.delta);
       }
       const extra: Array<{ label: string; item: TxItem }> = [];
-      touched.forEach((d, i) => {
-        const { position, nsCheck } = positions.reserveItems(states[i]!.state, d.delta, now);
-        extra.push({ label: `position:${d.sku}:${d.facilityId}`, item: position });
-        if (nsCheck) extra.push({ label: `ns:${d.sku}:${d.facilityId}`, item: nsCheck });
-      });
+      touched.forEach((d, i) =>
+        extra.push(...this.inventoryWrites(states[i]!.state, d.delta, now)),
+      );
       // One reservation row per line × facility whose reservation changed.
       const resRows = new Set<string>();
       for (const o of outcomes) {
@@ -1078,22 +1079,8 @@ export class OrderService {
       const facilities = await Promise.all(touched.map(([f]) => positions.facility(line.sku, f)));
       touched.forEach(([f, delta], i) => {
         const facility = facilities[i]!;
-        if (
-          delta > 0 &&
-          !canReserve(
-            {
-              nsQty: facility.nsQty ?? 0,
-              reserved: facility.position.reserved,
-              safety: facility.position.safety,
-            },
-            delta,
-          )
-        ) {
-          throw outOfStock(facility, delta);
-        }
-        const { position, nsCheck } = positions.reserveItems(facility, delta, now);
-        extra.push({ label: `position:${f}`, item: position });
-        if (nsCheck) extra.push({ label: `ns:${f}`, item: nsCheck });
+        if (cannotReserve(facility, delta)) throw outOfStock(facility, delta);
+        extra.push(...this.inventoryWrites(facility, delta, now));
         extra.push({
           label: `reservation:${f}`,
           item: positions.reservationItem(

@@ -525,3 +525,24 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
 export function planMove(line: LineState, req: MoveRequest, ctx: ApplyContext): MoveOutcome {
   return applyMove(line, resolveMove(line, req), ctx);
 }
+
+/**
+ * Resolves moves one after another, each on the line as the previous ones left it (what a
+ * multi-move command plans before it writes): `add` checks and applies one and returns it.
+ */
+export function movesInOrder(line: LineState, ctx: ApplyContext) {
+  let cur = line;
+  const steps: ResolvedMove[] = [];
+  return {
+    steps,
+    get line(): LineState {
+      return cur;
+    },
+    add(req: MoveRequest): ResolvedMove {
+      const move = resolveMove(cur, req);
+      cur = applyMove(cur, move, ctx).line;
+      steps.push(move);
+      return move;
+    },
+  };
+}
