@@ -23,7 +23,7 @@ import { hash32 } from '../domain/hash64.ts';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
-import { queryPartition } from './query-all.ts';
+import { queryPartition, queueEntries } from './query-all.ts';
 
 /** Where approved orders wait for brokering (HotWax's `_BROKERING_QUEUE_`). */
 export const BROKERING_QUEUE = '_BROKERING_QUEUE_';
@@ -89,20 +89,8 @@ export class BrokeringStore {
   }
 
   /** Every entry of a queue, oldest order first. */
-  async queue(queue: string): Promise<QueueEntry[]> {
-    const shards = await Promise.all(
-      Array.from({ length: SHARDS }, (_, s) => this.queryAll(`BQ#${queue}#${s}`)),
-    );
-    return shards
-      .flat()
-      .map((i) => i as unknown as QueueEntry)
-      .sort((a, b) =>
-        a.orderDate === b.orderDate
-          ? a.orderId.localeCompare(b.orderId)
-          : a.orderDate < b.orderDate
-            ? -1
-            : 1,
-      );
+  queue(queue: string): Promise<QueueEntry[]> {
+    return queueEntries<QueueEntry>(this.client, this.table, `BQ#${queue}#`, SHARDS);
   }
 
   /** Orders brokered today per facility. */

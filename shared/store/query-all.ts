@@ -20,3 +20,28 @@ export async function queryPartition(
   for await (const page of pages) for (const i of page.Items ?? []) out.push(unmarshall(i));
   return out;
 }
+
+/**
+ * Every entry of a queue spread over `shards` partitions (`<prefix><shard>`), read in parallel
+ * and sorted oldest order first (then by order id).
+ */
+export async function queueEntries<T extends { orderDate: string; orderId: string }>(
+  client: DynamoDBClient,
+  table: string,
+  prefix: string,
+  shards: number,
+): Promise<T[]> {
+  const parts = await Promise.all(
+    Array.from({ length: shards }, (_, s) => queryPartition(client, table, `${prefix}${s}`)),
+  );
+  return parts
+    .flat()
+    .map((i) => i as unknown as T)
+    .sort((a, b) =>
+      a.orderDate === b.orderDate
+        ? a.orderId.localeCompare(b.orderId)
+        : a.orderDate < b.orderDate
+          ? -1
+          : 1,
+    );
+}

@@ -19,7 +19,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
 import { documentClient } from './document-client.ts';
-import { queryPartition } from './query-all.ts';
+import { queueEntries } from './query-all.ts';
 
 export const RELEASE_QUEUE_SHARDS = 8;
 const shardOf = (orderId: string) => hash32(orderId) % RELEASE_QUEUE_SHARDS;
@@ -89,22 +89,8 @@ export class ReleaseQueueStore {
   }
 
   /** Every entry, oldest order first. */
-  async entries(): Promise<ReleaseQueueEntry[]> {
-    const shards = await Promise.all(
-      Array.from({ length: RELEASE_QUEUE_SHARDS }, (_, s) =>
-        queryPartition(this.client, this.table, `RQ#${s}`),
-      ),
-    );
-    return shards
-      .flat()
-      .map((i) => i as unknown as ReleaseQueueEntry)
-      .sort((a, b) =>
-        a.orderDate === b.orderDate
-          ? a.orderId.localeCompare(b.orderId)
-          : a.orderDate < b.orderDate
-            ? -1
-            : 1,
-      );
+  entries(): Promise<ReleaseQueueEntry[]> {
+    return queueEntries<ReleaseQueueEntry>(this.client, this.table, 'RQ#', RELEASE_QUEUE_SHARDS);
   }
 
   /**
