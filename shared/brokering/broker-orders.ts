@@ -409,28 +409,37 @@ async function apply(
   const at = now.toISOString();
   const bySeq = new Map(lines.map((l) => [l.lineSeq, l]));
   const left = new Map(lines.map((l) => [l.lineSeq, { ...l.buckets }]));
-  const placed: Applied['placed'] = [];
-  const facilitiesUsed = new Set<string>();
   const moves: LineMove[] = [];
+  /** What the committed moves placed: per line × facility, its SKU, the facility and the units. */
+  const placedBy = (done: readonly LineMove[]) => {
+    const out = new Map<string, [sku: string, facilityId: string, quantity: number]>();
+    for (const m of done) {
+      if (m.to !== 1200) continue;
+      const k = `${m.lineSeq}\u0000${m.facilityId!}`;
+      const p = out.get(k);
+      if (p) p[2] += m.quantity;
+      else out.set(k, [bySeq.get(m.lineSeq)!.sku, m.facilityId!, m.quantity]);
+    }
+    return [...out.values()];
+  };
 
-  /** Moves q of a line out of its placeable buckets (1400 first) into `to`. */
-  const take = (
+  /** Moves q of a line out of its placeable buckets (1400 first) into 1200 at the facility. */
+  const allocate = (
     line: LineState,
     q: number,
-    to: StatusCode,
-    facilityId: string | undefined,
+    facilityId: string,
     linked: { label: `linked:${string}`; item: TxItem }[],
-  ): number => {
+  ): void => {
     let moved = 0;
     const buckets = left.get(line.lineSeq)!;
     for (const from of SOURCES) {
       const n = Math.min(q - moved, buckets[from] ?? 0);
-      if (n <= 0 || from === to) continue;
+      if (n <= 0) continue;
       // What commits with the allocation goes with its first move only.
       moves.push({
         lineSeq: line.lineSeq,
         from,
-        to,
+        to: 1200,
         quantity: n,
         facilityId,
         linked: moved === 0 ? linked : undefined,
@@ -438,22 +447,13 @@ async function apply(
       buckets[from] = (buckets[from] ?? 0) - n;
       moved += n;
     }
-    return moved;
   };
 
   for (const a of decision.allocations) {
     const line = bySeq.get(a.lineSeq)!;
     const facility = facilities.get(a.facilityId);
     if (!facility) continue;
-    const n = take(
-      line,
-      a.quantity,
-      1200,
-      a.facilityId,
-      linkedFor(deps, line, facility, a.quantity, at),
-    );
-    placed.push([line.sku, a.facilityId, n]);
-    facilitiesUsed.add(a.facilityId);
+    allocate(line, a.quantity, a.facilityId, linkedFor(deps, line, facility, a.quantity, at));
   }
   let backorderedUnits = 0;
   if (deps.backorder !== false) {
@@ -480,12 +480,12 @@ async function apply(
       });
     } catch (err) {
       if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') {
-        const sku = String(err.details.sku);
-        const done = i === 0 ? [] : placed; // earlier writes of this order did commit
+        // Earlier writes of this order (more than 15 moves) did commit; this one did not.
+        const placed = placedBy(moves.slice(0, i));
         return {
-          placed: done,
-          facilitiesUsed: i === 0 ? new Set() : facilitiesUsed,
-          raced: new Set([sku]),
+          placed,
+          facilitiesUsed: new Set(placed.map(([, f]) => f)),
+          raced: new Set([String(err.details.sku)]),
           queuedUnits: 0,
           backorderedUnits: 0,
         };
@@ -516,7 +516,14 @@ async function apply(
   if (unplacedHere + queuedHere === 0) {
     await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
   }
-  return { placed, facilitiesUsed, raced: new Set(), queuedUnits, backorderedUnits };
+  const placed = placedBy(moves);
+  return {
+    placed,
+    facilitiesUsed: new Set(placed.map(([, f]) => f)),
+    raced: new Set(),
+    queuedUnits,
+    backorderedUnits,
+  };
 }
 
 /** What commits with an allocation: the allocation update for NetSuite, or the store's queue item. */
