@@ -1,5 +1,5 @@
 /** What every SuiteScript of the simulator gets to work with, and the shape of one script. */
-import type { NetsuiteSftp } from './sftp-connection.ts';
+import type { SftpFolders } from './sftp-connection.ts';
 import type { SimLogEntry, SimState } from './state.ts';
 
 /** A file the simulator read, as it read it (for test assertions). */
@@ -44,6 +44,34 @@ export interface SimulatorOptions {
   readonly rejections?: RejectionOptions;
   /** Which allocated lines NetSuite fulfils, how it writes them, and invoicing (default: none). */
   readonly fulfillment?: FulfillmentOptions;
+  /** The books, the stores, the adjustment import and the item fulfillment script. */
+  readonly inventory?: InventoryOptions;
+}
+
+/**
+ * How the account keeps its books and what its inventory scripts accept (see books.ts,
+ * scripts/inventory-adjustment-import.ts, scripts/oms-item-fulfillment.ts).
+ */
+export interface InventoryOptions {
+  /**
+   * On hand of a location × item the books have no figure for (never seeded, received, adjusted
+   * or shipped from). Default 0: nothing commits, nothing ships. A test or demo that does not care
+   * about stock may set it high so that NetSuite can ship whatever it is allocated.
+   */
+  readonly defaultOnHand?: number;
+  /** Locations that are stores (NetSuite's warehouse staff never ship there), besides those seeded so. */
+  readonly storeLocations?: readonly string[];
+  /**
+   * Whether the inventory adjustment delta search also returns the adjustments the OMS pushed
+   * (imported from `inventoryadjustment/csv`). Default false.
+   */
+  readonly adjustmentSearchIncludesOms?: boolean;
+  /** Account internal ids the adjustment import takes in `Adjustment Account` (default `['58']`). */
+  readonly adjustmentAccounts?: readonly string[];
+  /** A OneWorld account: the adjustment import requires `Subsidiary` (default true). */
+  readonly oneWorld?: boolean;
+  /** Lines the OMS-fulfilled item fulfillment script fulfils a run at most (default 150). */
+  readonly itemFulfillmentBatch?: number;
 }
 
 /** A line the allocation update just moved to a location, as the rejection rules see it. */
@@ -79,7 +107,7 @@ export interface RejectionOptions {
 }
 
 export interface ScriptContext {
-  readonly sftp: NetsuiteSftp;
+  readonly sftp: SftpFolders;
   readonly state: SimState;
   readonly journal: Journal;
   readonly options: SimulatorOptions;
@@ -96,7 +124,7 @@ export interface SuiteScript {
 /** The part of the context a record import needs (no SFTP): what unit tests build. */
 export type RecordContext = Pick<ScriptContext, 'state' | 'options' | 'now' | 'log'>;
 
-/** A line NetSuite holds allocated to one of its locations, with quantity left to fulfil. */
+/** A line at one of NetSuite's warehouses with committed quantity (what its staff can ship). */
 export interface FulfillableLine {
   /** NetSuite sales-order internal id. */
   readonly internalId: string;
@@ -111,7 +139,7 @@ export interface FulfillableLine {
   readonly location: string;
   /** The line's quantity. */
   readonly quantity: number;
-  /** What the location has left to ship (the allocation's quantity, less what shipped since). */
+  /** What the location can ship now: the line's committed quantity there. */
   readonly open: number;
   /** The fulfillment run (1, 2, … per account). */
   readonly run: number;

@@ -1,8 +1,12 @@
-/** The NetSuite simulator's entry point (tests and `npm run demo`). */
-import type { FulfillmentOptions, RejectionOptions } from './context.ts';
+/**
+ * The NetSuite simulator's entry point (tests and `npm run demo`): an independent NetSuite account
+ * with its own books and its own copy of the file contract (contract.ts), see simulator.ts.
+ */
+import type { FulfillmentOptions, InventoryOptions, RejectionOptions } from './context.ts';
 import { NetsuiteSimulator } from './simulator.ts';
 
-export interface StartNetsuiteSimulatorOptions extends RejectionOptions, FulfillmentOptions {
+export interface StartNetsuiteSimulatorOptions
+  extends RejectionOptions, FulfillmentOptions, InventoryOptions {
   readonly host: string;
   readonly port: number;
   readonly user: string;
@@ -14,6 +18,8 @@ export interface StartNetsuiteSimulatorOptions extends RejectionOptions, Fulfill
   readonly dataFile?: string;
   readonly reexportUpdated?: boolean;
   readonly onError?: (err: Error) => void;
+  /** The inventory options grouped (the same fields at the top level win). */
+  readonly inventory?: InventoryOptions;
 }
 
 /** Creates the simulator and, when `intervalMs` is given, starts its periodic cycles. */
@@ -25,14 +31,28 @@ export function startNetsuiteSimulator(opts: StartNetsuiteSimulatorOptions): Net
 
 export { NetsuiteSimulator, DEFAULT_SCRIPTS } from './simulator.ts';
 export type {
+  AdjustmentInput,
+  CreditMemoInput,
   FulfillmentView,
+  LineView,
   NetsuiteSimulatorOptions,
+  PurchaseOrderInput,
+  ReceiptInput,
   SeedCustomer,
+  SeedInventory,
   SeedItem,
+  SeedLocation,
   SimulatorSnapshot,
+  TransferInput,
 } from './simulator.ts';
+export type { BookRow, BooksFilter } from './books.ts';
+export { CONTRACT, HOTWAX_FULFILLED, type ContractFeed, type ContractName } from './contract.ts';
+export type { SnapshotRequest } from './scripts/inventory-snapshot.ts';
+export { MemorySftp } from './memory-sftp.ts';
+export type { SftpFolders } from './sftp-connection.ts';
 export type {
   AllocatedLine,
+  InventoryOptions,
   FulfillableLine,
   FulfillmentFileNames,
   FulfillmentOptions,
@@ -51,6 +71,12 @@ export type {
   SimInvoice,
   SimItemFulfillment,
   SimShipment,
+  SimLocation,
+  SimInventoryTransaction,
+  SimPurchaseOrder,
+  SimPurchaseOrderLine,
+  SimCreditMemo,
+  SimNotFulfilled,
 } from './state.ts';
 export { ID_EXPORTS } from './scripts/id-exports.ts';
 export { DEFAULT_REJECTED_LOCATION_ID } from './scripts/rejections.ts';

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import SftpClient from 'ssh2-sftp-client';
-import { netsuiteRoot } from '../../shared/feeds/paths.ts';
 
 export interface SftpLogin {
   readonly host: string;
@@ -22,10 +21,25 @@ export interface RemoteFile {
   readonly modifiedMs: number;
 }
 
+/** `home/<user>/netsuite`: NetSuite's SFTP root (its configuration record's default directory). */
+export const netsuiteRoot = (user: string): string => `home/${user}/netsuite`;
+
+/** What the SuiteScripts do with NetSuite's SFTP connection (NetsuiteSftp, or MemorySftp in unit tests). */
+export interface SftpFolders {
+  /** Files of a folder (below the root) sorted by modification date, then name. */
+  listFiles(folder: string): Promise<RemoteFile[]>;
+  read(folder: string, name: string): Promise<Buffer>;
+  /** Moves a file to a subfolder (`archive`, `failed`), replacing a file of the same name there. */
+  moveInto(folder: string, name: string, subfolder: string): Promise<void>;
+  /** Writes a file so that it appears complete or not at all; refuses to replace one. */
+  writeAtomically(folder: string, name: string, text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** Where NetSuite stages what it writes, inside its root but in no folder anyone reads. */
 export const STAGING_FOLDER = '.sim-tmp';
 
-export class NetsuiteSftp {
+export class NetsuiteSftp implements SftpFolders {
   /** `/home/<user>/netsuite` */
   readonly root: string;
   private client: SftpClient | undefined;

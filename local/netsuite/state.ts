@@ -1,11 +1,18 @@
 /**
- * The simulator's NetSuite account: customers, items, sales orders with their lines (and the item
- * fulfillments of each line), customer deposits, invoices, id counters, the export cursors, and a
- * log of what each SuiteScript did. Plain data, so it can be saved as JSON and restored.
+ * The simulator's NetSuite account: customers, items, locations, the books (on hand per location ×
+ * item), sales orders with their lines (and the item fulfillments of each line), customer
+ * deposits, invoices, credit memos, inventory transactions (adjustments, transfers, item
+ * receipts), purchase orders, id counters, the export cursors, and a log of what each SuiteScript
+ * did. Plain data, so it can be saved as JSON and restored (`version` 2; a version-1 file loads
+ * and is migrated, see persistence.ts).
+ *
+ * What NetSuite commits is not stored: it follows from on hand and the open lines (books.ts).
  *
  * Every change a saved search would see bumps the record's `rev` (a counter standing in for
  * NetSuite's last-modified date); an id export selects the records whose `rev` is past its cursor.
  */
+
+import { HOTWAX_FULFILLED } from './contract.ts';
 
 export interface SimCustomer {
   readonly internalId: string;
@@ -23,20 +30,112 @@ export interface SimItem {
   readonly sku?: string;
 }
 
+/** A NetSuite location: a warehouse NetSuite's staff ship from, or a store (the OMS ships). */
+export interface SimLocation {
+  readonly id: string;
+  readonly kind: 'warehouse' | 'store';
+  /** The location's subsidiary (OneWorld accounts). */
+  readonly subsidiary?: string;
+}
+
+/**
+ * A transaction that changes on hand, in NetSuite's own records: an inventory adjustment (made in
+ * NetSuite, or imported from the OMS's `inventoryadjustment/csv`), an inventory transfer, or an item
+ * receipt. Each is exported once by its delta search (`exportedIn`, NetSuite's exported flag).
+ */
+export interface SimInventoryTransaction {
+  readonly internalId: string;
+  readonly type: 'adjustment' | 'transfer' | 'receipt';
+  /** `oms`: imported from the OMS's adjustment file. */
+  readonly source: 'netsuite' | 'oms';
+  /** Signed on-hand changes (a transfer has two: −from, +to). */
+  readonly lines: ReadonlyArray<{
+    readonly location: string;
+    readonly itemId: string;
+    readonly delta: number;
+  }>;
+  readonly memo?: string;
+  /** ISO time (simulator clock). */
+  readonly at: string;
+  /** Item receipts of a purchase order line. */
+  readonly purchaseOrderId?: string;
+  readonly purchaseOrderLineId?: string;
+  /** Imported adjustments: `Reference No` (the external id), `HC Inventory Adj Id`, the file. */
+  readonly referenceNo?: string;
+  readonly hcAdjustmentId?: string;
+  readonly file?: string;
+  /** The delta file it was exported in (NetSuite's exported checkbox). */
+  exportedIn?: string;
+}
+
+export interface SimPurchaseOrderLine {
+  /** `<poId>-<n>`: the PO line as the export's `item-external-id` names it. */
+  readonly lineId: string;
+  readonly itemId: string;
+  readonly quantity: number;
+  received: number;
+  readonly location: string;
+  /** `MM/DD/YYYY` */
+  readonly arrivalDate: string;
+  closed?: boolean;
+}
+
+export interface SimPurchaseOrder {
+  readonly internalId: string;
+  /** The PO's tranid / external id (`external-id` in the export). */
+  readonly externalId: string;
+  lines: SimPurchaseOrderLine[];
+  closed?: boolean;
+  readonly createdAt: string;
+  /** The export file that listed it first (NetSuite's exported flag). */
+  exportedIn?: string;
+  /** Set by `reexportPurchaseOrder`: the next export lists it again. */
+  reexport?: boolean;
+}
+
+export interface SimCreditMemo {
+  readonly internalId: string;
+  readonly salesOrderId: string;
+  readonly shopifyOrderName: string;
+  readonly shopifyOrderId: string;
+  readonly amount: number;
+  readonly returnId?: string;
+  readonly loopReturnId?: string;
+  /** `MM/dd/yyyy`, account time. */
+  readonly date: string;
+  readonly at: string;
+  /** The `Credit_Memo-*.csv` report it was written in. */
+  reportedIn?: string;
+}
+
+/** Why the OMS-fulfilled item fulfillment script did not fulfil a tagged line (latest reason). */
+export interface SimNotFulfilled {
+  readonly salesOrderId: string;
+  readonly hcOrderId: string;
+  readonly orderLineId: string;
+  readonly lineId: string;
+  readonly code: 'no-location' | 'closed' | 'already-fulfilled' | 'not-committed';
+  readonly reason: string;
+  /** ISO time the script first found this reason. */
+  readonly at: string;
+}
+
 export interface SimOrderLine {
   /** NetSuite line id: `1`, `2`, … per order, in the order lines first arrived. */
   readonly lineId: string;
   /** The OMS line (`orderLineId`, its order item seq id). */
   readonly orderLineId: string;
   itemId: string;
+  /** The line's cells; `quantity` is the line quantity (the update import overwrites it). */
   fields: Record<string, string>;
   rev: number;
-  /** NetSuite location id the line is allocated to (the Rejected Orders location once rejected). */
+  /** Creation order in the account (commitment order at a location); migrated files get one. */
+  seq?: number;
+  /** NetSuite location id the line is at (the Rejected Orders location once rejected). */
   location?: string;
-  /**
-   * The last allocation update's quantity (what the location ships; the line keeps its sales-order
-   * `quantity`), and how many item fulfillments the line had then (later ones count against it).
-   */
+  /** The line's tag (`custcol_hc_item_tag`): `hotwax-fulfilled` once the OMS shipped it. */
+  tags?: string;
+  /** Version-1 files only (the allocation's quantity was kept beside the line): ignored. */
   allocation?: { quantity: number; since: number };
   /** The rejection checkbox: set when a location rejects the line, cleared by `rejected=false`. */
   rejected?: boolean;
@@ -44,6 +143,8 @@ export interface SimOrderLine {
   rejection?: SimRejection;
   /** What the OMS last reported it shipped itself (`tags`=`hotwax-fulfilled`). */
   fulfilledByOms?: { quantity: string; location: string };
+  /** The last OMS-fulfilled row applied to the line: the item fulfillment script's queue order. */
+  omsRow?: { readonly at: string; readonly file: string; readonly seq: number };
   /** Item fulfillments of the line, NetSuite's own and those the OMS reported, oldest first. */
   itemFulfillments?: SimItemFulfillment[];
   /** Closed by the OMS (`closed`=`true`). */
@@ -67,9 +168,12 @@ export interface SimLineEvent {
     | 'allocated'
     | 'rejected'
     | 'unflagged'
+    /** An OMS-fulfilled row set the line's quantity, location and tag. */
     | 'fulfilled-by-oms'
-    /** NetSuite fulfilled (part of) the line at its location. */
+    /** NetSuite fulfilled (part of) the line at its location (warehouse staff or the script). */
     | 'fulfilled'
+    /** The update import changed the line's quantity. */
+    | 'quantity'
     | 'closed';
   readonly file?: string;
   readonly location?: string;
@@ -90,8 +194,9 @@ export interface SimShipment {
 }
 
 /**
- * An Item Fulfillment record for one line: made by NetSuite at the line's location (`netsuite`,
- * exported to the OMS) or from an OMS-fulfilled row (`oms`, the OMS shipped it itself).
+ * An Item Fulfillment record for one line: made by NetSuite's warehouse staff at the line's
+ * location (`netsuite`, exported to the OMS) or by the item fulfillment script for a line the OMS
+ * tagged `hotwax-fulfilled` (`oms`, the OMS shipped it itself). Either lowers on hand.
  */
 export interface SimItemFulfillment {
   /** NetSuite internal id of the Item Fulfillment. */
@@ -104,7 +209,7 @@ export interface SimItemFulfillment {
   readonly at: string;
   /** `netsuite` only: the shipment details the export writes. */
   readonly shipment?: SimShipment;
-  /** `oms` only: the `salesorder/update` file it came from. */
+  /** `oms` only: the `salesorder/update` file whose row tagged the line. */
   readonly receivedIn?: string;
   /** `netsuite` only: the fulfillment file it was first written to, once written. */
   exportedIn?: string;
@@ -190,13 +295,22 @@ export type LogKind =
   /** NetSuite made an item fulfillment for (part of) a line. */
   | 'fulfilled'
   /** NetSuite invoiced a sales order. */
-  | 'invoiced';
+  | 'invoiced'
+  /** The item fulfillment script left a tagged line unfulfilled (the reason in the message). */
+  | 'not-fulfilled'
+  /** An inventory transaction (adjustment, transfer, receipt) or a purchase order changed. */
+  | 'inventory'
+  /** A credit memo was made. */
+  | 'credit-memo';
 
 export interface SimLogEntry {
   readonly at: string;
   /**
    * The SuiteScript (`customer-import`, `sales-order-import`, `deposit-import`,
-   * `sales-order-update-import`, `invoicing`, `fulfillment`, `id-export`, `rejected-item-export`).
+   * `sales-order-update-import`, `inventory-adjustment-import`, `oms-item-fulfillment`,
+   * `invoicing`, `credit-memo-report`, `fulfillment`, `id-export`, `rejected-item-export`,
+   * `inventory-delta-export`, `purchase-order-export`, `inventory-snapshot`), or `account` for what
+   * a test or the demo did through the simulator's methods.
    */
   readonly script: string;
   readonly kind: LogKind;
@@ -206,8 +320,10 @@ export interface SimLogEntry {
   readonly message: string;
 }
 
+export const STATE_VERSION = 2;
+
 export interface SimState {
-  readonly version: 1;
+  readonly version: 2;
   counters: {
     customer: number;
     salesOrder: number;
@@ -221,13 +337,28 @@ export interface SimState {
     invoiceNumber?: number;
     /** Runs of the fulfillment script so far (keys its seeded draws). */
     fulfillmentRun?: number;
+    /** Next line creation number (`SimOrderLine.seq`). */
+    lineSeq?: number;
+    transaction?: number;
+    purchaseOrder?: number;
+    creditMemo?: number;
   };
   customers: Record<string, SimCustomer>;
   items: Record<string, SimItem>;
+  /** Seeded locations. Until one is seeded, every location id is taken (a warehouse). */
+  locations: Record<string, SimLocation>;
+  /** On hand by location, then item id (what seeding, transactions and fulfillments left). */
+  onHand: Record<string, Record<string, number>>;
   salesOrders: Record<string, SimSalesOrder>;
   deposits: Record<string, SimDeposit>;
   /** By invoice internal id. */
   invoices: Record<string, SimInvoice>;
+  creditMemos: Record<string, SimCreditMemo>;
+  /** Inventory adjustments, transfers and item receipts, by internal id. */
+  transactions: Record<string, SimInventoryTransaction>;
+  purchaseOrders: Record<string, SimPurchaseOrder>;
+  /** Tagged lines the item fulfillment script did not fulfil, by `<salesOrderId>/<lineId>`. */
+  notFulfilled: Record<string, SimNotFulfilled>;
   exports: Record<string, ExportCursor>;
   log: SimLogEntry[];
 }
@@ -235,9 +366,12 @@ export interface SimState {
 /** First internal ids per record type (realistic NetSuite-looking numbers). */
 export const FIRST_IDS = {
   customer: 1001,
+  purchaseOrder: 40001,
   salesOrder: 50001,
+  transaction: 60001,
   itemFulfillment: 70001,
   invoice: 80001,
+  creditMemo: 85001,
   deposit: 90001,
   /** `INV000100` */
   invoiceNumber: 100,
@@ -247,7 +381,7 @@ export type IdType = keyof typeof FIRST_IDS;
 
 export function emptyState(): SimState {
   return {
-    version: 1,
+    version: 2,
     counters: {
       customer: FIRST_IDS.customer,
       salesOrder: FIRST_IDS.salesOrder,
@@ -256,9 +390,15 @@ export function emptyState(): SimState {
     },
     customers: {},
     items: {},
+    locations: {},
+    onHand: {},
     salesOrders: {},
     deposits: {},
     invoices: {},
+    creditMemos: {},
+    transactions: {},
+    purchaseOrders: {},
+    notFulfilled: {},
     exports: {},
     log: [],
   };
@@ -305,16 +445,12 @@ export const fulfilledQuantity = (line: SimOrderLine): number =>
 export const openQuantity = (line: SimOrderLine): number =>
   line.closed ? 0 : Math.max(0, orderedQuantity(line) - fulfilledQuantity(line));
 
-/** NetSuite's item fulfillments made since the line's last allocation. */
-export const shippedSinceAllocation = (line: SimOrderLine): SimItemFulfillment[] =>
-  (line.itemFulfillments ?? [])
-    .slice(line.allocation?.since ?? 0)
-    .filter((f) => f.source === 'netsuite');
-
-/** What the location the line is allocated to still has to ship (never past the open quantity). */
-export function allocatedLeft(line: SimOrderLine): number {
-  const open = openQuantity(line);
-  if (!line.allocation) return open;
-  const shipped = shippedSinceAllocation(line).reduce((n, f) => n + f.quantity, 0);
-  return Math.max(0, Math.min(line.allocation.quantity - shipped, open));
+/** The next line creation number (commitment order). */
+export function nextLineSeq(state: SimState): number {
+  const seq = state.counters.lineSeq ?? 1;
+  state.counters.lineSeq = seq + 1;
+  return seq;
 }
+
+/** Whether the line carries the OMS's `hotwax-fulfilled` tag. */
+export const isTaggedFulfilled = (line: SimOrderLine): boolean => line.tags === HOTWAX_FULFILLED;

@@ -180,7 +180,15 @@ describe('NetSuite simulator: allocation update and rejections', () => {
       ['50002/1', "item 999 is not the line's item 503"],
       ['50999/1', 'sales order 50999 does not exist'],
     ]);
-    expect(await files(`${dir('allocation-update-export')}error`).catch(() => [])).toEqual([]);
+    // The refused rows come back in an error file, by line; the rest of the file was applied.
+    const errorFile = `${at.toString()}-ErrorSalesOrderUpdate.csv`;
+    expect(await files(`${dir('allocation-update-export')}error`)).toEqual([errorFile]);
+    expect(await text(`${dir('allocation-update-export')}error/${errorFile}`)).toBe(
+      'fileName,errorMessage\n' +
+        'allocation-1.csv,line 6: line 9 does not exist on sales order 50001\n' +
+        "allocation-1.csv,line 7: item 999 is not the line's item 503\n" +
+        'allocation-1.csv,line 8: sales order 50999 does not exist\n',
+    );
 
     const first = line('50001', '1');
     expect(first).toMatchObject({ location: '7', fields: { quantity: '1', address2: 'Apt 4' } });
@@ -261,7 +269,7 @@ describe('NetSuite simulator: allocation update and rejections', () => {
     expect(await files(dir('rejected-item-import'))).toHaveLength(3);
   });
 
-  it('records OMS-fulfilled items and line closes sent to the same folder', async () => {
+  it('takes OMS-fulfilled rows (quantity, location, tag) and line closes sent to the same folder', async () => {
     const before = refusedSince(0).length;
     await put(
       'line-close-export',
@@ -286,13 +294,21 @@ describe('NetSuite simulator: allocation update and rejections', () => {
       'b-fulfilled.csv',
     ]);
     expect(line('50002', '1').closed).toBe(true);
-    expect(line('50001', '1').fulfilledByOms).toEqual({ quantity: '1', location: '21' });
-    expect(line('50001', '2').fulfilledByOms).toBeUndefined();
-    expect(refusedSince(before)).toEqual([
-      ['50001/2', 'tags something-else is not hotwax-fulfilled'],
+    expect(line('50001', '1')).toMatchObject({
+      fulfilledByOms: { quantity: '1', location: '21' },
+      location: '21',
+      tags: 'hotwax-fulfilled',
+    });
+    // Another tag is a tag like any other: set, and the line is never fulfilled by the script.
+    expect(line('50001', '2')).toMatchObject({ location: '21', tags: 'something-else' });
+    expect(refusedSince(before)).toEqual([]);
+    // NetSuite has nothing of item 501 at location 21: the tagged line waits, nothing committed.
+    expect(sim.notFulfilled().map((n) => [n.salesOrderId, n.lineId, n.code])).toEqual([
+      ['50001', '1', 'not-committed'],
     ]);
+    expect(sim.fulfillments()).toEqual([]);
     expect(sim.snapshot().counts).toMatchObject({
-      allocatedLines: { '7': 2, '9': 1 },
+      allocatedLines: { '21': 2, '9': 1 },
       rejectedLines: 0,
     });
   });
@@ -309,13 +325,16 @@ describe('NetSuite simulator: allocation update and rejections', () => {
       'mixed-header.csv',
       csv([...CLOSE, 'tags'], [['50001', '1', 'true', 'hotwax-fulfilled']]),
     );
+    const earlier = await files(`${dir('allocation-update-export')}error`);
     const at = await cycle();
 
     expect(await files(`${dir('allocation-update-export')}failed`)).toEqual([
       'mixed-header.csv',
       'wrong-header.csv',
     ]);
-    const errors = await files(`${dir('allocation-update-export')}error`);
+    const errors = (await files(`${dir('allocation-update-export')}error`)).filter(
+      (e) => !earlier.includes(e),
+    );
     expect(errors).toHaveLength(2);
     const contents = await Promise.all(
       errors.map((e) => text(`${dir('allocation-update-export')}error/${e}`)),
@@ -326,7 +345,7 @@ describe('NetSuite simulator: allocation update and rejections', () => {
         'missing column(s) lineId; unknown column(s) LineId\n',
     ]);
     expect(errors).toContain(`${at.toString()}-ErrorSalesOrderUpdate.csv`);
-    expect(line('50001', '1').location).toBe('7');
+    expect(line('50001', '1').location).toBe('21');
   });
 
   it('wrote every file atomically and saw no partial file', async () => {

@@ -2,7 +2,9 @@
  * The NetSuite simulator's fulfillment and invoicing against the real local SFTP server: sales
  * orders, deposits and allocation updates put where the OMS puts them, the fulfillment and invoice
  * files NetSuite writes back read over SFTP (and parsed with the OMS's own row parsers), and the
- * OMS-fulfilled items and line closes it takes from `salesorder/update`.
+ * OMS-fulfilled items and line closes it takes from `salesorder/update`. NetSuite ships what its
+ * warehouses committed from their on hand; the OMS-fulfilled lines are fulfilled by the item
+ * fulfillment script.
  */
 import SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +148,12 @@ beforeAll(async () => {
   });
   sim.seedCustomers([{ externalId: 'SHOP-C1' }]);
   sim.seedItems([{ itemId: '501' }, { itemId: '502' }, { itemId: '503' }]);
+  sim.seedInventory([
+    { location: '7', itemId: '501', onHand: 4 },
+    { location: '7', itemId: '502', onHand: 3 },
+    { location: '8', itemId: '502', onHand: 3 },
+    { location: '21', itemId: '503', onHand: 1 },
+  ]);
   await put(
     'sales-order-export',
     'orders.csv',
@@ -253,6 +261,17 @@ describe('NetSuite simulator: fulfillment, OMS item fulfillments, closes and inv
       fulfilledLines: 1,
       rejectedLines: 1,
     });
+    // On hand fell by what shipped; HC-O4's line is committed at 7 but not picked.
+    expect(sim.books({ location: '7' }).map((r) => [r.itemId, r.onHand, r.committed])).toEqual([
+      ['501', 3, 0],
+      ['502', 3, 1],
+      ['503', 0, 0],
+    ]);
+    expect(sim.books({ location: '8', itemId: '502' })[0]).toMatchObject({
+      onHand: 2,
+      committed: 2,
+      available: 0,
+    });
   });
 
   it('ships the rest of a partial line on the next cycle, repeating the boundary row', async () => {
@@ -299,7 +318,7 @@ describe('NetSuite simulator: fulfillment, OMS item fulfillments, closes and inv
     expect(await files(fulfillmentDir())).toHaveLength(2); // nothing new shipped: no file
   });
 
-  it('records OMS item fulfillments and line closes from salesorder/update, a repeat past the open quantity refused, and invoices the order', async () => {
+  it('fulfils an OMS-fulfilled line once (its script), closes a line, and invoices the order', async () => {
     await put(
       'oms-fulfilled-export',
       'a-fulfilled.csv',
@@ -330,16 +349,16 @@ describe('NetSuite simulator: fulfillment, OMS item fulfillments, closes and inv
         source: 'oms',
         quantity: 1,
         location: '21',
-        receivedIn: 'a-fulfilled.csv',
+        receivedIn: 'c-fulfilled.csv', // the last row that tagged the line before the script ran
       }),
     ]);
     expect(order.lines[1]).toMatchObject({ closed: true });
     expect(order.lines[1]!.itemFulfillments).toBeUndefined();
-    expect(
-      sim.log
-        .filter((e) => e.kind === 'rejected' && e.file === 'c-fulfilled.csv')
-        .map((e) => e.key),
-    ).toEqual(['50002/1']);
+    // The repeated row only set the same quantity, location and tag again: nothing refused.
+    expect(sim.log.filter((e) => e.kind === 'rejected' && e.file === 'c-fulfilled.csv')).toEqual(
+      [],
+    );
+    expect(sim.books({ location: '21', itemId: '503' })[0]).toMatchObject({ onHand: 0 });
 
     // Closed line 2 bills nothing: 10.00, the deposit of 100 covers it.
     const name = 'Order_Invoice-2025-07-02-03-20-00.csv';
@@ -363,6 +382,10 @@ describe('NetSuite simulator: fulfillment, OMS item fulfillments, closes and inv
     );
     await cycle();
     await cycle();
+    // The line already has its fulfillment: the script never fulfils it again.
+    expect(sim.notFulfilled().map((n) => [n.salesOrderId, n.lineId, n.code])).toEqual([
+      ['50002', '1', 'already-fulfilled'],
+    ]);
     expect(await files(invoiceDir())).toHaveLength(2);
     expect(await files(fulfillmentDir())).toHaveLength(2);
     expect(sim.invoices().map((i) => [i.hcOrderId, i.invoiceNumber, i.total, i.amountDue])).toEqual(
@@ -406,6 +429,7 @@ describe('NetSuite simulator: fulfillment, OMS item fulfillments, closes and inv
       password: TEST_PASSWORD,
       now: () => clock,
       fulfilShare: 1,
+      defaultOnHand: 10,
       fulfillmentFormat: 'json',
       fulfillmentFileNames: 'date-string',
       invoicing: false,

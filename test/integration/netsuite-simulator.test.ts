@@ -276,7 +276,7 @@ describe('NetSuite simulator over SFTP', () => {
     const at = await cycle();
 
     expect(await files(`${dir('customer-export')}failed`)).toEqual(['wrong-header.csv']);
-    expect(await text(`${dir('customer-export')}error/${at.toString()}-ErrorAddCustomer.csv`)).toBe(
+    expect(await text(`${dir('customer-export')}error/${at.toString()}-ErrorCustomer.csv`)).toBe(
       'fileName,errorMessage\n' +
         'wrong-header.csv,header does not match the import mapping: ' +
         'missing column(s) HCCustomerId; unknown column(s) hcCustomerId\n',

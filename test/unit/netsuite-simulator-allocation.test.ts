@@ -167,25 +167,41 @@ describe('rejection rules', () => {
 describe('allocation rows', () => {
   it('refuse bad rows inside NetSuite and leave the line untouched', () => {
     const state = withOrder();
-    applyUpdateRows(context(state), 'a.csv', 'allocation', [
+    state.locations['7'] = { id: '7', kind: 'warehouse' };
+    const refusals = applyUpdateRows(context(state), 'a.csv', 'allocation', [
       alloc('1', '501', '7', { quantity: 'two' }),
+      alloc('1', '501', '7', { quantity: '1.5' }),
       alloc('1', '501', '7', { rejected: 'true' }),
       alloc('1', '501', '7', { closed: 'maybe' }),
-      alloc('1', '501', ''),
+      alloc('1', '501', '99'),
       alloc('3', '501', '7'),
       alloc('1', '502', '7'),
       { ...alloc('1', '501', '7'), internalId: '' },
     ]);
-    expect(refused(state)).toEqual([
+    const messages = [
       'invalid quantity two',
+      'invalid quantity 1.5',
       'rejected=true: only a NetSuite location rejects',
       'closed maybe is not true or false',
-      'location is empty',
+      'location 99 does not exist',
       'line 3 does not exist on sales order 50001',
       "item 502 is not the line's item 501",
       'sales order (empty) does not exist',
-    ]);
+    ];
+    expect(refused(state)).toEqual(messages);
+    expect(refusals).toEqual(messages.map((message, index) => ({ index, message })));
     expect(state.salesOrders['50001']!.lines[0]!.location).toBeUndefined();
+  });
+
+  it('an empty cell leaves the field: a row without location keeps the line where it is', () => {
+    const state = withOrder();
+    applyUpdateRows(context(state), 'a.csv', 'allocation', [alloc('1', '501', '7')]);
+    applyUpdateRows(context(state), 'b.csv', 'allocation', [
+      alloc('1', '501', '', { quantity: '3', city: 'Salem' }),
+    ]);
+    const line = state.salesOrders['50001']!.lines[0]!;
+    expect(line).toMatchObject({ location: '7', fields: { quantity: '3', city: 'Salem' } });
+    expect(refused(state)).toEqual([]);
   });
 
   it('evaluate the rules only when the location changes; closed=true closes the line', () => {
@@ -248,9 +264,9 @@ describe('OMS-fulfilled and close rows', () => {
     });
     applyUpdateRows(ctx, 'f.csv', 'fulfilled', [
       fulfilled({}),
-      fulfilled({ tags: '' }),
+      fulfilled({ tags: '' }), // an empty cell leaves the tag
       fulfilled({ quantity: '0' }),
-      fulfilled({ location: '' }),
+      fulfilled({ location: '' }), // an empty cell leaves the location
     ]);
     applyUpdateRows(ctx, 'c.csv', 'close', [
       { internalId: '50001', lineId: '2', closed: 'true' },
@@ -258,14 +274,11 @@ describe('OMS-fulfilled and close rows', () => {
     ]);
     const [first, second] = state.salesOrders['50001']!.lines;
     expect(first!.fulfilledByOms).toEqual({ quantity: '1', location: '21' });
+    expect(first).toMatchObject({ location: '21', tags: 'hotwax-fulfilled' });
+    expect(first!.itemFulfillments).toBeUndefined(); // the item fulfillment script makes it
     expect(first!.closed).toBeUndefined();
     expect(second!.closed).toBe(true);
     expect(second!.history!.map((e) => e.kind)).toEqual(['closed']);
-    expect(refused(state)).toEqual([
-      'tags (empty) is not hotwax-fulfilled',
-      'invalid quantity 0',
-      'location is empty',
-      'closed false is not true',
-    ]);
+    expect(refused(state)).toEqual(['invalid quantity 0', 'closed false is not true']);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * The NetSuite simulator's fulfillment, item fulfillments from the OMS, line closes and invoicing:
- * the pure parts. What it writes is read back with the OMS's own row parsers.
+ * the pure parts. NetSuite's warehouse staff ship what their location committed (the books); the
+ * OMS's rows only set quantity, location and tag, and the item fulfillment script fulfils them.
+ * What it writes is read back with the OMS's own row parsers.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,11 @@ import {
 } from '../../shared/domain/fulfillment/index.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { accountDate, accountDateTime, accountStamp } from '../../local/netsuite/account-time.ts';
-import type { FulfillmentOptions, RecordContext } from '../../local/netsuite/context.ts';
+import type {
+  FulfillmentOptions,
+  InventoryOptions,
+  RecordContext,
+} from '../../local/netsuite/context.ts';
 import { readCsv, rowObjects } from '../../local/netsuite/csv-file.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { loadState, saveState } from '../../local/netsuite/persistence.ts';
@@ -34,6 +40,7 @@ import {
   invoiceDecision,
   invoiceRow,
 } from '../../local/netsuite/scripts/invoicing.ts';
+import { fulfilOmsLines } from '../../local/netsuite/scripts/oms-item-fulfillment.ts';
 import { applySalesOrderRows } from '../../local/netsuite/scripts/sales-order-import.ts';
 import { applyUpdateRows } from '../../local/netsuite/scripts/sales-order-update-import.ts';
 import {
@@ -50,13 +57,15 @@ const INVOICE = feedById('invoice-import').columns;
 const ALLOCATION = feedById('allocation-update-export').columns;
 const NOW = new Date('2025-07-02T10:15:42.123Z');
 
+/** Stock is not the point here: every location × item has 100 on hand unless a test says so. */
 const context = (
   state: SimState,
   fulfillment?: FulfillmentOptions,
   now: Date = NOW,
+  inventory: InventoryOptions = { defaultOnHand: 100 },
 ): RecordContext => ({
   state,
-  options: { reexportUpdated: true, fulfillment },
+  options: { reexportUpdated: true, fulfillment, inventory },
   now: () => now,
   log: (entry) => state.log.push({ at: now.toISOString(), ...entry }),
 });
@@ -121,6 +130,12 @@ const omsFulfilled = (lineId: string, item: string, quantity: string) => ({
   location: '21',
   tags: 'hotwax-fulfilled',
 });
+
+/** The OMS shipped these: its rows, then the item fulfillment script's run. */
+const omsShip = (state: SimState, rows: ReturnType<typeof omsFulfilled>[]) => {
+  applyUpdateRows(context(state), 'f.csv', 'fulfilled', rows);
+  return fulfilOmsLines(context(state));
+};
 
 const order = (state: SimState): SimSalesOrder => state.salesOrders['50001']!;
 const netsuiteMade = (state: SimState, lineId: string) =>
@@ -199,25 +214,29 @@ describe('which lines NetSuite fulfils', () => {
     ]);
   });
 
-  it('ships nothing by default; fulfilWhen picks lines; what the OMS shipped is not shipped again', () => {
+  it('ships nothing by default; fulfilWhen picks lines; never a tagged line nor one at a store', () => {
     const state = withOrder();
     allocate(state, '1', '501', '7');
     allocate(state, '2', '502', '7');
-    allocate(state, '3', '503', '7');
+    allocate(state, '3', '503', '22');
     expect(fulfilLines(context(state))).toEqual([]);
-    applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('3', '503', '1')]);
+    // The OMS shipped line 1 itself: its row tags the line and moves it to store 21.
+    applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('1', '501', '1')]);
     const seen: string[] = [];
-    const made = fulfilLines(
-      context(state, {
-        fulfilWhen: (l) => {
-          seen.push(`${l.lineId}:${l.open}/${l.quantity}@${l.location}#${l.run}`);
-          return l.lineId !== '1';
-        },
-      }),
-    );
-    expect(seen).toEqual(['1:1/1@7#2', '2:3/3@7#2', '3:1/2@7#2']);
-    expect(made.map((f) => f.quantity)).toEqual([3, 1]);
-    expect(netsuiteMade(state, '3')).toEqual([1]);
+    const storeCtx = context(state, {
+      fulfilWhen: (l) => {
+        seen.push(`${l.lineId}:${l.open}/${l.quantity}@${l.location}#${l.run}`);
+        return true;
+      },
+    });
+    const made = fulfilLines({
+      ...storeCtx,
+      options: { ...storeCtx.options, inventory: { defaultOnHand: 100, storeLocations: ['22'] } },
+    });
+    expect(seen).toEqual(['2:3/3@7#2']); // line 1 is tagged, line 3 is at store 22
+    expect(made.map((f) => f.quantity)).toEqual([3]);
+    expect(netsuiteMade(state, '1')).toEqual([]);
+    expect(netsuiteMade(state, '3')).toEqual([]);
   });
 
   it('ships partialShare of the multi-unit lines in two parts, the rest on the next run', () => {
@@ -233,31 +252,28 @@ describe('which lines NetSuite fulfils', () => {
     expect(fulfilLines(context(state, options))).toEqual([]);
   });
 
-  it("ships the allocation's quantity from its location; a store ships the rest of the line", () => {
+  it('ships only what the location committed; the backordered rest ships once stock arrives', () => {
     const state = withOrder();
-    allocate(state, '2', '502', '8', '1'); // line 2 (×3): 1 at warehouse 8, 2 at a store
-    const always = { fulfilShare: 1, partialShare: 1 };
-    fulfilLines(context(state, always));
-    fulfilLines(context(state, always));
+    state.onHand['8'] = { '502': 1 };
+    allocate(state, '2', '502', '8'); // line 2 (×3): 1 committed, 2 backordered at 8
+    const always = { fulfilShare: 1 };
+    const stock = { defaultOnHand: 0 };
+    fulfilLines(context(state, always, NOW, stock));
+    fulfilLines(context(state, always, NOW, stock));
     expect(netsuiteMade(state, '2')).toEqual([1]);
-    const line = order(state).lines[1]!;
-    expect(line.fields.quantity).toBe('3'); // the line keeps its sales-order quantity
-    applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('2', '502', '2')]);
-    expect(line.itemFulfillments!.map((f) => [f.source, f.quantity])).toEqual([
-      ['netsuite', 1],
-      ['oms', 2],
-    ]);
-    expect(fulfilLines(context(state, always))).toEqual([]);
+    expect(state.onHand['8']).toEqual({ '502': 0 });
+    state.onHand['8']['502'] = 5; // received
+    fulfilLines(context(state, {}, NOW, stock)); // started: the rest ships whatever the draws say
+    expect(netsuiteMade(state, '2')).toEqual([1, 2]);
+    expect(state.onHand['8']).toEqual({ '502': 3 });
+    expect(fulfilLines(context(state, always, NOW, stock))).toEqual([]);
 
-    // Re-allocated (after a rejection, say): the new allocation's quantity counts from then on.
+    // The update overwrote the quantity: NetSuite ships the new quantity, never more.
     const other = withOrder();
-    allocate(other, '2', '502', '8', '3');
-    fulfilLines(context(other, always)); // 1 of 3 (first part)
-    allocate(other, '2', '502', '9', '1');
+    allocate(other, '2', '502', '9', '2');
     fulfilLines(context(other, always));
     expect(order(other).lines[1]!.itemFulfillments!.map((f) => [f.location, f.quantity])).toEqual([
-      ['8', 1],
-      ['9', 1],
+      ['9', 2],
     ]);
     expect(fulfilLines(context(other, always))).toEqual([]);
   });
@@ -272,7 +288,7 @@ describe('which lines NetSuite fulfils', () => {
           location: '7',
         });
       }
-      fulfilLines(context(state, { fulfilShare: 0.3, seed }));
+      fulfilLines(context(state, { fulfilShare: 0.3, seed }, NOW, { defaultOnHand: 1000 }));
       return order(state)
         .lines.filter((l) => l.itemFulfillments?.length)
         .map((l) => l.lineId);
@@ -433,33 +449,32 @@ describe('fulfillment rows', () => {
 });
 
 describe('item fulfillments and closes from the OMS', () => {
-  it('records every OMS shipment row as an item fulfillment (parts add up), never past the open quantity', () => {
+  it('a row only sets quantity, location and tag; the script fulfils the line once', () => {
     const state = withOrder();
-    const ctx = context(state);
-    applyUpdateRows(ctx, 'f1.csv', 'fulfilled', [
-      omsFulfilled('2', '502', '1'),
-      omsFulfilled('2', '502', '1'), // a second part of the same line (quantity 3)
-      omsFulfilled('2', '502', '2'), // more than the 1 left
-      omsFulfilled('1', '501', '2'), // more than the line's quantity
+    applyUpdateRows(context(state), 'f1.csv', 'fulfilled', [
+      omsFulfilled('2', '502', '2'), // line 2 (×3): the OMS shipped 2, the rest was cancelled
+      omsFulfilled('1', '501', '2'), // line 1 (×1): quantity overwritten to 2
     ]);
-    applyUpdateRows(ctx, 'f2.csv', 'fulfilled', [omsFulfilled('2', '502', '1')]); // the last unit
-    applyUpdateRows(ctx, 'f3.csv', 'fulfilled', [omsFulfilled('2', '502', '1')]); // nothing left
     const line = order(state).lines[1]!;
-    expect(
-      line.itemFulfillments!.map((f) => [f.internalId, f.source, f.quantity, f.receivedIn]),
-    ).toEqual([
-      ['70001', 'oms', 1, 'f1.csv'],
-      ['70002', 'oms', 1, 'f1.csv'],
-      ['70003', 'oms', 1, 'f2.csv'],
-    ]);
-    expect(order(state).lines[0]!.itemFulfillments).toBeUndefined();
-    const messages = (kind: string) =>
-      state.log.filter((e) => e.kind === kind).map((e) => `${e.file}: ${e.message}`);
-    expect(messages('skipped')).toEqual([]);
-    expect(messages('rejected')).toEqual([
-      'f1.csv: quantity 2 is more than the 1 left to fulfil on line 2',
-      'f1.csv: quantity 2 is more than the 1 left to fulfil on line 1',
-      'f3.csv: quantity 1 is more than the 0 left to fulfil on line 2',
+    expect(line).toMatchObject({ location: '21', tags: 'hotwax-fulfilled' });
+    expect(line.fields.quantity).toBe('2');
+    expect(line.itemFulfillments).toBeUndefined(); // nothing fulfilled by the row itself
+    expect(fulfilOmsLines(context(state)).map((f) => [f.source, f.quantity, f.receivedIn])).toEqual(
+      [
+        ['oms', 2, 'f1.csv'],
+        ['oms', 2, 'f1.csv'],
+      ],
+    );
+    expect(fulfilOmsLines(context(state))).toEqual([]); // once
+    // A second row for line 2: the line has a fulfillment, so the script never fulfils it again.
+    applyUpdateRows(context(state), 'f2.csv', 'fulfilled', [omsFulfilled('2', '502', '3')]);
+    expect(fulfilOmsLines(context(state))).toEqual([]);
+    expect(line.itemFulfillments!.map((f) => f.quantity)).toEqual([2]);
+    expect(state.notFulfilled['50001/2']).toMatchObject({ code: 'already-fulfilled' });
+    // Below what is fulfilled: refused.
+    applyUpdateRows(context(state), 'f3.csv', 'fulfilled', [omsFulfilled('2', '502', '1')]);
+    expect(state.log.filter((e) => e.kind === 'rejected').map((e) => e.message)).toEqual([
+      'quantity 1 is below the 2 already fulfilled on line 2',
     ]);
   });
 
@@ -484,12 +499,10 @@ describe('item fulfillments and closes from the OMS', () => {
 
 describe('invoicing', () => {
   const fulfilAll = (state: SimState, except: string[] = []) =>
-    applyUpdateRows(
-      context(state),
-      'f.csv',
-      'fulfilled',
+    omsShip(
+      state,
       order(state)
-        .lines.filter((l) => !except.includes(l.lineId))
+        .lines.filter((l) => !except.includes(l.lineId) && !l.closed)
         .map((l) => omsFulfilled(l.lineId, l.itemId, l.fields.quantity!)),
     );
 
@@ -500,12 +513,13 @@ describe('invoicing', () => {
       reason: 'line 1 has 0 of 1 fulfilled',
     });
     fulfilAll(state, ['3']);
-    applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('3', '503', '1')]);
+    allocate(state, '3', '503', '7'); // line 3 ships from a warehouse, in two parts
+    fulfilLines(context(state, { fulfilShare: 1, partialShare: 1 }));
     expect(invoiceDecision(order(state), 50, false)).toEqual({
       invoice: false,
       reason: 'line 3 has 1 of 2 fulfilled',
     });
-    applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('3', '503', '1')]); // part 2
+    fulfilLines(context(state, {})); // part 2
     expect(invoiceDecision(order(state), 0, false)).toEqual({
       invoice: false,
       reason: 'no customer deposit',
@@ -645,7 +659,7 @@ describe('options and persistence', () => {
     try {
       const file = join(dir, 'netsuite.json');
       const state = withOrder();
-      applyUpdateRows(context(state), 'f.csv', 'fulfilled', [omsFulfilled('1', '501', '1')]);
+      omsShip(state, [omsFulfilled('1', '501', '1')]);
       commitInvoices(state, [
         { ...draftInvoicesFor(state)[0]!, internalId: '80007', invoiceNumber: 'INV000123' },
       ]);
@@ -655,14 +669,30 @@ describe('options and persistence', () => {
       expect(nextId(loaded, 'itemFulfillment')).toBe('70002');
       expect(nextId(loaded, 'invoice')).toBe('80008');
 
-      // A state saved before fulfillment existed: no invoices, no new counters.
-      const old = JSON.parse(JSON.stringify(withOrder())) as Record<string, unknown>;
-      delete old.invoices;
+      // A version-1 state saved before fulfillment and the books existed: no invoices, no
+      // locations, no on hand, no line creation numbers, no new counters.
+      const old = JSON.parse(JSON.stringify(withOrder())) as {
+        version: number;
+        counters: Record<string, number>;
+        salesOrders: Record<string, { lines: Array<{ seq?: number }> }>;
+        [part: string]: unknown;
+      };
+      old.version = 1;
+      for (const part of ['invoices', 'locations', 'onHand', 'transactions', 'purchaseOrders'])
+        delete old[part];
+      for (const part of ['creditMemos', 'notFulfilled']) delete old[part];
+      delete old.counters.lineSeq;
+      for (const l of old.salesOrders['50001']!.lines) delete l.seq;
       writeFileSync(file, JSON.stringify(old));
       const upgraded = loadState(file);
-      expect(upgraded.invoices).toEqual({});
+      expect(upgraded.version).toBe(2);
+      expect(upgraded).toMatchObject({ invoices: {}, locations: {}, onHand: {}, transactions: {} });
+      expect(upgraded.salesOrders['50001']!.lines.map((l) => l.seq)).toEqual([1, 2, 3]);
+      expect(upgraded.counters.lineSeq).toBe(4);
       expect(nextId(upgraded, 'itemFulfillment')).toBe('70001');
       expect(nextId(upgraded, 'invoice')).toBe('80001');
+      writeFileSync(file, JSON.stringify({ ...old, version: 3 }));
+      expect(() => loadState(file)).toThrow(/unknown simulator state version 3/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

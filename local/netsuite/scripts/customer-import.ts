@@ -1,17 +1,17 @@
 /**
  * The customer import (HotWax `HC_SC_ImportCustomer`): reads `customer/export`, creates or updates
  * customers through the import mapping, deduplicating on `externalId` (an existing customer keeps
- * its internal id). Invalid rows are rejected inside NetSuite: no id comes back, nothing is written.
+ * its internal id). Invalid rows are refused: no id comes back, and the error file
+ * `customer/export/error/<date>-ErrorCustomer.csv` names each (`<file>,line <n>: <message>`).
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
+import { CONTRACT } from '../contract.ts';
 import type { RecordContext, SuiteScript } from '../context.ts';
 import { rowObjects } from '../csv-file.ts';
-import { watchFolder } from '../folder-watcher.ts';
+import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import { findCustomerByExternalId, nextId, nextRev, nonEmpty } from '../state.ts';
 
-const FEED = feedById('customer-export');
+const FEED = CONTRACT.customers;
 const SCRIPT = 'customer-import';
-const OPTIONAL = ['subsidiary', 'accountSource'] as const;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 export const customerImport: SuiteScript = {
@@ -22,13 +22,11 @@ export const customerImport: SuiteScript = {
       {
         script: SCRIPT,
         folder: FEED.folder,
-        errorName: 'AddCustomer',
+        errorName: 'Customer',
         format: 'csv',
-        mapping: { required: FEED.columns, optional: OPTIONAL },
+        mapping: { required: FEED.required, optional: FEED.optional },
       },
-      (file) => {
-        if (file.format === 'csv') applyCustomerRows(ctx, file.name, rowObjects(file));
-      },
+      (file) => (file.format === 'csv' ? applyCustomerRows(ctx, file.name, rowObjects(file)) : []),
     ),
 };
 
@@ -41,18 +39,21 @@ function rejection(row: Record<string, string>): string | undefined {
   return undefined;
 }
 
+/** Imports the rows; returns those refused. */
 export function applyCustomerRows(
   ctx: RecordContext,
   file: string,
   rows: ReadonlyArray<Record<string, string>>,
-): void {
+): RowRefusal[] {
   const { state } = ctx;
   const at = ctx.now().toISOString();
-  for (const row of rows) {
+  const refusals: RowRefusal[] = [];
+  for (const [index, row] of rows.entries()) {
     const key = row.externalId || row.HCCustomerId;
     const refused = rejection(row);
     if (refused) {
       ctx.log({ script: SCRIPT, kind: 'rejected', file, key, message: refused });
+      refusals.push({ index, message: refused });
       continue;
     }
     const hcCustomerId = row.HCCustomerId!;
@@ -91,4 +92,5 @@ export function applyCustomerRows(
       message: `customer ${internalId} created`,
     });
   }
+  return refusals;
 }

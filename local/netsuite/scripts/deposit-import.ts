@@ -2,15 +2,16 @@
  * The customer deposit import (HotWax `HC_MR_CreateCustomerDeposit`): reads only the first
  * non-empty file of `salesorder/customerdeposit` per run (a JSON array), and creates one deposit
  * per element against the sales order whose internal id is `orderId`, deduplicating on
- * `externalId`. Elements with an amount ≤ 0 are skipped; a deposit for an unknown sales order is
- * rejected inside NetSuite (no id comes back).
+ * `externalId`. Elements with an amount ≤ 0 are skipped; an element that is not an object or names
+ * an unknown sales order is refused (no id comes back; `error/<date>-ErrorCustomerDeposit.csv` has
+ * `<file>,record <n>: <message>`).
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
+import { CONTRACT } from '../contract.ts';
 import type { RecordContext, SuiteScript } from '../context.ts';
-import { watchFolder } from '../folder-watcher.ts';
+import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import { findDepositByExternalId, nextId, nextRev } from '../state.ts';
 
-const FEED = feedById('customer-deposit-export');
+const FEED = CONTRACT.customerDeposits;
 const SCRIPT = 'deposit-import';
 
 export const depositImport: SuiteScript = {
@@ -25,21 +26,26 @@ export const depositImport: SuiteScript = {
         format: 'json',
         firstNonEmptyOnly: true,
       },
-      (file) => {
-        if (file.format === 'json') applyDeposits(ctx, file.name, file.items);
-      },
+      (file) => (file.format === 'json' ? applyDeposits(ctx, file.name, file.items) : []),
     ),
 };
 
 const text = (value: unknown): string =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 
-export function applyDeposits(ctx: RecordContext, file: string, items: readonly unknown[]): void {
+/** Imports the elements; returns those refused. */
+export function applyDeposits(
+  ctx: RecordContext,
+  file: string,
+  items: readonly unknown[],
+): RowRefusal[] {
   const { state } = ctx;
   const at = ctx.now().toISOString();
-  for (const item of items) {
+  const refusals: RowRefusal[] = [];
+  for (const [index, item] of items.entries()) {
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
       ctx.log({ script: SCRIPT, kind: 'rejected', file, message: 'element is not an object' });
+      refusals.push({ index, message: 'element is not an object' });
       continue;
     }
     const entry = item as Record<string, unknown>;
@@ -58,13 +64,9 @@ export function applyDeposits(ctx: RecordContext, file: string, items: readonly 
       continue;
     }
     if (!state.salesOrders[orderId]) {
-      ctx.log({
-        script: SCRIPT,
-        kind: 'rejected',
-        file,
-        key,
-        message: `sales order ${orderId} does not exist`,
-      });
+      const message = `sales order ${orderId} does not exist`;
+      ctx.log({ script: SCRIPT, kind: 'rejected', file, key, message });
+      refusals.push({ index, message });
       continue;
     }
     const fields = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, text(v)] as const));
@@ -101,4 +103,5 @@ export function applyDeposits(ctx: RecordContext, file: string, items: readonly 
       message: `deposit ${internalId} created for sales order ${orderId}`,
     });
   }
+  return refusals;
 }

@@ -1,16 +1,18 @@
 /**
- * NetSuite's warehouses ship what they were allocated, and its fulfillment export tells the OMS.
+ * NetSuite's warehouse staff ship what their locations committed, and its fulfillment export
+ * (HotWax `HC_MR_ExportedSalesOrderFulfillmentCSV` / `…Json`) tells the OMS.
  *
  * A run (once per cycle, after the imports and billing):
  *
- * 1. **Fulfils.** A line is fulfillable when the allocation update put it at one of NetSuite's
- *    locations, it is not checked rejected (nor in the Rejected Orders location), not closed, and
- *    the location has quantity left to ship: the allocation's quantity less what NetSuite shipped
- *    since, never past what is left of the line (the OMS's own item fulfillments count; a line
- *    may be split between a store and a warehouse). `fulfilShare` of them (a seeded draw per line
- *    and run), plus those `fulfilWhen` picks, get an Item Fulfillment of what is left — or, for
- *    `partialShare` of the lines of 2+ units, of half of it (rounded down), the rest following on
- *    the next run whatever the draws say.
+ * 1. **Fulfils.** A line is fulfillable when it is at one of NetSuite's warehouse locations (never
+ *    a store: see `storeLocations` and the seeded location kinds), not tagged `hotwax-fulfilled`
+ *    (the OMS ships those), not checked rejected (nor in the Rejected Orders location), not
+ *    closed, and has **committed** quantity there (books.ts: open quantity committed in
+ *    line-creation order up to on hand; so a warehouse ships only what its on hand allows).
+ *    `fulfilShare` of them (a seeded draw per line and run), plus those `fulfilWhen` picks, get an
+ *    Item Fulfillment of their committed quantity — or, for `partialShare` of the lines of 2+
+ *    committed units, of half of it (rounded down), the rest following on the next run whatever the
+ *    draws say. Each item fulfillment lowers on hand at the location.
  * 2. **Exports** every NetSuite item fulfillment made since the last file, with NetSuite's habits:
  *    `salesorder/import/fulfillment-nifi` CSV (or the JSON variant `salesorder/import/fulfillment`
  *    with `fulfillmentFormat: 'json'`), values unescaped (a carrier `FedEx, Inc.` shifts the
@@ -24,8 +26,15 @@
  * `orderId` is the OMS order id (`HCOrderId`), `orderItemSeqId` the OMS line seq id,
  * `externalFacilityId` the NetSuite location id, `shippingMethodId` the line's ship item id.
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
 import { accountDateTime, checkUtcOffset } from '../account-time.ts';
+import {
+  bookSettings,
+  changeOnHand,
+  commitments,
+  locationKind,
+  type BookSettings,
+} from '../books.ts';
+import { CONTRACT } from '../contract.ts';
 import type {
   FulfillableLine,
   FulfillmentOptions,
@@ -36,11 +45,10 @@ import type {
 } from '../context.ts';
 import { claimFileTime, datedFileName, netsuiteFileName } from '../file-names.ts';
 import {
-  allocatedLeft,
+  isTaggedFulfilled,
   nextId,
   nextRev,
   orderedQuantity,
-  shippedSinceAllocation,
   type ExportCursor,
   type SimItemFulfillment,
   type SimOrderLine,
@@ -50,11 +58,19 @@ import {
 } from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
-import { rejectedLocationId, seededDraw } from './rejections.ts';
+import { seededDraw } from './rejections.ts';
 
 const SCRIPT = 'fulfillment';
-export const FULFILLMENT_CSV = feedById('fulfillment-csv-import');
-export const FULFILLMENT_JSON = feedById('fulfillment-json-import');
+/** The export's folder, header and cursor (state key kept from version 1). */
+const exportOf = (
+  feed: typeof CONTRACT.fulfillmentsCsv | typeof CONTRACT.fulfillmentsJson,
+): { readonly id: string; readonly folder: string; readonly columns: readonly string[] } => ({
+  id: feed.omsFeed,
+  folder: feed.folder,
+  columns: feed.required,
+});
+export const FULFILLMENT_CSV = exportOf(CONTRACT.fulfillmentsCsv);
+export const FULFILLMENT_JSON = exportOf(CONTRACT.fulfillmentsJson);
 export const FULFILLMENT_SUFFIX = 'SalesOrderFulfillment';
 
 interface Carrier {
@@ -108,16 +124,23 @@ export function checkFulfillmentOptions(options: FulfillmentOptions): void {
     throw new Error(`fulfillmentFormat ${format} is not csv or json`);
 }
 
-/** The line as the fulfillment rules see it, or undefined when NetSuite cannot fulfil it. */
+/**
+ * The line as the fulfillment rules see it, or undefined when NetSuite's warehouse staff cannot
+ * fulfil it; `committed` is what the line commits at its location now.
+ */
 export function fulfillableLine(
+  state: SimState,
+  settings: BookSettings,
   order: SimSalesOrder,
   line: SimOrderLine,
-  rejectedLocation: string,
+  committed: number,
   run: number,
 ): FulfillableLine | undefined {
-  if (line.closed || line.rejected || !line.location || line.location === rejectedLocation)
-    return undefined;
-  const open = allocatedLeft(line);
+  if (line.closed || line.rejected || !line.location) return undefined;
+  if (line.location === settings.rejectedLocation) return undefined;
+  if (isTaggedFulfilled(line)) return undefined;
+  if (locationKind(state, settings, line.location) === 'store') return undefined;
+  const open = committed;
   if (open <= 0) return undefined;
   return {
     internalId: order.internalId,
@@ -165,16 +188,20 @@ export function fulfilLines(ctx: RecordContext): SimItemFulfillment[] {
   const partialShare = options.partialShare ?? 0;
   const run = (state.counters.fulfillmentRun ?? 0) + 1;
   state.counters.fulfillmentRun = run;
-  const rejected = rejectedLocationId(ctx.options.rejections);
+  const settings = bookSettings(ctx.options);
+  const { byLine } = commitments(state, settings);
   const now = ctx.now();
   const at = now.toISOString();
   const shippedAt = new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString();
   const made: SimItemFulfillment[] = [];
   for (const order of Object.values(state.salesOrders)) {
     for (const l of order.lines) {
-      const candidate = fulfillableLine(order, l, rejected, run);
+      const candidate = fulfillableLine(state, settings, order, l, byLine.get(l) ?? 0, run);
       if (!candidate) continue;
-      const started = shippedSinceAllocation(l).length > 0;
+      // A line its staff started (shipped part of, here) is finished whatever the draws say.
+      const started = (l.itemFulfillments ?? []).some(
+        (f) => f.source === 'netsuite' && f.location === candidate.location,
+      );
       const chosen =
         started ||
         options.fulfilWhen?.(candidate) === true ||
@@ -206,6 +233,7 @@ export function fulfilLines(ctx: RecordContext): SimItemFulfillment[] {
         rev: nextRev(state),
       };
       (l.itemFulfillments ??= []).push(fulfillment);
+      changeOnHand(state, settings, candidate.location, l.itemId, -quantity);
       (l.history ??= []).push({
         at,
         kind: 'fulfilled',

@@ -5,7 +5,7 @@
  * and the previous file's last row repeated first (the inclusive minute cursor). Nothing new,
  * no file.
  */
-import { feedById, type FeedId } from '../../../shared/feeds/catalog.ts';
+import { CONTRACT, type ContractName } from '../contract.ts';
 import type { ScriptContext, SuiteScript } from '../context.ts';
 import { claimFileName } from '../file-names.ts';
 import type { ExportCursor, SimState } from '../state.ts';
@@ -13,8 +13,10 @@ import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
 
 export interface IdExport {
-  /** The inbound feed (OMS side) whose folder and columns the file has. */
-  readonly feed: FeedId;
+  /** The export's cursor key in the state (the OMS feed's id, as version-1 files saved it). */
+  readonly feed: string;
+  /** The contract entry whose folder and header the file has. */
+  readonly contract: ContractName;
   /** File name suffix after the `Date.toString()` text. */
   readonly suffix: string;
   /** Rows with their modification stamps, for every record the search can select. */
@@ -24,6 +26,7 @@ export interface IdExport {
 export const ID_EXPORTS: readonly IdExport[] = [
   {
     feed: 'customer-id-import',
+    contract: 'customerIds',
     suffix: 'CustomerExport.csv',
     rows: (state) =>
       Object.values(state.customers).flatMap((c) =>
@@ -34,6 +37,7 @@ export const ID_EXPORTS: readonly IdExport[] = [
   },
   {
     feed: 'order-id-import',
+    contract: 'orderIds',
     suffix: 'SalesOrderExport.csv',
     rows: (state) =>
       Object.values(state.salesOrders).map((o) => ({
@@ -43,6 +47,7 @@ export const ID_EXPORTS: readonly IdExport[] = [
   },
   {
     feed: 'order-line-id-import',
+    contract: 'orderLineIds',
     suffix: 'SalesOrderItemExport.csv',
     rows: (state) =>
       Object.values(state.salesOrders).flatMap((o) =>
@@ -54,6 +59,7 @@ export const ID_EXPORTS: readonly IdExport[] = [
   },
   {
     feed: 'deposit-id-import',
+    contract: 'depositIds',
     suffix: 'CustomerDepositExport.csv',
     rows: (state) =>
       Object.values(state.deposits).map((d) => ({
@@ -94,7 +100,10 @@ export async function runExport(
   search: IdExport,
   script = 'id-export',
 ): Promise<void> {
-  const feed = feedById(search.feed);
+  const feed = {
+    folder: CONTRACT[search.contract].folder,
+    columns: CONTRACT[search.contract].required,
+  };
   const cursor = (ctx.state.exports[search.feed] ??= { rev: 0 });
   const plan = planExport(ctx.state, search, cursor);
   if (!plan) return;

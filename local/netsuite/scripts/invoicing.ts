@@ -1,5 +1,6 @@
 /**
- * NetSuite's billing: a sales order is invoiced **once**, when every line not closed is fully
+ * NetSuite's billing (HotWax `HC_SC_CreateSalesOrderInvoice`, reported by
+ * `HC_MR_ExportOpenInvoiceALCReport`): a sales order is invoiced **once**, when every line not closed is fully
  * fulfilled (NetSuite's item fulfillments and those made from OMS-fulfilled rows alike) and the
  * order has a customer deposit. Closed lines count for nothing (a closed line is never fulfilled
  * nor billed); an order whose lines are all closed is never invoiced.
@@ -20,8 +21,8 @@
  * It runs before the fulfillment script in a cycle: what NetSuite ships is billed on the next
  * cycle at the earliest, what the OMS reports shipped in the same cycle.
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
 import { accountDate, accountStamp } from '../account-time.ts';
+import { CONTRACT } from '../contract.ts';
 import type { ScriptContext, SuiteScript } from '../context.ts';
 import { claimFileTime } from '../file-names.ts';
 import {
@@ -38,7 +39,12 @@ import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
 
 const SCRIPT = 'invoicing';
-export const INVOICE_FEED = feedById('invoice-import');
+/** The report's folder, header and cursor (state key kept from version 1). */
+export const INVOICE_FEED = {
+  id: CONTRACT.invoiceReport.omsFeed,
+  folder: CONTRACT.invoiceReport.folder,
+  columns: CONTRACT.invoiceReport.required,
+};
 
 export type InvoiceDecision =
   | { readonly invoice: false; readonly reason: string }

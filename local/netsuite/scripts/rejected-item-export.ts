@@ -1,5 +1,5 @@
 /**
- * The rejected items export (a saved search on lines checked rejected, run after the imports):
+ * The rejected items export (HotWax `HC_MR_ExportedRejectedSalesOrderItemCSV`, a saved search on lines checked rejected, run after the imports):
  * writes `salesorder/rejectedorderitem` with `orderId` the OMS order id (`HCOrderId`),
  * `orderItemSeqId` the OMS line seq id (the `orderLineId` the sales order export gave),
  * `rejectionComments` and `rejectionReason` (often empty). NetSuite's habits, as the id exports:
@@ -13,6 +13,7 @@ const SCRIPT = 'rejected-item-export';
 
 export const REJECTED_ITEMS: IdExport = {
   feed: 'rejected-item-import',
+  contract: 'rejectedItems',
   suffix: 'RejectedOrderItemExport.csv',
   rows: (state) =>
     Object.values(state.salesOrders).flatMap((order) =>

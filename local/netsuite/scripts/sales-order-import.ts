@@ -3,15 +3,19 @@
  * order line, groups rows by `HCOrderId` and upserts each order on `externalId` (a re-sent order
  * keeps its internal id and its line ids; a new `orderLineId` becomes the next line). An order
  * NetSuite would refuse (empty sales channel, unknown customer or item, empty required field) is
- * rejected inside NetSuite: logged here, and no id comes back.
+ * refused: logged here, no id comes back, and every row of it is listed in the error file
+ * (`<file>,line <n>: <message>`). A line sent with an `itemLocation` is at that location (it
+ * commits there, books.ts, in the order lines are created).
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
+import { unknownLocation } from '../books.ts';
+import { CONTRACT } from '../contract.ts';
 import type { RecordContext, SuiteScript } from '../context.ts';
 import { rowObjects } from '../csv-file.ts';
-import { watchFolder } from '../folder-watcher.ts';
+import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import {
   findOrderByExternalId,
   nextId,
+  nextLineSeq,
   nextRev,
   nonEmpty,
   type SimOrderLine,
@@ -19,7 +23,7 @@ import {
   type SimState,
 } from '../state.ts';
 
-const FEED = feedById('sales-order-export');
+const FEED = CONTRACT.salesOrders;
 const SCRIPT = 'sales-order-import';
 
 /** Columns that belong to a line; every other column belongs to the order. */
@@ -46,11 +50,10 @@ export const salesOrderImport: SuiteScript = {
         folder: FEED.folder,
         errorName: 'SalesOrder',
         format: 'csv',
-        mapping: { required: FEED.columns },
+        mapping: { required: FEED.required },
       },
-      (file) => {
-        if (file.format === 'csv') applySalesOrderRows(ctx, file.name, rowObjects(file));
-      },
+      (file) =>
+        file.format === 'csv' ? applySalesOrderRows(ctx, file.name, rowObjects(file)) : [],
     ),
 };
 
@@ -58,12 +61,17 @@ type Row = Record<string, string>;
 
 /** Rows grouped by `HCOrderId`, in order of first appearance. */
 export function groupByOrder(rows: readonly Row[]): Map<string, Row[]> {
-  const groups = new Map<string, Row[]>();
-  for (const row of rows) {
+  return new Map([...groupIndexes(rows)].map(([k, indexes]) => [k, indexes.map((i) => rows[i]!)]));
+}
+
+/** Row positions grouped by `HCOrderId`, in order of first appearance. */
+function groupIndexes(rows: readonly Row[]): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  for (const [index, row] of rows.entries()) {
     const key = row.HCOrderId ?? '';
     const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
   }
   return groups;
 }
@@ -85,6 +93,8 @@ export function orderRejection(
     const quantity = Number(row.quantity);
     if (!row.quantity || !Number.isFinite(quantity) || quantity <= 0)
       return `invalid quantity ${row.quantity} (line ${row.orderLineId})`;
+    const badLocation = row.itemLocation ? unknownLocation(state, row.itemLocation) : undefined;
+    if (badLocation) return `${badLocation} (line ${row.orderLineId})`;
   }
   return undefined;
 }
@@ -99,15 +109,25 @@ const split = (row: Row) => {
   return { order, line };
 };
 
-export function applySalesOrderRows(ctx: RecordContext, file: string, rows: readonly Row[]): void {
-  for (const [hcOrderId, group] of groupByOrder(rows)) {
+/** Imports the rows order by order; returns the rows refused (every row of a refused order). */
+export function applySalesOrderRows(
+  ctx: RecordContext,
+  file: string,
+  rows: readonly Row[],
+): RowRefusal[] {
+  const refusals: RowRefusal[] = [];
+  for (const [hcOrderId, indexes] of groupIndexes(rows)) {
+    const group = indexes.map((i) => rows[i]!);
     const refused = orderRejection(ctx.state, hcOrderId, group);
     if (refused) {
       ctx.log({ script: SCRIPT, kind: 'rejected', file, key: hcOrderId, message: refused });
+      const message = `sales order ${hcOrderId || '(no HCOrderId)'} refused: ${refused}`;
+      for (const index of indexes) refusals.push({ index, message });
       continue;
     }
     upsertOrder(ctx, file, hcOrderId, group);
   }
+  return refusals;
 }
 
 function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: readonly Row[]) {
@@ -151,6 +171,7 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
     if (line) {
       line.itemId = row.item!;
       line.fields = { ...line.fields, ...nonEmpty(cells) };
+      if (row.itemLocation) line.location = row.itemLocation;
       closeIfSentClosed(line, cells, at, file);
       continue;
     }
@@ -160,6 +181,8 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
       itemId: row.item!,
       fields: nonEmpty(cells),
       rev: nextRev(state),
+      seq: nextLineSeq(state),
+      ...(row.itemLocation ? { location: row.itemLocation } : {}),
     };
     closeIfSentClosed(created, cells, at, file);
     order.lines.push(created);

@@ -1,35 +1,40 @@
 /**
- * The sales order update import (`salesorder/update`): one folder, three record layouts, each
- * header matched exactly and case-sensitively (any other header: `failed/` and an error file):
+ * The sales order update import (HotWax `HC_SC_UpdateSalesOrders`, `salesorder/update`): one
+ * folder, three record layouts, each header matched exactly and case-sensitively, in any column
+ * order (any other header: `failed/` and an error file). Columns are matched by name; a non-empty
+ * cell overwrites the field, an empty cell leaves it (`netsuite-feeds.md`, plan rule 3):
  *
- * - allocation updates (`lineId,internalId,item,closed,quantity,location,addressee,…,
- *   shippingMethod`, optional `rejected`): the line moves to the location (a NetSuite location id)
- *   with its ship-to; `quantity` is what the location is to ship (the line keeps its sales-order
- *   quantity: another part may ship from a store); `rejected`=`false` clears the rejection
- *   checkbox. A location may then reject the line (see `rejections.ts`): it moves to the Rejected
- *   Orders location and the rejected-items export sends it back. A line still checked rejected
- *   when the OMS re-sends it without `rejected`=`false` is modified while checked, so its
- *   rejection is exported again.
- * - OMS-fulfilled items (`lineId,internalId,item,quantity,location,tags`, `tags`=`hotwax-fulfilled`):
- *   NetSuite makes an Item Fulfillment of that quantity for the line (from then on fulfilled on
- *   NetSuite's side, billable). Every row is one shipment (the OMS sends each once; two parts of a
- *   line are two rows), so rows add up; a quantity above what is left to fulfil, or on a closed
- *   line, is refused — NetSuite does not over-fulfil a line.
- * - line closes (`internalId,lineId,closed`, `closed`=`true`): the line is closed (never fulfilled
- *   nor invoiced afterwards); closing a closed line changes nothing.
+ * - `quantity` **overwrites the line quantity** (refused when below what is already fulfilled);
+ * - `location` sets the line's location: the line commits there (books.ts);
+ * - `closed=true` closes the line (never fulfilled nor invoiced afterwards);
+ * - `rejected` sets or clears the rejection checkbox (only a location sets it: `rejected=true` from
+ *   the OMS is refused);
+ * - `tags` sets the line's tag.
  *
- * A row NetSuite would refuse (unknown order or line, another item, bad value) fails inside
- * NetSuite: logged here, no exception file.
+ * Layouts: allocation updates (`lineId,internalId,item,closed,quantity,location,addressee,…,
+ * shippingMethod`, optional `rejected`), OMS-fulfilled items (`lineId,internalId,item,quantity,
+ * location,tags`) and line closes (`internalId,lineId,closed`). An OMS-fulfilled row only sets
+ * quantity, location and tag: the item fulfillment is made later by its own script
+ * (`oms-item-fulfillment.ts`, `HC_SC_CreateItemFulfillment`), if the line qualifies then.
+ *
+ * When an allocation moves a line to another location, that location may reject it (see
+ * `rejections.ts`): it moves to the Rejected Orders location and the rejected-items export sends
+ * it back. A line still checked rejected when the OMS re-sends it without `rejected`=`false` is
+ * modified while checked, so its rejection is exported again.
+ *
+ * A file of more than 25,000 records fails as a whole (folder-watcher.ts). A row NetSuite refuses
+ * (unknown order or line, another item, closed line, unknown location, bad value) is listed in the
+ * error file (`<file>,line <n>: <message>`); the rest of the file is applied.
  */
-import { feedById } from '../../../shared/feeds/catalog.ts';
+import { unknownLocation } from '../books.ts';
+import { CONTRACT, HOTWAX_FULFILLED } from '../contract.ts';
 import type { AllocatedLine, RecordContext, SuiteScript } from '../context.ts';
 import { headerProblem, rowObjects, type ImportMapping } from '../csv-file.ts';
-import { watchFolder } from '../folder-watcher.ts';
+import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import {
-  nextId,
+  fulfilledQuantity,
   nextRev,
   nonEmpty,
-  openQuantity,
   type SimLineEvent,
   type SimOrderLine,
   type SimSalesOrder,
@@ -38,10 +43,7 @@ import {
 import { rejectedLocationId, rejectionText, rejects } from './rejections.ts';
 
 const SCRIPT = 'sales-order-update-import';
-const ALLOCATION = feedById('allocation-update-export');
-const FULFILLED = feedById('oms-fulfilled-export');
-const CLOSE = feedById('line-close-export');
-export const HOTWAX_FULFILLED = 'hotwax-fulfilled';
+export { HOTWAX_FULFILLED };
 const SHIP_TO = [
   'addressee',
   'address1',
@@ -56,11 +58,11 @@ const SHIP_TO = [
 /** The three layouts the import takes. */
 export const UPDATE_MAPPINGS = {
   allocation: {
-    required: ALLOCATION.columns.filter((c) => c !== 'rejected'),
-    optional: ['rejected'],
+    required: CONTRACT.allocationUpdate.required,
+    optional: CONTRACT.allocationUpdate.optional,
   },
-  fulfilled: { required: FULFILLED.columns },
-  close: { required: CLOSE.columns },
+  fulfilled: { required: CONTRACT.omsFulfilledUpdate.required },
+  close: { required: CONTRACT.lineCloseUpdate.required },
 } as const satisfies Record<string, ImportMapping>;
 
 export type UpdateKind = keyof typeof UPDATE_MAPPINGS;
@@ -79,15 +81,15 @@ export const salesOrderUpdateImport: SuiteScript = {
       ctx,
       {
         script: SCRIPT,
-        folder: ALLOCATION.folder,
+        folder: CONTRACT.allocationUpdate.folder,
         errorName: 'SalesOrderUpdate',
         format: 'csv',
         mappings: Object.values(UPDATE_MAPPINGS),
       },
       (file) => {
-        if (file.format !== 'csv') return;
+        if (file.format !== 'csv') return [];
         const kind = updateKind(file.header);
-        if (kind) applyUpdateRows(ctx, file.name, kind, rowObjects(file));
+        return kind ? applyUpdateRows(ctx, file.name, kind, rowObjects(file)) : [];
       },
     ),
 };
@@ -102,8 +104,7 @@ function checkbox(value: string | undefined): boolean | undefined | 'invalid' {
   return 'invalid';
 }
 
-const positive = (value: string | undefined) =>
-  value !== undefined && value !== '' && Number.isFinite(Number(value)) && Number(value) > 0;
+const wholePositive = (value: string) => /^\d+$/.test(value.trim()) && Number(value) > 0;
 
 class RowRefused extends Error {}
 /** A row that changes nothing (a repeat): logged `skipped`. */
@@ -127,14 +128,15 @@ function sameItem(line: SimOrderLine, row: Row) {
 
 const record = (line: SimOrderLine, event: SimLineEvent) => (line.history ??= []).push(event);
 
-/** Imports the rows of one file of the given layout. */
+/** Imports the rows of one file of the given layout; returns the rows refused. */
 export function applyUpdateRows(
   ctx: RecordContext,
   file: string,
   kind: UpdateKind,
   rows: readonly Row[],
-): void {
-  for (const row of rows) {
+): RowRefusal[] {
+  const refusals: RowRefusal[] = [];
+  for (const [index, row] of rows.entries()) {
     const key = `${row.internalId ?? ''}/${row.lineId ?? ''}`;
     try {
       const message =
@@ -151,8 +153,39 @@ export function applyUpdateRows(
       }
       if (!(err instanceof RowRefused)) throw err;
       ctx.log({ script: SCRIPT, kind: 'rejected', file, key, message: err.message });
+      refusals.push({ index, message: err.message });
     }
   }
+  return refusals;
+}
+
+/** `quantity`: a non-empty cell overwrites the line quantity, never below what is fulfilled. */
+function overwriteQuantity(ctx: RecordContext, file: string, line: SimOrderLine, row: Row) {
+  if (!row.quantity) return undefined;
+  if (!wholePositive(row.quantity)) throw new RowRefused(`invalid quantity ${row.quantity}`);
+  const quantity = Number(row.quantity);
+  const fulfilled = fulfilledQuantity(line);
+  if (quantity < fulfilled)
+    throw new RowRefused(
+      `quantity ${quantity} is below the ${fulfilled} already fulfilled on line ${line.lineId}`,
+    );
+  return () => {
+    if (line.fields.quantity === String(quantity)) return;
+    const from = line.fields.quantity ?? '';
+    line.fields = { ...line.fields, quantity: String(quantity) };
+    record(line, {
+      at: ctx.now().toISOString(),
+      kind: 'quantity',
+      file,
+      quantity: `${from}→${quantity}`,
+    });
+  };
+}
+
+/** `location`: a non-empty cell must be a location NetSuite knows. */
+function checkLocation(state: SimState, row: Row): void {
+  const problem = row.location ? unknownLocation(state, row.location) : undefined;
+  if (problem) throw new RowRefused(problem);
 }
 
 function allocate(ctx: RecordContext, file: string, row: Row): string {
@@ -166,20 +199,15 @@ function allocate(ctx: RecordContext, file: string, row: Row): string {
   if (rejected === 'invalid') throw new RowRefused(`rejected ${row.rejected} is not true or false`);
   if (rejected === true) throw new RowRefused('rejected=true: only a NetSuite location rejects');
   if (line.closed) throw new RowRefused(`line ${line.lineId} is closed`);
+  checkLocation(state, row);
+  const setQuantity = overwriteQuantity(ctx, file, line, row);
   if (closed === true) {
+    setQuantity?.();
     line.closed = true;
     record(line, { at, kind: 'closed', file });
     return `line ${line.lineId} closed`;
   }
-  if (!row.location) throw new RowRefused('location is empty');
-  if (row.quantity && !positive(row.quantity))
-    throw new RowRefused(`invalid quantity ${row.quantity}`);
-
-  // The quantity is what the location ships: the line keeps its sales-order quantity.
-  line.allocation = {
-    quantity: row.quantity ? Number(row.quantity) : openQuantity(line),
-    since: line.itemFulfillments?.length ?? 0,
-  };
+  setQuantity?.();
   const cells: Row = {};
   for (const column of SHIP_TO) cells[column] = row[column] ?? '';
   line.fields = { ...line.fields, ...nonEmpty(cells) };
@@ -192,10 +220,13 @@ function allocate(ctx: RecordContext, file: string, row: Row): string {
     line.rejection.rev = nextRev(state);
     notes.push('still checked rejected: its rejection is exported again');
   }
-  const moved = line.location !== row.location;
-  line.location = row.location;
-  record(line, { at, kind: 'allocated', file, location: row.location, quantity: row.quantity });
-  const summary = `line ${line.lineId} allocated to location ${row.location}`;
+  const location = row.location || line.location;
+  const moved = row.location !== '' && row.location !== undefined && line.location !== row.location;
+  if (row.location) line.location = row.location;
+  record(line, { at, kind: 'allocated', file, location, quantity: row.quantity });
+  const summary = location
+    ? `line ${line.lineId} allocated to location ${location}`
+    : `line ${line.lineId} updated (no location)`;
   if (moved) {
     const allocated: AllocatedLine = {
       internalId: order.internalId,
@@ -203,8 +234,8 @@ function allocate(ctx: RecordContext, file: string, row: Row): string {
       lineId: line.lineId,
       orderLineId: line.orderLineId,
       itemId: line.itemId,
-      location: row.location,
-      quantity: row.quantity || (line.fields.quantity ?? ''),
+      location: row.location!,
+      quantity: line.fields.quantity ?? '',
       attempt: 1 + (line.history ?? []).filter((e) => e.kind === 'rejected').length,
     };
     if (rejects(ctx.options.rejections, allocated)) reject(ctx, file, line, allocated);
@@ -232,35 +263,38 @@ function reject(ctx: RecordContext, file: string, line: SimOrderLine, allocated:
   });
 }
 
+/**
+ * An OMS-fulfilled row: sets quantity, location and tag like any update (no item fulfillment here:
+ * the item fulfillment script makes it later, if the line qualifies then).
+ */
 function fulfilledByOms(ctx: RecordContext, file: string, row: Row): string {
-  const { line } = findLine(ctx.state, row);
+  const { state } = ctx;
+  const { line } = findLine(state, row);
   sameItem(line, row);
-  if (row.tags !== HOTWAX_FULFILLED)
-    throw new RowRefused(`tags ${row.tags || '(empty)'} is not ${HOTWAX_FULFILLED}`);
-  if (!positive(row.quantity)) throw new RowRefused(`invalid quantity ${row.quantity}`);
-  if (!row.location) throw new RowRefused('location is empty');
-  const quantity = row.quantity!;
-  const units = Number(quantity);
   if (line.closed) throw new RowRefused(`line ${line.lineId} is closed`);
-  const open = openQuantity(line);
-  if (units > open)
-    throw new RowRefused(
-      `quantity ${quantity} is more than the ${open} left to fulfil on line ${line.lineId}`,
-    );
+  checkLocation(state, row);
+  const setQuantity = overwriteQuantity(ctx, file, line, row);
+  setQuantity?.();
   const at = ctx.now().toISOString();
-  const internalId = nextId(ctx.state, 'itemFulfillment');
-  (line.itemFulfillments ??= []).push({
-    internalId,
-    source: 'oms',
-    quantity: units,
-    location: row.location,
+  if (row.location) line.location = row.location;
+  if (row.tags) line.tags = row.tags;
+  line.fulfilledByOms = {
+    quantity: line.fields.quantity ?? '',
+    location: line.location ?? '',
+  };
+  line.omsRow = { at, file, seq: nextRev(state) };
+  record(line, {
     at,
-    receivedIn: file,
-    rev: nextRev(ctx.state),
+    kind: 'fulfilled-by-oms',
+    file,
+    location: line.location,
+    quantity: line.fields.quantity,
   });
-  line.fulfilledByOms = { quantity, location: row.location };
-  record(line, { at, kind: 'fulfilled-by-oms', file, location: row.location, quantity });
-  return `line ${line.lineId}: ${quantity} fulfilled by the OMS at location ${row.location} (item fulfillment ${internalId})`;
+  const bits = [`quantity ${line.fields.quantity ?? ''}`, `location ${line.location ?? '(none)'}`];
+  if (line.tags) bits.push(`tags ${line.tags}`);
+  if (row.tags && row.tags !== HOTWAX_FULFILLED)
+    bits.push(`not ${HOTWAX_FULFILLED}: never fulfilled by the script`);
+  return `line ${line.lineId}: ${bits.join(', ')}`;
 }
 
 function close(ctx: RecordContext, file: string, row: Row): string {
