@@ -368,24 +368,39 @@ function brokerOrderOf(
   };
 }
 
-/** The NetSuite-fulfilled facility a line already holds quantity at (one location per line). */
+/**
+ * Where a line already is, for NetSuite's one location per line: the NetSuite-fulfilled facility
+ * it holds quantity at (`oneLocationAt`: no other such facility may take the rest), or a facility
+ * NetSuite does not fulfil (a store) holding or having shipped units of it (`otherKindAt`: no
+ * NetSuite-fulfilled facility may take the rest — the allocation update sends the line's whole
+ * quantity, which NetSuite would commit and ship there).
+ */
 export function oneLocationOf(
   line: LineState,
   facilities: ReadonlyMap<string, Facility>,
-): { oneLocationAt?: string } {
+): { oneLocationAt?: string; otherKindAt?: string } {
   // Quantity allocated, scheduled, released or being picked there holds NetSuite's location.
   const held = (id: string) =>
     reservedAt(line, id) > 0 ||
     Object.values(line.releases).some((r) => r.facilityId === id && r.statusQuantity > 0);
+  const shipped = (id: string) =>
+    Object.values(line.shipments).some((s) => s.facilityId === id && s.quantity > 0);
   const candidates = [
-    ...Object.keys(line.alloc),
-    ...Object.values(line.releases).map((r) => r.facilityId),
-  ];
+    ...new Set([
+      ...Object.keys(line.alloc),
+      ...Object.values(line.releases).map((r) => r.facilityId),
+      ...Object.values(line.shipments).map((s) => s.facilityId),
+    ]),
+  ].sort();
   const at = candidates.find((id) => {
     const f = facilities.get(id);
     return f && isNetsuiteFulfilled(f) && held(id);
   });
-  return at ? { oneLocationAt: at } : {};
+  const other = candidates.find((id) => {
+    const f = facilities.get(id);
+    return f && !isNetsuiteFulfilled(f) && (held(id) || shipped(id));
+  });
+  return { ...(at ? { oneLocationAt: at } : {}), ...(other ? { otherKindAt: other } : {}) };
 }
 
 interface Applied {

@@ -8,28 +8,50 @@
  * quantity being picked or shipped cannot be cancelled), and in that same transaction:
  *
  * - the line-close outbox entry (`lineclose`, one per line): the line-close export closes the
- *   NetSuite line once NetSuite's ids are known and nothing of the line is left open. If the order
- *   has not gone to NetSuite yet, the sales order export sends the line closed (or with the
- *   quantity left) and drops the entry, so no close row ever goes for it.
+ *   NetSuite line once NetSuite's ids are known and every unit of it is cancelled or rejected (a
+ *   line with a shipped part is never closed: its quantity is lowered instead). If the order has
+ *   not gone to NetSuite yet, the sales order export sends the line closed (or with the quantity
+ *   left) and drops the entry, so no close row ever goes for it.
+ * - the **re-quote** of a line NetSuite already holds at a location, when part of it is cancelled
+ *   and some of it stays (NetSuite's line quantity must come down, or NetSuite would commit and
+ *   ship the cancelled units): for each NetSuite-fulfilled facility the line still has units at
+ *   (allocated, scheduled, released, being picked or shipped) whose allocation update was already
+ *   written, an `allocation` outbox record with `requote` (id `requoteEntryId`: the allocation's
+ *   and the cancellation's key), so the allocation export sends the row again with the lowered
+ *   quantity. An allocation not written yet goes with the lowered quantity anyway; should the
+ *   export write it between our read and our write, the re-quote is queued right after (a
+ *   repeated row with the same quantity is harmless). A wholly cancelled line is closed, not
+ *   re-quoted.
  * - the store queue item of every facility the line leaves entirely (its allocation there is all
  *   cancelled);
  * - for pre-ordered units (1250), the purchase-order allocation is given back (the PO line's ATP
  *   rises), so the pre-order release never tries to release a cancelled unit.
  *
  * Nothing else has to know: brokering places only 1100/1300/1400 quantity, the allocation export
- * drops an allocation whose line has nothing open, and the store queue lists only quantity still
- * allocated. Idempotent with the caller's key: a line cancel uses the key itself, an order cancel
- * `<key>:<lineSeq>` per line; replaying changes nothing and returns the first result.
+ * drops an allocation whose line has nothing left at its facility, and the store queue lists only
+ * quantity still allocated. Idempotent with the caller's key: a line cancel uses the key itself,
+ * an order cancel `<key>:<lineSeq>` per line; replaying changes nothing and returns the first
+ * result.
  */
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
 import type { EventStep } from '../domain/lifecycle/events.ts';
 import type { Buckets } from '../domain/lifecycle/status.ts';
 import type { LineState } from '../domain/lifecycle/line.ts';
+import type { Facility } from '../domain/facility.ts';
+import {
+  allocationEntryId,
+  isNetsuiteFulfilled,
+  netsuiteQuantity,
+  requoteEntryId,
+  unitsAt,
+  type AllocationPayload,
+} from '../domain/sync/allocation-rows.ts';
 import {
   cancellableQuantity,
   cancellationPreview,
   lineCloseEntryId,
+  type CancellationPreview,
   type LineClosePayload,
 } from '../domain/sync/line-close-rows.ts';
 import {
@@ -46,8 +68,10 @@ import type { TxItem } from '../store/transactions.ts';
 export interface CancellationDeps {
   readonly orders: Pick<OrderStore, 'readOrderForCommand' | 'readForCommand' | 'getEvent'>;
   readonly service: Pick<OrderService, 'cancelLine'>;
-  readonly sync: Pick<SyncStore, 'outboxPut'>;
+  readonly sync: Pick<SyncStore, 'outboxPut' | 'waiting' | 'enqueue'>;
   readonly brokering: Pick<BrokeringStore, 'storeQueueDelete'>;
+  /** Every facility (to know which NetSuite fulfils: a partial cancellation re-quotes there). */
+  readonly facilities: () => Promise<readonly Facility[]>;
   /** Pre-order allocations: a cancelled pre-ordered unit gives its PO line's ATP back. */
   readonly preorders?: Pick<PurchaseOrderStore, 'linesOfSku' | 'allocations' | 'releaseItems'>;
   readonly now?: () => Date;
@@ -175,7 +199,7 @@ export class Cancellations {
   ): Promise<CancelledLine> {
     let line = read;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const linked = await this.linkedWrites(line, quantity, ctx);
+      const { linked, unsent } = await this.linkedWrites(line, quantity, idempotencyKey, ctx);
       let result: StepsResult;
       try {
         result = await this.deps.service.cancelLine({
@@ -199,6 +223,9 @@ export class Cancellations {
         if (again.line) line = again.line;
         continue;
       }
+      if (!result.replayed && unsent.length) {
+        await this.requoteIfSent(unsent, idempotencyKey, ctx.at);
+      }
       return {
         lineSeq: result.lineSeq,
         outcome: result.replayed ? 'replayed' : 'cancelled',
@@ -214,12 +241,19 @@ export class Cancellations {
     );
   }
 
-  /** The writes that go with the cancellation of `quantity` of the line as read. */
+  /**
+   * The writes that go with the cancellation of `quantity` of the line as read, and the re-quotes
+   * not queued because their allocation was not written yet (`unsent`, looked at again after).
+   */
   private async linkedWrites(
     line: LineState,
     quantity: number | undefined,
+    idempotencyKey: string,
     ctx: { orderId: string; reason: string; at: string },
-  ): Promise<{ label: `linked:${string}`; item: TxItem }[]> {
+  ): Promise<{
+    linked: { label: `linked:${string}`; item: TxItem }[];
+    unsent: AllocationPayload[];
+  }> {
     const payload: LineClosePayload = {
       orderId: ctx.orderId,
       lineSeq: line.lineSeq,
@@ -243,7 +277,68 @@ export class Cancellations {
     if (preview.preOrdered > 0 && this.deps.preorders) {
       linked.push(...(await this.preorderRelease(line, preview.preOrdered, ctx.at)));
     }
-    return linked;
+    const requotes = await this.requotes(line, preview);
+    const unsent: AllocationPayload[] = [];
+    if (requotes.length) {
+      const waiting = await this.deps.sync.waiting('allocation', requotes.map(allocationEntryId));
+      for (const p of requotes) {
+        if (waiting.has(allocationEntryId(p))) unsent.push(p);
+        else
+          linked.push({
+            label: `linked:allocation-requote:${p.facilityId}`,
+            item: this.deps.sync.outboxPut(
+              'allocation',
+              requoteEntryId(p, idempotencyKey),
+              p,
+              ctx.at,
+            ),
+          });
+      }
+    }
+    return { linked, unsent };
+  }
+
+  /**
+   * The allocation rows to send again with the lowered quantity: one per NetSuite-fulfilled
+   * facility the line keeps units at (in any state), unless nothing of the line is left to hold
+   * (wholly cancelled: the line close does it). Released units cancelled are not told apart by
+   * facility here, so a facility may be named that keeps nothing: its row is then not sent.
+   */
+  private async requotes(
+    line: LineState,
+    preview: CancellationPreview,
+  ): Promise<AllocationPayload[]> {
+    if (preview.quantity <= 0 || netsuiteQuantity(line) - preview.quantity <= 0) return [];
+    const taken = new Map(preview.reserved.map((r) => [r.facilityId, r.taken]));
+    const out: AllocationPayload[] = [];
+    for (const f of await this.deps.facilities()) {
+      if (!isNetsuiteFulfilled(f)) continue;
+      if (unitsAt(line, f.facilityId) - (taken.get(f.facilityId) ?? 0) <= 0) continue;
+      out.push({
+        orderId: line.orderId,
+        lineSeq: line.lineSeq,
+        facilityId: f.facilityId,
+        afterRejection: line.rejectedBy.length > 0,
+        requote: true,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * After the cancellation: an allocation that was waiting to be written when it was read, and is
+   * gone now, may have been written with the quantity from before: queue the re-quote.
+   */
+  private async requoteIfSent(
+    unsent: readonly AllocationPayload[],
+    idempotencyKey: string,
+    at: string,
+  ): Promise<void> {
+    const still = await this.deps.sync.waiting('allocation', unsent.map(allocationEntryId));
+    for (const p of unsent) {
+      if (still.has(allocationEntryId(p))) continue;
+      await this.deps.sync.enqueue('allocation', requoteEntryId(p, idempotencyKey), p, at);
+    }
   }
 
   /** Gives `quantity` of the line's pre-order allocations back to their PO lines. */

@@ -14,11 +14,12 @@
  * method, time). So a pick is "pick and pack", and nothing else is written for packing.
  *
  * **Ship** (`3350 → 3700`): units being picked ship, with `shipped` details recorded on the
- * shipment (its quantity becomes the shipped quantity). In the same transaction the `fulfilled`
- * outbox entry for the OMS-fulfilled export is written (one per ship command, id from the
- * idempotency key; the export sends it once NetSuite's order and line ids are known and waits until
- * then), and the store queue item goes when nothing of the line is left at the store. A shipment
- * may ship in parts (each part its own command, its own row for NetSuite).
+ * shipment (its quantity becomes the shipped quantity). In the same transaction the line's
+ * `fulfilled` outbox entry for the OMS-fulfilled export is put (id `<orderId>#<lineSeq>`, put again
+ * by every ship of the line: idempotent), and the store queue item goes when nothing of the line
+ * is left at the store. NetSuite fulfils a line once, so the export sends one row per line, once
+ * nothing of it is open any more (see `oms-fulfilled-rows.ts`). A shipment may ship in parts (each
+ * part its own command; the line's row carries every unit shipped).
  *
  * **Not found**: units being picked (then released ones) go to 1400 at the store through
  * `StoreFulfillment.reportNotFound`, exactly like a rejection (back to brokering, never to this
@@ -38,7 +39,10 @@ import { CommandError } from '../domain/lifecycle/errors.ts';
 import type { LineState, ShipmentDetails } from '../domain/lifecycle/line.ts';
 import type { Buckets } from '../domain/lifecycle/status.ts';
 import { isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
-import { omsFulfilledIdFor, type OmsFulfilledPayload } from '../domain/sync/oms-fulfilled-rows.ts';
+import {
+  omsFulfilledEntryId,
+  type OmsFulfilledPayload,
+} from '../domain/sync/oms-fulfilled-rows.ts';
 import type {
   StoreFulfillment,
   StoreRejectionInput,
@@ -130,7 +134,7 @@ export interface StoreShipResult {
   readonly shipmentKey: string;
   readonly releaseKey: string;
   readonly shipped: ShipmentDetails;
-  /** The `fulfilled` outbox record NetSuite will be sent (OMS-fulfilled export). */
+  /** The line's `fulfilled` outbox record (OMS-fulfilled export: one row per line, once). */
   readonly exportId: string;
   /** True when nothing of the line is left at the store (its queue item is gone). */
   readonly storeDone: boolean;
@@ -433,7 +437,7 @@ export class StoreShipping {
         : {}),
       shippedAt,
     };
-    const exportId = omsFulfilledIdFor(orderId, lineSeq, env.idempotencyKey);
+    const exportId = omsFulfilledEntryId({ orderId, lineSeq });
     const payload: OmsFulfilledPayload = {
       orderId,
       lineSeq,
@@ -609,7 +613,7 @@ export class StoreShipping {
       shipmentKey: r.shipmentKey!,
       releaseKey: r.releaseKey!,
       shipped,
-      exportId: omsFulfilledIdFor(event.orderId, line.lineSeq, key),
+      exportId: omsFulfilledEntryId({ orderId: event.orderId, lineSeq: line.lineSeq }),
       storeDone: openAtStore(line, event.facilityId!) === 0,
       buckets: r.buckets,
       replayed: true,

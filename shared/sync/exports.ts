@@ -2,18 +2,24 @@
  * The three NetSuite sync exports, as feed specs for `runExport`: customers without a NetSuite id,
  * sales orders (once their customer has one), and customer deposits (once the order has one).
  */
-import { allocationRow, type AllocationPayload } from '../domain/sync/allocation-rows.ts';
+import {
+  allocationEntryId,
+  allocationRow,
+  type AllocationPayload,
+} from '../domain/sync/allocation-rows.ts';
 import { customerRow, type CustomerRecord } from '../domain/sync/customer-row.ts';
 import { depositPayments, depositRecords, type DepositPayload } from '../domain/sync/deposits.ts';
 import type { Facility } from '../domain/facility.ts';
 import type { MappingTable } from '../domain/sync/mappings.ts';
 import { salesOrderRows, type SalesOrderPayload } from '../domain/sync/sales-order-rows.ts';
-import { omsFulfilledRow, type OmsFulfilledPayload } from '../domain/sync/oms-fulfilled-rows.ts';
 import {
-  isWhollyCancelled,
+  omsFulfilledEntryId,
+  omsFulfilledRow,
+  type OmsFulfilledPayload,
+} from '../domain/sync/oms-fulfilled-rows.ts';
+import {
   lineCloseEntryId,
   lineCloseRow,
-  openQuantity,
   salesOrderLineState,
   type LineClosePayload,
 } from '../domain/sync/line-close-rows.ts';
@@ -37,6 +43,19 @@ export interface ExportSources {
   readonly facilities?: FacilityStore;
   /** The outboxes (the sales order export drops the line closes its rows make needless). */
   readonly sync?: SyncStore;
+}
+
+/** NetSuite item ids of SKUs: the product registry, else the inventory snapshot's `idValue`. */
+async function itemIdsOf(
+  src: ExportSources,
+  skus: readonly string[],
+): Promise<Map<string, string>> {
+  const itemIds = await src.products.itemIdsForSkus(skus);
+  const unknown = skus.filter((sku) => !itemIds.has(sku));
+  if (unknown.length && src.inventory) {
+    for (const [sku, id] of await src.inventory.itemIdsFromSnapshot(unknown)) itemIds.set(sku, id);
+  }
+  return itemIds;
 }
 
 /** Customers: done when NetSuite's id is known (e.g. the customer came with an earlier order). */
@@ -159,13 +178,18 @@ export function depositExport(src: ExportSources): ExportFeed<DepositPayload> {
 
 /**
  * Allocation updates (`salesorder/update`): items allocated to NetSuite-fulfilled facilities, each
- * sent once (an entry leaves the outbox when written; a rejection queues the next one).
+ * sent once (an entry leaves the outbox when written; a rejection queues the next one, a partial
+ * cancellation a re-quote). `quantity` is what NetSuite must hold for the line (see
+ * `allocationRow`). The item id comes from the product registry, else from the inventory
+ * snapshot's `idValue` (as for the sales order export).
  */
 export function allocationExport(src: ExportSources): ExportFeed<AllocationPayload> {
   if (!src.orders || !src.facilities)
     throw new Error('allocation export needs orders and facilities');
   const { orders, facilities } = src;
   let context: Promise<[MappingTable, Map<string, Facility>]> | undefined;
+  /** Lines × locations given a row this run. */
+  const inRun = new Set<string>();
   return {
     outbox: 'allocation',
     feed: feedById('allocation-update-export'),
@@ -178,13 +202,10 @@ export function allocationExport(src: ExportSources): ExportFeed<AllocationPaylo
       ]);
       const [table, byId] = await context;
       const { lines, headers } = await orders.linesWithHeaders(entries.map((e) => e.payload));
-      const itemIds = await src.products.itemIdsForSkus([
-        ...new Set([...lines.values()].map((l) => l.sku)),
-      ]);
+      const itemIds = await itemIdsOf(src, [...new Set([...lines.values()].map((l) => l.sku))]);
       return entries.map((e): RecordPlan => {
         const line = lines.get(`${e.payload.orderId}|${e.payload.lineSeq}`);
-        // Cancelled (or shipped) meanwhile: there is nothing left to allocate.
-        if (line && openQuantity(line) === 0) return { kind: 'done' };
+        // Cancelled, shipped or moved meanwhile: allocationRow says 'gone'.
         const built = allocationRow(e.payload, {
           line,
           header: headers.get(e.payload.orderId),
@@ -192,7 +213,14 @@ export function allocationExport(src: ExportSources): ExportFeed<AllocationPaylo
           itemId: line && itemIds.get(line.sku),
           mappings: table,
         });
-        if (built.kind === 'ready') return { kind: 'ready', rows: [built.row] };
+        if (built.kind === 'ready') {
+          // Rows are built from the line as it is now: a second record of the same line and
+          // location (re-quotes of two cancellations) would repeat the same row.
+          const ref = allocationEntryId(e.payload);
+          if (inRun.has(ref)) return { kind: 'done' };
+          inRun.add(ref);
+          return { kind: 'ready', rows: [built.row] };
+        }
         if (built.kind === 'gone') return { kind: 'done' };
         return { kind: 'held', reasons: built.reasons };
       });
@@ -201,19 +229,22 @@ export function allocationExport(src: ExportSources): ExportFeed<AllocationPaylo
 }
 
 /**
- * OMS-fulfilled items (`salesorder/update`, `tags`=`hotwax-fulfilled`): what stores shipped, one
- * row per ship command, each sent once (the entry leaves the outbox when written; its send state
- * stays 30 days). A record waits while NetSuite's order or line id is unknown and is held back
- * (with reasons) while the item id or the store's location is. One NetSuite line appears at most
- * once a run: a second shipment of the same line waits for the next run, so that one import never
- * updates a line twice. Files hold at most `OMS_FULFILLED_MAX_ROWS` (pass it as `maxRowsPerFile`).
+ * OMS-fulfilled items (`salesorder/update`, `tags`=`hotwax-fulfilled`): what stores shipped, ONE
+ * row per line, sent once (the entry leaves the outbox when written; its send state stays 30
+ * days), when nothing of the line is open any more — NetSuite fulfils a line once and the row's
+ * quantity overwrites the line's (see `omsFulfilledRow`). A record waits while units are open or
+ * NetSuite's order or line id is unknown, and is held back (with reasons) when the line shipped
+ * from several facilities or partly through NetSuite, or the item id or the store's location is
+ * unknown. A line has one entry (`<order>#<line>`); older entries, one per ship command (`SF-…`),
+ * stand for their line: one entry per line is planned, the others leave the outbox. Files hold at
+ * most `OMS_FULFILLED_MAX_ROWS` (pass it as `maxRowsPerFile`).
  */
 export function omsFulfilledExport(src: ExportSources): ExportFeed<OmsFulfilledPayload> {
   if (!src.orders || !src.facilities)
     throw new Error('OMS-fulfilled export needs orders and facilities');
   const { orders, facilities } = src;
   let byId: Promise<Map<string, Facility>> | undefined;
-  /** Lines given a row this run (`order|line`). */
+  /** Lines planned this run (`order|line`): a line's other entries are not needed. */
   const inRun = new Set<string>();
   return {
     outbox: 'fulfilled',
@@ -226,38 +257,40 @@ export function omsFulfilledExport(src: ExportSources): ExportFeed<OmsFulfilledP
         byId,
         orders.linesWithHeaders(entries.map((e) => e.payload)),
       ]);
-      const skus = [...new Set([...lines.values()].map((l) => l.sku))];
-      const itemIds = await src.products.itemIdsForSkus(skus);
-      const unknown = skus.filter((sku) => !itemIds.has(sku));
-      if (unknown.length && src.inventory) {
-        for (const [sku, id] of await src.inventory.itemIdsFromSnapshot(unknown)) {
-          itemIds.set(sku, id);
-        }
-      }
-      return entries.map((e): RecordPlan => {
+      const itemIds = await itemIdsOf(src, [...new Set([...lines.values()].map((l) => l.sku))]);
+      // The line's own entry stands for it before older per-shipment ones.
+      const order = entries
+        .map((e, i) => ({ e, i }))
+        .sort(
+          (a, b) =>
+            Number(b.e.id === omsFulfilledEntryId(b.e.payload)) -
+              Number(a.e.id === omsFulfilledEntryId(a.e.payload)) || a.i - b.i,
+        );
+      const plans: RecordPlan[] = new Array<RecordPlan>(entries.length);
+      for (const { e, i } of order) {
         const ref = `${e.payload.orderId}|${e.payload.lineSeq}`;
+        if (inRun.has(ref)) {
+          plans[i] = { kind: 'done' };
+          continue;
+        }
+        inRun.add(ref);
         const line = lines.get(ref);
         const built = omsFulfilledRow(e.payload, {
           line,
           header: headers.get(e.payload.orderId),
-          facility: known.get(e.payload.facilityId),
+          facilities: known,
           itemId: line && itemIds.get(line.sku),
         });
-        switch (built.kind) {
-          case 'ready':
-            if (inRun.has(ref)) {
-              return { kind: 'waiting', reason: 'another shipment of the line goes this run' };
-            }
-            inRun.add(ref);
-            return { kind: 'ready', rows: [built.row] };
-          case 'waiting':
-            return { kind: 'waiting', reason: built.reason };
-          case 'held':
-            return { kind: 'held', reasons: built.reasons };
-          case 'gone':
-            return { kind: 'done' };
-        }
-      });
+        plans[i] =
+          built.kind === 'ready'
+            ? { kind: 'ready', rows: [built.row] }
+            : built.kind === 'gone'
+              ? { kind: 'done' }
+              : built.kind === 'waiting'
+                ? { kind: 'waiting', reason: built.reason }
+                : { kind: 'held', reasons: built.reasons };
+      }
+      return plans;
     },
   };
 }
@@ -265,11 +298,11 @@ export function omsFulfilledExport(src: ExportSources): ExportFeed<OmsFulfilledP
 /**
  * Line closes (`salesorder/update`, `internalId,lineId,closed` with `closed`=`true`): a cancelled
  * line closed in NetSuite, once (the entry leaves the outbox when written; its send state stays 30
- * days). The cancellation queues it in its own transaction. It waits while NetSuite's ids are not
- * back and while units of the line are still open (closing a NetSuite line closes all of its
- * unfulfilled quantity), and — for a line a store shipped part of — while that shipment's
- * OMS-fulfilled row is not written yet (NetSuite cannot fulfil a closed line). A line gone, or
- * with nothing cancelled, leaves the outbox.
+ * days). The cancellation queues it in its own transaction. A close goes only for a line with
+ * nothing shipped (every unit cancelled or rejected); it waits while NetSuite's ids are not back
+ * and while units of the line are still open. A line with a shipped part is never closed (its
+ * NetSuite quantity is lowered instead: the allocation re-quote, or the OMS-fulfilled row's
+ * quantity), so its entry leaves the outbox, as does one for a line gone or with nothing cancelled.
  */
 export function lineCloseExport(src: ExportSources): ExportFeed<LineClosePayload> {
   if (!src.orders) throw new Error('line-close export needs orders');
@@ -281,34 +314,13 @@ export function lineCloseExport(src: ExportSources): ExportFeed<LineClosePayload
     sendOnce: true,
     async plan(entries) {
       const { lines, headers } = await orders.linesWithHeaders(entries.map((e) => e.payload));
-      const lineOf = (p: LineClosePayload) => lines.get(`${p.orderId}|${p.lineSeq}`);
-      const built = entries.map((e) =>
-        lineCloseRow(e.payload, {
-          line: lineOf(e.payload),
+      return entries.map((e): RecordPlan => {
+        const b = lineCloseRow(e.payload, {
+          line: lines.get(`${e.payload.orderId}|${e.payload.lineSeq}`),
           header: headers.get(e.payload.orderId),
-        }),
-      );
-      const shippedPart = (p: LineClosePayload) => {
-        const line = lineOf(p);
-        return !!line && !isWhollyCancelled(line) && (line.buckets[3700] ?? 0) > 0;
-      };
-      /** Lines with an OMS-fulfilled row still to write (`order|line`). */
-      const unsentShipments = new Set<string>();
-      if (
-        src.sync &&
-        entries.some((e, i) => built[i]!.kind === 'ready' && shippedPart(e.payload))
-      ) {
-        for await (const page of src.sync.entries<OmsFulfilledPayload>('fulfilled')) {
-          for (const f of page) unsentShipments.add(`${f.payload.orderId}|${f.payload.lineSeq}`);
-        }
-      }
-      return entries.map((e, i): RecordPlan => {
-        const b = built[i]!;
+        });
         if (b.kind === 'gone') return { kind: 'done' };
         if (b.kind === 'waiting') return { kind: 'waiting', reason: b.reason };
-        if (unsentShipments.has(`${e.payload.orderId}|${e.payload.lineSeq}`)) {
-          return { kind: 'waiting', reason: 'an OMS-fulfilled row of the line is not sent yet' };
-        }
         return { kind: 'ready', rows: [b.row] };
       });
     },

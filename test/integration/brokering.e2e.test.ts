@@ -1,7 +1,7 @@
 /**
  * Brokering, allocation sync and NetSuite's rejection loop, end to end on the local cloud with the
- * NetSuite simulator: approved orders are brokered across a warehouse group and stores; only the
- * warehouse allocations go to NetSuite; the East warehouse rejects everything it is sent; those
+ * NetSuite simulator: approved orders are brokered across a warehouse group and stores, each line
+ * whole at one facility; only the warehouse allocations go to NetSuite, with the line's quantity; the East warehouse rejects everything it is sent; those
  * items are brokered again — never back to East — and re-sent with their new location and the
  * rejection flag cleared; reservations and inventory balance at the end.
  */
@@ -120,6 +120,23 @@ describe('brokering, allocation sync and the rejection loop', () => {
     ).toBe(true);
     const locations = new Set(rows.map((r) => r[5]));
     expect([...locations].every((l) => l === '101' || l === '102')).toBe(true);
+    // NetSuite holds one location per line: every line went whole to one facility, and its row
+    // carries the line's quantity (it overwrites NetSuite's line quantity).
+    const headers = new Map(
+      await Promise.all(
+        orderIds.map(async (id) => [id, (await orderRuntime().orders.order(id)).header!] as const),
+      ),
+    );
+    for (const l of all) {
+      const where = Object.entries(l.alloc).filter(([, a]) => (a[1200] ?? 0) > 0);
+      expect(where.length, `${l.orderId}/${l.lineSeq}`).toBeLessThanOrEqual(1);
+      if (where.length) expect(where[0]![1][1200], `${l.orderId}/${l.lineSeq}`).toBe(l.quantity);
+      const row = rows.find(
+        (r) => r[1] === headers.get(l.orderId)!.netsuiteOrderId && r[0] === l.netsuiteLineId,
+      );
+      if (row) expect(row[4], `${l.orderId}/${l.lineSeq}`).toBe(String(l.quantity));
+    }
+    expect(all.some((l) => l.quantity > 1 && (l.buckets[1200] ?? 0) === l.quantity)).toBe(true);
     // Store items wait in the stores' fulfillment queues instead.
     const brokering = new BrokeringStore(dynamo(), table('control'));
     const storeItems = [

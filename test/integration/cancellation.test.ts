@@ -4,8 +4,10 @@
  * `internalId,lineId,closed`) exactly once; a replay changes nothing; the cancelled line is not in
  * the allocation export, is not brokered again and leaves the store queue; a pre-ordered unit gives
  * its PO line's ATP back. Before NetSuite knows the order, no close row goes: the sales order
- * export sends the line closed (or an order cancelled whole not at all). Partial cancels, refusals,
- * the HTTP route.
+ * export sends the line closed (or an order cancelled whole not at all). A partial cancellation of
+ * a line NetSuite already holds at a location re-sends its allocation row with the lowered
+ * quantity (also once released or partly shipped); a line with a shipped part is never closed.
+ * Partial cancels, refusals, the HTTP route.
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse/sync';
@@ -17,6 +19,7 @@ import type { Facility } from '../../shared/domain/facility.ts';
 import {
   allocationEntryId,
   NETSUITE_FULFILLED,
+  requoteEntryId,
   type AllocationPayload,
 } from '../../shared/domain/sync/allocation-rows.ts';
 import { partyIdFor } from '../../shared/domain/sync/party.ts';
@@ -131,6 +134,37 @@ async function allocate(orderId: string, facilityId: string, quantity: number) {
     ],
   });
 }
+
+/** Schedules and releases (1200 → 1500 → 3200) what line 1 has at the facility. */
+async function scheduleAndRelease(orderId: string, facilityId: string, quantity: number) {
+  for (const [from, to] of [
+    [1200, 1500],
+    [1500, 3200],
+  ] as const) {
+    await orderRuntime().service.move({
+      orderId,
+      lineSeq: '00001',
+      from,
+      to,
+      quantity,
+      facilityId,
+      idempotencyKey: key(`move-${to}`),
+      actor: 'schedule-release',
+    });
+  }
+}
+
+/** NetSuite ships `quantity` of line 1 from the facility (the fulfillment import's command). */
+const netsuiteShips = (orderId: string, facilityId: string, quantity: number) =>
+  orderRuntime().service.fulfill({
+    orderId,
+    lineSeq: '00001',
+    facilityId,
+    quantity,
+    shipped: { trackingNumbers: [key('1Z')], shippedAt: new Date().toISOString() },
+    idempotencyKey: key('ship'),
+    actor: 'netsuite',
+  });
 
 const cancel = (over: Record<string, unknown>) =>
   cancellations().cancel({
@@ -500,6 +534,135 @@ describe('partial cancellation', () => {
     await expect(
       cancel({ orderId, lineSeq: '00002', reason: 'CUSTOMER_REQUEST', idempotencyKey: key('cx') }),
     ).rejects.toMatchObject({ code: 'INSUFFICIENT_QUANTITY' });
+  });
+});
+
+describe('partial cancellation of a line NetSuite holds: the allocation row again, lowered', () => {
+  /** The allocation rows of an export run for an order. */
+  const allocationRows = async (orderId: string) =>
+    (await rowsOf('allocation-update-export', await run('allocation-update-export')))
+      .flatMap((f) => f.rows)
+      .filter((r) => r.internalId === netsuiteOrderIdOf(orderId));
+  /** The close rows of a line-close export run for an order. */
+  const closeRows = async (orderId: string) =>
+    (await rowsOf('line-close-export', await run('line-close-export')))
+      .flatMap((f) => f.rows)
+      .filter((r) => r.internalId === netsuiteOrderIdOf(orderId));
+  const entries = async () => {
+    const out: { id: string; payload: AllocationPayload }[] = [];
+    for await (const page of syncStore().entries<AllocationPayload>('allocation'))
+      out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
+    return out;
+  };
+
+  it('queues the re-quote with the cancellation; it goes although the units are released', async () => {
+    const orderId = await newOrder([3]);
+    await giveIds(orderId, 1);
+    await allocate(orderId, WAREHOUSE, 3);
+    expect(await allocationRows(orderId)).toEqual([
+      expect.objectContaining({ location: '13', quantity: '3' }),
+    ]);
+    await scheduleAndRelease(orderId, WAREHOUSE, 3);
+    expect((await line(orderId)).buckets).toEqual({ 3200: 3 });
+
+    const cx = key('cx');
+    const part = await cancel({ orderId, lineSeq: '00001', quantity: 1, idempotencyKey: cx });
+    expect(part.lines[0]).toMatchObject({ quantity: 1, buckets: { 3200: 2, 9000: 1 } });
+    // In the cancellation's transaction: an allocation record again, as a re-quote.
+    const id = requoteEntryId({ orderId, lineSeq: '00001', facilityId: WAREHOUSE }, cx);
+    expect((await entries()).filter((e) => e.payload.orderId === orderId)).toEqual([
+      {
+        id,
+        payload: {
+          orderId,
+          lineSeq: '00001',
+          facilityId: WAREHOUSE,
+          afterRejection: false,
+          requote: true,
+        },
+      },
+    ]);
+    const { events } = await orderRuntime().orders.order(orderId);
+    expect(events.at(-1)).toMatchObject({ type: 'cancelled' });
+    // NetSuite gets the line's quantity less the cancelled unit, at the same location.
+    expect(await allocationRows(orderId)).toEqual([
+      expect.objectContaining({ lineId: '1', location: '13', quantity: '2', closed: '' }),
+    ]);
+    expect((await entries()).map((e) => e.id)).not.toContain(id);
+    // The close waits: 2 units are still on their way.
+    expect(await outbox('lineclose')).toContain(`${orderId}#00001`);
+
+    // NetSuite ships them: a line with a shipped part is never closed.
+    await netsuiteShips(orderId, WAREHOUSE, 2);
+    expect(await closeRows(orderId)).toEqual([]);
+    expect(await outbox('lineclose')).not.toContain(`${orderId}#00001`);
+  });
+
+  it('the rest of a partly shipped line cancelled: the quantity comes down to what shipped, no close', async () => {
+    const orderId = await newOrder([3]);
+    await giveIds(orderId, 1);
+    await allocate(orderId, WAREHOUSE, 3);
+    await allocationRows(orderId);
+    await scheduleAndRelease(orderId, WAREHOUSE, 3);
+    await netsuiteShips(orderId, WAREHOUSE, 1);
+    const rest = await cancel({ orderId, lineSeq: '00001', idempotencyKey: key('cx') });
+    expect(rest.lines[0]).toMatchObject({ quantity: 2, buckets: { 3700: 1, 9000: 2 } });
+    expect(await allocationRows(orderId)).toEqual([
+      expect.objectContaining({ location: '13', quantity: '1' }),
+    ]);
+    expect(await closeRows(orderId)).toEqual([]);
+    expect(await outbox('lineclose')).not.toContain(`${orderId}#00001`);
+  });
+
+  it('a wholly cancelled line is closed, not re-quoted; a store line is never re-quoted', async () => {
+    const orderId = await newOrder([2]);
+    await giveIds(orderId, 1);
+    await allocate(orderId, WAREHOUSE, 2);
+    await allocationRows(orderId);
+    await scheduleAndRelease(orderId, WAREHOUSE, 2);
+    await cancel({ orderId, lineSeq: '00001', idempotencyKey: key('cx') });
+    expect((await entries()).map((e) => e.payload.orderId)).not.toContain(orderId);
+    expect(await closeRows(orderId)).toEqual([
+      { internalId: netsuiteOrderIdOf(orderId), lineId: '1', closed: 'true' },
+    ]);
+
+    const atStore = await newOrder([3]);
+    await giveIds(atStore, 1);
+    await allocate(atStore, STORE, 3);
+    await cancel({ orderId: atStore, lineSeq: '00001', quantity: 1, idempotencyKey: key('cx') });
+    expect((await entries()).map((e) => e.payload.orderId)).not.toContain(atStore);
+  });
+
+  it('an allocation written while the cancellation ran gets the re-quote after it', async () => {
+    const orderId = await newOrder([3]);
+    await giveIds(orderId, 1);
+    await allocate(orderId, WAREHOUSE, 3);
+    const id = allocationEntryId({ orderId, lineSeq: '00001', facilityId: WAREHOUSE });
+    // The export takes the entry between the cancellation's read and its write.
+    const real = syncStore();
+    let reads = 0;
+    const racing = Object.assign(Object.create(real) as typeof real, {
+      waiting: async (feed: OutboxFeed, ids: readonly string[]) => {
+        const found = await real.waiting(feed, ids);
+        if (feed === 'allocation' && reads++ === 0) {
+          expect(found.has(id)).toBe(true);
+          expect(await allocationRows(orderId)).toEqual([
+            expect.objectContaining({ quantity: '3' }),
+          ]);
+        }
+        return found;
+      },
+    });
+    await cancellations({ sync: racing }).cancel({
+      actor: 'test',
+      orderId,
+      lineSeq: '00001',
+      quantity: 1,
+      reason: 'CUSTOMER_REQUEST',
+      idempotencyKey: key('cx'),
+    });
+    expect(reads).toBe(2);
+    expect(await allocationRows(orderId)).toEqual([expect.objectContaining({ quantity: '2' })]);
   });
 });
 

@@ -3,7 +3,8 @@
  * NetSuite simulator (issue #8's proof): orders go from intake through the NetSuite sync,
  * brokering and the allocation update to scheduling and release; NetSuite fulfils its warehouse
  * lines (some in two parts, unescaped carriers with commas) and the fulfillment files are imported;
- * the stores pick and ship theirs (one in two parts) and the OMS-fulfilled export tells NetSuite;
+ * the stores pick and ship theirs (one in two parts) and the OMS-fulfilled export tells NetSuite,
+ * one row per line with every unit it shipped;
  * one store pick is not found and goes to another facility with new release and shipment keys;
  * one line is cancelled after NetSuite has the order and is closed there; NetSuite invoices what is
  * fully fulfilled and deposited, and the invoice report marks the orders invoiced. Every line's
@@ -154,6 +155,8 @@ beforeAll(async () => {
     partialShare: 1,
     commaShare: 0.5,
     multiTrackingShare: 0.5,
+    // Stock is not what this test is about: NetSuite's locations can commit whatever they get.
+    inventory: { defaultOnHand: 1_000, storeLocations: ['201', '202'] },
   });
   sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
   for (const o of sample.orders) {
@@ -315,14 +318,23 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
     expect([...nsTwoParts.values()].some((n) => n >= 2)).toBe(true);
   });
 
-  it('NetSuite received every store shipment once (hotwax-fulfilled) and the close of the cancelled line', async () => {
+  it('NetSuite received one row per store-shipped line, once (hotwax-fulfilled), and the close of the cancelled line', async () => {
     const update = feedById('oms-fulfilled-export');
     const files = sim.received.filter(
       (f) => f.folder === update.folder && f.header.join(',') === update.columns.join(','),
     );
     const rows = files.flatMap((f) => f.rows as string[][]);
     expect(storeShipments.length).toBeGreaterThan(3);
-    expect(rows.length).toBe(storeShipments.length);
+    // NetSuite fulfils a line once: one row per line, with every unit the store shipped.
+    const byLine = new Map<string, { facilityId: string; quantity: number }>();
+    for (const s of storeShipments) {
+      const k = `${s.orderId}/${s.lineSeq}`;
+      const seen = byLine.get(k);
+      if (seen) expect(seen.facilityId, k).toBe(s.facilityId);
+      byLine.set(k, { facilityId: s.facilityId, quantity: (seen?.quantity ?? 0) + s.quantity });
+    }
+    expect(byLine.size).toBeLessThan(storeShipments.length);
+    expect(rows.length).toBe(byLine.size);
     // And NetSuite fulfilled the warehouse lines itself.
     expect(sim.fulfillments().length).toBeGreaterThan(3);
     expect(rows.every((r) => r[5] === 'hotwax-fulfilled')).toBe(true);
@@ -330,14 +342,25 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
       await Promise.all(orderIds.map(async (id) => [id, (await records(id)).header!] as const)),
     );
     const lines = await allLines();
-    for (const s of storeShipments) {
-      const line = lines.find(sameLine(s))!;
-      const nsOrder = headers.get(s.orderId)!.netsuiteOrderId;
-      const location = FACILITIES.find((f) => f.facilityId === s.facilityId)!.externalId;
+    for (const [k, shipped] of byLine) {
+      const [orderId, lineSeq] = k.split('/') as [string, string];
+      const line = lines.find(sameLine({ orderId, lineSeq }))!;
+      const nsOrder = headers.get(orderId)!.netsuiteOrderId;
+      const location = FACILITIES.find((f) => f.facilityId === shipped.facilityId)!.externalId;
       expect(
-        rows.filter((r) => r[0] === line.netsuiteLineId && r[1] === nsOrder && r[4] === location)
-          .length,
-      ).toBeGreaterThan(0);
+        rows.filter((r) => r[0] === line.netsuiteLineId && r[1] === nsOrder),
+        k,
+      ).toEqual([
+        [
+          line.netsuiteLineId,
+          nsOrder,
+          expect.any(String),
+          String(shipped.quantity),
+          location,
+          'hotwax-fulfilled',
+        ],
+      ]);
+      expect(shipped.quantity, k).toBe(line.buckets[3700]);
     }
     const close = feedById('line-close-export');
     const closeRows = sim.received

@@ -58,6 +58,8 @@ import { sampleOrder } from '../support/order-core.ts';
 const WAREHOUSE = 'SR-WH1';
 const STORE = 'SR-STORE1';
 const SKU = 'SR-REL-SKU';
+/** A SKU the product registry lacks: its NetSuite item id is known from the snapshot only. */
+const SNAPSHOT_SKU = 'SR-SNAP-SKU';
 const ZONE = 'Pacific/Auckland';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -75,10 +77,10 @@ const facilities: Facility[] = [
 ];
 
 /** An approved order of `quantity` units allocated at `facilityId` as brokering does it. */
-async function allocatedOrder(facilityId: string, quantity: number): Promise<string> {
+async function allocatedOrder(facilityId: string, quantity: number, sku = SKU): Promise<string> {
   const { intake, service } = orderRuntime();
   const created = await intake.submit(
-    sampleOrder({}, [{ sku: SKU, quantity, price: 10, shippingMethod: 'STANDARD' }]),
+    sampleOrder({}, [{ sku, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
   );
   if (created.status !== 'created') throw new Error(created.status);
@@ -189,6 +191,12 @@ beforeAll(async () => {
       ),
     );
   }
+  await inventory.put(
+    snapshotItem(
+      { sku: SNAPSHOT_SKU, facilityId: WAREHOUSE, availableQty: 5, itemId: '611' },
+      { file: 'snapshot.csv', importedAt: new Date().toISOString() },
+    ),
+  );
   await inventory.flush();
   const products = new ProductStore(dynamo(), table('control')).writer();
   for (const item of productItems(
@@ -409,6 +417,29 @@ describe('schedule and release', () => {
       expect(moves.map((e) => `${e.from}→${e.to}`)).toEqual(['1200→1500', '1500→3200']);
     }
     expect(await queued()).toEqual([]);
+  });
+});
+
+describe('the allocation update for a SKU the product registry lacks', () => {
+  it("takes the NetSuite item id from the inventory snapshot's idValue, as the sales order export does", async () => {
+    const orderId = await allocatedOrder(WAREHOUSE, 2, SNAPSHOT_SKU);
+    const report = await exportAllocations();
+    expect(report.held.filter((h) => h.id.startsWith(orderId))).toEqual([]);
+    const folder = feedPrefix(cloud.sftp.user, feedById('allocation-update-export'));
+    const rows = (
+      await Promise.all(
+        report.files.map(
+          async (f) =>
+            parse((await feedFiles().readText(`${folder}${f}`))!, { columns: true }) as Record<
+              string,
+              string
+            >[],
+        ),
+      )
+    ).flat();
+    expect(rows.filter((r) => r.internalId === `5${orderId.replace(/\D/g, '').slice(-6)}`)).toEqual(
+      [expect.objectContaining({ item: '611', quantity: '2', location: '13' })],
+    );
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * A store fulfilling on the local cloud: an item released to the store is picked (3200 → 3350, a
  * shipment key with quantity 0) and shipped with tracking numbers (3350 → 3700, the shipment's
- * quantity = what shipped), and the OMS-fulfilled export tells NetSuite once (`salesorder/update`,
- * exact header, `tags`=`hotwax-fulfilled`, at most 2,500 rows a file). A shipment may ship in
- * parts; an item not found at picking goes to 1400 and back to brokering, and re-release at
- * another store creates a new release key and a new shipment key while the old ones stay at 0.
- * Rejections also take scheduled and released units. Replays change nothing. Also once through
- * the HTTP API.
+ * quantity = what shipped), and the OMS-fulfilled export tells NetSuite once per line
+ * (`salesorder/update`, exact header, `tags`=`hotwax-fulfilled`, at most 2,500 rows a file): one
+ * row when nothing of the line is open any more, with every unit shipped. A shipment may ship in
+ * parts (still one row); an item not found at picking goes to 1400 and back to brokering, and
+ * re-release at another store creates a new release key and a new shipment key while the old
+ * ones stay at 0. A line shipped from two stores is held back with the reason. Entries of the
+ * older per-shipment format still go. Rejections also take scheduled and released units. Replays
+ * change nothing. Also once through the HTTP API.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +22,7 @@ import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { brokeringStore } from '../../shared/brokering/wiring.ts';
 import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
 import { storeShipping } from '../../shared/fulfillment/store-shipping-wiring.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
@@ -448,6 +451,8 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
       shippedAt,
     });
     expect(l.releases[`${order.orderId}-00001-R1`]).toMatchObject({ statusQuantity: 0 });
+    // The line's record for NetSuite: one per line, whatever the shipments.
+    expect(result.exportId).toBe(`${order.orderId}#00001`);
     const stored = (await records(order.orderId)).shipments;
     expect(stored).toEqual([expect.objectContaining({ key: shipmentKey, quantity: 2 })]);
     // Nothing of the line is left at the store: the queue item went with the shipment.
@@ -505,7 +510,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     expect(second).toMatchObject({ files: [], rows: 0, records: 0 });
   });
 
-  it('partial ship: 1 of 2, then the other; a line goes to NetSuite once a run', async () => {
+  it('partial ship: 1 of 2, then the other; the line goes to NetSuite once, with both units', async () => {
     const o = await releasedOrder(2);
     const picked = await pick({ orderId: o.orderId, idempotencyKey: `pick-${o.orderId}` });
     const first = await send({
@@ -515,6 +520,15 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
       idempotencyKey: `ship-${o.orderId}-1`,
     });
     expect(first).toMatchObject({ quantity: 1, storeDone: false, buckets: { 3350: 1, 3700: 1 } });
+    // NetSuite fulfils a line once: nothing goes while a unit of it is open.
+    const early = await exportNow();
+    expect(early).toMatchObject({ rows: 0, waiting: 1, files: [] });
+    expect(await outbox()).toEqual([
+      {
+        id: `${o.orderId}#00001`,
+        payload: expect.objectContaining({ quantity: 1, shipmentKey: picked.shipmentKey }),
+      },
+    ]);
     let l = await line(o.orderId);
     expect(l.shipments[picked.shipmentKey]).toMatchObject({
       planned: 2,
@@ -544,26 +558,17 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     expect(lineInvariantViolations(l)).toEqual([]);
     expect(await queue()).toEqual([]);
 
-    // Two shipments of one NetSuite line: one row a run, each sent once.
+    // The same record, put again by the second ship; one row with every unit shipped.
+    expect(rest.exportId).toBe(first.exportId);
+    expect((await outbox()).map((e) => e.id)).toEqual([`${o.orderId}#00001`]);
     const run1 = await exportNow();
-    expect(run1).toMatchObject({ rows: 1, waiting: 1 });
-    const run2 = await exportNow();
-    expect(run2).toMatchObject({ rows: 1, waiting: 0 });
-    const rows = [...(await exportedRows(run1)), ...(await exportedRows(run2))];
-    expect(rows).toEqual([
+    expect(run1).toMatchObject({ rows: 1, records: 1, waiting: 0 });
+    expect(await exportedRows(run1)).toEqual([
       {
         lineId: '1',
         internalId: o.ns,
         item: ITEM_ID,
-        quantity: '1',
-        location: '21',
-        tags: 'hotwax-fulfilled',
-      },
-      {
-        lineId: '1',
-        internalId: o.ns,
-        item: ITEM_ID,
-        quantity: '1',
+        quantity: '2',
         location: '21',
         tags: 'hotwax-fulfilled',
       },
@@ -571,7 +576,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     expect((await exportNow()).rows).toBe(0);
   });
 
-  it('a record whose NetSuite ids are not back yet waits, then goes', async () => {
+  it('a record (older per-shipment format) whose NetSuite ids are not back yet waits, then goes', async () => {
     // The release gates want NetSuite's ids, so a store shipment normally has them; the export
     // still waits for them rather than writing a broken row.
     const { intake, service } = orderRuntime();
@@ -582,6 +587,16 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     if (created.status !== 'created') throw new Error(created.status);
     const orderId = created.orderId;
     const at = new Date().toISOString();
+    // Shipped at the store (as the core records it), with a record of the older format.
+    await service.fulfill({
+      orderId,
+      lineSeq: '00001',
+      facilityId: STORE,
+      quantity: 1,
+      shipped: { trackingNumbers: ['T-W'], shippedAt: at },
+      idempotencyKey: `ship-${orderId}`,
+      actor: 'test',
+    });
     await syncStore().enqueue(
       'fulfilled',
       `SF-WAIT-${orderId}`,
@@ -595,7 +610,23 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
       } satisfies OmsFulfilledPayload,
       at,
     );
-    expect(await exportNow()).toMatchObject({ rows: 0, waiting: 1, files: [] });
+    // A second record of the same line (one per shipment, as older ship commands wrote them).
+    await syncStore().enqueue(
+      'fulfilled',
+      `SF-WAIT2-${orderId}`,
+      {
+        orderId,
+        lineSeq: '00001',
+        facilityId: STORE,
+        shipmentKey: `${orderId}-00001-S1`,
+        quantity: 1,
+        shippedAt: at,
+      } satisfies OmsFulfilledPayload,
+      at,
+    );
+    // One record stands for the line (the other leaves the outbox) and waits for the ids.
+    expect(await exportNow()).toMatchObject({ rows: 0, waiting: 1, done: 1, files: [] });
+    expect(await outbox()).toHaveLength(1);
     await service.recordNetsuiteIds({
       orderId,
       netsuiteOrderId: '999001',
@@ -827,7 +858,26 @@ describe('store shipping over HTTP', () => {
     expect(nf.status).toBe(200);
     expect(await nf.json()).toMatchObject({ quantity: 1, kind: 'not-found', reason: 'NOT_FOUND' });
     expect((await line(o.orderId)).buckets).toEqual({ 1400: 1, 3700: 1 });
-    await exportNow(); // leaves the outbox empty for the next test
+    // A unit is open: nothing goes. Cancelled, the line goes with the unit that shipped.
+    expect(await exportNow()).toMatchObject({ rows: 0, waiting: 1 });
+    await cancellations().cancel({
+      orderId: o.orderId,
+      lineSeq: '00001',
+      reason: 'MERCHANT_OUT_OF_STOCK',
+      actor: 'test',
+      idempotencyKey: `http-cancel-${o.orderId}`,
+    });
+    expect(await exportedRows(await exportNow())).toEqual([
+      {
+        lineId: '1',
+        internalId: o.ns,
+        item: ITEM_ID,
+        quantity: '1',
+        location: '21',
+        tags: 'hotwax-fulfilled',
+      },
+    ]);
+    expect(await outbox()).toEqual([]);
   });
 });
 
@@ -842,6 +892,21 @@ describe('OMS-fulfilled export: file size', () => {
     const sync = syncStore();
     const at = new Date().toISOString();
     const picked = refs.slice(0, 2_501);
+    // Shipped at the store (as the core records it), each with a record of the older format.
+    for (let i = 0; i < picked.length; i += 50) {
+      await Promise.all(
+        picked.slice(i, i + 50).map((r) =>
+          orderRuntime().service.fulfill({
+            ...r,
+            facilityId: STORE,
+            quantity: 1,
+            shipped: { trackingNumbers: ['T-BULK'], shippedAt: at },
+            idempotencyKey: `bulk-ship-${r.orderId}-${r.lineSeq}`,
+            actor: 'test',
+          }),
+        ),
+      );
+    }
     for (let i = 0; i < picked.length; i += 50) {
       await Promise.all(
         picked.slice(i, i + 50).map((r, j) =>
@@ -873,4 +938,32 @@ describe('OMS-fulfilled export: file size', () => {
     expect(counts.sort((a, b) => b - a)).toEqual([2_500, 1]);
     expect(await outbox()).toEqual([]);
   }, 180_000);
+});
+
+describe('OMS-fulfilled export: a line NetSuite cannot fulfil once', () => {
+  it('shipped from two stores: held back with the reason (listed by oms sync status), never sent', async () => {
+    const o = await releasedOrder(2);
+    await pick({ orderId: o.orderId, idempotencyKey: `pick-${o.orderId}` });
+    await send({ orderId: o.orderId, quantity: 1, idempotencyKey: `ship-${o.orderId}` });
+    await notFound({ orderId: o.orderId, idempotencyKey: `nf-${o.orderId}` });
+    await allocate(o.orderId, STORE2, 1400, 1);
+    await scheduleAndRelease(o.orderId, STORE2, 1);
+    await pick({
+      orderId: o.orderId,
+      facilityId: STORE2,
+      idempotencyKey: `pick2-${o.orderId}`,
+    });
+    await send({ orderId: o.orderId, facilityId: STORE2, idempotencyKey: `ship2-${o.orderId}` });
+    expect((await line(o.orderId)).buckets).toEqual({ 3700: 2 });
+    const report = await exportNow();
+    const reason = `line ${o.orderId}/00001 shipped from 2 facilities (${STORE}: 1, ${STORE2}: 1): NetSuite fulfils a line once, at one location`;
+    expect(report).toMatchObject({ rows: 0, heldBack: 1, files: [] });
+    expect(report.held).toEqual([{ id: `${o.orderId}#00001`, reasons: [reason] }]);
+    const held: { id: string; heldBack?: string }[] = [];
+    for await (const page of syncStore().entries('fulfilled')) {
+      held.push(...page.map((e) => ({ id: e.id, heldBack: e.state.heldBack })));
+    }
+    expect(held).toEqual([{ id: `${o.orderId}#00001`, heldBack: reason }]);
+    expect(await exportNow()).toMatchObject({ rows: 0, heldBack: 1 });
+  });
 });

@@ -94,29 +94,54 @@ describe('whole order vs partial allocation', () => {
     ]);
   });
 
-  it('partial: facilities in sort order fill as much as they can; a line splits across facilities', () => {
-    const big = order([line('00001', 'A', 7), line('00002', 'B', 3)]);
-    const d = broker(big, run([routing([rule({ partialAllocation: true })])]), WH, stock);
-    // sort: facility id (no sorts) → WH-A first.
+  it('partial: each line goes whole to the first facility in sort order that has all of it', () => {
+    const d = broker(o, run([routing([rule({ partialAllocation: true })])]), WH, stock);
+    // sort: facility id (no sorts) → WH-A first; it has all of 00001 but only 1 of 00002's 3.
     expect(allocs(d)).toEqual([
       ['00001', 'WH-A', 2],
-      ['00002', 'WH-A', 1],
-      ['00001', 'WH-B', 5],
-      ['00002', 'WH-B', 2],
+      ['00002', 'WH-B', 3],
     ]);
     expect(fx(d, 'WH-C').outcome).toBe('unused');
     expect(d.unplaced).toEqual([]);
   });
 
-  it('partial: what no facility has stays unplaced', () => {
-    const big = order([line('00001', 'A', 10)]);
+  it('partial: a line is never split across facilities; one no facility has whole stays unplaced', () => {
+    const big = order([line('00001', 'A', 7), line('00002', 'B', 3)]);
     const d = broker(big, run([routing([rule({ partialAllocation: true })])]), WH, stock);
-    expect(allocs(d)).toEqual([
-      ['00001', 'WH-A', 2],
-      ['00001', 'WH-B', 5],
-      ['00001', 'WH-C', 1],
+    // 2 + 5 + 1 of A would cover 7 across the three, but NetSuite holds one location per line.
+    expect(allocs(d)).toEqual([['00002', 'WH-B', 3]]);
+    expect(d.unplaced).toEqual([{ lineSeq: '00001', quantity: 7, reason: 'not-available' }]);
+    // WH-A has some of each line and all of none: dropped by the filters.
+    expect(fx(d, 'WH-A').reasons).toEqual([
+      {
+        code: 'WHOLE_LINE',
+        message:
+          'not enough for a whole line (00001 A usable 2 < 7, 00002 B usable 1 < 3); a line is never split',
+      },
     ]);
-    expect(d.unplaced).toEqual([{ lineSeq: '00001', quantity: 2, reason: 'not-available' }]);
+    // WH-C could have taken 00002, but WH-B came first; it has 1 of 00001's 7.
+    expect(fx(d, 'WH-C')).toMatchObject({
+      outcome: 'dropped',
+      reasons: [
+        {
+          code: 'WHOLE_LINE',
+          message: 'not enough for a whole line (00001 A usable 1 < 7); a line is never split',
+        },
+      ],
+    });
+    const alone = broker(
+      order([line('00001', 'A', 10)]),
+      run([routing([rule({ partialAllocation: true })])]),
+      WH,
+      stock,
+    );
+    expect(alone.allocations).toEqual([]);
+    expect(alone.unplaced).toEqual([{ lineSeq: '00001', quantity: 10, reason: 'not-available' }]);
+    expect(alone.explanation.routings[0]!.rules[0]!.facilities.map((f) => codes(f))).toEqual([
+      ['WHOLE_LINE'],
+      ['WHOLE_LINE'],
+      ['WHOLE_LINE'],
+    ]);
   });
 
   it('lines of one SKU share the stock of a facility', () => {
@@ -131,11 +156,12 @@ describe('whole order vs partial allocation', () => {
       twice,
       run([routing([rule({ partialAllocation: true })])]),
       WH,
-      stockOf({ A: { 'WH-A': 3 } }),
+      stockOf({ A: { 'WH-A': 3, 'WH-B': 2 } }),
     );
+    // WH-A has 1 left after 00001: not enough for 00002, which goes whole to WH-B.
     expect(allocs(p)).toEqual([
       ['00001', 'WH-A', 2],
-      ['00002', 'WH-A', 1],
+      ['00002', 'WH-B', 2],
     ]);
   });
 });
@@ -459,8 +485,8 @@ describe('facility filters', () => {
   });
 
   it('minimum shipment value: partial — a facility whose share is worth too little is skipped', () => {
-    const o2 = order([line('00001', 'A', 3, { price: 10 })]);
-    // WH-A (first by sequence) could take 1 (worth 10 < 25): skipped; WH-B takes 3.
+    const o2 = order([line('00001', 'A', 1, { price: 10 }), line('00002', 'B', 2, { price: 10 })]);
+    // WH-A (first by sequence) could take 00001 only (worth 10 < 25): skipped; WH-B takes both.
     const facilities = [facility('WH-A', { sequence: 1 }), facility('WH-B', { sequence: 2 })];
     const d = broker(
       o2,
@@ -474,9 +500,12 @@ describe('facility filters', () => {
         ]),
       ]),
       facilities,
-      stockOf({ A: { 'WH-A': 1, 'WH-B': 5 } }),
+      stockOf({ A: { 'WH-A': 1, 'WH-B': 5 }, B: { 'WH-B': 5 } }),
     );
-    expect(allocs(d)).toEqual([['00001', 'WH-B', 3]]);
+    expect(allocs(d)).toEqual([
+      ['00001', 'WH-B', 1],
+      ['00002', 'WH-B', 2],
+    ]);
     expect(fx(d, 'WH-A')).toMatchObject({
       outcome: 'dropped',
       reasons: [{ code: 'MIN_SHIPMENT_VALUE', message: 'shipment value 10 < minimum 25' }],
@@ -510,7 +539,7 @@ describe('facility filters', () => {
       line('00001', 'A', 2, { excludedFacilities: ['WH-A'] }),
       line('00002', 'B', 1),
     ]);
-    const stock = stockOf({ A: { 'WH-A': 9, 'WH-B': 1 }, B: { 'WH-A': 9 } });
+    const stock = stockOf({ A: { 'WH-A': 9, 'WH-B': 2 }, B: { 'WH-A': 9 } });
     const whole = broker(o2, run([routing([rule()])]), WH, stock);
     expect(whole.allocations).toEqual([]);
     expect(fx(whole, 'WH-A').reasons).toEqual([
@@ -519,7 +548,7 @@ describe('facility filters', () => {
     const partial = broker(o2, run([routing([rule({ partialAllocation: true })])]), WH, stock);
     expect(allocs(partial)).toEqual([
       ['00002', 'WH-A', 1],
-      ['00001', 'WH-B', 1],
+      ['00001', 'WH-B', 2],
     ]);
     expect(fx(partial, 'WH-A').stock[0]).toEqual({
       lineSeq: '00001',
@@ -572,8 +601,12 @@ describe('facility sorts', () => {
 
 describe('stock within one decision', () => {
   it('what one rule placed is gone for the next rule (other safety stock) and the next routing', () => {
-    const o = order([line('00001', 'A', 3, { category: 'x' }), line('00002', 'A', 3)]);
-    const stock = stockOf({ A: { 'WH-A': 4 } });
+    const o = order([
+      line('00001', 'A', 2, { category: 'x' }),
+      line('00002', 'A', 3, { category: 'x' }),
+      line('00003', 'A', 2),
+    ]);
+    const stock = stockOf({ A: { 'WH-A': 6 } });
     const d = broker(
       o,
       run([
@@ -592,13 +625,14 @@ describe('stock within one decision', () => {
       WH,
       stock,
     );
+    // Usable 4 under safety stock 2: 00001 takes 2, the 2 left are too few for 00002 (whole).
     expect(d.allocations.map((a) => [a.lineSeq, a.facilityId, a.quantity, a.rule])).toEqual([
       ['00001', 'WH-A', 2, 'rule'],
-      ['00001', 'WH-A', 1, 'no safety'],
-      ['00002', 'WH-A', 1, 'rule'],
+      ['00002', 'WH-A', 3, 'no safety'],
     ]);
-    expect(d.unplaced).toEqual([{ lineSeq: '00002', quantity: 2, reason: 'not-available' }]);
-    expect(fx(d, 'WH-A', 0, 1).stock).toEqual([{ lineSeq: '00002', sku: 'A', atp: 1, usable: 1 }]);
+    expect(fx(d, 'WH-A', 1).stock).toEqual([{ lineSeq: '00002', sku: 'A', atp: 4, usable: 4 }]);
+    expect(d.unplaced).toEqual([{ lineSeq: '00003', quantity: 2, reason: 'not-available' }]);
+    expect(fx(d, 'WH-A', 0, 1).stock).toEqual([{ lineSeq: '00003', sku: 'A', atp: 1, usable: 1 }]);
   });
 
   it('treats negative or non-numeric ATP as 0', () => {
@@ -663,16 +697,14 @@ describe('multi-routing run', () => {
     expect(
       d.allocations.map((a) => [a.lineSeq, a.facilityId, a.quantity, a.routing, a.rule]),
     ).toEqual([
+      // Each line whole: ST-BOS has 1 usable SHIRT of 2 and 2 HATs of 4; ST-CHI 1 HAT of 4.
       ['00001', 'ST-BOS', 1, 'standard', 'stores'],
-      ['00002', 'ST-BOS', 1, 'standard', 'stores'],
-      ['00003', 'ST-BOS', 2, 'standard', 'stores'],
-      ['00002', 'ST-CHI', 1, 'standard', 'stores'],
-      ['00003', 'ST-CHI', 1, 'standard', 'stores'],
+      ['00002', 'ST-CHI', 2, 'standard', 'stores'],
     ]);
     expect(d.queued).toEqual([
       {
         lineSeq: '00003',
-        quantity: 1,
+        quantity: 4,
         queue: UNFILLABLE_PARKING,
         autoCancelAt: '2025-07-09T10:00:00.000Z',
         routing: 'standard',
@@ -715,7 +747,7 @@ describe('multi-routing run', () => {
       { lineSeq: '00002', quantity: 2 },
       { lineSeq: '00003', quantity: 4 },
     ]);
-    expect(stores!.left).toEqual([{ lineSeq: '00003', quantity: 1 }]);
+    expect(stores!.left).toEqual([{ lineSeq: '00003', quantity: 4 }]);
     expect(stores!.action).toBe('queued');
     expect(fx(d, 'ST-BOS', 1, 2)).toEqual({
       facilityId: 'ST-BOS',
@@ -745,10 +777,10 @@ describe('multi-routing run', () => {
     );
     expect(text).toContain('sorted by distance: ST-BOS > ST-CHI');
     expect(text).toContain('✓ ST-BOS 306.1 km');
-    expect(text).toContain('left 00003×1 → queued');
-    expect(text).toContain('allocate 00002×1 at ST-CHI (standard / stores)');
+    expect(text).toContain('left 00003×4 → queued');
+    expect(text).toContain('allocate 00002×2 at ST-CHI (standard / stores)');
     expect(text).toContain(
-      'queue 00003×1 in _UNFILLABLE_PARKING_, auto-cancel 2025-07-09T10:00:00.000Z (standard / stores)',
+      'queue 00003×4 in _UNFILLABLE_PARKING_, auto-cancel 2025-07-09T10:00:00.000Z (standard / stores)',
     );
   });
 });
@@ -818,18 +850,16 @@ describe('one location per line (NetSuite-fulfilled facilities)', () => {
   const STORE = facility('ST-1', { kind: 'store' });
   const stockAB = stockOf({ A: { 'NS-A': 2, 'NS-B': 5, 'ST-1': 5 } });
 
-  it('a line never splits across two such facilities: the rest goes to the next one that may take it', () => {
+  it('a line goes whole to one facility: one short of it takes none of it', () => {
     const d = broker(
       order([line('00001', 'A', 4)]),
       run([routing([rule({ partialAllocation: true })])]),
       [...NS, STORE],
       stockAB,
     );
-    expect(allocs(d)).toEqual([
-      ['00001', 'NS-A', 2],
-      ['00001', 'ST-1', 2],
-    ]);
-    expect(codes(fx(d, 'NS-B'))).toEqual(['ONE_LOCATION_PER_LINE']);
+    expect(allocs(d)).toEqual([['00001', 'NS-B', 4]]);
+    expect(codes(fx(d, 'NS-A'))).toEqual(['WHOLE_LINE']);
+    expect(fx(d, 'ST-1').outcome).toBe('unused');
   });
 
   it('a line already at one of them goes to no other, in every rule; a whole-order rule skips them', () => {
@@ -839,5 +869,25 @@ describe('one location per line (NetSuite-fulfilled facilities)', () => {
     const whole = broker(held, run([routing([rule({ partialAllocation: false })])]), NS, stockAB);
     expect(allocs(whole)).toEqual([['00001', 'NS-B', 2]]);
     expect(codes(fx(whole, 'NS-A'))).toEqual(['ONE_LOCATION_PER_LINE']);
+  });
+
+  it('the rest of a line a store holds or shipped units of goes to no such facility (NetSuite would ship it all)', () => {
+    const rest = order([line('00001', 'A', 1, { otherKindAt: 'ST-0' })]);
+    const partial = broker(
+      rest,
+      run([routing([rule({ partialAllocation: true })])]),
+      [...NS, STORE],
+      stockAB,
+    );
+    expect(allocs(partial)).toEqual([['00001', 'ST-1', 1]]);
+    expect(fx(partial, 'NS-A').reasons).toEqual([
+      {
+        code: 'ONE_LOCATION_PER_LINE',
+        message: 'line 00001 has units at ST-0, not a facility of this kind: one location per line',
+      },
+    ]);
+    const whole = broker(rest, run([routing([rule()])]), NS, stockAB);
+    expect(whole.allocations).toEqual([]);
+    expect(codes(fx(whole, 'NS-B'))).toEqual(['ONE_LOCATION_PER_LINE']);
   });
 });

@@ -25,7 +25,14 @@ const release = (facilityId: string, statusQuantity: number): Release => ({
   createdAt: 'now',
 });
 const line = (over: Partial<LineState>): LineState =>
-  ({ orderId: 'O1', lineSeq: '00001', alloc: {}, releases: {}, ...over }) as LineState;
+  ({
+    orderId: 'O1',
+    lineSeq: '00001',
+    alloc: {},
+    releases: {},
+    shipments: {},
+    ...over,
+  }) as LineState;
 
 describe('the NetSuite location a line already holds', () => {
   it('is a NetSuite-fulfilled facility with quantity allocated, scheduled or released there', () => {
@@ -37,9 +44,29 @@ describe('the NetSuite location a line already holds', () => {
     });
   });
 
-  it('is none for stores, closed releases, or nothing held', () => {
-    expect(oneLocationOf(line({ alloc: { 'STORE-A': { 1200: 2 } } }), facilities)).toEqual({});
+  it('is none for closed releases, or nothing held', () => {
     expect(oneLocationOf(line({ releases: { r: release('WH-EAST', 0) } }), facilities)).toEqual({});
     expect(oneLocationOf(line({}), facilities)).toEqual({});
+  });
+
+  it('names a store holding or having shipped units of the line: the rest goes to no NetSuite location', () => {
+    expect(oneLocationOf(line({ alloc: { 'STORE-A': { 1200: 2 } } }), facilities)).toEqual({
+      otherKindAt: 'STORE-A',
+    });
+    const shipped = {
+      s: { facilityId: 'STORE-A', quantity: 1 },
+    } as unknown as LineState['shipments'];
+    expect(oneLocationOf(line({ shipments: shipped }), facilities)).toEqual({
+      otherKindAt: 'STORE-A',
+    });
+    const notFound = {
+      s: { facilityId: 'STORE-A', quantity: 0 },
+    } as unknown as LineState['shipments'];
+    expect(oneLocationOf(line({ shipments: notFound }), facilities)).toEqual({});
+    // NetSuite shipped part of it: another NetSuite location may take the rest.
+    const byNetsuite = {
+      s: { facilityId: 'WH-EAST', quantity: 1 },
+    } as unknown as LineState['shipments'];
+    expect(oneLocationOf(line({ shipments: byNetsuite }), facilities)).toEqual({});
   });
 });

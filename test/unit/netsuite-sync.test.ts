@@ -1,6 +1,16 @@
 /** The pure parts of the NetSuite sync: rows, deposits, mappings, id rows, file packing. */
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import type { Facility } from '../../shared/domain/facility.ts';
+import type { LineState, Release, Shipment } from '../../shared/domain/lifecycle/line.ts';
+import type { OrderHeader } from '../../shared/domain/orders/order.ts';
+import {
+  allocationRow,
+  NETSUITE_FULFILLED,
+  netsuiteQuantity,
+  unitsAt,
+  type AllocationPayload,
+} from '../../shared/domain/sync/allocation-rows.ts';
 import { customerRow } from '../../shared/domain/sync/customer-row.ts';
 import { depositRecords } from '../../shared/domain/sync/deposits.ts';
 import {
@@ -9,7 +19,12 @@ import {
   parseLineIdRow,
   parseOrderIdRow,
 } from '../../shared/domain/sync/id-rows.ts';
+import { lineCloseRow } from '../../shared/domain/sync/line-close-rows.ts';
 import { mappingTable, parseMappingFile } from '../../shared/domain/sync/mappings.ts';
+import {
+  omsFulfilledEntryId,
+  omsFulfilledRow,
+} from '../../shared/domain/sync/oms-fulfilled-rows.ts';
 import { csvText, outboundFileName } from '../../shared/domain/sync/outbound-files.ts';
 import { partyIdFor } from '../../shared/domain/sync/party.ts';
 import {
@@ -281,5 +296,217 @@ describe('outbound files', () => {
     const text = csvText(['a', 'b c'], [{ a: 'x, y', 'b c': 'plain' }]);
     expect(text).toBe('a,b c\n"x, y",plain\n');
     expect(parse(text, { columns: true })).toEqual([{ a: 'x, y', 'b c': 'plain' }]);
+  });
+});
+
+describe('rows that change a NetSuite sales-order line', () => {
+  const WH: Facility = {
+    facilityId: 'WH1',
+    externalId: '13',
+    name: 'Warehouse',
+    kind: 'warehouse',
+    groups: [NETSUITE_FULFILLED],
+  };
+  const STORE: Facility = {
+    facilityId: 'ST1',
+    externalId: '21',
+    name: 'Store 1',
+    kind: 'store',
+    groups: ['STORES'],
+  };
+  const STORE2: Facility = { ...STORE, facilityId: 'ST2', externalId: '22' };
+  const facilities = new Map([WH, STORE, STORE2].map((f) => [f.facilityId, f]));
+  const header = {
+    orderId: 'O1',
+    netsuiteOrderId: '50001',
+    customer: { shippingAddress: address },
+  } as unknown as OrderHeader;
+  const release = (key: string, facilityId: string, open: number): Release => ({
+    key,
+    facilityId,
+    releasedQty: open,
+    statusQuantity: open,
+    inShipment: 0,
+    createdAt: 'now',
+  });
+  const shipment = (key: string, facilityId: string, quantity: number): Shipment => ({
+    key,
+    releaseKey: 'R',
+    facilityId,
+    planned: quantity,
+    quantity,
+    short: 0,
+    status: 'shipped',
+    createdAt: 'now',
+  });
+  const nsLine = (over: Partial<LineState>): LineState =>
+    ({
+      orderId: 'O1',
+      lineSeq: '00001',
+      sku: 'A',
+      quantity: 5,
+      price: 10,
+      shippingMethod: 'STANDARD',
+      buckets: {},
+      alloc: {},
+      releases: {},
+      shipments: {},
+      rejectedBy: [],
+      netsuiteLineId: '3',
+      ...over,
+    }) as LineState;
+  const allocation = (over: Partial<AllocationPayload> = {}): AllocationPayload => ({
+    orderId: 'O1',
+    lineSeq: '00001',
+    facilityId: 'WH1',
+    afterRejection: false,
+    ...over,
+  });
+  const allocCtx = (line: LineState, facility: Facility = WH) => ({
+    line,
+    header,
+    facility,
+    itemId: '501',
+    mappings,
+  });
+
+  it("allocation: quantity is what NetSuite must hold for the line (less cancelled and rejected), never the facility's share", () => {
+    // 2 at WH1 (a first part shipped elsewhere, 1 cancelled): NetSuite's line must stay at 4.
+    const line = nsLine({
+      buckets: { 1200: 2, 3700: 2, 9000: 1 },
+      alloc: { WH1: { 1200: 2 } },
+      shipments: { S1: shipment('S1', 'WH1', 2) },
+    });
+    const built = allocationRow(allocation(), allocCtx(line));
+    expect(built).toMatchObject({ kind: 'ready', row: { quantity: '4', location: '13' } });
+    expect(netsuiteQuantity(nsLine({ buckets: { 1100: 2, 9000: 2, 9100: 1 } }))).toBe(2);
+  });
+
+  it('allocation: never for a facility NetSuite does not fulfil; rejected=false after a rejection', () => {
+    const line = nsLine({ buckets: { 1200: 5 }, alloc: { ST1: { 1200: 5 } } });
+    expect(allocationRow(allocation({ facilityId: 'ST1' }), allocCtx(line, STORE))).toEqual({
+      kind: 'gone',
+    });
+    const at = nsLine({ buckets: { 1200: 5 }, alloc: { WH1: { 1200: 5 } } });
+    expect(allocationRow(allocation({ afterRejection: true }), allocCtx(at))).toMatchObject({
+      kind: 'ready',
+      row: { quantity: '5', rejected: 'false' },
+    });
+    expect(allocationRow(allocation(), allocCtx(at))).toMatchObject({ row: { rejected: '' } });
+  });
+
+  it('allocation re-quote: sendable while the units are released or shipped there; gone once wholly cancelled', () => {
+    // Released at WH1 (3200) after the allocation went, then 1 of 5 cancelled.
+    const released = nsLine({
+      buckets: { 3200: 3, 3700: 1, 9000: 1 },
+      releases: { R1: release('R1', 'WH1', 3) },
+      shipments: { S1: shipment('S1', 'WH1', 1) },
+    });
+    expect(allocationRow(allocation(), allocCtx(released))).toEqual({ kind: 'gone' });
+    expect(allocationRow(allocation({ requote: true }), allocCtx(released))).toMatchObject({
+      kind: 'ready',
+      row: { quantity: '4', location: '13', closed: '' },
+    });
+    // Only the shipped part left (the rest cancelled): NetSuite's line comes down to it.
+    const shippedRest = nsLine({
+      buckets: { 3700: 2, 9000: 3 },
+      shipments: { S1: shipment('S1', 'WH1', 2) },
+    });
+    expect(allocationRow(allocation({ requote: true }), allocCtx(shippedRest))).toMatchObject({
+      row: { quantity: '2' },
+    });
+    // Nothing there any more, or nothing left to hold: nothing to send.
+    const moved = nsLine({ buckets: { 1200: 4, 9000: 1 }, alloc: { WH2: { 1200: 4 } } });
+    expect(allocationRow(allocation({ requote: true }), allocCtx(moved))).toEqual({
+      kind: 'gone',
+    });
+    const cancelled = nsLine({ buckets: { 9000: 5 } });
+    expect(allocationRow(allocation({ requote: true }), allocCtx(cancelled))).toEqual({
+      kind: 'gone',
+    });
+    expect(unitsAt(released, 'WH1')).toBe(4);
+  });
+
+  const fulfilled = (line: LineState, itemId = '501') =>
+    omsFulfilledRow({ orderId: 'O1', lineSeq: '00001' }, { line, header, facilities, itemId });
+
+  it('OMS-fulfilled: one row per line, once nothing of it is open: every unit shipped by the store', () => {
+    expect(omsFulfilledEntryId({ orderId: 'O1', lineSeq: '00001' })).toBe('O1#00001');
+    const twoParts = {
+      S1: shipment('S1', 'ST1', 2),
+      S2: { ...shipment('S2', 'ST1', 1), planned: 2, status: 'picking' as const },
+    };
+    const open = nsLine({ buckets: { 3350: 1, 3700: 3, 9000: 1 }, shipments: twoParts });
+    expect(fulfilled(open)).toEqual({
+      kind: 'waiting',
+      reason:
+        'line O1/00001 has 1 unit(s) still open; its row goes once every unit is shipped, cancelled or rejected',
+    });
+    const done = nsLine({
+      buckets: { 3700: 4, 9000: 1 },
+      shipments: { ...twoParts, S2: shipment('S2', 'ST1', 2) },
+    });
+    // quantity = every unit shipped (it overwrites NetSuite's line quantity: 5 − 1 cancelled).
+    expect(fulfilled(done)).toEqual({
+      kind: 'ready',
+      row: {
+        lineId: '3',
+        internalId: '50001',
+        item: '501',
+        quantity: '4',
+        location: '21',
+        tags: 'hotwax-fulfilled',
+      },
+    });
+    expect(fulfilled({ ...done, netsuiteLineId: undefined })).toMatchObject({ kind: 'waiting' });
+    expect(fulfilled(nsLine({ buckets: { 9000: 5 } }))).toEqual({ kind: 'gone' });
+  });
+
+  it('OMS-fulfilled: held back when the line shipped from two facilities, or partly through NetSuite', () => {
+    const twoStores = nsLine({
+      buckets: { 3700: 5 },
+      shipments: { S1: shipment('S1', 'ST1', 3), S2: shipment('S2', 'ST2', 2) },
+    });
+    expect(fulfilled(twoStores)).toEqual({
+      kind: 'held',
+      reasons: [
+        'line O1/00001 shipped from 2 facilities (ST1: 3, ST2: 2): NetSuite fulfils a line once, at one location',
+      ],
+    });
+    const withNetsuite = nsLine({
+      buckets: { 3700: 5 },
+      shipments: { S1: shipment('S1', 'WH1', 1), S2: shipment('S2', 'ST1', 4) },
+    });
+    const held = fulfilled(withNetsuite, '');
+    expect(held.kind).toBe('held');
+    expect(held.kind === 'held' && held.reasons).toEqual([
+      'no NetSuite item id for SKU "A"',
+      'line O1/00001 shipped from 2 facilities (ST1: 4, WH1: 1): NetSuite fulfils a line once, at one location',
+      'line O1/00001: 1 shipped by WH1, which NetSuite fulfils: NetSuite fulfils a line once, so its script would never take this one',
+    ]);
+  });
+
+  const close = (line: LineState, h: OrderHeader = header) =>
+    lineCloseRow(
+      { orderId: 'O1', lineSeq: '00001', cancelledAt: 'now', reason: 'X' },
+      { line, header: h },
+    );
+
+  it('line close: only a line with nothing shipped; one with a shipped part is never closed', () => {
+    expect(close(nsLine({ buckets: { 9000: 5 } }))).toEqual({
+      kind: 'ready',
+      row: { internalId: '50001', lineId: '3', closed: 'true' },
+    });
+    expect(close(nsLine({ buckets: { 9000: 4, 9100: 1 } }))).toMatchObject({ kind: 'ready' });
+    expect(
+      close(nsLine({ buckets: { 9000: 5 } }), { ...header, netsuiteOrderId: undefined }),
+    ).toEqual({
+      kind: 'waiting',
+      reason: 'NetSuite order and line ids not back yet',
+    });
+    expect(close(nsLine({ buckets: { 1200: 3, 9000: 2 } }))).toMatchObject({ kind: 'waiting' });
+    // The shipped part's fulfillment must reach NetSuite: its quantity is lowered instead.
+    expect(close(nsLine({ buckets: { 3700: 3, 9000: 2 } }))).toEqual({ kind: 'gone' });
+    expect(close(nsLine({ buckets: { 3350: 1, 3700: 2, 9000: 2 } }))).toEqual({ kind: 'gone' });
   });
 });

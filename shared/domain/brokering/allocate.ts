@@ -2,15 +2,22 @@
  * One inventory rule applied to the pending lines: screen the facilities, sort the kept ones,
  * place. Pure; the engine carries stock and facility use from rule to rule.
  *
+ * A line is always placed **whole**: all of its pending quantity at one facility, or not at all.
+ * NetSuite holds one location per sales-order line and fulfils an OMS-fulfilled line once, so a
+ * line split across facilities could never be told to it.
+ *
  * - Whole order (`partialAllocation: false`): the first facility in sort order takes every
  *   pending line in full (the filters already kept only facilities that can), or nothing is
- *   placed. Lines are never split.
- * - Partial (`partialAllocation: true`): facilities in sort order each take as much of every
- *   pending line as their usable stock allows (a line may split across facilities, one ship
- *   group per facility), so the best facilities fill first and few ship groups result. A
- *   facility whose share would be worth less than `minShipmentValue` (Σ price × quantity placed
- *   there) takes nothing and is dropped; the next facilities get the chance instead.
+ *   placed.
+ * - Partial (`partialAllocation: true`): some lines of the order may be placed and others not.
+ *   Facilities in sort order each take every pending line they have the usable stock for in
+ *   full (lines of one SKU share it, in line order), so the best facilities fill first and few
+ *   ship groups result; a facility short of a line's quantity does not take that line
+ *   (`WHOLE_LINE` when it takes none). A facility whose share would be worth less than
+ *   `minShipmentValue` (Σ price × quantity placed there) takes nothing and is dropped; the next
+ *   facilities get the chance instead.
  */
+import type { BrokerLine } from './broker-order.ts';
 import type { DropReason, FacilityExplanation, PendingQuantity } from './decision.ts';
 import {
   round1,
@@ -19,6 +26,7 @@ import {
   type Candidate,
   type PendingLine,
   type ScreenInput,
+  wholeLine,
 } from './facility-filter.ts';
 import { sortFacilities } from './facility-sort.ts';
 
@@ -35,15 +43,33 @@ export interface RuleResult {
   readonly facilities: readonly FacilityExplanation[];
 }
 
-/** False when the facility holds one location per line and the line is already at another. */
-const fits = (c: Candidate, lineSeq: string, oneLocation: ReadonlyMap<string, string>) =>
-  !c.facility.oneLocationPerLine ||
-  (oneLocation.get(lineSeq) ?? c.facility.facilityId) === c.facility.facilityId;
-
 const ONE_LOCATION: DropReason = {
   code: 'ONE_LOCATION_PER_LINE',
   message: 'a line already at another facility of this kind cannot also be here',
 };
+
+/**
+ * Why a facility that holds one location per line (NetSuite-fulfilled) may not take the line:
+ * it is already at another such facility, or a facility of another kind (a store) holds or
+ * shipped units of it — NetSuite would commit, and ship, the whole line at this one.
+ */
+function blocked(
+  c: Candidate,
+  line: BrokerLine,
+  oneLocation: ReadonlyMap<string, string>,
+): DropReason | undefined {
+  if (!c.facility.oneLocationPerLine) return undefined;
+  if ((oneLocation.get(line.lineSeq) ?? c.facility.facilityId) !== c.facility.facilityId) {
+    return ONE_LOCATION;
+  }
+  if (line.otherKindAt) {
+    return {
+      code: 'ONE_LOCATION_PER_LINE',
+      message: `line ${line.lineSeq} has units at ${line.otherKindAt}, not a facility of this kind: one location per line`,
+    };
+  }
+  return undefined;
+}
 
 function placeWhole(
   sorted: readonly Candidate[],
@@ -52,9 +78,9 @@ function placeWhole(
   late: Map<string, DropReason>,
 ): Placement[] {
   const first = sorted.find((c) => {
-    const ok = pending.every((p) => fits(c, p.line.lineSeq, oneLocation));
-    if (!ok) late.set(c.facility.facilityId, ONE_LOCATION);
-    return ok;
+    const why = pending.map((p) => blocked(c, p.line, oneLocation)).find((r) => r);
+    if (why) late.set(c.facility.facilityId, why);
+    return !why;
   });
   if (!first) return [];
   return pending.map((p) => ({
@@ -69,30 +95,36 @@ function placePartial(
   pending: readonly PendingLine[],
   minValue: number | undefined,
   late: Map<string, DropReason>,
-  oneLocationIn: ReadonlyMap<string, string>,
+  oneLocation: ReadonlyMap<string, string>,
 ): Placement[] {
-  const oneLocation = new Map(oneLocationIn);
-  const remaining = new Map(pending.map((p) => [p.line.lineSeq, p.quantity]));
+  /** Lines placed by this rule (each goes whole to one facility). */
+  const done = new Set<string>();
   const placed: Placement[] = [];
   for (const c of sorted) {
     const takenOfSku = new Map<string, number>();
     const share: { line: PendingLine['line']; quantity: number }[] = [];
-    let blocked = false;
+    const short: string[] = [];
+    let refused: DropReason | undefined;
     for (const p of pending) {
+      if (done.has(p.line.lineSeq) || p.quantity <= 0) continue;
       const s = c.stock.find((x) => x.lineSeq === p.line.lineSeq);
       if (!s || s.rejectedBefore) continue;
-      if ((remaining.get(p.line.lineSeq) ?? 0) > 0 && !fits(c, p.line.lineSeq, oneLocation)) {
-        blocked = true;
+      const why = blocked(c, p.line, oneLocation);
+      if (why) {
+        refused ??= why;
         continue;
       }
       const free = s.usable - (takenOfSku.get(s.sku) ?? 0);
-      const q = Math.min(remaining.get(p.line.lineSeq) ?? 0, free);
-      if (q <= 0) continue;
-      takenOfSku.set(s.sku, (takenOfSku.get(s.sku) ?? 0) + q);
-      share.push({ line: p.line, quantity: q });
+      if (free < p.quantity) {
+        short.push(`${p.line.lineSeq} ${s.sku} usable ${Math.max(0, free)} < ${p.quantity}`);
+        continue;
+      }
+      takenOfSku.set(s.sku, (takenOfSku.get(s.sku) ?? 0) + p.quantity);
+      share.push({ line: p.line, quantity: p.quantity });
     }
     if (share.length === 0) {
-      if (blocked) late.set(c.facility.facilityId, ONE_LOCATION);
+      if (refused) late.set(c.facility.facilityId, refused);
+      else if (short.length) late.set(c.facility.facilityId, wholeLine(short));
       continue;
     }
     const value = shipmentValue(share);
@@ -104,9 +136,8 @@ function placePartial(
       continue;
     }
     for (const { line, quantity } of share) {
-      remaining.set(line.lineSeq, (remaining.get(line.lineSeq) ?? 0) - quantity);
+      done.add(line.lineSeq);
       placed.push({ lineSeq: line.lineSeq, facilityId: c.facility.facilityId, quantity });
-      if (c.facility.oneLocationPerLine) oneLocation.set(line.lineSeq, c.facility.facilityId);
     }
   }
   return placed;

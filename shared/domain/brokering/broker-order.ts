@@ -25,6 +25,12 @@ export interface BrokerLine {
    * has quantity at: no other such facility may take any of it.
    */
   readonly oneLocationAt?: string;
+  /**
+   * A facility of another kind (not one location per line: a store) that holds or shipped units
+   * of this line: no one-location-per-line facility may take the rest, since NetSuite would
+   * commit — and ship — the whole line there (its allocation update carries the line's quantity).
+   */
+  readonly otherKindAt?: string;
 }
 
 export interface BrokerOrder {

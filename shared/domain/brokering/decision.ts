@@ -52,6 +52,8 @@ export type DropCode =
   | 'BELOW_SAFETY_STOCK'
   | 'NOT_ALL_ITEMS'
   | 'MIN_SHIPMENT_VALUE'
+  /** The facility cannot take any pending line whole (a line is never split across facilities). */
+  | 'WHOLE_LINE'
   /** The line already sits at another facility of a kind that holds one location per line. */
   | 'ONE_LOCATION_PER_LINE';
 

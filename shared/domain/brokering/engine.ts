@@ -15,6 +15,9 @@
  * - Stock: usable = ATP − the rule's safety stock, > 0. Everything placed in this decision is
  *   subtracted from ATP for the rules and routings after it, so no facility is given more than
  *   its usable stock, also when several lines share a SKU.
+ * - A line is placed whole: all of its pending quantity at one facility, or not at all (NetSuite
+ *   holds one location per sales-order line); partial allocation places some lines of an order
+ *   and not others, never part of a line.
  * - Whole vs partial and the minimum shipment value: see `allocate.ts`; the facility filters:
  *   see `facility-filter.ts`. A facility that rejected a line is never given that line.
  * - Daily order limit: an order counts once per facility it gets items at (`facilitiesUsed`), so

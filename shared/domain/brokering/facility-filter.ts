@@ -14,6 +14,8 @@
  *   take every pending line in full (quantities of lines of one SKU add up), never having
  *   rejected any of them; whole-order rules also need the order's value ≥ `minShipmentValue`
  *   (partial rules check it per facility while placing).
+ * - A line is placed whole (never split across facilities), so under a partial rule a facility
+ *   must have the usable stock for at least one pending line in full (`WHOLE_LINE` otherwise).
  */
 import type { BrokerLine, FacilityView } from './broker-order.ts';
 import type { DropReason, LineStock } from './decision.ts';
@@ -49,6 +51,12 @@ export interface Candidate {
 }
 
 export const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** A facility short of every line it could have taken: a line is never split. */
+export const wholeLine = (short: readonly string[]): DropReason => ({
+  code: 'WHOLE_LINE',
+  message: `not enough for a whole line (${short.join(', ')}); a line is never split`,
+});
 
 export const shipmentValue = (items: readonly { line: BrokerLine; quantity: number }[]): number =>
   items.reduce((sum, i) => sum + i.line.price * i.quantity, 0);
@@ -133,6 +141,18 @@ function stockReasons(input: ScreenInput, stock: readonly LineStock[]): DropReas
       out.push({ code: 'NO_STOCK', message: 'no stock of any item' });
     }
     return out;
+  }
+  if (!needsAll) {
+    // `stock` lists the pending lines in order.
+    const short: string[] = [];
+    let fitsWhole = false;
+    pending.forEach((p, i) => {
+      const s = stock[i]!;
+      if (s.rejectedBefore) return;
+      if (s.usable >= p.quantity) fitsWhole = true;
+      else short.push(`${p.line.lineSeq} ${s.sku} usable ${s.usable} < ${p.quantity}`);
+    });
+    if (!fitsWhole && short.length > 0) out.push(wholeLine(short));
   }
   if (needsAll) {
     const demand = new Map<string, number>();

@@ -102,7 +102,10 @@ export interface InventoryRule {
   readonly active: boolean;
   readonly filters: FacilityFilters;
   readonly sorts: readonly FacilitySort[];
-  /** false: one facility takes the whole order; true: split into one ship group per facility. */
+  /**
+   * false: one facility takes the whole order; true: the order's lines may go to several
+   * facilities (one ship group per facility), each line whole at one of them.
+   */
   readonly partialAllocation: boolean;
   readonly whenUnavailable: WhenUnavailable;
 }

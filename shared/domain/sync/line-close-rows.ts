@@ -3,10 +3,11 @@
  *
  * - the **line close** (`salesorder/update`, `internalId,lineId,closed` with `closed`=`true`): one
  *   row per cancelled line, sent once, when NetSuite knows the line (its order and line ids came
- *   back) and nothing of the line is left open (every unit shipped, cancelled or rejected). A line
- *   partly cancelled whose other units are still on their way waits: closing a NetSuite line
- *   closes all of its unfulfilled quantity, so the close goes once the rest has shipped or been
- *   cancelled too.
+ *   back) and **nothing of it shipped**: every unit cancelled or rejected. A line with units still
+ *   on their way waits (they may be cancelled too, or ship). A line with a shipped part is never
+ *   closed — its NetSuite quantity is lowered instead (the allocation re-quote for a line NetSuite
+ *   fulfils, the OMS-fulfilled row's quantity for a store line) — so a close never reaches NetSuite
+ *   before the fulfillment of the shipped part (NetSuite cannot fulfil a closed line).
  * - the **sales order row** of a line that is (partly) cancelled before its order went to NetSuite:
  *   a wholly cancelled line is sent closed (`closed`=`true`, with its ordered quantity: NetSuite
  *   refuses a line of quantity 0, and every line must come back with a line id for the order to be
@@ -45,10 +46,17 @@ export const closedQuantity = (line: Pick<LineState, 'buckets'>): number =>
 export const isWhollyCancelled = (line: Pick<LineState, 'buckets' | 'quantity'>): boolean =>
   line.quantity > 0 && closedQuantity(line) === line.quantity;
 
+/** Units of the line shipped (3700, 3800). */
+export const shippedQuantity = (line: Pick<LineState, 'buckets'>): number =>
+  q(line, 3700) + q(line, 3800);
+
 export type LineCloseRow =
   | { readonly kind: 'ready'; readonly row: Record<string, string> }
   | { readonly kind: 'waiting'; readonly reason: string }
-  /** Nothing to send (the order or line is gone, or nothing of it was cancelled). */
+  /**
+   * Nothing to send: the order or line is gone, nothing of it was cancelled, or part of it shipped
+   * (never closed: its quantity is lowered instead).
+   */
   | { readonly kind: 'gone' };
 
 export function lineCloseRow(
@@ -56,12 +64,12 @@ export function lineCloseRow(
   ctx: { readonly line?: LineState; readonly header?: OrderHeader },
 ): LineCloseRow {
   const { line, header } = ctx;
-  if (!line || !header || q(line, 9000) <= 0) return { kind: 'gone' };
+  if (!line || !header || q(line, 9000) <= 0 || shippedQuantity(line) > 0) return { kind: 'gone' };
   const open = openQuantity(line);
   if (open > 0) {
     return {
       kind: 'waiting',
-      reason: `line ${p.lineSeq} has ${open} unit(s) still open; it closes once they ship or are cancelled`,
+      reason: `line ${p.lineSeq} has ${open} unit(s) still open; it closes only if they are cancelled too`,
     };
   }
   if (!header.netsuiteOrderId || !line.netsuiteLineId) {
