@@ -1,7 +1,8 @@
 /**
  * Core job `preorder-release` (daily): pre-ordered lines whose PO line's arrival date has come
- * move on to fulfilment as far as the facility's stock allows (FIFO); POs missing from NetSuite's
- * open list for OMS_PO_ABSENT_HOURS are closed (released where stock arrived, re-queued otherwise).
+ * move on to fulfilment as far as the facility's stock allows (FIFO); PO lines NetSuite closed
+ * (re-exported with quantity 0) are settled (released where stock arrived, re-queued otherwise);
+ * POs missing from the open-PO files are closed the same way only when OMS_PO_ABSENT_HOURS is set.
  */
 import { log } from '../shared/log.ts';
 import { poAbsentHours, preorderRuntime } from '../shared/preorder/runtime.ts';
@@ -12,13 +13,15 @@ export async function handler(event: { dueBy?: string } = {}) {
   const dueBy =
     typeof event?.dueBy === 'string' ? event.dueBy : new Date().toISOString().slice(0, 10);
   const released = await supply.release({ dueBy });
+  const closedLines = await supply.settleClosedLines();
   const closed = await supply.closeAbsent(poAbsentHours());
   log.info('job preorder-release', {
     dueBy,
     released: released.released.length,
     waiting: released.waiting.length,
+    closedLines: closedLines.map((c) => `${c.poId}/${c.lineId}`).join(', '),
     closed: closed.map((c) => c.poId).join(', '),
     ms: Date.now() - started,
   });
-  return { dueBy, ...released, closed };
+  return { dueBy, ...released, closedLines, closed };
 }

@@ -23,6 +23,7 @@ import { startScheduler, type LocalScheduler, type ScheduledJob } from './schedu
 import { startSftpServer, type SftpServer } from './sftp/server.ts';
 import { ensureTables } from './tables.ts';
 import { setLocalContinuationSink } from '../shared/queue/continuation.ts';
+import { applyLocalSettingDefaults } from './settings.ts';
 
 export interface LocalCloudOptions {
   /** State folder: S3 objects, DynamoDB files, SFTP host key, dead letters. */
@@ -144,6 +145,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     process.env[ENV.s3Endpoint] = s3Emulator.endpoint;
     process.env[ENV.dynamoEndpoint] = dynamoLocal.endpoint;
     process.env[ENV.region] ??= DEFAULTS.region;
+    applyLocalSettingDefaults(process.env);
 
     const cfg: RuntimeConfig = {
       bucket,

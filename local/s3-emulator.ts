@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,10 +30,36 @@ export interface S3EmulatorOptions {
   buckets: string[];
 }
 
+/**
+ * s3rver seals ListObjectsV2 continuation tokens with DES, which OpenSSL 3 (Node 18+) no longer
+ * offers: every listing longer than one page (1,000 keys) failed with InternalError. Its `des`
+ * cipher becomes AES-128-CTR (key and IV padded to 16 bytes; any length, same token layout).
+ * Only that algorithm name changes, and only when the runtime lacks it.
+ */
+function keepListingTokensWorking(): void {
+  if (crypto.getCiphers().includes('des') || (crypto as { omsDesPatched?: boolean }).omsDesPatched)
+    return;
+  const pad = (b: crypto.BinaryLike) =>
+    Buffer.concat([Buffer.from(b as Buffer), Buffer.alloc(16)]).subarray(0, 16);
+  const { createCipheriv, createDecipheriv } = crypto;
+  Object.assign(crypto, {
+    omsDesPatched: true,
+    createCipheriv: ((algorithm: string, key: Buffer, iv: Buffer, options?: unknown) =>
+      algorithm === 'des'
+        ? createCipheriv('aes-128-ctr', pad(key), pad(iv))
+        : createCipheriv(algorithm, key, iv, options as never)) as typeof createCipheriv,
+    createDecipheriv: ((algorithm: string, key: Buffer, iv: Buffer, options?: unknown) =>
+      algorithm === 'des'
+        ? createDecipheriv('aes-128-ctr', pad(key), pad(iv))
+        : createDecipheriv(algorithm, key, iv, options as never)) as typeof createDecipheriv,
+  });
+}
+
 /** Starts s3rver persisted under `directory`, with the buckets created if missing. */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.directory, { recursive: true });
+  keepListingTokensWorking();
   const port = options.port ? options.port : await freePort(host);
   if (options.port) await assertPortFree(port, 'the S3 emulator', host);
   const server = new S3rver({

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ADJUSTMENT_ACCOUNT_SETTING, LEGACY_ADJUSTMENT_ACCOUNT_SETTING } from '../shared/config.ts';
 
 export const LOCAL_ENV = {
   dataDir: 'OMS_DATA_DIR',
@@ -83,4 +84,28 @@ export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSe
     apiToken: api.value,
     apiTokenSource: api.source,
   };
+}
+
+/**
+ * Business settings the local cloud gives a default, so that `npm start`, the demo and the tests
+ * run as they are: the ones AWS requires (`cdk deploy` copies them from the deploying shell) whose
+ * value the NetSuite simulator fixes. `OMS_NETSUITE_ADJUSTMENT_ACCOUNT` = `58`, the account the
+ * simulator knows by default (its `adjustmentAccounts`).
+ */
+export const LOCAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
+  [ADJUSTMENT_ACCOUNT_SETTING]: '58',
+};
+
+/** Sets each local default the environment does not set (a digit legacy account counts as set). */
+export function applyLocalSettingDefaults(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(LOCAL_SETTING_DEFAULTS)) {
+    if ((env[name] ?? '').trim()) continue;
+    if (
+      name === ADJUSTMENT_ACCOUNT_SETTING &&
+      /^\d+$/.test((env[LEGACY_ADJUSTMENT_ACCOUNT_SETTING] ?? '').trim())
+    ) {
+      continue;
+    }
+    env[name] = value;
+  }
 }

@@ -34,7 +34,9 @@ export const DEPLOY_SETTINGS = [
   'OMS_INVOICE_OVERDUE_HOURS',
   'OMS_SYNC_RESEND_MINUTES',
   'OMS_REJECTION_EXCLUDE_DAYS',
+  'OMS_NETSUITE_ADJUSTMENT_ACCOUNT',
   'OMS_ADJUSTMENT_ACCOUNT',
+  'OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS',
   'OMS_PO_ABSENT_HOURS',
   'OMS_CHECKPOINT_ROWS',
   'OMS_IMPORT_LEASE_MS',
@@ -113,4 +115,47 @@ export function invoiceOverdueHours(env: NodeJS.ProcessEnv = process.env): numbe
     throw new Error(`OMS_INVOICE_OVERDUE_HOURS must be a number of hours ≥ 0, not "${text}"`);
   }
   return hours;
+}
+
+/** The NetSuite account for inventory adjustments (its internal id): required by their export. */
+export const ADJUSTMENT_ACCOUNT_SETTING = 'OMS_NETSUITE_ADJUSTMENT_ACCOUNT';
+/** The setting's earlier name, still read when it holds an internal id (digits). */
+export const LEGACY_ADJUSTMENT_ACCOUNT_SETTING = 'OMS_ADJUSTMENT_ACCOUNT';
+
+/**
+ * `Adjustment Account` of the inventory adjustments sent to NetSuite: the internal id of the
+ * account (`OMS_NETSUITE_ADJUSTMENT_ACCOUNT`, digits only; NetSuite's CSV import refuses a name it
+ * cannot resolve, and an id is what its scripts write). When it is unset, `OMS_ADJUSTMENT_ACCOUNT`
+ * is read if it holds digits (its old default, an account name, is not taken). Throws, naming the
+ * setting, when there is none: the export must not start without it.
+ */
+export function netsuiteAdjustmentAccount(env: NodeJS.ProcessEnv = process.env): string {
+  const text = (env[ADJUSTMENT_ACCOUNT_SETTING] ?? '').trim();
+  if (text) {
+    if (!/^\d{1,20}$/.test(text)) {
+      throw new Error(
+        `${ADJUSTMENT_ACCOUNT_SETTING} must be the internal id of NetSuite's inventory adjustment account (digits), not "${text}"`,
+      );
+    }
+    return text;
+  }
+  const legacy = (env[LEGACY_ADJUSTMENT_ACCOUNT_SETTING] ?? '').trim();
+  if (/^\d{1,20}$/.test(legacy)) return legacy;
+  throw new Error(
+    `${ADJUSTMENT_ACCOUNT_SETTING} is not set: the inventory adjustment export needs the internal id of NetSuite's inventory adjustment account (digits, e.g. 58)` +
+      (legacy ? ` (${LEGACY_ADJUSTMENT_ACCOUNT_SETTING}="${legacy}" is not an internal id)` : ''),
+  );
+}
+
+/**
+ * Whether NetSuite's inventory adjustment delta export (`inventoryadjustment/import`) also returns
+ * the adjustments the OMS created (`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`, default false; it must say
+ * what NetSuite's saved search does). When true, the delta import recognises a row that is one of
+ * the OMS's own adjustments and does not apply it a second time.
+ */
+export function adjustmentDeltasIncludeOms(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = (env.OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS ?? '').trim().toLowerCase();
+  if (['', 'false', '0', 'no'].includes(text)) return false;
+  if (['true', '1', 'yes'].includes(text)) return true;
+  throw new Error(`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS must be true or false, not "${text}"`);
 }

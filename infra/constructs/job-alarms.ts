@@ -9,6 +9,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -73,6 +74,31 @@ export class JobAlarms extends Construct {
       new Alarm(this, `${id}Errors`, {
         alarmDescription: `${what}: Lambda errors`,
         metric: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Alarm while a job writes log lines containing `term` (its error line for something a person
+   * must look at): a metric filter on the job's log group counts them, any line in a 15-minute
+   * window alarms, and a window without one is OK again.
+   */
+  addLogLineAlarm(id: string, logGroup: ILogGroup, term: string, what: string): Alarm {
+    const filter = new MetricFilter(this, `${id}${term}Filter`, {
+      logGroup,
+      filterPattern: FilterPattern.allTerms(term),
+      metricNamespace: 'OMS',
+      metricName: term,
+      metricValue: '1',
+    });
+    return this.add(
+      new Alarm(this, `${id}${term}`, {
+        alarmDescription: what,
+        metric: filter.metric({ period: Duration.minutes(15), statistic: 'Sum' }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

@@ -109,7 +109,8 @@ export class JobsStack extends Stack {
         scheduled.push(job);
       }
     }
-    for (const core of props.coreJobs ?? CORE_JOBS) {
+    const coreJobs: readonly CoreJob[] = props.coreJobs ?? CORE_JOBS;
+    for (const core of coreJobs) {
       if (ids.has(core.id)) throw new Error(`job id ${core.id} is both a feed and a core job`);
       ids.add(core.id);
       const name = pascalCase(core.id);
@@ -121,6 +122,14 @@ export class JobsStack extends Stack {
       });
       this.alarms.addDeadLetterQueueAlarm(name, job.deadLetterQueue, core.id);
       this.alarms.addErrorAlarm(name, job.job.function, core.id);
+      if (core.logAlarm) {
+        this.alarms.addLogLineAlarm(
+          name,
+          job.job.logGroup,
+          core.logAlarm.term,
+          `${core.id}: ${core.logAlarm.description}`,
+        );
+      }
       scheduled.push(job);
     }
     this.imports = imports;

@@ -19,7 +19,15 @@ export interface Facility {
   readonly dailyOrderLimit?: number;
   /** Position in a routing's custom sequence sort (lower first). */
   readonly sequence?: number;
+  /**
+   * The NetSuite subsidiary (internal id) the location belongs to: sent with the facility's
+   * inventory adjustments (`Subsidiary`, required by NetSuite in OneWorld accounts).
+   */
+  readonly subsidiary?: string;
 }
+
+/** A NetSuite internal id as the facilities file gives it. */
+const NS_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Checks one facility definition as loaded from a file or the CLI. */
 export function parseFacility(input: unknown, index: number): RowResult<Facility> {
@@ -65,6 +73,13 @@ export function parseFacility(input: unknown, index: number): RowResult<Facility
   if ((extras.latitude === undefined) !== (extras.longitude === undefined)) {
     return reject(`${at}.latitude`, 'latitude and longitude go together');
   }
+  let subsidiary: string | undefined;
+  if (o.subsidiary !== undefined && o.subsidiary !== null && o.subsidiary !== '') {
+    subsidiary = typeof o.subsidiary === 'number' ? String(o.subsidiary) : text('subsidiary');
+    if (!NS_ID.test(subsidiary)) {
+      return reject(`${at}.subsidiary`, 'must be a NetSuite subsidiary internal id, e.g. "1"');
+    }
+  }
   return accept({
     facilityId,
     externalId,
@@ -72,5 +87,6 @@ export function parseFacility(input: unknown, index: number): RowResult<Facility
     kind,
     groups,
     ...extras,
+    ...(subsidiary ? { subsidiary } : {}),
   });
 }

@@ -31,6 +31,12 @@ export interface FeedDefinition {
   readonly format: FeedFormat;
   /** Exact, case-sensitive header (CSV) or top-level keys (JSON). */
   readonly columns: readonly string[];
+  /**
+   * Inbound CSV only: other files the same folder receives, each recognised by its own exact
+   * header (any column order). The import tells the importer which layout a file has (`columns`
+   * is the layout named `main`). E.g. `alc-audit-data` holds invoice and credit-memo reports.
+   */
+  readonly layouts?: readonly FeedLayout[];
   readonly trigger: FeedTrigger;
   /**
    * The handler module in `functions/` (without extension) once the feed is implemented.
@@ -39,6 +45,18 @@ export interface FeedDefinition {
    */
   readonly handler?: string;
 }
+
+/** One more header an inbound folder receives (see `FeedDefinition.layouts`). */
+export interface FeedLayout {
+  /** Stable name, handed to the importer (`main` is the feed's own `columns`). */
+  readonly id: string;
+  readonly title: string;
+  /** Exact, case-sensitive header. */
+  readonly columns: readonly string[];
+}
+
+/** The main layout's id: the feed's own `columns`. */
+export const MAIN_LAYOUT = 'main';
 
 const objectCreated = { kind: 'object-created' } as const;
 const every = (expression: string) => ({ kind: 'schedule', expression }) as const;
@@ -194,7 +212,7 @@ export const FEEDS = [
   },
   {
     id: 'invoice-import',
-    title: 'Invoices (report)',
+    title: 'Invoices and credit memos (reports)',
     direction: 'inbound',
     folder: 'alc-audit-data',
     format: 'csv',
@@ -208,6 +226,21 @@ export const FEEDS = [
       'INVOICE_TOTAL',
       'AMOUNT_DUE',
       'INVOICE_DATE',
+    ],
+    layouts: [
+      {
+        id: 'credit-memo',
+        title: 'Credit memos (Credit_Memo-<date>.csv)',
+        columns: [
+          'CREDIT_MEMO_INTERNAL_ID',
+          'SHOPIFY_ORDER_NAME',
+          'SHOPIFY_ORDER_ID',
+          'HC_LOOP_RETURN_ID',
+          'HC_LOOP_RETURN_TOTAL',
+          'HC_RETURN_ID',
+          'CREDIT_MEMO_DATE',
+        ],
+      },
     ],
     trigger: objectCreated,
     handler: 'invoice-import',
@@ -364,6 +397,7 @@ export const FEEDS = [
       'Memo',
       'HC Inventory Adj Id',
       'Adjustment Location',
+      'Subsidiary',
     ],
     trigger: every('cron(0 * * * ? *)'),
     handler: 'inventory-adjustment-export',
@@ -398,6 +432,12 @@ export const feedById = (id: FeedId): FeedDefinition => {
   if (!feed) throw new Error(`unknown feed ${id}`);
   return feed;
 };
+
+/** Every header a feed's files may have: its own `columns` (layout `main`) and its `layouts`. */
+export const feedLayouts = (feed: FeedDefinition): readonly FeedLayout[] => [
+  { id: MAIN_LAYOUT, title: feed.title, columns: feed.columns },
+  ...(feed.layouts ?? []),
+];
 
 /** Feeds that have a handler (are deployed and dispatched). */
 export const implementedFeeds = (): FeedDefinition[] =>

@@ -11,13 +11,16 @@ export class HeaderMismatchError extends Error {
   constructor(
     readonly expected: readonly string[],
     readonly found: readonly string[],
+    /** What else would have been taken (several layouts), appended to the message. */
+    alternatives = '',
   ) {
     const missing = expected.filter((c) => !found.includes(c));
     const extra = found.filter((c) => !expected.includes(c));
     super(
       `header does not match: expected "${expected.join(',')}", found "${found.join(',')}"` +
         (missing.length ? `; missing ${missing.map((c) => `"${c}"`).join(', ')}` : '') +
-        (extra.length ? `; unexpected ${extra.map((c) => `"${c}"`).join(', ')}` : ''),
+        (extra.length ? `; unexpected ${extra.map((c) => `"${c}"`).join(', ')}` : '') +
+        alternatives,
     );
     this.name = 'HeaderMismatchError';
   }
@@ -36,6 +39,32 @@ export function mapHeader(expected: readonly string[], found: readonly string[])
   const indexes = expected.map((c) => trimmed.indexOf(c));
   if (indexes.some((i) => i < 0)) throw new HeaderMismatchError(expected, trimmed);
   return indexes;
+}
+
+/**
+ * Picks, among several headers one folder receives (a feed's layouts), the one the file has —
+ * exact, case-sensitive, any order — and maps its columns (see `mapHeader`). A file matching none
+ * fails naming the first layout's differences and every header that would have been taken.
+ */
+export function matchLayout<L extends { readonly columns: readonly string[] }>(
+  layouts: readonly L[],
+  found: readonly string[],
+): { layout: L; indexes: number[] } {
+  let first: HeaderMismatchError | undefined;
+  for (const layout of layouts) {
+    try {
+      return { layout, indexes: mapHeader(layout.columns, found) };
+    } catch (err) {
+      if (!(err instanceof HeaderMismatchError)) throw err;
+      first ??= err;
+    }
+  }
+  if (!first || layouts.length === 1) throw first ?? new Error('no layouts given');
+  const others = layouts
+    .slice(1)
+    .map((l) => `"${l.columns.join(',')}"`)
+    .join(' or ');
+  throw new HeaderMismatchError(first.expected, first.found, `; this folder also takes ${others}`);
 }
 
 export interface CsvFile {

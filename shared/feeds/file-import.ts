@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import {
   EmptyFileError,
   HeaderMismatchError,
-  mapHeader,
+  matchLayout,
   openCsv,
   type CsvRow,
 } from './csv-reader.ts';
@@ -23,6 +23,7 @@ import {
   isClaimed,
   type InboundDeps,
 } from './inbound-file.ts';
+import { feedLayouts } from './catalog.ts';
 import type { ObjectRef } from './s3-event.ts';
 import type { ImportCheckpoint } from '../store/import-ledger.ts';
 
@@ -77,6 +78,11 @@ export interface CsvImporter {
     size?: number;
     /** When the file was written (S3's LastModified), when known. */
     lastModified?: Date;
+    /**
+     * Which of the feed's layouts (catalog `layouts`) the file's header is: `main` for the feed's
+     * own `columns` (also when absent). Rows arrive keyed by that layout's column names.
+     */
+    layout?: string;
   }): Promise<CsvImportSession>;
 }
 
@@ -145,7 +151,8 @@ export async function importFeedFile(
         stream,
         cp && { header: cp.header, offset: cp.offset, line: cp.line },
       );
-      const indexes = mapHeader(feed.columns, csv.header);
+      const { layout, indexes } = matchLayout(feedLayouts(feed), csv.header);
+      const columns = layout.columns;
       const recover = recoveryOf(importer);
       session = await importer.open({
         key: ref.key,
@@ -154,6 +161,7 @@ export async function importFeedFile(
         resumed: !!cp,
         size: head.size,
         lastModified: head.lastModified,
+        layout: layout.id,
       });
       const every = deps.checkpointEveryRows ?? DEFAULT_CHECKPOINT_ROWS;
       let sinceCheckpoint = 0;
@@ -182,27 +190,25 @@ export async function importFeedFile(
       /** The row as the catalog names its columns, or undefined (reported) when it has too few or too many. */
       const recordOf = (r: CsvRow): Record<string, string> | undefined => {
         const read =
-          r.values.length === feed.columns.length || !recover
-            ? r.values
-            : recover(r.values, csv.header);
+          r.values.length === columns.length || !recover ? r.values : recover(r.values, csv.header);
         if (!Array.isArray(read)) {
           errors.add({ line: r.line, ...(read as RowRejection), raw: r.raw });
           return undefined;
         }
         const values: readonly string[] = read;
-        if (values.length !== feed.columns.length) {
+        if (values.length !== columns.length) {
           errors.add({
             line: r.line,
             field: '*',
-            reason: `expected ${feed.columns.length} columns, found ${r.values.length}${
-              r.values.length > feed.columns.length ? ' (an unescaped comma in a value?)' : ''
+            reason: `expected ${columns.length} columns, found ${r.values.length}${
+              r.values.length > columns.length ? ' (an unescaped comma in a value?)' : ''
             }`,
             raw: r.raw,
           });
           return undefined;
         }
         const record: Record<string, string> = {};
-        feed.columns.forEach((c, i) => (record[c] = values[indexes[i]!] ?? ''));
+        columns.forEach((c, i) => (record[c] = values[indexes[i]!] ?? ''));
         return record;
       };
       for await (const batch of csv.batches) {

@@ -88,8 +88,14 @@ export class FeedFileStore {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  /** Keys directly below a prefix (not in its subfolders), oldest first. */
-  async list(prefix: string, opts: { recursive?: boolean } = {}): Promise<StoredObject[]> {
+  /**
+   * Keys directly below a prefix (not in its subfolders), oldest first, page after page.
+   * `startAfter`: only keys sorting after it (S3 lists in key order).
+   */
+  async list(
+    prefix: string,
+    opts: { recursive?: boolean; startAfter?: string } = {},
+  ): Promise<StoredObject[]> {
     const found: StoredObject[] = [];
     let token: string | undefined;
     do {
@@ -99,6 +105,7 @@ export class FeedFileStore {
           Prefix: prefix,
           Delimiter: opts.recursive ? undefined : '/',
           ContinuationToken: token,
+          StartAfter: token ? undefined : opts.startAfter,
         }),
       );
       for (const o of out.Contents ?? []) {

@@ -1,5 +1,8 @@
 /**
- * NetSuite's invoice report (`alc-audit-data`, `Order_Invoice-<date>.csv`): each row is one
+ * NetSuite's reports in `alc-audit-data`: one folder, two layouts, told apart by their exact
+ * header (the catalog's `invoice-import` columns and its `credit-memo` layout).
+ *
+ * **Invoices** (`Order_Invoice-<date>.csv`): each row is one
  * invoice of one sales order. The order (`HC_ORDER_ID`) is marked invoiced on its header: the
  * invoice is kept under its NetSuite internal id with its number, total, amount due and date
  * (an order may have several). A row whose invoice is already kept with the same figures changes
@@ -10,14 +13,36 @@
  * error file with line and field, while the good rows go through: unknown orders, an order whose
  * NetSuite sales-order id is not the row's (or not known yet), and what the row parser refuses
  * (ids, amounts, dates).
+ *
+ * **Credit memos** (`Credit_Memo-<date>.csv`): each row is one credit memo of one Shopify order.
+ * The order is found by `SHOPIFY_ORDER_ID` — the order's external id, which the sales-order export
+ * sends as `HCShopifySalesOrderId` — and, when given, `SHOPIFY_ORDER_NAME` must be the order's name
+ * (the export's `orderId`). The memo is kept on the order header under its internal id with the
+ * Loop return id and total (in cents, exact), the POS return id and the date, and the running
+ * totals move with it in the same transaction. The same memo again changes nothing; a later row
+ * of the same memo replaces it. Unknown orders, a name that is not the order's, and what the row
+ * parser refuses go to the error file with line and field.
  */
-import { parseInvoiceRow, type InvoiceRecord } from '../domain/fulfillment/invoice-rows.ts';
+import {
+  orderCreditMemo,
+  parseCreditMemoRow,
+  parseInvoiceRow,
+  sameCreditMemo,
+  type InvoiceRecord,
+  type OrderCreditMemo,
+} from '../domain/fulfillment/invoice-rows.ts';
 import { orderInvoice, sameInvoice, type OrderInvoice } from '../domain/sync/invoices.ts';
 import type { CsvImporter, CsvImportSession, RowRejection } from '../feeds/file-import.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
 
+/** The credit-memo layout's id in the feed catalog. */
+export const CREDIT_MEMO_LAYOUT = 'credit-memo';
+
 export interface InvoiceImportDeps {
-  readonly invoices: Pick<InvoiceStore, 'headers' | 'record' | 'clearAwaiting'>;
+  readonly invoices: Pick<
+    InvoiceStore,
+    'headers' | 'record' | 'clearAwaiting' | 'ordersByExternalId' | 'recordCreditMemo'
+  >;
   readonly now?: () => Date;
   /** UpdateItem calls in flight at once. */
   readonly concurrency?: number;
@@ -28,7 +53,8 @@ type Batch = Parameters<NonNullable<CsvImportSession['rows']>>[0];
 export function invoiceImporter(deps: InvoiceImportDeps): CsvImporter {
   const concurrency = deps.concurrency ?? 16;
   return {
-    async open({ fileName }) {
+    async open({ fileName, layout }) {
+      if (layout === CREDIT_MEMO_LAYOUT) return creditMemoSession(deps, fileName, concurrency);
       const at = (deps.now?.() ?? new Date()).toISOString();
       const counts: Record<string, number> = { recorded: 0, unchanged: 0, orders: 0 };
       const invoicedOrders = new Set<string>();
@@ -92,6 +118,115 @@ export function invoiceImporter(deps: InvoiceImportDeps): CsvImporter {
           return counts;
         },
       };
+    },
+  };
+}
+
+/** Attempts at one memo when other writers change it meanwhile. */
+const MEMO_ATTEMPTS = 5;
+
+function creditMemoSession(
+  deps: InvoiceImportDeps,
+  fileName: string,
+  concurrency: number,
+): CsvImportSession {
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  const counts: Record<string, number> = {
+    creditMemos: 0,
+    recorded: 0,
+    unchanged: 0,
+    orders: 0,
+    amountCents: 0,
+  };
+  const orders = new Set<string>();
+
+  /** Writes one memo over what the header holds now, re-reading after a lost race. */
+  const write = async (
+    orderId: string,
+    memo: OrderCreditMemo,
+    kept: OrderCreditMemo | undefined,
+    hasMap: boolean,
+  ) => {
+    for (let attempt = 0; attempt < MEMO_ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        const header = (await deps.invoices.headers([orderId])).get(orderId);
+        if (!header) return;
+        kept = header.creditMemos?.[memo.creditMemoId];
+        hasMap = header.creditMemos !== undefined;
+        if (sameCreditMemo(kept, memo)) return;
+      }
+      const outcome = await deps.invoices.recordCreditMemo(orderId, memo, kept, hasMap);
+      if (outcome === 'recorded') {
+        counts.recorded!++;
+        counts.amountCents! += (memo.loopReturnTotalCents ?? 0) - (kept?.loopReturnTotalCents ?? 0);
+        return;
+      }
+      if (outcome === 'unknown-order') return;
+    }
+    throw new Error(`order ${orderId}: credit memo ${memo.creditMemoId} kept changing meanwhile`);
+  };
+
+  const rows = async (batch: Batch): Promise<(RowRejection | undefined)[]> => {
+    const parsed = batch.map((b) => parseCreditMemoRow(b.record));
+    const orderOf = await deps.invoices.ordersByExternalId(
+      parsed.flatMap((p) => (p.ok ? [p.row.externalOrderId] : [])),
+    );
+    const headers = await deps.invoices.headers(orderOf.values());
+    /** Memos to write, by order and memo id: the last row of the batch wins over what was read. */
+    const writes = new Map<string, { orderId: string; memo: OrderCreditMemo }>();
+    const out = parsed.map((p, i): RowRejection | undefined => {
+      if (!p.ok) return { field: p.field, reason: p.reason };
+      const r = p.row;
+      const orderId = orderOf.get(r.externalOrderId);
+      const header = orderId === undefined ? undefined : headers.get(orderId);
+      if (!orderId || !header) {
+        return {
+          field: 'SHOPIFY_ORDER_ID',
+          reason: `unknown order: no order has Shopify order id "${r.externalOrderId}"`,
+        };
+      }
+      if (r.orderName && header.name !== undefined && r.orderName !== header.name) {
+        return {
+          field: 'SHOPIFY_ORDER_NAME',
+          reason: `"${r.orderName}" is not the name of order ${orderId} (Shopify order id ${r.externalOrderId}): it is "${header.name}"`,
+        };
+      }
+      counts.creditMemos!++;
+      orders.add(orderId);
+      const memo = orderCreditMemo(r, { file: fileName, line: batch[i]!.line, at });
+      const key = `${orderId}|${r.creditMemoId}`;
+      const pending = writes.get(key)?.memo ?? header.creditMemos?.[r.creditMemoId];
+      if (sameCreditMemo(pending, memo)) {
+        counts.unchanged!++;
+        return undefined;
+      }
+      writes.set(key, { orderId, memo });
+      return undefined;
+    });
+    const todo = [...writes.values()];
+    for (let i = 0; i < todo.length; i += concurrency) {
+      await Promise.all(
+        todo.slice(i, i + concurrency).map((w) => {
+          const header = headers.get(w.orderId)!;
+          return write(
+            w.orderId,
+            w.memo,
+            header.creditMemos?.[w.memo.creditMemoId],
+            header.creditMemos !== undefined,
+          );
+        }),
+      );
+    }
+    return out;
+  };
+
+  return {
+    rows,
+    row: async (record, line) => (await rows([{ record, line }]))[0],
+    async checkpoint() {},
+    async finish() {
+      counts.orders = orders.size;
+      return counts;
     },
   };
 }

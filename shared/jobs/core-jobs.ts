@@ -11,7 +11,15 @@ export interface CoreJob {
   /** EventBridge Scheduler expression (`cron(min hour dom month dow year)` or `rate(n unit)`). */
   readonly schedule: string;
   readonly description: string;
+  /**
+   * An error-level log line the job writes while something needs a person: CDK turns it into a
+   * metric filter on the job's log group (lines containing `term`) and an alarm on any such line.
+   */
+  readonly logAlarm?: { readonly term: string; readonly description: string };
 }
+
+/** The term of `netsuite-exceptions`' error line while records refused by NetSuite wait for a fix. */
+export const REFUSED_RECORDS_ALARM = 'NetsuiteRefusedRecords';
 
 export const CORE_JOBS = [
   {
@@ -54,7 +62,7 @@ export const CORE_JOBS = [
     handler: 'preorder-release',
     schedule: 'cron(0 6 * * ? *)',
     description:
-      'releases pre-ordered lines whose PO arrived to fulfilment (1250 → 1200, FIFO); closes POs missing from the open list (OMS_PO_ABSENT_HOURS)',
+      'releases pre-ordered lines whose PO arrived (1250 → 1200, FIFO); settles PO lines NetSuite closed (quantity 0); closes POs absent from the open-PO files only if OMS_PO_ABSENT_HOURS is set (off by default)',
   },
   {
     id: 'broker-orders',
@@ -69,6 +77,17 @@ export const CORE_JOBS = [
     schedule: 'cron(4/5 * * * ? *)',
     description:
       'allocated lines in the release queue are scheduled (ship date, carrier) and released when every release gate passes (inventory, deposit in NetSuite, fraud, completeness); held lines keep their gate holds and are retried',
+  },
+  {
+    id: 'netsuite-exceptions',
+    handler: 'netsuite-exceptions',
+    schedule: 'cron(12/15 * * * ? *)',
+    description:
+      "reads NetSuite's archive/, error/ and failed/ of every folder it imports: files taken, records refused put back in their outbox (re-sent once fixed), failed files re-sent once, unexplained exceptions listed",
+    logAlarm: {
+      term: REFUSED_RECORDS_ALARM,
+      description: 'records refused by NetSuite wait for a fix (oms sync status lists them)',
+    },
   },
 ] as const satisfies readonly CoreJob[];
 

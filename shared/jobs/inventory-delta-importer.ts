@@ -22,11 +22,19 @@
  * mapped to the SKU through the product registry (shared/store/product-store.ts). A row naming an
  * unknown facility or item id is reported in the error file. Rows are applied with up to
  * `concurrency` transactions in flight (ADD commutes, so per-key order does not matter).
+ *
+ * **The OMS's own adjustments.** A store rejection corrects the OMS figure at once and sends
+ * NetSuite an inventory adjustment. When NetSuite's adjustment delta export also returns the
+ * adjustments the OMS created (`includeOms`, `OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`; adjustment feed
+ * only), a row at the same facility (NetSuite location) for the same SKU (item) with the same
+ * signed quantity as an adjustment the OMS sent before the file was written and that no row has
+ * matched yet is that adjustment: it is not applied again (`own` on the file's log line) and the
+ * match is consumed (oldest adjustment first). When false, nothing is matched.
  */
 import { deltaRowId, parseDeltaRow, type DeltaRecord } from '../domain/inventory-delta.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
-import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
+import type { DeltaApplication, InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { ProductStore } from '../store/product-store.ts';
 
 /** The feeds this importer serves (ids from shared/feeds/catalog.ts). */
@@ -45,6 +53,11 @@ export interface DeltaImporterDeps {
   readonly products: ProductStore;
   /** Transactions in flight at once. */
   readonly concurrency?: number;
+  /**
+   * NetSuite's adjustment delta export returns the OMS's own adjustments too: recognise them and
+   * do not apply them again (only for `inventory-adjustment-import`).
+   */
+  readonly includeOms?: boolean;
 }
 
 /** Runs tasks with at most `limit` in flight; the first failure is raised by the next call. */
@@ -80,13 +93,29 @@ class InFlight {
 export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
   const { feedId } = deps;
   return {
-    async open({ fileName }): Promise<CsvImportSession> {
+    async open({ fileName, lastModified }): Promise<CsvImportSession> {
       const facilityByExternal = await deps.facilities.byExternalId();
+      const matchOwn = !!deps.includeOms && feedId === 'inventory-adjustment-import';
+      /** Only adjustments sent before NetSuite wrote this file can be in it. */
+      const writtenAt = (lastModified ?? new Date()).toISOString();
       /** NetSuite item id → SKU (null: not in the registry), per file. */
       const skuOfItem = new Map<string, string | null>();
       const pool = new InFlight(deps.concurrency ?? 16);
       const at = new Date().toISOString();
-      const stats = { applied: 0, duplicates: 0, zeroDeltas: 0, txRetries: 0 };
+      const stats = { applied: 0, duplicates: 0, zeroDeltas: 0, txRetries: 0, own: 0 };
+
+      /** Takes the row as one of the OMS's pending adjustments, if one fits; else undefined. */
+      const asOwn = async (d: DeltaApplication): Promise<'own' | 'duplicate' | undefined> => {
+        for (let tries = 0; tries < 5; tries++) {
+          const candidate = (await deps.deltas.pendingOwn(d.facilityId, d.sku)).find(
+            (o) => o.delta === d.delta && o.sentAt <= writtenAt,
+          );
+          if (!candidate) return undefined;
+          const outcome = await deps.deltas.applyOwn(d, candidate);
+          if (outcome !== 'taken') return outcome;
+        }
+        return undefined;
+      };
 
       const skuFor = async (itemId: string): Promise<string | undefined> => {
         let sku = skuOfItem.get(itemId);
@@ -131,7 +160,7 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
           }
           const rowId = deltaRowId(feedId, row);
           await pool.run(async () => {
-            const result = await deps.deltas.apply({
+            const d: DeltaApplication = {
               feedId,
               rowId,
               sku,
@@ -140,7 +169,13 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
               file: fileName,
               line,
               at,
-            });
+            };
+            if (matchOwn) {
+              const own = await asOwn(d);
+              if (own === 'own') return void stats.own++;
+              if (own === 'duplicate') return void stats.duplicates++;
+            }
+            const result = await deps.deltas.apply(d);
             stats.txRetries += result.retries;
             if (result.outcome === 'applied') stats.applied++;
             else stats.duplicates++;

@@ -1,4 +1,5 @@
 /** Builds the inventory delta importer from the process-wide clients and configuration. */
+import { adjustmentDeltasIncludeOms } from '../config.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';
 import { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
@@ -18,6 +19,7 @@ export function deltaImporterDeps(
     deltas: new InventoryDeltaStore(dynamo(), table('inventory'), table('control')),
     facilities: new FacilityStore(dynamo(), table('control')),
     products: new ProductStore(dynamo(), table('control')),
+    includeOms: feedId === 'inventory-adjustment-import' && adjustmentDeltasIncludeOms(),
     ...overrides,
   };
 }

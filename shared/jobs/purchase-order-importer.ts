@@ -3,6 +3,11 @@
  * arrival date; its ATP follows), marks its PO as listed now, and refuses rows for unknown
  * facilities or POs cancelled in the OMS. Every write is an idempotent upsert, so a resumed or
  * repeated file changes nothing more.
+ *
+ * NetSuite exports each PO once, when it is created, and again only when asked: the feed is
+ * incremental, and a PO missing from a file is not closed for it. A row with quantity 0 (a
+ * re-exported line's open quantity: received in full, closed or cancelled) closes its line; a PO
+ * whose lines are all closed is closed (`closed` on the file's log line counts such lines).
  */
 import {
   parsePurchaseOrderRow,
@@ -25,7 +30,9 @@ export function purchaseOrderImporter(deps: PurchaseOrderImporterDeps): CsvImpor
       const at = deps.now?.() ?? new Date().toISOString();
       const meta = { file: fileName, at };
       const touched = new Map<string, boolean>();
-      const counts = { new: 0, changed: 0, same: 0 };
+      const counts = { new: 0, changed: 0, same: 0, closed: 0 };
+      /** POs with a line closed by this file: closed themselves once every line is. */
+      const closing = new Set<string>();
       return {
         async row(record) {
           const parsed = parsePurchaseOrderRow(record as PurchaseOrderRecord);
@@ -56,11 +63,16 @@ export function purchaseOrderImporter(deps: PurchaseOrderImporterDeps): CsvImpor
             };
           }
           counts[outcome]++;
+          if (row.quantity === 0) closing.add(row.poId);
           return undefined;
         },
         async checkpoint() {},
         async finish() {
-          return { ...counts, purchaseOrders: touched.size };
+          let closedPurchaseOrders = 0;
+          for (const poId of closing) {
+            if (await deps.purchaseOrders.closeIfEveryLineClosed(poId, at)) closedPurchaseOrders++;
+          }
+          return { ...counts, purchaseOrders: touched.size, closedPurchaseOrders };
         },
       };
     },

@@ -8,7 +8,28 @@ import {
   lineInvariantViolations,
   type StatusCode,
 } from '../domain/lifecycle/index.ts';
+import { formatCents, type OrderCreditMemo } from '../domain/fulfillment/invoice-rows.ts';
 import type { OrderRecords, StoredEvent } from '../store/order-store.ts';
+
+/** The order's credit memos (header `creditMemos`), by date then id, with the amount as text. */
+function creditMemosOf(header: unknown): OrderView['creditMemos'] {
+  const map = (header as { creditMemos?: Record<string, OrderCreditMemo> } | undefined)
+    ?.creditMemos;
+  if (!map || Object.keys(map).length === 0) return undefined;
+  return Object.values(map)
+    .sort((a, b) =>
+      a.creditMemoDate === b.creditMemoDate
+        ? a.creditMemoId.localeCompare(b.creditMemoId)
+        : a.creditMemoDate < b.creditMemoDate
+          ? -1
+          : 1,
+    )
+    .map((m) =>
+      m.loopReturnTotalCents === undefined
+        ? m
+        : { ...m, loopReturnTotal: formatCents(m.loopReturnTotalCents) },
+    );
+}
 
 export interface OrderView {
   readonly orderId: string;
@@ -23,6 +44,12 @@ export interface OrderView {
   readonly payments?: unknown;
   /** Invoices NetSuite reported (invoice internal id → number, total, amount due, date). */
   readonly invoices?: unknown;
+  /**
+   * Credit memos NetSuite reported, oldest date first: internal id, Loop return id and total
+   * (`loopReturnTotal` as `12.34`, exact from `loopReturnTotalCents`), POS return id, date, and
+   * the file and line they came from.
+   */
+  readonly creditMemos?: ReadonlyArray<OrderCreditMemo & { readonly loopReturnTotal?: string }>;
   readonly lines: ReadonlyArray<{
     readonly lineSeq: string;
     readonly sku: string;
@@ -82,6 +109,7 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
     customer: h?.customer,
     payments: h?.payments,
     invoices: (h as { invoices?: unknown } | undefined)?.invoices,
+    ...(creditMemosOf(h) ? { creditMemos: creditMemosOf(h) } : {}),
     lines: r.lines.map((l) => ({
       lineSeq: l.lineSeq,
       sku: l.sku,

@@ -33,5 +33,21 @@ export function preorderRuntime(): PreorderRuntime {
   return runtime;
 }
 
-/** Hours a PO may be missing from NetSuite's open list before it is closed (OMS_PO_ABSENT_HOURS). */
-export const poAbsentHours = (): number => Number(process.env.OMS_PO_ABSENT_HOURS) || 48;
+/**
+ * Closing POs for being missing from the open-PO files is **off** unless `OMS_PO_ABSENT_HOURS` is
+ * set to a number of hours > 0 (then a PO no file listed for that long is closed by the
+ * `preorder-release` job). NetSuite exports each PO once, when it is created, so by default a PO
+ * closes only on evidence: a re-exported row with quantity 0, or a merchandiser's cancellation.
+ * Undefined when off; throws on a value that is not a number of hours.
+ */
+export function poAbsentHours(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = (env.OMS_PO_ABSENT_HOURS ?? '').trim();
+  if (!text || ['off', 'false', 'no', '0'].includes(text.toLowerCase())) return undefined;
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0) {
+    throw new Error(
+      `OMS_PO_ABSENT_HOURS must be a number of hours > 0 (or unset: POs are never closed for being absent), not "${text}"`,
+    );
+  }
+  return hours;
+}

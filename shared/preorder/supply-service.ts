@@ -1,7 +1,10 @@
 /**
- * What happens to pre-ordered lines when their supply changes: a PO cancelled (by hand) or gone
- * from NetSuite's open list for too long, a PO line arriving (release to fulfilment), an earlier
- * PO appearing (re-promise), a quantity lowered below what is allocated (give back the newest).
+ * What happens to pre-ordered lines when their supply changes: a PO cancelled (by hand), a PO line
+ * NetSuite closed (a re-exported row with open quantity 0: received in full, closed or cancelled),
+ * a PO missing from the open-PO files for too long (only when that is switched on:
+ * `OMS_PO_ABSENT_HOURS`; NetSuite exports each PO once, so absence alone proves nothing), a PO line
+ * arriving (release to fulfilment), an earlier PO appearing (re-promise), a quantity lowered below
+ * what is allocated (give back the newest).
  */
 import { createHash } from 'node:crypto';
 import { checkEnvelope, isCommandError } from '../domain/lifecycle/index.ts';
@@ -58,6 +61,16 @@ export interface CancelReport {
   readonly stillUnallocated: ReadonlyArray<{ orderId: string; lineSeq: string; quantity: number }>;
 }
 
+/** A PO line NetSuite closed, settled: released where the stock arrived, the rest re-queued. */
+export interface ClosedLineReport {
+  readonly poId: string;
+  readonly lineId: string;
+  readonly released: ReleaseReport;
+  readonly unallocated: CancelReport['unallocated'];
+  readonly reallocated: FifoReport;
+  readonly stillUnallocated: CancelReport['stillUnallocated'];
+}
+
 export class SupplyService {
   constructor(
     private readonly deps: PreorderDeps,
@@ -86,11 +99,17 @@ export class SupplyService {
   }
 
   /**
-   * POs that no open-PO file listed for `hours`: NetSuite closed them (received or cancelled).
-   * What the facility now has is released to its allocations (FIFO); the rest go back to the
-   * queue and are re-allocated elsewhere where ATP allows.
+   * POs that no open-PO file listed for `hours` — **only when switched on** (`hours` set: the
+   * setting `OMS_PO_ABSENT_HOURS`): NetSuite exports each PO once, when it is created, so a PO
+   * missing from later files is still open, and `hours` undefined closes nothing. When on: what
+   * the facility now has is released to its allocations (FIFO); the rest go back to the queue and
+   * are re-allocated elsewhere where ATP allows.
    */
-  async closeAbsent(hours: number, actor = 'job:preorder-release'): Promise<CancelReport[]> {
+  async closeAbsent(
+    hours: number | undefined,
+    actor = 'job:preorder-release',
+  ): Promise<CancelReport[]> {
+    if (hours === undefined) return [];
     const cutoff = new Date(Date.parse(this.now()) - hours * 3_600_000).toISOString();
     const out: CancelReport[] = [];
     for (const h of await this.deps.purchaseOrders.list()) {
@@ -108,13 +127,52 @@ export class SupplyService {
     return out;
   }
 
+  /**
+   * PO lines NetSuite closed (a row with open quantity 0) that still hold allocations, the same
+   * way as a closed PO: what arrived at the facility is released to the allocations (FIFO, as far
+   * as the stock goes), the rest go back to the queue and FIFO re-allocates them to other PO lines
+   * where ATP allows. A PO whose lines are all closed is closed.
+   */
+  async settleClosedLines(actor = 'job:preorder-release'): Promise<ClosedLineReport[]> {
+    const pos = this.deps.purchaseOrders;
+    const out: ClosedLineReport[] = [];
+    for (const h of await pos.list()) {
+      if (h.status === 'cancelled') continue;
+      const po = await pos.get(h.poId);
+      const closed = (po?.lines ?? []).filter((l) => l.status === 'closed');
+      for (const line of closed.filter((l) => l.allocated > 0).sort(byArrival)) {
+        const released = await this.releaseLines([line], { actor });
+        const allocations = await pos.allocations(line.poId, line.lineId);
+        const report = await this.requeueAllocations(
+          allocations,
+          actor,
+          `PO ${line.poId} line ${line.lineId} closed in NetSuite`,
+        );
+        out.push({ poId: line.poId, lineId: line.lineId, released, ...report });
+      }
+      if (closed.length && h.status === 'open')
+        await pos.closeIfEveryLineClosed(h.poId, this.now());
+    }
+    return out;
+  }
+
   private async requeue(
     poId: string,
     status: 'cancelled' | 'closed',
     actor: string,
     why: string,
   ): Promise<CancelReport> {
-    const allocations = (await this.deps.purchaseOrders.allocations(poId)).sort(byCustomerOrder);
+    const allocations = await this.deps.purchaseOrders.allocations(poId);
+    return { poId, status, ...(await this.requeueAllocations(allocations, actor, why)) };
+  }
+
+  /** Puts allocations back in the queue (1250 → 1300), oldest order first, then FIFO again. */
+  private async requeueAllocations(
+    found: StoredAllocation[],
+    actor: string,
+    why: string,
+  ): Promise<Omit<CancelReport, 'poId' | 'status'>> {
+    const allocations = [...found].sort(byCustomerOrder);
     const unallocated: CancelReport['unallocated'][number][] = [];
     for (const a of allocations) {
       const key = `requeue/${allocationKey(a)}`;
@@ -139,8 +197,6 @@ export class SupplyService {
     };
     const mine = new Set(unallocated.map((u) => `${u.orderId}#${u.lineSeq}`));
     return {
-      poId,
-      status,
       unallocated,
       reallocated,
       stillUnallocated: reallocated.unfilled.filter((u) => mine.has(`${u.orderId}#${u.lineSeq}`)),
@@ -160,8 +216,14 @@ export class SupplyService {
     dueBy?: string;
     actor?: string;
   }): Promise<ReleaseReport> {
+    return this.releaseLines(await this.selectLines(sel), sel);
+  }
+
+  private async releaseLines(
+    poLines: PurchaseOrderLine[],
+    sel: { orderId?: string; dueBy?: string; actor?: string },
+  ): Promise<ReleaseReport> {
     const actor = sel.actor ?? 'job:preorder-release';
-    const poLines = await this.selectLines(sel);
     const released: Array<ReleaseReport['released'][number]> = [];
     const waiting: Array<ReleaseReport['waiting'][number]> = [];
     for (const line of poLines.sort(byArrival)) {

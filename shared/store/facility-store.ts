@@ -32,6 +32,7 @@ export class FacilityStore {
         kind: { S: f.kind },
         groups: { S: JSON.stringify(f.groups) },
         ...numbers(f),
+        ...(f.subsidiary ? { subsidiary: { S: f.subsidiary } } : {}),
       });
     }
     await writer.flush();
@@ -58,6 +59,7 @@ export class FacilityStore {
           ...Object.fromEntries(
             NUMBER_FIELDS.filter((k) => i[k]?.N !== undefined).map((k) => [k, Number(i[k]!.N)]),
           ),
+          ...(i.subsidiary?.S ? { subsidiary: i.subsidiary.S } : {}),
         });
       }
     }

@@ -10,23 +10,40 @@
  *   the order became fully shipped): written by whoever ships the order's last unit, in the same
  *   transaction (`awaitingInvoiceItem`), removed by the invoice import; it expires after 90 days.
  *   `oms sync status` lists those older than `OMS_INVOICE_OVERDUE_HOURS`.
+ * - **credit memos** on the order header: `creditMemos`, a map keyed by the NetSuite credit memo
+ *   internal id (what `OrderCreditMemo` holds, the Loop return total in cents). A new or changed
+ *   memo is one transaction with the running totals (control table, pk `CREDITMEMO#TOTALS`:
+ *   `memos`, `amountCents`), conditioned on the memo as read, so the totals stay exact whatever
+ *   repeats or races; the same memo again writes nothing (the importer compares first).
+ * - the order of a Shopify order id: the external-id item the order core keeps
+ *   (`EXT#<externalId>` / `EXT`), read in bulk.
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
+import type { OrderCreditMemo } from '../domain/fulfillment/invoice-rows.ts';
 import type { OrderInvoice } from '../domain/sync/invoices.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 import { table } from './dynamo-client.ts';
-import { HEADER_SK, orderPk } from './order-store.ts';
+import { externalPk, HEADER_SK, orderPk } from './order-store.ts';
 import { queryPartition } from './query-all.ts';
-import type { TxItem } from './transactions.ts';
+import { readCancellation, type TxItem } from './transactions.ts';
 
 const SHARDS = 16;
 const AWAITING_TTL_DAYS = 90;
 const awaitingPk = (orderId: string) => `INVWAIT#${hash32(orderId) % SHARDS}`;
+const CREDIT_TOTALS_KEY = { pk: 'CREDITMEMO#TOTALS', sk: 'TOTALS' };
+
+/** Every credit memo recorded, and the sum of their Loop return totals. */
+export interface CreditMemoTotals {
+  readonly memos: number;
+  readonly amountCents: number;
+}
+
+export type CreditMemoOutcome = 'recorded' | 'unknown-order' | 'changed-meanwhile';
 
 /**
  * The Put that marks an order as shipped and awaiting NetSuite's invoice, for the transaction that
@@ -59,6 +76,10 @@ export interface InvoicedHeader {
   /** invoice internal id → invoice */
   readonly invoices: Readonly<Record<string, OrderInvoice>>;
   readonly invoicedAt?: string;
+  /** The Shopify order id (the order's external id). */
+  readonly externalId?: string;
+  /** credit memo internal id → credit memo; undefined when the order has none yet. */
+  readonly creditMemos?: Readonly<Record<string, OrderCreditMemo>>;
 }
 
 export class InvoiceStore {
@@ -87,6 +108,8 @@ export class InvoiceStore {
         netsuiteOrderId: i.netsuiteOrderId as string | undefined,
         invoices: (i.invoices as Record<string, OrderInvoice> | undefined) ?? {},
         invoicedAt: i.invoicedAt as string | undefined,
+        externalId: i.externalId as string | undefined,
+        creditMemos: i.creditMemos as Record<string, OrderCreditMemo> | undefined,
       });
     }
     return out;
@@ -134,6 +157,108 @@ export class InvoiceStore {
       }
     }
     throw new Error(`order ${orderId}: could not record invoice ${invoice.invoiceId}`);
+  }
+
+  /** Shopify order id (the order's external id) → OMS order id, for those the OMS has. */
+  async ordersByExternalId(externalIds: Iterable<string>): Promise<Map<string, string>> {
+    const ids = [...new Set(externalIds)];
+    const keys = ids.map((e) => marshall({ pk: externalPk(e), sk: 'EXT' }));
+    const items = await batchGetAll(this.client, this.ordersTable, keys, {
+      projection: 'pk, orderId',
+    });
+    const out = new Map<string, string>();
+    for (const raw of items) {
+      const i = unmarshall(raw);
+      out.set(String(i.pk).slice('EXT#'.length), String(i.orderId));
+    }
+    return out;
+  }
+
+  /**
+   * Records one credit memo on the order's header, replacing `kept` (the memo as read, undefined
+   * when new), and moves the running totals by the difference — one transaction, conditioned on
+   * the memo still being `kept`. `changed-meanwhile` when another writer got there first (read
+   * again and retry); `unknown-order` when the order does not exist.
+   */
+  async recordCreditMemo(
+    orderId: string,
+    memo: OrderCreditMemo,
+    kept: OrderCreditMemo | undefined,
+    hasMap: boolean,
+  ): Promise<CreditMemoOutcome> {
+    const Key = { pk: orderPk(orderId), sk: HEADER_SK };
+    if (!hasMap) {
+      // The map is created once (a nested SET needs it), empty, by whoever comes first.
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.ordersTable,
+            Key,
+            UpdateExpression: 'SET creditMemos = if_not_exists(creditMemos, :empty)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':empty': {} },
+          }),
+        );
+      } catch (err) {
+        if (err instanceof ConditionalCheckFailedException) return 'unknown-order';
+        throw err;
+      }
+    }
+    const amount = (m: OrderCreditMemo | undefined) => m?.loopReturnTotalCents ?? 0;
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.ordersTable,
+                Key,
+                UpdateExpression: 'SET creditMemos.#id = :memo',
+                ConditionExpression: kept
+                  ? 'creditMemos.#id = :kept'
+                  : 'attribute_exists(creditMemos) AND attribute_not_exists(creditMemos.#id)',
+                ExpressionAttributeNames: { '#id': memo.creditMemoId },
+                ExpressionAttributeValues: {
+                  ':memo': memo,
+                  ...(kept ? { ':kept': kept } : {}),
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.controlTable,
+                Key: CREDIT_TOTALS_KEY,
+                UpdateExpression: 'ADD memos :n, amountCents :c',
+                ExpressionAttributeValues: {
+                  ':n': kept ? 0 : 1,
+                  ':c': amount(memo) - amount(kept),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (err) {
+      const c = readCancellation(err, ['header', 'totals']);
+      if (c && (c.failed.has('header') || c.conflict)) return 'changed-meanwhile';
+      throw err;
+    }
+  }
+
+  /** The running credit memo totals (zero before the first memo). */
+  async creditMemoTotals(): Promise<CreditMemoTotals> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.controlTable,
+        Key: CREDIT_TOTALS_KEY,
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      memos: Number(out.Item?.memos ?? 0),
+      amountCents: Number(out.Item?.amountCents ?? 0),
+    };
   }
 
   /** Marks orders as awaiting an invoice (what `awaitingInvoiceItem` does inside a transaction). */

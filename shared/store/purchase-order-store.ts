@@ -95,7 +95,7 @@ const toAllocation = (i: Row): StoredAllocation => ({
   allocatedAt: String(i.allocatedAt ?? ''),
 });
 
-export type UpsertOutcome = 'new' | 'changed' | 'same' | 'cancelled';
+export type UpsertOutcome = 'new' | 'changed' | 'same' | 'closed' | 'cancelled';
 
 export class PurchaseOrderStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -112,11 +112,18 @@ export class PurchaseOrderStore {
   /**
    * Upserts one PO line from the open-PO file (quantity, arrival date; ATP follows the quantity)
    * and its SKU pointer. A PO cancelled in the OMS stays cancelled: its rows are refused.
+   *
+   * A row with quantity 0 is NetSuite's evidence that the line is done — received in full, closed
+   * or cancelled (a re-exported line carries its open quantity): the line is **closed** (`closed`;
+   * `same` when it already was), keeping its quantity, ATP and allocations as they are, so no
+   * other job takes it for an over-allocation; the pre-order release job then settles its
+   * allocations (released where the stock arrived, the rest re-queued).
    */
   async upsertLine(
     row: PurchaseOrderRow & { facilityId: string },
     meta: { file: string; at: string },
   ): Promise<UpsertOutcome> {
+    if (row.quantity === 0) return this.closeLine(row, meta);
     try {
       const out = await this.doc.send(
         new UpdateCommand({
@@ -126,7 +133,8 @@ export class PurchaseOrderStore {
             'SET itemType = :t, poId = :po, lineId = :line, sku = :sku, facilityId = :f, ' +
             'quantity = :q, arrivalDate = :d, #status = :open, updatedAt = :at, lastFile = :file, ' +
             'allocated = if_not_exists(allocated, :zero), released = if_not_exists(released, :zero), ' +
-            'committed = if_not_exists(committed, :zero), atp = :q - if_not_exists(committed, :zero)',
+            'committed = if_not_exists(committed, :zero), atp = :q - if_not_exists(committed, :zero) ' +
+            'REMOVE closedAt, closedReason',
           ConditionExpression: 'attribute_not_exists(#status) OR #status <> :cancelled',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -147,14 +155,7 @@ export class PurchaseOrderStore {
         }),
       );
       const old = out.Attributes;
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: { pk: row.sku, sk: skuPointerSk(row.poId, row.lineId) },
-          UpdateExpression: 'SET itemType = :t, poId = :po, lineId = :line',
-          ExpressionAttributeValues: { ':t': 'po-pointer', ':po': row.poId, ':line': row.lineId },
-        }),
-      );
+      await this.putSkuPointer(row);
       if (!old) return 'new';
       return Number(old.quantity) === row.quantity &&
         old.arrivalDate === row.arrivalDate &&
@@ -165,6 +166,93 @@ export class PurchaseOrderStore {
         : 'changed';
     } catch (err) {
       if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'cancelled';
+      throw err;
+    }
+  }
+
+  private async putSkuPointer(row: Pick<PurchaseOrderRow, 'sku' | 'poId' | 'lineId'>) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: row.sku, sk: skuPointerSk(row.poId, row.lineId) },
+        UpdateExpression: 'SET itemType = :t, poId = :po, lineId = :line',
+        ExpressionAttributeValues: { ':t': 'po-pointer', ':po': row.poId, ':line': row.lineId },
+      }),
+    );
+  }
+
+  /** A row with quantity 0: the line is closed (see `upsertLine`); created closed when new. */
+  private async closeLine(
+    row: PurchaseOrderRow & { facilityId: string },
+    meta: { file: string; at: string },
+  ): Promise<UpsertOutcome> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: poPk(row.poId), sk: poLineSk(row.lineId) },
+          UpdateExpression:
+            'SET itemType = :t, poId = :po, lineId = :line, sku = if_not_exists(sku, :sku), ' +
+            'facilityId = if_not_exists(facilityId, :f), quantity = if_not_exists(quantity, :zero), ' +
+            'arrivalDate = if_not_exists(arrivalDate, :d), #status = :closed, updatedAt = :at, ' +
+            'lastFile = :file, closedAt = if_not_exists(closedAt, :at), closedReason = :why, ' +
+            'allocated = if_not_exists(allocated, :zero), released = if_not_exists(released, :zero), ' +
+            'committed = if_not_exists(committed, :zero), atp = if_not_exists(atp, :zero)',
+          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :cancelled',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':t': 'po-line',
+            ':po': row.poId,
+            ':line': row.lineId,
+            ':sku': row.sku,
+            ':f': row.facilityId,
+            ':d': row.arrivalDate,
+            ':closed': 'closed',
+            ':cancelled': 'cancelled',
+            ':at': meta.at,
+            ':file': meta.file,
+            ':why': `NetSuite's open quantity is 0 (received in full, closed or cancelled), ${meta.file}`,
+            ':zero': 0,
+          },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      const old = out.Attributes;
+      if (!old) await this.putSkuPointer(row);
+      return old?.status === 'closed' ? 'same' : 'closed';
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'cancelled';
+      throw err;
+    }
+  }
+
+  /**
+   * Closes a PO's header once every one of its lines is closed (NetSuite's evidence, line by
+   * line). True when it did.
+   */
+  async closeIfEveryLineClosed(poId: string, now: string): Promise<boolean> {
+    const po = await this.get(poId);
+    if (!po || po.header.status !== 'open' || po.lines.length === 0) return false;
+    if (po.lines.some((l) => l.status !== 'closed')) return false;
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: PO_LIST_PK, sk: poId },
+          UpdateExpression: 'SET #status = :closed, closedAt = :now, closedReason = :why',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':closed': 'closed',
+            ':open': 'open',
+            ':now': now,
+            ':why': 'every line closed by NetSuite (open quantity 0)',
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
       throw err;
     }
   }

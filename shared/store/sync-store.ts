@@ -12,6 +12,11 @@
  *   ids, for the approval job to look at.
  * - **run records** (pk `SYNCRUN#<feed>`, sk `<time>#<run id>`): one per export / approval run,
  *   for `oms sync status`; they expire after 30 days.
+ * - **refusal notes** (pk `REFUSED#<feed>#<shard>`, same sk as the outbox entry): NetSuite refused
+ *   the record in one of its exception files (`shared/sync/netsuite-exceptions.ts`); the export
+ *   reads them with the outbox and keeps the record out of files until its rows change, an
+ *   operator asks for a re-send, or (once) after a wholly failed file. A note waiting for a fix
+ *   never expires; once the record was written again it expires after 30 days.
  *
  * Shards spread a feed over 16 partitions (queried in parallel).
  */
@@ -20,12 +25,14 @@ import {
   paginateQuery,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
+import type { RefusalNote } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
+import { NetsuiteFileStore } from './netsuite-file-store.ts';
 import { queryPartition } from './query-all.ts';
 
 export type OutboxFeed =
@@ -41,6 +48,7 @@ export const outboxPk = (feed: OutboxFeed, id: string) => `OUTBOX#${feed}#${shar
 const sentPk = (feed: OutboxFeed, id: string) => `SENT#${feed}#${shardOf(id)}`;
 const settlePk = (orderId: string) => `SETTLE#${shardOf(orderId)}`;
 const runPk = (feed: string) => `SYNCRUN#${feed}`;
+const refusedPk = (feed: OutboxFeed, id: string) => `REFUSED#${feed}#${shardOf(id)}`;
 
 export interface SendState {
   readonly lastSentAt?: string;
@@ -58,6 +66,8 @@ export interface OutboxEntry<P = unknown> {
   readonly payload: P;
   readonly createdAt: string;
   readonly state: SendState;
+  /** NetSuite refused the record (see `RefusalNote`). */
+  readonly refusal?: RefusalNote;
 }
 
 export interface SyncRun {
@@ -122,13 +132,16 @@ export class SyncStore {
     const shards = Array.from({ length: SHARDS }, (_, s) => s);
     const pages = await Promise.all(
       shards.map(async (s) => {
-        const [outbox, sent] = await Promise.all([
+        const [outbox, sent, refused] = await Promise.all([
           this.queryAll(`OUTBOX#${feed}#${s}`),
           this.queryAll(`SENT#${feed}#${s}`),
+          this.queryAll(`REFUSED#${feed}#${s}`),
         ]);
         const states = new Map(sent.map((i) => [i.sk as string, i]));
+        const notes = new Map(refused.map((i) => [i.sk as string, i]));
         return outbox.map((i): OutboxEntry<P> => {
           const st = states.get(i.sk as string);
+          const note = notes.get(i.sk as string);
           return {
             feed,
             id: i.sk as string,
@@ -141,6 +154,7 @@ export class SyncStore {
               heldBack: st?.heldBack as string | undefined,
               missingFieldsFile: st?.missingFieldsFile as string | undefined,
             },
+            ...(note ? { refusal: noteOf(note) } : {}),
           };
         });
       }),
@@ -257,7 +271,158 @@ export class SyncStore {
     return out.slice(0, limit);
   }
 
+  // ── NetSuite's refusals (docs/netsuite-sync.md, "NetSuite's exception files") ──────────────
+
+  /** The store of outbound files' manifests and NetSuite's outcomes, on the same table. */
+  netsuiteFiles(): NetsuiteFileStore {
+    return new NetsuiteFileStore(this.client, this.table);
+  }
+
+  /** Every refusal note of a feed's outbox (all shards at once). */
+  async refusals(feed: OutboxFeed): Promise<Map<string, RefusalNote>> {
+    const shards = Array.from({ length: SHARDS }, (_, s) => this.queryAll(`REFUSED#${feed}#${s}`));
+    const out = new Map<string, RefusalNote>();
+    const nowS = Date.now() / 1000;
+    for (const item of (await Promise.all(shards)).flat()) {
+      if (typeof item.expiresAt === 'number' && item.expiresAt < nowS) continue;
+      out.set(item.sk as string, noteOf(item));
+    }
+    return out;
+  }
+
+  /** The refusal notes of some records. */
+  async refusalNotes(feed: OutboxFeed, ids: readonly string[]): Promise<Map<string, RefusalNote>> {
+    const keys = [...new Set(ids)].map((id) => marshall({ pk: refusedPk(feed, id), sk: id }));
+    const items = await batchGetAll(this.client, this.table, keys);
+    return new Map(items.map((i) => [i.sk?.S ?? '', noteOf(unmarshall(i))]));
+  }
+
+  /**
+   * Writes refusal notes (BatchWriteItem). A note waiting for a fix has no expiry; a note of a
+   * record written again expires after 30 days (its history: attempts, failed files).
+   */
+  async saveRefusals(
+    updates: readonly { feed: OutboxFeed; id: string; note: RefusalNote }[],
+    nowMs = Date.now(),
+  ): Promise<void> {
+    if (!updates.length) return;
+    const writer = this.writer();
+    const expiresAt = Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S;
+    for (const u of updates) {
+      await writer.put(
+        marshall(
+          {
+            ...u.note,
+            lines: [...u.note.lines],
+            pk: refusedPk(u.feed, u.id),
+            sk: u.id,
+            ...(u.note.resentAt ? { expiresAt } : {}),
+          },
+          { removeUndefinedValues: true },
+        ),
+      );
+    }
+    await writer.flush();
+  }
+
+  /**
+   * Removes a refusal note (the record left its outbox without being written again: its id came
+   * back, or nothing is left to send). `unlessResent` keeps a note the export just marked re-sent.
+   */
+  async dropRefusal(
+    feed: OutboxFeed,
+    id: string,
+    opts: { unlessResent?: boolean } = {},
+  ): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: refusedPk(feed, id), sk: id },
+          ...(opts.unlessResent ? { ConditionExpression: 'attribute_not_exists(resentAt)' } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * An operator's re-send of a refused record (`oms sync resend`): the next export writes it once
+   * whatever its rows. False when there is no note waiting (none, or already re-sent).
+   */
+  async askResend(feed: OutboxFeed, id: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: refusedPk(feed, id), sk: id },
+          UpdateExpression: 'SET #resend = :operator',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(resentAt)',
+          ExpressionAttributeNames: { '#resend': 'resend' },
+          ExpressionAttributeValues: { ':operator': 'operator' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Puts records back in their outbox (a send-once record NetSuite refused: its entry left when it
+   * was written). An entry already there (queued again meanwhile) stands. Returns the ids added.
+   */
+  async requeue(
+    feed: OutboxFeed,
+    entries: readonly { id: string; payload: unknown; createdAt: string }[],
+  ): Promise<string[]> {
+    if (!entries.length) return [];
+    const there = await this.waiting(
+      feed,
+      entries.map((e) => e.id),
+    );
+    const writer = this.writer();
+    const added: string[] = [];
+    for (const e of entries) {
+      if (there.has(e.id) || added.includes(e.id)) continue;
+      added.push(e.id);
+      await writer.put(marshall(this.outboxPut(feed, e.id, e.payload, e.createdAt).Put.Item));
+    }
+    await writer.flush();
+    return added;
+  }
+
   private queryAll(pk: string): Promise<Record<string, unknown>[]> {
     return queryPartition(this.client, this.table, pk);
   }
+}
+
+/** A refusal note from its item. */
+function noteOf(item: Record<string, unknown>): RefusalNote {
+  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
+  return {
+    feed: str('feed') ?? '',
+    file: str('file') ?? '',
+    key: str('key') ?? '',
+    kind: item.kind === 'file' ? 'file' : 'rows',
+    lines: Array.isArray(item.lines) ? (item.lines as unknown[]).map(Number) : [],
+    unit: item.unit === 'record' ? 'record' : 'line',
+    message: str('message') ?? '',
+    errorFile: str('errorFile'),
+    at: str('at') ?? '',
+    fingerprint: str('fingerprint') ?? '',
+    attempts: Number(item.attempts ?? 1),
+    fileFailures: Number(item.fileFailures ?? 0),
+    resend: item.resend === 'auto' || item.resend === 'operator' ? item.resend : undefined,
+    resentAt: str('resentAt'),
+    resentFile: str('resentFile'),
+    resentWhy:
+      item.resentWhy === 'changed' || item.resentWhy === 'auto' || item.resentWhy === 'operator'
+        ? item.resentWhy
+        : undefined,
+  };
 }

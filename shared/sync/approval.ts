@@ -8,12 +8,20 @@
  *
  * Idempotent: the ids are applied with an idempotency key made of the ids themselves, so a rerun
  * (or two runs at once) changes nothing; a candidate is dropped only after its work is done.
+ *
+ * Every path that approves an order — this job, or ids recorded by hand (`oms order netsuite-ids`,
+ * `recordNetsuiteIds` below) — ends in `afterApproval`: the same next steps, whichever it was.
  */
 import { createHash } from 'node:crypto';
 import { depositPayments } from '../domain/sync/deposits.ts';
 import { depositPayload } from '../domain/sync/payloads.ts';
+import { HOLDS } from '../domain/lifecycle/index.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
-import type { OrderService } from '../orders/order-service.ts';
+import type {
+  NetsuiteIdsCommand,
+  OrderCommandResult,
+  OrderService,
+} from '../orders/order-service.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SettleKind, SyncStore } from '../store/sync-store.ts';
@@ -40,6 +48,46 @@ export interface ApprovalReport {
   readonly unknownOrders: number;
   readonly failed: { orderId: string; error: string }[];
   readonly ms: number;
+}
+
+/**
+ * What follows an order's approval (its NetSuite order id and every line id known), whichever path
+ * approved it: it joins the brokering queue (`onApproved`), leaves the sales-order outbox, and its
+ * deposit (payments > 0, not yet confirmed) joins the deposit outbox, keyed on the NetSuite order
+ * id. Idempotent: running it again for an approved order writes the same items.
+ */
+export async function afterApproval(
+  deps: Pick<ApprovalDeps, 'sync' | 'onApproved'>,
+  header: OrderHeader,
+  netsuiteOrderId: string,
+  at: string,
+): Promise<void> {
+  await deps.onApproved?.(header);
+  await deps.sync.complete('salesorder', [header.orderId]);
+  if (depositPayments(header.payments).length && !header.paymentVerified) {
+    await deps.sync.enqueue('deposit', header.orderId, depositPayload(header, netsuiteOrderId), at);
+  }
+}
+
+/**
+ * Records NetSuite ids by hand (`oms order netsuite-ids`), through the order core with the
+ * caller's key, and — once the order's ids are complete (now or before; a replay too) — takes the
+ * order on exactly as the approval job does (`afterApproval`).
+ */
+export async function recordNetsuiteIds(
+  deps: Pick<ApprovalDeps, 'service' | 'orders' | 'sync' | 'onApproved' | 'now'>,
+  cmd: NetsuiteIdsCommand,
+): Promise<OrderCommandResult & { readonly afterApproval: boolean }> {
+  const result = await deps.service.recordNetsuiteIds(cmd);
+  const { header, lines } = await deps.orders.order(cmd.orderId);
+  const complete =
+    !!header?.netsuiteOrderId &&
+    lines.length === header.lineCount &&
+    lines.every((l) => !!l.netsuiteLineId && !l.holds[HOLDS.AWAITING_NETSUITE_IDS]);
+  if (!header || !complete) return { ...result, afterApproval: false };
+  const at = (deps.now?.() ?? new Date()).toISOString();
+  await afterApproval(deps, header, header.netsuiteOrderId!, at);
+  return { ...result, afterApproval: true };
 }
 
 const keyOf = (value: unknown) =>
@@ -77,11 +125,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
       if (result.approved && !result.replayed) approved.push(orderId);
     }
     if (!complete) return void incomplete++;
-    await deps.onApproved?.(header);
-    await deps.sync.complete('salesorder', [orderId]);
-    if (depositPayments(header.payments).length && !header.paymentVerified) {
-      await deps.sync.enqueue('deposit', orderId, depositPayload(header, ids.orderId!), at);
-    }
+    await afterApproval(deps, header, ids.orderId!, at);
   };
 
   const settleDeposit = async (orderId: string) => {

@@ -21,6 +21,8 @@ export function exportHandler<P>(
       waiting: report.waiting,
       heldBack: report.heldBack,
       missingFields: report.missingFields,
+      refusedByNetsuite: report.refused,
+      resent: report.resent,
       leftOutbox: report.done,
       ms: report.ms,
     });

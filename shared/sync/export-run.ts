@@ -6,12 +6,27 @@
  * fields once to `required_fields_missing/`, then record what was sent and the run itself.
  *
  * A record is written again only when its NetSuite id has not come back after `resendAfterMs`.
+ *
+ * Every file written into a folder NetSuite reads gets a **manifest** first (which record is on
+ * which lines, a fingerprint of its rows, and — for send-once feeds — its outbox payload; see
+ * `shared/store/netsuite-file-store.ts`), so that NetSuite's exception files can be traced back
+ * to records (`shared/sync/netsuite-exceptions.ts`). A record NetSuite refused carries a refusal
+ * note: it is planned on every run, but written only when the rows it would build now differ
+ * from the refused ones, after an operator's re-send, or once after a wholly failed file;
+ * otherwise it stays out of files and is reported as refused.
  */
 import { randomBytes } from 'node:crypto';
+import {
+  decideRefused,
+  rowsFingerprint,
+  type ManifestRecord,
+  type RefusalNote,
+} from '../domain/sync/netsuite-error-file.ts';
 import { csvText, MAX_ROWS_PER_FILE, outboundFileName } from '../domain/sync/outbound-files.ts';
 import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
+import type { NetsuiteFileStore } from '../store/netsuite-file-store.ts';
 import type {
   OutboxEntry,
   OutboxFeed,
@@ -55,6 +70,17 @@ export interface ExportDeps {
   /** Wait at least this long before sending a record again (its id did not come back). */
   readonly resendAfterMs: number;
   readonly maxRowsPerFile?: number;
+  /** Where manifests go. Default: the sync store's table (`sync.netsuiteFiles()`). */
+  readonly manifests?: Pick<NetsuiteFileStore, 'saveManifest'>;
+}
+
+/** A record NetSuite refused that the export keeps out of files (its rows did not change). */
+export interface RefusedRecord {
+  readonly id: string;
+  readonly message: string;
+  readonly file: string;
+  readonly lines: readonly number[];
+  readonly attempts: number;
 }
 
 export interface ExportReport extends SyncRun {
@@ -64,6 +90,11 @@ export interface ExportReport extends SyncRun {
   readonly missingFields: number;
   /** Records held back, with their reasons (up to 50). */
   readonly held: readonly { id: string; reasons: readonly string[] }[];
+  /** Records NetSuite refused whose rows did not change: kept out of files (count, first 50). */
+  readonly refused: number;
+  readonly refusedRecords: readonly RefusedRecord[];
+  /** Refused records written again (rows changed, operator's or automatic re-send). */
+  readonly resent: number;
 }
 
 const DEFAULT_RESEND_MINUTES = 60;
@@ -85,6 +116,8 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     for (const e of page) {
       const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
       if (e.state.missingFieldsFile) notDue++;
+      // Refused and not written since: looked at every run (its rows may have been fixed).
+      else if (e.refusal && !e.refusal.resentAt) due.push(e);
       else if (last !== undefined && started.getTime() - last < deps.resendAfterMs) notDue++;
       else due.push(e);
     }
@@ -99,6 +132,9 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const held: { id: string; reasons: readonly string[] }[] = [];
   const done: string[] = [];
   const states: { feed: OutboxFeed; id: string; state: SendState }[] = [];
+  const refused: RefusedRecord[] = [];
+  const notes: { feed: OutboxFeed; id: string; note: RefusalNote }[] = [];
+  const dropNotes: string[] = [];
   let waiting = 0;
 
   const prefix = feedPrefix(deps.user, spec.feed);
@@ -107,15 +143,47 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const files: string[] = [];
   const at = started.toISOString();
   let rows = 0;
-  let records = 0;
+  let written = 0;
+  const manifests = deps.manifests ?? deps.sync.netsuiteFiles();
+  const columns = ext === 'json' ? undefined : spec.feed.columns;
   // Files are written as they fill, so a run holds one file's rows at a time.
-  let current: { entry: OutboxEntry<P>; rows: readonly Record<string, unknown>[] }[] = [];
+  let current: {
+    entry: OutboxEntry<P>;
+    rows: readonly Record<string, unknown>[];
+    fingerprint: string;
+    resentWhy?: RefusalNote['resentWhy'];
+  }[] = [];
   let currentRows = 0;
   const full = () => !!spec.oneFilePerRun && files.length >= 1;
   const writeFile = async () => {
     if (!current.length) return;
     const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
     const flat = current.flatMap((c) => c.rows);
+    // The manifest before the file: NetSuite never sees a file the OMS cannot trace back.
+    const records: ManifestRecord[] = [];
+    let position = ext === 'json' ? 1 : 2; // CSV: the header is line 1
+    for (const c of current) {
+      records.push({
+        id: c.entry.id,
+        first: position,
+        last: position + c.rows.length - 1,
+        fingerprint: c.fingerprint,
+        ...(spec.sendOnce ? { payload: c.entry.payload } : {}),
+      });
+      position += c.rows.length;
+    }
+    await manifests.saveManifest({
+      name,
+      key: `${prefix}${name}`,
+      folder: spec.feed.folder,
+      feed: spec.feed.id,
+      outbox: spec.outbox,
+      format: ext,
+      writtenAt: at,
+      rows: flat.length,
+      sendOnce: !!spec.sendOnce,
+      records,
+    });
     const body =
       ext === 'json'
         ? `${JSON.stringify(flat, null, 2)}\n`
@@ -127,13 +195,26 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     );
     files.push(name);
     rows += flat.length;
-    for (const { entry } of current) {
-      records++;
+    for (const { entry, resentWhy } of current) {
+      written++;
       states.push({
         feed: spec.outbox,
         id: entry.id,
         state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
       });
+      if (entry.refusal && !entry.refusal.resentAt) {
+        notes.push({
+          feed: spec.outbox,
+          id: entry.id,
+          note: {
+            ...entry.refusal,
+            resend: undefined,
+            resentAt: at,
+            resentFile: name,
+            resentWhy: resentWhy ?? 'changed',
+          },
+        });
+      }
     }
     current = [];
     currentRows = 0;
@@ -146,15 +227,30 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
       if (plan.kind === 'ready') {
+        const fingerprint = rowsFingerprint(plan.rows, columns);
+        const decision = decideRefused(entry.refusal, fingerprint);
+        if (!decision.send) {
+          const n = entry.refusal!;
+          refused.push({
+            id: entry.id,
+            message: n.message,
+            file: n.file,
+            lines: n.lines,
+            attempts: n.attempts,
+          });
+          continue; // NetSuite refused these very rows: they wait for a fix or an operator
+        }
         // A record's rows stay together; a full file is written before the next record starts.
         if (currentRows && currentRows + plan.rows.length > max) await writeFile();
         if (full()) continue; // stays due: the next run takes it
-        current.push({ entry, rows: plan.rows });
+        current.push({ entry, rows: plan.rows, fingerprint, resentWhy: decision.why });
         currentRows += plan.rows.length;
       } else if (plan.kind === 'missing-fields')
         missing.push({ entry, fields: plan.fields, rows: plan.rows });
-      else if (plan.kind === 'done') done.push(entry.id);
-      else if (plan.kind === 'waiting') waiting++;
+      else if (plan.kind === 'done') {
+        done.push(entry.id);
+        if (entry.refusal) dropNotes.push(entry.id);
+      } else if (plan.kind === 'waiting') waiting++;
       else {
         held.push({ id: entry.id, reasons: plan.reasons });
         const heldBack = plan.reasons.join('; ');
@@ -189,12 +285,16 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   }
 
   await deps.sync.saveStates(states);
+  // Refused records written again keep their note (marked re-sent) before a send-once entry
+  // leaves the outbox: the watcher drops only notes of records gone without being re-sent.
+  await deps.sync.saveRefusals(notes);
   if (spec.sendOnce) {
     // Sent records leave the outbox; their send state stays (when it was sent, for 30 days).
     const sent = states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id);
     if (sent.length) await deps.sync.complete(spec.outbox, sent, undefined, { keepState: true });
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
+  for (const id of dropNotes) await deps.sync.dropRefusal(spec.outbox, id);
 
   const report: ExportReport = {
     feed: spec.feed.id,
@@ -203,7 +303,7 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     ms: Date.now() - startedMs,
     files,
     rows,
-    records,
+    records: written,
     heldBack: held.length,
     errors: [],
     waiting,
@@ -211,12 +311,18 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     notDue,
     missingFields: missing.length,
     held: held.slice(0, 50),
+    refused: refused.length,
+    refusedRecords: refused.slice(0, 50),
+    resent: notes.length,
     details: {
       waiting,
       done: done.length,
       notDue,
       missingFields: missing.length,
       held: held.slice(0, 20),
+      refused: refused.length,
+      refusedRecords: refused.slice(0, 20),
+      resent: notes.length,
     },
   };
   await deps.sync.recordRun(report);

@@ -11,6 +11,7 @@ import type { FeedFileRun, ImportLedger } from '../store/import-ledger.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
+import { exceptionsStatus, type ExceptionsStatus } from './netsuite-exceptions.ts';
 
 export const SYNC_FEEDS = {
   outbound: [
@@ -41,6 +42,8 @@ export interface WaitingRecord {
   readonly sends: number;
   readonly lastSentAt?: string;
   readonly heldBack?: string;
+  /** NetSuite refused it and its rows did not change since (`NetSuite: <message>`). */
+  readonly refused?: string;
 }
 
 export interface SyncStatus {
@@ -59,6 +62,10 @@ export interface SyncStatus {
   }[];
   /** Orders fully shipped and not invoiced (when the status was asked with the invoice store). */
   readonly invoices?: InvoiceStatus;
+  /** Credit memos NetSuite reported (when the status was asked with `creditMemos`). */
+  readonly creditMemos?: CreditMemoStatus;
+  /** What NetSuite did with the OMS's files: refused records, failed files, unexplained, taken. */
+  readonly exceptions: ExceptionsStatus;
 }
 
 const OUTBOXES: readonly OutboxFeed[] = [
@@ -72,7 +79,9 @@ const OUTBOXES: readonly OutboxFeed[] = [
 ];
 
 export async function syncStatus(
-  deps: { sync: SyncStore; ledger: ImportLedger } & Partial<InvoiceStatusDeps>,
+  deps: { sync: SyncStore; ledger: ImportLedger } & Partial<InvoiceStatusDeps> & {
+      creditMemos?: CreditMemoStatusDeps['creditMemos'];
+    },
   opts: {
     thresholdMinutes?: number;
     runs?: number;
@@ -86,7 +95,7 @@ export async function syncStatus(
   const threshold = opts.thresholdMinutes ?? 60;
   const runs = opts.runs ?? 3;
   const { invoices, orders } = deps;
-  const [outbound, inbound, approval, waiting, invoiceView] = await Promise.all([
+  const [outbound, inbound, approval, waiting, invoiceView, exceptions] = await Promise.all([
     Promise.all(
       SYNC_FEEDS.outbound.map(async (feed) => ({ feed, runs: await deps.sync.runs(feed, runs) })),
     ),
@@ -109,6 +118,10 @@ export async function syncStatus(
               sends: e.state.sends,
               lastSentAt: e.state.lastSentAt,
               heldBack: e.state.heldBack,
+              refused:
+                e.refusal && !e.refusal.resentAt
+                  ? `refused by NetSuite: ${e.refusal.message} (${e.refusal.file})`
+                  : undefined,
             });
           }
         }
@@ -130,6 +143,7 @@ export async function syncStatus(
           { thresholdHours: opts.invoiceOverdueHours ?? 48, now, limit: opts.limit },
         )
       : undefined,
+    exceptionsStatus(deps.sync, { limit: opts.limit }),
   ]);
   return {
     at: now.toISOString(),
@@ -139,6 +153,15 @@ export async function syncStatus(
     approval,
     waiting,
     invoices: invoiceView,
+    exceptions,
+    ...(deps.creditMemos
+      ? {
+          creditMemos: await creditMemoStatus(
+            { creditMemos: deps.creditMemos, ledger: deps.ledger },
+            { files: runs },
+          ),
+        }
+      : {}),
   };
 }
 
@@ -215,4 +238,39 @@ export async function invoiceStatus(
     overdueTotal: overdue.length,
     overdue: overdue.slice(0, opts.limit ?? 20),
   };
+}
+
+// ── credit memos ──────────────────────────────────────────────────────────────────────────────
+
+export interface CreditMemoStatusDeps {
+  readonly creditMemos: Pick<InvoiceStore, 'creditMemoTotals'>;
+  readonly ledger: Pick<ImportLedger, 'recentFeedRuns'>;
+}
+
+export interface CreditMemoStatus {
+  /** Every credit memo recorded on an order, and the sum of their Loop return totals (cents). */
+  readonly memos: number;
+  readonly amountCents: number;
+  /** The last credit-memo files of `alc-audit-data` (newest first), with their figures. */
+  readonly files: FeedFileRun[];
+}
+
+/** A credit-memo report among the `invoice-import` files (its figures, or else its name). */
+const isCreditMemoFile = (f: FeedFileRun): boolean =>
+  f.stats?.creditMemos !== undefined || /^Credit_Memo/i.test(f.key.split('/').pop() ?? '');
+
+/**
+ * The credit memos NetSuite reported: running totals (kept exact by the import's transactions)
+ * and the last `files` credit-memo reports, picked from the folder's recent files (invoice and
+ * credit-memo reports share `alc-audit-data`).
+ */
+export async function creditMemoStatus(
+  deps: CreditMemoStatusDeps,
+  opts: { files: number },
+): Promise<CreditMemoStatus> {
+  const [totals, recent] = await Promise.all([
+    deps.creditMemos.creditMemoTotals(),
+    deps.ledger.recentFeedRuns('invoice-import', Math.max(20, opts.files * 10)),
+  ]);
+  return { ...totals, files: recent.filter(isCreditMemoFile).slice(0, opts.files) };
 }

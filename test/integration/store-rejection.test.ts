@@ -3,12 +3,16 @@
  * to a store; a store rejection moves the item 1200 → 1400 (reservation released, the store in
  * `rejectedBy`), puts the order back in the brokering queue and, for an inventory reason, corrects
  * the OMS figure and queues the NetSuite inventory adjustment, which the export writes to
- * `inventoryadjustment/csv` (exact header, signed quantity, at most 1,000 rows a file). A replay
- * changes nothing; other reasons only re-broker. Also once through the HTTP API.
+ * `inventoryadjustment/csv` (exact header, signed quantity, the account's internal id, the store's
+ * subsidiary, Reference No = the adjustment id, at most 1,000 rows a file). A replay changes
+ * nothing; other reasons only re-broker. Also once through the HTTP API. When NetSuite's adjustment
+ * delta export returns the OMS's own adjustments (`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`), the delta
+ * import recognises them and does not count them twice; when it does not, nothing is matched.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERING_QUEUE } from '../../shared/domain/brokering/index.ts';
+import { deltaImporter } from '../../shared/jobs/inventory-delta-wiring.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
 import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts';
 import type { InventoryAdjustmentPayload } from '../../shared/domain/sync/inventory-adjustment-rows.ts';
@@ -33,13 +37,20 @@ const STORE = 'STORE1';
 const WAREHOUSE = 'WH1';
 const SKU = 'SR-SKU-A';
 const HEADER =
-  'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location';
+  'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location,Subsidiary';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 const today = () => new Date().toISOString().slice(0, 10);
 
 const facilities: Facility[] = [
-  { facilityId: STORE, externalId: '21', name: 'Store 1', kind: 'store', groups: ['STORES'] },
+  {
+    facilityId: STORE,
+    externalId: '21',
+    name: 'Store 1',
+    kind: 'store',
+    groups: ['STORES'],
+    subsidiary: '2',
+  },
   {
     facilityId: WAREHOUSE,
     externalId: '13',
@@ -243,8 +254,10 @@ describe('store fulfilment: queue and rejections', () => {
     const [row] = parse(text, { columns: true }) as Record<string, string>[];
     const day = today();
     expect(row).toEqual({
-      'Reference No': `${damaged}-00001`,
-      'Adjustment Account': 'Inventory Adjustment',
+      // Unique per adjustment (the adjustment id): two rejections of one line are two adjustments.
+      'Reference No': row!['HC Inventory Adj Id'],
+      // The local cloud's default for OMS_NETSUITE_ADJUSTMENT_ACCOUNT (the simulator's account).
+      'Adjustment Account': '58',
       Item: '501',
       'Adjust Qty By': '-3',
       Location: '21',
@@ -252,6 +265,7 @@ describe('store fulfilment: queue and rejections', () => {
       Memo: 'VAR_DAMAGED: box crushed, wet',
       'HC Inventory Adj Id': expect.stringMatching(new RegExp(`^SR-${damaged}-00001-`)),
       'Adjustment Location': '21',
+      Subsidiary: '2',
     });
     expect(await outbox()).toEqual([]);
     expect((await exportNow()).files).toEqual([]);
@@ -396,5 +410,86 @@ describe('store fulfilment: queue and rejections', () => {
     );
     expect(counts.sort((a, b) => b - a)).toEqual([1_000, 1]);
     expect(await outbox()).toEqual([]);
+  });
+});
+
+describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
+  const INCLUDE = 'OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS';
+  let file = 0;
+  /** One `inventoryadjustment/import` file through the delta importer; its log-line figures. */
+  const deltaFile = async (
+    rows: readonly string[],
+    opts: { includeOms?: boolean; writtenAt?: Date } = {},
+  ) => {
+    const fileName = `adjustment-deltas-${++file}.csv`;
+    const session = await deltaImporter('inventory-adjustment-import', {
+      ...(opts.includeOms === undefined ? {} : { includeOms: opts.includeOms }),
+    }).open({
+      key: fileName,
+      fileName,
+      eTag: `e${file}`,
+      resumed: false,
+      lastModified: opts.writtenAt ?? new Date(),
+    });
+    for (const [i, r] of rows.entries()) {
+      const [externalFacilityId, idValue, idType, availableDelta, comments] = r.split(',');
+      const rejected = await session.row(
+        { externalFacilityId, idValue, idType, availableDelta, comments } as Record<string, string>,
+        i + 2,
+      );
+      expect(rejected).toBeUndefined();
+    }
+    return session.finish();
+  };
+  const row = (delta: number, tx: number) =>
+    `21,501,NETSUITE_PRODUCT_ID,${delta},Inventory Adjusted from Inventory Adjustment Transaction # ${tx} in NetSuite `;
+
+  it('when NetSuite returns them (setting true): a store rejection counts once, the match is consumed', async () => {
+    process.env[INCLUDE] = 'true';
+    try {
+      const before = (await figure()).nsQty!;
+      const orderId = await allocatedOrder(2);
+      await reject({ orderId, reason: 'VAR_DAMAGED', idempotencyKey: 'own-1' });
+      // The OMS corrects its figure at the rejection.
+      expect((await figure()).nsQty).toBe(before - 2);
+      const exported = await exportNow();
+      expect(exported.records).toBe(1);
+
+      // A delta file NetSuite wrote before it had our adjustment cannot hold it: applied.
+      const early = await deltaFile([row(-2, 7000)], {
+        writtenAt: new Date(Date.now() - 3_600_000),
+      });
+      expect(early).toMatchObject({ applied: 1, own: 0 });
+      expect((await figure()).nsQty).toBe(before - 4);
+
+      // NetSuite's adjustment delta returns ours (7001) beside a genuine adjustment of the same
+      // size at the same store (7002): ours is recognised and not applied again, the other is.
+      const stats = await deltaFile([row(-2, 7001), row(-2, 7002)]);
+      expect(stats).toMatchObject({ own: 1, applied: 1, duplicates: 0 });
+      expect((await figure()).nsQty).toBe(before - 6);
+
+      // NetSuite repeats its boundary row in the next file: a duplicate, nothing matched again.
+      const again = await deltaFile([row(-2, 7001), row(-2, 7003)]);
+      expect(again).toMatchObject({ own: 0, applied: 1, duplicates: 1 });
+      expect((await figure()).nsQty).toBe(before - 8);
+    } finally {
+      delete process.env[INCLUDE];
+    }
+  });
+
+  it('when NetSuite does not return them (default false): nothing is matched', async () => {
+    const before = (await figure()).nsQty!;
+    const orderId = await allocatedOrder(1);
+    await reject({ orderId, reason: 'VAR_STOLEN', idempotencyKey: 'own-2' });
+    expect((await figure()).nsQty).toBe(before - 1);
+    expect((await exportNow()).records).toBe(1);
+    // A row that looks like ours is NetSuite's own adjustment here: applied.
+    const stats = await deltaFile([row(-1, 7101)]);
+    expect(stats).toMatchObject({ own: 0, applied: 1 });
+    expect((await figure()).nsQty).toBe(before - 2);
+    // Even an importer told to match finds nothing pending: the export recorded none.
+    const matching = await deltaFile([row(-1, 7102)], { includeOms: true });
+    expect(matching).toMatchObject({ own: 0, applied: 1 });
+    expect((await figure()).nsQty).toBe(before - 3);
   });
 });

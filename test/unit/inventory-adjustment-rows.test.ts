@@ -12,9 +12,13 @@ import {
 } from '../../shared/domain/sync/inventory-adjustment-rows.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import {
-  adjustmentAccount,
-  DEFAULT_ADJUSTMENT_ACCOUNT,
-} from '../../shared/sync/inventory-adjustment-export.ts';
+  adjustmentDeltasIncludeOms,
+  DEPLOY_SETTINGS,
+  netsuiteAdjustmentAccount,
+} from '../../shared/config.ts';
+import { inventoryAdjustmentExport } from '../../shared/sync/inventory-adjustment-export.ts';
+import type { ExportSources } from '../../shared/sync/exports.ts';
+import { applyLocalSettingDefaults } from '../../local/settings.ts';
 
 const store: Facility = {
   facilityId: 'STORE1',
@@ -22,6 +26,7 @@ const store: Facility = {
   name: 'Store 1',
   kind: 'store',
   groups: [],
+  subsidiary: '3',
 };
 
 const payload: InventoryAdjustmentPayload = {
@@ -75,7 +80,7 @@ describe('inventory adjustment row', () => {
     expect(built).toEqual({
       kind: 'ready',
       row: {
-        'Reference No': 'O1-00001',
+        'Reference No': 'SR-O1-00001-abc',
         'Adjustment Account': '88',
         Item: '501',
         'Adjust Qty By': '-2',
@@ -84,13 +89,14 @@ describe('inventory adjustment row', () => {
         Memo: 'VAR_DAMAGED: box crushed, wet',
         'HC Inventory Adj Id': 'SR-O1-00001-abc',
         'Adjustment Location': '21',
+        Subsidiary: '3',
       },
     });
     const columns = feedById('inventory-adjustment-export').columns;
     expect(Object.keys(built.kind === 'ready' ? built.row : {})).toEqual(columns);
     const text = csvText(columns, [built.kind === 'ready' ? built.row : {}]);
     expect(text.split('\n')[0]).toBe(
-      'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location',
+      'Reference No,Adjustment Account,Item,Adjust Qty By,Location,Date,Memo,HC Inventory Adj Id,Adjustment Location,Subsidiary',
     );
     expect(parse(text, { columns: true })).toEqual([
       expect.objectContaining({ Memo: 'VAR_DAMAGED: box crushed, wet', 'Adjust Qty By': '-2' }),
@@ -137,9 +143,99 @@ describe('inventory adjustment row', () => {
     ).toBe('held');
   });
 
-  it('reads the adjustment account from OMS_ADJUSTMENT_ACCOUNT, with a default', () => {
-    expect(adjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: '212' })).toBe('212');
-    expect(adjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: '  ' })).toBe(DEFAULT_ADJUSTMENT_ACCOUNT);
-    expect(adjustmentAccount({})).toBe(DEFAULT_ADJUSTMENT_ACCOUNT);
+  it('gives each adjustment its own Reference No, even two rejections of one line', () => {
+    const first = inventoryAdjustmentRow(
+      { ...payload, adjustmentId: adjustmentIdFor('O1', '00001', 'reject-1') },
+      { facility: store, itemId: '501', account: '88' },
+    );
+    const second = inventoryAdjustmentRow(
+      { ...payload, adjustmentId: adjustmentIdFor('O1', '00001', 'reject-2') },
+      { facility: store, itemId: '501', account: '88' },
+    );
+    const ref = (r: typeof first) => (r.kind === 'ready' ? r.row['Reference No'] : '');
+    expect(ref(first)).not.toBe(ref(second));
+    expect(ref(first)).toBe(adjustmentIdFor('O1', '00001', 'reject-1'));
+  });
+
+  it("dates the adjustment by the NetSuite account's day, not the UTC day", () => {
+    // 02:30 UTC on July 3rd is still July 2nd in an account at −07:00, and July 3rd at +05:30.
+    const at = '2025-07-03T02:30:00.000Z';
+    const dateAt = (utcOffset?: string) => {
+      const r = inventoryAdjustmentRow(
+        { ...payload, at },
+        { facility: store, itemId: '501', account: '88', utcOffset },
+      );
+      return r.kind === 'ready' ? r.row.Date : '';
+    };
+    expect(dateAt('-07:00')).toBe('07/02/2025');
+    expect(dateAt('+05:30')).toBe('07/03/2025');
+    expect(dateAt(undefined)).toBe('07/03/2025');
+  });
+
+  it('sends the Subsidiary column, empty for a facility without one', () => {
+    const { subsidiary: _s, ...noSubsidiary } = store;
+    const r = inventoryAdjustmentRow(payload, {
+      facility: noSubsidiary,
+      itemId: '501',
+      account: '88',
+    });
+    expect(r).toMatchObject({ kind: 'ready', row: { Subsidiary: '' } });
+  });
+});
+
+describe('settings', () => {
+  it('requires the adjustment account as an internal id (digits), reading the old name when it holds one', () => {
+    expect(netsuiteAdjustmentAccount({ OMS_NETSUITE_ADJUSTMENT_ACCOUNT: ' 212 ' })).toBe('212');
+    expect(netsuiteAdjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: '77' })).toBe('77');
+    expect(
+      netsuiteAdjustmentAccount({
+        OMS_NETSUITE_ADJUSTMENT_ACCOUNT: '58',
+        OMS_ADJUSTMENT_ACCOUNT: '77',
+      }),
+    ).toBe('58');
+    expect(() => netsuiteAdjustmentAccount({})).toThrow(
+      /OMS_NETSUITE_ADJUSTMENT_ACCOUNT is not set/,
+    );
+    expect(() =>
+      netsuiteAdjustmentAccount({ OMS_ADJUSTMENT_ACCOUNT: 'Inventory Adjustment' }),
+    ).toThrow(
+      /OMS_NETSUITE_ADJUSTMENT_ACCOUNT is not set.*"Inventory Adjustment" is not an internal id/,
+    );
+    expect(() =>
+      netsuiteAdjustmentAccount({ OMS_NETSUITE_ADJUSTMENT_ACCOUNT: 'Inventory Adjustment' }),
+    ).toThrow(/OMS_NETSUITE_ADJUSTMENT_ACCOUNT must be the internal id/);
+    expect(DEPLOY_SETTINGS).toContain('OMS_NETSUITE_ADJUSTMENT_ACCOUNT');
+    expect(DEPLOY_SETTINGS).toContain('OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS');
+  });
+
+  it('the export refuses to start without the account', () => {
+    const src = { facilities: { list: async () => [] } } as unknown as ExportSources;
+    expect(() => inventoryAdjustmentExport(src, { env: {} })).toThrow(
+      /OMS_NETSUITE_ADJUSTMENT_ACCOUNT is not set/,
+    );
+    expect(() =>
+      inventoryAdjustmentExport(src, { env: { OMS_NETSUITE_ADJUSTMENT_ACCOUNT: '58' } }),
+    ).not.toThrow();
+  });
+
+  it('the local cloud gives the account the simulator knows, unless one is set', () => {
+    const env: NodeJS.ProcessEnv = {};
+    applyLocalSettingDefaults(env);
+    expect(env.OMS_NETSUITE_ADJUSTMENT_ACCOUNT).toBe('58');
+    const chosen: NodeJS.ProcessEnv = { OMS_NETSUITE_ADJUSTMENT_ACCOUNT: '99' };
+    applyLocalSettingDefaults(chosen);
+    expect(chosen.OMS_NETSUITE_ADJUSTMENT_ACCOUNT).toBe('99');
+    const legacy: NodeJS.ProcessEnv = { OMS_ADJUSTMENT_ACCOUNT: '77' };
+    applyLocalSettingDefaults(legacy);
+    expect(netsuiteAdjustmentAccount(legacy)).toBe('77');
+  });
+
+  it('OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS is false unless set true', () => {
+    expect(adjustmentDeltasIncludeOms({})).toBe(false);
+    expect(adjustmentDeltasIncludeOms({ OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS: 'true' })).toBe(true);
+    expect(adjustmentDeltasIncludeOms({ OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS: 'FALSE' })).toBe(false);
+    expect(() =>
+      adjustmentDeltasIncludeOms({ OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS: 'maybe' }),
+    ).toThrow(/OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS/);
   });
 });

@@ -38,6 +38,7 @@ export function facilityCommands(program: Command): void {
             name: f.name,
             kind: f.kind,
             groups: f.groups.join(' '),
+            subsidiary: f.subsidiary ?? '',
           })),
         ),
       );

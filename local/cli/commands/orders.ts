@@ -17,6 +17,8 @@ import { findOrder } from '../../../shared/orders/find-order.ts';
 import { statusLabel, type OrderView } from '../../../shared/orders/order-view.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { submitOrders } from '../../../shared/orders/submit.ts';
+import { recordNetsuiteIds } from '../../../shared/sync/approval.ts';
+import { approvalDeps } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
 
 const buckets = (b: Readonly<Record<string, number>>) =>
@@ -71,6 +73,21 @@ export function renderOrder(v: OrderView): string {
   if (invoices.length) {
     out.push('', 'Invoices');
     out.push(table(invoices));
+  }
+  if (v.creditMemos?.length) {
+    out.push('', 'Credit memos');
+    out.push(
+      table(
+        v.creditMemos.map((m) => ({
+          creditMemo: m.creditMemoId,
+          date: m.creditMemoDate,
+          loopReturn: m.loopReturnId ?? '',
+          loopReturnTotal: m.loopReturnTotal ?? '',
+          posReturn: m.returnId ?? '',
+          file: `${m.file}:${m.line}`,
+        })),
+      ),
+    );
   }
   out.push('', 'Releases');
   out.push(
@@ -288,7 +305,7 @@ export function orderCommands(program: Command): void {
   order
     .command('netsuite-ids <orderId>')
     .description(
-      'record NetSuite ids by hand (what the id imports do); lifts AWAITING_NETSUITE_IDS once complete',
+      'record NetSuite ids by hand (what the id imports do); once complete: AWAITING_NETSUITE_IDS lifted, brokering queue and deposit outbox as approve-orders does',
     )
     .option('--order <netsuiteOrderId>', "NetSuite's sales-order internal id")
     .option('--line <seq=id...>', 'NetSuite line ids, e.g. --line 00001=7 00002=8')
@@ -303,7 +320,9 @@ export function orderCommands(program: Command): void {
         if (!seq || !id) throw new Error(`--line "${pair}": write <lineSeq>=<NetSuite line id>`);
         lineIds[seq] = id;
       }
-      const result = await orderRuntime().service.recordNetsuiteIds({
+      // The same next steps as the approval job once the ids are complete: the brokering
+      // queue, out of the sales-order outbox, the deposit into its outbox.
+      const result = await recordNetsuiteIds(approvalDeps(), {
         orderId,
         netsuiteOrderId: opts.order,
         lineIds: Object.keys(lineIds).length ? lineIds : undefined,
@@ -312,8 +331,10 @@ export function orderCommands(program: Command): void {
       });
       printChange(opts, key, result, () =>
         result.approved
-          ? `order ${orderId}: NetSuite ids complete, AWAITING_NETSUITE_IDS lifted`
-          : `order ${orderId}: ids recorded (${result.lines.length} line(s) changed)`,
+          ? `order ${orderId}: NetSuite ids complete, AWAITING_NETSUITE_IDS lifted; queued for brokering`
+          : result.afterApproval
+            ? `order ${orderId}: NetSuite ids complete (approved before); queued for brokering`
+            : `order ${orderId}: ids recorded (${result.lines.length} line(s) changed)`,
       );
     });
 

@@ -9,8 +9,15 @@ import {
 import { dynamo, table as tableName } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
 import { invoiceOverdueHours } from '../../../shared/config.ts';
+import { formatCents } from '../../../shared/domain/fulfillment/invoice-rows.ts';
 import { invoiceStore } from '../../../shared/fulfillment/invoice-import-wiring.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import {
+  isOutboxFeed,
+  OUTBOX_FEEDS,
+  resendRefused,
+  type ExceptionsStatus,
+} from '../../../shared/sync/netsuite-exceptions.ts';
 import { syncStatus, type SyncStatus } from '../../../shared/sync/sync-status.ts';
 import { mappingStore, syncStore } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
@@ -149,11 +156,12 @@ function render(s: SyncStatus): string {
           waiting: `${r.minutes}m`,
           sends: r.sends,
           lastSent: ago(r.lastSentAt, now),
-          why: r.heldBack ?? (r.sends ? 'sent; no id back yet' : 'not sent yet'),
+          why: r.refused ?? r.heldBack ?? (r.sends ? 'sent; no id back yet' : 'not sent yet'),
         })),
       ),
     );
   }
+  out.push(...renderExceptions(s.exceptions, now));
   const inv = s.invoices;
   if (inv) {
     out.push(
@@ -173,7 +181,114 @@ function render(s: SyncStatus): string {
       );
     }
   }
+  const cm = s.creditMemos;
+  if (cm) {
+    out.push(
+      '',
+      `Credit memos: ${cm.memos} recorded, Loop return totals ${formatCents(cm.amountCents)}`,
+    );
+    if (cm.files.length) {
+      out.push(
+        table(
+          cm.files.map((f) => ({
+            when: ago(f.finishedAt, now),
+            file: f.key.split('/').pop(),
+            result: f.result,
+            rows: f.rows,
+            recorded: f.stats?.recorded ?? '',
+            unchanged: f.stats?.unchanged ?? '',
+            rejected: f.rejected,
+            amount: f.stats?.amountCents === undefined ? '' : formatCents(f.stats.amountCents),
+            errorFile: f.errorFile?.split('/').pop() ?? '',
+          })),
+        ),
+      );
+    }
+  }
   return out.join('\n');
+}
+
+/** What NetSuite did with the OMS's files (docs/netsuite-sync.md, "NetSuite's exception files"). */
+function renderExceptions(x: ExceptionsStatus, now: Date): string[] {
+  const out: string[] = ['', "NetSuite's exception files"];
+  const run = x.lastRun;
+  out.push(
+    run
+      ? `Watcher: last run ${ago(run.startedAt, now)}, files taken ${run.details?.filesTaken ?? 0}, error files read ${run.details?.errorFilesRead ?? 0}, records refused ${run.details?.recordsRefused ?? 0}, re-queued ${run.details?.requeued ?? 0}`
+      : 'Watcher (netsuite-exceptions): never run',
+  );
+  out.push(
+    table(
+      x.taken.map((t) => ({
+        feed: t.feed,
+        taken: t.count,
+        last: ago(t.lastTakenAt, now),
+        lastFile: t.lastFile ?? '',
+      })),
+      ['feed', 'taken', 'last', 'lastFile'],
+    ),
+  );
+  const refused = x.refused.filter((r) => r.records.length);
+  out.push(
+    '',
+    `Refused by NetSuite: ${x.refused.reduce((n, r) => n + r.waitingForFix, 0)} waiting for a fix, ` +
+      `${x.refused.reduce((n, r) => n + r.resendPending, 0)} to be re-sent, ` +
+      `${x.refused.reduce((n, r) => n + r.resent, 0)} re-sent`,
+  );
+  if (refused.length) {
+    out.push(
+      table(
+        refused.flatMap((r) =>
+          r.records.map((rec) => ({
+            feed: r.feed,
+            id: rec.id,
+            state: rec.state,
+            attempts: rec.attempts,
+            file: rec.file,
+            where: rec.kind === 'file' ? 'whole file' : `${rec.unit} ${rec.lines.join(', ')}`,
+            message: rec.message,
+          })),
+        ),
+        ['feed', 'id', 'state', 'attempts', 'file', 'where', 'message'],
+      ),
+    );
+  }
+  if (x.failedFiles.length) {
+    out.push(
+      '',
+      'Files NetSuite failed whole (their records are re-sent once, then wait for a fix)',
+    );
+    out.push(
+      table(
+        x.failedFiles.map((f) => ({
+          feed: f.feed,
+          file: f.name,
+          when: ago(f.failedAt, now),
+          records: f.records,
+          message: f.message,
+        })),
+      ),
+    );
+  }
+  if (x.unexplainedTotal) {
+    out.push(
+      '',
+      `Unexplained (${x.unexplainedTotal}; \`oms sync dismiss <id>|--all\` once handled)`,
+    );
+    out.push(
+      table(
+        x.unexplained.map((u) => ({
+          id: u.id,
+          what: u.source,
+          file: u.file,
+          errorFile: u.errorFile ?? '',
+          reason: u.reason,
+          message: u.message ?? '',
+        })),
+      ),
+    );
+  }
+  return out;
 }
 
 interface StatusOpts {
@@ -204,6 +319,7 @@ export function syncCommands(program: Command): void {
           ledger: new ImportLedger(dynamo(), tableName('control')),
           invoices: invoiceStore(),
           orders: orderRuntime().orders,
+          creditMemos: invoiceStore(),
         },
         {
           thresholdMinutes: Number(opts.olderThan),
@@ -215,5 +331,46 @@ export function syncCommands(program: Command): void {
         },
       );
       print(!!opts.json, status, () => render(status));
+    });
+  sync
+    .command('resend <outbox> [id]')
+    .description(
+      `send a record NetSuite refused once more, whatever its rows (outbox: ${Object.keys(OUTBOX_FEEDS).join(', ')})`,
+    )
+    .option('--all-refused', 'every refused record of the outbox')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        outbox: string,
+        id: string | undefined,
+        opts: { allRefused?: boolean; json?: boolean },
+      ) => {
+        if (!isOutboxFeed(outbox)) {
+          throw new Error(`outbox must be one of ${Object.keys(OUTBOX_FEEDS).join(', ')}`);
+        }
+        if (!id === !opts.allRefused) throw new Error('give a record id or --all-refused');
+        const result = await resendRefused(syncStore(), outbox, id ? { id } : { allRefused: true });
+        print(!!opts.json, result, () =>
+          [
+            `${outbox}: ${result.asked.length} record(s) go with the next ${OUTBOX_FEEDS[outbox]} run`,
+            ...result.notRefused.map(
+              (r) => `  ${r}: no refusal waiting (never refused, or re-sent already)`,
+            ),
+          ].join('\n'),
+        );
+        if (id && !result.asked.length) process.exitCode = 1;
+      },
+    );
+  sync
+    .command('dismiss [id]')
+    .description('remove unexplained NetSuite exceptions from `oms sync status` once handled')
+    .option('--all', 'every one listed')
+    .action(async (id: string | undefined, opts: { all?: boolean }) => {
+      if (!id === !opts.all) throw new Error('give an id (see `oms sync status`) or --all');
+      const files = syncStore().netsuiteFiles();
+      const ids = id ? [id] : (await files.unexplained()).map((u) => u.id);
+      const n = await files.dismissUnexplained(ids, new Date().toISOString());
+      console.log(`dismissed ${n}`);
+      if (id && !n) process.exitCode = 1;
     });
 }

@@ -4,14 +4,18 @@
  * `VAR_DAMANGED`; both are taken) take the rejected units off the store's figure, `VAR_FOUND` adds
  * them (the store counted more than recorded). Any other reason only re-brokers the item.
  *
- * One row per rejection, every header present. `Adjust Qty By` is the signed delta, `Date` is the
- * rejection's UTC day as `MM/dd/yyyy`, `Item` the NetSuite item id, `Location` and
- * `Adjustment Location` the facility's NetSuite location id. A row whose item id or facility is
+ * One row per rejection, every header present. `Reference No` is the adjustment id (NetSuite's
+ * external id of the adjustment: unique per adjustment, so two rejections of one line are two
+ * adjustments), `Adjustment Account` the account's internal id, `Adjust Qty By` the signed delta,
+ * `Date` the rejection's day **in the NetSuite account's time** (`OMS_NETSUITE_UTC_OFFSET`) as
+ * `MM/dd/yyyy`, `Item` the NetSuite item id, `Location` and `Adjustment Location` the facility's
+ * NetSuite location id, `Subsidiary` the facility's subsidiary (empty when the facilities file
+ * gives none: NetSuite requires it in OneWorld accounts only). A row whose item id or facility is
  * unknown is held back (with reasons), never written half empty.
  */
 import { hash64 } from '../hash64.ts';
 import type { Facility } from '../facility.ts';
-import { netsuiteDate } from './sales-order-rows.ts';
+import { parseUtcOffset } from '../fulfillment/netsuite-date.ts';
 
 /** Rejection reasons that change inventory, with the sign of their adjustment. */
 export const ADJUSTMENT_SIGNS = { VAR_STOLEN: -1, VAR_DAMAGED: -1, VAR_FOUND: 1 } as const;
@@ -86,8 +90,10 @@ export function inventoryAdjustmentRow(
     readonly facility?: Facility;
     /** NetSuite item id of `p.sku`, when known. */
     readonly itemId?: string;
-    /** NetSuite's adjustment account (`OMS_ADJUSTMENT_ACCOUNT`). */
+    /** NetSuite's adjustment account internal id (`OMS_NETSUITE_ADJUSTMENT_ACCOUNT`). */
     readonly account: string;
+    /** The NetSuite account's UTC offset (`OMS_NETSUITE_UTC_OFFSET`; default `+00:00`). */
+    readonly utcOffset?: string;
   },
 ): InventoryAdjustmentRow {
   const reasons: string[] = [];
@@ -97,15 +103,16 @@ export function inventoryAdjustmentRow(
   if (!ctx.itemId) reasons.push(`no NetSuite item id for SKU "${p.sku}"`);
   if (!Number.isInteger(p.delta) || p.delta === 0)
     reasons.push(`adjustment ${p.adjustmentId} has no whole non-zero quantity (${p.delta})`);
-  if (!ctx.account) reasons.push('no adjustment account configured (OMS_ADJUSTMENT_ACCOUNT)');
-  const date = netsuiteDate(p.at);
+  if (!ctx.account)
+    reasons.push('no adjustment account configured (OMS_NETSUITE_ADJUSTMENT_ACCOUNT)');
+  const date = accountDay(p.at, ctx.utcOffset ?? '+00:00');
   if (!date) reasons.push(`adjustment ${p.adjustmentId} has no date`);
   if (reasons.length) return { kind: 'held', reasons };
   const location = ctx.facility!.externalId;
   return {
     kind: 'ready',
     row: {
-      'Reference No': `${p.orderId}-${p.lineSeq}`,
+      'Reference No': p.adjustmentId,
       'Adjustment Account': ctx.account,
       Item: ctx.itemId!,
       'Adjust Qty By': String(p.delta),
@@ -114,6 +121,19 @@ export function inventoryAdjustmentRow(
       Memo: memoOf(p),
       'HC Inventory Adj Id': p.adjustmentId,
       'Adjustment Location': location,
+      Subsidiary: ctx.facility!.subsidiary ?? '',
     },
   };
+}
+
+/**
+ * The day of `iso` (an instant) in the NetSuite account's time at `utcOffset`, as `MM/dd/yyyy`;
+ * empty when `iso` is not an instant. NetSuite dates a transaction by the account's calendar: a
+ * rejection at 02:00 UTC is the previous day in an account at −07:00.
+ */
+export function accountDay(iso: string, utcOffset: string): string {
+  const t = Date.parse(iso);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(iso) || Number.isNaN(t)) return '';
+  const local = new Date(t + parseUtcOffset(utcOffset) * 60_000).toISOString();
+  return `${local.slice(5, 7)}/${local.slice(8, 10)}/${local.slice(0, 4)}`;
 }

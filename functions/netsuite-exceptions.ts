@@ -1,0 +1,46 @@
+/**
+ * Core job `netsuite-exceptions`: reads what NetSuite did with the OMS's files (archive/, error/,
+ * failed/ of every folder it imports), puts refused records back in their outbox, and logs an
+ * error line (`NetsuiteRefusedRecords`, watched by an alarm) while records wait for a fix.
+ */
+import { randomBytes } from 'node:crypto';
+import { log } from '../shared/log.ts';
+import {
+  exceptionsRun,
+  runNetsuiteExceptions,
+  type ExceptionsReport,
+} from '../shared/sync/netsuite-exceptions.ts';
+import { exceptionsDeps } from '../shared/sync/netsuite-exceptions-wiring.ts';
+import { REFUSED_RECORDS_ALARM } from '../shared/jobs/core-jobs.ts';
+
+export async function handler(): Promise<ExceptionsReport> {
+  const deps = exceptionsDeps();
+  const report = await runNetsuiteExceptions(deps);
+  log.info('netsuite exceptions run', {
+    filesTaken: report.filesTaken,
+    errorFilesRead: report.errorFilesRead,
+    errorRows: report.errorRows,
+    failedFiles: report.failedFiles,
+    recordsRefused: report.recordsRefused,
+    requeued: report.requeued,
+    autoResend: report.autoResend,
+    unexplained: report.unexplained,
+    resolved: report.resolved,
+    waitingForFix: report.waitingForFix,
+    ms: report.ms,
+  });
+  if (report.waitingForFix > 0) {
+    const first = report.waiting[0]!;
+    log.error('records refused by NetSuite wait for a fix', {
+      alarm: REFUSED_RECORDS_ALARM,
+      waitingForFix: report.waitingForFix,
+      first: `${first.outbox} ${first.id}`,
+      message: first.message,
+      file: first.file,
+      lines: first.lines.join(' '),
+      attempts: first.attempts,
+    });
+  }
+  await deps.sync.recordRun(exceptionsRun(report, randomBytes(3).toString('hex')));
+  return report;
+}

@@ -1,0 +1,651 @@
+/**
+ * The watcher of NetSuite's exception files (core job `netsuite-exceptions`, every 15 minutes;
+ * docs/netsuite-sync.md, "NetSuite's exception files"). For every folder NetSuite imports from
+ * the OMS (the catalog's outbound NetSuite feeds), it reads what NetSuite did with our files:
+ *
+ * - `archive/`: NetSuite took the file → `takenAt` on its manifest (once).
+ * - `error/*-Error<Name>.csv` (`fileName,errorMessage`, split at the first comma): each error file
+ *   once (recorded, then moved to `error/processed/`, where people can still read it). A row
+ *   `<name>,line <n>: …` (`record <n>` for JSON) refuses the record(s) on that line; a row
+ *   without a line (with the file in `failed/`) refuses every record of the file.
+ * - `failed/`: a file of ours there failed whole, even before an error row names it.
+ *
+ * A refused record gets a refusal note and is back in its outbox: send-once records (allocation,
+ * OMS-fulfilled, line close, inventory adjustment) are re-queued with the payload their manifest
+ * kept; the others never left it (no NetSuite id comes back for a refused record). The export
+ * then re-sends it only when its rows change, after `oms sync resend`, or once after a wholly
+ * failed file. What cannot be traced to a record (no manifest, a line holding no record, an
+ * unreadable error file, a file in `failed/` that is not ours) is listed as unexplained.
+ */
+import {
+  nextNote,
+  parseErrorFile,
+  recordsAt,
+  waitsForFix,
+  type ErrorRow,
+  type ManifestRecord,
+  type Refusal,
+  type RefusalNote,
+} from '../domain/sync/netsuite-error-file.ts';
+import { FEEDS, type FeedDefinition } from '../feeds/catalog.ts';
+import { netsuiteRoot } from '../feeds/paths.ts';
+import type { StoredObject } from '../files/feed-file-store.ts';
+import type {
+  FailedFile,
+  FileHead,
+  NetsuiteFileStore,
+  UnexplainedException,
+} from '../store/netsuite-file-store.ts';
+import { MANIFEST_TTL_DAYS } from '../store/netsuite-file-store.ts';
+import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
+
+export const EXCEPTIONS_JOB = 'netsuite-exceptions';
+
+/** The outboxes and the feed that sends each. */
+export const OUTBOX_FEEDS: Readonly<Record<OutboxFeed, string>> = {
+  customer: 'customer-export',
+  salesorder: 'sales-order-export',
+  deposit: 'customer-deposit-export',
+  allocation: 'allocation-update-export',
+  fulfilled: 'oms-fulfilled-export',
+  lineclose: 'line-close-export',
+  invadj: 'inventory-adjustment-export',
+};
+const OUTBOXES = Object.keys(OUTBOX_FEEDS) as OutboxFeed[];
+
+/** The folders NetSuite imports from the OMS: outbound NetSuite feeds of the catalog. */
+export function netsuiteImportFolders(feeds: readonly FeedDefinition[] = FEEDS): string[] {
+  return [
+    ...new Set(
+      feeds
+        .filter((f) => f.direction === 'outbound' && (f.partner ?? 'netsuite') === 'netsuite')
+        .map((f) => f.folder),
+    ),
+  ];
+}
+
+export interface ExceptionsDeps {
+  readonly files: {
+    list(prefix: string, opts?: { startAfter?: string }): Promise<StoredObject[]>;
+    readText(key: string): Promise<string | undefined>;
+    move(from: string, to: string): Promise<boolean>;
+  };
+  readonly store: NetsuiteFileStore;
+  readonly sync: SyncStore;
+  readonly user: string;
+  readonly now?: () => Date;
+  readonly feeds?: readonly FeedDefinition[];
+}
+
+export interface WaitingRefusal {
+  readonly outbox: OutboxFeed;
+  readonly id: string;
+  readonly message: string;
+  readonly file: string;
+  readonly lines: readonly number[];
+  readonly attempts: number;
+  readonly at: string;
+}
+
+export interface ExceptionsReport {
+  readonly at: string;
+  readonly folders: number;
+  /** Files NetSuite took since the last run (archive/). */
+  readonly filesTaken: number;
+  readonly taken: readonly { name: string; takenAt: string }[];
+  readonly errorFilesRead: number;
+  readonly errorRows: number;
+  /** Files newly seen failed whole. */
+  readonly failedFiles: number;
+  /** Records whose refusal note was written or changed this run. */
+  readonly recordsRefused: number;
+  /** Send-once records put back in their outbox. */
+  readonly requeued: number;
+  /** Of the refused, those the export will send once more on its own (first failed file). */
+  readonly autoResend: number;
+  /** Refusals of records that had left their outbox (their id came back): nothing to re-send. */
+  readonly alreadySettled: number;
+  /** Exceptions newly listed as unexplained. */
+  readonly unexplained: number;
+  /** Notes dropped: the record left its outbox without being written again. */
+  readonly resolved: number;
+  /** Records refused by NetSuite and waiting for a fix (or an operator) after this run. */
+  readonly waitingForFix: number;
+  readonly waiting: readonly WaitingRefusal[];
+  readonly ms: number;
+}
+
+interface Found extends Refusal {
+  readonly outbox: OutboxFeed;
+  readonly id: string;
+  readonly sendOnce: boolean;
+  readonly payload?: unknown;
+}
+
+const baseName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
+const iso = (o: StoredObject, fallback: string) => o.lastModified?.toISOString() ?? fallback;
+
+export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<ExceptionsReport> {
+  const startedMs = Date.now();
+  const now = deps.now?.() ?? new Date();
+  const at = now.toISOString();
+  const { files, store, sync } = deps;
+  const root = netsuiteRoot(deps.user);
+  const folders = netsuiteImportFolders(deps.feeds);
+  // Our names start with the time written (`2026-11-23-20-15-00-123-…`) and sort by it; files
+  // older than the manifests' lifetime cannot be traced any more, so listings start after them.
+  const cutoff = new Date(now.getTime() - MANIFEST_TTL_DAYS * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+
+  const found: Found[] = [];
+  const unexplained: Omit<UnexplainedException, 'id'>[] = [];
+  const errorFiles: {
+    folder: string;
+    key: string;
+    name: string;
+    summary: { at: string; rows: number; refused: number; unexplained: number };
+  }[] = [];
+  const manifests = new Map<string, Promise<ManifestRecord[]>>();
+  const recordsOf = (name: string) => {
+    let m = manifests.get(name);
+    if (!m) {
+      m = store.manifest(name).then((x) => x?.records ?? []);
+      manifests.set(name, m);
+    }
+    return m;
+  };
+  const taken: { name: string; takenAt: string }[] = [];
+  let errorRows = 0;
+  let failedFiles = 0;
+
+  for (const folder of folders) {
+    const prefix = `${root}/${folder}/`;
+
+    // 1. NetSuite's error files, each once (oldest first).
+    const listed = await files.list(`${prefix}error/`);
+    const processed = await store.errorFilesProcessed(
+      folder,
+      listed.map((o) => baseName(o.key)),
+    );
+    const rows: {
+      row: ErrorRow;
+      errorFile: string;
+      at: string;
+      summary: { refused: number; unexplained: number };
+    }[] = [];
+    for (const obj of listed) {
+      const name = baseName(obj.key);
+      if (processed.has(name)) {
+        // Processed by an earlier run that stopped before moving it.
+        await files.move(obj.key, `${prefix}error/processed/${name}`);
+        continue;
+      }
+      const text = await files.readText(obj.key);
+      if (text === undefined) continue; // gone meanwhile
+      const errAt = iso(obj, at);
+      const summary = { at, rows: 0, refused: 0, unexplained: 0 };
+      errorFiles.push({ folder, key: obj.key, name, summary });
+      const parsed = parseErrorFile(text);
+      if (!parsed.ok) {
+        unexplained.push({
+          folder,
+          file: name,
+          source: 'error-file',
+          reason: `unreadable error file: ${parsed.reason}`,
+          errorFile: name,
+          at: errAt,
+        });
+        summary.unexplained++;
+        continue;
+      }
+      summary.rows = parsed.rows.length + parsed.garbage.length;
+      errorRows += summary.rows;
+      for (const g of parsed.garbage) {
+        unexplained.push({
+          folder,
+          file: '',
+          source: 'error-row',
+          errorLine: g.errorLine,
+          reason: g.reason,
+          message: g.raw,
+          errorFile: name,
+          at: errAt,
+        });
+        summary.unexplained++;
+      }
+      for (const row of parsed.rows) rows.push({ row, errorFile: name, at: errAt, summary });
+    }
+
+    const heads = await store.heads(rows.map((r) => r.row.fileName));
+    /** Files failed whole: from error rows without a line, then from `failed/`. */
+    const failures = new Map<
+      string,
+      { head: FileHead; message: string; errorFile?: string; at: string; known: boolean }
+    >();
+    for (const { row, errorFile, at: errAt, summary } of rows) {
+      const head = heads.get(row.fileName);
+      const unexplain = (reason: string) => {
+        unexplained.push({
+          folder,
+          file: row.fileName,
+          source: 'error-row',
+          errorLine: row.errorLine,
+          reason,
+          message: row.raw,
+          errorFile,
+          at: errAt,
+        });
+        summary.unexplained++;
+      };
+      if (!head) {
+        unexplain(`no manifest: not a file the OMS wrote in the last ${MANIFEST_TTL_DAYS} days`);
+        continue;
+      }
+      if (row.target.kind === 'file') {
+        const prev = failures.get(row.fileName);
+        failures.set(row.fileName, {
+          head,
+          message: prev ? `${prev.message}; ${row.message}` : row.message,
+          errorFile,
+          at: errAt,
+          known: true,
+        });
+        summary.refused += head.recordCount;
+        continue;
+      }
+      const n = row.target.n;
+      const unit = head.format === 'json' ? 'record' : 'line';
+      const records = recordsAt(await recordsOf(row.fileName), n);
+      if (!records.length) {
+        unexplain(`${unit} ${n} holds no record of ${row.fileName}`);
+        continue;
+      }
+      for (const rec of records) {
+        summary.refused++;
+        found.push({
+          outbox: head.outbox,
+          id: rec.id,
+          sendOnce: head.sendOnce,
+          payload: rec.payload,
+          feed: head.feed,
+          file: head.name,
+          key: head.key,
+          kind: 'rows',
+          lines: [n],
+          unit,
+          message: row.message,
+          errorFile,
+          at: errAt,
+          fingerprint: rec.fingerprint,
+        });
+      }
+    }
+
+    // 2. failed/: ours fail whole (even before an error row names them); others are unexplained.
+    const failedListed = await files.list(`${prefix}failed/`, {
+      startAfter: `${prefix}failed/${cutoff}`,
+    });
+    const failedHeads = await store.heads(failedListed.map((o) => baseName(o.key)));
+    for (const obj of failedListed) {
+      const name = baseName(obj.key);
+      const head = failedHeads.get(name);
+      if (!head) {
+        if (!heads.has(name) && !rows.some((r) => r.row.fileName === name)) {
+          unexplained.push({
+            folder,
+            file: name,
+            source: 'failed-file',
+            reason: `in failed/ and not a file the OMS wrote in the last ${MANIFEST_TTL_DAYS} days`,
+            at: iso(obj, at),
+          });
+        }
+        continue;
+      }
+      if (head.failedAt || failures.has(name)) continue;
+      failures.set(name, {
+        head,
+        message: 'moved to failed/ by NetSuite; no error row names it (yet)',
+        at: iso(obj, at),
+        known: false,
+      });
+    }
+    for (const [name, f] of failures) {
+      const outcome = await store.markFailed(f.head, f);
+      if (outcome !== 'first') continue;
+      failedFiles++;
+      for (const rec of await recordsOf(name)) {
+        found.push({
+          outbox: f.head.outbox,
+          id: rec.id,
+          sendOnce: f.head.sendOnce,
+          payload: rec.payload,
+          feed: f.head.feed,
+          file: name,
+          key: f.head.key,
+          kind: 'file',
+          lines: [],
+          unit: f.head.format === 'json' ? 'record' : 'line',
+          message: f.message,
+          errorFile: f.errorFile,
+          at: f.at,
+          fingerprint: rec.fingerprint,
+        });
+      }
+    }
+
+    // 3. archive/: only from the oldest file still pending on (names sort by time).
+    const pending = await store.pending(folder);
+    if (pending.length) {
+      const names = new Set(pending.map((p) => p.name));
+      const oldest = [...names].sort()[0]!;
+      const archived = (
+        await files.list(`${prefix}archive/`, {
+          startAfter: `${prefix}archive/${oldest.slice(0, 10)}`,
+        })
+      ).filter((o) => names.has(baseName(o.key)));
+      const archivedHeads = await store.heads(archived.map((o) => baseName(o.key)));
+      for (const obj of archived) {
+        const head = archivedHeads.get(baseName(obj.key));
+        if (!head) continue;
+        const takenAt = iso(obj, at);
+        if (await store.markTaken(head, takenAt)) taken.push({ name: head.name, takenAt });
+      }
+    }
+  }
+
+  // 4. Refusal notes, then the send-once records back in their outbox (note first: the export
+  // never sees the entry without it).
+  let recordsRefused = 0;
+  let requeued = 0;
+  let autoResend = 0;
+  let alreadySettled = 0;
+  for (const outbox of OUTBOXES) {
+    const mine = mergeFound(found.filter((f) => f.outbox === outbox));
+    if (!mine.length) continue;
+    const ids = mine.map((f) => f.id);
+    const [prev, there] = await Promise.all([
+      sync.refusalNotes(outbox, ids),
+      sync.waiting(outbox, ids),
+    ]);
+    const updates: { feed: OutboxFeed; id: string; note: RefusalNote }[] = [];
+    const back: { id: string; payload: unknown; createdAt: string }[] = [];
+    for (const f of mine) {
+      if (!f.sendOnce && !there.has(f.id)) {
+        alreadySettled++; // its NetSuite id came back meanwhile: nothing to send again
+        continue;
+      }
+      const { outbox: _o, id, sendOnce, payload, ...refusal } = f;
+      const { note, changed } = nextNote(prev.get(id), refusal);
+      if (!changed) continue;
+      prev.set(id, note);
+      updates.push({ feed: outbox, id, note });
+      if (note.resend === 'auto') autoResend++;
+      if (sendOnce && !there.has(id) && payload !== undefined) {
+        back.push({ id, payload, createdAt: f.at });
+      }
+    }
+    await sync.saveRefusals(updates, now.getTime());
+    requeued += (await sync.requeue(outbox, back)).length;
+    recordsRefused += updates.length;
+  }
+
+  // 5. What nobody can explain is listed; error files are marked read, then moved aside.
+  const newlyUnexplained = await store.addUnexplained(unexplained);
+  for (const e of errorFiles) {
+    await store.markErrorFileProcessed(e.folder, e.name, e.summary, now.getTime());
+    await files.move(e.key, `${root}/${e.folder}/error/processed/${e.name}`);
+  }
+
+  // 6. Notes still open: resolved when the record left its outbox, else waiting for a fix.
+  const review = await reviewRefusals(sync);
+
+  return {
+    at,
+    folders: folders.length,
+    filesTaken: taken.length,
+    taken: taken.slice(0, 20),
+    errorFilesRead: errorFiles.length,
+    errorRows,
+    failedFiles,
+    recordsRefused,
+    requeued,
+    autoResend,
+    alreadySettled,
+    unexplained: newlyUnexplained,
+    resolved: review.resolved,
+    waitingForFix: review.waiting.length,
+    waiting: review.waiting.slice(0, 20),
+    ms: Date.now() - startedMs,
+  };
+}
+
+/** One refusal per record and file: lines and messages of several rows merged. */
+function mergeFound(list: readonly Found[]): Found[] {
+  const byKey = new Map<string, Found>();
+  for (const f of list) {
+    const k = `${f.id}\u0000${f.file}`;
+    const prev = byKey.get(k);
+    if (!prev) {
+      byKey.set(k, f);
+      continue;
+    }
+    const messages = prev.message.split('; ');
+    byKey.set(k, {
+      ...prev,
+      kind: prev.kind === 'file' || f.kind === 'file' ? 'file' : 'rows',
+      lines: [...new Set([...prev.lines, ...f.lines])].sort((a, b) => a - b),
+      message: messages.includes(f.message) ? prev.message : `${prev.message}; ${f.message}`,
+    });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Drops the notes of records that left their outbox without being written again (their id came
+ * back, or nothing is left to send) and returns those still waiting for a fix.
+ */
+async function reviewRefusals(
+  sync: SyncStore,
+): Promise<{ resolved: number; waiting: WaitingRefusal[] }> {
+  let resolved = 0;
+  const waiting: WaitingRefusal[] = [];
+  await Promise.all(
+    OUTBOXES.map(async (outbox) => {
+      const notes = await sync.refusals(outbox);
+      const open = [...notes].filter(([, n]) => !n.resentAt);
+      if (!open.length) return;
+      const there = await sync.waiting(
+        outbox,
+        open.map(([id]) => id),
+      );
+      for (const [id, note] of open) {
+        if (!there.has(id)) {
+          if (await sync.dropRefusal(outbox, id, { unlessResent: true })) resolved++;
+          continue;
+        }
+        if (waitsForFix(note)) {
+          waiting.push({
+            outbox,
+            id,
+            message: note.message,
+            file: note.file,
+            lines: note.lines,
+            attempts: note.attempts,
+            at: note.at,
+          });
+        }
+      }
+    }),
+  );
+  waiting.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id.localeCompare(b.id)));
+  return { resolved, waiting };
+}
+
+/** The watcher's run as a sync run record (for `oms sync status`). */
+export function exceptionsRun(report: ExceptionsReport, runId: string): SyncRun {
+  return {
+    feed: EXCEPTIONS_JOB,
+    runId,
+    startedAt: report.at,
+    ms: report.ms,
+    files: report.taken.map((t) => t.name),
+    rows: report.errorRows,
+    records: report.recordsRefused,
+    heldBack: report.waitingForFix,
+    errors: [],
+    details: {
+      filesTaken: report.filesTaken,
+      errorFilesRead: report.errorFilesRead,
+      failedFiles: report.failedFiles,
+      recordsRefused: report.recordsRefused,
+      requeued: report.requeued,
+      autoResend: report.autoResend,
+      unexplained: report.unexplained,
+      resolved: report.resolved,
+      waitingForFix: report.waitingForFix,
+    },
+  };
+}
+
+// ── the operator's side ─────────────────────────────────────────────────────────────────────
+
+export type RefusalState =
+  'waiting for a fix' | 'operator re-send asked' | 'automatic re-send' | 're-sent';
+
+export interface RefusedRecordView {
+  readonly id: string;
+  readonly state: RefusalState;
+  /** The record is still in its outbox. */
+  readonly inOutbox: boolean;
+  readonly message: string;
+  readonly file: string;
+  readonly unit: 'line' | 'record';
+  readonly lines: readonly number[];
+  readonly kind: 'rows' | 'file';
+  readonly errorFile?: string;
+  readonly at: string;
+  readonly attempts: number;
+  readonly resentAt?: string;
+  readonly resentFile?: string;
+}
+
+export interface ExceptionsStatus {
+  /** Per outbound feed: records NetSuite refused. */
+  readonly refused: readonly {
+    readonly feed: string;
+    readonly outbox: OutboxFeed;
+    readonly waitingForFix: number;
+    readonly resendPending: number;
+    readonly resent: number;
+    /** Waiting and pending first (oldest first), then re-sent; at most `limit`. */
+    readonly records: readonly RefusedRecordView[];
+  }[];
+  /** Files NetSuite failed whole (last 30 days), newest first, at most `limit`. */
+  readonly failedFiles: readonly FailedFile[];
+  readonly unexplainedTotal: number;
+  readonly unexplained: readonly UnexplainedException[];
+  /** Per outbound feed: files NetSuite took (count, last). */
+  readonly taken: readonly {
+    feed: string;
+    count: number;
+    lastTakenAt?: string;
+    lastFile?: string;
+  }[];
+  /** The watcher's last run. */
+  readonly lastRun?: SyncRun;
+}
+
+const stateOf = (n: RefusalNote): RefusalState =>
+  n.resentAt
+    ? 're-sent'
+    : n.resend === 'operator'
+      ? 'operator re-send asked'
+      : n.resend === 'auto'
+        ? 'automatic re-send'
+        : 'waiting for a fix';
+
+export async function exceptionsStatus(
+  sync: SyncStore,
+  opts: { limit?: number } = {},
+): Promise<ExceptionsStatus> {
+  const limit = opts.limit ?? 20;
+  const files = sync.netsuiteFiles();
+  const feeds = Object.values(OUTBOX_FEEDS);
+  const [refused, failed, unexplained, summary, runs] = await Promise.all([
+    Promise.all(
+      OUTBOXES.map(async (outbox) => {
+        const notes = await sync.refusals(outbox);
+        const there = notes.size ? await sync.waiting(outbox, [...notes.keys()]) : new Set();
+        const records = [...notes].map(([id, n]): RefusedRecordView => ({
+          id,
+          state: stateOf(n),
+          inOutbox: there.has(id),
+          message: n.message,
+          file: n.file,
+          unit: n.unit,
+          lines: n.lines,
+          kind: n.kind,
+          errorFile: n.errorFile,
+          at: n.at,
+          attempts: n.attempts,
+          resentAt: n.resentAt,
+          resentFile: n.resentFile,
+        }));
+        const open = records.filter((r) => r.state !== 're-sent' && r.inOutbox);
+        const order = (a: RefusedRecordView, b: RefusedRecordView) =>
+          a.at < b.at ? -1 : a.at > b.at ? 1 : a.id.localeCompare(b.id);
+        return {
+          feed: OUTBOX_FEEDS[outbox],
+          outbox,
+          waitingForFix: open.filter((r) => r.state === 'waiting for a fix').length,
+          resendPending: open.filter((r) => r.state !== 'waiting for a fix').length,
+          resent: records.filter((r) => r.state === 're-sent').length,
+          records: [
+            ...open.sort(order),
+            ...records.filter((r) => r.state === 're-sent').sort(order),
+          ].slice(0, limit),
+        };
+      }),
+    ),
+    Promise.all(feeds.map((f) => files.failedFiles(f))),
+    files.unexplained(),
+    files.takenSummary(),
+    sync.runs(EXCEPTIONS_JOB, 1),
+  ]);
+  return {
+    refused,
+    failedFiles: failed
+      .flat()
+      .sort((a, b) => (a.failedAt < b.failedAt ? 1 : a.failedAt > b.failedAt ? -1 : 0))
+      .slice(0, limit),
+    unexplainedTotal: unexplained.length,
+    unexplained: unexplained.slice(0, limit),
+    taken: feeds.map((feed) => ({ feed, count: 0, ...summary.get(feed) })),
+    lastRun: runs[0],
+  };
+}
+
+export const isOutboxFeed = (v: string): v is OutboxFeed => v in OUTBOX_FEEDS;
+
+/**
+ * `oms sync resend <outbox> <id>|--all-refused`: the next export writes the record(s) once, whatever
+ * their rows. Returns the ids asked and those without a refusal waiting.
+ */
+export async function resendRefused(
+  sync: SyncStore,
+  outbox: OutboxFeed,
+  which: { id: string } | { allRefused: true },
+): Promise<{ asked: string[]; notRefused: string[] }> {
+  const ids =
+    'id' in which
+      ? [which.id]
+      : [...(await sync.refusals(outbox))].filter(([, n]) => !n.resentAt).map(([id]) => id);
+  const asked: string[] = [];
+  const notRefused: string[] = [];
+  for (const id of ids) {
+    if (await sync.askResend(outbox, id)) asked.push(id);
+    else notRefused.push(id);
+  }
+  return { asked, notRefused };
+}
