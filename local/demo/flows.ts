@@ -4,8 +4,14 @@
  */
 import { brokeringFlow } from './brokering/flow.ts';
 import { fulfillmentFlow } from './fulfillment/flow.ts';
+import { netsuiteAccountFlow } from './netsuite-account/flow.ts';
 import { netsuiteSyncFlow } from './netsuite-sync/flow.ts';
 import type { DemoFlow } from './types.ts';
 
 /** Fresh flow instances (each keeps its own running totals). */
-export const demoFlows = (): DemoFlow[] => [netsuiteSyncFlow(), brokeringFlow(), fulfillmentFlow()];
+export const demoFlows = (): DemoFlow[] => [
+  netsuiteSyncFlow(),
+  brokeringFlow(),
+  fulfillmentFlow(),
+  netsuiteAccountFlow(),
+];

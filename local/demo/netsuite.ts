@@ -57,13 +57,19 @@ export const DEMO_FULFILLMENT = {
   invoicing: true,
 } as const satisfies FulfillmentOptions;
 
+/**
+ * The NetSuite account of the demo: its locations are the sample's facilities (warehouses its
+ * staff ship from, stores the OMS ships from, one subsidiary), and it keeps its own books (on
+ * hand, committed, available per location); the brokering flow seeds the morning's on hand and
+ * NetSuite's own snapshot search exports it.
+ */
 export function demoSimulator(
   cloud: LocalCloud,
   password: string,
   clock: SimClock,
   opts: { readonly dataFile?: string; readonly seed: number },
 ): NetsuiteSimulator {
-  return new NetsuiteSimulator({
+  const sim = new NetsuiteSimulator({
     host: cloud.sftp.host,
     port: cloud.sftp.port,
     user: cloud.sftp.user,
@@ -73,6 +79,14 @@ export function demoSimulator(
     ...demoRejections(opts.seed),
     ...DEMO_FULFILLMENT,
   });
+  sim.seedLocations(
+    DEMO_FACILITIES.map((f) => ({
+      id: f.externalId,
+      kind: f.kind === 'store' ? 'store' : 'warehouse',
+      subsidiary: f.subsidiary,
+    })),
+  );
+  return sim;
 }
 
 export function netsuiteScriptsJob(cloud: LocalCloud, sim: NetsuiteSimulator): DemoJob {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrokeringSummary } from '../../local/demo/brokering/summary.ts';
 import { SimClock } from '../../local/demo/clock.ts';
 import { duePlan } from '../../local/demo/day.ts';
+import type { NetsuiteAccountSummary } from '../../local/demo/netsuite-account/flow.ts';
 import type { NetsuiteSyncSummary } from '../../local/demo/netsuite-sync/summary.ts';
 import type { FulfillmentSummary } from '../../local/demo/fulfillment/summary.ts';
 import { movesOf } from '../../local/demo/events.ts';
@@ -267,9 +268,27 @@ describe('npm run demo, 40 orders', () => {
     expect(fl.balance.reservations.drift).toEqual([]);
     expect(fl.checks.filter((c) => !c.ok)).toEqual([]);
     expect(fl.checks.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['NetSuite item fulfillments', 'store shipments sent', 'invoices']),
+      expect.arrayContaining(['NetSuite item fulfillments', 'OMS-fulfilled rows', 'invoices']),
     );
     expect(text).toContain('Fulfillment, cancellations and invoices');
-    expect(Object.keys(summary.flows)).toEqual(['netsuiteSync', 'brokering', 'fulfillment']);
+    expect(Object.keys(summary.flows)).toEqual([
+      'netsuiteSync',
+      'brokering',
+      'fulfillment',
+      'netsuiteAccount',
+    ]);
+    // NetSuite keeps its own books in the simulator; every file it was sent is accounted for.
+    const account = summary.flows.netsuiteAccount as NetsuiteAccountSummary;
+    expect(account.simulator).toBe('netsuite-books');
+    expect(account.books.map((b) => b.facilityId).sort()).toEqual([
+      'STORE-NYC',
+      'STORE-SF',
+      'WH-EAST',
+      'WH-WEST',
+    ]);
+    expect(account.exceptions.filesTaken).toBeGreaterThan(0);
+    expect(account.exceptions.failedFiles).toBe(0);
+    expect(account.exceptions.unexplained).toBe(0);
+    expect(text).toContain("NetSuite's books and exception files");
   }, 240_000);
 });

@@ -1,8 +1,9 @@
 /**
  * What brokering needs before the day starts, loaded the way an operator's day loads it:
  *
- * - NetSuite's figures: one inventory snapshot file (`inventoryitem/csv`) dropped in the feed
- *   folder, imported by the OMS's own snapshot import (S3 event → handler). Each SKU's stock is
+ * - NetSuite's figures: NetSuite's books are seeded with the morning's on hand, and NetSuite's own
+ *   snapshot search writes `inventoryitem/csv`, imported by the OMS's snapshot import (S3 event →
+ *   handler). Each SKU's stock is
  *   about its demand over the day, spread East 45 % / West 30 % / New York 15 % / San Francisco
  *   10 %, 60 % to 120 % of it depending on the SKU, so the warehouses run short as the day goes on, the
  *   stores take the rest and a few items wait backordered. One SKU in eight is sold only in the
@@ -16,15 +17,11 @@ import {
   parseRoutingConfig,
 } from '../../../shared/domain/brokering/index.ts';
 import { feedById } from '../../../shared/feeds/catalog.ts';
-import { feedPrefix } from '../../../shared/feeds/paths.ts';
-import { feedFiles } from '../../../shared/files/feed-file-store.ts';
 import { BrokeringStore } from '../../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
 import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext } from '../types.ts';
-
-export const INVENTORY_FILE = 'demo-inventory-snapshot.csv';
 
 /** The demo's product store: the storefront's sales channel. */
 export const PRODUCT_STORE = 'web';
@@ -120,15 +117,22 @@ export function inventoryRows(ctx: Pick<DemoContext, 'sample'>): string[][] {
   return rows;
 }
 
-/** Writes the snapshot file where NetSuite would, and waits for the OMS to import it. */
+/**
+ * NetSuite's books before the day (on hand per location, nothing committed yet), then NetSuite's
+ * own snapshot search exports them to `inventoryitem/csv` and the OMS imports the file (S3 event
+ * → handler), as every night.
+ */
 export async function loadInventory(ctx: DemoContext): Promise<InventoryLoaded> {
   const feed = feedById('inventory-snapshot-import');
   const rows = inventoryRows(ctx);
-  const text = [feed.columns.join(','), ...rows.map((r) => r.join(',')), ''].join('\n');
-  await feedFiles().writeAtomically(
-    `${feedPrefix(ctx.cloud.sftp.user, feed)}${INVENTORY_FILE}`,
-    text,
+  ctx.sim.seedInventory(
+    rows.map(([, location, qty, itemId]) => ({
+      location: location!,
+      itemId: itemId!,
+      onHand: Number(qty),
+    })),
   );
+  const [file] = await ctx.sim.exportInventorySnapshot();
   await ctx.cloud.dispatcher.idle();
   const [run] = await new ImportLedger(dynamo(), table('control')).recentFeedRuns(feed.id, 1);
   if (!run || run.result !== 'archived' || run.rejected) {
@@ -142,7 +146,7 @@ export async function loadInventory(ctx: DemoContext): Promise<InventoryLoaded> 
     const facilityId = byLocation.get(location!)!;
     units[facilityId] = (units[facilityId] ?? 0) + Number(qty);
   }
-  return { file: INVENTORY_FILE, rows: run.rows, rejected: run.rejected, units };
+  return { file: file ?? '', rows: run.rows, rejected: run.rejected, units };
 }
 
 export async function saveRouting(): Promise<void> {

@@ -20,7 +20,7 @@ export function renderFulfillment(s: FulfillmentSummary): string[] {
     `NetSuite warehouses (fulfil ${pct(ns.shares.fulfil)} of open lines a cycle, ${pct(ns.shares.partial)} in two parts):`,
     `  NetSuite made ${ns.itemFulfillments} item fulfillments (${ns.itemUnits} u): ${ns.withComma} with a comma in carrier or method, ${ns.multiTracking} with two tracking numbers`,
     `  OMS shipped ${ns.lines} lines (${ns.units} u) in ${ns.shipments} shipments, ${ns.partLines} lines in parts; ${ns.imports.files} files imported, ${ns.imports.stats.repeated ?? 0} rows repeated, ${ns.imports.rejected} refused`,
-    `stores: ${st.runs} rounds, ${st.picks} picks, ${st.shipments} shipments of ${st.lines} lines (${st.units} u); OMS-fulfilled rows sent ${st.sent.rows} in ${st.sent.files} files${st.waiting ? `, ${st.waiting} waiting for the next export` : ''}; NetSuite made ${st.netsuiteItemFulfillments} item fulfillments of them`,
+    `stores: ${st.runs} rounds, ${st.picks} picks, ${st.shipments} shipments of ${st.lines} lines (${st.units} u); OMS-fulfilled rows sent ${st.sent.rows} (one a line, once every unit of it shipped or was cancelled) in ${st.sent.files} files${st.waiting ? `, ${st.waiting} lines waiting` : ''}; NetSuite's item fulfillment script made ${st.netsuiteItemFulfillments} item fulfillments of them${st.netsuiteNotFulfilled.length ? ` and left ${st.netsuiteNotFulfilled.length} (${st.netsuiteNotFulfilled.map((n) => `${n.orderId}/${n.lineSeq}: ${n.reason}`).join('; ')})` : ''}`,
     `  not found (${pct(st.notFoundShare)} of picks): ${st.notFound.length}, re-released elsewhere ${st.notFound.filter((n) => n.reReleased).length}`,
   ];
   for (const n of st.notFound.slice(0, SHOWN)) {

@@ -15,7 +15,11 @@
  */
 import { lineInvariantViolations, type LineState } from '../../../shared/domain/lifecycle/line.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
-import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
+import {
+  isWhollyCancelled,
+  lineCloseEntryId,
+  openQuantity,
+} from '../../../shared/domain/sync/line-close-rows.ts';
 import { orderFullyShipped, type OrderInvoice } from '../../../shared/domain/sync/invoices.ts';
 import type { OmsFulfilledPayload } from '../../../shared/domain/sync/oms-fulfilled-rows.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
@@ -101,6 +105,8 @@ export interface FulfillmentSummary {
     readonly waiting: number;
     /** Item fulfillments NetSuite made from those rows. */
     readonly netsuiteItemFulfillments: number;
+    /** OMS-fulfilled lines NetSuite's item fulfillment script left, with its reason. */
+    readonly netsuiteNotFulfilled: readonly { orderId: string; lineSeq: string; reason: string }[];
     readonly notFoundShare: number;
     readonly notFound: readonly NotFoundFigure[];
   };
@@ -292,9 +298,13 @@ export async function fulfillmentSummary(
   for await (const page of syncStore().entries('lineclose'))
     for (const e of page) closeWaiting.add(e.id);
   const netsuiteHas = new Set(Object.values(state.salesOrders).map((o) => o.hcOrderId));
+  // Only a line with nothing shipped is closed; a partly shipped one has its quantity lowered.
   const closedForNetsuite = cancelledLines.filter(
     (l) =>
-      openQuantity(l) === 0 && !closeWaiting.has(lineCloseEntryId(l)) && netsuiteHas.has(l.orderId),
+      isWhollyCancelled(l) &&
+      openQuantity(l) === 0 &&
+      !closeWaiting.has(lineCloseEntryId(l)) &&
+      netsuiteHas.has(l.orderId),
   );
 
   // Invoices: the OMS's (order headers) and NetSuite's.
@@ -385,6 +395,9 @@ export async function fulfillmentSummary(
   const sumUnits = (xs: readonly { quantity: number }[]) => xs.reduce((n, x) => n + x.quantity, 0);
   const nsShipments = new Set(byNetsuite.map((m) => `${m.orderId}|${m.key}`)).size;
   const storeShipments = new Set(byStores.map((m) => `${m.orderId}|${m.key}`)).size;
+  const storeLines = new Set(byStores.map((m) => lineKey(m.orderId, m.lineSeq))).size;
+  /** OMS-fulfilled lines NetSuite's item fulfillment script did not (yet) fulfil, and why. */
+  const notFulfilled = ctx.sim.notFulfilled();
   const invoiceTotal = invoices.reduce((n, i) => n + cents(i.total), 0);
   const nsInvoiceTotal = nsInvoices.reduce((n, i) => n + cents(i.total), 0);
   return {
@@ -408,10 +421,15 @@ export async function fulfillmentSummary(
       picks: totals.stores.picks,
       shipments: storeShipments,
       units: sumUnits(byStores),
-      lines: new Set(byStores.map((m) => lineKey(m.orderId, m.lineSeq))).size,
+      lines: storeLines,
       sent: totals.fulfilledSent,
       waiting: fulfilledWaiting,
       netsuiteItemFulfillments: counts.omsItemFulfillments,
+      netsuiteNotFulfilled: notFulfilled.map((n) => ({
+        orderId: n.hcOrderId,
+        lineSeq: n.orderLineId,
+        reason: n.reason,
+      })),
       notFoundShare: NOT_FOUND_SHARE,
       notFound,
     },
@@ -442,17 +460,18 @@ export async function fulfillmentSummary(
       check('NetSuite item fulfillments', nsShipments, counts.itemFulfillments, 'NetSuite'),
       check('units shipped by NetSuite', sumUnits(byNetsuite), sumUnits(nsOwn), 'NetSuite'),
       check('fulfillment rows refused', 0, totals.fulfillmentImports.rejected, 'error files'),
+      // One OMS-fulfilled row per line (NetSuite fulfils a line once).
       check(
-        'store shipments',
-        storeShipments,
+        'lines shipped by stores',
+        storeLines,
         totals.fulfilledSent.rows + fulfilledWaiting,
         'OMS-fulfilled rows sent + waiting',
       ),
       check(
-        'store shipments sent',
+        'OMS-fulfilled rows',
         totals.fulfilledSent.rows,
-        counts.omsItemFulfillments,
-        'NetSuite',
+        counts.omsItemFulfillments + notFulfilled.length,
+        'NetSuite item fulfillments + lines its script left',
       ),
       check('lines closed', closedForNetsuite.length, counts.closedLines, 'NetSuite'),
       check('invoices', invoices.length, nsInvoices.length, 'NetSuite'),
