@@ -46,6 +46,11 @@ export interface SimulatorOptions {
   readonly fulfillment?: FulfillmentOptions;
   /** The books, the stores, the adjustment import and the item fulfillment script. */
   readonly inventory?: InventoryOptions;
+  /**
+   * Payment method internal ids the account has: a customer deposit naming another is refused
+   * (`Invalid paymentmethod reference key`). Default: any.
+   */
+  readonly paymentMethods?: readonly string[];
 }
 
 /**

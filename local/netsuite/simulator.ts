@@ -135,6 +135,8 @@ export interface NetsuiteSimulatorOptions
   readonly sftp?: SftpFolders;
   /** The inventory options grouped (the same fields given at the top level win). */
   readonly inventory?: InventoryOptions;
+  /** Payment method internal ids the account has (default: any); see SimulatorOptions. */
+  readonly paymentMethods?: readonly string[];
 }
 
 export interface SeedCustomer {
@@ -356,6 +358,7 @@ export class NetsuiteSimulator {
         invoicing: o.invoicing,
       },
       inventory: this.inventoryOptions(),
+      paymentMethods: o.paymentMethods,
     };
   }
 
@@ -409,6 +412,29 @@ export class NetsuiteSimulator {
   /** Items NetSuite knows (the sales order import refuses any other item id). */
   seedItems(items: readonly SeedItem[]): void {
     for (const item of items) this.state.items[item.itemId] = { ...item };
+    this.save();
+  }
+
+  /**
+   * A NetSuite user closes a sales-order line by hand (its open quantity is no longer committed;
+   * later updates of the line are refused: `line … is closed`).
+   */
+  closeLine(salesOrderId: string, lineId: string): void {
+    const order = this.state.salesOrders[salesOrderId];
+    const line = order?.lines.find((l) => l.lineId === lineId);
+    if (!order || !line) throw new Error(`no line ${lineId} on sales order ${salesOrderId}`);
+    line.closed = true;
+    (line.history ??= []).push({ at: this.now().toISOString(), kind: 'closed', reason: 'user' });
+    line.rev = nextRev(this.state);
+    this.note('user', `${salesOrderId}/${lineId}`, `a user closed line ${lineId}`);
+    this.save();
+  }
+
+  /** A NetSuite user deletes a sales order (later rows naming it are refused: it does not exist). */
+  deleteSalesOrder(salesOrderId: string): void {
+    if (!this.state.salesOrders[salesOrderId]) throw new Error(`no sales order ${salesOrderId}`);
+    delete this.state.salesOrders[salesOrderId];
+    this.note('user', salesOrderId, `a user deleted sales order ${salesOrderId}`);
     this.save();
   }
 

@@ -301,7 +301,9 @@ export type LogKind =
   /** An inventory transaction (adjustment, transfer, receipt) or a purchase order changed. */
   | 'inventory'
   /** A credit memo was made. */
-  | 'credit-memo';
+  | 'credit-memo'
+  /** A NetSuite user changed a record by hand (closed a line, deleted an order). */
+  | 'user';
 
 export interface SimLogEntry {
   readonly at: string;

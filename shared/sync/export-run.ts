@@ -294,7 +294,9 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     if (sent.length) await deps.sync.complete(spec.outbox, sent, undefined, { keepState: true });
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
-  for (const id of dropNotes) await deps.sync.dropRefusal(spec.outbox, id);
+  // A record done (its id came back) ends its refusal note, unless it was re-sent: then the note
+  // stays as its history (re-sent, for 30 days).
+  for (const id of dropNotes) await deps.sync.dropRefusal(spec.outbox, id, { unlessResent: true });
 
   const report: ExportReport = {
     feed: spec.feed.id,

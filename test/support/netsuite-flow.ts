@@ -22,10 +22,19 @@ const warehouse = (facilityId: string, externalId: string, name: string, sequenc
     name,
     kind: 'warehouse',
     groups: ['NETSUITE_FULFILLED'],
+    subsidiary: '1',
     sequence,
   }) as const;
 const store = (facilityId: string, externalId: string, name: string, sequence: number) =>
-  ({ facilityId, externalId, name, kind: 'store', groups: ['OMS_FULFILLED'], sequence }) as const;
+  ({
+    facilityId,
+    externalId,
+    name,
+    kind: 'store',
+    groups: ['OMS_FULFILLED'],
+    subsidiary: '1',
+    sequence,
+  }) as const;
 
 export const FLOW_FACILITIES: Facility[] = [
   warehouse('WH-EAST', '101', 'East', 1),
@@ -75,7 +84,7 @@ export async function loadFlowReferenceData(
   }
   await products.flush();
   await mappingStore().save(sample.mappings);
-  await new FacilityStore(dynamo(), table('control')).save(FLOW_FACILITIES);
+  await saveFlowFacilitiesAndRouting();
   const inventory = new BatchWriter({
     client: dynamo(),
     table: table('inventory'),
@@ -92,6 +101,11 @@ export async function loadFlowReferenceData(
     }
   }
   await inventory.flush();
+}
+
+/** The facilities (with their NetSuite locations) and the routing, as an operator loads them. */
+export async function saveFlowFacilitiesAndRouting(): Promise<void> {
+  await new FacilityStore(dynamo(), table('control')).save(FLOW_FACILITIES);
   const parsed = parseRoutingConfig(FLOW_ROUTING);
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   await new BrokeringStore(dynamo(), table('control')).saveRouting(parsed.config);

@@ -69,6 +69,14 @@ export function applyDeposits(
       refusals.push({ index, message });
       continue;
     }
+    const method = text(entry.paymentMethod);
+    const methods = ctx.options.paymentMethods;
+    if (methods && !methods.includes(method)) {
+      const message = `Invalid paymentmethod reference key ${method || '(empty)'}`;
+      ctx.log({ script: SCRIPT, kind: 'rejected', file, key, message });
+      refusals.push({ index, message });
+      continue;
+    }
     const fields = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, text(v)] as const));
     const existing = externalId ? findDepositByExternalId(state, externalId) : undefined;
     if (existing) {
