@@ -8,6 +8,7 @@
  * (a replay changes nothing); a version moved under us → retry with jittered backoff; NetSuite's
  * figure no longer covers the reservation → out of stock.
  */
+import { countedAt, reflect as reflectUnits } from '../domain/reservations/promises.ts';
 import {
   CommandError,
   applyMove,
@@ -17,7 +18,6 @@ import {
   checkEnvelope,
   evaluateGates,
   DEFAULT_GATES,
-  reservedAt,
   resolveMove,
   shipmentOpenQty,
   withHold,
@@ -111,6 +111,28 @@ export interface OrderCommandResult {
 
 export interface NetsuiteIdsCommand extends NetsuiteIds, EnvelopeInput {
   readonly orderId: string;
+}
+
+/**
+ * NetSuite's figure in force now reflects up to `covered` units of the line at the facility (a
+ * snapshot taken after NetSuite took the file that told it): they stop counting (promises.ts).
+ */
+export interface ReflectCommand extends EnvelopeInput {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly facilityId: string;
+  readonly covered: number;
+}
+
+export interface ReflectResult {
+  readonly orderId: string;
+  readonly lineSeq: string;
+  readonly facilityId: string;
+  /** Units that stopped counting against the facility's availability. */
+  readonly drop: number;
+  /** Units of the line still counted there. */
+  readonly counted: number;
+  readonly replayed: boolean;
 }
 
 type Linked = ReadonlyArray<{ readonly label: `linked:${string}`; readonly item: TxItem }>;
@@ -496,7 +518,7 @@ export class OrderService {
                 facilityId: facility.facilityId,
                 orderId,
                 lineSeq,
-                qty: reservedAt(outcome.line, facility.facilityId),
+                qty: countedAt(outcome.line, facility.facilityId),
               },
               now,
             ),
@@ -943,7 +965,7 @@ export class OrderService {
               facilityId: o.move.facilityId!,
               orderId,
               lineSeq: o.lineSeq,
-              qty: reservedAt(line, o.move.facilityId!),
+              qty: countedAt(line, o.move.facilityId!),
             },
             now,
           ),
@@ -1084,7 +1106,7 @@ export class OrderService {
         extra.push({
           label: `reservation:${f}`,
           item: positions.reservationItem(
-            { sku: line.sku, facilityId: f, orderId, lineSeq, qty: reservedAt(cur, f) },
+            { sku: line.sku, facilityId: f, orderId, lineSeq, qty: countedAt(cur, f) },
             now,
           ),
         });
@@ -1318,6 +1340,90 @@ export class OrderService {
       }));
       return { changed, event: { type: 'hold-lifted', lineSeq, holds: [cmd.code] } };
     });
+  }
+
+  /**
+   * NetSuite's figure in force reflects up to `covered` units of the line at a facility: the line's
+   * `reflected` units there grow (never above what is promised), and in one transaction its
+   * reservation row and the position's counted units (`reserved`) drop by the same amount, with a
+   * `reflected` history event. Idempotent by its key; a second reflection of the same units drops
+   * nothing. Nothing to drop (already reflected, nothing promised there any more): no write.
+   */
+  async reflect(cmd: ReflectCommand): Promise<ReflectResult> {
+    const env = checkEnvelope(cmd);
+    const orderId = checkOrderId(cmd.orderId);
+    const lineSeq = checkLineSeq(cmd.lineSeq);
+    const { facilityId, covered } = cmd;
+    if (typeof facilityId !== 'string' || !facilityId)
+      throw new CommandError('INVALID_COMMAND', 'facilityId is required', { field: 'facilityId' });
+    if (!Number.isSafeInteger(covered) || covered < 0)
+      throw new CommandError('INVALID_COMMAND', `covered must be a whole number ≥ 0, got ${covered}`, {
+        field: 'covered',
+      });
+    const request = canonicalJson({ type: 'reflected', orderId, lineSeq, facilityId, covered });
+    const { orders, positions } = this.opts;
+    for (let attempt = 0, lost = 0; attempt < this.maxAttempts; attempt++) {
+      if (lost > 0) await sleep(backoffMs(lost));
+      const read = await orders.readForCommand(orderId, lineSeq, env.idempotencyKey, false);
+      if (read.event) return this.replay<ReflectResult>(read.event, request);
+      if (!read.line) return this.unknown(orderId, lineSeq);
+      const line = read.line;
+      const r = reflectUnits(line, facilityId, covered);
+      const base = { orderId, lineSeq, facilityId, replayed: false };
+      if (r.drop === 0) return { ...base, drop: 0, counted: r.countedAfter };
+      const now = this.now();
+      const facility = await positions.facility(line.sku, facilityId);
+      const after: LineState = { ...r.line, version: line.version + 1, updatedAt: now };
+      const result: ReflectResult = { ...base, drop: r.drop, counted: r.countedAfter };
+      const event: StoredEvent = {
+        type: 'reflected',
+        orderId,
+        lineSeq,
+        facilityId,
+        quantity: r.drop,
+        reason: env.reason,
+        actor: env.actor,
+        idempotencyKey: env.idempotencyKey,
+        at: now,
+        lineVersion: after.version,
+        request,
+        result,
+      };
+      try {
+        await orders.commit({
+          lines: [{ line: after, expectedVersion: line.version }],
+          event,
+          extra: [
+            ...this.inventoryWrites(facility, -r.drop, now),
+            {
+              label: 'reservation',
+              item: positions.reservationItem(
+                { sku: line.sku, facilityId, orderId, lineSeq, qty: r.countedAfter },
+                now,
+              ),
+            },
+          ],
+        });
+        this.cache.dropLine(orderId, lineSeq);
+        this.cache.dropFacility(line.sku, facilityId);
+        return result;
+      } catch (err) {
+        if (!(err instanceof TxCancelled)) throw err;
+        const c = err.cancellation;
+        const replayed = await this.replayOrLinkedFailure<ReflectResult>(
+          c,
+          orderId,
+          env.idempotencyKey,
+          request,
+        );
+        if (replayed) return replayed;
+        lost += 1;
+      }
+    }
+    throw new CommandError(
+      'CONFLICT',
+      `line ${orderId}/${lineSeq} kept changing while its units were reflected; try again`,
+    );
   }
 
   /**

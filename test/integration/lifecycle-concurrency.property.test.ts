@@ -7,6 +7,7 @@
  * rebuilds the buckets. A small number of runs: each is a few dozen real transactions.
  */
 import fc from 'fast-check';
+import { countedAt } from '../../shared/domain/reservations/promises.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALLOWED_MOVES,
@@ -16,7 +17,6 @@ import {
   isCommandError,
   lineInvariantViolations,
   occupiedStatuses,
-  reservedAt,
   type LineState,
   type StatusCode,
 } from '../../shared/domain/lifecycle/index.ts';
@@ -179,7 +179,7 @@ describe('lifecycle under concurrent commands (DynamoDB Local)', () => {
             const rows = inv.reservations
               .filter((r) => r.facilityId === f)
               .reduce((s, r) => s + r.qty, 0);
-            const byLines = records.lines.reduce((s, l) => s + reservedAt(l, f), 0);
+            const byLines = records.lines.reduce((s, l) => s + countedAt(l, f), 0);
             expect({ reserved: p?.reserved ?? 0, rows }).toEqual({
               reserved: byLines,
               rows: byLines,

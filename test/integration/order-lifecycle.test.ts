@@ -153,7 +153,8 @@ describe('the lifecycle on DynamoDB', () => {
       releaseKey: `${orderId}-00001-R1`,
       buckets: { 1500: 1, 3200: 1 },
     });
-    expect(await position('WALK', 'F1')).toEqual({ reserved: 1, atp: 4, rows: 1 });
+    // A released unit stays promised: it counts until NetSuite's figure reflects it.
+    expect(await position('WALK', 'F1')).toEqual({ reserved: 2, atp: 3, rows: 2 });
     const pick = await s.move({
       ...line,
       from: 3200,
@@ -182,12 +183,30 @@ describe('the lifecycle on DynamoDB', () => {
       idempotencyKey: key('k'),
       reason: 'customer asked',
     });
+    // The shipped unit still counts (NetSuite's figure in force does not reflect it yet)...
+    expect(await position('WALK', 'F1')).toEqual({ reserved: 1, atp: 4, rows: 1 });
+    // ...until a figure that reflects it arrives: it stops counting, once.
+    const reflected = await s.reflect({
+      ...line,
+      facilityId: 'F1',
+      covered: 2,
+      idempotencyKey: key('k'),
+    });
+    expect(reflected).toMatchObject({ drop: 1, counted: 0, replayed: false });
+    expect(await position('WALK', 'F1')).toEqual({ reserved: 0, atp: 5, rows: 0 });
+    expect(
+      await s.reflect({ ...line, facilityId: 'F1', covered: 2, idempotencyKey: key('k') }),
+    ).toMatchObject({ drop: 0 });
     expect(await position('WALK', 'F1')).toEqual({ reserved: 0, atp: 5, rows: 0 });
 
     records = await core.orders.order(orderId);
     const [l] = records.lines;
     expect(l!.buckets).toEqual({ 3800: 1, 9000: 1 });
+    expect(l!.reflected).toEqual({ F1: 1 });
     expect(lineInvariantViolations(l!)).toEqual([]);
+    expect(records.events.filter((e) => e.type === 'reflected')).toMatchObject([
+      { facilityId: 'F1', quantity: 1 },
+    ]);
     expect(records.releases).toEqual([
       expect.objectContaining({
         key: rel.releaseKey,

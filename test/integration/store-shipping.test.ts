@@ -215,7 +215,7 @@ beforeAll(async () => {
   for (const f of facilities) {
     await inventory.put(
       snapshotItem(
-        { sku: SKU, facilityId: f.facilityId, availableQty: 100, itemId: ITEM_ID },
+        { sku: SKU, facilityId: f.facilityId, availableQty: 10_000, itemId: ITEM_ID },
         { file: 'snapshot.csv', importedAt: new Date().toISOString() },
       ),
     );

@@ -31,6 +31,7 @@
  * same write as the line. A plan is valid only for the line version it was computed from
  * (`forVersion`): on a conflicting write, re-read the line and plan again.
  */
+import { countedDelta } from '../reservations/promises.ts';
 import type { GateResult } from '../lifecycle/gates.ts';
 import { blockingHolds } from '../lifecycle/holds.ts';
 import { shipmentOpenQty, type LineState } from '../lifecycle/line.ts';
@@ -138,7 +139,18 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
   const notes: string[] = [];
   let cur = line;
   const ctx: ApplyContext = { ...PLAN_CTX, now: line.updatedAt, gates };
-  const step = (move: ResolvedMove): MoveOutcome & { kind: 'moved' } => {
+  const step = (planned: ResolvedMove): MoveOutcome & { kind: 'moved' } => {
+    // The inventory effect follows the promise rule on the line as the earlier steps left it.
+    const move: ResolvedMove = {
+      ...planned,
+      reservationDelta: countedDelta(
+        cur,
+        planned.from,
+        planned.to,
+        planned.quantity,
+        planned.facilityId,
+      ),
+    };
     const held = blockingHolds(cur, move.from, move.to).map((h) => h.code);
     if (held.length) {
       const note = `hold(s) ${held.join(', ')} overridden: NetSuite shipped the quantity`;

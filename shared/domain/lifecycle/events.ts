@@ -19,7 +19,12 @@ export type EventType =
   /** Moves of several lines of one order in one write (a brokering decision). */
   | 'moved-lines'
   /** A shipment being picked was packed (no quantity moves). */
-  | 'packed';
+  | 'packed'
+  /**
+   * NetSuite's figure in force now reflects `quantity` promised units of the line at `facilityId`:
+   * they stop counting against its availability (no quantity moves).
+   */
+  | 'reflected';
 
 /** One move of a multi-step event. */
 export interface EventStep {

@@ -34,15 +34,21 @@ export interface GateResult {
   readonly reason?: string;
 }
 
-/** Inventory availability: NetSuite still reports at least the quantity at the facility. */
+/**
+ * Inventory availability: the facility is not oversold. The quantity released is already promised
+ * there (its units count in `reserved` until NetSuite's figure reflects them, and once reflected
+ * NetSuite has committed them), so the gate asks whether NetSuite's figure still covers every unit
+ * the OMS counts there: nsQty ≥ reserved. A figure that fell below it (stock lost since the
+ * reservation) holds the release instead of shipping what may not be there.
+ */
 export const inventoryGate: ReleaseGate = {
   code: 'INVENTORY_UNAVAILABLE',
-  description: 'the facility reports at least the released quantity in NetSuite',
-  check: ({ inventory, facilityId, quantity }) => {
+  description: "NetSuite's figure at the facility still covers what the OMS counts promised there",
+  check: ({ inventory, facilityId }) => {
     if (inventory.nsQty === undefined)
       return `NetSuite reports no inventory at facility ${facilityId}`;
-    if (inventory.nsQty < quantity) {
-      return `NetSuite reports ${inventory.nsQty} at facility ${facilityId}, fewer than the ${quantity} to release`;
+    if (inventory.nsQty < inventory.reserved) {
+      return `NetSuite reports ${inventory.nsQty} at facility ${facilityId}, fewer than the ${inventory.reserved} the OMS counts promised there`;
     }
     return undefined;
   },

@@ -4,6 +4,7 @@
  * item guarded by `version`, so a command reads one item, decides here, and writes it back with
  * the version it read as the condition.
  */
+import { promisedAt } from '../reservations/promises.ts';
 import {
   RELEASED_STATUSES,
   RESERVED_STATUSES,
@@ -109,6 +110,11 @@ export interface LineState {
   readonly releaseSeq: number;
   readonly shipmentSeq: number;
   readonly netsuiteLineId?: string;
+  /**
+   * facilityId → units promised there that NetSuite's figure in force already reflects (see
+   * shared/domain/reservations/promises.ts); never above what is promised there.
+   */
+  readonly reflected?: Readonly<Record<string, number>>;
   /** Incremented by every write; the write's condition. */
   readonly version: number;
   readonly updatedAt: string;
@@ -159,6 +165,12 @@ export function lineInvariantViolations(line: LineState): string[] {
     }
     if (sum !== bucketOf(line.buckets, s)) {
       out.push(`${where}: Σ allocations in ${s} ${sum} ≠ bucket ${bucketOf(line.buckets, s)}`);
+    }
+  }
+  for (const [facility, r] of Object.entries(line.reflected ?? {})) {
+    const promised = promisedAt(line, facility);
+    if (!Number.isSafeInteger(r) || r < 0 || r > promised) {
+      out.push(`${where}: ${r} reflected at ${facility}, ${promised} promised there`);
     }
   }
   const released = [...RELEASED_STATUSES].reduce((n, s) => n + bucketOf(line.buckets, s), 0);

@@ -3,6 +3,7 @@
  * quantity, holds, which facility / release / shipment it concerns) and computing the line after
  * it, with the inventory effect the store must apply in the same transaction. Pure: no I/O.
  */
+import { capReflected, countedDelta } from '../reservations/promises.ts';
 import { CommandError } from './errors.ts';
 import type { GateResult } from './gates.ts';
 import { blockingHolds } from './holds.ts';
@@ -54,7 +55,10 @@ export interface ResolvedMove {
   readonly facilityId?: string;
   readonly releaseKey?: string;
   readonly shipmentKey?: string;
-  /** + reserves at facilityId, − releases there, 0 leaves inventory alone. */
+  /**
+   * The change of the units counted against availability at facilityId (promises.ts): + entering
+   * the promise statuses there (a reservation), − leaving them (unreflected units first), 0 inside.
+   */
   readonly reservationDelta: number;
   readonly shipped?: ShipmentDetails;
   readonly schedule?: ScheduleDetails;
@@ -298,10 +302,8 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
   const fromReserved = RESERVED_STATUSES.has(from);
   const toReserved = RESERVED_STATUSES.has(to);
   let facilityId: string | undefined;
-  let reservationDelta = 0;
   if (fromReserved) {
     facilityId = facilityFor(line, from as 1200 | 1500, req);
-    if (!toReserved) reservationDelta = -quantity;
   } else if (toReserved) {
     if (!req.facilityId) {
       throw new CommandError(
@@ -311,7 +313,6 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
       );
     }
     facilityId = req.facilityId;
-    reservationDelta = quantity;
   }
 
   let releaseKey: string | undefined;
@@ -333,7 +334,7 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
     facilityId,
     releaseKey,
     shipmentKey,
-    reservationDelta,
+    reservationDelta: countedDelta(line, from, to, quantity, facilityId),
     ...(req.shipped ? { shipped: req.shipped } : {}),
     ...(req.schedule ? { schedule: req.schedule } : {}),
   };
@@ -518,6 +519,8 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
   if (to === 1400 && move.facilityId && !next.rejectedBy.includes(move.facilityId)) {
     next = { ...next, rejectedBy: [...next.rejectedBy, move.facilityId] };
   }
+  // Units that left the promise statuses took the unreflected ones first (promises.ts).
+  next = capReflected(next);
   return { kind: 'moved', line: next, move, release, shipment, gateHoldsLifted };
 }
 
