@@ -45,6 +45,11 @@ export interface DemoSummary {
   /** Each flow's summary, by flow name (`netsuiteSync`, …). */
   readonly flows: Readonly<Record<string, object>>;
   readonly failures: readonly JobFailure[];
+  /**
+   * SKU × facility pairs (and units) promised beyond what was truly there, against the NetSuite
+   * simulator's own books (local/demo/inventory/truth.ts).
+   */
+  readonly oversold: { readonly pairs: number; readonly units: number };
   readonly logs: LogTally;
   /** The data folder when kept. */
   readonly dataDir?: string;
@@ -54,6 +59,14 @@ export interface DemoResult {
   readonly summary: DemoSummary;
   /** The summary as printed without `--json`. */
   readonly text: string;
+}
+
+/** The night's oversold figure (the NetSuite account flow measures it). */
+function oversoldOfDay(parts: readonly { flow: { name: string }; summary: object }[]) {
+  const account = parts.find((p) => p.flow.name === 'netsuiteAccount')?.summary as
+    { night: { oversold: { pairs: number; units: number } } } | undefined;
+  if (!account) throw new Error('the demo has no NetSuite account flow to measure overselling');
+  return account.night.oversold;
 }
 
 /** `signal` stops the day between two jobs (Ctrl-C); everything is stopped and removed all the same. */
@@ -161,6 +174,7 @@ export async function runDemo(
       intake: storefront.summary(),
       flows: Object.fromEntries(parts.map((p) => [p.flow.name, p.summary])),
       failures: dayReport.failures,
+      oversold: oversoldOfDay(parts),
       logs: logs.tally(),
       dataDir: options.keep ? dataDir : undefined,
     };

@@ -7,11 +7,15 @@
  * NetSuite holds — and every record NetSuite refused, every file it failed, every OMS-fulfilled
  * line its item fulfillment script left, with NetSuite's reason.
  */
+import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
+import { promisedAt, reflectedAt } from '../../../shared/domain/reservations/promises.ts';
+import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { exceptionsStatus } from '../../../shared/sync/netsuite-exceptions.ts';
 import { syncStore } from '../../../shared/sync/wiring.ts';
 import type { ExceptionsReport } from '../../../shared/sync/netsuite-exceptions.ts';
 import { omsJob } from '../oms-job.ts';
 import type { DemoContext, DemoFlow, DemoJob } from '../types.ts';
+import { oversoldOf, trulyAvailable, type Oversold } from '../inventory/truth.ts';
 
 export interface LocationBooks {
   readonly location: string;
@@ -38,6 +42,104 @@ export interface NetsuiteAccountSummary {
   };
   /** OMS-fulfilled lines NetSuite's item fulfillment script left, with its reason. */
   readonly notFulfilled: number;
+  /**
+   * The night: units the OMS counts against availability by cause before NetSuite's night
+   * snapshot, how many stopped counting when it was imported (NetSuite's figure reflects them),
+   * and what was truly available (inventory/truth.ts) at the end of the day.
+   */
+  readonly night: {
+    readonly holdsBefore: HoldsByCause;
+    readonly holdsAfter: HoldsByCause;
+    readonly endedAtSnapshot: number;
+    /** Pairs (and units) promised beyond what was truly there: must be 0. */
+    readonly oversold: Oversold;
+    /** Pairs where the OMS's availability was above truly available − safety: must be 0. */
+    readonly omsAboveTruth: number;
+  };
+}
+
+/** Units counted against availability (promised, not reflected in NetSuite's figure), by cause. */
+export interface HoldsByCause {
+  /** Allocated or scheduled (1200, 1500). */
+  readonly reserved: number;
+  /** Released or being picked (3200, 3350). */
+  readonly released: number;
+  /** Shipped, NetSuite's figure not reflecting it yet (3700). */
+  readonly shipped: number;
+  /** Store rejections' inventory adjustments not in NetSuite's figure yet. */
+  readonly adjustments: number;
+  readonly total: number;
+}
+
+/** Counted units split by cause: the reflected ones are the oldest (shipped first). */
+function holdsByCause(lines: readonly LineState[], positionsTotal: number): HoldsByCause {
+  let reserved = 0;
+  let released = 0;
+  let shipped = 0;
+  for (const l of lines) {
+    const facilities = new Set([
+      ...Object.keys(l.alloc),
+      ...Object.values(l.releases).map((r) => r.facilityId),
+      ...Object.values(l.shipments).map((s) => s.facilityId),
+    ]);
+    for (const f of facilities) {
+      let reflected = reflectedAt(l, f);
+      const a = l.alloc[f];
+      const parts = {
+        shipped: Object.values(l.shipments)
+          .filter((s) => s.facilityId === f)
+          .reduce((n, s) => n + s.quantity, 0),
+        released: Object.values(l.releases)
+          .filter((r) => r.facilityId === f)
+          .reduce((n, r) => n + r.statusQuantity, 0),
+        reserved: (a?.[1200] ?? 0) + (a?.[1500] ?? 0),
+      };
+      const take = (n: number) => {
+        const t = Math.min(n, reflected);
+        reflected -= t;
+        return n - t;
+      };
+      shipped += take(parts.shipped);
+      released += take(parts.released);
+      reserved += take(parts.reserved);
+      if (parts.shipped + parts.released + parts.reserved !== promisedAt(l, f))
+        throw new Error(`holds by cause: ${l.orderId}/${l.lineSeq} at ${f} does not add up`);
+    }
+  }
+  const lineTotal = reserved + released + shipped;
+  return {
+    reserved,
+    released,
+    shipped,
+    adjustments: Math.max(0, positionsTotal - lineTotal),
+    total: Math.max(positionsTotal, lineTotal),
+  };
+}
+
+async function omsLines(ctx: DemoContext): Promise<LineState[]> {
+  const orders = await Promise.all(
+    [...ctx.orders.values()].map((id) => orderRuntime().orders.order(id)),
+  );
+  return orders.flatMap((o) => o.lines);
+}
+
+/** Σ counted units (`reserved` of every position) and the OMS's availability per pair. */
+async function positionsOf(ctx: DemoContext) {
+  const out = new Map<string, { counted: number; figureLessCounted: number }>();
+  let total = 0;
+  for (const p of ctx.sample.products) {
+    const { figures, positions } = await orderRuntime().positions.stock(p.sku);
+    for (const f of ctx.sample.facilities) {
+      const pos = positions.get(f.facilityId);
+      const counted = pos?.reserved ?? 0;
+      total += counted;
+      out.set(`${p.sku}|${f.facilityId}`, {
+        counted,
+        figureLessCounted: (figures.get(f.facilityId) ?? 0) - counted,
+      });
+    }
+  }
+  return { total, byPair: out };
 }
 
 export function netsuiteAccountFlow(): DemoFlow<NetsuiteAccountSummary> {
@@ -52,6 +154,25 @@ export function netsuiteAccountFlow(): DemoFlow<NetsuiteAccountSummary> {
     progress: () => [],
     async summary(ctx) {
       await ctx.runJob('netsuite-exceptions');
+      // The night: what the OMS counts, what was truly there, then NetSuite's night snapshot.
+      const linesBefore = await omsLines(ctx);
+      const before = await positionsOf(ctx);
+      const truth = trulyAvailable(ctx, linesBefore);
+      // OMS availability (figure − counted − safety) above truly available − safety?
+      const omsAboveTruth = truth.filter((t) => {
+        const oms = before.byPair.get(`${t.sku}|${t.facilityId}`);
+        return oms !== undefined && oms.figureLessCounted > t.trulyAvailable;
+      }).length;
+      await ctx.sim.exportInventorySnapshot();
+      await ctx.cloud.dispatcher.idle();
+      const after = await positionsOf(ctx);
+      const night = {
+        holdsBefore: holdsByCause(linesBefore, before.total),
+        holdsAfter: holdsByCause(await omsLines(ctx), after.total),
+        endedAtSnapshot: before.total - after.total,
+        oversold: oversoldOf(truth),
+        omsAboveTruth,
+      };
       const facilityOf = new Map(ctx.sample.facilities.map((f) => [f.externalId, f.facilityId]));
       const rows = ctx.sim.books();
       const byLocation = new Map<string, LocationBooks>();
@@ -93,6 +214,7 @@ export function netsuiteAccountFlow(): DemoFlow<NetsuiteAccountSummary> {
           ],
         },
         notFulfilled: ctx.sim.notFulfilled().length,
+        night,
       };
     },
     render(s) {
@@ -110,6 +232,12 @@ export function netsuiteAccountFlow(): DemoFlow<NetsuiteAccountSummary> {
       ];
       if (s.notFulfilled)
         lines.push(`OMS-fulfilled lines NetSuite's script left: ${s.notFulfilled}`);
+      const h = s.night.holdsBefore;
+      lines.push(
+        `holds at the end of the day (units promised that NetSuite's figure does not reflect yet): ${h.total} — allocated ${h.reserved}, released/picking ${h.released}, shipped ${h.shipped}, adjustments ${h.adjustments}`,
+        `NetSuite's night snapshot ended ${s.night.endedAtSnapshot} of them; ${s.night.holdsAfter.total} still held (files NetSuite had not taken before its search)`,
+        `oversold against NetSuite's books: ${s.night.oversold.pairs} SKU × facility pair(s), ${s.night.oversold.units} unit(s); OMS availability above what was truly there: ${s.night.omsAboveTruth} pair(s)`,
+      );
       return lines;
     },
   };
