@@ -18,6 +18,8 @@ export async function handler(): Promise<ExceptionsReport> {
   const report = await runNetsuiteExceptions(deps);
   log.info('netsuite exceptions run', {
     filesTaken: report.filesTaken,
+    reflectEntries: report.reflectEntries,
+    reflectDropped: report.reflectDropped,
     errorFilesRead: report.errorFilesRead,
     errorRows: report.errorRows,
     failedFiles: report.failedFiles,

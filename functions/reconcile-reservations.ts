@@ -1,20 +1,36 @@
-/** Core job `reconcile-reservations`: repairs reserved quantities from the reservation rows. */
+/**
+ * Core job `reconcile-reservations`: repairs reserved quantities from the reservation rows and
+ * adjustment holds, and lists holds older than `OMS_HOLD_MAX_AGE_HOURS` with an error line
+ * (`StaleInventoryHolds`, watched by an alarm).
+ */
+import { holdMaxAgeHours } from '../shared/config.ts';
+import { describeHold, HoldAgeReader } from '../shared/inventory/stale-holds.ts';
+import { STALE_HOLDS_ALARM } from '../shared/jobs/core-jobs.ts';
 import {
   reconcileReservations,
   type ReconcileReport,
 } from '../shared/jobs/reconcile-reservations.ts';
 import { log } from '../shared/log.ts';
 import { orderRuntime } from '../shared/orders/runtime.ts';
+import { dynamo, table } from '../shared/store/dynamo-client.ts';
+
+/** Old holds written one per line (the rest are counted in the error line). */
+const LISTED = 20;
 
 export async function handler(event: { skus?: string[] } = {}): Promise<ReconcileReport> {
   const report = await reconcileReservations(orderRuntime().positions, {
     skus: Array.isArray(event?.skus) ? event.skus.map(String) : undefined,
+    holdAges: {
+      reader: new HoldAgeReader(dynamo(), table('inventory')),
+      maxAgeHours: holdMaxAgeHours(),
+    },
   });
   log.info('reservations reconciled', {
     checked: report.checked,
     fixed: report.fixed.length,
     atpRefreshed: report.atpRefreshed,
     busy: report.busy.length,
+    staleHolds: report.staleHolds?.count,
     ms: report.ms,
   });
   for (const f of report.fixed) {
@@ -24,7 +40,31 @@ export async function handler(event: { skus?: string[] } = {}): Promise<Reconcil
       was: f.was,
       now: f.now,
       rows: f.rows,
+      holds: f.holds,
     });
+  }
+  const stale = report.staleHolds;
+  if (stale && stale.count > 0) {
+    const oldest = stale.holds[0]!;
+    log.error('inventory holds outlive their maximum age', {
+      alarm: STALE_HOLDS_ALARM,
+      holds: stale.count,
+      units: stale.units,
+      maxAgeHours: stale.maxAgeHours,
+      oldest: describeHold(oldest),
+    });
+    for (const h of stale.holds.slice(0, LISTED)) {
+      log.warn('old inventory hold', {
+        sku: h.sku,
+        facility: h.facilityId,
+        ...(h.kind === 'adjustment'
+          ? { adjustment: h.adjustmentId }
+          : { order: h.orderId, line: h.lineSeq }),
+        units: h.units,
+        ageHours: h.ageHours,
+        since: h.since,
+      });
+    }
   }
   return report;
 }

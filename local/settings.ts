@@ -4,7 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ADJUSTMENT_ACCOUNT_SETTING, LEGACY_ADJUSTMENT_ACCOUNT_SETTING } from '../shared/config.ts';
+import {
+  ADJUSTMENT_ACCOUNT_SETTING,
+  LEGACY_ADJUSTMENT_ACCOUNT_SETTING,
+  REFLECT_LAG_SETTING,
+} from '../shared/config.ts';
 
 export const LOCAL_ENV = {
   dataDir: 'OMS_DATA_DIR',
@@ -90,10 +94,12 @@ export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSe
  * Business settings the local cloud gives a default, so that `npm start`, the demo and the tests
  * run as they are: the ones AWS requires (`cdk deploy` copies them from the deploying shell) whose
  * value the NetSuite simulator fixes. `OMS_NETSUITE_ADJUSTMENT_ACCOUNT` = `58`, the account the
- * simulator knows by default (its `adjustmentAccounts`).
+ * simulator knows by default (its `adjustmentAccounts`); `OMS_NETSUITE_REFLECT_LAG_MINUTES` = `0`:
+ * the simulator imports a file before it archives it and its searches are instant.
  */
 export const LOCAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   [ADJUSTMENT_ACCOUNT_SETTING]: '58',
+  [REFLECT_LAG_SETTING]: '0',
 };
 
 /** Sets each local default the environment does not set (a digit legacy account counts as set). */

@@ -37,6 +37,8 @@ export const DEPLOY_SETTINGS = [
   'OMS_NETSUITE_ADJUSTMENT_ACCOUNT',
   'OMS_ADJUSTMENT_ACCOUNT',
   'OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS',
+  'OMS_NETSUITE_REFLECT_LAG_MINUTES',
+  'OMS_HOLD_MAX_AGE_HOURS',
   'OMS_PO_ABSENT_HOURS',
   'OMS_CHECKPOINT_ROWS',
   'OMS_IMPORT_LEASE_MS',
@@ -158,4 +160,44 @@ export function adjustmentDeltasIncludeOms(env: NodeJS.ProcessEnv = process.env)
   if (['', 'false', '0', 'no'].includes(text)) return false;
   if (['true', '1', 'yes'].includes(text)) return true;
   throw new Error(`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS must be true or false, not "${text}"`);
+}
+
+/** The setting of `netsuiteReflectLagMinutes`. */
+export const REFLECT_LAG_SETTING = 'OMS_NETSUITE_REFLECT_LAG_MINUTES';
+
+/**
+ * L, the minutes NetSuite may take between the moment a file or change reaches it and the moment a
+ * figure it exports reflects it (`OMS_NETSUITE_REFLECT_LAG_MINUTES`, default 45 on AWS: NetSuite
+ * archives a CSV import when it queues it, and the import and the snapshot search take time; the
+ * local cloud sets 0). Every comparison of S3 upload times that asks "does this NetSuite figure
+ * already hold that change?" keeps this margin (docs/inventory.md, "Deltas"). Throws on a value
+ * that is not a number of minutes ≥ 0.
+ */
+export function netsuiteReflectLagMinutes(env: NodeJS.ProcessEnv = process.env): number {
+  const text = (env[REFLECT_LAG_SETTING] ?? '').trim();
+  if (!text) return 45;
+  const minutes = Number(text);
+  if (!Number.isFinite(minutes) || minutes < 0) {
+    throw new Error(`${REFLECT_LAG_SETTING} must be a number of minutes ≥ 0, not "${text}"`);
+  }
+  return minutes;
+}
+
+/** The setting of `holdMaxAgeHours`. */
+export const HOLD_MAX_AGE_SETTING = 'OMS_HOLD_MAX_AGE_HOURS';
+
+/**
+ * How long an inventory hold may last before the reconcile job reports it
+ * (`OMS_HOLD_MAX_AGE_HOURS`, default 72): a unit the OMS promised counts until a NetSuite figure
+ * reflects it, and every hold should end at a snapshot within a day or two (docs/inventory.md,
+ * "When a hold ends"). Throws on a value that is not a number of hours above 0.
+ */
+export function holdMaxAgeHours(env: NodeJS.ProcessEnv = process.env): number {
+  const text = (env[HOLD_MAX_AGE_SETTING] ?? '').trim();
+  if (!text) return 72;
+  const hours = Number(text);
+  if (!Number.isFinite(hours) || hours <= 0) {
+    throw new Error(`${HOLD_MAX_AGE_SETTING} must be a number of hours above 0, not "${text}"`);
+  }
+  return hours;
 }

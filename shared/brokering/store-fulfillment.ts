@@ -19,29 +19,34 @@
  * line is left at the store), the order goes back to the brokering queue, and — for an inventory
  * reason — the `invadj` outbox entry for NetSuite's inventory adjustment is written. After the
  * move the order's daily count at the store is given back (when no line of the order is left
- * there; on the day brokering counted it, as the queue item records) and the OMS figure is
- * corrected by the signed delta, exactly once (`InventoryDeltaStore`, feed `store-rejection`, row
- * = the adjustment id). Re-brokering and re-release then create a new release key and, at
- * picking, a new shipment key; the old ones stay with quantity 0.
+ * there; on the day brokering counted it, as the queue item records). Re-brokering and re-release
+ * then create a new release key and, at picking, a new shipment key; the old ones stay with
+ * quantity 0.
  *
- * Reasons and their inventory effect (`shared/domain/sync/inventory-adjustment-rows.ts`):
+ * Reasons and their inventory effect (`shared/domain/sync/inventory-adjustment-rows.ts`). The OMS
+ * never changes NetSuite's figure (`nsQty`, its copy of what NetSuite reports) for an adjustment:
  * - `VAR_STOLEN`, `VAR_DAMAGED` (or `VAR_DAMANGED`): the units are not there (or not sellable):
- *   −quantity on the store's figure and in NetSuite. The released reservation and the lower figure
- *   cancel out: the store's ATP does not change.
+ *   −quantity in NetSuite, and until NetSuite's figure reflects that, an **adjustment hold**
+ *   (`RES#<store>#ADJ#<adjustmentId>`, qty = the units) counted in the store's reserved quantity.
+ *   The released reservation and the hold cancel out: the store's ATP does not change. The hold
+ *   ends when NetSuite's adjustment delta returns the adjustment (with
+ *   `OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS=true`: the delta lowers the figure and ends the hold in one
+ *   transaction) or else at the first snapshot that reflects it (the settle step).
  * - `VAR_FOUND`: the store reports a found variance — it holds `quantity` more units than recorded
- *   (e.g. counted while handling the item) and still hands the item back: +quantity on its figure
- *   and in NetSuite, so the store's ATP rises by the released reservation plus the found units
- *   (other orders can use them; this line will not go back to this store, which rejected it).
+ *   (e.g. counted while handling the item) and still hands the item back: +quantity in NetSuite;
+ *   the OMS counts nothing more until NetSuite's figure carries them (the next delta or snapshot).
+ *   The store's ATP rises by the released reservation.
  * - any other code (e.g. `NOT_IN_STOCK`, `WORN_DISPLAY`, `OTHER`): re-brokered only.
  *
+ * Order of writes: the hold is placed first (with its idempotency record, `DELTA#store-rejection#
+ * <adjustmentId>`, one transaction), then the move. In between, the units count twice (the line's
+ * reservation and the hold): the OMS promises less for milliseconds, never more. A move refused
+ * (nothing moved) takes the hold back.
+ *
  * Idempotency: the move carries the caller's key, so a replay (same key, same request) changes
- * nothing and returns the first result. The adjustment id — outbox id and delta row id — derives
- * from the key, so a replay never writes an adjustment twice; the delta is applied again on a
- * replay only if an interrupted first call had not applied it (the delta store dedupes it). The
- * daily count is given back by the call that made the move only. Known limit: between the move
- * and the delta (milliseconds), a brokering run may see the released units of a damaged item as
- * available; a reservation it makes then is refused by the figure check only if the delta commits
- * first.
+ * nothing and returns the first result. The adjustment id — outbox id and hold id — derives from
+ * the key, so a replay never writes an adjustment or a hold twice (nor holds one that has ended
+ * since). The daily count is given back by the call that made the move only.
  */
 import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
@@ -60,14 +65,21 @@ import {
   type PickingAtStore,
   type ReleasedAtStore,
 } from '../fulfillment/store-shipping-stages.ts';
-import type { OrderService, StepsResult } from '../orders/order-service.ts';
+import {
+  LinkedConditionFailed,
+  type OrderService,
+  type StepsResult,
+} from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import type { TxItem } from '../store/transactions.ts';
 
-/** The inventory delta feed id of store rejections (dedupe records `DELTA#store-rejection#…`). */
+/**
+ * The feed id of store rejections' idempotency records (`DELTA#store-rejection#<adjustmentId>`:
+ * once the hold, earlier the delta on the figure).
+ */
 export const STORE_REJECTION_FEED = 'store-rejection';
 
 export interface StoreFulfillmentDeps {
@@ -78,7 +90,7 @@ export interface StoreFulfillmentDeps {
     'storeQueue' | 'storeQueueDelete' | 'queuePut' | 'addDailyCount' | 'dailyCounts'
   >;
   readonly sync: Pick<SyncStore, 'outboxPut'>;
-  readonly deltas: Pick<InventoryDeltaStore, 'apply'>;
+  readonly deltas: Pick<InventoryDeltaStore, 'placeHold' | 'undoHold'>;
   readonly now?: () => Date;
 }
 
@@ -134,8 +146,12 @@ export interface StoreRejectionResult {
   readonly adjustment?: {
     readonly adjustmentId: string;
     readonly delta: number;
-    /** `duplicate`: applied before (a replay). */
-    readonly inventory: 'applied' | 'duplicate';
+    /**
+     * `held`: the units are held until NetSuite's figure reflects the adjustment (stolen,
+     * damaged); `duplicate`: held before (a replay); `unchanged`: a found variance, counted once
+     * NetSuite's figure has it.
+     */
+    readonly inventory: 'held' | 'duplicate' | 'unchanged';
   };
   /** True when the order's daily count at the store was given back by this call. */
   readonly dailyCountReturned: boolean;
@@ -342,17 +358,49 @@ export class StoreFulfillment {
       });
     }
 
-    const move = await this.deps.service.backorderFromNode({
-      orderId,
-      lineSeq,
-      facilityId,
-      quantity,
-      from,
-      idempotencyKey: env.idempotencyKey,
-      actor: env.actor,
-      reason: why,
-      linked,
-    });
+    // Units stolen or damaged are held before the move (counted twice for a moment, never zero).
+    const hold =
+      adjustment && delta < 0
+        ? { sku: line.sku, facilityId, adjustmentId: adjustment.adjustmentId, qty: -delta, at }
+        : undefined;
+    const held = hold
+      ? await this.deps.deltas.placeHold(
+          hold,
+          {
+            feedId: STORE_REJECTION_FEED,
+            file: `store-rejection/${facilityId}/${orderId}`,
+            line: Number(lineSeq),
+            at,
+          },
+          now.getTime(),
+        )
+      : undefined;
+
+    let move: StepsResult;
+    try {
+      move = await this.deps.service.backorderFromNode({
+        orderId,
+        lineSeq,
+        facilityId,
+        quantity,
+        from,
+        idempotencyKey: env.idempotencyKey,
+        actor: env.actor,
+        reason: why,
+        linked,
+      });
+    } catch (err) {
+      // Refused: nothing moved (unless another call with this key moved meanwhile).
+      if (
+        hold &&
+        held === 'held' &&
+        (err instanceof CommandError || err instanceof LinkedConditionFailed) &&
+        !(await this.deps.orders.readOrderForCommand(orderId, env.idempotencyKey)).event
+      ) {
+        await this.deps.deltas.undoHold(hold, STORE_REJECTION_FEED);
+      }
+      throw err;
+    }
 
     let dailyCountReturned = false;
     if (!move.replayed && countedOn) {
@@ -362,23 +410,11 @@ export class StoreFulfillment {
         dailyCountReturned = true;
       }
     }
-    let applied: StoreRejectionResult['adjustment'];
-    if (adjustment) {
-      const outcome = await this.deps.deltas.apply(
-        {
-          feedId: STORE_REJECTION_FEED,
-          rowId: adjustment.adjustmentId,
-          sku: line.sku,
-          facilityId,
-          delta,
-          file: `store-rejection/${facilityId}/${orderId}`,
-          line: Number(lineSeq),
-          at,
-        },
-        now.getTime(),
-      );
-      applied = { adjustmentId: adjustment.adjustmentId, delta, inventory: outcome.outcome };
-    }
+    const applied: StoreRejectionResult['adjustment'] = adjustment && {
+      adjustmentId: adjustment.adjustmentId,
+      delta,
+      inventory: held ?? 'unchanged',
+    };
     return {
       facilityId,
       orderId,

@@ -109,3 +109,88 @@ export function deltaRowId(feedId: string, row: DeltaRow): string {
     )
     .digest('hex');
 }
+
+// ── deltas and snapshots in one time frame ─────────────────────────────────────────────────────
+
+/**
+ * Where a delta file stands against a snapshot, all times being S3 upload times (the objects'
+ * LastModified, never the times in file names): S the snapshot's, E the delta file's, P the
+ * previous delta file of the same feed the OMS imported (none: −∞), L NetSuite's reflect lag. A
+ * delta file holds the changes NetSuite made between P and E (its export's time window):
+ *
+ * - `in-snapshot`: E < S − L, every change in it happened before the snapshot's search: the
+ *   snapshot's figure already holds it;
+ * - `after-snapshot`: P > S + L, every change happened after the search: the figure lacks it (also
+ *   when no snapshot was ever imported);
+ * - `straddling`: otherwise; some changes may be in the figure, some not.
+ *
+ * The comparisons are strict because S3 keeps upload times to the second: two files uploaded in
+ * the same second have equal times whatever their order, so equality is "not known" (straddling:
+ * the safe side). With L = 0 (the local cloud) that is what tells them apart.
+ */
+export type DeltaTiming = 'in-snapshot' | 'after-snapshot' | 'straddling';
+
+export interface DeltaTimes {
+  /** E, ms since the epoch. */
+  readonly uploadedAt: number;
+  /** P, ms; undefined when the feed had no earlier file (−∞). */
+  readonly previousAt?: number;
+  /** S, ms; undefined when no snapshot file was ever imported (−∞). */
+  readonly snapshotAt?: number;
+  /** L, ms. */
+  readonly lagMs: number;
+}
+
+export function deltaTiming(t: DeltaTimes): DeltaTiming {
+  if (t.snapshotAt === undefined) return 'after-snapshot';
+  if (t.uploadedAt < t.snapshotAt - t.lagMs) return 'in-snapshot';
+  if (t.previousAt !== undefined && t.previousAt > t.snapshotAt + t.lagMs) return 'after-snapshot';
+  return 'straddling';
+}
+
+/**
+ * What a delta row adds to NetSuite's figure given its file's timing: all of it after the snapshot,
+ * nothing when the snapshot holds it, and when the file straddles the snapshot's search only a
+ * negative row (counting a loss twice undercounts until the next snapshot; counting a gain twice
+ * would oversell).
+ */
+export const deltaEffect = (delta: number, timing: DeltaTiming): number =>
+  timing === 'after-snapshot' ? delta : timing === 'straddling' && delta < 0 ? delta : 0;
+
+/** Why a row changed nothing, for the import's figures; undefined when it applies. */
+export const skipReason = (
+  delta: number,
+  timing: DeltaTiming,
+): 'inSnapshot' | 'straddlingPositiveSkipped' | undefined =>
+  timing === 'in-snapshot'
+    ? 'inSnapshot'
+    : timing === 'straddling' && delta > 0
+      ? 'straddlingPositiveSkipped'
+      : undefined;
+
+/** A delta applied to NetSuite's figure, as the delta log keeps it. */
+export interface LoggedDelta {
+  readonly sku: string;
+  readonly facilityId: string;
+  /** The signed quantity added to nsQty. */
+  readonly delta: number;
+  /** E and P of its file (ms; P undefined: none). */
+  readonly uploadedAt: number;
+  readonly previousAt?: number;
+}
+
+/**
+ * What a snapshot uploaded at `snapshotAt` must add to the figure it writes for a delta applied
+ * before its import, so that its Put does not erase a change its search did not see: the same rule
+ * as a delta imported after it (`deltaEffect` with this snapshot as S), never more than what was
+ * applied.
+ */
+export function foldedDelta(entry: LoggedDelta, snapshotAt: number, lagMs: number): number {
+  const timing = deltaTiming({
+    uploadedAt: entry.uploadedAt,
+    previousAt: entry.previousAt,
+    snapshotAt,
+    lagMs,
+  });
+  return deltaEffect(entry.delta, timing);
+}

@@ -27,7 +27,13 @@ export interface JsonImportSession {
 }
 
 export interface JsonImporter {
-  open(file: { key: string; fileName: string; eTag: string }): Promise<JsonImportSession>;
+  open(file: {
+    key: string;
+    fileName: string;
+    eTag: string;
+    /** When the file was written (S3's LastModified), when known. */
+    lastModified?: Date;
+  }): Promise<JsonImportSession>;
 }
 
 export interface JsonFileImportDeps extends InboundDeps<JsonImporter> {
@@ -84,7 +90,12 @@ export async function importJsonFeedFile(
           `the top-level value must be an array of records, found ${records === null ? 'null' : typeof records}`,
         );
       }
-      session = await importer.open({ key: ref.key, fileName, eTag: head.eTag });
+      session = await importer.open({
+        key: ref.key,
+        fileName,
+        eTag: head.eTag,
+        lastModified: head.lastModified,
+      });
       for (const [i, value] of records.entries()) {
         rows++;
         const problems = await session.record(value, i + 1);

@@ -17,6 +17,12 @@
  * `[2].orderMap.items[0].quantity`): unknown orders, lines or locations, unparseable dates or
  * quantities, a quantity the line cannot give, a CSV row whose unescaped commas cannot be read
  * back one way only. The good rows still apply.
+ *
+ * NetSuite shipping units is in its books from then on: each shipment applied (or replayed) gives a
+ * reflect entry (docs/inventory.md, "When a hold ends") for the line at that facility, covering
+ * every unit the line has shipped from there, taken at the file's S3 upload time — the snapshot
+ * searched after it reflects the item fulfillment, and the units stop counting. The entries are
+ * written at each checkpoint and at the end (lines read once for them).
  */
 import { awaitingInvoiceItem } from '../store/invoice-store.ts';
 import {
@@ -32,7 +38,10 @@ import { CommandError, type ShipmentDetails } from '../domain/lifecycle/index.ts
 import type { CsvImporter, RowRejection } from '../feeds/file-import.ts';
 import type { JsonImporter } from '../feeds/json-file-import.ts';
 import { log } from '../log.ts';
+import { nsFulfillmentEntry } from '../inventory/reflect-entries.ts';
 import type { OrderService } from '../orders/order-service.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { ReflectEntryInput, ReflectStore } from '../store/reflect-store.ts';
 
 export interface FulfillmentImportDeps {
   readonly service: Pick<OrderService, 'fulfill'>;
@@ -42,6 +51,14 @@ export interface FulfillmentImportDeps {
   readonly utcOffset: string;
   /** CSV rows of different lines applied at once (a line's rows always go in file order). */
   readonly concurrency?: number;
+  /**
+   * Where the evidence of NetSuite's shipments goes (reflect entries), and the lines read for it.
+   * Without it no entry is written.
+   */
+  readonly evidence?: {
+    readonly entries: Pick<ReflectStore, 'put'>;
+    readonly lines: Pick<OrderStore, 'linesWithHeaders'>;
+  };
 }
 
 type Column = (typeof FULFILLMENT_COLUMNS)[number];
@@ -56,6 +73,8 @@ interface Counts {
   repeated: number;
   /** Rows whose shipment was at a facility other than the one holding the reservation. */
   reservationsMoved: number;
+  /** Reflect entries written (line × facility shipped by NetSuite). */
+  reflectEntries: number;
 }
 
 const ACTOR = 'netsuite';
@@ -85,22 +104,62 @@ function columnOfCommandField(field: unknown): Column | '*' {
 
 /** What a file's rows share: the facility map, the counts, and how one row is applied. */
 class FulfillmentRun {
-  readonly counts: Counts = { fulfilled: 0, units: 0, repeated: 0, reservationsMoved: 0 };
+  readonly counts: Counts = {
+    fulfilled: 0,
+    units: 0,
+    repeated: 0,
+    reservationsMoved: 0,
+    reflectEntries: 0,
+  };
+  /** Lines × facilities shipped since the evidence was last written. */
+  private readonly shipped = new Map<
+    string,
+    { orderId: string; lineSeq: string; facilityId: string }
+  >();
 
   constructor(
     private readonly deps: FulfillmentImportDeps,
     private readonly fileName: string,
     /** NetSuite location id → OMS facility id. */
     private readonly facilityOf: ReadonlyMap<string, string>,
+    /** The file's S3 upload time (ISO): NetSuite's books held these shipments before it. */
+    private readonly uploadedAt: string,
   ) {}
 
-  static async open(deps: FulfillmentImportDeps, fileName: string): Promise<FulfillmentRun> {
+  static async open(
+    deps: FulfillmentImportDeps,
+    fileName: string,
+    lastModified?: Date,
+  ): Promise<FulfillmentRun> {
     const facilities = await deps.facilities();
     return new FulfillmentRun(
       deps,
       fileName,
       new Map(facilities.map((f) => [f.externalId, f.facilityId])),
+      // Unknown: now, which is later than the upload (the entry settles later, never too early).
+      (lastModified ?? new Date()).toISOString(),
     );
+  }
+
+  private noteShipped(orderId: string, lineSeq: string, facilityId: string): void {
+    if (!this.deps.evidence) return;
+    this.shipped.set(`${orderId}|${lineSeq}|${facilityId}`, { orderId, lineSeq, facilityId });
+  }
+
+  /** Writes the reflect entries of the lines shipped since the last call (one batch read). */
+  async writeEvidence(): Promise<void> {
+    const evidence = this.deps.evidence;
+    if (!evidence || this.shipped.size === 0) return;
+    const shipped = [...this.shipped.values()];
+    this.shipped.clear();
+    const { lines } = await evidence.lines.linesWithHeaders(shipped);
+    const entries: ReflectEntryInput[] = [];
+    for (const s of shipped) {
+      const line = lines.get(`${s.orderId}|${s.lineSeq}`);
+      const e = line && nsFulfillmentEntry(line, s.facilityId, this.uploadedAt, this.fileName);
+      if (e) entries.push(e);
+    }
+    this.counts.reflectEntries += await evidence.entries.put(entries);
   }
 
   /**
@@ -140,6 +199,8 @@ class FulfillmentRun {
           { label: 'linked:awaiting-invoice', item: awaitingInvoiceItem(f.orderId, f.shippedAt) },
         ],
       });
+      // Replayed too: a run that stopped before writing the evidence writes it now.
+      this.noteShipped(f.orderId, f.lineSeq, facilityId);
       if (result.replayed) {
         this.counts.repeated++;
         return undefined;
@@ -228,8 +289,8 @@ export function fulfillmentCsvImporter(deps: FulfillmentImportDeps): CsvImporter
       if (!parsed.ok) return { field: parsed.field, reason: parsed.reason };
       return valuesOfReading(values, header, parsed.row);
     },
-    async open({ fileName }) {
-      const run = await FulfillmentRun.open(deps, fileName);
+    async open({ fileName, lastModified }) {
+      const run = await FulfillmentRun.open(deps, fileName, lastModified);
       const column = (c: Column | '*') => c;
       // Rows of different lines at once; each line's rows in file order (a later row of a line
       // may need what an earlier one left, and the same row twice must replay, not race).
@@ -262,9 +323,11 @@ export function fulfillmentCsvImporter(deps: FulfillmentImportDeps): CsvImporter
         row: async (record) => (await rows([{ record }]))[0],
         rows,
         async checkpoint() {
-          // Every applied row is already durable (one transaction each).
+          // Every applied row is already durable (one transaction each); their evidence now.
+          await run.writeEvidence();
         },
         async finish() {
+          await run.writeEvidence();
           return { ...run.counts };
         },
       };
@@ -282,8 +345,8 @@ const kindOf = (v: unknown): string =>
 export function fulfillmentJsonImporter(deps: FulfillmentImportDeps): JsonImporter {
   const options: FulfillmentParseOptions = { utcOffset: deps.utcOffset };
   return {
-    async open({ fileName }) {
-      const run = await FulfillmentRun.open(deps, fileName);
+    async open({ fileName, lastModified }) {
+      const run = await FulfillmentRun.open(deps, fileName, lastModified);
       return {
         async record(value, position) {
           const at = `[${position - 1}]`;
@@ -318,6 +381,7 @@ export function fulfillmentJsonImporter(deps: FulfillmentImportDeps): JsonImport
           return problems;
         },
         async finish() {
+          await run.writeEvidence();
           return { ...run.counts };
         },
       };

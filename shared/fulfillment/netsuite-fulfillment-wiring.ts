@@ -3,6 +3,7 @@ import { netsuiteUtcOffset } from '../config.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';
+import { ReflectStore } from '../store/reflect-store.ts';
 import type { FulfillmentImportDeps } from './netsuite-fulfillment-import.ts';
 
 export function fulfillmentImportDeps(
@@ -13,6 +14,11 @@ export function fulfillmentImportDeps(
     service: orderRuntime().service,
     facilities: () => facilities.list(),
     utcOffset: netsuiteUtcOffset(),
+    // NetSuite's shipments are evidence for inventory holds (docs/inventory.md).
+    evidence: {
+      entries: new ReflectStore(dynamo(), table('control')),
+      lines: orderRuntime().orders,
+    },
     ...overrides,
   };
 }

@@ -21,13 +21,21 @@ export interface CoreJob {
 /** The term of `netsuite-exceptions`' error line while records refused by NetSuite wait for a fix. */
 export const REFUSED_RECORDS_ALARM = 'NetsuiteRefusedRecords';
 
+/** The term of `reconcile-reservations`' error line while holds outlive `OMS_HOLD_MAX_AGE_HOURS`. */
+export const STALE_HOLDS_ALARM = 'StaleInventoryHolds';
+
 export const CORE_JOBS = [
   {
     id: 'reconcile-reservations',
     handler: 'reconcile-reservations',
     schedule: 'cron(30 3 * * ? *)',
     description:
-      'recomputes reserved quantities per SKU × facility from the reservation rows, repairs drift and refreshes stored ATP',
+      'recomputes reserved quantities per SKU × facility from the reservation rows and adjustment holds, repairs drift and refreshes stored ATP; lists holds older than OMS_HOLD_MAX_AGE_HOURS (default 72)',
+    logAlarm: {
+      term: STALE_HOLDS_ALARM,
+      description:
+        'inventory holds outlive OMS_HOLD_MAX_AGE_HOURS: units the OMS promised that no NetSuite snapshot reflected (the job lists them)',
+    },
   },
   {
     id: 'inventory-snapshot-close',

@@ -23,18 +23,44 @@
  * unknown facility or item id is reported in the error file. Rows are applied with up to
  * `concurrency` transactions in flight (ADD commutes, so per-key order does not matter).
  *
- * **The OMS's own adjustments.** A store rejection corrects the OMS figure at once and sends
- * NetSuite an inventory adjustment. When NetSuite's adjustment delta export also returns the
- * adjustments the OMS created (`includeOms`, `OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`; adjustment feed
- * only), a row at the same facility (NetSuite location) for the same SKU (item) with the same
- * signed quantity as an adjustment the OMS sent before the file was written and that no row has
- * matched yet is that adjustment: it is not applied again (`own` on the file's log line) and the
- * match is consumed (oldest adjustment first). When false, nothing is matched.
+ * **Deltas and snapshots in one time frame** (docs/inventory.md, "Deltas"). All times are S3 upload
+ * times: E this file's LastModified, P the feed's previous file the OMS imported, S the snapshot in
+ * force (the last snapshot file whose import finished), L `OMS_NETSUITE_REFLECT_LAG_MINUTES`. E <
+ * S − L: the snapshot holds every row, none applies (`inSnapshot`); P > S + L: every row applies;
+ * otherwise the file straddles the snapshot's search: negative rows apply, positive ones do not
+ * (`straddlingPositiveSkipped`; undercount until the next snapshot, never over). A skipped row
+ * still gets its dedupe record, so a repeat of it in a later file stays a duplicate. Applied rows
+ * go to the delta log, which the next snapshot import folds into the figures it writes.
+ *
+ * **Never beside a snapshot import.** The file is imported holding the snapshot's lease lock (the
+ * one snapshot files and the snapshot-close job take): it waits up to `lockWaitMs` for a snapshot
+ * file to finish, then fails with `LockBusyError` so that SQS (locally, the event dispatch) delivers
+ * it again. Delta files therefore also run one at a time; they are small.
+ *
+ * **The OMS's own adjustments.** A store rejection of units stolen or damaged holds them
+ * (`RES#<facility>#ADJ#<adjustmentId>`, counted in reserved) and sends NetSuite an inventory
+ * adjustment; NetSuite's figure is left as NetSuite has it. When NetSuite's adjustment delta export
+ * also returns the adjustments the OMS created (`includeOms`, `OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`;
+ * adjustment feed only), a negative row at the same facility (NetSuite location) for the same SKU
+ * (item) with the same signed quantity as an adjustment the OMS sent before the file was written
+ * and that no row has matched yet is that adjustment (oldest first; `own` on the file's log line):
+ * it is applied to the figure as the time frame says AND its hold ends, in one transaction, so the
+ * units count exactly once. When false, nothing is matched: the row applies as any row and the
+ * hold ends at the snapshot that reflects the adjustment (the settle step).
  */
-import { deltaRowId, parseDeltaRow, type DeltaRecord } from '../domain/inventory-delta.ts';
+import {
+  deltaEffect,
+  deltaRowId,
+  deltaTiming,
+  parseDeltaRow,
+  skipReason,
+  type DeltaRecord,
+  type DeltaTiming,
+} from '../domain/inventory-delta.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
 import type { DeltaApplication, InventoryDeltaStore } from '../store/inventory-delta-store.ts';
+import type { LeaseLock } from '../store/lease-lock.ts';
 import type { ProductStore } from '../store/product-store.ts';
 
 /** The feeds this importer serves (ids from shared/feeds/catalog.ts). */
@@ -54,10 +80,18 @@ export interface DeltaImporterDeps {
   /** Transactions in flight at once. */
   readonly concurrency?: number;
   /**
-   * NetSuite's adjustment delta export returns the OMS's own adjustments too: recognise them and
-   * do not apply them again (only for `inventory-adjustment-import`).
+   * NetSuite's adjustment delta export returns the OMS's own adjustments too: recognise them, and
+   * end their holds as they apply (only for `inventory-adjustment-import`).
    */
   readonly includeOms?: boolean;
+  /** L, NetSuite's reflect lag, in ms. */
+  readonly lagMs: number;
+  /** The snapshot's lease lock; held while the file imports. */
+  readonly lock: LeaseLock;
+  /** Lease of the lock; renewed at every checkpoint. */
+  readonly leaseMs: number;
+  /** How long a file waits for a snapshot file (or another delta file) to finish. */
+  readonly lockWaitMs: number;
 }
 
 /** Runs tasks with at most `limit` in flight; the first failure is raised by the next call. */
@@ -93,26 +127,64 @@ class InFlight {
 export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
   const { feedId } = deps;
   return {
-    async open({ fileName, lastModified }): Promise<CsvImportSession> {
-      const facilityByExternal = await deps.facilities.byExternalId();
+    async open({ key, eTag, fileName, lastModified }): Promise<CsvImportSession> {
+      const owner = `delta:${key}#${eTag}`;
+      await deps.lock.acquire(owner, deps.leaseMs, deps.lockWaitMs);
+      let timing: DeltaTiming;
+      let facilityByExternal: Map<string, string>;
+      /** E: when the file was uploaded (S3's LastModified). */
+      const uploaded = lastModified ?? new Date();
+      const uploadedAt = uploaded.toISOString();
+      let previousAt: string | undefined;
+      try {
+        const [snapshot, previous, facilities] = await Promise.all([
+          deps.deltas.snapshotInForce(),
+          deps.deltas.previousFileAt(feedId, uploadedAt),
+          deps.facilities.byExternalId(),
+        ]);
+        previousAt = previous;
+        facilityByExternal = facilities;
+        timing = deltaTiming({
+          uploadedAt: uploaded.getTime(),
+          previousAt: previous === undefined ? undefined : Date.parse(previous),
+          snapshotAt: snapshot === undefined ? undefined : Date.parse(snapshot.uploadedAt),
+          lagMs: deps.lagMs,
+        });
+      } catch (err) {
+        await deps.lock.release(owner, false);
+        throw err;
+      }
       const matchOwn = !!deps.includeOms && feedId === 'inventory-adjustment-import';
       /** Only adjustments sent before NetSuite wrote this file can be in it. */
-      const writtenAt = (lastModified ?? new Date()).toISOString();
+      const writtenAt = uploadedAt;
       /** NetSuite item id → SKU (null: not in the registry), per file. */
       const skuOfItem = new Map<string, string | null>();
       const pool = new InFlight(deps.concurrency ?? 16);
       const at = new Date().toISOString();
-      const stats = { applied: 0, duplicates: 0, zeroDeltas: 0, txRetries: 0, own: 0 };
+      const stats = {
+        applied: 0,
+        duplicates: 0,
+        zeroDeltas: 0,
+        txRetries: 0,
+        own: 0,
+        ownHoldsEnded: 0,
+        inSnapshot: 0,
+        straddlingPositiveSkipped: 0,
+      };
 
       /** Takes the row as one of the OMS's pending adjustments, if one fits; else undefined. */
-      const asOwn = async (d: DeltaApplication): Promise<'own' | 'duplicate' | undefined> => {
+      const asOwn = async (
+        d: DeltaApplication,
+        effect: number,
+      ): Promise<'own' | 'duplicate' | undefined> => {
         for (let tries = 0; tries < 5; tries++) {
           const candidate = (await deps.deltas.pendingOwn(d.facilityId, d.sku)).find(
             (o) => o.delta === d.delta && o.sentAt <= writtenAt,
           );
           if (!candidate) return undefined;
-          const outcome = await deps.deltas.applyOwn(d, candidate);
-          if (outcome !== 'taken') return outcome;
+          const result = await deps.deltas.applyOwn(d, candidate, effect);
+          if (result.outcome === 'own' && result.holdEnded) stats.ownHoldsEnded++;
+          if (result.outcome !== 'taken') return result.outcome;
         }
         return undefined;
       };
@@ -169,11 +241,21 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
               file: fileName,
               line,
               at,
+              uploadedAt,
+              previousAt,
             };
-            if (matchOwn) {
-              const own = await asOwn(d);
+            // Only a negative adjustment is held (a found one is not counted until NetSuite has it).
+            if (matchOwn && row.delta < 0) {
+              const own = await asOwn(d, deltaEffect(row.delta, timing));
               if (own === 'own') return void stats.own++;
               if (own === 'duplicate') return void stats.duplicates++;
+            }
+            const skipped = skipReason(row.delta, timing);
+            if (skipped) {
+              const outcome = await deps.deltas.skip(d, skipped);
+              if (outcome === 'skipped') stats[skipped]++;
+              else stats.duplicates++;
+              return;
             }
             const result = await deps.deltas.apply(d);
             stats.txRetries += result.retries;
@@ -184,13 +266,17 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
         },
         async checkpoint() {
           await pool.drain();
+          await deps.lock.renew(owner, deps.leaseMs);
         },
         async finish() {
           await pool.drain();
+          await deps.deltas.recordFile(feedId, uploadedAt);
+          await deps.lock.release(owner, false);
           return { ...stats };
         },
         async abort() {
           await pool.drain().catch(() => undefined);
+          await deps.lock.release(owner, false);
         },
       };
     },

@@ -12,10 +12,21 @@
  *
  * A key repeated within a file is reported, and the first occurrence stands (also across a resume:
  * the keys seen so far are checkpointed with the digest).
+ *
+ * **Deltas and snapshots in one time frame** (docs/inventory.md, "Deltas"). The file's S3 upload
+ * time S' (LastModified) dates its figures. A delta applied before this import from a file
+ * uploaded after the search (E > S' − L) would be erased by the Put: the importer reads those from
+ * the delta log (the recent window only: one query a log shard) and writes each row's quantity plus
+ * what they add under the same rule as a delta imported after it (P > S' + L: all; straddling:
+ * negatives only). The digest holds the figure written (folded), so a folded row is written, and
+ * re-written once the fold changes. Delta imports take the same lease lock, so none runs while a
+ * file imports. When the file finished, it becomes the snapshot in force (S for the delta
+ * imports), and `onFileImported` is called with the pairs it listed (the settle step).
  */
 import { createHash } from 'node:crypto';
 import { hash32, hash64 } from '../domain/hash64.ts';
 import { HashMap64 } from '../domain/hash-map64.ts';
+import { foldedDelta } from '../domain/inventory-delta.ts';
 import { parseSnapshotRow, type SnapshotRecord } from '../domain/inventory-snapshot.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
 import {
@@ -23,7 +34,9 @@ import {
   SNAPSHOT_LISTED_PREFIX,
   type StateObjects,
 } from '../files/state-objects.ts';
+import { log } from '../log.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
+import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import { snapshotItem, type InventoryStore } from '../store/inventory-store.ts';
 import type { LeaseLock } from '../store/lease-lock.ts';
 import type { SnapshotListing } from '../store/snapshot-listing.ts';
@@ -32,8 +45,28 @@ import type { StaleKey, StaleKeys } from '../store/stale-keys.ts';
 export const DIGEST_OBJECT = SNAPSHOT_DIGEST_OBJECT;
 export const LISTED_PREFIX = SNAPSHOT_LISTED_PREFIX;
 
+/** A snapshot file whose import finished (for the settle step). */
+export interface ImportedSnapshotFile {
+  /** The file's S3 key. */
+  readonly key: string;
+  /** S': the file's S3 upload time (LastModified), ISO. */
+  readonly uploadedAt: string;
+  /** Whether the file listed (SKU, OMS facility): only those figures are this file's. */
+  readonly seen: (sku: string, facilityId: string) => boolean;
+}
+
 export interface SnapshotImporterDeps {
   readonly inventory: InventoryStore;
+  /** The time frame: the snapshot in force, and the delta log to fold. */
+  readonly deltas: Pick<InventoryDeltaStore, 'loggedSince' | 'setSnapshotInForce'>;
+  /** L, NetSuite's reflect lag, in ms. */
+  readonly lagMs: number;
+  /**
+   * Called once a file finished (after the lock is released: it must not write NetSuite's
+   * figures). A failure is logged and counted (`settleFailed` on the file's log line) but does not
+   * fail the file: what it did not do waits for the next snapshot file, which settles it too.
+   */
+  readonly onFileImported?: (file: ImportedSnapshotFile) => Promise<void>;
   readonly facilities: FacilityStore;
   readonly state: StateObjects;
   readonly lock: LeaseLock;
@@ -55,13 +88,18 @@ export const figureHash = (qty: number, itemId: string) => hash32(`${qty}|${item
 
 export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImporter {
   return {
-    async open({ key, fileName, eTag, resumed, size }): Promise<CsvImportSession> {
+    async open({ key, fileName, eTag, resumed, size, lastModified }): Promise<CsvImportSession> {
       const owner = `${key}#${eTag}`;
       const seenObject = `${LISTED_PREFIX}${createHash('sha256').update(owner).digest('hex').slice(0, 32)}.seen`;
+      /** S': when the file was uploaded (S3's LastModified). */
+      const snapshotAt = (lastModified ?? new Date()).getTime();
       const { dirtyBy } = await deps.lock.acquire(owner, deps.leaseMs, deps.lockWaitMs);
       let digest: HashMap64;
       let digestDiscarded = 0;
       let staleLoaded: StaleKey[] = [];
+      /** Deltas to fold per key (int32 stored as uint32). */
+      const folds = new HashMap64(64);
+      let foldedDeltas = 0;
       try {
         const stored = deps.fullWrite ? undefined : await deps.state.get(DIGEST_OBJECT);
         digest = stored
@@ -74,6 +112,16 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         }
         staleLoaded = await deps.staleKeys.list();
         for (const s of staleLoaded) digest.delete(inventoryKey(s.sku, s.facilityId));
+        const logged = await deps.deltas.loggedSince(
+          new Date(snapshotAt - deps.lagMs).toISOString(),
+        );
+        for (const e of logged) {
+          const fold = foldedDelta(e, snapshotAt, deps.lagMs);
+          if (fold === 0) continue;
+          const k = inventoryKey(e.sku, e.facilityId);
+          folds.set(k, ((folds.get(k) ?? 0) | 0) + fold);
+          foldedDeltas++;
+        }
         await deps.lock.markDirty(owner, deps.leaseMs);
       } catch (err) {
         await deps.lock.release(owner, false);
@@ -88,6 +136,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       const importedAt = new Date().toISOString();
       let written = 0;
       let unchanged = 0;
+      let folded = 0;
 
       const persist = async () => {
         await writer.flush();
@@ -118,15 +167,22 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             };
           }
           seen.set(k, line);
-          const figure = figureHash(availableQty, itemId);
+          // The figure written: the row plus the deltas applied since the search (digest too).
+          const fold = folds.size > 0 ? (folds.get(k) ?? 0) | 0 : 0;
+          const qty = availableQty + fold;
+          const figure = figureHash(qty, itemId);
           if (!deps.fullWrite && digest.get(k) === figure) {
             unchanged++;
             return undefined;
           }
           digest.set(k, figure);
           written++;
+          if (fold !== 0) folded++;
           const wait = writer.put(
-            snapshotItem({ sku, facilityId, availableQty, itemId }, { file: fileName, importedAt }),
+            snapshotItem(
+              { sku, facilityId, availableQty: qty, itemId },
+              { file: fileName, importedAt, folded: fold },
+            ),
           );
           return wait ? wait.then(() => undefined) : undefined;
         },
@@ -146,8 +202,36 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             pairs: seen.size,
           });
           await deps.staleKeys.clear(staleLoaded);
+          const uploadedAt = new Date(snapshotAt).toISOString();
+          await deps.deltas.setSnapshotInForce({
+            uploadedAt,
+            key,
+            finishedAt: new Date().toISOString(),
+          });
           await deps.lock.release(owner, true);
-          return { written, unchanged, digestDiscarded, retries: writer.stats.retries };
+          let settleFailed = 0;
+          try {
+            await deps.onFileImported?.({
+              key,
+              uploadedAt,
+              seen: (sku, facilityId) => seen.has(inventoryKey(sku, facilityId)),
+            });
+          } catch (err) {
+            settleFailed = 1;
+            log.warn('after-import step of a snapshot file failed; the next file does it again', {
+              file: key,
+              error: err instanceof Error ? err.message : String(err),
+            });
+          }
+          return {
+            written,
+            unchanged,
+            digestDiscarded,
+            retries: writer.stats.retries,
+            folded,
+            foldedDeltas,
+            ...(settleFailed ? { settleFailed } : {}),
+          };
         },
         async abort() {
           await deps.lock.release(owner, false);

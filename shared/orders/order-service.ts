@@ -1357,9 +1357,13 @@ export class OrderService {
     if (typeof facilityId !== 'string' || !facilityId)
       throw new CommandError('INVALID_COMMAND', 'facilityId is required', { field: 'facilityId' });
     if (!Number.isSafeInteger(covered) || covered < 0)
-      throw new CommandError('INVALID_COMMAND', `covered must be a whole number ≥ 0, got ${covered}`, {
-        field: 'covered',
-      });
+      throw new CommandError(
+        'INVALID_COMMAND',
+        `covered must be a whole number ≥ 0, got ${covered}`,
+        {
+          field: 'covered',
+        },
+      );
     const request = canonicalJson({ type: 'reflected', orderId, lineSeq, facilityId, covered });
     const { orders, positions } = this.opts;
     for (let attempt = 0, lost = 0; attempt < this.maxAttempts; attempt++) {

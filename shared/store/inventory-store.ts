@@ -1,7 +1,8 @@
 /**
  * Inventory records in DynamoDB. One partition per SKU; NetSuite's snapshot figure for a facility
  * is the item `NS#<facilityId>`, kept apart from the OMS's own reservations so that a snapshot
- * reset never overwrites them.
+ * reset never overwrites them. A snapshot writes its row's quantity plus the deltas it folds in
+ * (`nsFolded`: applied before its import, after its search).
  */
 import {
   paginateQuery,
@@ -19,6 +20,11 @@ export interface SnapshotMeta {
   readonly file: string;
   /** ISO time of the import. */
   readonly importedAt: string;
+  /**
+   * Deltas folded into the figure (the row's quantity + this is written): applied before the
+   * import, after the snapshot's search (docs/inventory.md, "Deltas"). Kept as `nsFolded`.
+   */
+  readonly folded?: number;
 }
 
 export function snapshotItem(row: SnapshotRow, meta: SnapshotMeta): Item {
@@ -31,6 +37,7 @@ export function snapshotItem(row: SnapshotRow, meta: SnapshotMeta): Item {
     nsAt: { S: meta.importedAt },
   };
   if (row.itemId) item.nsItemId = { S: row.itemId };
+  if (meta.folded) item.nsFolded = { N: String(meta.folded) };
   return item;
 }
 
@@ -41,6 +48,8 @@ export interface FacilityFigure {
   readonly nsItemId?: string;
   readonly nsAt: string;
   readonly nsFile: string;
+  /** Deltas the snapshot that wrote the figure folded into it, if any. */
+  readonly nsFolded?: number;
 }
 
 export class InventoryStore {
@@ -120,4 +129,5 @@ const figureOf = (i: Item): FacilityFigure => ({
   nsItemId: i.nsItemId?.S,
   nsAt: i.nsAt?.S ?? '',
   nsFile: i.nsFile?.S ?? '',
+  ...(i.nsFolded?.N ? { nsFolded: Number(i.nsFolded.N) } : {}),
 });

@@ -5,7 +5,9 @@
  *
  * - the **manifest** of a file, pk `NSFILE#<file name>` (names are unique): sk `head` (feed,
  *   outbox, key, when written, counts; later `takenAt` or `failedAt`) and sk `part#<n>`, the
- *   records (id, first and last line, fingerprint, send-once payload) as gzipped JSON, 5,000
+ *   records (id, first and last line, fingerprint, send-once payload, and for the feeds whose
+ *   records are evidence for inventory holds the quantity the rows told NetSuite) as gzipped
+ *   JSON, 5,000
  *   records a part and always below DynamoDB's 400 kB. Written with one BatchWriteItem per file,
  *   before the file itself, so that NetSuite never sees a file the OMS cannot explain.
  * - **pending** files, pk `NSPENDING#<folder>`, sk = name: written, not yet seen taken or failed.
@@ -50,6 +52,16 @@ const failedPk = (feed: string) => `NSFAILED#${feed}`;
 const errorFilePk = (folder: string) => `NSERRFILE#${folder}`;
 const UNEXPLAINED_PK = 'NSUNEXPLAINED';
 
+/**
+ * A record as the manifest keeps it: where it is, its rows' fingerprint, the send-once payload,
+ * and — for allocation, OMS-fulfilled and inventory adjustment rows — `quantity`, the units its
+ * rows told NetSuite (the `quantity` column, |`Adjust Qty By`|): once NetSuite took the file, what
+ * its books hold for the record (a reflect entry's `covered`, shared/store/reflect-store.ts).
+ */
+export interface StoredManifestRecord extends ManifestRecord {
+  readonly quantity?: number;
+}
+
 export interface FileManifest {
   readonly name: string;
   /** The S3 key (= SFTP path without the leading slash) the file was written to. */
@@ -64,7 +76,7 @@ export interface FileManifest {
   /** Records leave their outbox when written: the manifest keeps their payloads. */
   readonly sendOnce: boolean;
   /** Sorted by `first`. */
-  readonly records: readonly ManifestRecord[];
+  readonly records: readonly StoredManifestRecord[];
 }
 
 export interface FileHead extends Omit<FileManifest, 'records'> {
@@ -109,15 +121,21 @@ export interface UnexplainedException {
   readonly at: string;
 }
 
-type Compact = [string, number, number, string] | [string, number, number, string, unknown];
+/** `[id, first, last, fingerprint, payload?, quantity?]` (payload `null` when only the quantity is). */
+type Compact =
+  | [string, number, number, string]
+  | [string, number, number, string, unknown]
+  | [string, number, number, string, unknown, number];
 
 /** Gzipped parts of at most MAX_PART_BYTES each. */
-export function manifestParts(records: readonly ManifestRecord[]): Buffer[] {
-  const pack = (slice: readonly ManifestRecord[]): Buffer[] => {
+export function manifestParts(records: readonly StoredManifestRecord[]): Buffer[] {
+  const pack = (slice: readonly StoredManifestRecord[]): Buffer[] => {
     const compact: Compact[] = slice.map((r) =>
-      r.payload === undefined
-        ? [r.id, r.first, r.last, r.fingerprint]
-        : [r.id, r.first, r.last, r.fingerprint, r.payload],
+      r.quantity !== undefined
+        ? [r.id, r.first, r.last, r.fingerprint, r.payload ?? null, r.quantity]
+        : r.payload === undefined
+          ? [r.id, r.first, r.last, r.fingerprint]
+          : [r.id, r.first, r.last, r.fingerprint, r.payload],
     );
     const data = gzipSync(JSON.stringify(compact));
     if (data.length <= MAX_PART_BYTES || slice.length <= 1) return [data];
@@ -131,13 +149,16 @@ export function manifestParts(records: readonly ManifestRecord[]): Buffer[] {
   return parts;
 }
 
-export function readManifestPart(data: Uint8Array): ManifestRecord[] {
+export function readManifestPart(data: Uint8Array): StoredManifestRecord[] {
   const compact = JSON.parse(gunzipSync(data).toString('utf8')) as Compact[];
-  return compact.map(([id, first, last, fingerprint, payload]) =>
-    payload === undefined
-      ? { id, first, last, fingerprint }
-      : { id, first, last, fingerprint, payload },
-  );
+  return compact.map(([id, first, last, fingerprint, payload, quantity]) => ({
+    id,
+    first,
+    last,
+    fingerprint,
+    ...(payload === undefined || (payload === null && quantity !== undefined) ? {} : { payload }),
+    ...(quantity !== undefined ? { quantity } : {}),
+  }));
 }
 
 const headOf = (i: Record<string, unknown>): FileHead => ({
@@ -227,7 +248,9 @@ export class NetsuiteFileStore {
   }
 
   /** A file's manifest (head and every record), or undefined. */
-  async manifest(name: string): Promise<(FileHead & { records: ManifestRecord[] }) | undefined> {
+  async manifest(
+    name: string,
+  ): Promise<(FileHead & { records: StoredManifestRecord[] }) | undefined> {
     const items = await queryPartition(this.client, this.table, filePk(name));
     const head = items.find((i) => i.sk === 'head');
     if (!head) return undefined;

@@ -6,25 +6,36 @@
  *                                                   OMS never writes it (a Put would wipe it)
  *   pk=<sku>  sk=POS#<facility>                     position: reserved, safety, atp, v (version)
  *   pk=<sku>  sk=RES#<facility>#<order>#<lineSeq>   one reservation row per line × facility (qty)
+ *   pk=<sku>  sk=RES#<facility>#ADJ#<adjustmentId>  an adjustment hold: units of a negative own
+ *                                                   inventory adjustment (a store's VAR_STOLEN /
+ *                                                   VAR_DAMAGED) NetSuite's figure does not
+ *                                                   reflect yet, counted in reserved
  *
  * A reservation is race-free although nsQty lives on an item the import overwrites: the move's
  * transaction carries a ConditionCheck on the NS# item (`nsQty >= :seen`) and a conditional
  * increment of the POS# item (`reserved <= :seen − safety − q`), see `reserveItems`. The stored
  * `atp` = nsQty − reserved − safety as of that write is for display and queries; no condition
  * trusts it.
+ *
+ * Σ reservation rows + Σ adjustment holds = reserved (the reconcile job checks it). A hold is placed
+ * (`holdItems`, `placeAdjustmentHold`) when a store reports units stolen or damaged, and ended
+ * (`endHoldItems`, `endAdjustmentHold`: row deleted and reserved lowered in one transaction) once
+ * NetSuite's figure reflects the adjustment.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
+  TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './document-client.ts';
 import { NS_PREFIX } from './inventory-store.ts';
 import { atpOf } from '../domain/reservations/availability.ts';
-import { backoffMs, sleep, type TxItem } from './transactions.ts';
+import { backoffMs, readCancellation, sleep, type TxItem } from './transactions.ts';
 
 export const POS_PREFIX = 'POS#';
 export const RES_PREFIX = 'RES#';
@@ -87,6 +98,33 @@ const toPosition = (sku: string, facilityId: string, item: Row | undefined): Pos
 
 export const reservationSk = (facilityId: string, orderId: string, lineSeq: string): string =>
   `${RES_PREFIX}${facilityId}#${orderId}#${lineSeq}`;
+
+/** `itemType` of an adjustment hold row (a line's reservation row is `reservation`). */
+export const ADJUSTMENT_HOLD_TYPE = 'adjustment-hold';
+
+export const adjustmentHoldSk = (facilityId: string, adjustmentId: string): string =>
+  `${RES_PREFIX}${facilityId}#ADJ#${adjustmentId}`;
+
+/** Units of a negative own inventory adjustment NetSuite's figure does not reflect yet. */
+export interface AdjustmentHold {
+  readonly sku: string;
+  readonly facilityId: string;
+  readonly adjustmentId: string;
+  /** Units (> 0). */
+  readonly qty: number;
+  /** When it was placed (ISO). */
+  readonly at?: string;
+}
+
+const isHold = (i: Row): boolean => i.itemType === ADJUSTMENT_HOLD_TYPE;
+
+const holdOf = (sku: string, i: Row): AdjustmentHold => ({
+  sku,
+  facilityId: String(i.facilityId),
+  adjustmentId: String(i.adjustmentId),
+  qty: Number(i.qty ?? 0),
+  at: i.at as string | undefined,
+});
 
 export class PositionStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -268,11 +306,15 @@ export class PositionStore {
     return { figures, positions };
   }
 
-  /** Every record of a SKU: NetSuite figures, positions and reservations, per facility. */
+  /**
+   * Every record of a SKU: NetSuite figures, positions, the lines' reservation rows and the
+   * adjustment holds, per facility.
+   */
   sku(sku: string): Promise<{
     figures: Map<string, number>;
     positions: Map<string, Position>;
     reservations: Reservation[];
+    holds: AdjustmentHold[];
   }> {
     return this.read(sku);
   }
@@ -282,6 +324,7 @@ export class PositionStore {
     const figures = new Map<string, number>();
     const positions = new Map<string, Position>();
     const reservations: Reservation[] = [];
+    const holds: AdjustmentHold[] = [];
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -295,10 +338,10 @@ export class PositionStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const i of out.Items ?? []) this.collect(i, figures, positions, reservations);
+      for (const i of out.Items ?? []) this.collect(i, figures, positions, reservations, holds);
       start = out.LastEvaluatedKey;
     } while (start);
-    return { figures, positions, reservations };
+    return { figures, positions, reservations, holds };
   }
 
   private collect(
@@ -306,6 +349,7 @@ export class PositionStore {
     figures: Map<string, number>,
     positions: Map<string, Position>,
     reservations: Reservation[],
+    holds: AdjustmentHold[],
   ): void {
     const sk = String(i.sk);
     const sku = String(i.pk);
@@ -313,6 +357,8 @@ export class PositionStore {
     else if (sk.startsWith(POS_PREFIX)) {
       const f = sk.slice(POS_PREFIX.length);
       positions.set(f, toPosition(sku, f, i));
+    } else if (sk.startsWith(RES_PREFIX) && isHold(i)) {
+      holds.push(holdOf(sku, i));
     } else if (sk.startsWith(RES_PREFIX)) {
       reservations.push({
         sku,
@@ -324,9 +370,21 @@ export class PositionStore {
     }
   }
 
-  /** Reservation rows of one SKU × facility. */
+  /** The lines' reservation rows of one SKU × facility (adjustment holds left out). */
   async reservationsAt(sku: string, facilityId: string): Promise<Reservation[]> {
+    return (await this.rowsAt(sku, facilityId)).reservations;
+  }
+
+  /**
+   * Everything counted in a position's reserved quantity, read in one query: the lines'
+   * reservation rows and the adjustment holds of one SKU × facility.
+   */
+  async rowsAt(
+    sku: string,
+    facilityId: string,
+  ): Promise<{ reservations: Reservation[]; holds: AdjustmentHold[] }> {
     const rows: Reservation[] = [];
+    const holds: AdjustmentHold[] = [];
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -339,6 +397,10 @@ export class PositionStore {
         }),
       );
       for (const i of out.Items ?? []) {
+        if (isHold(i)) {
+          holds.push(holdOf(sku, i));
+          continue;
+        }
         rows.push({
           sku,
           facilityId,
@@ -349,7 +411,7 @@ export class PositionStore {
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    return rows;
+    return { reservations: rows, holds };
   }
 
   /**
@@ -451,6 +513,210 @@ export class PositionStore {
     }
     throw new Error(
       `safety stock of ${sku} at ${facilityId}: the position kept changing; try again`,
+    );
+  }
+
+  // ── adjustment holds ──────────────────────────────────────────────────────────────────────
+
+  /** One adjustment hold, or undefined when there is none (never placed, or ended). */
+  async adjustmentHold(
+    sku: string,
+    facilityId: string,
+    adjustmentId: string,
+  ): Promise<AdjustmentHold | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: sku, sk: adjustmentHoldSk(facilityId, adjustmentId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item && isHold(out.Item) ? holdOf(sku, out.Item) : undefined;
+  }
+
+  /**
+   * The position write that changes reserved by `change` under the version read (exact stored
+   * ATP; a writer that got in between makes the transaction fail and the caller read again).
+   * `nsDelta`: what the same transaction adds to NetSuite's figure, for the stored ATP.
+   */
+  private heldPosition(seen: FacilityState, change: number, now: string, nsDelta = 0): TxItem {
+    const p = seen.position;
+    const nsQty = (seen.nsQty ?? 0) + nsDelta;
+    const reserved = Math.max(0, p.reserved + change);
+    return {
+      Update: {
+        TableName: this.table,
+        Key: { pk: p.sku, sk: `${POS_PREFIX}${p.facilityId}` },
+        UpdateExpression:
+          'SET reserved = :r, atp = :atp, safety = :s, facilityId = :f, itemType = :type, ' +
+          'nsQtySeen = :ns, v = :v1, updatedAt = :now',
+        ConditionExpression: p.v === 0 ? 'attribute_not_exists(pk)' : 'v = :v',
+        ExpressionAttributeValues: {
+          ':r': reserved,
+          ':atp': atpOf({ nsQty, reserved, safety: p.safety }),
+          ':s': p.safety,
+          ':f': p.facilityId,
+          ':type': 'position',
+          ':ns': nsQty,
+          ':v1': p.v + 1,
+          ':now': now,
+          ...(p.v === 0 ? {} : { ':v': p.v }),
+        },
+      },
+    };
+  }
+
+  /**
+   * The transaction items that place an adjustment hold: its row (only where there is none yet)
+   * and reserved += qty on the position read (`seen`), whatever the figure: the units are gone, so
+   * there is no availability condition. Labels for `readCancellation`: `hold`, `position`.
+   */
+  holdItems(
+    seen: FacilityState,
+    hold: AdjustmentHold,
+    now: string,
+  ): { row: TxItem; position: TxItem } {
+    if (!(Number.isInteger(hold.qty) && hold.qty > 0)) {
+      throw new Error(`an adjustment hold needs a whole number of units above 0, not ${hold.qty}`);
+    }
+    return {
+      row: {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: hold.sku,
+            sk: adjustmentHoldSk(hold.facilityId, hold.adjustmentId),
+            itemType: ADJUSTMENT_HOLD_TYPE,
+            facilityId: hold.facilityId,
+            adjustmentId: hold.adjustmentId,
+            qty: hold.qty,
+            at: hold.at ?? now,
+            updatedAt: now,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      position: this.heldPosition(seen, hold.qty, now),
+    };
+  }
+
+  /**
+   * The transaction items that end an adjustment hold read before (`hold`): its row deleted (on
+   * condition that it is still there with that quantity) and reserved −= qty on the position read
+   * (`seen`). `nsDelta`: what the same transaction adds to NetSuite's figure (the delta row that
+   * returns the adjustment), for the stored ATP. Labels: `hold`, `position`.
+   */
+  endHoldItems(
+    seen: FacilityState,
+    hold: AdjustmentHold,
+    now: string,
+    nsDelta = 0,
+  ): { row: TxItem; position: TxItem } {
+    return {
+      row: {
+        Delete: {
+          TableName: this.table,
+          Key: { pk: hold.sku, sk: adjustmentHoldSk(hold.facilityId, hold.adjustmentId) },
+          ConditionExpression: 'qty = :q',
+          ExpressionAttributeValues: { ':q': hold.qty },
+        },
+      },
+      position: this.heldPosition(seen, -hold.qty, now, nsDelta),
+    };
+  }
+
+  /**
+   * Runs `build` (given the facility read afresh) as one transaction until it commits (`done`),
+   * retrying when another writer got in between (a conflict, or the position's version moved);
+   * when another condition failed, `failed` says the outcome (or undefined: build and try again).
+   */
+  private async holdTransaction<T>(
+    sku: string,
+    facilityId: string,
+    build: (seen: FacilityState, now: string) => { labels: string[]; items: TxItem[] },
+    done: T,
+    failed: (labels: ReadonlySet<string>) => Promise<T | undefined>,
+    attempts = 20,
+  ): Promise<T> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt, 10, 500));
+      const seen = await this.facility(sku, facilityId);
+      const { labels, items } = build(seen, new Date().toISOString());
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return done;
+      } catch (err) {
+        const why = readCancellation(err, labels);
+        if (!why) throw err;
+        const others = new Set([...why.failed].filter((l) => l !== 'position'));
+        if (others.size > 0) {
+          const out = await failed(others);
+          if (out !== undefined) return out;
+        }
+      }
+    }
+    throw new Error(
+      `adjustment hold at ${sku}/${facilityId}: the position kept changing; try again`,
+    );
+  }
+
+  /**
+   * Places an adjustment hold with the caller's `extra` items in one transaction (e.g. the
+   * idempotency record of the adjustment): `duplicate` when the hold row exists or an extra item's
+   * condition failed (placed before), `held` when placed now.
+   */
+  async placeAdjustmentHold(
+    hold: AdjustmentHold,
+    extra: readonly { label: string; item: TxItem }[] = [],
+  ): Promise<'held' | 'duplicate'> {
+    return this.holdTransaction<'held' | 'duplicate'>(
+      hold.sku,
+      hold.facilityId,
+      (seen, now) => {
+        const { row, position } = this.holdItems(seen, hold, now);
+        return {
+          labels: ['hold', 'position', ...extra.map((e) => e.label)],
+          items: [row, position, ...extra.map((e) => e.item)],
+        };
+      },
+      'held',
+      async () => 'duplicate',
+    );
+  }
+
+  /**
+   * Ends an adjustment hold: deletes its row and lowers reserved by its quantity, in one
+   * transaction, with the caller's `extra` items. Idempotent: `none` (nothing written) when the row
+   * is gone (ended before, or never placed).
+   */
+  async endAdjustmentHold(
+    sku: string,
+    facilityId: string,
+    adjustmentId: string,
+    extra: readonly { label: string; item: TxItem }[] = [],
+  ): Promise<'ended' | 'none'> {
+    let hold = await this.adjustmentHold(sku, facilityId, adjustmentId);
+    if (!hold) return 'none';
+    return this.holdTransaction<'ended' | 'none'>(
+      sku,
+      facilityId,
+      (seen, now) => {
+        const { row, position } = this.endHoldItems(seen, hold!, now);
+        return {
+          labels: ['hold', 'position', ...extra.map((e) => e.label)],
+          items: [row, position, ...extra.map((e) => e.item)],
+        };
+      },
+      'ended',
+      async (failed) => {
+        if (!failed.has('hold')) {
+          throw new Error(
+            `ending adjustment hold ${adjustmentId} at ${sku}/${facilityId}: ${[...failed].join(', ')} failed`,
+          );
+        }
+        hold = await this.adjustmentHold(sku, facilityId, adjustmentId);
+        return hold ? undefined : 'none';
+      },
     );
   }
 }

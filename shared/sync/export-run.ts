@@ -14,19 +14,23 @@
  * note: it is planned on every run, but written only when the rows it would build now differ
  * from the refused ones, after an operator's re-send, or once after a wholly failed file;
  * otherwise it stays out of files and is reported as refused.
+ *
+ * For allocation, OMS-fulfilled and inventory adjustment records the manifest also keeps the units
+ * the rows tell NetSuite (`quantity`): once NetSuite took the file, that is what its books hold
+ * for the record — the evidence that ends inventory holds (docs/inventory.md, "When a hold ends").
  */
 import { randomBytes } from 'node:crypto';
 import {
   decideRefused,
   rowsFingerprint,
-  type ManifestRecord,
   type RefusalNote,
 } from '../domain/sync/netsuite-error-file.ts';
 import { csvText, MAX_ROWS_PER_FILE, outboundFileName } from '../domain/sync/outbound-files.ts';
 import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
-import type { NetsuiteFileStore } from '../store/netsuite-file-store.ts';
+import { rowsQuantity } from '../inventory/reflect-entries.ts';
+import type { NetsuiteFileStore, StoredManifestRecord } from '../store/netsuite-file-store.ts';
 import type {
   OutboxEntry,
   OutboxFeed,
@@ -160,15 +164,17 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
     const flat = current.flatMap((c) => c.rows);
     // The manifest before the file: NetSuite never sees a file the OMS cannot trace back.
-    const records: ManifestRecord[] = [];
+    const records: StoredManifestRecord[] = [];
     let position = ext === 'json' ? 1 : 2; // CSV: the header is line 1
     for (const c of current) {
+      const quantity = rowsQuantity(spec.outbox, c.rows);
       records.push({
         id: c.entry.id,
         first: position,
         last: position + c.rows.length - 1,
         fingerprint: c.fingerprint,
         ...(spec.sendOnce ? { payload: c.entry.payload } : {}),
+        ...(quantity !== undefined ? { quantity } : {}),
       });
       position += c.rows.length;
     }

@@ -3,7 +3,11 @@
  * docs/netsuite-sync.md, "NetSuite's exception files"). For every folder NetSuite imports from
  * the OMS (the catalog's outbound NetSuite feeds), it reads what NetSuite did with our files:
  *
- * - `archive/`: NetSuite took the file → `takenAt` on its manifest (once).
+ * - `archive/`: NetSuite took the file → `takenAt` on its manifest (once). For allocation,
+ *   OMS-fulfilled and inventory adjustment files, each record NetSuite did not refuse is evidence
+ *   that its books hold it from then on: a reflect entry (docs/inventory.md, "When a hold ends"),
+ *   written before `takenAt` is (a run that stops in between writes the same entries again). A
+ *   record refused later (an error file read after the archive) loses its entry.
  * - `error/*-Error<Name>.csv` (`fileName,errorMessage`, split at the first comma): each error file
  *   once (recorded, then moved to `error/processed/`, where people can still read it). A row
  *   `<name>,line <n>: …` (`record <n>` for JSON) refuses the record(s) on that line; a row
@@ -23,17 +27,20 @@ import {
   recordsAt,
   waitsForFix,
   type ErrorRow,
-  type ManifestRecord,
   type Refusal,
   type RefusalNote,
 } from '../domain/sync/netsuite-error-file.ts';
 import { FEEDS, type FeedDefinition } from '../feeds/catalog.ts';
 import { netsuiteRoot } from '../feeds/paths.ts';
 import type { StoredObject } from '../files/feed-file-store.ts';
+import { entriesOfTakenFile, isEvidenceOutbox, lineRefOf } from '../inventory/reflect-entries.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { ReflectKind, ReflectStore } from '../store/reflect-store.ts';
 import type {
   FailedFile,
   FileHead,
   NetsuiteFileStore,
+  StoredManifestRecord,
   UnexplainedException,
 } from '../store/netsuite-file-store.ts';
 import { MANIFEST_TTL_DAYS } from '../store/netsuite-file-store.ts';
@@ -75,6 +82,14 @@ export interface ExceptionsDeps {
   readonly user: string;
   readonly now?: () => Date;
   readonly feeds?: readonly FeedDefinition[];
+  /**
+   * Where the evidence of taken allocation, OMS-fulfilled and adjustment files goes (reflect
+   * entries), and the lines read to know their SKUs. Without it no entry is written.
+   */
+  readonly reflect?: {
+    readonly entries: Pick<ReflectStore, 'put' | 'remove'>;
+    readonly lines: Pick<OrderStore, 'linesWithHeaders'>;
+  };
 }
 
 export interface WaitingRefusal {
@@ -92,6 +107,10 @@ export interface ExceptionsReport {
   readonly folders: number;
   /** Files NetSuite took since the last run (archive/). */
   readonly filesTaken: number;
+  /** Reflect entries written for records of taken files (evidence for inventory holds). */
+  readonly reflectEntries: number;
+  /** Reflect entries dropped: NetSuite refused their record after taking its file. */
+  readonly reflectDropped: number;
   readonly taken: readonly { name: string; takenAt: string }[];
   readonly errorFilesRead: number;
   readonly errorRows: number;
@@ -146,7 +165,7 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
     name: string;
     summary: { at: string; rows: number; refused: number; unexplained: number };
   }[] = [];
-  const manifests = new Map<string, Promise<ManifestRecord[]>>();
+  const manifests = new Map<string, Promise<StoredManifestRecord[]>>();
   const recordsOf = (name: string) => {
     let m = manifests.get(name);
     if (!m) {
@@ -156,6 +175,12 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
     return m;
   };
   const taken: { name: string; takenAt: string }[] = [];
+  /** When NetSuite took the files seen this run (from their heads, or archive/ now). */
+  const takenAtOf = new Map<string, string>();
+  const noteTaken = (hs: ReadonlyMap<string, FileHead>) => {
+    for (const [name, h] of hs) if (h.takenAt) takenAtOf.set(name, h.takenAt);
+  };
+  let reflectEntries = 0;
   let errorRows = 0;
   let failedFiles = 0;
 
@@ -218,6 +243,7 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
     }
 
     const heads = await store.heads(rows.map((r) => r.row.fileName));
+    noteTaken(heads);
     /** Files failed whole: from error rows without a line, then from `failed/`. */
     const failures = new Map<
       string,
@@ -287,6 +313,7 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
       startAfter: `${prefix}failed/${cutoff}`,
     });
     const failedHeads = await store.heads(failedListed.map((o) => baseName(o.key)));
+    noteTaken(failedHeads);
     for (const obj of failedListed) {
       const name = baseName(obj.key);
       const head = failedHeads.get(name);
@@ -349,8 +376,37 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
         const head = archivedHeads.get(baseName(obj.key));
         if (!head) continue;
         const takenAt = iso(obj, at);
+        takenAtOf.set(head.name, head.takenAt ?? takenAt);
+        // The evidence first: a run stopping before `takenAt` is recorded writes it again.
+        if (deps.reflect && !head.takenAt && isEvidenceOutbox(head.outbox)) {
+          reflectEntries += await writeEvidence(
+            deps,
+            head,
+            takenAt,
+            await recordsOf(head.name),
+            found,
+          );
+        }
         if (await store.markTaken(head, takenAt)) taken.push({ name: head.name, takenAt });
       }
+    }
+  }
+
+  // 3b. A record refused after NetSuite took its file: its books do not hold it after all.
+  let reflectDropped = 0;
+  if (deps.reflect) {
+    const gone = new Map<string, { takenAt: string; kind: ReflectKind; recordId: string }>();
+    for (const f of found) {
+      const takenAt = takenAtOf.get(f.file);
+      if (!takenAt || !isEvidenceOutbox(f.outbox)) continue;
+      gone.set(`${f.file}\u0000${f.id}`, { takenAt, kind: f.outbox, recordId: f.id });
+    }
+    const list = [...gone.values()];
+    for (let i = 0; i < list.length; i += 16) {
+      const removed = await Promise.all(
+        list.slice(i, i + 16).map((g) => deps.reflect!.entries.remove(g)),
+      );
+      reflectDropped += removed.filter(Boolean).length;
     }
   }
 
@@ -404,6 +460,8 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
     at,
     folders: folders.length,
     filesTaken: taken.length,
+    reflectEntries,
+    reflectDropped,
     taken: taken.slice(0, 20),
     errorFilesRead: errorFiles.length,
     errorRows,
@@ -418,6 +476,30 @@ export async function runNetsuiteExceptions(deps: ExceptionsDeps): Promise<Excep
     waiting: review.waiting.slice(0, 20),
     ms: Date.now() - startedMs,
   };
+}
+
+/**
+ * The reflect entries of a file NetSuite took: every record but those refused (in this run's
+ * error rows, or by a note naming this file), the lines read once for their SKUs.
+ */
+async function writeEvidence(
+  deps: ExceptionsDeps,
+  head: FileHead,
+  takenAt: string,
+  records: readonly StoredManifestRecord[],
+  found: readonly Found[],
+): Promise<number> {
+  const reflect = deps.reflect!;
+  const refused = new Set(found.filter((f) => f.file === head.name).map((f) => f.id));
+  const notes = await deps.sync.refusalNotes(
+    head.outbox,
+    records.map((r) => r.id),
+  );
+  for (const [id, note] of notes) if (note.file === head.name) refused.add(id);
+  const refs = records.flatMap((r) => lineRefOf(head.outbox, r) ?? []);
+  const { lines } = refs.length ? await reflect.lines.linesWithHeaders(refs) : { lines: new Map() };
+  const entries = entriesOfTakenFile(head, records, takenAt, lines, refused);
+  return reflect.entries.put(entries);
 }
 
 /** One refusal per record and file: lines and messages of several rows merged. */
@@ -496,6 +578,8 @@ export function exceptionsRun(report: ExceptionsReport, runId: string): SyncRun 
     errors: [],
     details: {
       filesTaken: report.filesTaken,
+      reflectEntries: report.reflectEntries,
+      reflectDropped: report.reflectDropped,
       errorFilesRead: report.errorFilesRead,
       failedFiles: report.failedFiles,
       recordsRefused: report.recordsRefused,

@@ -229,8 +229,16 @@ describe('brokering, allocation sync and the rejection loop', () => {
     )!;
     expect(line.rejectedBy).toContain(item!.facilityId);
     expect(line.alloc[item!.facilityId]?.[1200] ?? 0).toBe(0);
+    // NetSuite's figure stays NetSuite's; the damaged units are held until it reflects them.
     const after = await orderRuntime().positions.sku(item!.sku);
-    expect(after.figures.get(item!.facilityId)).toBe(nsBefore - result.quantity);
+    expect(after.figures.get(item!.facilityId)).toBe(nsBefore);
+    expect(after.holds).toEqual([
+      expect.objectContaining({
+        facilityId: item!.facilityId,
+        adjustmentId: result.adjustment!.adjustmentId,
+        qty: result.quantity,
+      }),
+    ]);
     const report = await run<{ files: string[]; rows: number }>('inventory-adjustment-export');
     expect(report.rows).toBe(1);
     const folder = feedPrefix(cloud.sftp.user, feedById('inventory-adjustment-export'));
@@ -290,9 +298,10 @@ describe('brokering, allocation sync and the rejection loop', () => {
     expect(report.fixed).toEqual([]);
     const { positions } = orderRuntime();
     for (const p of sample.products) {
-      const { figures, positions: pos, reservations } = await positions.sku(p.sku);
+      const { figures, positions: pos, reservations, holds } = await positions.sku(p.sku);
       for (const [facilityId, nsQty] of figures) {
-        const reserved = reservations
+        // Reservation rows and adjustment holds (the damaged units) make up reserved.
+        const reserved = [...reservations, ...holds]
           .filter((r) => r.facilityId === facilityId)
           .reduce((n, r) => n + r.qty, 0);
         expect(pos.get(facilityId)?.reserved ?? 0).toBe(reserved);

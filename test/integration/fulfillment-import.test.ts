@@ -247,8 +247,9 @@ describe('NetSuite fulfillments (CSV)', () => {
       shippingMethod: 'Ground',
       shippedAt: '2024-01-04T21:23:00.000Z',
     });
+    // Shipped units count until NetSuite's figure reflects them.
     expect(await held('FUL-A')).toEqual({
-      WH1: { reserved: 0, rows: 0 },
+      WH1: { reserved: 2, rows: 2 },
       WH2: { reserved: 0, rows: 0 },
     });
 
@@ -265,8 +266,9 @@ describe('NetSuite fulfillments (CSV)', () => {
         shippedAt: '2024-01-04T21:30:00.000Z',
       }),
     ]);
+    // Two allocated and one shipped: all three count at WH1.
     expect(await held('FUL-B')).toEqual({
-      WH1: { reserved: 2, rows: 2 },
+      WH1: { reserved: 3, rows: 3 },
       WH2: { reserved: 0, rows: 0 },
     });
 
@@ -323,10 +325,11 @@ describe('NetSuite fulfillments (CSV)', () => {
       expect.objectContaining({ from: 1200, to: 1100, quantity: 2, facilityId: 'WH1' }),
       expect.objectContaining({ from: 1100, to: 1200, quantity: 2, facilityId: 'WH2' }),
     ]);
-    // WH1 gave its reservation back; WH2 reserved it and released it to the shipment.
+    // WH1 gave its reservation back; WH2 reserved it and shipped it: it counts there until
+    // NetSuite's figure reflects it.
     expect(await held('FUL-C')).toEqual({
       WH1: { reserved: 0, rows: 0 },
-      WH2: { reserved: 0, rows: 0 },
+      WH2: { reserved: 2, rows: 2 },
     });
     const report = (await cloud.scheduler.runNow('reconcile-reservations')) as ReconcileReport;
     expect(report.fixed).toEqual([]);
@@ -381,7 +384,7 @@ describe('NetSuite fulfillments (CSV)', () => {
       [2, 'FedEx, Inc.', 'Express, 2 day'],
     ]);
     expect(await held('FUL-B')).toEqual({
-      WH1: { reserved: 0, rows: 0 },
+      WH1: { reserved: 3, rows: 3 },
       WH2: { reserved: 0, rows: 0 },
     });
   });
@@ -473,9 +476,10 @@ describe('NetSuite fulfillments (JSON)', () => {
     expect(b.shipments).toEqual([
       expect.objectContaining({ quantity: 1, trackingNumbers: ['J2-A'], shippingMethod: 'Ground' }),
     ]);
+    // At WH2: j1's two shipped units, and j2's one shipped and two still allocated.
     expect(await held('FUL-J')).toEqual({
       WH1: { reserved: 0, rows: 0 },
-      WH2: { reserved: 2, rows: 2 },
+      WH2: { reserved: 5, rows: 5 },
     });
 
     // The same items in a later file change nothing.

@@ -3,6 +3,11 @@
  * a real SFTP client land in S3, fire the event, run the catalog's handlers against DynamoDB Local,
  * and move to archive/ with an error CSV for bad rows. The tests in this file build on each other:
  * they run in order on one cloud.
+ *
+ * Deltas and snapshots share one time frame (S3 upload times, L = 0 on the local cloud): the first
+ * file of a feed after a snapshot straddles it (its window starts before the snapshot), so each
+ * feed gets an empty file right after the first snapshot; the files after that apply every row.
+ * S3 keeps upload times to the second, so the test waits a second between the snapshot and them.
  */
 import SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
@@ -91,6 +96,15 @@ const archived = async (feed: FeedId, name: string) =>
 
 const stale = async () => (await staleKeys.list()).map((k) => `${k.sku}@${k.facilityId}`).sort();
 
+/** S3 upload times are kept to the second: the next upload is at least a second later. */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1_100));
+
+const DELTA_FEEDS: readonly FeedId[] = [
+  'inventory-adjustment-import',
+  'inventory-transfer-import',
+  'item-receipt-import',
+];
+
 describe('inventory delta feeds over SFTP', () => {
   it('a snapshot sets the NetSuite figures', async () => {
     await upload('inventory-snapshot-import', 'snapshot-1.csv', SNAPSHOT.split('\n'));
@@ -98,6 +112,13 @@ describe('inventory delta feeds over SFTP', () => {
     expect(await qty('SKU-B')).toEqual({ 'WH-A': 20 });
     expect(await qty('SKU-Z')).toEqual({ 'WH-A': 8 });
     expect(await stale()).toEqual([]);
+    // Each delta feed's first file after the snapshot (empty here): the next ones start after it.
+    await nextSecond();
+    for (const feed of DELTA_FEEDS) {
+      await upload(feed, 'opening.csv', [DELTA_HEADER]);
+      expect(await archived(feed, 'opening.csv')).toBe(true);
+    }
+    await nextSecond();
   });
 
   const ADJ_1 = [
@@ -277,11 +298,22 @@ describe('inventory delta feeds over SFTP', () => {
 
 describe('inventory delta importer', () => {
   it('counts duplicates and zero deltas, and applies concurrent deltas to one figure exactly', async () => {
+    // After the last snapshot: an (empty) file first, so that the next one starts after it.
+    const base = Date.now() + 1_000;
+    const opening = await deltaImporter('inventory-adjustment-import').open({
+      key: 'direct/opening.csv',
+      fileName: 'opening.csv',
+      eTag: 'opening',
+      resumed: false,
+      lastModified: new Date(base),
+    });
+    expect(await opening.finish()).toMatchObject({ applied: 0 });
     const session = await deltaImporter('inventory-adjustment-import', { concurrency: 16 }).open({
       key: 'direct/key.csv',
       fileName: 'direct.csv',
       eTag: 'direct',
       resumed: false,
+      lastModified: new Date(base + 1_000),
     });
     const row = (delta: string, comments: string, idValue = 'SKU-P') => ({
       externalFacilityId: '101',
@@ -310,6 +342,7 @@ describe('inventory delta importer', () => {
       fileName: 'direct.csv',
       eTag: 'direct',
       resumed: true,
+      lastModified: new Date(base + 1_000),
     });
     for (let i = 0; i < 64; i++) await again.row(row('+1', `P-${i}`), i + 2);
     expect(await again.finish()).toMatchObject({ applied: 0, duplicates: 64 });

@@ -1,17 +1,22 @@
 /**
  * The store side of fulfilment on the local cloud: the store queue lists what brokering allocated
  * to a store; a store rejection moves the item 1200 → 1400 (reservation released, the store in
- * `rejectedBy`), puts the order back in the brokering queue and, for an inventory reason, corrects
- * the OMS figure and queues the NetSuite inventory adjustment, which the export writes to
- * `inventoryadjustment/csv` (exact header, signed quantity, the account's internal id, the store's
- * subsidiary, Reference No = the adjustment id, at most 1,000 rows a file). A replay changes
- * nothing; other reasons only re-broker. Also once through the HTTP API. When NetSuite's adjustment
- * delta export returns the OMS's own adjustments (`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`), the delta
- * import recognises them and does not count them twice; when it does not, nothing is matched.
+ * `rejectedBy`), puts the order back in the brokering queue and, for an inventory reason, queues
+ * the NetSuite inventory adjustment, which the export writes to `inventoryadjustment/csv` (exact
+ * header, signed quantity, the account's internal id, the store's subsidiary, Reference No = the
+ * adjustment id, at most 1,000 rows a file). Units stolen or damaged are held (an adjustment hold
+ * counted in reserved) until NetSuite's figure reflects the adjustment; NetSuite's figure in the OMS
+ * never changes at the rejection, and a found variance changes nothing until NetSuite has it. A
+ * replay changes nothing; other reasons only re-broker. Also once through the HTTP API. When
+ * NetSuite's adjustment delta export returns the OMS's own adjustments
+ * (`OMS_ADJUSTMENT_DELTAS_INCLUDE_OMS`), the delta import applies the returned row and ends the
+ * hold in one transaction (counted exactly once); when it does not, nothing is matched and the hold
+ * stays for the snapshot that reflects it.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERING_QUEUE } from '../../shared/domain/brokering/index.ts';
+import { CommandError } from '../../shared/domain/lifecycle/errors.ts';
 import { deltaImporter } from '../../shared/jobs/inventory-delta-wiring.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
 import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts';
@@ -19,6 +24,7 @@ import type { InventoryAdjustmentPayload } from '../../shared/domain/sync/invent
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
+import { reconcileReservations } from '../../shared/jobs/reconcile-reservations.ts';
 import { brokeringStore } from '../../shared/brokering/wiring.ts';
 import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
@@ -106,6 +112,16 @@ async function allocatedOrder(quantity: number): Promise<string> {
 }
 
 const figure = async () => orderRuntime().positions.facility(SKU, STORE);
+/** The store's adjustment holds: adjustment id → units. */
+const holds = async () =>
+  Object.fromEntries(
+    (await orderRuntime().positions.rowsAt(SKU, STORE)).holds.map((h) => [h.adjustmentId, h.qty]),
+  );
+/** What the OMS may still promise at the store: figure − reserved (holds included) − safety. */
+const available = async () => {
+  const f = await figure();
+  return (f.nsQty ?? 0) - f.position.reserved - f.position.safety;
+};
 const line = async (orderId: string) => (await orderRuntime().orders.order(orderId)).lines[0]!;
 const inBrokeringQueue = async (orderId: string) =>
   (await brokeringStore().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
@@ -204,9 +220,10 @@ describe('store fulfilment: queue and rejections', () => {
     expect((await figure()).nsQty).toBe(20);
   });
 
-  it('VAR_DAMAGED: back to brokering, reservation released, figure corrected, adjustment queued', async () => {
+  it('VAR_DAMAGED: back to brokering, reservation released, units held (figure unchanged), adjustment queued', async () => {
     expect(await inBrokeringQueue(damaged)).toBe(false);
     expect(await storeCount()).toBe(1);
+    expect(await available()).toBe(17);
     const result = await reject({
       orderId: damaged,
       reason: 'VAR_DAMANGED', // HotWax's misspelling is taken
@@ -218,16 +235,24 @@ describe('store fulfilment: queue and rejections', () => {
       reason: 'VAR_DAMAGED',
       replayed: false,
       dailyCountReturned: true,
-      adjustment: { delta: -3, inventory: 'applied' },
+      adjustment: { delta: -3, inventory: 'held' },
     });
     const l = await line(damaged);
     expect(l.buckets).toMatchObject({ 1400: 3 });
     expect(l.buckets[1200] ?? 0).toBe(0);
     expect(l.alloc[STORE]).toBeUndefined();
     expect(l.rejectedBy).toEqual([STORE]);
+    // NetSuite's figure is NetSuite's: unchanged. The 3 units are held instead of reserved.
     const f = await figure();
-    expect(f.position.reserved).toBe(0);
-    expect(f.nsQty).toBe(17);
+    expect(f.nsQty).toBe(20);
+    expect(f.position.reserved).toBe(3);
+    expect(await holds()).toEqual({ [result.adjustment!.adjustmentId]: 3 });
+    expect(await available()).toBe(17);
+    // The reservation rows and the holds add up to reserved: nothing for reconcile to repair.
+    expect(await reconcileReservations(orderRuntime().positions, { skus: [SKU] })).toMatchObject({
+      fixed: [],
+      busy: [],
+    });
     expect(await inBrokeringQueue(damaged)).toBe(true);
     expect(await storeFulfillment().storeQueue(STORE)).toEqual([]);
     expect(await storeCount()).toBe(0);
@@ -284,7 +309,9 @@ describe('store fulfilment: queue and rejections', () => {
       dailyCountReturned: false,
       adjustment: { delta: -3, inventory: 'duplicate' },
     });
-    expect((await figure()).nsQty).toBe(17);
+    expect((await figure()).nsQty).toBe(20);
+    expect((await figure()).position.reserved).toBe(3);
+    expect(Object.values(await holds())).toEqual([3]);
     expect(await outbox()).toEqual([]);
     expect(await storeCount()).toBe(0);
     expect((await line(damaged)).buckets).toMatchObject({ 1400: 3 });
@@ -294,22 +321,24 @@ describe('store fulfilment: queue and rejections', () => {
     ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
   });
 
-  it('another reason only re-brokers: no adjustment, figure unchanged', async () => {
+  it('another reason only re-brokers: no adjustment, no hold, figure unchanged', async () => {
     const orderId = await allocatedOrder(2);
     const before = (await figure()).nsQty;
     const result = await reject({ orderId, reason: 'OTHER', idempotencyKey: 'rej-other-1' });
     expect(result).toMatchObject({ quantity: 2, reason: 'OTHER', adjustment: undefined });
     expect(result.adjustment).toBeUndefined();
     expect((await figure()).nsQty).toBe(before);
-    expect((await figure()).position.reserved).toBe(0);
+    // Only the damaged units' hold is left in reserved.
+    expect((await figure()).position.reserved).toBe(3);
     expect(await outbox()).toEqual([]);
     expect(await inBrokeringQueue(orderId)).toBe(true);
     expect((await line(orderId)).buckets).toMatchObject({ 1400: 2 });
   });
 
-  it('VAR_FOUND of part of an allocation: +q on the figure, the rest stays in the store queue', async () => {
+  it('VAR_FOUND of part of an allocation: nothing counted until NetSuite has it, the rest stays in the store queue', async () => {
     const orderId = await allocatedOrder(2);
     const before = (await figure()).nsQty!;
+    const holdsBefore = await holds();
     const result = await reject({
       orderId,
       reason: 'var_found',
@@ -319,10 +348,13 @@ describe('store fulfilment: queue and rejections', () => {
     expect(result).toMatchObject({
       quantity: 1,
       dailyCountReturned: false,
-      adjustment: { delta: 1, inventory: 'applied' },
+      adjustment: { delta: 1, inventory: 'unchanged' },
     });
-    expect((await figure()).nsQty).toBe(before + 1);
-    expect((await figure()).position.reserved).toBe(1);
+    // NetSuite's next figure will carry the found unit: the OMS adds nothing now, holds nothing.
+    expect((await figure()).nsQty).toBe(before);
+    expect(await holds()).toEqual(holdsBefore);
+    // The damaged hold (3) and the unit still allocated (1).
+    expect((await figure()).position.reserved).toBe(4);
     expect(await storeFulfillment().storeQueue(STORE)).toEqual([
       expect.objectContaining({ orderId, quantity: 1 }),
     ]);
@@ -333,6 +365,36 @@ describe('store fulfilment: queue and rejections', () => {
       string
     >[];
     expect(row).toMatchObject({ 'Adjust Qty By': '1', Memo: 'VAR_FOUND' });
+  });
+
+  it('a refused move takes the hold back; the same key then holds again', async () => {
+    const orderId = await allocatedOrder(1);
+    const reserved = (await figure()).position.reserved;
+    const holdsBefore = await holds();
+    const refusing = storeFulfillment({
+      service: {
+        backorderFromNode: async () => {
+          throw new CommandError('CONFLICT', 'gave up (test)');
+        },
+      },
+    });
+    const input = {
+      facilityId: STORE,
+      orderId,
+      lineSeq: '00001',
+      reason: 'VAR_DAMAGED',
+      actor: 'test',
+      idempotencyKey: 'rej-refused-1',
+    };
+    await expect(refusing.rejectStoreItem(input)).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await holds()).toEqual(holdsBefore);
+    expect((await figure()).position.reserved).toBe(reserved);
+    const result = await storeFulfillment().rejectStoreItem(input);
+    expect(result).toMatchObject({ quantity: 1, adjustment: { inventory: 'held' } });
+    expect((await holds())[result.adjustment!.adjustmentId]).toBe(1);
+    // The line's unit left the reservation, the hold took it: reserved is unchanged.
+    expect((await figure()).position.reserved).toBe(reserved);
+    await exportNow(); // leaves the outbox empty for the next test
   });
 
   it('through the HTTP API: the queue and a rejection', async () => {
@@ -356,7 +418,7 @@ describe('store fulfilment: queue and rejections', () => {
       quantity: 1,
       reason: 'VAR_STOLEN',
       replayed: false,
-      adjustment: { delta: -1 },
+      adjustment: { delta: -1, inventory: 'held' },
     });
     const replay = await call('POST', `/stores/${STORE}/rejections`, body);
     expect(await replay.json()).toMatchObject({ replayed: true });
@@ -444,52 +506,121 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
   const row = (delta: number, tx: number) =>
     `21,501,NETSUITE_PRODUCT_ID,${delta},Inventory Adjusted from Inventory Adjustment Transaction # ${tx} in NetSuite `;
 
-  it('when NetSuite returns them (setting true): a store rejection counts once, the match is consumed', async () => {
+  it('when NetSuite returns them (setting true): the returned row applies and ends the hold, exactly once', async () => {
     process.env[INCLUDE] = 'true';
     try {
       const before = (await figure()).nsQty!;
       const orderId = await allocatedOrder(2);
-      await reject({ orderId, reason: 'VAR_DAMAGED', idempotencyKey: 'own-1' });
-      // The OMS corrects its figure at the rejection.
-      expect((await figure()).nsQty).toBe(before - 2);
+      const reservedBefore = (await figure()).position.reserved;
+      const result = await reject({ orderId, reason: 'VAR_DAMAGED', idempotencyKey: 'own-1' });
+      const id = result.adjustment!.adjustmentId;
+      // The OMS holds the units; NetSuite's figure stays NetSuite's.
+      expect((await figure()).nsQty).toBe(before);
+      expect((await holds())[id]).toBe(2);
+      expect((await figure()).position.reserved).toBe(reservedBefore);
       const exported = await exportNow();
       expect(exported.records).toBe(1);
+      const availableBefore = await available();
 
-      // A delta file NetSuite wrote before it had our adjustment cannot hold it: applied.
+      // A delta file NetSuite wrote before it had our adjustment cannot hold it: applied, held on.
       const early = await deltaFile([row(-2, 7000)], {
         writtenAt: new Date(Date.now() - 3_600_000),
       });
-      expect(early).toMatchObject({ applied: 1, own: 0 });
-      expect((await figure()).nsQty).toBe(before - 4);
+      expect(early).toMatchObject({ applied: 1, own: 0, ownHoldsEnded: 0 });
+      expect((await figure()).nsQty).toBe(before - 2);
+      expect((await holds())[id]).toBe(2);
 
       // NetSuite's adjustment delta returns ours (7001) beside a genuine adjustment of the same
-      // size at the same store (7002): ours is recognised and not applied again, the other is.
+      // size at the same store (7002): ours lowers the figure and ends its hold in one go (the
+      // availability does not move), the other lowers the figure.
       const stats = await deltaFile([row(-2, 7001), row(-2, 7002)]);
-      expect(stats).toMatchObject({ own: 1, applied: 1, duplicates: 0 });
+      expect(stats).toMatchObject({ own: 1, ownHoldsEnded: 1, applied: 1, duplicates: 0 });
       expect((await figure()).nsQty).toBe(before - 6);
+      expect((await holds())[id]).toBeUndefined();
+      expect((await figure()).position.reserved).toBe(reservedBefore - 2);
+      expect(await available()).toBe(availableBefore - 4);
 
-      // NetSuite repeats its boundary row in the next file: a duplicate, nothing matched again.
+      // NetSuite repeats its boundary row in the next file: a duplicate, the hold is not ended
+      // twice (reserved does not drop again), nothing matched again.
       const again = await deltaFile([row(-2, 7001), row(-2, 7003)]);
-      expect(again).toMatchObject({ own: 0, applied: 1, duplicates: 1 });
+      expect(again).toMatchObject({ own: 0, ownHoldsEnded: 0, applied: 1, duplicates: 1 });
       expect((await figure()).nsQty).toBe(before - 8);
+      expect((await figure()).position.reserved).toBe(reservedBefore - 2);
+      // Ending it again (the settle step at a snapshot) finds nothing to end.
+      expect(await orderRuntime().positions.endAdjustmentHold(SKU, STORE, id)).toBe('none');
+      expect((await figure()).position.reserved).toBe(reservedBefore - 2);
+      expect(await reconcileReservations(orderRuntime().positions, { skus: [SKU] })).toMatchObject({
+        fixed: [],
+      });
     } finally {
       delete process.env[INCLUDE];
     }
   });
 
-  it('when NetSuite does not return them (default false): nothing is matched', async () => {
+  it('setting true, the hold already ended at a snapshot that reflects it: the returned row is matched, not applied', async () => {
+    process.env[INCLUDE] = 'true';
+    try {
+      const orderId = await allocatedOrder(1);
+      const result = await reject({ orderId, reason: 'VAR_STOLEN', idempotencyKey: 'own-3' });
+      const id = result.adjustment!.adjustmentId;
+      expect((await exportNow()).records).toBe(1);
+      const reserved = (await figure()).position.reserved;
+      // The settle step ends the hold (NetSuite's figure now has the adjustment).
+      expect(await orderRuntime().positions.endAdjustmentHold(SKU, STORE, id)).toBe('ended');
+      expect((await figure()).position.reserved).toBe(reserved - 1);
+      const before = (await figure()).nsQty!;
+      const stats = await deltaFile([row(-1, 7201)]);
+      expect(stats).toMatchObject({ own: 1, ownHoldsEnded: 0, applied: 0 });
+      expect((await figure()).nsQty).toBe(before);
+      expect((await figure()).position.reserved).toBe(reserved - 1);
+    } finally {
+      delete process.env[INCLUDE];
+    }
+  });
+
+  it('when NetSuite does not return them (default false): nothing is matched, the hold stays', async () => {
     const before = (await figure()).nsQty!;
     const orderId = await allocatedOrder(1);
-    await reject({ orderId, reason: 'VAR_STOLEN', idempotencyKey: 'own-2' });
-    expect((await figure()).nsQty).toBe(before - 1);
+    const result = await reject({ orderId, reason: 'VAR_STOLEN', idempotencyKey: 'own-2' });
+    const id = result.adjustment!.adjustmentId;
+    expect((await figure()).nsQty).toBe(before);
+    expect((await holds())[id]).toBe(1);
     expect((await exportNow()).records).toBe(1);
-    // A row that looks like ours is NetSuite's own adjustment here: applied.
+    // A row that looks like ours is NetSuite's own adjustment here: applied; the hold stays (it
+    // ends at the snapshot that reflects the adjustment).
     const stats = await deltaFile([row(-1, 7101)]);
     expect(stats).toMatchObject({ own: 0, applied: 1 });
-    expect((await figure()).nsQty).toBe(before - 2);
+    expect((await figure()).nsQty).toBe(before - 1);
+    expect((await holds())[id]).toBe(1);
     // Even an importer told to match finds nothing pending: the export recorded none.
     const matching = await deltaFile([row(-1, 7102)], { includeOms: true });
     expect(matching).toMatchObject({ own: 0, applied: 1 });
-    expect((await figure()).nsQty).toBe(before - 3);
+    expect((await figure()).nsQty).toBe(before - 2);
+    expect((await holds())[id]).toBe(1);
+  });
+
+  it('reconcile counts the adjustment holds with the reservation rows', async () => {
+    const { positions } = orderRuntime();
+    const { reservations, holds: held } = await positions.rowsAt(SKU, STORE);
+    const sum = [...reservations, ...held].reduce((n, r) => n + r.qty, 0);
+    expect(held.length).toBeGreaterThan(0);
+    expect((await figure()).position.reserved).toBe(sum);
+    // Drift: the position loses the holds; reconcile puts them back.
+    const seen = await figure();
+    expect(
+      await positions.writePosition(seen, { reserved: sum - 2 }, new Date().toISOString()),
+    ).toBe(true);
+    const report = await reconcileReservations(positions, { skus: [SKU] });
+    expect(report.fixed).toEqual([
+      {
+        sku: SKU,
+        facilityId: STORE,
+        was: sum - 2,
+        now: sum,
+        rows: reservations.length + held.length,
+        holds: held.length,
+      },
+    ]);
+    expect((await figure()).position.reserved).toBe(sum);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { deltaRowId, parseDeltaRow, type DeltaRow } from '../../shared/domain/inventory-delta.ts';
+import {
+  deltaEffect,
+  deltaRowId,
+  deltaTiming,
+  foldedDelta,
+  parseDeltaRow,
+  skipReason,
+  type DeltaRow,
+} from '../../shared/domain/inventory-delta.ts';
 
 const rec = (
   externalFacilityId: string,
@@ -100,5 +108,79 @@ describe('deltaRowId', () => {
       id('f', rec('101', 'A', 'SKU', '1', 'B')),
     );
     expect(id('f', rec('10', '1A', 'SKU', '1'))).not.toBe(id('f', rec('101', 'A', 'SKU', '1')));
+  });
+});
+
+describe('deltas and snapshots in one time frame', () => {
+  const m = (minutes: number) => minutes * 60_000;
+  const L = m(45);
+
+  it('places a delta file against the snapshot: before it, after it, or straddling it', () => {
+    const S = m(600);
+    // E < S − L: the snapshot holds it.
+    expect(deltaTiming({ uploadedAt: S - L - 1, previousAt: 0, snapshotAt: S, lagMs: L })).toBe(
+      'in-snapshot',
+    );
+    // Uploaded before the snapshot, but not more than L before it: not known to be in it.
+    expect(deltaTiming({ uploadedAt: S - L, previousAt: 0, snapshotAt: S, lagMs: L })).toBe(
+      'straddling',
+    );
+    // P > S + L: every change after the search.
+    expect(
+      deltaTiming({ uploadedAt: S + m(60), previousAt: S + L + 1, snapshotAt: S, lagMs: L }),
+    ).toBe('after-snapshot');
+    expect(deltaTiming({ uploadedAt: S + m(60), previousAt: S + L, snapshotAt: S, lagMs: L })).toBe(
+      'straddling',
+    );
+    // No previous file of the feed: its window is open to the past.
+    expect(deltaTiming({ uploadedAt: S + m(600), snapshotAt: S, lagMs: L })).toBe('straddling');
+    // No snapshot imported yet: every delta applies.
+    expect(deltaTiming({ uploadedAt: m(1), lagMs: L })).toBe('after-snapshot');
+    // L = 0: S3 keeps times to the second, so a file of the snapshot's second is not known to be
+    // before or after it.
+    expect(deltaTiming({ uploadedAt: S, previousAt: 0, snapshotAt: S, lagMs: 0 })).toBe(
+      'straddling',
+    );
+    expect(deltaTiming({ uploadedAt: S - 1_000, previousAt: 0, snapshotAt: S, lagMs: 0 })).toBe(
+      'in-snapshot',
+    );
+    expect(deltaTiming({ uploadedAt: S + 1_000, previousAt: S, snapshotAt: S, lagMs: 0 })).toBe(
+      'straddling',
+    );
+    expect(
+      deltaTiming({ uploadedAt: S + 2_000, previousAt: S + 1_000, snapshotAt: S, lagMs: 0 }),
+    ).toBe('after-snapshot');
+  });
+
+  it('applies all of a row after the snapshot, none in it, and only a loss when straddling', () => {
+    expect(deltaEffect(5, 'after-snapshot')).toBe(5);
+    expect(deltaEffect(-5, 'after-snapshot')).toBe(-5);
+    expect(deltaEffect(5, 'in-snapshot')).toBe(0);
+    expect(deltaEffect(-5, 'in-snapshot')).toBe(0);
+    expect(deltaEffect(-5, 'straddling')).toBe(-5);
+    expect(deltaEffect(5, 'straddling')).toBe(0);
+    expect(skipReason(-5, 'in-snapshot')).toBe('inSnapshot');
+    expect(skipReason(5, 'straddling')).toBe('straddlingPositiveSkipped');
+    expect(skipReason(-5, 'straddling')).toBeUndefined();
+    expect(skipReason(5, 'after-snapshot')).toBeUndefined();
+  });
+
+  it('folds into a snapshot what its search did not see, by the same rule', () => {
+    const S = m(600);
+    const entry = (delta: number, uploadedAt: number, previousAt?: number) => ({
+      sku: 'A',
+      facilityId: 'F',
+      delta,
+      uploadedAt,
+      previousAt,
+    });
+    // Whole window after the search: folded whole, gains too.
+    expect(foldedDelta(entry(4, S + m(90), S + m(50)), S, L)).toBe(4);
+    expect(foldedDelta(entry(-4, S + m(90), S + m(50)), S, L)).toBe(-4);
+    // Straddling the search: only a loss is folded (counting it twice undercounts, never over).
+    expect(foldedDelta(entry(-4, S + m(10), S - m(10)), S, L)).toBe(-4);
+    expect(foldedDelta(entry(4, S + m(10), S - m(10)), S, L)).toBe(0);
+    // Uploaded more than L before the snapshot: in its figure already.
+    expect(foldedDelta(entry(-4, S - L - 1_000, S - m(100)), S, L)).toBe(0);
   });
 });

@@ -13,7 +13,7 @@ export function inventoryCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (sku: string, opts: { json?: boolean }) => {
       const figures = await new InventoryStore(dynamo(), tableName('inventory')).figuresForSku(sku);
-      const { positions, reservations } = await orderRuntime().positions.sku(sku);
+      const { positions, reservations, holds } = await orderRuntime().positions.sku(sku);
       const facilities = [
         ...new Set([...figures.map((f) => f.facilityId), ...positions.keys()]),
       ].sort();
@@ -34,6 +34,8 @@ export function inventoryCommands(program: Command): void {
           /** As stored at the last reservation write (for queries); the reconcile job refreshes it. */
           storedAtp: p?.atp,
           reservations: reservations.filter((r) => r.facilityId === facilityId).length,
+          /** Units of adjustment holds (stolen, damaged) NetSuite's figure does not reflect yet. */
+          held: holds.filter((h) => h.facilityId === facilityId).reduce((n, h) => n + h.qty, 0),
         };
       });
       print(!!opts.json, rows, () =>
@@ -46,6 +48,7 @@ export function inventoryCommands(program: Command): void {
             atp: r.atp,
             storedAtp: r.storedAtp ?? '',
             lines: r.reservations,
+            held: r.held,
             itemId: r.nsItemId,
             asOf: r.nsAt,
             file: r.nsFile,

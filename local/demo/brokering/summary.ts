@@ -4,11 +4,12 @@
  * being picked) and rejected there; the allocation updates sent and what NetSuite holds per
  * location; every NetSuite rejection and where the item went; the stores' fulfillment queues; what
  * waits backordered. Then the reservation check: the `reconcile-reservations` job (no drift),
- * reserved = Σ reservation rows = Σ the lines' allocated and scheduled units, nothing reserved
+ * reserved = Σ reservation rows = Σ the lines' counted units (promised, not reflected), nothing reserved
  * beyond NetSuite's figure — and the figures both sides must agree on.
  */
 import type { Facility } from '../../../shared/domain/facility.ts';
-import { reservedAt, type LineState } from '../../../shared/domain/lifecycle/line.ts';
+import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
+import { countedAt, promiseFacilities } from '../../../shared/domain/reservations/promises.ts';
 import {
   allocationEntryId,
   isNetsuiteFulfilled,
@@ -150,7 +151,7 @@ export interface ReservationFigures {
   readonly rows: number;
   /** Positions reserving more than NetSuite's figure. */
   readonly oversold: number;
-  /** Σ over the lines of their allocated and scheduled units (what the rows must add up to). */
+  /** Σ over the lines of their counted units (promised, not reflected): what the rows add up to. */
   readonly lineUnits: number;
 }
 
@@ -187,7 +188,7 @@ export async function reservationFigures(
     rows,
     oversold,
     lineUnits: lines.reduce(
-      (n, l) => n + Object.keys(l.alloc).reduce((m, f) => m + reservedAt(l, f), 0),
+      (n, l) => n + promiseFacilities(l).reduce((m, f) => m + countedAt(l, f), 0),
       0,
     ),
   };
