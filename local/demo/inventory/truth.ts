@@ -5,6 +5,8 @@
  *
  *   truly available = NetSuite's on hand
  *                     − units the stores shipped that NetSuite has not recorded yet
+ *                     − units the stores reported lost (stolen, damaged) that NetSuite has not
+ *                       recorded yet
  *                     − units promised to customers there and not shipped yet
  *
  * (units promised = the OMS order lines placed there: allocated, scheduled, released or being
@@ -23,6 +25,8 @@ export interface PairTruth {
   readonly onHand: number;
   /** Units the stores shipped that NetSuite has not fulfilled yet. */
   readonly shippedNotRecorded: number;
+  /** Units the stores reported lost that NetSuite has not adjusted yet. */
+  readonly lostNotRecorded: number;
   /** Units promised there, not shipped yet. */
   readonly promisedOpen: number;
   readonly trulyAvailable: number;
@@ -44,8 +48,13 @@ function openAt(line: LineState, facilityId: string): number {
 
 /** Every SKU × facility of NetSuite's books, with what was truly available there. */
 export function trulyAvailable(
-  ctx: Pick<DemoContext, 'sample'> & { readonly sim: NetsuiteSimulator },
+  ctx: {
+    readonly sample: Pick<DemoContext['sample'], 'facilities' | 'products'>;
+    readonly sim: NetsuiteSimulator;
+  },
   lines: readonly LineState[],
+  /** Units the stores reported lost (`sku|facilityId` → units), when they report any. */
+  lost: ReadonlyMap<string, number> = new Map(),
 ): PairTruth[] {
   const facilityOf = new Map(ctx.sample.facilities.map((f) => [f.externalId, f.facilityId]));
   const locationOf = new Map(ctx.sample.facilities.map((f) => [f.facilityId, f.externalId]));
@@ -76,11 +85,22 @@ export function trulyAvailable(
     const sku = skuOfLine.get(`${f.hcOrderId}|${f.orderLineId}`);
     if (facilityId && sku) add(shipped, key(sku, facilityId), -f.quantity);
   }
+  // What NetSuite recorded of the stores' losses (adjustments imported from the OMS's files).
+  const lostLeft = new Map(lost);
+  for (const t of ctx.sim.transactions()) {
+    if (t.type !== 'adjustment' || t.source !== 'oms') continue;
+    for (const l of t.lines) {
+      const facilityId = facilityOf.get(l.location);
+      const sku = skuOfItem.get(l.itemId);
+      if (facilityId && sku && l.delta < 0) add(lostLeft, key(sku, facilityId), l.delta);
+    }
+  }
   return ctx.sim.books().flatMap((b) => {
     const facilityId = facilityOf.get(b.location);
     const sku = skuOfItem.get(b.itemId) ?? b.sku;
     if (!facilityId || !locationOf.has(facilityId)) return [];
     const shippedNotRecorded = Math.max(0, shipped.get(key(sku, facilityId)) ?? 0);
+    const lostNotRecorded = Math.max(0, lostLeft.get(key(sku, facilityId)) ?? 0);
     const promisedOpen = open.get(key(sku, facilityId)) ?? 0;
     return [
       {
@@ -88,8 +108,9 @@ export function trulyAvailable(
         facilityId,
         onHand: b.onHand,
         shippedNotRecorded,
+        lostNotRecorded,
         promisedOpen,
-        trulyAvailable: b.onHand - shippedNotRecorded - promisedOpen,
+        trulyAvailable: b.onHand - shippedNotRecorded - lostNotRecorded - promisedOpen,
       },
     ];
   });
