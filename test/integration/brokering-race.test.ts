@@ -2,13 +2,15 @@
  * The brokering race on the local cloud: 8 brokering runs (each with its own order service and
  * state cache, like 8 Lambda containers) work the same brokering queue at once, over a few hot SKUs
  * at several facilities with safety stock, while an inventory snapshot import rewrites NetSuite's
- * figures of those SKUs — lowering some, raising others.
+ * figures of those SKUs — lowering some, raising others — and NetSuite's fulfillment files ship
+ * lines the runs just placed at the warehouses (each file through the real fulfillment import).
  *
  * What can honestly be asserted. A reservation of q commits only when nsQty ≥ reserved + q + safety
  * with nsQty the figure in force at that commit (ConditionCheck on NS#, bound on POS#). Each
  * SKU × facility here has exactly two figures in its history (N0 before the import, N1 after its
- * single write), and during the race reservations only grow (brokering never releases), so the
- * final `reserved` is the one of the last commit: reserved + safety ≤ max(N0, N1) always, which is
+ * single write), and during the race reservations only grow (brokering never releases, and a
+ * shipped unit stays counted until a NetSuite figure reflects it: NetSuite ships where it was
+ * allocated), so the final `reserved` is the one of the last commit: reserved + safety ≤ max(N0, N1) always, which is
  * the final figure where the import raised it (no ATP below safety stock at the end). Where it
  * lowered it, NetSuite took stock away under existing reservations (that is NetSuite's oversell,
  * not ours), so the end state may legitimately sit above N1 − safety; what must hold is that it
@@ -28,6 +30,9 @@ import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
 import { createS3Client } from '../../shared/files/s3-client.ts';
 import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { fulfillmentCsvImporter } from '../../shared/fulfillment/netsuite-fulfillment-import.ts';
+import { fulfillmentImportDeps } from '../../shared/fulfillment/netsuite-fulfillment-wiring.ts';
+import { countedAt, promiseFacilities } from '../../shared/domain/reservations/promises.ts';
 import { OrderService } from '../../shared/orders/order-service.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';
@@ -107,6 +112,8 @@ const ROUTING = {
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let config: RoutingConfig;
+/** NetSuite fulfillment files imported during the race. */
+const fulfillmentFiles: { rows: number; status: string }[] = [];
 const orderIds: string[] = [];
 
 const allLines = async (): Promise<LineState[]> =>
@@ -272,10 +279,58 @@ describe('8 brokering runs and a snapshot import at once over hot SKUs', () => {
       importWindow = [from, Date.now() - started];
       return result;
     })();
+    // NetSuite's warehouses ship what the runs place there, file after file, while they run.
+    let runsDone = false;
+    const shipping = (async () => {
+      const fulfillmentFolder = feedPrefix(cloud.sftp.user, feedById('fulfillment-csv-import'));
+      const locationOf = new Map(FACILITIES.map((f) => [f.facilityId, f.externalId]));
+      let n = 0;
+      for (;;) {
+        const done = runsDone;
+        const lines = await allLines();
+        const rows = lines.flatMap((l) =>
+          Object.entries(l.alloc)
+            .filter(([f, a]) => f.startsWith('WH-') && (a[1200] ?? 0) > 0)
+            .slice(0, 1)
+            .map(
+              ([f, a]) =>
+                `${l.orderId},${l.lineSeq},${locationOf.get(f)},7/1/2025 10:00 am,${a[1200]},TRK-${++n},UPS,Ground,`,
+            ),
+        );
+        if (rows.length) {
+          const name = `2025-07-01-10-00-${String(n).padStart(6, '0')}-SalesOrderFulfillment.csv`;
+          const k = `${fulfillmentFolder}${name}`;
+          await files.writeAtomically(
+            k,
+            [feedById('fulfillment-csv-import').columns.join(','), ...rows.slice(0, 12), ''].join(
+              '\n',
+            ),
+          );
+          const h = (await files.head(k))!;
+          const result = await importFeedFile(
+            { bucket: cloud.bucket, key: k, size: h.size, eTag: h.eTag },
+            {
+              files,
+              ledger,
+              user: cloud.sftp.user,
+              importerFor: () => fulfillmentCsvImporter(fulfillmentImportDeps()),
+              leaseMs: 60_000,
+            },
+          );
+          fulfillmentFiles.push({ rows: Math.min(12, rows.length), status: result.status });
+        }
+        if (done) return;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    })();
     const runs = Array.from({ length: WORKERS }, () => worker());
     reports = await Promise.all(runs);
+    runsDone = true;
     const runsMs = Date.now() - started;
+    await shipping;
     const imported = await importing;
+    expect(fulfillmentFiles.length).toBeGreaterThan(0);
+    expect(fulfillmentFiles.every((f) => f.status === 'archived')).toBe(true);
     expect(imported.status).toBe('archived');
     // The import really ran while brokering did.
     expect(importWindow[1]).toBeLessThan(runsMs);
@@ -286,7 +341,10 @@ describe('8 brokering runs and a snapshot import at once over hot SKUs', () => {
       reports.map((r) => r.raced).join('/'),
       'failed',
       reports.map((r) => r.failed.length).join('/'),
+      `; NetSuite fulfillment files ${fulfillmentFiles.length} (${fulfillmentFiles.reduce((n, f) => n + f.rows, 0)} rows)`,
     );
+    const shipped = (await allLines()).reduce((n, l) => n + (l.buckets[3700] ?? 0), 0);
+    expect(shipped).toBeGreaterThan(0);
 
     // Runs lose races on the same orders (another run moved the line first); nothing else fails.
     const failures = reports.flatMap((r) => r.failed.map((f) => f.error));
@@ -350,9 +408,10 @@ function checkLines(
     const alloc = Object.values(l.alloc).reduce((n, a) => n + (a[1200] ?? 0), 0);
     expect(alloc, `${l.orderId}/${l.lineSeq}`).toBe(l.buckets[1200] ?? 0);
     expect(alloc).toBeLessThanOrEqual(l.quantity);
-    for (const [f, a] of Object.entries(l.alloc)) {
+    // What counts at a facility: the units promised there (allocated, and shipped by NetSuite).
+    for (const f of promiseFacilities(l)) {
       const k = key(l.sku, f);
-      allocated.set(k, (allocated.get(k) ?? 0) + (a[1200] ?? 0));
+      allocated.set(k, (allocated.get(k) ?? 0) + countedAt(l, f));
     }
   }
   for (const [k, p] of pos) expect(allocated.get(k) ?? 0, k).toBe(p.reserved);
