@@ -58,7 +58,10 @@ export interface ImportedSnapshotFile {
 export interface SnapshotImporterDeps {
   readonly inventory: InventoryStore;
   /** The time frame: the snapshot in force, and the delta log to fold. */
-  readonly deltas: Pick<InventoryDeltaStore, 'loggedSince' | 'setSnapshotInForce'>;
+  readonly deltas: Pick<
+    InventoryDeltaStore,
+    'loggedSince' | 'setSnapshotInForce' | 'snapshotInForce'
+  >;
   /** L, NetSuite's reflect lag, in ms. */
   readonly lagMs: number;
   /**
@@ -86,6 +89,28 @@ export const inventoryKey = (sku: string, facilityId: string) =>
   hash64(`${sku}\u0000${facilityId}`);
 export const figureHash = (qty: number, itemId: string) => hash32(`${qty}|${itemId}`);
 
+/**
+ * When NetSuite's snapshot search ran, from its file name: `Date.toString()` text
+ * (`Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-InventoryItemExport.csv`) or the newer
+ * `2025-07-02-10-15-00-…` form; undefined when the name says neither.
+ */
+export function searchTimeOf(fileName: string): string | undefined {
+  const text = /^([A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4})/.exec(
+    fileName,
+  );
+  if (text) {
+    const t = Date.parse(text[1]!);
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  }
+  const dated = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})/.exec(fileName);
+  if (dated) {
+    const [, y, mo, d, h, mi, se] = dated.map(Number) as number[];
+    const t = Date.UTC(y!, mo! - 1, d!, h!, mi!, se!);
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  }
+  return undefined;
+}
+
 export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImporter {
   return {
     async open({ key, fileName, eTag, resumed, size, lastModified }): Promise<CsvImportSession> {
@@ -94,6 +119,29 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       /** S': when the file was uploaded (S3's LastModified). */
       const snapshotAt = (lastModified ?? new Date()).getTime();
       const { dirtyBy } = await deps.lock.acquire(owner, deps.leaseMs, deps.lockWaitMs);
+      // A file of an older search than the one in force (an S3 event delayed past a newer
+      // snapshot) is never applied: its figures would bring back promises a newer figure already
+      // reflects. The parts of one search share their name's time, in whatever order they come.
+      const searchAt = searchTimeOf(fileName);
+      const inForce = await deps.deltas.snapshotInForce().catch(async (err: unknown) => {
+        await deps.lock.release(owner, false);
+        throw err;
+      });
+      if (searchAt && inForce?.searchAt && searchAt < inForce.searchAt) {
+        await deps.lock.release(owner, true);
+        log.warn('snapshot file older than the one in force: not applied', {
+          file: key,
+          searchAt,
+          inForce: inForce.key,
+          inForceSearchAt: inForce.searchAt,
+        });
+        return {
+          row: () => undefined,
+          checkpoint: async () => undefined,
+          finish: async () => ({ superseded: 1 }),
+          abort: async () => undefined,
+        };
+      }
       let digest: HashMap64;
       let digestDiscarded = 0;
       let staleLoaded: StaleKey[] = [];
@@ -133,6 +181,8 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       const seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
       const facilityByExternal = await deps.facilities.byExternalId();
       const writer = deps.inventory.snapshotWriter(deps.concurrency);
+      // Rows with a blank idValue: an update that keeps the stored item id (never erased).
+      const updater = deps.inventory.figureUpdater(deps.concurrency);
       const importedAt = new Date().toISOString();
       let written = 0;
       let unchanged = 0;
@@ -140,6 +190,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
 
       const persist = async () => {
         await writer.flush();
+        await updater.flush();
         await deps.state.put(DIGEST_OBJECT, digest.toBuffer());
       };
 
@@ -178,12 +229,11 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
           digest.set(k, figure);
           written++;
           if (fold !== 0) folded++;
-          const wait = writer.put(
-            snapshotItem(
-              { sku, facilityId, availableQty: qty, itemId },
-              { file: fileName, importedAt, folded: fold },
-            ),
-          );
+          const meta = { file: fileName, importedAt, folded: fold };
+          const figureRow = { sku, facilityId, availableQty: qty, itemId };
+          const wait = itemId
+            ? writer.put(snapshotItem(figureRow, meta))
+            : updater.update(figureRow, meta);
           return wait ? wait.then(() => undefined) : undefined;
         },
         async checkpoint() {
@@ -207,6 +257,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             uploadedAt,
             key,
             finishedAt: new Date().toISOString(),
+            ...(searchAt ? { searchAt } : {}),
           });
           await deps.lock.release(owner, true);
           let settleFailed = 0;
@@ -228,6 +279,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             unchanged,
             digestDiscarded,
             retries: writer.stats.retries,
+            ...(updater.written ? { keptItemIds: updater.written } : {}),
             folded,
             foldedDeltas,
             ...(settleFailed ? { settleFailed } : {}),

@@ -108,6 +108,11 @@ export interface SnapshotInForce {
   readonly uploadedAt: string;
   readonly key: string;
   readonly finishedAt: string;
+  /**
+   * When NetSuite's search ran, as its file name says (NetSuite's clock; the parts of one search
+   * share it): a file of an older search is never applied over a newer one.
+   */
+  readonly searchAt?: string;
 }
 
 const SNAPSHOT_IN_FORCE = { pk: 'SNAPSHOT#in-force', sk: 'SNAPSHOT' };
@@ -495,6 +500,7 @@ export class InventoryDeltaStore {
           uploadedAt: String(i.uploadedAt),
           key: String(i.key),
           finishedAt: String(i.finishedAt),
+          ...(i.searchAt ? { searchAt: String(i.searchAt) } : {}),
         }
       : undefined;
   }

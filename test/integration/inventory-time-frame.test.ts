@@ -315,3 +315,48 @@ describe('over S3: the upload times S3 keeps, not the names', () => {
     expect(await qty('T-9')).toBe(10);
   });
 });
+
+describe('a snapshot of an older search never overwrites a newer one', () => {
+  /** Imports a snapshot file named as NetSuite names it (its search time), uploaded at `uploadedAt`. */
+  async function named(name: string, uploadedAt: Date, rows: Record<string, number>) {
+    const session = await snapshotImporter({}).open({
+      key: `direct/${name}`,
+      fileName: name,
+      eTag: `named-${++n}`,
+      resumed: false,
+      size: 1_000,
+      lastModified: uploadedAt,
+    });
+    let line = 1;
+    for (const [sku, quantity] of Object.entries(rows)) {
+      await session.row(
+        { Item: sku, externalFacilityId: '101', availableQty: String(quantity), idValue: '5001' },
+        ++line,
+      );
+    }
+    return session.finish();
+  }
+
+  it('a file of an earlier search delivered late is not applied; the parts of one search are, in any order', async () => {
+    const night2 = 'Wed Jan 07 2026 02:00:00 GMT+0000 (Coordinated Universal Time)';
+    const night1 = 'Tue Jan 06 2026 02:00:00 GMT+0000 (Coordinated Universal Time)';
+    // The second part of night 2's search comes first (S3 events are not ordered)…
+    expect(
+      await named(`${night2}-InventoryItemExport-2.csv`, at(3000), { 'O-2': 7 }),
+    ).toMatchObject({
+      written: 1,
+    });
+    // …then its first part, uploaded a moment earlier: same search, applied.
+    expect(
+      await named(`${night2}-InventoryItemExport-1.csv`, at(2999), { 'O-1': 5 }),
+    ).toMatchObject({
+      written: 1,
+    });
+    // Night 1's file, delayed past night 2's: its figures would undo what night 2 reflects.
+    expect(
+      await named(`${night1}-InventoryItemExport.csv`, at(3001), { 'O-1': 9, 'O-2': 9 }),
+    ).toEqual({ superseded: 1 });
+    expect(await qty('O-1')).toBe(5);
+    expect(await qty('O-2')).toBe(7);
+  });
+});
