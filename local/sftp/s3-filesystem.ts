@@ -4,19 +4,16 @@
  * S3 has no directories: a directory exists when a zero-byte `prefix/` marker object exists or any
  * object lives under `prefix/`. Keys are used as given (the caller maps paths and enforces the chroot).
  *
- * Listings work around two s3rver 3.7 defects while staying correct on S3:
- * - they use ListObjects (V1, marker-based): s3rver builds V2 continuation tokens with DES, which
- *   OpenSSL 3 (Node ≥ 17) refuses, so any truncated V2 listing fails there with an internal error;
- * - directory listings use no delimiter: with Delimiter '/', s3rver misses every sub-prefix that
- *   holds only deeper folders (`a/` when only `a/b/c.csv` exists). Without MaxKeys, s3rver answers
- *   in one page (its paging follows file-system order, not key order); S3 pages by 1000 and the
- *   next page skips the subdirectory the previous one ended in.
+ * A directory is listed as S3 lists it: ListObjectsV2 with the delimiter `/`, page after page by
+ * continuation token, files from Contents and subdirectories from CommonPrefixes, in S3's order
+ * (UTF-8 bytes of the key, a subdirectory sorting as `name/`). The S3 emulator lists with S3's
+ * semantics too (local/s3-listing.ts), so the same code pages correctly on both.
  */
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
-  ListObjectsCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -59,7 +56,7 @@ export interface FileInfo {
 
 export interface ListPage {
   readonly entries: FsEntry[];
-  /** Marker of the next page; undefined on the last page. */
+  /** Continuation token of the next page; undefined on the last page. */
   readonly next?: string;
 }
 
@@ -100,12 +97,23 @@ export class S3FileSystem {
     return (await this.keysUnder(key, 1)).length > 0;
   }
 
-  /** Up to `max` keys under `key/` (the marker included). */
+  /**
+   * Up to `max` entries directly under `key/`: object keys (the marker included) and the common
+   * prefixes of deeper keys (one per subdirectory, however many keys it holds).
+   */
   private async keysUnder(key: string, max: number): Promise<string[]> {
     const page = await this.s3.send(
-      new ListObjectsCommand({ Bucket: this.bucket, Prefix: `${key}/`, MaxKeys: max }),
+      new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: `${key}/`,
+        Delimiter: '/',
+        MaxKeys: max,
+      }),
     );
-    return (page.Contents ?? []).map((o) => o.Key ?? '');
+    return [
+      ...(page.Contents ?? []).map((o) => o.Key ?? ''),
+      ...(page.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
+    ];
   }
 
   /** A file (object) first, else a directory (prefix), else undefined. */
@@ -118,44 +126,43 @@ export class S3FileSystem {
   }
 
   /**
-   * One page of the directory `key`: objects directly under `key/` as files, and the first
-   * segment of deeper keys as directories (a directory may come back on a later page; callers
-   * dedupe). The page is listed without a delimiter and without MaxKeys, see the module notes.
+   * One page of the directory `key` (up to 1,000 entries), in S3's order: objects directly under
+   * `key/` as files, the common prefixes below it as directories. `token` continues a listing.
    */
-  async listPage(key: string, marker?: string): Promise<ListPage> {
+  async listPage(key: string, token?: string): Promise<ListPage> {
     const prefix = `${key}/`;
     const page = await this.s3.send(
-      new ListObjectsCommand({ Bucket: this.bucket, Prefix: prefix, Marker: marker }),
+      new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: prefix,
+        Delimiter: '/',
+        ContinuationToken: token,
+      }),
     );
-    const contents = page.Contents ?? [];
-    const files: FsEntry[] = [];
-    const dirs = new Set<string>();
-    for (const object of contents) {
-      const rest = (object.Key ?? '').slice(prefix.length);
-      const slash = rest.indexOf('/');
-      // An empty name is the directory's own marker; an empty segment (`a//b`) has no path.
-      if (slash === -1 && rest) {
-        files.push({
-          name: rest,
-          type: 'file',
-          size: object.Size ?? 0,
-          mtime: object.LastModified ?? EPOCH,
-        });
-      } else if (slash > 0) {
-        dirs.add(rest.slice(0, slash));
-      }
+    const listed: Array<{ sortKey: Buffer; entry: FsEntry }> = [];
+    for (const object of page.Contents ?? []) {
+      const name = (object.Key ?? '').slice(prefix.length);
+      // An empty name is the directory's own marker.
+      if (!name) continue;
+      listed.push({
+        sortKey: Buffer.from(object.Key ?? ''),
+        entry: { name, type: 'file', size: object.Size ?? 0, mtime: object.LastModified ?? EPOCH },
+      });
     }
-    const entries: FsEntry[] = [
-      ...[...dirs].map((name): FsEntry => ({ name, type: 'dir', size: 0, mtime: EPOCH })),
-      ...files,
-    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const lastKey = contents.at(-1)?.Key;
-    if (!page.IsTruncated || !lastKey) return { entries };
-    // Skip the rest of the subdirectory the page ended in: its name is all the listing needs.
-    const rest = lastKey.slice(prefix.length);
-    const slash = rest.indexOf('/');
-    const next = slash > 0 ? `${prefix}${rest.slice(0, slash)}/\u{10FFFF}` : lastKey;
-    return { entries, next: next !== marker ? next : undefined };
+    for (const common of page.CommonPrefixes ?? []) {
+      const name = (common.Prefix ?? '').slice(prefix.length, -1);
+      // An empty segment (`a//b`) has no path.
+      if (!name) continue;
+      listed.push({
+        sortKey: Buffer.from(common.Prefix ?? ''),
+        entry: { name, type: 'dir', size: 0, mtime: EPOCH },
+      });
+    }
+    const entries = listed.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey)).map((l) => l.entry);
+    const next = page.IsTruncated ? page.NextContinuationToken : undefined;
+    if (page.IsTruncated && !next)
+      throw new Error('S3 listing truncated without a continuation token');
+    return { entries, next };
   }
 
   /** Creates the `key/` marker. */

@@ -37,13 +37,18 @@ interface Page {
   readonly next?: string;
 }
 
-/** The entries of one open directory, fetched page by page and answered in chunks. */
+/**
+ * The entries of one open directory, fetched page by page and answered in chunks. READDIRs on
+ * one handle are answered one after the other, in the order they came: a client may send several
+ * at once, and each must get the chunk after the previous one's.
+ */
 class DirListing {
   private buffer: FileEntry[] = [];
-  /** Names already given (a directory can come back on a later page). */
+  /** Names already given (a name is never given twice, whatever a page repeats). */
   private readonly seen = new Set<string>();
   private token: string | undefined;
   private done = false;
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly load: (token?: string) => Promise<Page>) {}
 
@@ -52,7 +57,13 @@ class DirListing {
   }
 
   /** The next chunk of entries; undefined once all were given. */
-  async next(): Promise<FileEntry[] | undefined> {
+  next(): Promise<FileEntry[] | undefined> {
+    const chunk = this.turn.then(() => this.take());
+    this.turn = chunk.catch(() => undefined);
+    return chunk;
+  }
+
+  private async take(): Promise<FileEntry[] | undefined> {
     while (this.buffer.length === 0 && !this.done) {
       const page = await this.load(this.token);
       for (const entry of page.entries) {
