@@ -54,6 +54,8 @@ export class Storefront {
         });
         if (r.status === 'created') this.book.set(r.externalId, r.orderId);
         else if (r.status === 'duplicate') this.duplicates++;
+        else if (r.status === 'conflict')
+          this.rejected.push({ order: r.externalId, messages: [r.message] });
         else this.rejected.push({ order: r.order, messages: r.messages });
       }
     };

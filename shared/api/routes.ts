@@ -27,7 +27,7 @@ export const ROUTES = [
     path: '/orders',
     handler: 'api-create-order',
     description:
-      'create storefront orders (one order object, or an array); 201 created, 200 already known (same externalId), 400 invalid',
+      'create storefront orders (one order object, or an array); 201 created, 200 already known (same externalId, same content), 409 conflict (same externalId, other content: what differs; nothing changed), 400 invalid',
   },
   {
     method: 'GET',

@@ -23,6 +23,14 @@ export interface JsonImportSession {
   record(value: unknown, position: number): Promise<readonly RowRejection[]>;
   /** Makes every accepted record durable; returns figures for the log line. */
   finish(): Promise<Record<string, number>>;
+  /**
+   * Records refused after `record` had accepted them (applied concurrently, refused when their
+   * write answered), by position; read once `finish` has returned. They count as rejected.
+   */
+  lateRejections?(): ReadonlyArray<{
+    readonly position: number;
+    readonly problems: readonly RowRejection[];
+  }>;
   abort?(): Promise<void>;
 }
 
@@ -67,10 +75,11 @@ export async function importJsonFeedFile(
   const started = Date.now();
   const claimed = await claimInboundFile(ref, deps);
   if (!isClaimed(claimed)) return claimed;
-  const { fileName, importer, head, errors } = claimed;
+  const { fileName, importer, head, source, errors } = claimed;
   let session: JsonImportSession | undefined;
   try {
-    const stream = await deps.files.openRead(ref.key);
+    // The version's held copy: what a newer upload under the same name cannot change.
+    const stream = await deps.files.openRead(source);
     if (!stream) return { status: 'duplicate', key: ref.key, reason: 'file vanished' };
     let rows = 0;
     let applied = 0;
@@ -96,6 +105,18 @@ export async function importJsonFeedFile(
         eTag: head.eTag,
         lastModified: head.lastModified,
       });
+      const reject = (position: number, problems: readonly RowRejection[]) => {
+        const value = (records as unknown[])[position - 1];
+        const raw = JSON.stringify(value) ?? String(value);
+        for (const p of problems) {
+          errors.add({
+            line: position,
+            field: p.field,
+            reason: p.reason,
+            raw: raw.length > RAW_LIMIT ? `${raw.slice(0, RAW_LIMIT)}…` : raw,
+          });
+        }
+      };
       for (const [i, value] of records.entries()) {
         rows++;
         const problems = await session.record(value, i + 1);
@@ -104,17 +125,15 @@ export async function importJsonFeedFile(
           continue;
         }
         rejected++;
-        const raw = JSON.stringify(value) ?? String(value);
-        for (const p of problems) {
-          errors.add({
-            line: i + 1,
-            field: p.field,
-            reason: p.reason,
-            raw: raw.length > RAW_LIMIT ? `${raw.slice(0, RAW_LIMIT)}…` : raw,
-          });
-        }
+        reject(i + 1, problems);
       }
       stats = await session.finish();
+      for (const late of session.lateRejections?.() ?? []) {
+        if (!late.problems.length) continue;
+        applied--;
+        rejected++;
+        reject(late.position, late.problems);
+      }
     } catch (err) {
       if (!(err instanceof FileProblem)) throw err;
       failure = err.message;

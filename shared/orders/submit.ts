@@ -1,6 +1,11 @@
 /**
  * Submitting orders over HTTP: one order object or an array of them. Each order is taken or
  * rejected on its own, so an invalid order does not block the valid ones.
+ *
+ * One order: 201 created; 200 duplicate (the same order again: idempotent); 409 conflict (its
+ * external id is known with other content: `differences` says what, nothing was changed); 400
+ * invalid. An array: 200 with one result per order, unless none was taken (400, or 409 when every
+ * one was a conflict).
  */
 import type { OrderIntake, SubmitMeta, SubmitResult } from './intake.ts';
 
@@ -51,10 +56,12 @@ export async function submitOrders(
     const summary = {
       created: count('created'),
       duplicate: count('duplicate'),
+      conflict: count('conflict'),
       rejected: count('rejected'),
     };
+    const taken = summary.created + summary.duplicate;
     return {
-      statusCode: summary.rejected === results.length ? 400 : 200,
+      statusCode: taken > 0 ? 200 : summary.conflict === results.length ? 409 : 400,
       body: { ...summary, results: results.map(describe) },
     };
   }
@@ -70,6 +77,9 @@ export async function submitOrders(
   const result = await intake.submit(body, meta);
   if (result.status === 'rejected') {
     return { statusCode: 400, body: { error: 'INVALID_ORDER', ...describe(result) } };
+  }
+  if (result.status === 'conflict') {
+    return { statusCode: 409, body: { error: 'ORDER_CONFLICT', ...result } };
   }
   return { statusCode: result.status === 'created' ? 201 : 200, body: result };
 }

@@ -26,6 +26,7 @@ import { createS3Client } from '../../shared/files/s3-client.ts';
 import { OrderStore } from '../../shared/store/order-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { sampleOrder } from '../support/order-core.ts';
+import { keptName } from '../support/kept-files.ts';
 
 const TOKEN = 'test-token-123';
 const BUCKET = 'oms-test-orders';
@@ -217,7 +218,8 @@ describe('storefront order files (storefront/orders)', () => {
       lines: [{ sku: 'X', quantity: 0, price: 1, shippingMethod: 'S' }],
     };
     const name = 'Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-orders.json';
-    const event = await drop(name, JSON.stringify([a, invalid, b, 'junk']));
+    const body = JSON.stringify([a, invalid, b, 'junk']);
+    const event = await drop(name, body);
 
     const idA = await orders.orderIdForExternal(a.externalId);
     const idB = await orders.orderIdForExternal(b.externalId);
@@ -225,16 +227,18 @@ describe('storefront order files (storefront/orders)', () => {
     expect(idB).toBeDefined();
     expect((await orders.order(idA!)).header?.source).toBe(`file:${folder}${name}`);
     expect(await orders.orderIdForExternal(invalid.externalId)).toBeUndefined();
-    expect(await files.head(`${folder}archive/${name}`)).toBeDefined();
+    // Kept under the version's name (its ETag's first 8 characters), the report beside it.
+    const kept = keptName(name, body);
+    expect(await files.head(`${folder}archive/${kept}`)).toBeDefined();
     expect(await files.head(`${folder}${name}`)).toBeUndefined();
-    const report = parse((await files.readText(`${folder}error/${name}.errors.csv`))!, {
+    const report = parse((await files.readText(`${folder}error/${kept}.errors.csv`))!, {
       columns: true,
     }) as Array<Record<string, string>>;
     expect(report.map((r) => [r.line, r.field, r.reason])).toEqual([
       ['2', 'lines[0].quantity', `order ${invalid.externalId}: lines[0].quantity 0 is below 1`],
       ['4', '(order)', 'order #4: (order) must be an object, found string'],
     ]);
-    expect(report[0]!.file).toBe(name);
+    expect(report[0]!.file).toBe(kept);
     expect(JSON.parse(report[0]!.raw!)).toEqual(invalid);
 
     // The same event again: the ledger says done; nothing is created twice.
@@ -247,13 +251,21 @@ describe('storefront order files (storefront/orders)', () => {
   });
 
   it('moves a file that is not a JSON array to failed/ with an error file', async () => {
-    await drop('broken.json', '{"externalId": ');
-    await drop('object.json', JSON.stringify(sampleOrder()));
-    for (const name of ['broken.json', 'object.json']) {
+    const broken = '{"externalId": ';
+    const object = JSON.stringify(sampleOrder());
+    await drop('broken.json', broken);
+    await drop('object.json', object);
+    const kept = {
+      broken: keptName('broken.json', broken),
+      object: keptName('object.json', object),
+    };
+    for (const name of Object.values(kept)) {
       expect(await files.head(`${folder}failed/${name}`)).toBeDefined();
     }
-    expect(await files.readText(`${folder}error/broken.json.errors.csv`)).toMatch(/not valid JSON/);
-    expect(await files.readText(`${folder}error/object.json.errors.csv`)).toMatch(
+    expect(await files.readText(`${folder}error/${kept.broken}.errors.csv`)).toMatch(
+      /not valid JSON/,
+    );
+    expect(await files.readText(`${folder}error/${kept.object}.errors.csv`)).toMatch(
       /top-level value must be an array of records, found object/,
     );
   });

@@ -98,11 +98,25 @@ describe('order intake', () => {
         .filter((r) => r.status === 'duplicate')
         .map((r) => (r as { orderId: string }).orderId),
     ).toEqual(Array(5).fill(orderId));
+    // The same external id with other content: a conflict naming it; nothing changes.
     const again = await core.intake.submit(
       { ...input, name: 'changed' },
       { source: 'file:x', actor: 'api' },
     );
-    expect(again).toEqual({ status: 'duplicate', orderId, externalId: input.externalId });
+    expect(again).toMatchObject({
+      status: 'conflict',
+      orderId,
+      externalId: input.externalId,
+      differences: {
+        header: [{ field: 'name', stored: input.name, submitted: 'changed' }],
+        lines: { added: [], removed: [], changed: [] },
+      },
+    });
+    expect(await core.intake.submit({ ...input }, { source: 'file:y', actor: 'api' })).toEqual({
+      status: 'duplicate',
+      orderId,
+      externalId: input.externalId,
+    });
   });
 
   it('rejects an invalid order naming the order and the field, writing nothing', async () => {

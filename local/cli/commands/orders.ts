@@ -17,6 +17,10 @@ import { findOrder } from '../../../shared/orders/find-order.ts';
 import { statusLabel, type OrderView } from '../../../shared/orders/order-view.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { submitOrders } from '../../../shared/orders/submit.ts';
+import {
+  describeDifferences,
+  type OrderDifferences,
+} from '../../../shared/domain/orders/order-diff.ts';
 import { recordNetsuiteIds } from '../../../shared/sync/approval.ts';
 import { approvalDeps } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
@@ -25,6 +29,33 @@ const buckets = (b: Readonly<Record<string, number>>) =>
   Object.entries(b)
     .map(([s, q]) => `${s}:${q}`)
     .join(' ');
+
+type Submitted = { status?: string; externalId?: string; orderId?: string; differences?: unknown };
+
+const submittedResults = (body: unknown): Submitted[] => {
+  const b = body as { results?: Submitted[] } & Submitted;
+  return Array.isArray(b?.results) ? b.results : [b];
+};
+
+const hasConflict = (body: unknown): boolean =>
+  submittedResults(body).some((r) => r?.status === 'conflict');
+
+/**
+ * `oms order create` without --json: the answer as JSON, then each conflict in words (what
+ * differs from the order the OMS has; nothing was changed).
+ */
+export function renderSubmitted(body: unknown): string {
+  const out = [JSON.stringify(body, null, 2)];
+  for (const r of submittedResults(body)) {
+    if (r?.status !== 'conflict') continue;
+    out.push(
+      '',
+      `CONFLICT: order ${r.externalId} is already ${r.orderId} with other content; not applied:`,
+      ...describeDifferences(r.differences as OrderDifferences).map((d) => `  - ${d}`),
+    );
+  }
+  return out.join('\n');
+}
 
 /** The human-readable form of `oms order show`. */
 export function renderOrder(v: OrderView): string {
@@ -202,8 +233,9 @@ export function orderCommands(program: Command): void {
         source: `cli:${file}`,
         actor: `cli:${process.env.USER ?? 'operator'}`,
       });
-      print(!!opts.json, out.body, () => JSON.stringify(out.body, null, 2));
-      if (out.statusCode >= 400) process.exitCode = 1;
+      print(!!opts.json, out.body, () => renderSubmitted(out.body));
+      // A conflict (409) or an invalid order (400) fails the command; so does a conflict in a batch.
+      if (out.statusCode >= 400 || hasConflict(out.body)) process.exitCode = 1;
     });
 
   order

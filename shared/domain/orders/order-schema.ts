@@ -23,7 +23,7 @@ export const ORDER_SCHEMA = {
       ...text(128),
       pattern: '^[A-Za-z0-9][A-Za-z0-9._:/#-]*$',
       description:
-        "The storefront's order id (e.g. Shopify order id). Unique: submitting it again returns the existing order.",
+        "The storefront's order id (e.g. Shopify order id). Unique: the same order submitted again returns the existing order; other content under a known id is refused as a conflict (HTTP 409) naming what differs.",
     },
     name: { ...text(64), description: 'Order name shown to people, e.g. "#1001".' },
     date: {
