@@ -2,6 +2,10 @@
  * The embedded local cloud: DynamoDB Local, the S3 emulator, the SFTP server acting as Transfer
  * Family, S3 event dispatch to the import handlers, and the scheduler — wired as CDK wires AWS.
  * `npm start` runs it persisted; the tests run it in memory on free ports.
+ *
+ * Supervised: a DynamoDB Local JVM that dies is restarted on the same port (persisted: on the same
+ * files); while a service does not answer, the event dispatch holds its queued messages and
+ * delivers them once it is back, instead of dead-lettering them.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -12,8 +16,12 @@ import { feedPrefix } from '../shared/feeds/paths.ts';
 import { createS3Client } from '../shared/files/s3-client.ts';
 import { FeedFileStore } from '../shared/files/feed-file-store.ts';
 import { createDynamoClient } from '../shared/store/dynamo-client.ts';
-import { startDynamoLocal, type DynamoLocal } from './dynamodb-local.ts';
-import { EventDispatcher } from './event-dispatch.ts';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { superviseDynamoLocal, type SupervisedDynamoLocal } from './dynamodb-local.ts';
+import { DeadLetterStore } from './dead-letters.ts';
+import { EventDispatcher, type DispatchOptions } from './event-dispatch.ts';
+import { HealthMonitor, type CloudHealth } from './health.ts';
 import { ensureFeedFolders } from './folders.ts';
 import { invoke } from './handlers.ts';
 import { MERCHANDISER_PAGE } from './http/pages.ts';
@@ -22,7 +30,7 @@ import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
 import { startSftpServer, type SftpServer } from './sftp/server.ts';
 import { ensureTables } from './tables.ts';
-import { setLocalContinuationSink } from '../shared/queue/continuation.ts';
+import { setLocalContinuationSink, setLocalFailureSink } from '../shared/queue/continuation.ts';
 import { applyLocalSettingDefaults } from './settings.ts';
 
 export interface LocalCloudOptions {
@@ -49,6 +57,8 @@ export interface LocalCloudOptions {
   readonly dynamoHeap?: string;
   /** Extra scheduled jobs beyond the catalog (tests). */
   readonly extraJobs?: readonly ScheduledJob[];
+  /** The dispatch's retry settings (tests): receives before the DLQ, first visibility timeout. */
+  readonly retry?: Pick<DispatchOptions, 'maxReceives' | 'retryDelayMs' | 'maxRetryDelayMs'>;
   readonly log?: (line: string) => void;
 }
 
@@ -68,6 +78,12 @@ export interface LocalCloud {
   };
   readonly dataDir: string;
   readonly dispatcher: EventDispatcher;
+  /** The dead-letter queue on disk (`npx oms dlq`). */
+  readonly deadLetters: DeadLetterStore;
+  /** Whether DynamoDB Local and the S3 emulator answer. */
+  readonly health: CloudHealth;
+  /** DynamoDB Local's JVM: its pid now, and how often it was restarted. */
+  readonly dynamo: { readonly pid: number; readonly restarts: number; readonly up: boolean };
   /** The HTTP API, when started. */
   readonly api?: { readonly url: string; readonly token: string };
   readonly scheduler: LocalScheduler;
@@ -121,11 +137,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   };
 
   try {
-    const dynamoLocal: DynamoLocal = await startDynamoLocal({
+    // Set once the clients exist: a JVM restarted after that re-creates missing tables.
+    let onDynamoRestarted: () => Promise<void> = async () => undefined;
+    const watcher: { health?: HealthMonitor } = {};
+    const dynamoLocal: SupervisedDynamoLocal = await superviseDynamoLocal({
       host,
       port: options.ports?.dynamo,
       dbPath: options.inMemoryDb ? undefined : join(options.dataDir, 'dynamodb'),
+      // In memory too: the next start stops a JVM a killed `npm start` left running.
+      pidFile: options.inMemoryDb ? join(options.dataDir, 'dynamodb-local.pid') : undefined,
       heap: options.dynamoHeap,
+      log,
+      onDown: (why) => watcher.health?.markDown('DynamoDB Local', why),
+      onRestarted: () => onDynamoRestarted(),
     });
     stops.push(() => dynamoLocal.stop());
 
@@ -163,17 +187,72 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
     const created = await ensureTables(dynamoClient, tablePrefix);
     if (created.length) log(`created tables ${created.join(', ')}`);
+    onDynamoRestarted = async () => {
+      const again = await ensureTables(dynamoClient, tablePrefix);
+      if (again.length) log(`created tables ${again.join(', ')}`);
+    };
     await ensureFeedFolders(s3Client, bucket, user);
 
+    // Probes with their own clients: one attempt each, so that an outage is seen at once.
+    const dynamoProbe = new DynamoDBClient({
+      endpoint: dynamoLocal.endpoint,
+      region: cfg.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const s3Probe = new S3Client({
+      endpoint: s3Emulator.endpoint,
+      region: cfg.region,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      forcePathStyle: true,
+      maxAttempts: 1,
+    });
+    const monitor = new HealthMonitor(
+      [
+        {
+          name: 'DynamoDB Local',
+          probe: async () => {
+            if (!dynamoLocal.up) throw new Error('restarting');
+            await dynamoProbe.send(new ListTablesCommand({ Limit: 1 }));
+          },
+        },
+        {
+          name: 'the S3 emulator',
+          probe: async () => {
+            await s3Probe.send(new HeadBucketCommand({ Bucket: bucket }));
+          },
+        },
+      ],
+      log,
+    );
+    watcher.health = monitor;
+    stops.push(() => {
+      monitor.stop();
+      dynamoProbe.destroy();
+      s3Probe.destroy();
+    });
+
+    const deadLetters = new DeadLetterStore(options.dataDir);
     const dispatcher = new EventDispatcher({
       user,
-      deadLetterFile: join(options.dataDir, 'dead-letters.jsonl'),
+      deadLetters,
+      health: monitor,
       log,
+      // Without dispatch (benchmarks), re-driven messages wait for an OMS that delivers.
+      redrivePollMs: options.dispatch === false ? 0 : undefined,
+      ...options.retry,
     });
     if (options.dispatch !== false) s3Emulator.onEvent((event) => dispatcher.onS3Event(event));
-    setLocalContinuationSink(async (feedId, body) => dispatcher.enqueueBody(feedId, body));
+    setLocalContinuationSink(async (feedId, body, send) =>
+      dispatcher.enqueueBody(feedId, body, {
+        delayMs: (send?.delaySeconds ?? 0) * 1000,
+        attributes: send?.attributes,
+      }),
+    );
+    setLocalFailureSink((id, error) => dispatcher.noteFailure(id, error));
     stops.push(() => {
       setLocalContinuationSink(undefined);
+      setLocalFailureSink(undefined);
       return dispatcher.stop();
     });
 
@@ -231,6 +310,19 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       dataDir: options.dataDir,
       config: cfg,
       dispatcher,
+      deadLetters,
+      health: monitor,
+      dynamo: {
+        get pid() {
+          return dynamoLocal.pid;
+        },
+        get restarts() {
+          return dynamoLocal.restarts;
+        },
+        get up() {
+          return dynamoLocal.up;
+        },
+      },
       api: api && options.api ? { url: api.url, token: options.api.token } : undefined,
       scheduler,
       jobs: jobs.map((j) => ({ id: j.id, expression: j.expression })),

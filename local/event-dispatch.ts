@@ -1,31 +1,64 @@
 /**
  * Stands in for S3 → SQS → Lambda: each ObjectCreated event in a watched inbound folder becomes an
- * SQS message of the real shape, delivered to the feed's handler; a message the handler reports as
- * failed (or that throws) is retried with backoff, then parked in a dead-letter list on disk.
+ * SQS message of the real shape, delivered to the feed's handler. Like SQS:
+ * - a message the handler reports as failed (or that throws) becomes visible again after a
+ *   visibility timeout — 2 s, doubling at each receive, at most a minute — and after
+ *   `maxReceives` receives (5) it is parked in the dead-letter queue, on disk
+ *   (`<data>/dead-letters/`, `npx oms dlq list|redrive`);
+ * - a message can be sent delayed (a handler hands a message back until another worker's lease
+ *   ends), without using up receives.
+ * Unlike a plain timer, it knows the local services: while DynamoDB Local or the S3 emulator does
+ * not answer, deliveries wait for it, and a delivery that failed because of an outage does not
+ * count as a receive — queued messages outlive the outage instead of being dead-lettered in it.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { implementedFeeds, type FeedDefinition } from '../shared/feeds/catalog.ts';
 import { locateInbound } from '../shared/feeds/paths.ts';
+import { objectRefsFromS3Event } from '../shared/feeds/s3-event.ts';
+import type { DeadLetter, DeadLetterStore } from './dead-letters.ts';
 import { invoke } from './handlers.ts';
+import type { CloudHealth } from './health.ts';
 import type { S3EmulatorEvent } from './s3-emulator.ts';
 
 export interface DispatchOptions {
   readonly user: string;
-  /** JSON-lines file for messages that failed every attempt. */
-  readonly deadLetterFile: string;
-  /** Attempts before a message is parked (SQS maxReceiveCount). */
+  /** Where messages that failed every receive are parked, and re-driven from. */
+  readonly deadLetters: DeadLetterStore;
+  /** Receives before a message is parked (SQS maxReceiveCount). Default 5. */
   readonly maxReceives?: number;
+  /** Visibility timeout after the first failed receive; doubles at each. Default 2 s. */
   readonly retryDelayMs?: number;
+  /** Longest visibility timeout. Default 60 s. */
+  readonly maxRetryDelayMs?: number;
+  /** The services the handlers need; deliveries wait while one is down. */
+  readonly health?: CloudHealth;
+  /** How often re-driven messages are looked for (0: never). Default 1 s. */
+  readonly redrivePollMs?: number;
   readonly log?: (line: string) => void;
 }
 
 interface Message {
+  readonly id: string;
   readonly feed: FeedDefinition;
   readonly body: string;
   readonly key: string;
+  /** SQS message attributes (strings). */
+  readonly attributes?: Readonly<Record<string, string>>;
   receives: number;
+  /** Failed deliveries that met an outage (not counted as receives). */
+  outageFailures: number;
+}
+
+/** Failures during outages a message may have before they count as receives. */
+const MAX_OUTAGE_FAILURES = 5;
+
+export interface EnqueueOptions {
+  /** The object key, for logs (read from the body when absent). */
+  readonly key?: string;
+  /** Delivered after this long (SQS DelaySeconds). */
+  readonly delayMs?: number;
+  readonly attributes?: Readonly<Record<string, string>>;
 }
 
 /** S3 URL-encodes keys in events, with `+` for a space; the handlers decode them. */
@@ -55,8 +88,13 @@ export function s3EventBody(bucket: string, key: string, size: number, eTag: str
 }
 
 /** An SQS event carrying one message, as Lambda's SQS event source delivers it. */
-export function sqsEvent(body: string, receives = 1, source = 'local'): SQSEvent {
-  const messageId = crypto.randomUUID();
+export function sqsEvent(
+  body: string,
+  receives = 1,
+  source = 'local',
+  messageId: string = randomUUID(),
+  attributes: Readonly<Record<string, string>> = {},
+): SQSEvent {
   return {
     Records: [
       {
@@ -69,7 +107,9 @@ export function sqsEvent(body: string, receives = 1, source = 'local'): SQSEvent
           SenderId: 'local',
           ApproximateFirstReceiveTimestamp: String(Date.now()),
         },
-        messageAttributes: {},
+        messageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([k, v]) => [k, { stringValue: v, dataType: 'String' }]),
+        ),
         md5OfBody: '',
         eventSource: 'aws:sqs',
         eventSourceARN: `arn:aws:sqs:local:000000000000:${source}`,
@@ -79,16 +119,42 @@ export function sqsEvent(body: string, receives = 1, source = 'local'): SQSEvent
   };
 }
 
+/** The object key a message body is about, for logs and dead letters. */
+function keyOfBody(body: string): string | undefined {
+  try {
+    return objectRefsFromS3Event(JSON.parse(body) as never)[0]?.key;
+  } catch {
+    return undefined;
+  }
+}
+
 export class EventDispatcher {
   private readonly queues = new Map<string, Message[]>();
   private readonly running = new Set<string>();
   private readonly waiters: Array<() => void> = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Why the handler failed a message, as it said (by message id). */
+  private readonly failures = new Map<string, string>();
   private pendingTimers = 0;
   private stopped = false;
-  readonly deadLetters: Array<{ key: string; feed: string; error: string }> = [];
+  private onStop: () => void = () => undefined;
+  private readonly stopping = new Promise<void>((r) => (this.onStop = r));
+  private readonly redriveTimer?: NodeJS.Timeout;
+  /** Messages parked since this dispatcher started. */
+  readonly deadLetters: Array<{ id: string; key: string; feed: string; error: string }> = [];
 
   constructor(private readonly opts: DispatchOptions) {
-    mkdirSync(dirname(opts.deadLetterFile), { recursive: true });
+    const every = opts.redrivePollMs ?? 1_000;
+    if (every > 0) {
+      this.takeRedriven();
+      this.redriveTimer = setInterval(() => this.takeRedriven(), every);
+      this.redriveTimer.unref();
+    }
+  }
+
+  /** The handler's reason for failing a message being delivered (`noteMessageFailure`). */
+  noteFailure(messageId: string, error: string): void {
+    this.failures.set(messageId, error);
   }
 
   /** Routes one S3 event from the emulator. */
@@ -109,18 +175,64 @@ export class EventDispatcher {
     if (this.stopped) return false;
     const where = locateInbound(key, this.opts.user, implementedFeeds());
     if (where.kind !== 'feed-file' || !where.feed.handler) return false;
-    this.push({ feed: where.feed, body: s3EventBody(bucket, key, size, eTag), key, receives: 0 });
+    this.push(this.message(where.feed, s3EventBody(bucket, key, size, eTag), key));
     return true;
   }
 
-  /** Enqueues a message body for a feed's handler (a continuation of a long import). */
-  enqueueBody(feedId: string, body: string, key = '(continuation)'): void {
+  /**
+   * Enqueues a message body for a feed's handler: a continuation of a long import, or a message
+   * handed back (delayed) until another worker's lease ends. A new message: receives start at 0.
+   */
+  enqueueBody(feedId: string, body: string, options: EnqueueOptions = {}): void {
     const feed = implementedFeeds().find((f) => f.id === feedId);
     if (!feed?.handler) throw new Error(`no handler for feed ${feedId}`);
-    this.push({ feed, body, key, receives: 0 });
+    if (this.stopped) return;
+    const message: Message = {
+      ...this.message(feed, body, options.key ?? keyOfBody(body) ?? '(continuation)'),
+      attributes: options.attributes,
+    };
+    if (options.delayMs && options.delayMs > 0)
+      this.later(options.delayMs, () => this.push(message));
+    else this.push(message);
+  }
+
+  private message(feed: FeedDefinition, body: string, key: string): Message {
+    return { id: randomUUID(), feed, body, key, receives: 0, outageFailures: 0 };
+  }
+
+  /** Messages the operator re-drove (`npx oms dlq redrive`): back to their feed's queue. */
+  takeRedriven(): DeadLetter[] {
+    if (this.stopped) return [];
+    const taken = this.opts.deadLetters.takeRedriven();
+    for (const d of taken) {
+      const feed = implementedFeeds().find((f) => f.id === d.feed);
+      if (!feed?.handler) {
+        this.opts.log?.(
+          `re-driven dead letter ${d.id} names no feed handler (${d.feed}); parked again`,
+        );
+        this.opts.deadLetters.add({ ...d, error: `no handler for feed ${d.feed}` });
+        continue;
+      }
+      this.opts.log?.(`re-driven ${d.feed} ${d.key} (dead letter ${d.id})`);
+      this.push({ id: d.id, feed, body: d.body, key: d.key, receives: 0, outageFailures: 0 });
+    }
+    return taken;
+  }
+
+  private later(ms: number, run: () => void): void {
+    this.pendingTimers++;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.pendingTimers--;
+      run();
+      this.notifyIfIdle();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
   }
 
   private push(message: Message): void {
+    if (this.stopped) return;
     const queue = this.queues.get(message.feed.id) ?? [];
     queue.push(message);
     this.queues.set(message.feed.id, queue);
@@ -132,7 +244,12 @@ export class EventDispatcher {
     this.running.add(feedId);
     try {
       const queue = this.queues.get(feedId) ?? [];
-      for (let m = queue.shift(); m; m = queue.shift()) await this.deliver(m);
+      for (let m = queue.shift(); m && !this.stopped; m = queue.shift()) {
+        // While a service is down, messages wait in their queue (SQS keeps them too).
+        await this.healthy();
+        if (this.stopped) break;
+        await this.deliver(m);
+      }
     } finally {
       this.running.delete(feedId);
       this.notifyIfIdle();
@@ -141,37 +258,75 @@ export class EventDispatcher {
 
   private async deliver(message: Message): Promise<void> {
     message.receives++;
-    const event = sqsEvent(message.body, message.receives, message.feed.id);
+    const outagesBefore = this.opts.health?.outages ?? 0;
+    const event = sqsEvent(
+      message.body,
+      message.receives,
+      message.feed.id,
+      message.id,
+      message.attributes,
+    );
     let error: string | undefined;
     try {
       const out = await invoke<SQSBatchResponse | undefined>(message.feed.handler!, event);
-      if (out?.batchItemFailures?.length) error = 'handler reported the message as failed';
+      if (out?.batchItemFailures?.length) {
+        error = this.failures.get(message.id) ?? 'handler reported the message as failed';
+      }
     } catch (err) {
       error = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.failures.delete(message.id);
     }
     if (!error) return;
-    const max = this.opts.maxReceives ?? 3;
-    if (message.receives >= max) {
-      const parked = {
-        key: message.key,
-        feed: message.feed.id,
-        error,
-        at: new Date().toISOString(),
-      };
-      this.deadLetters.push(parked);
-      appendFileSync(
-        this.opts.deadLetterFile,
-        `${JSON.stringify({ ...parked, body: message.body })}\n`,
+    const health = this.opts.health;
+    if (
+      health &&
+      message.outageFailures < MAX_OUTAGE_FAILURES &&
+      (!(await health.check()) || health.outages !== outagesBefore)
+    ) {
+      // The failure is the outage's: the receive does not count. The message waits, at the head
+      // of its queue (the order of files is kept), for the services to answer, then goes again.
+      // (A message whose every delivery meets an outage — one that brings a service down — counts
+      // its receives after MAX_OUTAGE_FAILURES, and ends in the dead-letter queue.)
+      message.receives--;
+      message.outageFailures++;
+      this.opts.log?.(
+        `${message.feed.id} ${message.key}: failed during an outage (${error}); delivered again once it is over`,
       );
-      this.opts.log?.(`dead-letter ${message.feed.id} ${message.key}: ${error}`);
+      await this.healthy();
+      if (this.stopped) return;
+      return this.deliver(message);
+    }
+    const max = this.opts.maxReceives ?? 5;
+    if (message.receives >= max) {
+      const parked = this.opts.deadLetters.add({
+        id: message.id,
+        feed: message.feed.id,
+        key: message.key,
+        body: message.body,
+        error,
+        receives: message.receives,
+      });
+      this.deadLetters.push({ id: parked.id, key: parked.key, feed: parked.feed, error });
+      this.opts.log?.(
+        `dead-letter ${message.feed.id} ${message.key} after ${message.receives} receives: ${error} ` +
+          `(\`npx oms dlq redrive ${parked.id}\` once fixed)`,
+      );
       return;
     }
-    const delay = (this.opts.retryDelayMs ?? 1_000) * 2 ** (message.receives - 1);
-    this.pendingTimers++;
-    setTimeout(() => {
-      this.pendingTimers--;
-      this.push(message);
-    }, delay).unref();
+    const delay = Math.min(
+      (this.opts.retryDelayMs ?? 2_000) * 2 ** (message.receives - 1),
+      this.opts.maxRetryDelayMs ?? 60_000,
+    );
+    this.opts.log?.(
+      `${message.feed.id} ${message.key}: receive ${message.receives} of ${max} failed (${error}); again in ${delay / 1000} s`,
+    );
+    this.later(delay, () => this.push(message));
+  }
+
+  /** Resolves once the services answer, or the dispatcher stops. */
+  private async healthy(): Promise<void> {
+    if (this.opts.health) await Promise.race([this.opts.health.whenHealthy(), this.stopping]);
   }
 
   private busy(): boolean {
@@ -184,7 +339,7 @@ export class EventDispatcher {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves once every queued message was delivered (or parked). */
+  /** Resolves once every queued message was delivered (or parked), delayed ones included. */
   async idle(): Promise<void> {
     if (!this.busy()) return;
     await new Promise<void>((r) => this.waiters.push(r));
@@ -192,10 +347,16 @@ export class EventDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.onStop();
+    if (this.redriveTimer) clearInterval(this.redriveTimer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const q of this.queues.values()) q.length = 0;
     await new Promise<void>((r) => {
       const check = () => (this.running.size === 0 ? r() : setTimeout(check, 50));
       check();
     });
+    this.pendingTimers = 0;
+    for (const w of this.waiters.splice(0)) w();
   }
 }

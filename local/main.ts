@@ -70,6 +70,13 @@ async function main(): Promise<void> {
     ].join('\n'),
   );
 
+  const parked = cloud.deadLetters.list();
+  if (parked.length) {
+    say(
+      `${parked.length} message(s) wait in the dead-letter queue: \`npx oms dlq list\`, then \`npx oms dlq redrive --all\` (or <id>) once the cause is fixed`,
+    );
+  }
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

@@ -67,7 +67,10 @@ export class FeedImportFunction extends Construct {
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      // AWS guidance for SQS-driven Lambdas: at least six times the function timeout.
+      // AWS guidance for SQS-driven Lambdas: at least six times the function timeout. It also
+      // brings a crashed import's message back only after its lease (OMS_IMPORT_LEASE_MS, 5 min,
+      // renewed at each checkpoint) has run out, so that receive takes the file over; a message
+      // that meets a live lease is not failed but sent back delayed (no receive used up).
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 3 },

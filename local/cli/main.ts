@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { connect } from './connect.ts';
 import { brokerCommands } from './commands/broker.ts';
+import { dlqCommands } from './commands/dlq.ts';
 import { facilityCommands } from './commands/facilities.ts';
 import { inventoryCommands } from './commands/inventory.ts';
 import { jobCommands } from './commands/jobs.ts';
@@ -19,6 +20,7 @@ const program = new Command('oms')
   });
 
 brokerCommands(program);
+dlqCommands(program);
 facilityCommands(program);
 inventoryCommands(program);
 jobCommands(program);

@@ -1,7 +1,9 @@
 /**
  * Builds the Lambda handler of an inbound feed: SQS messages carrying S3 ObjectCreated events,
  * one file import per object, and a partial batch response so that only failed messages are
- * retried (and, after the queue's receive limit, parked in its dead-letter queue).
+ * retried (and, after the queue's receive limit, parked in its dead-letter queue). A message for a
+ * file another worker's lease holds is handed back to the queue, delayed until that lease ends:
+ * if the holder died, that delivery takes the file over and resumes from its checkpoint.
  */
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -13,7 +15,7 @@ import { feedFiles } from '../files/feed-file-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { ImportLedger } from '../store/import-ledger.ts';
 import { log } from '../log.ts';
-import { sendContinuation } from '../queue/continuation.ts';
+import { MAX_DELAY_SECONDS, noteMessageFailure, sendContinuation } from '../queue/continuation.ts';
 
 /**
  * A claim outlives the gap between two checkpoints by far; the lease is renewed at each one, so a
@@ -27,6 +29,28 @@ export const importLeaseMs = (): number =>
 
 /** Rows between two checkpoints (OMS_CHECKPOINT_ROWS; default 200,000: about a minute of writes). */
 export const checkpointRows = (): number => Number(process.env.OMS_CHECKPOINT_ROWS) || 200_000;
+
+/** How long after a lease's end a handed-back message comes back (clocks differ a little). */
+export const LEASE_MARGIN_MS = 2_000;
+
+/** The message attribute counting how often a message was handed back for a busy file. */
+export const BUSY_RETRIES_ATTRIBUTE = 'omsBusyRetries';
+
+/**
+ * The delay of a message handed back for the `retries`-th time (0 first) for a file whose lease
+ * ends at `leaseUntil`: 1 s, doubling — a live holder usually finishes soon, and the message then
+ * finds the file done — but never past the lease's end (plus a margin), when a dead holder's file
+ * is taken over; at most SQS's 15 minutes (the lease is renewed at every checkpoint).
+ */
+export const busyDelaySeconds = (leaseUntil: number, retries = 0, now = Date.now()): number =>
+  Math.max(
+    1,
+    Math.min(
+      2 ** Math.min(retries, 20),
+      Math.ceil((leaseUntil - now + LEASE_MARGIN_MS) / 1000),
+      MAX_DELAY_SECONDS,
+    ),
+  );
 
 /** Stop at the next checkpoint when less time than this is left in the invocation. */
 export const YIELD_MARGIN_MS = 2 * 60_000;
@@ -52,7 +76,7 @@ export function logImportResult(result: FileImportResult): void {
     if (result.status === 'failed') log.warn('file failed', line);
     else if (result.status === 'continued') log.info('file continues in a new invocation', line);
     else log.info('file imported', line);
-  } else {
+  } else if (result.status !== 'busy') {
     log.info(`file ${result.status}`, { file: result.key, reason: result.reason });
   }
 }
@@ -84,22 +108,41 @@ export function sqsFileHandler(
         typeof context?.getRemainingTimeInMillis === 'function' &&
         context.getRemainingTimeInMillis() < YIELD_MARGIN_MS,
     };
-    const bodies = new Map(event.Records.map((r) => [r.messageId, r.body]));
+    const records = new Map(event.Records.map((r) => [r.messageId, r]));
     for (const message of objectRefsFromSqsEvent(event)) {
       try {
         for (const ref of message.refs) {
           const result = await importOne(ref, run);
           logImportResult(result);
+          const record = records.get(message.messageId)!;
           if (result.status === 'continued') {
-            await sendContinuation(feed.id, bodies.get(message.messageId)!);
+            await sendContinuation(feed.id, record.body);
+          } else if (result.status === 'busy') {
+            // Not a duplicate: if the holder is dead, this message is the file's only way on.
+            // Sent back delayed (a new message, so waiting does not use up receives); if that
+            // fails, the message is reported failed and comes back after the visibility timeout.
+            const retries =
+              Number(record.messageAttributes?.[BUSY_RETRIES_ATTRIBUTE]?.stringValue ?? 0) || 0;
+            const delaySeconds = busyDelaySeconds(result.leaseUntil, retries);
+            await sendContinuation(feed.id, record.body, {
+              delaySeconds,
+              attributes: { [BUSY_RETRIES_ATTRIBUTE]: String(retries + 1) },
+            });
+            log.info('file busy: held by another worker; message sent back until its lease ends', {
+              file: result.key,
+              leaseUntil: new Date(result.leaseUntil).toISOString(),
+              delaySeconds,
+            });
           }
         }
       } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
         log.error('import failed; message will be retried', {
           feed: feed.id,
           messageId: message.messageId,
-          error: err instanceof Error ? err.message : String(err),
+          error,
         });
+        noteMessageFailure(message.messageId, error);
         failures.push({ itemIdentifier: message.messageId });
       }
     }

@@ -1,8 +1,11 @@
 /**
  * The import ledger: one record per (object key, ETag) so that an S3 event delivered twice, or a
- * file re-read after a crash, is imported once. A claim is a lease; a crashed import's lease runs
- * out and the retry takes the file over.
+ * file re-read after a crash, is imported once. A claim is a lease held by one claim token
+ * (`holder`); a crashed import's lease runs out and the next delivery takes the file over. Only
+ * the holder may checkpoint, pause or give up the claim, so a worker whose lease was taken over
+ * cannot overwrite its successor's progress.
  */
+import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   GetItemCommand,
@@ -11,6 +14,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { boundedReason } from '../feeds/limits.ts';
 
 /** Where an interrupted import stands: everything before `offset` is durable. */
 export interface ImportCheckpoint {
@@ -27,6 +31,14 @@ export type ClaimResult =
   | { readonly outcome: 'claimed'; readonly checkpoint?: ImportCheckpoint }
   | { readonly outcome: 'done'; readonly finishedAt?: string }
   | { readonly outcome: 'busy'; readonly leaseUntil: number };
+
+/**
+ * Claims this process gave up without the ledger hearing of it (the database was unreachable when
+ * the import failed, or when the claim's answer was lost): the lease is held by nobody alive, so a
+ * delivery in this process takes the file over at once instead of waiting for the lease to end.
+ */
+const abandoned = new Map<string, string>();
+const claimId = (objectKey: string, eTag: string) => `${objectKey}\n${eTag}`;
 
 export interface ImportSummary {
   readonly result: 'archived' | 'failed';
@@ -45,9 +57,20 @@ export interface FeedFileRun extends ImportSummary {
   readonly finishedAt: string;
   readonly errorFile?: string;
   readonly reason?: string;
+  /** The version imported: its ETag, and where it was kept (archive/ or failed/). */
+  readonly eTag?: string;
+  readonly keptAs?: string;
 }
 
 const RUN_DAYS = 30;
+
+/** One version of an object key in the ledger. */
+export interface LedgerVersion {
+  readonly eTag: string;
+  readonly status: string;
+  readonly leaseUntil: number;
+  readonly checkpoint?: ImportCheckpoint;
+}
 
 export interface LedgerRecord {
   readonly status: string;
@@ -59,10 +82,27 @@ export interface LedgerRecord {
 const KEEP_DAYS = 90;
 
 export class ImportLedger {
+  /** The claim token this ledger holds per file, set by a successful claim. */
+  private readonly holders = new Map<string, string>();
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {}
+
+  /** The condition (and its values) that this ledger still holds the file's claim. */
+  private held(
+    objectKey: string,
+    eTag: string,
+  ): { condition: string; values: Record<string, { S: string }> } {
+    const holder = this.holders.get(claimId(objectKey, eTag));
+    return holder
+      ? {
+          condition: '#s = :processing AND (attribute_not_exists(holder) OR holder = :holder)',
+          values: { ':holder': { S: holder } },
+        }
+      : { condition: '#s = :processing', values: {} };
+  }
 
   private key(objectKey: string, eTag: string) {
     return { pk: { S: `IMPORT#${objectKey}` }, sk: { S: `ETAG#${eTag}` } };
@@ -74,6 +114,9 @@ export class ImportLedger {
     leaseMs: number,
     now = Date.now(),
   ): Promise<ClaimResult> {
+    const id = claimId(objectKey, eTag);
+    const holder = randomUUID();
+    const gaveUp = abandoned.get(id);
     try {
       // An update, not a put, so that a checkpoint left by an interrupted run survives the claim.
       const out = await this.client.send(
@@ -81,9 +124,10 @@ export class ImportLedger {
           TableName: this.table,
           Key: this.key(objectKey, eTag),
           UpdateExpression:
-            'SET #s = :processing, leaseUntil = :lease, claimedAt = :at, expiresAt = :exp ADD attempts :one',
+            'SET #s = :processing, leaseUntil = :lease, claimedAt = :at, expiresAt = :exp, holder = :holder ADD attempts :one',
           ConditionExpression:
-            'attribute_not_exists(pk) OR #s = :error OR #s = :paused OR (#s = :processing AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR #s = :error OR #s = :paused OR (#s = :processing AND leaseUntil < :now)' +
+            (gaveUp ? ' OR (#s = :processing AND holder = :abandoned)' : ''),
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: {
             ':error': { S: 'error' },
@@ -94,17 +138,25 @@ export class ImportLedger {
             ':at': { S: new Date(now).toISOString() },
             ':exp': { N: String(Math.floor(now / 1000) + KEEP_DAYS * 86_400) },
             ':one': { N: '1' },
+            ':holder': { S: holder },
+            ...(gaveUp ? { ':abandoned': { S: gaveUp } } : {}),
           },
           ReturnValues: 'ALL_NEW',
         }),
       );
+      this.holders.set(id, holder);
+      if (gaveUp) abandoned.delete(id);
       const cp = out.Attributes?.checkpoint?.S;
       return {
         outcome: 'claimed',
         checkpoint: cp ? (JSON.parse(cp) as ImportCheckpoint) : undefined,
       };
     } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      if (!(err instanceof ConditionalCheckFailedException)) {
+        // The claim may have been written and its answer lost: nobody holds that token.
+        abandoned.set(id, holder);
+        throw err;
+      }
     }
     const current = await this.client.send(
       new GetItemCommand({
@@ -171,15 +223,44 @@ export class ImportLedger {
     );
   }
 
+  /**
+   * Every version of one object key the ledger knows (one record per ETag), for the version
+   * binding: a newer version waits while an older one is being imported, and an older one is not
+   * resumed once a newer one began.
+   */
+  async versions(objectKey: string): Promise<LedgerVersion[]> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :etag)',
+        ExpressionAttributeValues: {
+          ':pk': { S: `IMPORT#${objectKey}` },
+          ':etag': { S: 'ETAG#' },
+        },
+        ProjectionExpression: 'sk, #s, leaseUntil, checkpoint',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      eTag: (i.sk?.S ?? '').slice('ETAG#'.length),
+      status: i.status?.S ?? 'unknown',
+      leaseUntil: Number(i.leaseUntil?.N ?? 0),
+      checkpoint: i.checkpoint?.S ? (JSON.parse(i.checkpoint.S) as ImportCheckpoint) : undefined,
+    }));
+  }
+
   /** Keeps a feed's recent files, newest first by time (30 days), for `oms sync status`. */
   async recordFeedRun(run: FeedFileRun): Promise<void> {
+    // Bounded whatever went wrong: the reason is cut, never the whole input it may quote.
+    const bounded: FeedFileRun = run.reason ? { ...run, reason: boundedReason(run.reason) } : run;
     await this.client.send(
       new PutItemCommand({
         TableName: this.table,
         Item: {
           pk: { S: `FEEDRUN#${run.feed}` },
           sk: { S: `${run.finishedAt}#${run.key}` },
-          run: { S: JSON.stringify(run) },
+          run: { S: JSON.stringify(bounded) },
           expiresAt: { N: String(Math.floor(Date.now() / 1000) + RUN_DAYS * 86_400) },
         },
       }),
@@ -208,17 +289,19 @@ export class ImportLedger {
     leaseMs: number,
     now = Date.now(),
   ): Promise<void> {
+    const held = this.held(objectKey, eTag);
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: this.key(objectKey, eTag),
         UpdateExpression: 'SET checkpoint = :cp, leaseUntil = :lease',
-        ConditionExpression: '#s = :processing',
+        ConditionExpression: held.condition,
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: {
           ':cp': { S: JSON.stringify(checkpoint) },
           ':lease': { N: String(now + leaseMs) },
           ':processing': { S: 'processing' },
+          ...held.values,
         },
       }),
     );
@@ -226,30 +309,55 @@ export class ImportLedger {
 
   /** Hands the rest of the file to a continuation, which may claim it at once. */
   async pause(objectKey: string, eTag: string): Promise<void> {
+    const held = this.held(objectKey, eTag);
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: this.key(objectKey, eTag),
         UpdateExpression: 'SET #s = :paused',
+        ConditionExpression: held.condition,
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':paused': { S: 'paused' } },
+        ExpressionAttributeValues: {
+          ':paused': { S: 'paused' },
+          ':processing': { S: 'processing' },
+          ...held.values,
+        },
       }),
     );
   }
 
-  /** Gives the claim up after a failure so the retry can take it at once. */
+  /**
+   * Gives the claim up after a failure so the retry can take it at once. When the ledger cannot be
+   * told (the database is down), this process remembers the claim as abandoned and its next
+   * delivery of the file takes it over without waiting for the lease. A claim taken over by
+   * another worker meanwhile is left alone.
+   */
   async fail(objectKey: string, eTag: string, reason: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: this.key(objectKey, eTag),
-        UpdateExpression: 'SET #s = :error, lastError = :reason',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':error': { S: 'error' },
-          ':reason': { S: reason.slice(0, 1000) },
-        },
-      }),
-    );
+    const id = claimId(objectKey, eTag);
+    const holder = this.holders.get(id);
+    const held = this.held(objectKey, eTag);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: this.key(objectKey, eTag),
+          UpdateExpression: 'SET #s = :error, lastError = :reason',
+          ConditionExpression: held.condition,
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: {
+            ':error': { S: 'error' },
+            ':reason': { S: boundedReason(reason) },
+            ':processing': { S: 'processing' },
+            ...held.values,
+          },
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return; // no longer ours
+      if (holder) abandoned.set(id, holder);
+      throw err;
+    } finally {
+      this.holders.delete(id);
+    }
   }
 }

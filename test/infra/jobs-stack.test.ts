@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../shared/config.ts';
+import { IMPORT_LEASE_MS, LEASE_MARGIN_MS } from '../../shared/jobs/sqs-feed-import-handler.ts';
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import type { FeedImportFunction } from '../../infra/constructs/feed-import-function.ts';
@@ -112,6 +113,9 @@ describe('JobsStack', () => {
         maxReceiveCount: 3,
       });
       expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * Duration.minutes(15).toSeconds());
+      // A crashed import's message comes back after the visibility timeout, when its lease
+      // (renewed at each checkpoint) has run out: the next receive takes the file over.
+      expect(queue.VisibilityTimeout * 1000).toBeGreaterThan(IMPORT_LEASE_MS + LEASE_MARGIN_MS);
       expect(queue.SqsManagedSseEnabled).toBe(true);
       expect(resources[logicalId(imp.deadLetterQueue)]!.Properties.SqsManagedSseEnabled).toBe(true);
       for (const q of [imp.queue, imp.deadLetterQueue]) {
