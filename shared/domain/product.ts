@@ -4,7 +4,12 @@
  */
 import { hash64 } from './hash64.ts';
 import { HashMap64 } from './hash-map64.ts';
+import { keyPartTooLong, PARTITION_KEY_MAX_BYTES } from './key-limits.ts';
 import { accept, reject, type RowResult } from './row-result.ts';
+
+/** The registry's keys (shared/store/product-store.ts): `PRODUCT#SKU#<sku>`, `PRODUCT#NSITEM#<id>`. */
+const SKU_KEY_PREFIX = 'PRODUCT#SKU#';
+const ITEM_KEY_PREFIX = 'PRODUCT#NSITEM#';
 
 /** Values keyed by the catalog's column names. */
 export type ProductRecord = Readonly<Record<'id-value' | 'good-identification-value', string>>;
@@ -19,8 +24,17 @@ export interface ProductRow {
 export function parseProductRow(rec: ProductRecord): RowResult<ProductRow> {
   const sku = rec['id-value'].trim();
   if (!sku) return reject('id-value', 'SKU is blank');
+  const longSku = keyPartTooLong('SKU', sku, PARTITION_KEY_MAX_BYTES, SKU_KEY_PREFIX);
+  if (longSku) return reject('id-value', longSku);
   const itemId = rec['good-identification-value'].trim();
   if (!itemId) return reject('good-identification-value', 'NetSuite item id is blank');
+  const longId = keyPartTooLong(
+    'NetSuite item id',
+    itemId,
+    PARTITION_KEY_MAX_BYTES,
+    ITEM_KEY_PREFIX,
+  );
+  if (longId) return reject('good-identification-value', longId);
   if (!/^\d+$/.test(itemId)) {
     return reject(
       'good-identification-value',

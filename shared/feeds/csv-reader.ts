@@ -1,11 +1,27 @@
 /**
  * Streaming reader for NetSuite CSV exports. NetSuite joins values with commas and quotes nothing,
  * so quotes are literal characters here and a comma inside a value shows up as an extra column
- * (reported per row, never guessed at silently). Handles a BOM, CRLF or LF, blank lines, and a
- * last line without a line end.
+ * (reported per row, never guessed at silently). Handles a BOM, CRLF or LF and blank lines; a
+ * last line without a line end and a line over the length limit come flagged (`terminated`,
+ * `tooLong`) for the importer to refuse (docs/inventory.md, "Limits").
  */
 import type { Readable } from 'node:stream';
+import { count } from './limits.ts';
 import { splitLines, type Line } from './line-splitter.ts';
+
+/** A header name as quoted in a message: at most 60 characters. */
+const shown = (c: string) => `"${c.length > 60 ? `${c.slice(0, 60)}…` : c}"`;
+/** At most `n` names of a list, then how many more. */
+const some = (names: readonly string[], n = 5) =>
+  names.slice(0, n).map(shown).join(', ') +
+  (names.length > n ? ` and ${count(names.length - n)} more` : '');
+/** A header line as quoted in a message: at most 200 characters. */
+const line = (columns: readonly string[]) => {
+  const text = columns.join(',');
+  return text.length > 200
+    ? `"${text.slice(0, 200)}…" (${count(text.length)} characters, ${count(columns.length)} columns)`
+    : `"${text}"`;
+};
 
 export class HeaderMismatchError extends Error {
   constructor(
@@ -16,10 +32,11 @@ export class HeaderMismatchError extends Error {
   ) {
     const missing = expected.filter((c) => !found.includes(c));
     const extra = found.filter((c) => !expected.includes(c));
+    // Bounded whatever the file's header: a long one is quoted cut, never whole.
     super(
-      `header does not match: expected "${expected.join(',')}", found "${found.join(',')}"` +
-        (missing.length ? `; missing ${missing.map((c) => `"${c}"`).join(', ')}` : '') +
-        (extra.length ? `; unexpected ${extra.map((c) => `"${c}"`).join(', ')}` : '') +
+      `header does not match: expected "${expected.join(',')}", found ${line(found)}` +
+        (missing.length ? `; missing ${some(missing)}` : '') +
+        (extra.length ? `; unexpected ${some(extra)}` : '') +
         alternatives,
     );
     this.name = 'HeaderMismatchError';
@@ -82,6 +99,19 @@ export class EmptyFileError extends Error {
   }
 }
 
+/** A header line longer than the line limit: the file is refused whole (it goes to failed/). */
+export class HeaderTooLongError extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly maxLineBytes: number,
+  ) {
+    super(
+      `the header line is ${count(bytes)} bytes long; a line may have at most ${count(maxLineBytes)} bytes (OMS_MAX_LINE_BYTES)`,
+    );
+    this.name = 'HeaderTooLongError';
+  }
+}
+
 export interface CsvRow {
   /** 1-based line number in the file (the header is line 1). */
   readonly line: number;
@@ -90,6 +120,17 @@ export interface CsvRow {
   readonly values: string[];
   /** Byte offset just past this row's line end: where a resumed read starts. */
   readonly endOffset: number;
+  /** False for a last line without a line end (the file may have been cut short). */
+  readonly terminated: boolean;
+  /** The line's length in bytes. */
+  readonly bytes: number;
+  /** Set when the line is longer than the limit: `raw` is its beginning, `values` empty. */
+  readonly tooLong?: true;
+}
+
+export interface CsvOptions {
+  /** Longest line read (bytes); longer lines come `tooLong`, a longer header fails the file. */
+  readonly maxLineBytes?: number;
 }
 
 export interface ResumePoint {
@@ -107,8 +148,14 @@ export interface ResumePoint {
  * and offsets continue. NetSuite quotes nothing, so a row is its line split at every comma (the
  * exact rule for this format, and about ten times faster than a general CSV parser).
  */
-export async function openCsv(input: Readable, from?: ResumePoint): Promise<CsvFile> {
-  const batches = splitLines(input, from?.offset ?? 0, from?.line ?? 0)[Symbol.asyncIterator]();
+export async function openCsv(
+  input: Readable,
+  from?: ResumePoint,
+  options: CsvOptions = {},
+): Promise<CsvFile> {
+  const batches = splitLines(input, from?.offset ?? 0, from?.line ?? 0, {
+    maxLineBytes: options.maxLineBytes,
+  })[Symbol.asyncIterator]();
   let pending: Line[] = [];
   let header: string[] | undefined = from?.header;
   if (!header) {
@@ -119,6 +166,10 @@ export async function openCsv(input: Readable, from?: ResumePoint): Promise<CsvF
         pending = next.value;
       }
       const first = pending.shift()!;
+      if (first.tooLong) {
+        input.destroy();
+        throw new HeaderTooLongError(first.bytes, options.maxLineBytes ?? first.bytes);
+      }
       const text = first.line === 1 ? first.text.replace(/^\uFEFF/, '') : first.text;
       if (text.trim() === '') continue;
       header = text.split(',');
@@ -128,8 +179,27 @@ export async function openCsv(input: Readable, from?: ResumePoint): Promise<CsvF
   const toRows = (lines: Line[]): CsvRow[] => {
     const out: CsvRow[] = [];
     for (const l of lines) {
+      if (l.tooLong) {
+        out.push({
+          line: l.line,
+          raw: l.text,
+          values: [],
+          endOffset: l.endOffset,
+          terminated: l.terminated,
+          bytes: l.bytes,
+          tooLong: true,
+        });
+        continue;
+      }
       if (l.text.trim() === '') continue;
-      out.push({ line: l.line, raw: l.text, values: l.text.split(','), endOffset: l.endOffset });
+      out.push({
+        line: l.line,
+        raw: l.text,
+        values: l.text.split(','),
+        endOffset: l.endOffset,
+        terminated: l.terminated,
+        bytes: l.bytes,
+      });
     }
     return out;
   };

@@ -5,11 +5,17 @@
  * Rows are streamed into numbered parts in the staging area, a part closing at each checkpoint, so
  * an import resumed after a crash keeps the errors reported before it. When the file is done the
  * parts are joined, under one header, into the error file, which appears atomically.
+ *
+ * Each report describes one version of its input: it is named after the version's kept name
+ * (`x~1a2b3c4d.csv.errors.csv`, see `versionedName`), which is also its `file` column. Reasons and
+ * raw lines are bounded (`boundedReason`, `boundedRaw`): no row of the report, however long its
+ * input line, is more than a few kilobytes.
  */
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
+import { boundedRaw, boundedReason } from './limits.ts';
 
 export const ERROR_COLUMNS = ['file', 'line', 'field', 'reason', 'raw'] as const;
 
@@ -64,7 +70,13 @@ export class ErrorReport {
       this.done = this.store.writeAtomically(this.partKey(this.parts + 1), body);
     }
     this.count++;
-    this.stream.write([this.fileName, error.line, error.field, error.reason, error.raw]);
+    this.stream.write([
+      this.fileName,
+      error.line,
+      error.field,
+      boundedReason(error.reason),
+      boundedRaw(error.raw),
+    ]);
   }
 
   /** Closes the part being written (at a checkpoint). */
@@ -95,5 +107,21 @@ export class ErrorReport {
   }
 }
 
-/** The error file's name for an input file. */
+/** The error file's name for an input file (its kept, versioned name: `versionedName`). */
 export const errorFileName = (fileName: string): string => `${fileName}.errors.csv`;
+
+/** Writes a short error file at once (a few rows known together, e.g. a version not imported). */
+export async function writeErrorFile(
+  store: ErrorReportStore,
+  key: string,
+  fileName: string,
+  errors: readonly RowError[],
+): Promise<void> {
+  await store.writeAtomically(
+    key,
+    stringifySync([
+      [...ERROR_COLUMNS],
+      ...errors.map((e) => [fileName, e.line, e.field, boundedReason(e.reason), boundedRaw(e.raw)]),
+    ]),
+  );
+}

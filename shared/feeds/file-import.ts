@@ -12,10 +12,12 @@ import type { Readable } from 'node:stream';
 import {
   EmptyFileError,
   HeaderMismatchError,
+  HeaderTooLongError,
   matchLayout,
   openCsv,
   type CsvRow,
 } from './csv-reader.ts';
+import { count, maxLineBytesSetting } from './limits.ts';
 import type { ErrorReportStore } from './error-report.ts';
 import {
   claimInboundFile,
@@ -26,6 +28,7 @@ import {
 import { feedLayouts } from './catalog.ts';
 import type { ObjectRef } from './s3-event.ts';
 import type { ImportCheckpoint } from '../store/import-ledger.ts';
+import type { ObjectVersion, VersionedOutcome } from '../files/feed-file-store.ts';
 
 export interface RowRejection {
   readonly field: string;
@@ -55,6 +58,8 @@ export interface CsvImportSession {
 }
 
 export interface CsvImporter {
+  /** Longest line of this feed's files (bytes; default `OMS_MAX_LINE_BYTES`, 64 KiB). */
+  readonly maxLineBytes?: number;
   /**
    * The one column whose values may contain commas NetSuite did not escape (e.g. rejection
    * comments): a row with more values than columns is read with the surplus joined back into it.
@@ -97,6 +102,15 @@ interface Counted {
 export type FileImportResult =
   | { readonly status: 'ignored'; readonly key: string; readonly reason: string }
   | { readonly status: 'duplicate'; readonly key: string; readonly reason: string }
+  /** A newer version replaced this one under the same name; the newer one is imported instead. */
+  | { readonly status: 'superseded'; readonly key: string; readonly reason: string }
+  /** Another worker's lease holds the file: deliver the message again after `leaseUntil`. */
+  | {
+      readonly status: 'busy';
+      readonly key: string;
+      readonly reason: string;
+      readonly leaseUntil: number;
+    }
   | ({ readonly status: 'continued'; readonly key: string } & Counted)
   | ({
       readonly status: 'archived' | 'failed';
@@ -107,11 +121,22 @@ export type FileImportResult =
       readonly resumed: boolean;
     } & Counted);
 
-/** What the import needs from the file store. */
+/** What the import needs from the file store (`FeedFileStore`). */
 export interface ImportFileStore extends ErrorReportStore {
-  head(key: string): Promise<{ size: number; eTag: string; lastModified?: Date } | undefined>;
+  head(
+    key: string,
+  ): Promise<{ size: number; eTag: string; lastModified?: Date; versionId?: string } | undefined>;
+  metadata(key: string): Promise<Record<string, string> | undefined>;
   openRead(key: string, start?: number): Promise<Readable | undefined>;
   move(from: string, to: string): Promise<boolean>;
+  copy(from: string, to: string): Promise<boolean>;
+  copyVersion(
+    from: string,
+    to: string,
+    version: ObjectVersion,
+    metadata?: Record<string, string>,
+  ): Promise<VersionedOutcome>;
+  deleteIfMatch(key: string, eTag: string): Promise<VersionedOutcome>;
 }
 
 export interface FileImportDeps extends InboundDeps<CsvImporter> {
@@ -129,7 +154,8 @@ export async function importFeedFile(
   const started = Date.now();
   const claimed = await claimInboundFile(ref, deps);
   if (!isClaimed(claimed)) return claimed;
-  const { feed, fileName, importer, head, checkpoint: cp, errors } = claimed;
+  const { feed, fileName, importer, head, source, checkpoint: cp, errors } = claimed;
+  const maxLineBytes = importer.maxLineBytes ?? maxLineBytesSetting();
   const counted = (rows: number, applied: number) => ({
     feed: feed.id,
     rows,
@@ -140,7 +166,8 @@ export async function importFeedFile(
 
   let session: CsvImportSession | undefined;
   try {
-    const stream = await deps.files.openRead(ref.key, cp?.offset ?? 0);
+    // The version's held copy: what a newer upload under the same name cannot change.
+    const stream = await deps.files.openRead(source, cp?.offset ?? 0);
     if (!stream) return { status: 'duplicate', key: ref.key, reason: 'file vanished' };
     let rows = cp?.rows ?? 0;
     let applied = cp?.applied ?? 0;
@@ -150,6 +177,7 @@ export async function importFeedFile(
       const csv = await openCsv(
         stream,
         cp && { header: cp.header, offset: cp.offset, line: cp.line },
+        { maxLineBytes },
       );
       const { layout, indexes } = matchLayout(feedLayouts(feed), csv.header);
       const columns = layout.columns;
@@ -187,8 +215,31 @@ export async function importFeedFile(
         await deps.ledger.pause(ref.key, head.eTag);
         return { status: 'continued', key: ref.key, ...counted(rows, applied) } as const;
       };
-      /** The row as the catalog names its columns, or undefined (reported) when it has too few or too many. */
+      /**
+       * The row as the catalog names its columns, or undefined (reported) when it cannot be
+       * trusted: longer than the line limit, a last line without a line end (the file was cut:
+       * NetSuite ends every line with one), or too few or too many values.
+       */
       const recordOf = (r: CsvRow): Record<string, string> | undefined => {
+        if (r.tooLong) {
+          errors.add({
+            line: r.line,
+            field: '*',
+            reason: `line is ${count(r.bytes)} bytes long; a line may have at most ${count(maxLineBytes)} bytes (only its beginning is shown)`,
+            raw: r.raw,
+          });
+          return undefined;
+        }
+        if (!r.terminated) {
+          errors.add({
+            line: r.line,
+            field: '*',
+            reason:
+              'last line has no line end: the file may have been cut short (NetSuite ends every line with one), so the row is not applied',
+            raw: r.raw,
+          });
+          return undefined;
+        }
         const read =
           r.values.length === columns.length || !recover ? r.values : recover(r.values, csv.header);
         if (!Array.isArray(read)) {
@@ -252,7 +303,12 @@ export async function importFeedFile(
       }
       stats = await session.finish();
     } catch (err) {
-      if (!(err instanceof HeaderMismatchError || err instanceof EmptyFileError)) throw err;
+      if (!(
+        err instanceof HeaderMismatchError ||
+        err instanceof EmptyFileError ||
+        err instanceof HeaderTooLongError
+      ))
+        throw err;
       failure = err.message;
       errors.add({ line: 1, field: 'header', reason: err.message, raw: '' });
     }

@@ -61,3 +61,24 @@ export function locateInbound(
   if (temp) return { kind: 'ignored', reason: `temporary file (${temp})` };
   return { kind: 'feed-file', feed, fileName };
 }
+
+/** The version tag of an object: the first 8 characters of its ETag (hex: S3's MD5). */
+export const versionTag = (eTag: string): string =>
+  eTag
+    .replace(/[^0-9A-Za-z]/g, '')
+    .slice(0, 8)
+    .toLowerCase();
+
+/**
+ * The name an imported file is kept under in archive/ or failed/, and its error report in error/
+ * (`errorFileName` of it): the file's name with its version tag before the extension —
+ * `x.csv` → `x~1a2b3c4d.csv`. Each version uploaded under one name keeps its own archive copy and
+ * its own error report; the same bytes again are the same name (the same ETag).
+ */
+export function versionedName(fileName: string, eTag: string): string {
+  const tag = versionTag(eTag);
+  if (!tag) return fileName;
+  const ext = /\.[A-Za-z][A-Za-z0-9]{0,7}$/.exec(fileName);
+  const at = ext && ext.index > 0 ? ext.index : fileName.length;
+  return `${fileName.slice(0, at)}~${tag}${fileName.slice(at)}`;
+}

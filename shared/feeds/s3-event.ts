@@ -7,6 +7,8 @@ export interface ObjectRef {
   readonly key: string;
   readonly size: number;
   readonly eTag: string;
+  /** The object version the event is about (versioned buckets: AWS; absent locally). */
+  readonly versionId?: string;
 }
 
 /** S3 event keys are URL-encoded with `+` for spaces: `Wed+Jul+02+2025+03%3A15%3A00...`. */
@@ -20,6 +22,7 @@ export function objectRefsFromS3Event(event: Partial<S3Event>): ObjectRef[] {
       key: decodeS3Key(r.s3.object.key),
       size: r.s3.object.size ?? 0,
       eTag: (r.s3.object.eTag ?? '').replace(/"/g, ''),
+      ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
     }));
 }
 

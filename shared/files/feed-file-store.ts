@@ -25,14 +25,34 @@ export interface StoredObject {
   readonly size: number;
   readonly eTag: string;
   readonly lastModified?: Date;
+  /** The S3 version id (versioned buckets, as on AWS); absent where versions are not kept. */
+  readonly versionId?: string;
 }
+
+/** One version of an object: its ETag, and its version id where the bucket keeps versions. */
+export interface ObjectVersion {
+  readonly eTag: string;
+  readonly versionId?: string;
+}
+
+/** The answer of a step bound to one version: done, the key holds another version, or nothing. */
+export type VersionedOutcome = 'done' | 'changed' | 'gone';
 
 /**
  * CopySource is URL-encoded per path segment (keys carry spaces, colons, parentheses and `+`, which
  * S3 would read as a space if left raw).
  */
-const copySource = (bucket: string, key: string): string =>
-  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+const copySource = (bucket: string, key: string, versionId?: string): string =>
+  `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}${
+    versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''
+  }`;
+
+/** An ETag as a precondition header wants it (quoted). */
+const quoted = (eTag: string): string => `"${eTag.replace(/"/g, '')}"`;
+
+const isPreconditionFailed = (err: unknown): boolean =>
+  (err as { name?: string }).name === 'PreconditionFailed' ||
+  (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
 
 const isMissing = (err: unknown): boolean =>
   err instanceof NoSuchKey ||
@@ -56,9 +76,66 @@ export class FeedFileStore {
         size: out.ContentLength ?? 0,
         eTag: (out.ETag ?? '').replace(/"/g, ''),
         lastModified: out.LastModified,
+        ...(out.VersionId && out.VersionId !== 'null' ? { versionId: out.VersionId } : {}),
       };
     } catch (err) {
       if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Copies one version of `from` to `to`: the version id where the bucket keeps versions (AWS),
+   * and in every case only while the source still has that ETag (`x-amz-copy-source-if-match`).
+   * `changed`: `from` now holds another version (and no version id was given); `gone`: no such
+   * object or version.
+   */
+  async copyVersion(
+    from: string,
+    to: string,
+    version: ObjectVersion,
+    /** User metadata to give the copy (`x-amz-meta-*`) instead of the source's. */
+    metadata?: Record<string, string>,
+  ): Promise<VersionedOutcome> {
+    try {
+      const out = await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: copySource(this.bucket, from, version.versionId),
+          CopySourceIfMatch: quoted(version.eTag),
+          ...(metadata ? { MetadataDirective: 'REPLACE', Metadata: metadata } : {}),
+        }),
+      );
+      const copied = (out.CopyObjectResult?.ETag ?? '').replace(/"/g, '');
+      // A copy's ETag is the source's for a single-part object; a multipart source's is new.
+      if (copied && !version.eTag.includes('-') && copied !== version.eTag) {
+        throw new Error(
+          `copy of ${from} (ETag ${version.eTag}) to ${to} came out with ETag ${copied}`,
+        );
+      }
+      return 'done';
+    } catch (err) {
+      if (isPreconditionFailed(err)) return 'changed';
+      if (isMissing(err)) return 'gone';
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes `key` only while it still holds the version with this ETag (`If-Match`): a newer
+   * version uploaded under the same name since is left in place, for its own import. On a
+   * versioned bucket this adds a delete marker (every version stays until the lifecycle rule).
+   */
+  async deleteIfMatch(key: string, eTag: string): Promise<VersionedOutcome> {
+    try {
+      await this.client.send(
+        new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: quoted(eTag) }),
+      );
+      return 'done';
+    } catch (err) {
+      if (isPreconditionFailed(err)) return 'changed';
+      if (isMissing(err)) return 'gone';
       throw err;
     }
   }
@@ -118,6 +195,9 @@ export class FeedFileStore {
         });
       }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      // A truncated page without a way on would end the listing early: files silently missed.
+      if (out.IsTruncated && !token)
+        throw new Error(`listing ${prefix}: S3 answered a truncated page without a token`);
     } while (token);
     return found.sort(
       (a, b) => (a.lastModified?.getTime() ?? 0) - (b.lastModified?.getTime() ?? 0),
@@ -157,6 +237,34 @@ export class FeedFileStore {
       }),
     );
     await this.delete(staged);
+  }
+
+  /** User metadata of an object (`x-amz-meta-*`), undefined when it is gone. */
+  async metadata(key: string): Promise<Record<string, string> | undefined> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return out.Metadata ?? {};
+    } catch (err) {
+      if (isMissing(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Copies an object. Returns false when the source is gone. */
+  async copy(from: string, to: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: to,
+          CopySource: copySource(this.bucket, from),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
   }
 
   /** Moves an object (copy, then delete). Returns false when the source is already gone. */

@@ -57,7 +57,14 @@ import {
   type DeltaRecord,
   type DeltaTiming,
 } from '../domain/inventory-delta.ts';
+import {
+  keyPartTooLong,
+  PARTITION_KEY_MAX_BYTES,
+  SORT_KEY_MAX_BYTES,
+  utf8Bytes,
+} from '../domain/key-limits.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
+import { staleKeySortKey } from '../store/stale-keys.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
 import type { DeltaApplication, InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { LeaseLock } from '../store/lease-lock.ts';
@@ -226,6 +233,9 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
             }
             sku = found;
           }
+          // The SKU goes into keys: the figure's partition key, the stale-key marker's sort key.
+          const tooLong = deltaKeysTooLong(sku, facilityId);
+          if (tooLong) return { field: 'idValue', reason: tooLong };
           if (row.delta === 0) {
             stats.zeroDeltas++;
             return undefined;
@@ -281,4 +291,21 @@ export function inventoryDeltaImporter(deps: DeltaImporterDeps): CsvImporter {
       };
     },
   };
+}
+
+/**
+ * Why a delta for `sku` at `facilityId` cannot be written, when its keys cannot hold it: the
+ * figure's partition key (the SKU, at most 2,048 bytes), the snapshot's stale-key marker (a sort
+ * key, `["<sku>","<facility>"]`, at most 1,024 bytes) and the own-adjustment key.
+ */
+export function deltaKeysTooLong(sku: string, facilityId: string): string | undefined {
+  const marker = staleKeySortKey({ sku, facilityId });
+  const overhead = utf8Bytes(marker) - utf8Bytes(sku);
+  return (
+    keyPartTooLong('SKU', sku, PARTITION_KEY_MAX_BYTES) ??
+    keyPartTooLong('SKU', sku, PARTITION_KEY_MAX_BYTES, `OWNADJ#${facilityId}#`) ??
+    (utf8Bytes(marker) > SORT_KEY_MAX_BYTES
+      ? `SKU is ${utf8Bytes(sku).toLocaleString('en-US')} bytes long; at most ${(SORT_KEY_MAX_BYTES - overhead).toLocaleString('en-US')} bytes fit in its DynamoDB key (the snapshot's stale-key marker)`
+      : undefined)
+  );
 }

@@ -8,6 +8,7 @@ import {
   paginateQuery,
   paginateScan,
   QueryCommand,
+  UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { SnapshotRow } from '../domain/inventory-snapshot.ts';
@@ -41,6 +42,59 @@ export function snapshotItem(row: SnapshotRow, meta: SnapshotMeta): Item {
   return item;
 }
 
+/**
+ * Writes snapshot figures whose row has no item id (`idValue` blank): an update of the figure that
+ * leaves a stored `nsItemId` as it is — a blank cell never erases a known id. Up to `concurrency`
+ * updates in flight; `update` returns a promise only when that many are (the caller's backpressure).
+ */
+export class FigureUpdater {
+  private readonly inFlight = new Set<Promise<void>>();
+  private failure: unknown;
+  written = 0;
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+    private readonly concurrency = 16,
+  ) {}
+
+  update(row: SnapshotRow, meta: SnapshotMeta): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    const call = this.client
+      .send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: row.sku }, sk: { S: `${NS_PREFIX}${row.facilityId}` } },
+          UpdateExpression: meta.folded
+            ? 'SET facilityId = :f, nsQty = :q, nsFile = :file, nsAt = :at, nsFolded = :folded'
+            : 'SET facilityId = :f, nsQty = :q, nsFile = :file, nsAt = :at REMOVE nsFolded',
+          ExpressionAttributeValues: {
+            ':f': { S: row.facilityId },
+            ':q': { N: String(row.availableQty) },
+            ':file': { S: meta.file },
+            ':at': { S: meta.importedAt },
+            ...(meta.folded ? { ':folded': { N: String(meta.folded) } } : {}),
+          },
+        }),
+      )
+      .then(() => {
+        this.written++;
+      })
+      .catch((err: unknown) => {
+        this.failure ??= err;
+      });
+    const tracked = call.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    return this.inFlight.size >= this.concurrency ? Promise.race(this.inFlight) : undefined;
+  }
+
+  /** Waits for every update in flight. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+}
+
 export interface FacilityFigure {
   readonly sku: string;
   readonly facilityId: string;
@@ -57,6 +111,11 @@ export class InventoryStore {
     private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {}
+
+  /** Figures of rows without an item id (they keep the stored one). */
+  figureUpdater(concurrency = 16): FigureUpdater {
+    return new FigureUpdater(this.client, this.table, concurrency);
+  }
 
   snapshotWriter(concurrency = 16): BatchWriter {
     return new BatchWriter({

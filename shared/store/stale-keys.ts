@@ -21,9 +21,13 @@ export interface StaleKey {
 
 const PK = 'STALE#inventory-digest';
 
+/** The marker's sort key (at most 1,024 bytes, as every DynamoDB sort key). */
+export const staleKeySortKey = (k: Pick<StaleKey, 'sku' | 'facilityId'>): string =>
+  JSON.stringify([k.sku, k.facilityId]);
+
 export const staleKeyItem = (k: StaleKey): Item => ({
   pk: { S: PK },
-  sk: { S: JSON.stringify([k.sku, k.facilityId]) },
+  sk: { S: staleKeySortKey(k) },
   sku: { S: k.sku },
   facilityId: { S: k.facilityId },
   token: { S: k.token ?? randomUUID() },

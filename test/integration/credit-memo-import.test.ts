@@ -25,6 +25,7 @@ import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
 const HEADER =
@@ -54,11 +55,15 @@ const upload = async (name: string, rows: readonly string[], header = HEADER) =>
   await cloud.dispatcher.idle();
 };
 const listed = async (sub: string, name: string) =>
-  (await sftp.list(`${dir()}${sub}`)).some((e) => e.name === name);
+  !!(await keptOverSftp(sftp, `${dir()}${sub}`, name));
+/** The error report of the last version of `name` imported (`x~<etag8>.csv.errors.csv`). */
 const errorsOf = async (name: string) =>
-  parse((await sftp.get(`${dir()}error/${name}.errors.csv`)) as Buffer, {
-    columns: true,
-  }) as Record<string, string>[];
+  parse(
+    (await sftp.get(
+      (await keptOverSftp(sftp, `${dir()}error`, name, '.errors.csv')) ?? 'missing',
+    )) as Buffer,
+    { columns: true },
+  ) as Record<string, string>[];
 const memos = async (o: Shop) =>
   (await invoiceStore().headers([o.orderId])).get(o.orderId)!.creditMemos ?? {};
 const totals = () => invoiceStore().creditMemoTotals();
@@ -140,7 +145,7 @@ describe('credit memo import', () => {
       `8007,${b.name},${b.externalId},LR-6,19.99,,07/06/2025`,
     ]);
     expect(await listed('archive', SECOND)).toBe(true);
-    expect(await sftp.exists(`${dir()}error/${SECOND}.errors.csv`)).toBe(false);
+    expect(await keptOverSftp(sftp, `${dir()}error`, SECOND, '.errors.csv')).toBeUndefined();
     expect([await memos(a), await memos(b), await totals()]).toEqual(before);
     const runs = await new ImportLedger(dynamo(), table('control')).recentFeedRuns(
       'invoice-import',

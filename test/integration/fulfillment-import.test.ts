@@ -24,6 +24,7 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { keptName, keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
 const CSV_HEADER =
@@ -63,16 +64,20 @@ const upload = async (feed: FeedId, name: string, body: string) => {
 /** A NetSuite CSV: fixed header, rows joined with commas, nothing quoted, `\n` line ends. */
 const csv = (rows: readonly string[]) => `${[CSV_HEADER, ...rows].join('\n')}\n`;
 
+/** The error report of the last version of `name` imported (`x~<etag8>.csv.errors.csv`). */
 const errorsOf = async (feed: FeedId, name: string) =>
-  parse((await sftp.get(`${dirOf(feed)}error/${name}.errors.csv`)) as Buffer, {
-    columns: true,
-  }) as Array<Record<string, string>>;
+  parse(
+    (await sftp.get(
+      (await keptOverSftp(sftp, `${dirOf(feed)}error`, name, '.errors.csv')) ?? 'missing',
+    )) as Buffer,
+    { columns: true },
+  ) as Array<Record<string, string>>;
 
 const hasErrorFile = async (feed: FeedId, name: string) =>
-  !!(await sftp.exists(`${dirOf(feed)}error/${name}.errors.csv`));
+  !!(await keptOverSftp(sftp, `${dirOf(feed)}error`, name, '.errors.csv'));
 
 const archived = async (feed: FeedId, name: string) =>
-  (await sftp.list(`${dirOf(feed)}archive`)).some((e) => e.name === name);
+  !!(await keptOverSftp(sftp, `${dirOf(feed)}archive`, name));
 
 const lastRun = async (feed: FeedId) =>
   (await new ImportLedger(dynamo(), table('control')).recentFeedRuns(feed, 1))[0];
@@ -211,13 +216,15 @@ describe('NetSuite fulfillments (CSV)', () => {
 
     expect(await archived('fulfillment-csv-import', FIRST)).toBe(true);
     const errors = await errorsOf('fulfillment-csv-import', FIRST);
+    // Each row names the version it comes from (`name~<etag8>.csv`, as kept in archive/).
+    const firstKept = keptName(FIRST, csv(firstRows));
     expect(errors.map((e) => [e.file, e.line, e.field])).toEqual([
-      [FIRST, '4', '*'],
-      [FIRST, '5', 'orderId'],
-      [FIRST, '6', 'orderItemSeqId'],
-      [FIRST, '7', 'externalFacilityId'],
-      [FIRST, '8', 'shippedDate'],
-      [FIRST, '9', 'quantity'],
+      [firstKept, '4', '*'],
+      [firstKept, '5', 'orderId'],
+      [firstKept, '6', 'orderItemSeqId'],
+      [firstKept, '7', 'externalFacilityId'],
+      [firstKept, '8', 'shippedDate'],
+      [firstKept, '9', 'quantity'],
     ]);
     expect(errors[0]!.reason).toContain('cannot tell carrier from shipping method');
     expect(errors[0]!.raw).toBe(firstRows[2]);
@@ -448,10 +455,11 @@ describe('NetSuite fulfillments (JSON)', () => {
 
     expect(await archived('fulfillment-json-import', name)).toBe(true);
     const errors = await errorsOf('fulfillment-json-import', name);
+    const kept = keptName(name, JSON.stringify(body));
     expect(errors.map((e) => [e.file, e.line, e.field])).toEqual([
-      [name, '2', '[1].orderMap.items[1].quantity'],
-      [name, '2', '[1].orderMap.items[2].quantity'],
-      [name, '3', '[2].orderMap'],
+      [kept, '2', '[1].orderMap.items[1].quantity'],
+      [kept, '2', '[1].orderMap.items[2].quantity'],
+      [kept, '3', '[2].orderMap'],
     ]);
     expect(errors[1]!.reason).toContain('fewer than the 9 fulfilled');
     expect(await lastRun('fulfillment-json-import')).toMatchObject({

@@ -23,6 +23,7 @@ import { ProductStore } from '../../shared/store/product-store.ts';
 import { StaleKeys } from '../../shared/store/stale-keys.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { isVersionOf, keptOverSftp } from '../support/kept-files.ts';
 
 const SNAPSHOT_HEADER = 'Item,externalFacilityId,availableQty,idValue';
 const DELTA_HEADER = 'externalFacilityId,idValue,idType,availableDelta,comments';
@@ -83,16 +84,20 @@ const upload = async (feed: FeedId, name: string, lines: readonly string[]) => {
 const qty = async (sku: string) =>
   Object.fromEntries((await inventory.figuresForSku(sku)).map((f) => [f.facilityId, f.nsQty]));
 
+/** The error report of the last version of `name` imported (`x~<etag8>.csv.errors.csv`). */
 const errorsOf = async (feed: FeedId, name: string) =>
-  parse((await sftp.get(`${dirOf(feed)}error/${name}.errors.csv`)) as Buffer, {
-    columns: true,
-  }) as Array<Record<string, string>>;
+  parse(
+    (await sftp.get(
+      (await keptOverSftp(sftp, `${dirOf(feed)}error`, name, '.errors.csv')) ?? 'missing',
+    )) as Buffer,
+    { columns: true },
+  ) as Array<Record<string, string>>;
 
 const hasErrorFile = async (feed: FeedId, name: string) =>
-  !!(await sftp.exists(`${dirOf(feed)}error/${name}.errors.csv`));
+  !!(await keptOverSftp(sftp, `${dirOf(feed)}error`, name, '.errors.csv'));
 
 const archived = async (feed: FeedId, name: string) =>
-  (await sftp.list(`${dirOf(feed)}archive`)).some((e) => e.name === name);
+  !!(await keptOverSftp(sftp, `${dirOf(feed)}archive`, name));
 
 const stale = async () => (await staleKeys.list()).map((k) => `${k.sku}@${k.facilityId}`).sort();
 
@@ -204,7 +209,8 @@ describe('inventory delta feeds over SFTP', () => {
         'item id "5003" is listed for SKU "SKU-E", but line 3 gave it another SKU; line 3 stands',
       ],
     ]);
-    expect(errors[0]).toMatchObject({ file: name, raw: ',5009' });
+    expect(errors[0]).toMatchObject({ raw: ',5009' });
+    expect(isVersionOf(errors[0]!.file!, name)).toBe(true);
   });
 
   it('a later product file re-maps a SKU; the stale reverse record no longer resolves', async () => {
@@ -260,8 +266,8 @@ describe('inventory delta feeds over SFTP', () => {
       ['9', 'availableDelta'],
       ['10', 'idType'],
     ]);
+    expect(isVersionOf(errors[0]!.file!, name)).toBe(true);
     expect(errors[0]).toMatchObject({
-      file: name,
       reason: 'unknown facility "999"',
       raw: '999,SKU-A,SKU,1,IA-6',
     });

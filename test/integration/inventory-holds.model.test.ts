@@ -154,6 +154,8 @@ let runs = 0;
  */
 let sim: NetsuiteSimulator;
 let current: World | undefined;
+/** Every run's products (a failure may name an earlier run's pair: the account is shared). */
+const allProducts: { sku: string; itemId: string }[] = [];
 
 async function newWorld(): Promise<World> {
   const run = ++runs;
@@ -161,6 +163,7 @@ async function newWorld(): Promise<World> {
     sku: `M${run}-SKU-${i + 1}`,
     itemId: String(60_000 + run * 10 + i),
   }));
+  allProducts.push(...products);
   const writer = new ProductStore(dynamo(), table('control')).writer();
   for (const p of products) {
     for (const item of productItems(p, { file: 'model', importedAt: 'now' }))
@@ -465,7 +468,7 @@ async function diagnose(w: World, pairs: readonly string[]): Promise<string> {
     const [sku, facilityId] = pair.split('@') as [string, string];
     const { figures, positions, reservations, holds } = await orderRuntime().positions.sku(sku);
     const location = FACILITIES.find((f) => f.facilityId === facilityId)!.externalId;
-    const itemId = w.products.find((p) => p.sku === sku)!.itemId;
+    const itemId = allProducts.find((p) => p.sku === sku)?.itemId ?? '?';
     out.push({
       pair,
       nsQty: figures.get(facilityId),

@@ -16,6 +16,7 @@ import { InventoryStore } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
+import { keptName } from '../support/kept-files.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
@@ -92,9 +93,10 @@ describe('inventory snapshot feed over SFTP', () => {
     expect(await qty('SKU-C')).toEqual({});
 
     expect(await listNames(dir)).toEqual(['archive', 'error', 'failed']);
-    expect(await listNames(`${dir}archive`)).toContain(name);
+    const kept = keptName(name, text);
+    expect(await listNames(`${dir}archive`)).toContain(kept);
 
-    const errors = parse((await sftp.get(`${dir}error/${name}.errors.csv`)) as Buffer, {
+    const errors = parse((await sftp.get(`${dir}error/${kept}.errors.csv`)) as Buffer, {
       columns: true,
     }) as Array<Record<string, string>>;
     expect(errors.map((e) => [e.line, e.field])).toEqual([
@@ -106,17 +108,21 @@ describe('inventory snapshot feed over SFTP', () => {
       ['10', 'externalFacilityId'],
       ['11', '*'],
     ]);
-    expect(errors[0]).toMatchObject({ file: name, reason: 'SKU is blank', raw: ',101,3,5003' });
+    expect(errors[0]).toMatchObject({ file: kept, reason: 'SKU is blank', raw: ',101,3,5003' });
     expect(errors[3]!.reason).toMatch(/expected 4 columns, found 5/);
     expect(errors[4]!.reason).toMatch(/duplicate row for SKU-A at 101; line 2 was applied/);
+    expect(errors[6]!.reason).toMatch(/^last line has no line end/);
   });
 
   it('moves a file with a wrong header to failed/ with an error file, applying nothing', async () => {
     const name = 'wrong-header.csv';
-    await upload(name, 'item,externalFacilityId,availableQty,idValue\nSKU-W,101,5,1\n');
+    const text = 'item,externalFacilityId,availableQty,idValue\nSKU-W,101,5,1\n';
+    await upload(name, text);
     expect(await qty('SKU-W')).toEqual({});
-    expect(await listNames(`${dir}failed`)).toContain(name);
-    const report = ((await sftp.get(`${dir}error/${name}.errors.csv`)) as Buffer).toString();
+    expect(await listNames(`${dir}failed`)).toContain(keptName(name, text));
+    const report = (
+      (await sftp.get(`${dir}error/${keptName(name, text)}.errors.csv`)) as Buffer
+    ).toString();
     expect(report).toMatch(/missing ""Item""/);
   });
 
@@ -136,7 +142,9 @@ describe('inventory snapshot feed over SFTP', () => {
     const text = `${HEADER}\nSKU-2,101,5,1\n`;
     await upload(name, text);
     expect(await qty('SKU-2')).toEqual({ '101': 5 });
-    const archived = await files.head(`${feedPrefix(cloud.sftp.user, feed)}archive/${name}`);
+    const archived = await files.head(
+      `${feedPrefix(cloud.sftp.user, feed)}archive/${keptName(name, text)}`,
+    );
     expect(archived).toBeDefined();
 
     // Change the figure behind the import's back: a replay must not reset it.

@@ -148,7 +148,7 @@ describe('inventory snapshot at scale', () => {
     expect(result.applied + result.rejected).toBe(rows);
 
     expect(await figures()).toEqual(expected(rows));
-    const report = (await files.readText(`${prefix}error/${key.slice(prefix.length)}.errors.csv`))!;
+    const report = (await files.readText(result.errorFile!))!;
     const errorLines = (parse(report, { columns: true }) as Array<{ line: string }>).map((e) =>
       Number(e.line),
     );

@@ -23,6 +23,7 @@ import { awaitingInvoiceItem } from '../../shared/store/invoice-store.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
 const HEADER =
@@ -87,14 +88,17 @@ const upload = async (name: string, rows: readonly string[]) => {
   await sftp.put(Buffer.from(`${[HEADER, ...rows].join('\n')}\n`), `${dir()}${name}`);
   await cloud.dispatcher.idle();
 };
-const archived = async (name: string) =>
-  (await sftp.list(`${dir()}archive`)).some((e) => e.name === name);
+const archived = async (name: string) => !!(await keptOverSftp(sftp, `${dir()}archive`, name));
+/** The error report of the last version of `name` imported (`x~<etag8>.csv.errors.csv`). */
 const errorsOf = async (name: string) =>
-  parse((await sftp.get(`${dir()}error/${name}.errors.csv`)) as Buffer, {
-    columns: true,
-  }) as Record<string, string>[];
+  parse(
+    (await sftp.get(
+      (await keptOverSftp(sftp, `${dir()}error`, name, '.errors.csv')) ?? 'missing',
+    )) as Buffer,
+    { columns: true },
+  ) as Record<string, string>[];
 const hasErrorFile = async (name: string) =>
-  !!(await sftp.exists(`${dir()}error/${name}.errors.csv`));
+  !!(await keptOverSftp(sftp, `${dir()}error`, name, '.errors.csv'));
 const header = async (orderId: string) => (await invoiceStore().headers([orderId])).get(orderId)!;
 const status = (hours: number) =>
   syncStatus(

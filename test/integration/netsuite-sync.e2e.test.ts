@@ -26,6 +26,7 @@ import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { keptName } from '../support/kept-files.ts';
 
 const ORDERS = Number(process.env.E2E_ORDERS) || 1_000;
 const CUSTOMERS = Math.min(300, ORDERS);
@@ -320,7 +321,9 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
     try {
       await sftp.put(Buffer.from(text), `${folder}bad-ids.csv`);
       await cloud.dispatcher.idle();
-      const errors = ((await sftp.get(`${folder}error/bad-ids.csv.errors.csv`)) as Buffer)
+      const errors = (
+        (await sftp.get(`${folder}error/${keptName('bad-ids.csv', text)}.errors.csv`)) as Buffer
+      )
         .toString('utf8')
         .trimEnd()
         .split('\n');
@@ -330,7 +333,9 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
         ['4', 'orderItemSeqId'],
         ['5', 'attrName'],
       ]);
-      expect((await sftp.list(`${folder}archive/`)).map((e) => e.name)).toContain('bad-ids.csv');
+      expect((await sftp.list(`${folder}archive/`)).map((e) => e.name)).toContain(
+        keptName('bad-ids.csv', text),
+      );
     } finally {
       await sftp.end();
     }

@@ -20,6 +20,7 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { PurchaseOrderStore } from '../../shared/store/purchase-order-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
 const TOKEN = 'preorder-test-token';
@@ -103,14 +104,17 @@ describe('the open purchase orders feed', () => {
       'PO-400,SKU-PRE,x,101,1,01/20/2026', // bad quantity
       'PO-500,SKU-PRE,3,101,1,02/30/2026', // not a date
     ]);
-    expect((await sftp.list(`${dir()}archive`)).map((e) => e.name)).toContain('open-pos-1.csv');
-    const errors = parse((await sftp.get(`${dir()}error/open-pos-1.csv.errors.csv`)) as Buffer, {
+    // Kept under the version's name (`open-pos-1~<etag8>.csv`), its report beside it.
+    const kept = (await keptOverSftp(sftp, `${dir()}archive`, 'open-pos-1.csv'))!;
+    expect(kept).toBeDefined();
+    const keptAs = kept.slice(kept.lastIndexOf('/') + 1);
+    const errors = parse((await sftp.get(`${dir()}error/${keptAs}.errors.csv`)) as Buffer, {
       columns: true,
     }) as Array<Record<string, string>>;
     expect(errors.map((e) => [e.file, e.line, e.field])).toEqual([
-      ['open-pos-1.csv', '5', 'external-facility-id'],
-      ['open-pos-1.csv', '6', 'quantity'],
-      ['open-pos-1.csv', '7', 'arrival-date'],
+      [keptAs, '5', 'external-facility-id'],
+      [keptAs, '6', 'quantity'],
+      [keptAs, '7', 'arrival-date'],
     ]);
     expect(await pos.line('PO-100', '1')).toMatchObject({
       sku: 'SKU-PRE',

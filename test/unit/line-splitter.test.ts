@@ -59,3 +59,80 @@ describe('splitLines', () => {
     expect(rest.map((r) => r.line)).toEqual([3, 5]);
   });
 });
+
+describe('splitLines: lines that cannot be trusted', () => {
+  const collectWith = async (chunks: Iterable<Buffer>, maxLineBytes?: number) => {
+    const out: Line[] = [];
+    for await (const batch of splitLines(Readable.from(chunks), 0, 0, { maxLineBytes }))
+      out.push(...batch);
+    return out;
+  };
+
+  it('flags a last line without a line end, however the stream is chunked', async () => {
+    const buf = Buffer.from('Item,q\nA,1\nB,10');
+    const whole = await collectWith([buf]);
+    expect(whole.map((l) => [l.text, l.terminated])).toEqual([
+      ['Item,q', true],
+      ['A,1', true],
+      ['B,10', false],
+    ]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 6 }), async (points) => {
+        expect(await collectWith(cut(buf, points))).toEqual(whole);
+      }),
+    );
+    expect((await collectWith([Buffer.from('a\r\nb\r\n')])).every((l) => l.terminated)).toBe(true);
+  });
+
+  it('cuts a line over the limit, keeps its neighbours whole, and the offsets exact', async () => {
+    const long = 'x'.repeat(5000);
+    const buf = Buffer.from(`a,1\n${long}\r\nb,2\n${long}`);
+    const whole = await collectWith([buf], 1024);
+    expect(whole.map((l) => [l.line, l.tooLong ?? false, l.bytes, l.terminated])).toEqual([
+      [1, false, 3, true],
+      [2, true, 5000, true],
+      [3, false, 3, true],
+      [4, true, 5000, false],
+    ]);
+    expect(whole[1]!.text).toBe('x'.repeat(1024));
+    expect(whole[2]!.text).toBe('b,2');
+    expect(whole[2]!.endOffset).toBe(buf.indexOf('b,2') + 4);
+    expect(whole[3]!.endOffset).toBe(buf.length);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat(), { maxLength: 6 }), async (points) => {
+        const got = await collectWith(cut(buf, points), 1024);
+        expect(got.map((l) => [l.line, l.tooLong ?? false, l.endOffset, l.terminated])).toEqual(
+          whole.map((l) => [l.line, l.tooLong ?? false, l.endOffset, l.terminated]),
+        );
+        expect(got[2]!.text).toBe('b,2');
+      }),
+    );
+  });
+
+  it('reads a 32 MB line in linear time and bounded memory, then the next line', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'y');
+    const chunks = function* () {
+      yield Buffer.from('Item,q\n');
+      for (let i = 0; i < 512; i++) yield chunk; // 32 MiB without a line end
+      yield Buffer.from('\nA,1\n');
+    };
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    const started = Date.now();
+    const out: Line[] = [];
+    for await (const batch of splitLines(Readable.from(chunks()), 0, 0, {
+      maxLineBytes: 64 * 1024,
+    })) {
+      out.push(...batch);
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
+    }
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(out.map((l) => [l.line, l.bytes, l.tooLong ?? false])).toEqual([
+      [1, 6, false],
+      [2, 32 * 1024 * 1024, true],
+      [3, 3, false],
+    ]);
+    expect(out[1]!.text.length).toBe(2048);
+    expect(peak).toBeLessThan(16 * 1024 * 1024);
+  });
+});

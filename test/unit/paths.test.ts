@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FEEDS, feedById } from '../../shared/feeds/catalog.ts';
-import { feedPrefix, locateInbound, subfolderKey } from '../../shared/feeds/paths.ts';
+import {
+  feedPrefix,
+  locateInbound,
+  subfolderKey,
+  versionedName,
+} from '../../shared/feeds/paths.ts';
 
 const snapshot = feedById('inventory-snapshot-import');
 const dir = 'home/netsuite/netsuite/inventoryitem/csv/';
@@ -28,6 +33,23 @@ describe('locateInbound', () => {
 
   it('puts archive, error and failed below the feed folder', () => {
     expect(subfolderKey('netsuite', snapshot, 'archive', 'a.csv')).toBe(`${dir}archive/a.csv`);
+  });
+});
+
+describe('versionedName', () => {
+  it.each([
+    ['a.csv', '1A2B3C4D5E6F', 'a~1a2b3c4d.csv'],
+    ['a.b.csv', 'deadbeef00', 'a.b~deadbeef.csv'],
+    ['orders.json', 'abcdef0123456789-3', 'orders~abcdef01.json'],
+    ['noext', '0123456789', 'noext~01234567'],
+    ['export 10.15.00', '0123456789', 'export 10.15.00~01234567'],
+    [
+      'Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-InventoryItemExport.csv',
+      'ffeeddccbbaa',
+      'Wed Jul 02 2025 03:15:00 GMT-0700 (PDT)-InventoryItemExport~ffeeddcc.csv',
+    ],
+  ])('keeps %j as version %j under %j', (name, eTag, kept) => {
+    expect(versionedName(name, eTag)).toBe(kept);
   });
 });
 
