@@ -5,12 +5,12 @@
  * 400/404/409 why not.
  */
 import { postCommand } from '../shared/api/http.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { cancellations } from '../shared/fulfillment/cancellation-wiring.ts';
 
-export const handler = postCommand(
-  'POST /orders/{orderId}/cancellations',
-  'reason, idempotencyKey, lineSeq?, …',
-  ({ orderId = '' }, b) =>
+export const handler = lambdaShell(
+  { name: 'api-cancel-order', kind: 'api' },
+  postCommand('reason, idempotencyKey, lineSeq?, …', ({ orderId = '' }, b) =>
     cancellations().cancel({
       orderId,
       lineSeq: b.lineSeq,
@@ -20,4 +20,5 @@ export const handler = postCommand(
       idempotencyKey: b.idempotencyKey,
       actor: typeof b.actor === 'string' && b.actor.trim() ? `api:${b.actor}` : 'api',
     }),
+  ),
 );

@@ -5,12 +5,12 @@
  * (`replayed: true` for a repeated key), 400/404/409 why not.
  */
 import { postCommand } from '../shared/api/http.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
-export const handler = postCommand(
-  'POST /stores/{facilityId}/not-found',
-  'orderId, lineSeq, idempotencyKey, …',
-  ({ facilityId = '' }, b) =>
+export const handler = lambdaShell(
+  { name: 'api-store-not-found', kind: 'api' },
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
     storeShipping().notFound({
       facilityId,
       orderId: b.orderId,
@@ -21,4 +21,5 @@ export const handler = postCommand(
       idempotencyKey: b.idempotencyKey,
       actor: `store:${facilityId}`,
     }),
+  ),
 );

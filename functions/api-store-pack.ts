@@ -5,12 +5,12 @@
  * key), 400/404/409 why not.
  */
 import { postCommand } from '../shared/api/http.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
-export const handler = postCommand(
-  'POST /stores/{facilityId}/packs',
-  'orderId, lineSeq, idempotencyKey, …',
-  ({ facilityId = '' }, b) =>
+export const handler = lambdaShell(
+  { name: 'api-store-pack', kind: 'api' },
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
     storeShipping().pack({
       facilityId,
       orderId: b.orderId,
@@ -20,4 +20,5 @@ export const handler = postCommand(
       idempotencyKey: b.idempotencyKey,
       actor: `store:${facilityId}`,
     }),
+  ),
 );

@@ -4,12 +4,12 @@
  * 200 with the outcome (`replayed: true` for a repeated key), 400/404/409 why not.
  */
 import { postCommand } from '../shared/api/http.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
-export const handler = postCommand(
-  'POST /stores/{facilityId}/picks',
-  'orderId, lineSeq, idempotencyKey, …',
-  ({ facilityId = '' }, b) =>
+export const handler = lambdaShell(
+  { name: 'api-store-pick', kind: 'api' },
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
     storeShipping().pick({
       facilityId,
       orderId: b.orderId,
@@ -19,4 +19,5 @@ export const handler = postCommand(
       idempotencyKey: b.idempotencyKey,
       actor: `store:${facilityId}`,
     }),
+  ),
 );

@@ -1,16 +1,14 @@
 /** `GET /stores/{facilityId}/queue`: the items allocated to a store for it to fulfil. */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { errorResponse, json } from '../shared/api/http.ts';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { json } from '../shared/api/http.ts';
 import { storeFulfillment } from '../shared/brokering/store-fulfillment-wiring.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 
-export async function handler(
-  event: APIGatewayProxyEventV2,
-): Promise<APIGatewayProxyStructuredResultV2> {
-  try {
+export const handler = lambdaShell(
+  { name: 'api-store-queue', kind: 'api' },
+  async (event: APIGatewayProxyEventV2) => {
     const facilityId = event.pathParameters?.facilityId ?? '';
     const items = await storeFulfillment().storeQueue(facilityId);
     return json(200, { facilityId, items });
-  } catch (err) {
-    return errorResponse(err, 'GET /stores/{facilityId}/queue');
-  }
-}
+  },
+);

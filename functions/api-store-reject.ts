@@ -4,12 +4,12 @@
  * adjusts inventory). 200 with the outcome (`replayed: true` for a repeated key), 400/404/409 why not.
  */
 import { postCommand } from '../shared/api/http.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { storeFulfillment } from '../shared/brokering/store-fulfillment-wiring.ts';
 
-export const handler = postCommand(
-  'POST /stores/{facilityId}/rejections',
-  'orderId, lineSeq, reason, …',
-  ({ facilityId = '' }, b) =>
+export const handler = lambdaShell(
+  { name: 'api-store-reject', kind: 'api' },
+  postCommand('orderId, lineSeq, reason, …', ({ facilityId = '' }, b) =>
     storeFulfillment().rejectStoreItem({
       facilityId,
       orderId: b.orderId,
@@ -20,4 +20,5 @@ export const handler = postCommand(
       idempotencyKey: b.idempotencyKey,
       actor: `store:${facilityId}`,
     }),
+  ),
 );

@@ -5,60 +5,92 @@
 import { randomUUID } from 'node:crypto';
 import { brokerOrders, type BrokeringReport } from '../shared/brokering/broker-orders.ts';
 import { brokerDeps } from '../shared/brokering/wiring.ts';
+import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/log.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { LeaseLock, LockBusyError } from '../shared/store/lease-lock.ts';
 
 const LEASE_MS = 14 * 60_000;
 
-export async function handler(
-  event: { productStoreId?: string; orderIds?: string[] } = {},
-): Promise<{ runs: BrokeringReport[]; busy: string[] }> {
-  const deps = await brokerDeps();
-  if (!deps) {
-    log.info('brokering run skipped: no routing configured (oms broker routing load <file>)');
-    return { runs: [], busy: [] };
-  }
-  const stores = event?.productStoreId
-    ? [event.productStoreId]
-    : deps.config.runs.map((r) => r.productStoreId);
-  const runs: BrokeringReport[] = [];
-  const busy: string[] = [];
-  for (const productStoreId of stores) {
-    const lock = new LeaseLock(dynamo(), table('control'), `brokering#${productStoreId}`);
-    const owner = randomUUID();
-    try {
-      await lock.acquire(owner, LEASE_MS);
-    } catch (err) {
-      if (!(err instanceof LockBusyError)) throw err;
-      log.info('brokering run skipped: another run of this store is going', { productStoreId });
-      busy.push(productStoreId);
-      continue;
+export const handler = lambdaShell<
+  { productStoreId?: string; orderIds?: string[] } | undefined,
+  { runs: BrokeringReport[]; busy: string[] }
+>(
+  {
+    name: 'broker-orders',
+    kind: 'job',
+    metrics: ({ runs }, add) => {
+      const sum = (f: (r: BrokeringReport) => number) => runs.reduce((n, r) => n + f(r), 0);
+      add(
+        'Placements',
+        sum((r) => r.allocatedLines),
+      );
+      add(
+        'PlacedUnits',
+        sum((r) => r.allocatedUnits),
+      );
+      add(
+        'QueuedUnits',
+        sum((r) => r.queuedUnits),
+      );
+      add(
+        'BackorderedUnits',
+        sum((r) => r.backorderedUnits),
+      );
+      add(
+        'BrokeringFailures',
+        sum((r) => r.failed.length),
+      );
+    },
+  },
+  async (event = {}) => {
+    const deps = await brokerDeps();
+    if (!deps) {
+      log.info('brokering run skipped: no routing configured (oms broker routing load <file>)');
+      return { runs: [], busy: [] };
     }
-    try {
-      const report = await brokerOrders(deps, { productStoreId, orderIds: event?.orderIds });
-      log.info('brokering run', {
-        productStoreId,
-        orders: report.orders,
-        allocatedLines: report.allocatedLines,
-        allocatedUnits: report.allocatedUnits,
-        queuedUnits: report.queuedUnits,
-        backorderedUnits: report.backorderedUnits,
-        skipped: report.skipped.length,
-        raced: report.raced,
-        failed: report.failed.length,
-        ms: report.ms,
-      });
-      for (const f of report.failed.slice(0, 5)) {
-        log.warn('brokering failed for an order; retried next run', {
-          order: f.orderId,
-          error: f.error,
-        });
+    const stores = event?.productStoreId
+      ? [event.productStoreId]
+      : deps.config.runs.map((r) => r.productStoreId);
+    const runs: BrokeringReport[] = [];
+    const busy: string[] = [];
+    for (const productStoreId of stores) {
+      const lock = new LeaseLock(dynamo(), table('control'), `brokering#${productStoreId}`);
+      const owner = randomUUID();
+      try {
+        await lock.acquire(owner, LEASE_MS);
+      } catch (err) {
+        if (!(err instanceof LockBusyError)) throw err;
+        log.info('brokering run skipped: another run of this store is going', { productStoreId });
+        busy.push(productStoreId);
+        continue;
       }
-      runs.push(report);
-    } finally {
-      await lock.release(owner, true);
+      try {
+        const report = await brokerOrders(deps, { productStoreId, orderIds: event?.orderIds });
+        appendKeys({ runId: report.runId });
+        log.info('brokering run', {
+          productStoreId,
+          orders: report.orders,
+          allocatedLines: report.allocatedLines,
+          allocatedUnits: report.allocatedUnits,
+          queuedUnits: report.queuedUnits,
+          backorderedUnits: report.backorderedUnits,
+          skipped: report.skipped.length,
+          raced: report.raced,
+          failed: report.failed.length,
+          ms: report.ms,
+        });
+        for (const f of report.failed.slice(0, 5)) {
+          log.warn('brokering failed for an order; retried next run', {
+            order: f.orderId,
+            error: f.error,
+          });
+        }
+        runs.push(report);
+      } finally {
+        await lock.release(owner, true);
+      }
     }
-  }
-  return { runs, busy };
-}
+    return { runs, busy };
+  },
+);

@@ -4,24 +4,35 @@
  * (re-exported with quantity 0) are settled (released where stock arrived, re-queued otherwise);
  * POs missing from the open-PO files are closed the same way only when OMS_PO_ABSENT_HOURS is set.
  */
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/log.ts';
 import { poAbsentHours, preorderRuntime } from '../shared/preorder/runtime.ts';
 
-export async function handler(event: { dueBy?: string } = {}) {
-  const started = Date.now();
-  const { supply } = preorderRuntime();
-  const dueBy =
-    typeof event?.dueBy === 'string' ? event.dueBy : new Date().toISOString().slice(0, 10);
-  const released = await supply.release({ dueBy });
-  const closedLines = await supply.settleClosedLines();
-  const closed = await supply.closeAbsent(poAbsentHours());
-  log.info('job preorder-release', {
-    dueBy,
-    released: released.released.length,
-    waiting: released.waiting.length,
-    closedLines: closedLines.map((c) => `${c.poId}/${c.lineId}`).join(', '),
-    closed: closed.map((c) => c.poId).join(', '),
-    ms: Date.now() - started,
-  });
-  return { dueBy, ...released, closedLines, closed };
-}
+export const handler = lambdaShell(
+  {
+    name: 'preorder-release',
+    kind: 'job',
+    metrics: (r: { released: readonly unknown[]; waiting: readonly unknown[] }, add) => {
+      add('PreorderLinesReleased', r.released.length);
+      add('PreorderLinesWaiting', r.waiting.length);
+    },
+  },
+  async (event: { dueBy?: string } | undefined = {}) => {
+    const started = Date.now();
+    const { supply } = preorderRuntime();
+    const dueBy =
+      typeof event?.dueBy === 'string' ? event.dueBy : new Date().toISOString().slice(0, 10);
+    const released = await supply.release({ dueBy });
+    const closedLines = await supply.settleClosedLines();
+    const closed = await supply.closeAbsent(poAbsentHours());
+    log.info('job preorder-release', {
+      dueBy,
+      released: released.released.length,
+      waiting: released.waiting.length,
+      closedLines: closedLines.map((c) => `${c.poId}/${c.lineId}`).join(', '),
+      closed: closed.map((c) => c.poId).join(', '),
+      ms: Date.now() - started,
+    });
+    return { dueBy, ...released, closedLines, closed };
+  },
+);

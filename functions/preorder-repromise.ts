@@ -1,8 +1,9 @@
 /** Core job `preorder-repromise`: earlier POs improve promised dates; over-allocation given back. */
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/log.ts';
 import { preorderRuntime } from '../shared/preorder/runtime.ts';
 
-export async function handler() {
+export const handler = lambdaShell({ name: 'preorder-repromise', kind: 'job' }, async () => {
   const started = Date.now();
   const report = await preorderRuntime().supply.repromise();
   log.info('job preorder-repromise', {
@@ -12,4 +13,4 @@ export async function handler() {
     ms: Date.now() - started,
   });
   return report;
-}
+});

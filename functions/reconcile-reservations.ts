@@ -10,6 +10,7 @@ import {
   reconcileReservations,
   type ReconcileReport,
 } from '../shared/jobs/reconcile-reservations.ts';
+import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/log.ts';
 import { orderRuntime } from '../shared/orders/runtime.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
@@ -17,54 +18,67 @@ import { dynamo, table } from '../shared/store/dynamo-client.ts';
 /** Old holds written one per line (the rest are counted in the error line). */
 const LISTED = 20;
 
-export async function handler(event: { skus?: string[] } = {}): Promise<ReconcileReport> {
-  const report = await reconcileReservations(orderRuntime().positions, {
-    skus: Array.isArray(event?.skus) ? event.skus.map(String) : undefined,
-    holdAges: {
-      reader: new HoldAgeReader(dynamo(), table('inventory')),
-      maxAgeHours: holdMaxAgeHours(),
+export const handler = lambdaShell<{ skus?: string[] } | undefined, ReconcileReport>(
+  {
+    name: 'reconcile-reservations',
+    kind: 'job',
+    metrics: (report, add) => {
+      add('ReservationsRepaired', report.fixed.length);
+      if (report.staleHolds) {
+        add('StaleHolds', report.staleHolds.count);
+        add('StaleHeldUnits', report.staleHolds.units);
+      }
     },
-  });
-  log.info('reservations reconciled', {
-    checked: report.checked,
-    fixed: report.fixed.length,
-    atpRefreshed: report.atpRefreshed,
-    busy: report.busy.length,
-    staleHolds: report.staleHolds?.count,
-    ms: report.ms,
-  });
-  for (const f of report.fixed) {
-    log.warn('reservation drift repaired', {
-      sku: f.sku,
-      facility: f.facilityId,
-      was: f.was,
-      now: f.now,
-      rows: f.rows,
-      holds: f.holds,
+  },
+  async (event = {}) => {
+    const report = await reconcileReservations(orderRuntime().positions, {
+      skus: Array.isArray(event?.skus) ? event.skus.map(String) : undefined,
+      holdAges: {
+        reader: new HoldAgeReader(dynamo(), table('inventory')),
+        maxAgeHours: holdMaxAgeHours(),
+      },
     });
-  }
-  const stale = report.staleHolds;
-  if (stale && stale.count > 0) {
-    const oldest = stale.holds[0]!;
-    log.error('inventory holds outlive their maximum age', {
-      alarm: STALE_HOLDS_ALARM,
-      holds: stale.count,
-      units: stale.units,
-      maxAgeHours: stale.maxAgeHours,
-      oldest: describeHold(oldest),
+    log.info('reservations reconciled', {
+      checked: report.checked,
+      fixed: report.fixed.length,
+      atpRefreshed: report.atpRefreshed,
+      busy: report.busy.length,
+      staleHolds: report.staleHolds?.count,
+      ms: report.ms,
     });
-    for (const h of stale.holds.slice(0, LISTED)) {
-      log.warn('old inventory hold', {
-        sku: h.sku,
-        facility: h.facilityId,
-        ...(h.kind === 'adjustment'
-          ? { adjustment: h.adjustmentId }
-          : { order: h.orderId, line: h.lineSeq }),
-        units: h.units,
-        ageHours: h.ageHours,
-        since: h.since,
+    for (const f of report.fixed) {
+      log.warn('reservation drift repaired', {
+        sku: f.sku,
+        facility: f.facilityId,
+        was: f.was,
+        now: f.now,
+        rows: f.rows,
+        holds: f.holds,
       });
     }
-  }
-  return report;
-}
+    const stale = report.staleHolds;
+    if (stale && stale.count > 0) {
+      const oldest = stale.holds[0]!;
+      log.error('inventory holds outlive their maximum age', {
+        alarm: STALE_HOLDS_ALARM,
+        holds: stale.count,
+        units: stale.units,
+        maxAgeHours: stale.maxAgeHours,
+        oldest: describeHold(oldest),
+      });
+      for (const h of stale.holds.slice(0, LISTED)) {
+        log.warn('old inventory hold', {
+          sku: h.sku,
+          facility: h.facilityId,
+          ...(h.kind === 'adjustment'
+            ? { adjustment: h.adjustmentId }
+            : { order: h.orderId, line: h.lineSeq }),
+          units: h.units,
+          ageHours: h.ageHours,
+          since: h.since,
+        });
+      }
+    }
+    return report;
+  },
+);

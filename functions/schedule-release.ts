@@ -8,46 +8,62 @@ import {
   type ScheduleReleaseReport,
 } from '../shared/fulfillment/schedule-release.ts';
 import { scheduleReleaseDeps } from '../shared/fulfillment/schedule-release-wiring.ts';
+import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/log.ts';
 
-export async function handler(
-  event: { orderIds?: unknown; force?: unknown } = {},
-): Promise<ScheduleReleaseReport> {
-  const orderIds = Array.isArray(event?.orderIds) ? event.orderIds.map(String) : undefined;
-  const report = await scheduleAndRelease(scheduleReleaseDeps(), {
-    orderIds,
-    force: event?.force === true,
-  });
-  if (report.busy) {
-    log.info('schedule-release run skipped: another run is going', { runId: report.runId });
-    return report;
-  }
-  log.info('schedule-release run', {
-    runId: report.runId,
-    queued: report.queued,
-    orders: report.orders,
-    notDue: report.notDue,
-    scheduled: report.scheduledLines,
-    scheduledUnits: report.scheduledUnits,
-    released: report.releasedLines,
-    releasedUnits: report.releasedUnits,
-    held: report.heldLines,
-    heldBy:
-      Object.entries(report.held)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([code, n]) => `${code}:${n}`)
-        .join(',') || undefined,
-    onHold: report.onHold,
-    awaitingAllocationSync: report.awaitingAllocationSync,
-    dequeued: report.dequeued,
-    failed: report.failed.length,
-    ms: report.ms,
-  });
-  for (const f of report.failed.slice(0, 5)) {
-    log.warn('schedule-release failed for an order; retried next run', {
-      order: f.orderId,
-      error: f.error,
+export const handler = lambdaShell<
+  { orderIds?: unknown; force?: unknown } | undefined,
+  ScheduleReleaseReport
+>(
+  {
+    name: 'schedule-release',
+    kind: 'job',
+    metrics: (report, add) => {
+      if (report.busy) return;
+      add('LinesScheduled', report.scheduledLines);
+      add('LinesReleased', report.releasedLines);
+      add('Holds', report.heldLines);
+      add('ReleaseFailures', report.failed.length);
+    },
+  },
+  async (event = {}) => {
+    const orderIds = Array.isArray(event?.orderIds) ? event.orderIds.map(String) : undefined;
+    const report = await scheduleAndRelease(scheduleReleaseDeps(), {
+      orderIds,
+      force: event?.force === true,
     });
-  }
-  return report;
-}
+    appendKeys({ runId: report.runId });
+    if (report.busy) {
+      log.info('schedule-release run skipped: another run is going', { runId: report.runId });
+      return report;
+    }
+    log.info('schedule-release run', {
+      runId: report.runId,
+      queued: report.queued,
+      orders: report.orders,
+      notDue: report.notDue,
+      scheduled: report.scheduledLines,
+      scheduledUnits: report.scheduledUnits,
+      released: report.releasedLines,
+      releasedUnits: report.releasedUnits,
+      held: report.heldLines,
+      heldBy:
+        Object.entries(report.held)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([code, n]) => `${code}:${n}`)
+          .join(',') || undefined,
+      onHold: report.onHold,
+      awaitingAllocationSync: report.awaitingAllocationSync,
+      dequeued: report.dequeued,
+      failed: report.failed.length,
+      ms: report.ms,
+    });
+    for (const f of report.failed.slice(0, 5)) {
+      log.warn('schedule-release failed for an order; retried next run', {
+        order: f.orderId,
+        error: f.error,
+      });
+    }
+    return report;
+  },
+);

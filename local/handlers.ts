@@ -16,11 +16,18 @@ export function loadHandler(name: string): Promise<Handler> {
   return loaded;
 }
 
-/** Invokes a handler the way Lambda does (a context object, promise style). */
+/**
+ * Invokes a handler the way Lambda does (a context object, promise style). The context carries
+ * what Lambda's does, so the shell's JSON log lines (`OMS_LOG_FORMAT=json`) have the same keys
+ * locally as on AWS (`function_name`, `function_arn`, `function_memory_size`, `function_request_id`).
+ */
 export async function invoke<TResult = unknown>(name: string, event: unknown): Promise<TResult> {
   const handler = await loadHandler(name);
   const context = {
     functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
     awsRequestId: crypto.randomUUID(),
     getRemainingTimeInMillis: () => 15 * 60_000,
   };

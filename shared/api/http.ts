@@ -1,7 +1,8 @@
 /** Helpers for the API Lambda handlers (API Gateway HTTP API, payload format 2.0). */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isCommandError } from '../domain/lifecycle/errors.ts';
-import { log } from '../log.ts';
+import { PreorderError } from '../domain/preorder/errors.ts';
+import { appendKeys } from '../lambda-shell/shell.ts';
 
 export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -30,23 +31,25 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
-/** Maps an error to a response: bad input and command errors say why; anything else is a 500. */
-export function errorResponse(err: unknown, route: string): APIGatewayProxyStructuredResultV2 {
+/**
+ * Maps an error to a response: bad input and command errors say why (400/404/409, their code);
+ * anything else is a 500 that says nothing of the cause (the shell logs it with its context).
+ */
+export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   if (err instanceof BadRequest) return json(400, { error: 'BAD_REQUEST', message: err.message });
-  if (isCommandError(err)) {
+  if (isCommandError(err) || err instanceof PreorderError) {
     return json(err.httpStatus, { error: err.code, message: err.message, ...err.details });
   }
-  log.error('request failed', { route, error: err instanceof Error ? err.message : String(err) });
   return json(500, { error: 'INTERNAL', message: 'internal error; see the logs' });
 }
 
 /**
- * A handler for a `POST` command route whose body is one JSON object: `run` gets the path
- * parameters and the body's fields and returns the outcome (200); bad input and command errors
- * answer 400/404/409 with why, anything else 500.
+ * The work of a `POST` command route whose body is one JSON object: `run` gets the path
+ * parameters and the body's fields and returns the outcome (200). Errors are left to the shell
+ * (`lambdaShell` kind `api`): bad input and command errors answer 400/404/409 with why, anything
+ * else 500.
  */
 export function postCommand(
-  route: string,
   fields: string,
   run: (
     path: Readonly<Record<string, string>>,
@@ -54,16 +57,14 @@ export function postCommand(
   ) => Promise<unknown>,
 ): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return async (event) => {
-    try {
-      const body = jsonBody(event);
-      if (typeof body !== 'object' || body === null || Array.isArray(body))
-        throw new BadRequest(`the body must be one JSON object {${fields}}`);
-      const path = Object.fromEntries(
-        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']),
-      );
-      return json(200, await run(path, body as Record<string, unknown>));
-    } catch (err) {
-      return errorResponse(err, route);
-    }
+    const body = jsonBody(event);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new BadRequest(`the body must be one JSON object {${fields}}`);
+    const { orderId } = body as { orderId?: unknown };
+    if (typeof orderId === 'string') appendKeys({ orderId });
+    const path = Object.fromEntries(
+      Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']),
+    );
+    return json(200, await run(path, body as Record<string, unknown>));
   };
 }

@@ -5,7 +5,6 @@
  * file another worker's lease holds is handed back to the queue, delayed until that lease ends:
  * if the holder died, that delivery takes the file over and resumes from its checkpoint.
  */
-import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { config } from '../config.ts';
 import { feedById, type FeedId } from '../feeds/catalog.ts';
@@ -15,6 +14,13 @@ import { feedFiles } from '../files/feed-file-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { ImportLedger } from '../store/import-ledger.ts';
 import { log } from '../log.ts';
+import {
+  addMetric,
+  appendKeys,
+  lambdaShell,
+  logFailure,
+  removeKeys,
+} from '../lambda-shell/shell.ts';
 import { MAX_DELAY_SECONDS, noteMessageFailure, sendContinuation } from '../queue/continuation.ts';
 
 /**
@@ -55,6 +61,19 @@ export const busyDelaySeconds = (leaseUntil: number, retries = 0, now = Date.now
 /** Stop at the next checkpoint when less time than this is left in the invocation. */
 export const YIELD_MARGIN_MS = 2 * 60_000;
 
+/**
+ * The metrics of one file's import (dimension `service` = the feed): `RowsApplied`, `RowsRefused`
+ * (rows that went to the error file), `FilesImported` / `FilesFailed` (header refused: `failed/`).
+ */
+export function importMetrics(result: FileImportResult): void {
+  if (result.status !== 'archived' && result.status !== 'failed' && result.status !== 'continued')
+    return;
+  addMetric('RowsApplied', result.applied);
+  addMetric('RowsRefused', result.rejected);
+  if (result.status === 'archived') addMetric('FilesImported', 1);
+  if (result.status === 'failed') addMetric('FilesFailed', 1);
+}
+
 export function logImportResult(result: FileImportResult): void {
   if (result.status === 'archived' || result.status === 'failed' || result.status === 'continued') {
     const line = {
@@ -90,9 +109,12 @@ export interface FileRun {
 }
 
 /**
- * The SQS loop every inbound feed handler shares: one import per object in each message, one log
- * line per file, a partial batch response (only failed messages are retried, then parked in the
- * DLQ), and a continuation sent when an import stops to leave the rest to a new invocation.
+ * The SQS loop every inbound feed handler shares, in the Lambda shell (kind `queue`, keys `feed`
+ * and, while a file is imported, `file`): one import per object in each message, one log line and
+ * the row metrics per file, a partial batch response (only failed messages are retried, then
+ * parked in the DLQ; the error is logged by the shell's `logFailure`), and a continuation sent
+ * when an import stops to leave the rest to a new invocation. An error outside a message (none
+ * expected) fails the whole invocation: SQS retries the batch.
  */
 export function sqsFileHandler(
   feedId: FeedId,
@@ -112,8 +134,10 @@ export function sqsFileHandler(
     for (const message of objectRefsFromSqsEvent(event)) {
       try {
         for (const ref of message.refs) {
+          appendKeys({ file: ref.key });
           const result = await importOne(ref, run);
           logImportResult(result);
+          importMetrics(result);
           const record = records.get(message.messageId)!;
           if (result.status === 'continued') {
             await sendContinuation(feed.id, record.body);
@@ -136,19 +160,24 @@ export function sqsFileHandler(
           }
         }
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        log.error('import failed; message will be retried', {
+        // Only this message is retried (partial batch response): the batch's other files are done.
+        logFailure('import failed; message will be retried', err, {
           feed: feed.id,
           messageId: message.messageId,
-          error,
         });
-        noteMessageFailure(message.messageId, error);
+        addMetric('FailedMessages', 1);
+        noteMessageFailure(message.messageId, err instanceof Error ? err.message : String(err));
         failures.push({ itemIdentifier: message.messageId });
+      } finally {
+        removeKeys(['file']);
       }
     }
     return { batchItemFailures: failures };
   };
-  return middy<SQSEvent, SQSBatchResponse>().handler(handle);
+  return lambdaShell<SQSEvent, SQSBatchResponse>(
+    { name: feed.id, kind: 'queue', keys: { feed: feed.id } },
+    handle,
+  );
 }
 
 /** The handler of an inbound CSV feed (checkpointed, resumable, continued when out of time). */

@@ -1,11 +1,10 @@
 /**
  * The pre-order HTTP API: one handler for the purchase-order routes of `shared/api/routes.ts`,
- * dispatched on the route key (API Gateway payload 2.0). Errors say why, with the code the CLI
- * and the page show.
+ * dispatched on the route key (API Gateway payload 2.0). Errors (`PreorderError`, `BadRequest`)
+ * are mapped by the Lambda shell to responses that say why, with the code the CLI and the page show.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { BadRequest, errorResponse, json, jsonBody } from '../api/http.ts';
-import { PreorderError } from '../domain/preorder/errors.ts';
+import { BadRequest, json, jsonBody } from '../api/http.ts';
 import type { PreorderRuntime } from './runtime.ts';
 
 type Body = Record<string, unknown>;
@@ -46,52 +45,45 @@ export async function handlePreorderRequest(
   const poId = p.poId ?? '';
   const lineId = p.lineId ?? '';
   const { allocation, supply } = rt;
-  try {
-    switch (route) {
-      case 'GET /purchase-orders':
-        return json(200, { purchaseOrders: await allocation.listPurchaseOrders() });
-      case 'GET /purchase-orders/{poId}':
-        return json(200, await allocation.purchaseOrder(poId));
-      case 'GET /purchase-orders/{poId}/lines/{lineId}/allocations':
-        return json(200, await allocation.review(poId, lineId));
-      case 'GET /purchase-orders/{poId}/lines/{lineId}/candidates':
-        return json(200, await allocation.candidates(poId, lineId));
-      case 'POST /purchase-orders/{poId}/lines/{lineId}/allocations': {
-        const b = body(event);
-        const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
-        return json(200, await allocation.allocate(poId, lineId, b.orders, env));
-      }
-      case 'POST /purchase-orders/{poId}/lines/{lineId}/sync-dates':
-        return json(200, await allocation.syncDates(poId, lineId));
-      case 'POST /purchase-orders/{poId}/lines/{lineId}/removals': {
-        const b = body(event);
-        const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
-        return json(200, await allocation.remove(poId, lineId, b.orders, env));
-      }
-      case 'POST /purchase-orders/{poId}/cancel': {
-        const b = body(event);
-        const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
-        return json(200, await supply.cancel(poId, env));
-      }
-      case 'POST /preorders/allocate': {
-        const b = body(event);
-        return json(200, await allocation.runFifo({ sku: text(b, 'sku'), actor: actorOf(event) }));
-      }
-      case 'POST /preorders/release': {
-        const b = body(event);
-        const sel = { poId: text(b, 'poId'), sku: text(b, 'sku'), orderId: text(b, 'orderId') };
-        if (!sel.poId && !sel.sku && !sel.orderId) {
-          throw new BadRequest('say what to release: poId, sku or orderId');
-        }
-        return json(200, await supply.release({ ...sel, actor: actorOf(event) }));
-      }
-      default:
-        return json(404, { error: 'NOT_FOUND', message: `no pre-order route ${route}` });
+  switch (route) {
+    case 'GET /purchase-orders':
+      return json(200, { purchaseOrders: await allocation.listPurchaseOrders() });
+    case 'GET /purchase-orders/{poId}':
+      return json(200, await allocation.purchaseOrder(poId));
+    case 'GET /purchase-orders/{poId}/lines/{lineId}/allocations':
+      return json(200, await allocation.review(poId, lineId));
+    case 'GET /purchase-orders/{poId}/lines/{lineId}/candidates':
+      return json(200, await allocation.candidates(poId, lineId));
+    case 'POST /purchase-orders/{poId}/lines/{lineId}/allocations': {
+      const b = body(event);
+      const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
+      return json(200, await allocation.allocate(poId, lineId, b.orders, env));
     }
-  } catch (err) {
-    if (err instanceof PreorderError) {
-      return json(err.httpStatus, { error: err.code, message: err.message, ...err.details });
+    case 'POST /purchase-orders/{poId}/lines/{lineId}/sync-dates':
+      return json(200, await allocation.syncDates(poId, lineId));
+    case 'POST /purchase-orders/{poId}/lines/{lineId}/removals': {
+      const b = body(event);
+      const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
+      return json(200, await allocation.remove(poId, lineId, b.orders, env));
     }
-    return errorResponse(err, route);
+    case 'POST /purchase-orders/{poId}/cancel': {
+      const b = body(event);
+      const env = { idempotencyKey: text(b, 'idempotencyKey'), actor: actorOf(event) };
+      return json(200, await supply.cancel(poId, env));
+    }
+    case 'POST /preorders/allocate': {
+      const b = body(event);
+      return json(200, await allocation.runFifo({ sku: text(b, 'sku'), actor: actorOf(event) }));
+    }
+    case 'POST /preorders/release': {
+      const b = body(event);
+      const sel = { poId: text(b, 'poId'), sku: text(b, 'sku'), orderId: text(b, 'orderId') };
+      if (!sel.poId && !sel.sku && !sel.orderId) {
+        throw new BadRequest('say what to release: poId, sku or orderId');
+      }
+      return json(200, await supply.release({ ...sel, actor: actorOf(event) }));
+    }
+    default:
+      return json(404, { error: 'NOT_FOUND', message: `no pre-order route ${route}` });
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The handler of a scheduled outbound feed: one export run, one log line for the run and one per
- * record held back (the first five), the report as the result.
+ * The handler of a scheduled outbound feed, in the Lambda shell: one export run, one log line for
+ * the run and one per record held back (the first five), the report as the result; metrics
+ * `RecordsExported`, `RowsExported`, `FilesExported`, `RecordsHeldBack`, `RefusedByNetsuite`.
  */
+import { appendKeys, lambdaShell } from '../lambda-shell/shell.ts';
 import { log } from '../log.ts';
 import { runExport, type ExportDeps, type ExportFeed, type ExportReport } from './export-run.ts';
 import { exportDeps, exportSources } from './wiring.ts';
@@ -10,25 +12,50 @@ import type { ExportSources } from './exports.ts';
 export function exportHandler<P>(
   spec: (src: ExportSources) => ExportFeed<P>,
   overrides: Partial<ExportDeps> = {},
-): () => Promise<ExportReport> {
-  return async () => {
-    const report = await runExport(spec(exportSources()), { ...exportDeps(), ...overrides });
-    log.info('export run', {
-      feed: report.feed,
-      files: report.files.length,
-      rows: report.rows,
-      records: report.records,
-      waiting: report.waiting,
-      heldBack: report.heldBack,
-      missingFields: report.missingFields,
-      refusedByNetsuite: report.refused,
-      resent: report.resent,
-      leftOutbox: report.done,
-      ms: report.ms,
-    });
-    for (const h of report.held.slice(0, 5)) {
-      log.warn('record held back', { feed: report.feed, id: h.id, reasons: h.reasons.join('; ') });
-    }
-    return report;
-  };
+) {
+  // The feed's id names the handler (read once, at the first invocation).
+  let name: string | undefined;
+  const feedName = () => (name ??= spec(exportSources()).feed.id);
+  return lambdaShell<unknown, ExportReport>(
+    {
+      get name() {
+        return feedName();
+      },
+      kind: 'job',
+      metrics: (report, add) => {
+        add('RecordsExported', report.records);
+        add('RowsExported', report.rows);
+        add('FilesExported', report.files.length);
+        add('RecordsHeldBack', report.heldBack);
+        add('RefusedByNetsuite', report.refused);
+      },
+    },
+    async () => {
+      const feed = spec(exportSources());
+      appendKeys({ feed: feed.feed.id });
+      const report = await runExport(feed, { ...exportDeps(), ...overrides });
+      appendKeys({ runId: report.runId });
+      log.info('export run', {
+        feed: report.feed,
+        files: report.files.length,
+        rows: report.rows,
+        records: report.records,
+        waiting: report.waiting,
+        heldBack: report.heldBack,
+        missingFields: report.missingFields,
+        refusedByNetsuite: report.refused,
+        resent: report.resent,
+        leftOutbox: report.done,
+        ms: report.ms,
+      });
+      for (const h of report.held.slice(0, 5)) {
+        log.warn('record held back', {
+          feed: report.feed,
+          id: h.id,
+          reasons: h.reasons.join('; '),
+        });
+      }
+      return report;
+    },
+  );
 }

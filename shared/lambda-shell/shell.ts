@@ -1,0 +1,188 @@
+/**
+ * The one Lambda shell every handler goes through — feed imports, exports, core jobs and API
+ * routes, on AWS and on the local cloud alike (`local/handlers.ts` invokes the same exports):
+ *
+ *   export const handler = lambdaShell({ name: 'broker-orders', kind: 'job' }, async (event) => …);
+ *
+ * A middy handler with three middlewares around the work:
+ * - logging: a Powertools Logger for this invocation (request id, cold start, function name, the
+ *   handler's name as `service`, and the correlation keys the work appends with `appendKeys` —
+ *   file, feed, order id, run id); `shared/log.ts` lines written during the invocation carry them;
+ * - metrics: a Powertools Metrics for this invocation (EMF, namespace `OMS`, dimension `service`),
+ *   filled from the result the handler returns (`spec.metrics`) or by `addMetric` while it works,
+ *   published when it ends, whether it succeeded or threw;
+ * - errors: the one place an error is logged with its context and then either mapped (`api`: a
+ *   JSON error response with its status; refusals counted as `RefusedCommands`) or rethrown
+ *   (`queue`, `job`: the invocation fails, so SQS or the scheduler retries it).
+ *
+ * The invocation's logger and metrics live in an AsyncLocalStorage scope, not in module state:
+ * the local cloud runs several invocations of one handler at once in one process, and their keys
+ * must not cross.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { errorResponse } from '../api/http.ts';
+import { OmsLogger, rootLogger, safeFields, type LogFields } from './logger.ts';
+import { MetricUnit, newInvocationMetrics, type OmsMetrics } from './metrics.ts';
+import { prettyLogs } from './output.ts';
+
+/** `api`: errors become JSON responses; `queue` and `job`: errors are rethrown (retried). */
+export type ShellKind = 'api' | 'queue' | 'job';
+
+export type MetricUnitName = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/** Adds a metric of the invocation (a count unless said otherwise). */
+export type AddMetric = (name: string, value: number, unit?: MetricUnitName) => void;
+
+export interface ShellSpec<TResult> {
+  /** The handler's name: the feed or job id, or the API handler module (`service` in logs/metrics). */
+  readonly name: string;
+  readonly kind: ShellKind;
+  /** Correlation keys known before the work starts (e.g. `{ feed }`). */
+  readonly keys?: LogFields;
+  /** Metrics taken from the result the handler returns. */
+  readonly metrics?: (result: TResult, add: AddMetric) => void;
+}
+
+interface Scope {
+  readonly name: string;
+  logger?: OmsLogger;
+  metrics?: OmsMetrics;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+
+/** The logger of the running invocation, or the process's logger outside one. */
+export const currentLogger = (): OmsLogger => scopes.getStore()?.logger ?? rootLogger;
+
+/** Appends correlation keys to every later line of the running invocation (no-op outside one). */
+export function appendKeys(keys: LogFields): void {
+  const logger = scopes.getStore()?.logger;
+  if (!logger) return;
+  const defined = Object.fromEntries(
+    Object.entries(safeFields(keys)).filter(([, v]) => v !== undefined && v !== null && v !== ''),
+  );
+  if (Object.keys(defined).length > 0) logger.appendKeys(defined);
+}
+
+/** Removes correlation keys that no longer hold (e.g. `file` once a file is done). */
+export function removeKeys(keys: readonly string[]): void {
+  scopes.getStore()?.logger?.removeKeys([...keys]);
+}
+
+/** Adds a metric to the running invocation (no-op outside one, and for non-finite values). */
+export const addMetric: AddMetric = (name, value, unit = MetricUnit.Count) => {
+  const metrics = scopes.getStore()?.metrics;
+  if (metrics && Number.isFinite(value)) metrics.addMetric(name, unit, value);
+};
+
+const describe = (err: unknown): { error: string; errorName?: string; stack?: string } =>
+  err instanceof Error
+    ? { error: err.message, errorName: err.name, stack: err.stack }
+    : { error: String(err) };
+
+/**
+ * Logs a failure with the invocation's context: the one error line of the shell, also used by the
+ * SQS loop for a message it reports failed (retried by SQS through the partial batch response).
+ */
+export function logFailure(message: string, err: unknown, fields: LogFields = {}): void {
+  const { error, errorName, stack } = describe(err);
+  // The readable local line stays one line (as before); the JSON line carries name and stack.
+  currentLogger().error(
+    message,
+    prettyLogs() ? { ...fields, error } : { ...fields, error, errorName, stack },
+  );
+}
+
+const isHttpResult = (r: unknown): r is APIGatewayProxyStructuredResultV2 =>
+  typeof r === 'object' &&
+  r !== null &&
+  typeof (r as { statusCode?: unknown }).statusCode === 'number';
+
+/** A context for callers that give none (tests calling a handler directly). */
+const syntheticContext = (name: string): Context =>
+  ({
+    functionName: name,
+    awsRequestId: randomUUID(),
+    getRemainingTimeInMillis: () => 15 * 60_000,
+  }) as unknown as Context;
+
+export type ShellHandler<TEvent, TResult> = (event: TEvent, context?: Context) => Promise<TResult>;
+
+export function lambdaShell<TEvent, TResult>(
+  spec: ShellSpec<TResult>,
+  work: (event: TEvent, context: Context) => Promise<TResult>,
+): ShellHandler<TEvent, TResult> {
+  let coldStart = true;
+
+  const invocation: MiddlewareObj<TEvent, TResult, Error, Context> = {
+    before: (request) => {
+      const scope = scopes.getStore()!;
+      const logger = rootLogger.createChild({ serviceName: spec.name }) as OmsLogger;
+      logger.coldStartOverride = coldStart;
+      coldStart = false;
+      logger.addContext(request.context);
+      scope.logger = logger;
+      scope.metrics = newInvocationMetrics(spec.name);
+      appendKeys({ ...spec.keys, ...(spec.kind === 'api' ? apiKeys(request.event) : {}) });
+    },
+    after: (request) => {
+      const response = request.response as TResult;
+      if (spec.kind === 'api' && isHttpResult(response)) countRefusal(response);
+      spec.metrics?.(response, addMetric);
+      scopes.getStore()?.metrics?.publishStoredMetrics();
+    },
+    onError: (request) => {
+      const err = request.error;
+      if (spec.kind === 'api') {
+        const response = errorResponse(err);
+        if ((response.statusCode ?? 500) >= 500) logFailure('request failed', err);
+        else
+          currentLogger().info('request refused', {
+            status: response.statusCode,
+            ...describeRefusal(err),
+          });
+        countRefusal(response);
+        request.response = response as TResult;
+      } else {
+        logFailure(`${spec.name} failed; the invocation is retried`, err);
+        addMetric('Errors', 1);
+      }
+      scopes.getStore()?.metrics?.publishStoredMetrics();
+    },
+  };
+
+  const handler = middy<TEvent, TResult, Error, Context>().use(invocation).handler(work);
+
+  return (event, context) =>
+    scopes.run({ name: spec.name }, () =>
+      handler(event as TEvent, context ?? syntheticContext(spec.name)),
+    );
+}
+
+/** The route and the ids an API request names (path parameters), as correlation keys. */
+function apiKeys(event: unknown): LogFields {
+  const e = event as {
+    routeKey?: string;
+    pathParameters?: Record<string, string | undefined>;
+  } | null;
+  const p = e?.pathParameters ?? {};
+  return { route: e?.routeKey, orderId: p.orderId, facilityId: p.facilityId, poId: p.poId };
+}
+
+function describeRefusal(err: unknown): LogFields {
+  const code = (err as { code?: unknown })?.code;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    reason: err instanceof Error ? err.message : String(err),
+  };
+}
+
+/** A command the API refused (4xx: bad input, unknown, conflict) is counted. */
+function countRefusal(response: APIGatewayProxyStructuredResultV2): void {
+  const status = response.statusCode ?? 200;
+  if (status >= 400 && status < 500) addMetric('RefusedCommands', 1);
+  else if (status >= 500) addMetric('Errors', 1);
+}
