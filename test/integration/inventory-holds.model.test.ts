@@ -173,8 +173,10 @@ async function newWorld(): Promise<World> {
   const world: World = {
     run,
     products,
-    orders: [],
-    lost: new Map(),
+    // Earlier runs' orders stay in the model: a line left waiting may be placed in a later run
+    // (its SKU's stock settled in the meantime), and what it holds there is a real promise.
+    orders: current?.orders ?? [],
+    lost: current?.lost ?? new Map(),
     draining: false,
     snapshots: [...(current?.snapshots ?? [])],
     clock: current?.clock ?? new Date(Date.UTC(2025, 6, 1, 8)),
