@@ -133,10 +133,10 @@ describe('JobsStack', () => {
       }
     });
 
-    it('routes ObjectCreated below home/netsuite/<partner root>/<folder>/ to that queue', () => {
+    it('routes ObjectCreated below its folder (NetSuite: in the SFTP home; storefront: outside it) to that queue', () => {
       const imp = importOf(feed);
-      const root = feed.partner === 'storefront' ? 'storefront' : 'netsuite';
-      expect(imp.keyPrefix).toBe(`home/netsuite/${root}/${feed.folder}/`);
+      const root = feed.partner === 'storefront' ? 'storefront' : 'home/netsuite/netsuite';
+      expect(imp.keyPrefix).toBe(`${root}/${feed.folder}/`);
       const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const config = notifications[0]!.Properties;
@@ -355,7 +355,7 @@ describe('JobsStack', () => {
     const { jobs } = buildApp({ feeds: [storefront, inbound('ns-feed', 'orders')] });
     expect(jobs.imports.map((i) => i.keyPrefix).sort()).toEqual([
       'home/netsuite/netsuite/orders/',
-      'home/netsuite/storefront/orders/',
+      'storefront/orders/',
     ]);
     expect(jobs.imports.map((i) => i.keyPrefix)).toEqual(
       [storefront, inbound('ns-feed', 'orders')].map((f) => feedPrefix('netsuite', f)),
