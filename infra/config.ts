@@ -6,7 +6,10 @@
  * | `netsuiteUser`  | `netsuite`    | SFTP user name; its home `home/<user>/` holds the NetSuite root |
  * | `tablePrefix`   | `oms`         | DynamoDB table names are `<prefix>-<name>`; also names the bucket |
  * | `sftpPublicKey` | none          | SSH public key(s) of the NetSuite user (string or string array) |
- * | `alarmEmail`    | none          | when set, alarms notify this address through an encrypted topic |
+ * | `alarmEmail`    | none          | alarms notify this address through an encrypted topic `<prefix>-alarms` |
+ * | `alarmTopicArn` | none          | alarms notify this existing SNS topic                          |
+ * | `alarms`        | none          | `none`: explicitly no alarm target (one of the three is required) |
+ * | `apiReservedConcurrency` | registry | `none`: API functions get no reserved concurrency         |
  * | `functionsDir`  | `functions/`  | folder of the Lambda handler modules (`<handler>.ts`)           |
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +17,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
 import { DEFAULTS } from '../shared/config.ts';
+import { alarmTarget, type AlarmTarget } from './constructs/alarm-target.ts';
 
 /** The repository root (the folder holding package.json, package-lock.json and cdk.json). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,7 +29,9 @@ export interface OmsInfraConfig {
   readonly netsuiteUser: string;
   readonly tablePrefix: string;
   readonly sftpPublicKeys: readonly string[];
-  readonly alarmEmail?: string;
+  readonly alarmTarget: AlarmTarget;
+  /** `registry`: each API function's reserved concurrency from the registry; `none`: none. */
+  readonly apiReservedConcurrency: 'registry' | 'none';
   readonly functionsDir: string;
 }
 
@@ -34,6 +40,9 @@ export const CONTEXT_KEYS = {
   tablePrefix: 'tablePrefix',
   sftpPublicKey: 'sftpPublicKey',
   alarmEmail: 'alarmEmail',
+  alarmTopicArn: 'alarmTopicArn',
+  alarms: 'alarms',
+  apiReservedConcurrency: 'apiReservedConcurrency',
   functionsDir: 'functionsDir',
 } as const;
 
@@ -61,6 +70,13 @@ function publicKeys(node: Node): string[] {
   });
 }
 
+function apiReservedConcurrency(node: Node): 'registry' | 'none' {
+  const value = optionalString(node, CONTEXT_KEYS.apiReservedConcurrency);
+  if (value === undefined || value === 'registry') return 'registry';
+  if (value === 'none') return 'none';
+  throw new Error(`context "apiReservedConcurrency" accepts "none" or "registry" (found ${value})`);
+}
+
 export function readInfraConfig(node: Node): OmsInfraConfig {
   const netsuiteUser = optionalString(node, CONTEXT_KEYS.netsuiteUser) ?? DEFAULTS.netsuiteUser;
   if (!USER_NAME.test(netsuiteUser)) {
@@ -84,7 +100,12 @@ export function readInfraConfig(node: Node): OmsInfraConfig {
     netsuiteUser,
     tablePrefix,
     sftpPublicKeys: publicKeys(node),
-    alarmEmail: optionalString(node, CONTEXT_KEYS.alarmEmail),
+    alarmTarget: alarmTarget({
+      alarmEmail: optionalString(node, CONTEXT_KEYS.alarmEmail),
+      alarmTopicArn: optionalString(node, CONTEXT_KEYS.alarmTopicArn),
+      alarms: optionalString(node, CONTEXT_KEYS.alarms),
+    }),
+    apiReservedConcurrency: apiReservedConcurrency(node),
     functionsDir,
   };
 }

@@ -1,11 +1,14 @@
 /**
- * Builds the OMS CDK app: three environment-agnostic stacks and the AWS Solutions rule pack.
+ * Builds the OMS CDK app: three environment-agnostic stacks (four with the alarm topic) and the AWS Solutions rule pack.
  * `infra/app.ts` runs it for the CDK CLI; the tests build it with their own options.
  */
 import { App, Tags, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { FeedDefinition } from '../shared/feeds/catalog.ts';
 import { readInfraConfig, type OmsInfraConfig } from './config.ts';
+import { alarmTopicArnIn, alarmTopicName } from './constructs/alarm-target.ts';
+import { AlarmsStack } from './stacks/alarms-stack.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { StorageStack } from './stacks/storage-stack.ts';
 import { TransferStack } from './stacks/transfer-stack.ts';
@@ -29,6 +32,9 @@ export interface OmsApp {
   readonly storage: StorageStack;
   readonly transfer: TransferStack;
   readonly jobs: JobsStack;
+  readonly api: ApiStack;
+  /** The alarm topic's stack (only with -c alarmEmail). */
+  readonly alarms?: AlarmsStack;
 }
 
 export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
@@ -36,6 +42,22 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
   const config = readInfraConfig(app.node);
   const prefix = config.tablePrefix;
 
+  const target = config.alarmTarget;
+  const alarms =
+    target.kind === 'email'
+      ? new AlarmsStack(app, 'OmsAlarms', {
+          stackName: `${prefix}-alarms`,
+          description: 'OMS alarm topic (KMS-encrypted) with the operator e-mail subscribed',
+          topicName: alarmTopicName(prefix),
+          email: target.email,
+        })
+      : undefined;
+  const alarmTopicArn =
+    target.kind === 'topic'
+      ? target.topicArn
+      : target.kind === 'email'
+        ? alarmTopicArnIn(prefix)
+        : undefined;
   const storage = new StorageStack(app, 'OmsStorage', {
     stackName: `${prefix}-storage`,
     description: 'OMS stateful resources: feeds bucket, access logs, DynamoDB tables (retained)',
@@ -47,6 +69,8 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
     storage: storage.refs,
     netsuiteUser: config.netsuiteUser,
     sshPublicKeys: config.sftpPublicKeys,
+    feeds: options.feeds,
+    alarmTopicArn,
   });
   const jobs = new JobsStack(app, 'OmsJobs', {
     stackName: `${prefix}-jobs`,
@@ -56,8 +80,23 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
     feeds: options.feeds,
     functionsDir: config.functionsDir,
     entryFor: options.entryFor,
-    alarmEmail: config.alarmEmail,
+    alarmTopicArn,
   });
+  const api = new ApiStack(app, 'OmsApi', {
+    stackName: `${prefix}-api`,
+    description: 'OMS HTTP API (IAM-authorized, throttled) and its handlers',
+    storage: storage.refs,
+    netsuiteUser: config.netsuiteUser,
+    functionsDir: config.functionsDir,
+    entryFor: options.entryFor,
+    reservedConcurrency: config.apiReservedConcurrency,
+    alarmTopicArn,
+  });
+  if (alarms) {
+    jobs.addDependency(alarms, 'its alarms notify the alarm topic');
+    transfer.addDependency(alarms, 'its alarms notify the alarm topic');
+    api.addDependency(alarms, 'its alarms notify the alarm topic');
+  }
 
   Tags.of(app).add('project', 'netsuite-oms');
   if (options.nag ?? true) {
@@ -65,5 +104,5 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
       new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
     );
   }
-  return { app, config, storage, transfer, jobs };
+  return { app, config, storage, transfer, jobs, api, alarms };
 }

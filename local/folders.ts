@@ -7,7 +7,7 @@ export function feedFolders(user: string): string[] {
   const folders = new Set<string>([
     `home/${user}/`,
     `${netsuiteRoot(user)}/`,
-    `${storefrontRoot(user)}/`,
+    `${storefrontRoot()}/`,
   ]);
   for (const feed of FEEDS) {
     const prefix = feedPrefix(user, feed);

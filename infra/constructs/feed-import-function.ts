@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { EventType, type IBucket } from 'aws-cdk-lib/aws-s3';
@@ -8,7 +9,8 @@ import { Construct } from 'constructs';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { CONTINUATION_QUEUE_ENV } from '../../shared/queue/continuation.ts';
 import { feedPrefix } from '../feed-paths.ts';
-import { JobFunction } from './job-function.ts';
+import type { DeclaredAccess } from './declared-access.ts';
+import { DEAD_LETTER_RETENTION, JobFunction } from './job-function.ts';
 
 export interface FeedImportFunctionProps {
   readonly feed: FeedDefinition;
@@ -17,6 +19,8 @@ export interface FeedImportFunctionProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly tablePrefix: string;
   readonly netsuiteUser: string;
+  /** Tables and S3 prefixes the function declares (its registry entry). */
+  readonly access: DeclaredAccess;
   /** Default 1024 MB (streaming parse + 16–32 BatchWriteItem calls in flight). */
   readonly memorySize?: number;
   /** Default 15 minutes, the Lambda maximum (a million-row snapshot takes minutes). */
@@ -40,6 +44,8 @@ export class FeedImportFunction extends Construct {
   readonly job: JobFunction;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** How long a dead letter is kept (the retention alarm compares its age with this). */
+  readonly deadLetterRetention = DEAD_LETTER_RETENTION;
   readonly keyPrefix: string;
 
   constructor(scope: Construct, id: string, props: FeedImportFunctionProps) {
@@ -55,6 +61,7 @@ export class FeedImportFunction extends Construct {
       tables: props.tables,
       tablePrefix: props.tablePrefix,
       netsuiteUser: props.netsuiteUser,
+      access: props.access,
       memorySize: props.memorySize ?? 1024,
       timeout,
     });
@@ -62,7 +69,7 @@ export class FeedImportFunction extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: this.deadLetterRetention,
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -80,6 +87,17 @@ export class FeedImportFunction extends Construct {
     this.job.function.addEnvironment(CONTINUATION_QUEUE_ENV, this.queue.queueUrl);
     this.queue.grantSendMessages(this.job.role);
 
+    // Only S3 events of this account's bucket (the notification's own grant names the bucket).
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyThisAccountsS3',
+        effect: Effect.DENY,
+        principals: [new ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: { StringNotEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
     props.bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queue), {
       prefix: this.keyPrefix,
     });

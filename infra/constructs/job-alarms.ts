@@ -6,49 +6,100 @@ import {
   type IAlarmAction,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface JobAlarmsProps {
-  /** When set, alarms notify this address through an encrypted SNS topic. */
-  readonly email?: string;
+  /** The SNS topic every alarm (and its return to OK) notifies; none only when alarms=none. */
+  readonly topicArn?: string;
 }
 
 /**
- * The alarms of the jobs: a DLQ holds anything (a file or a run was given up on), a function
- * reported errors. Optionally routed to an e-mail address through a KMS-encrypted, TLS-only topic.
+ * The alarms of the jobs: a DLQ holds anything (a file or a run was given up on) or holds a
+ * message close to its retention, a feed queue's oldest message is too old, a function reported
+ * errors, the HTTP API answered 5xx. Every alarm notifies the alarm topic (`alarm-target.ts`).
  */
 export class JobAlarms extends Construct {
-  readonly topic?: Topic;
   private readonly action?: IAlarmAction;
 
   constructor(scope: Construct, id: string, props: JobAlarmsProps = {}) {
     super(scope, id);
-    if (props.email) {
-      // CloudWatch can publish to an encrypted topic only with a customer managed key it may use.
-      const key = new Key(this, 'TopicKey', {
-        enableKeyRotation: true,
-        description: 'Encrypts the OMS alarm topic',
-      });
-      key.grant(
-        new ServicePrincipal('cloudwatch.amazonaws.com'),
-        'kms:Decrypt',
-        'kms:GenerateDataKey*',
-      );
-      this.topic = new Topic(this, 'Topic', {
-        displayName: 'OMS job alarms',
-        masterKey: key,
-        enforceSSL: true,
-      });
-      this.topic.addSubscription(new EmailSubscription(props.email));
-      this.action = new SnsAction(this.topic);
+    if (props.topicArn) {
+      this.action = new SnsAction(Topic.fromTopicArn(this, 'Topic', props.topicArn));
     }
+  }
+
+  /** Every alarm made here, for tests and for the stack's own checks. */
+  get alarms(): Alarm[] {
+    return this.node.children.filter((c): c is Alarm => c instanceof Alarm);
+  }
+
+  /**
+   * Alarm while the oldest message of a feed's queue is older than `maxAge`: files (or runs) wait
+   * longer than their imports take, i.e. the function is throttled, failing or stuck.
+   */
+  addQueueAgeAlarm(id: string, queue: IQueue, maxAge: Duration, what: string): Alarm {
+    return this.add(
+      new Alarm(this, `${id}QueueAge`, {
+        alarmDescription: `${what}: a message waits in the queue longer than ${maxAge.toHumanString()}`,
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: maxAge.toSeconds(),
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * Alarm while a dead letter is within `margin` of its queue's retention: SQS deletes it at the
+   * retention's end, and with it the only trace of the file or run that was given up on.
+   */
+  addDeadLetterRetentionAlarm(
+    id: string,
+    queue: IQueue,
+    retention: Duration,
+    margin: Duration,
+    what: string,
+  ): Alarm {
+    const threshold = retention.toSeconds() - margin.toSeconds();
+    if (threshold <= 0) throw new Error(`${what}: the margin must be shorter than the retention`);
+    return this.add(
+      new Alarm(this, `${id}DlqNearRetention`, {
+        alarmDescription:
+          `${what}: a dead letter is older than ${Duration.seconds(threshold).toHumanString()}; ` +
+          `SQS deletes it ${margin.toHumanString()} later (retention ${retention.toHumanString()}): re-drive or save it`,
+        metric: queue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(15),
+          statistic: 'Maximum',
+        }),
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /** Alarm on any 5xx answer of the HTTP API in a 5-minute window. */
+  addHttpApi5xxAlarm(id: string, api: HttpApi): Alarm {
+    return this.add(
+      new Alarm(this, `${id}5xx`, {
+        alarmDescription: 'HTTP API: 5xx answers (a handler failed or timed out, or throttling)',
+        metric: api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 
   /** Alarm as soon as one message waits in the dead-letter queue. */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -12,12 +12,15 @@ import { deploySettings, ENV } from '../../shared/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
 import { NODE20_PIN_REASON, acknowledge } from '../nag.ts';
-import { grantHomePrefixAccess, grantStateObjectAccess } from './home-prefix-access.ts';
+import { grantDeclaredAccess, type DeclaredAccess } from './declared-access.ts';
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __oms_createRequire } from 'node:module'; " +
   'const require = __oms_createRequire(import.meta.url);';
+
+/** Retention of every dead-letter queue (SQS's maximum). */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
 
 /** The one place that names the Lambda runtime (see NODE20_PIN_REASON). */
 export const JOB_RUNTIME = Runtime.NODEJS_20_X;
@@ -30,18 +33,22 @@ export interface JobFunctionProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly tablePrefix: string;
   readonly netsuiteUser: string;
+  /** Tables and S3 prefixes it may use: its registry entry's declaration, nothing more. */
+  readonly access: DeclaredAccess;
   readonly memorySize: number;
   readonly timeout: Duration;
   /** Asynchronous invocations (schedules): failed events go here after `retryAttempts`. */
   readonly deadLetterQueue?: IQueue;
   readonly retryAttempts?: number;
   readonly logRetention?: RetentionDays;
+  /** Reserved concurrent executions (API handlers). */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
  * One feed handler as a Lambda function: Node 20 on arm64, ESM bundle with source maps, its own
  * log group with retention, an explicit role (no AWS managed policy) allowed to write that log
- * group, to read/write `home/<user>/*` of the feeds bucket, and to read/write the OMS tables.
+ * group and to use exactly the tables and S3 prefixes its registry entry declares.
  */
 export class JobFunction extends Construct {
   readonly function: NodejsFunction;
@@ -72,6 +79,7 @@ export class JobFunction extends Construct {
       logGroup: this.logGroup,
       deadLetterQueue: props.deadLetterQueue,
       retryAttempts: props.retryAttempts,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: PROJECT_ROOT,
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
@@ -97,9 +105,7 @@ export class JobFunction extends Construct {
     // The role must carry its policies before the function (and its event sources) are created.
     this.function.node.addDependency(this.role);
 
-    grantHomePrefixAccess(this.role, props.bucket, props.netsuiteUser, this.role);
-    grantStateObjectAccess(this.role, props.bucket, this.role);
-    for (const table of Object.values(props.tables)) table.grantReadWriteData(this.role);
+    grantDeclaredAccess(this.role, props.bucket, props.tables, props.access, this.role);
 
     acknowledge(this.function, 'AwsSolutions-L1', NODE20_PIN_REASON);
     acknowledge(this.function, 'CloudFormation-Validate::W2531', NODE20_PIN_REASON);

@@ -1,4 +1,4 @@
-import { Aws, Duration } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
@@ -6,7 +6,8 @@ import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
-import { JobFunction } from './job-function.ts';
+import type { DeclaredAccess } from './declared-access.ts';
+import { DEAD_LETTER_RETENTION, JobFunction } from './job-function.ts';
 
 export interface ScheduledJobProps {
   readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
@@ -19,6 +20,8 @@ export interface ScheduledJobProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly tablePrefix: string;
   readonly netsuiteUser: string;
+  /** Tables and S3 prefixes the function declares (its registry entry). */
+  readonly access: DeclaredAccess;
   /** Default 1024 MB. */
   readonly memorySize?: number;
   /** Default 5 minutes: well inside the shortest schedule period (15 min), so runs do not overlap. */
@@ -37,6 +40,8 @@ export class ScheduledJob extends Construct {
   readonly job: JobFunction;
   readonly schedule: CfnSchedule;
   readonly deadLetterQueue: Queue;
+  /** How long a dead letter is kept (the retention alarm compares its age with this). */
+  readonly deadLetterRetention = DEAD_LETTER_RETENTION;
   readonly role: Role;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
@@ -46,7 +51,7 @@ export class ScheduledJob extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: this.deadLetterRetention,
     });
 
     this.job = new JobFunction(this, 'Job', {
@@ -56,6 +61,7 @@ export class ScheduledJob extends Construct {
       tables: props.tables,
       tablePrefix: props.tablePrefix,
       netsuiteUser: props.netsuiteUser,
+      access: props.access,
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.minutes(5),
       deadLetterQueue: this.deadLetterQueue,
@@ -65,7 +71,18 @@ export class ScheduledJob extends Construct {
 
     this.role = new Role(this, 'SchedulerRole', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+          // Schedules of this account and region, in the default group (where these are).
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: 'default/*',
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          },
+        },
       }),
       description: `EventBridge Scheduler: invoke ${props.feed.id}`,
     });

@@ -1,10 +1,10 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { Construct, IConstruct } from 'constructs';
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { CORE_JOBS, type CoreJob } from '../../shared/jobs/core-jobs.ts';
-import { ROUTES, type RouteDefinition } from '../../shared/api/routes.ts';
-import { OmsHttpApi } from '../constructs/http-api.ts';
+import { functionRegistry, type FunctionEntry } from '../../shared/registry/functions.ts';
 import { DEFAULT_FUNCTIONS_DIR, handlerEntry } from '../config.ts';
 import { FeedImportFunction } from '../constructs/feed-import-function.ts';
 import { JobAlarms } from '../constructs/job-alarms.ts';
@@ -23,13 +23,21 @@ export interface JobsStackProps extends StackProps {
   readonly functionsDir?: string;
   /** Resolves a handler name to its entry file. Default: `<functionsDir>/<handler>.ts`. */
   readonly entryFor?: (handler: string) => string;
-  /** When set, alarms notify this address. */
-  readonly alarmEmail?: string;
+  /** The SNS topic every alarm notifies (undefined only with the explicit alarms=none). */
+  readonly alarmTopicArn?: string;
   /** Core jobs (scheduled work not tied to a feed). Default: CORE_JOBS. */
   readonly coreJobs?: readonly CoreJob[];
-  /** HTTP API routes. Default: ROUTES. */
-  readonly routes?: readonly RouteDefinition[];
 }
+
+/**
+ * A feed queue's oldest message older than this means imports fall behind: one file takes at most
+ * 15 minutes, a message meeting a live lease comes back within the lease (5 minutes, renewed), and
+ * a crashed import's message comes back after the visibility timeout (90 minutes).
+ */
+export const QUEUE_MAX_AGE = Duration.hours(2);
+
+/** Dead letters alarm this long before their queue's retention deletes them. */
+export const DEAD_LETTER_MARGIN = Duration.days(3);
 
 /** S3 rejects two notification configurations whose prefixes overlap; say which feeds do. */
 function assertDisjointPrefixes(feeds: readonly FeedDefinition[], user: string): void {
@@ -55,7 +63,8 @@ export class JobsStack extends Stack {
   readonly imports: readonly FeedImportFunction[];
   readonly scheduled: readonly ScheduledJob[];
   readonly alarms: JobAlarms;
-  readonly httpApi: OmsHttpApi;
+  /** Every function of this stack as the registry declares it. */
+  readonly registry: readonly FunctionEntry[];
 
   constructor(scope: Construct, id: string, props: JobsStackProps) {
     super(scope, id, props);
@@ -70,6 +79,12 @@ export class JobsStack extends Stack {
       if (ids.has(feed.id)) throw new Error(`feed id ${feed.id} appears twice`);
       ids.add(feed.id);
     }
+    const coreJobs: readonly CoreJob[] = props.coreJobs ?? CORE_JOBS;
+    for (const core of coreJobs) {
+      if (ids.has(core.id)) throw new Error(`job id ${core.id} is both a feed and a core job`);
+    }
+    // The registry's feeds and core jobs; its API handlers are the API stack's.
+    this.registry = functionRegistry({ user: props.netsuiteUser, feeds, coreJobs, routes: [] });
     const functionsDir = props.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
     const entryFor = props.entryFor ?? ((handler: string) => handlerEntry(functionsDir, handler));
 
@@ -81,48 +96,47 @@ export class JobsStack extends Stack {
       tablePrefix: props.storage.tablePrefix,
       netsuiteUser: props.netsuiteUser,
     };
-    this.alarms = new JobAlarms(this, 'Alarms', { email: props.alarmEmail });
+    this.alarms = new JobAlarms(this, 'Alarms', { topicArn: props.alarmTopicArn });
 
     const inbound = feeds.filter((f) => f.trigger.kind === 'object-created');
     assertDisjointPrefixes(inbound, props.netsuiteUser);
 
     const imports: FeedImportFunction[] = [];
     const scheduled: ScheduledJob[] = [];
-    for (const feed of feeds) {
-      const name = pascalCase(feed.id);
-      const entry = entryFor(feed.handler as string);
-      const trigger = feed.trigger;
-      if (trigger.kind === 'object-created') {
-        const job = new FeedImportFunction(this, name, { feed, entry, ...common });
-        this.alarms.addDeadLetterQueueAlarm(name, job.deadLetterQueue, feed.id);
-        this.alarms.addErrorAlarm(name, job.job.function, feed.id);
-        imports.push(job);
-      } else {
-        const job = new ScheduledJob(this, name, {
-          feed,
+    const feedById = new Map(feeds.map((f) => [f.id, f]));
+    const jobById = new Map(coreJobs.map((j) => [j.id, j]));
+    for (const fn of this.registry) {
+      const name = pascalCase(fn.id);
+      const entry = entryFor(fn.handler);
+      const timeout = Duration.seconds(fn.timeoutSeconds);
+      if (fn.kind === 'import') {
+        const job = new FeedImportFunction(this, name, {
+          feed: feedById.get(fn.id)!,
           entry,
-          scheduleExpression: trigger.expression,
+          access: fn,
+          memorySize: fn.memorySize,
+          timeout,
           ...common,
         });
-        this.alarms.addDeadLetterQueueAlarm(name, job.deadLetterQueue, feed.id);
-        this.alarms.addErrorAlarm(name, job.job.function, feed.id);
-        scheduled.push(job);
+        this.alarmQueue(name, job.queue, QUEUE_MAX_AGE, fn.id);
+        this.alarmDeadLetters(name, job.deadLetterQueue, job.deadLetterRetention, fn.id);
+        this.alarms.addErrorAlarm(name, job.job.function, fn.id);
+        imports.push(job);
+        continue;
       }
-    }
-    const coreJobs: readonly CoreJob[] = props.coreJobs ?? CORE_JOBS;
-    for (const core of coreJobs) {
-      if (ids.has(core.id)) throw new Error(`job id ${core.id} is both a feed and a core job`);
-      ids.add(core.id);
-      const name = pascalCase(core.id);
       const job = new ScheduledJob(this, name, {
-        feed: { id: core.id, title: core.description },
-        entry: entryFor(core.handler),
-        scheduleExpression: core.schedule,
+        feed: { id: fn.id, title: fn.title },
+        entry,
+        scheduleExpression: fn.schedule!,
+        access: fn,
+        memorySize: fn.memorySize,
+        timeout,
         ...common,
       });
-      this.alarms.addDeadLetterQueueAlarm(name, job.deadLetterQueue, core.id);
-      this.alarms.addErrorAlarm(name, job.job.function, core.id);
-      if (core.logAlarm) {
+      this.alarmDeadLetters(name, job.deadLetterQueue, job.deadLetterRetention, fn.id);
+      this.alarms.addErrorAlarm(name, job.job.function, fn.id);
+      const core = jobById.get(fn.id);
+      if (core?.logAlarm) {
         this.alarms.addLogLineAlarm(
           name,
           job.job.logGroup,
@@ -135,17 +149,17 @@ export class JobsStack extends Stack {
     this.imports = imports;
     this.scheduled = scheduled;
 
-    this.httpApi = new OmsHttpApi(this, 'HttpApi', {
-      routes: props.routes ?? ROUTES,
-      entryFor,
-      ...common,
-    });
-    for (const fn of this.httpApi.functions) {
-      this.alarms.addErrorAlarm(`Api${fn.node.id}`, fn.function, `HTTP API ${fn.node.id}`);
-    }
-    new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.api.apiEndpoint });
-
     this.acknowledgeNotificationsHandler();
+  }
+
+  private alarmQueue(name: string, queue: Queue, maxAge: Duration, what: string): void {
+    this.alarms.addQueueAgeAlarm(name, queue, maxAge, what);
+  }
+
+  /** Any dead letter alarms at once; one close to the end of its retention alarms again. */
+  private alarmDeadLetters(name: string, dlq: Queue, retention: Duration, what: string): void {
+    this.alarms.addDeadLetterQueueAlarm(name, dlq, what);
+    this.alarms.addDeadLetterRetentionAlarm(name, dlq, retention, DEAD_LETTER_MARGIN, what);
   }
 
   /**
@@ -164,8 +178,11 @@ export class JobsStack extends Stack {
           ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')
             .managedPolicyArn,
         ],
-        'CDK-provided custom-resource handler for S3 bucket notifications: aws-cdk-lib attaches ' +
-          'AWSLambdaBasicExecutionRole to it (logs only) and exposes no option to replace it.',
+        'CDK-provided custom-resource handler for S3 bucket notifications (runs only at deploy ' +
+          'time): aws-cdk-lib gives its default role AWSLambdaBasicExecutionRole (CloudWatch Logs ' +
+          'writes only) and scopes its S3 permission to the feeds bucket. A role of our own could ' +
+          'be passed as notificationsHandlerRole of the imported bucket; not done yet, so the ' +
+          'managed logging policy is acknowledged for this one handler.',
       );
     }
   }

@@ -1,5 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
+import { SftpAuthFailureAlarm } from '../constructs/sftp-auth-alarm.ts';
 import { SftpServer } from '../constructs/sftp-server.ts';
 import { SftpUser } from '../constructs/sftp-user.ts';
 import { importFeedsBucket, type StorageRefs } from '../storage-refs.ts';
@@ -8,12 +10,17 @@ export interface TransferStackProps extends StackProps {
   readonly storage: StorageRefs;
   readonly netsuiteUser: string;
   readonly sshPublicKeys?: readonly string[];
+  /** The feeds whose NetSuite folders the user works in. Default: the catalog. */
+  readonly feeds?: readonly FeedDefinition[];
+  /** The SNS topic the authentication-failure alarm notifies (none only with alarms=none). */
+  readonly alarmTopicArn?: string;
 }
 
 /** The SFTP endpoint NetSuite talks to, and its one user. */
 export class TransferStack extends Stack {
   readonly server: SftpServer;
   readonly user: SftpUser;
+  readonly authFailures: SftpAuthFailureAlarm;
 
   constructor(scope: Construct, id: string, props: TransferStackProps) {
     super(scope, id, props);
@@ -26,6 +33,11 @@ export class TransferStack extends Stack {
       bucket,
       userName: props.netsuiteUser,
       sshPublicKeys: props.sshPublicKeys,
+      feeds: props.feeds,
+    });
+    this.authFailures = new SftpAuthFailureAlarm(this, 'AuthFailures', {
+      logGroup: this.server.logGroup,
+      topicArn: props.alarmTopicArn,
     });
 
     new CfnOutput(this, 'SftpEndpoint', {

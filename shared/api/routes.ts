@@ -3,6 +3,8 @@
  * Lambda) and by the local HTTP server (`local/http/`), which turns requests into the same API
  * Gateway v2 events and calls the same handlers. Paths use API Gateway's `{param}` syntax.
  */
+import { ALL_TABLES, ALL_TABLES_READ, type TableNeeds } from '../registry/needs.ts';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
@@ -12,6 +14,15 @@ export interface RouteDefinition {
   /** The handler module in `functions/` (without extension). */
   readonly handler: string;
   readonly description: string;
+}
+
+/** What an HTTP API handler needs (see `shared/registry/`): tables only, never S3. */
+export interface ApiHandler {
+  /** The module that does the work (`shared/...`). */
+  readonly module: string;
+  readonly tables: TableNeeds;
+  /** Reserved concurrency of its function. Default `API_DEFAULTS.reservedConcurrency`. */
+  readonly reservedConcurrency?: number;
 }
 
 /** A pre-order route: every one goes to the one handler `api-purchase-orders`. */
@@ -130,6 +141,29 @@ export const ROUTES = [
       'the store cannot find picked (or released) units ({orderId, lineSeq, quantity?, reason?, comments?, idempotencyKey}): 1400, re-brokered elsewhere',
   },
 ] as const satisfies readonly RouteDefinition[];
+
+/** Every handler of ROUTES with its needs; the two lookups only read. */
+export const API_HANDLERS: Readonly<Record<(typeof ROUTES)[number]['handler'], ApiHandler>> = {
+  'api-create-order': { module: 'shared/orders/submit.ts', tables: ALL_TABLES },
+  'api-get-order': { module: 'shared/orders/find-order.ts', tables: ALL_TABLES_READ },
+  'api-cancel-order': { module: 'shared/fulfillment/cancellation-wiring.ts', tables: ALL_TABLES },
+  'api-purchase-orders': { module: 'shared/preorder/api.ts', tables: ALL_TABLES },
+  'api-store-queue': {
+    module: 'shared/brokering/store-fulfillment-wiring.ts',
+    tables: ALL_TABLES_READ,
+  },
+  'api-store-reject': {
+    module: 'shared/brokering/store-fulfillment-wiring.ts',
+    tables: ALL_TABLES,
+  },
+  'api-store-pick': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
+  'api-store-pack': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
+  'api-store-ship': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
+  'api-store-not-found': {
+    module: 'shared/fulfillment/store-shipping-wiring.ts',
+    tables: ALL_TABLES,
+  },
+};
 
 /** API Gateway's route key, e.g. `POST /orders`. */
 export const routeKey = (r: Pick<RouteDefinition, 'method' | 'path'>): string =>

@@ -6,6 +6,8 @@
  * no other module spells a feed folder.
  */
 
+import { ALL_TABLES, type TableNeeds } from '../registry/needs.ts';
+
 export type FeedDirection = 'inbound' | 'outbound';
 export type FeedFormat = 'csv' | 'json';
 export type FeedPartner = 'netsuite' | 'storefront';
@@ -44,6 +46,12 @@ export interface FeedDefinition {
    * routes no event for them.
    */
   readonly handler?: string;
+  /** The module that does the work (`shared/...`), for the function registry. */
+  readonly module?: string;
+  /** The tables the handler reads or writes (its IAM policy grants exactly these). */
+  readonly tables?: TableNeeds;
+  /** Sub-prefixes of `oms-state/` the handler reads and writes (e.g. `inventory/`). */
+  readonly state?: readonly string[];
 }
 
 /** One more header an inbound folder receives (see `FeedDefinition.layouts`). */
@@ -72,6 +80,9 @@ export const FEEDS = [
     columns: ['Item', 'externalFacilityId', 'availableQty', 'idValue'],
     trigger: objectCreated,
     handler: 'inventory-snapshot-import',
+    module: 'shared/jobs/inventory-snapshot-importer.ts',
+    tables: ALL_TABLES,
+    state: ['inventory/'],
   },
   {
     id: 'inventory-adjustment-import',
@@ -82,6 +93,8 @@ export const FEEDS = [
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
     handler: 'inventory-adjustment-import',
+    module: 'shared/jobs/inventory-delta-importer.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'inventory-transfer-import',
@@ -92,6 +105,8 @@ export const FEEDS = [
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
     handler: 'inventory-transfer-import',
+    module: 'shared/jobs/inventory-delta-importer.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'item-receipt-import',
@@ -102,6 +117,8 @@ export const FEEDS = [
     columns: ['externalFacilityId', 'idValue', 'idType', 'availableDelta', 'comments'],
     trigger: objectCreated,
     handler: 'item-receipt-import',
+    module: 'shared/jobs/inventory-delta-importer.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'product-import',
@@ -112,6 +129,9 @@ export const FEEDS = [
     columns: ['id-value', 'good-identification-value'],
     trigger: objectCreated,
     handler: 'product-import',
+    module: 'shared/jobs/product-importer.ts',
+    tables: { control: 'read-write' },
+    state: ['products/'],
   },
   {
     id: 'customer-id-import',
@@ -122,6 +142,8 @@ export const FEEDS = [
     columns: ['partyId', 'partyIdentificationTypeId', 'idValue'],
     trigger: objectCreated,
     handler: 'customer-id-import',
+    module: 'shared/sync/id-imports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'order-id-import',
@@ -132,6 +154,8 @@ export const FEEDS = [
     columns: ['orderId', 'orderIdentificationTypeId', 'idValue'],
     trigger: objectCreated,
     handler: 'order-id-import',
+    module: 'shared/sync/id-imports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'order-line-id-import',
@@ -142,6 +166,8 @@ export const FEEDS = [
     columns: ['orderId', 'orderItemSeqId', 'attrName', 'attrValue'],
     trigger: objectCreated,
     handler: 'order-line-id-import',
+    module: 'shared/sync/id-imports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'deposit-id-import',
@@ -152,6 +178,8 @@ export const FEEDS = [
     columns: ['orderId', 'internalId', 'manualRefNumber'],
     trigger: objectCreated,
     handler: 'deposit-id-import',
+    module: 'shared/sync/id-imports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'rejected-item-import',
@@ -162,6 +190,8 @@ export const FEEDS = [
     columns: ['orderId', 'orderItemSeqId', 'rejectionComments', 'rejectionReason'],
     trigger: objectCreated,
     handler: 'rejected-item-import',
+    module: 'shared/brokering/netsuite-rejections.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'fulfillment-csv-import',
@@ -182,6 +212,8 @@ export const FEEDS = [
     ],
     trigger: objectCreated,
     handler: 'fulfillment-csv-import',
+    module: 'shared/fulfillment/netsuite-fulfillment-import.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'fulfillment-json-import',
@@ -192,6 +224,8 @@ export const FEEDS = [
     columns: ['orderMap'],
     trigger: objectCreated,
     handler: 'fulfillment-json-import',
+    module: 'shared/fulfillment/netsuite-fulfillment-import.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'purchase-order-import',
@@ -209,6 +243,8 @@ export const FEEDS = [
     ],
     trigger: objectCreated,
     handler: 'purchase-order-import',
+    module: 'shared/jobs/purchase-order-importer.ts',
+    tables: { inventory: 'read-write', control: 'read-write' },
   },
   {
     id: 'invoice-import',
@@ -244,6 +280,8 @@ export const FEEDS = [
     ],
     trigger: objectCreated,
     handler: 'invoice-import',
+    module: 'shared/fulfillment/invoice-import.ts',
+    tables: { orders: 'read-write', control: 'read-write' },
   },
   // ── OMS → NetSuite ────────────────────────────────────────────────────────────────────────
   {
@@ -267,6 +305,8 @@ export const FEEDS = [
     ],
     trigger: every('cron(0/15 * * * ? *)'),
     handler: 'customer-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'sales-order-export',
@@ -316,6 +356,8 @@ export const FEEDS = [
     ],
     trigger: every('cron(5/15 * * * ? *)'),
     handler: 'sales-order-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'customer-deposit-export',
@@ -334,6 +376,8 @@ export const FEEDS = [
     ],
     trigger: every('cron(10/15 * * * ? *)'),
     handler: 'customer-deposit-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'allocation-update-export',
@@ -360,6 +404,8 @@ export const FEEDS = [
     ],
     trigger: every('cron(0/15 * * * ? *)'),
     handler: 'allocation-update-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'oms-fulfilled-export',
@@ -370,6 +416,8 @@ export const FEEDS = [
     columns: ['lineId', 'internalId', 'item', 'quantity', 'location', 'tags'],
     trigger: every('cron(0/30 * * * ? *)'),
     handler: 'oms-fulfilled-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'line-close-export',
@@ -380,6 +428,8 @@ export const FEEDS = [
     columns: ['internalId', 'lineId', 'closed'],
     trigger: every('cron(0/30 * * * ? *)'),
     handler: 'line-close-export',
+    module: 'shared/sync/exports.ts',
+    tables: ALL_TABLES,
   },
   {
     id: 'inventory-adjustment-export',
@@ -401,6 +451,8 @@ export const FEEDS = [
     ],
     trigger: every('cron(0 * * * ? *)'),
     handler: 'inventory-adjustment-export',
+    module: 'shared/sync/inventory-adjustment-export.ts',
+    tables: ALL_TABLES,
   },
   // ── Storefront → OMS ──────────────────────────────────────────────────────────────────────
   {
@@ -422,6 +474,8 @@ export const FEEDS = [
     ],
     trigger: objectCreated,
     handler: 'storefront-order-import',
+    module: 'shared/jobs/storefront-order-importer.ts',
+    tables: ALL_TABLES,
   },
 ] as const satisfies readonly FeedDefinition[];
 

@@ -73,7 +73,7 @@ export async function claimInboundFile<I>(
     // The same bytes again (a repeated event, or the partner uploading the same file twice):
     // nothing to apply, archive/ has them under the same name; tidy the copy away so the folder
     // only holds work still to do (only if it is still that version).
-    await tidyImported(ref, deps, heldKey(deps.user, ref.key, head.eTag, fileName), head.eTag);
+    await tidyImported(ref, deps, heldKey(ref.key, head.eTag, fileName), head.eTag);
     return { status: 'duplicate', key: ref.key, reason: 'already imported' };
   }
   if (claim.outcome === 'busy') {
@@ -90,7 +90,7 @@ export async function claimInboundFile<I>(
   if (typeof source !== 'string') return source;
   const keptName = versionedName(fileName, head.eTag);
   const cp = claim.checkpoint;
-  const partPrefix = `${stagingPrefix(deps.user)}errors/${createHash('sha256')
+  const partPrefix = `${stagingPrefix()}errors/${createHash('sha256')
     .update(`${ref.key}\n${head.eTag}`)
     .digest('hex')
     .slice(0, 32)}/`;

@@ -7,19 +7,29 @@ import { FEEDS, INBOUND_SUBFOLDERS, type FeedDefinition } from './catalog.ts';
 /** `home/<user>/netsuite` — the NetSuite root as an S3 key prefix (no trailing slash). */
 export const netsuiteRoot = (user: string): string => `home/${user}/netsuite`;
 
-/** `home/<user>/storefront` — where storefront files (orders) arrive. */
-export const storefrontRoot = (user: string): string => `home/${user}/storefront`;
+/**
+ * `oms-state/` — the OMS's own objects (staging, digests, listings): outside every SFTP home, so
+ * no SFTP user can read, write or replace them.
+ */
+export const STATE_PREFIX = 'oms-state/';
+
+/**
+ * `storefront` — where storefront files (orders) arrive: a prefix of its own, outside every SFTP
+ * home, so the NetSuite SFTP user cannot create orders. The storefront delivers there through S3
+ * (a principal the deployment grants `s3:PutObject` on `storefront/*`) or uses the HTTP API.
+ */
+export const storefrontRoot = (): string => 'storefront';
 
 /** The key prefix of a feed's folder, with a trailing slash. */
 export const feedPrefix = (
   user: string,
   feed: Pick<FeedDefinition, 'folder' | 'partner'>,
 ): string =>
-  `${feed.partner === 'storefront' ? storefrontRoot(user) : netsuiteRoot(user)}/${feed.folder}/`;
+  `${feed.partner === 'storefront' ? storefrontRoot() : netsuiteRoot(user)}/${feed.folder}/`;
 
 export type InboundSubfolder = (typeof INBOUND_SUBFOLDERS)[number];
 
-/** `home/<user>/netsuite/<folder>/<archive|error|failed>/<name>` */
+/** `<feed folder prefix><archive|error|failed>/<name>` */
 export const subfolderKey = (
   user: string,
   feed: Pick<FeedDefinition, 'folder' | 'partner'>,
@@ -28,10 +38,12 @@ export const subfolderKey = (
 ): string => `${feedPrefix(user, feed)}${sub}/${fileName}`;
 
 /**
- * Where the OMS stages outbound files before moving them into a folder NetSuite reads: inside the
- * user's home but outside the NetSuite root, so the SuiteScripts never list a half-written file.
+ * Where the OMS stages files (outbound files before they move into a folder NetSuite reads, held
+ * copies of imported versions, error report parts): below the OMS's own state prefix, outside
+ * every SFTP home, so the SuiteScripts never list a half-written file and no SFTP user can rewrite
+ * a staged export or a held import.
  */
-export const stagingPrefix = (user: string): string => `home/${user}/.oms-staging/`;
+export const stagingPrefix = (): string => `${STATE_PREFIX}staging/`;
 
 /** Suffixes of files still being written by an SFTP client; never imported. */
 export const TEMP_SUFFIXES = ['.tmp', '.filepart', '.part', '.partial', '.swp'] as const;

@@ -55,8 +55,8 @@ const hashOf = (key: string, eTag: string) =>
   createHash('sha256').update(`${key}\n${eTag}`).digest('hex').slice(0, 32);
 
 /** Where a version's bytes are held while it is imported (staging area, outside every feed folder). */
-export const heldKey = (user: string, key: string, eTag: string, fileName: string): string =>
-  `${stagingPrefix(user)}imports/${hashOf(key, eTag)}/${fileName}`;
+export const heldKey = (key: string, eTag: string, fileName: string): string =>
+  `${stagingPrefix()}imports/${hashOf(key, eTag)}/${fileName}`;
 
 /** How long a message for a newer version waits, at least, while an older one is handed on. */
 const PAUSED_WAIT_MS = 5_000;
@@ -99,7 +99,7 @@ export async function chooseVersion(
   }
 
   // The key no longer holds the message's version: replaced by a newer upload, or moved away.
-  const held = heldKey(deps.user, ref.key, wanted, fileName);
+  const held = heldKey(ref.key, wanted, fileName);
   const mine = versions.find((v) => v.eTag === wanted);
   if (mine?.status === 'done') {
     await deps.files.delete(held);
@@ -169,7 +169,7 @@ export async function holdVersion(
       leaseUntil: other.leaseUntil,
     };
   }
-  const held = heldKey(deps.user, ref.key, version.eTag, fileName);
+  const held = heldKey(ref.key, version.eTag, fileName);
   if (await deps.files.metadata(held)) return held;
   const copied = await deps.files.copyVersion(
     ref.key,

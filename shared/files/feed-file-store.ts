@@ -213,7 +213,7 @@ export class FeedFileStore {
     body: string | Buffer | Readable,
     contentType = 'text/csv',
   ): Promise<void> {
-    const staged = `${stagingPrefix(this.user)}${randomUUID()}`;
+    const staged = `${stagingPrefix()}${randomUUID()}`;
     if (typeof body === 'string' || Buffer.isBuffer(body)) {
       await this.client.send(
         new PutObjectCommand({

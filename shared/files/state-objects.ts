@@ -3,8 +3,9 @@
  * so no SFTP user can see or change them.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { STATE_PREFIX } from '../feeds/paths.ts';
 
-export const STATE_PREFIX = 'oms-state/';
+export { STATE_PREFIX };
 
 /** The inventory snapshot digest (see shared/jobs/inventory-snapshot-importer.ts). */
 export const SNAPSHOT_DIGEST_OBJECT = 'inventory/snapshot-digest.bin';

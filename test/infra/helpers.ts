@@ -31,10 +31,20 @@ export interface TestAppOptions {
   readonly cfnValidation?: boolean;
 }
 
+const ALARM_KEYS = ['alarmEmail', 'alarmTopicArn', 'alarms'];
+
+/** The test's context, with `alarmEmail: ops@example.com` unless it names an alarm target. */
+export function withAlarmTarget(context: Record<string, unknown> = {}): Record<string, unknown> {
+  return ALARM_KEYS.some((k) => k in context)
+    ? context
+    : { alarmEmail: 'ops@example.com', ...context };
+}
+
 export function buildApp(options: TestAppOptions = {}): OmsApp {
   return createOmsApp({
     appProps: {
-      context: { ...cdkJsonContext(), ...options.context },
+      // A deployment must name an alarm target; the tests name an address unless they set one.
+      context: { ...cdkJsonContext(), ...withAlarmTarget(options.context) },
       builtinCloudFormationValidation: options.cfnValidation ?? false,
     },
     feeds: options.feeds,

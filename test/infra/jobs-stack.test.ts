@@ -63,8 +63,7 @@ describe('JobsStack', () => {
     const ours = Object.values(resources).filter(
       (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs20.x',
     );
-    const apiHandlers = new Set(ROUTES.map((r) => r.handler)).size;
-    expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length + apiHandlers);
+    expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length);
     expect(oms.jobs.imports.map((i) => i.feed.id).sort()).toEqual(
       inboundFeeds.map((f) => f.id).sort(),
     );
@@ -133,10 +132,10 @@ describe('JobsStack', () => {
       }
     });
 
-    it('routes ObjectCreated below home/netsuite/<partner root>/<folder>/ to that queue', () => {
+    it('routes ObjectCreated below its folder (NetSuite: in the SFTP home; storefront: outside it) to that queue', () => {
       const imp = importOf(feed);
-      const root = feed.partner === 'storefront' ? 'storefront' : 'netsuite';
-      expect(imp.keyPrefix).toBe(`home/netsuite/${root}/${feed.folder}/`);
+      const root = feed.partner === 'storefront' ? 'storefront' : 'home/netsuite/netsuite';
+      expect(imp.keyPrefix).toBe(`${root}/${feed.folder}/`);
       const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
       expect(notifications).toHaveLength(1);
       const config = notifications[0]!.Properties;
@@ -200,7 +199,7 @@ describe('JobsStack', () => {
       });
     });
 
-    it('may write its log group, home/netsuite/* and oms-state/* objects, its queue and the tables, nothing more', () => {
+    it('may write its log group, its own folder and the staging area, its queue and its declared tables, nothing more', () => {
       const imp = importOf(feed);
       const role = imp.job.role;
       expect(resources[logicalId(role)]!.Properties.ManagedPolicyArns).toBeUndefined();
@@ -210,31 +209,31 @@ describe('JobsStack', () => {
       );
       expect([...services].sort()).toEqual(['dynamodb', 'logs', 's3', 'sqs']);
 
-      const s3 = statements.filter((s) => asArray(s.Action).some((a) => a.startsWith('s3:')));
-      expect(s3).toHaveLength(3);
-      const state = s3.find((s) => s.Sid === 'ReadWriteStateObjects')!;
-      expect(state.Resource).toEqual(
-        oms.jobs.resolve(
-          `arn:${oms.jobs.partition}:s3:::${oms.storage.refs.bucketName}/oms-state/*`,
-        ),
+      // S3: its own folder and the OMS staging area (and the state it declares), nothing else.
+      const bucket = `arn:${oms.jobs.partition}:s3:::${oms.storage.refs.bucketName}`;
+      const own = feedPrefix('netsuite', feed);
+      const objects = statements.find((s) => s.Sid === 'S3readwrite')!;
+      const expected = [
+        own,
+        'oms-state/staging/',
+        ...(feed.state ?? []).map((p) => `oms-state/${p}`),
+      ];
+      const sorted = (v: unknown) =>
+        asArray(v)
+          .map((x) => JSON.stringify(x))
+          .sort();
+      expect(sorted(objects.Resource)).toEqual(
+        sorted(oms.jobs.resolve(expected.map((p) => `${bucket}/${p}*`))),
       );
-      expect(asArray(state.Action).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-      const list = s3.find((s) => asArray(s.Action).includes('s3:ListBucket'))!;
+      const list = statements.find((s) => s.Sid === 'ListDeclaredPrefixes')!;
       expect(list.Condition).toEqual({
-        StringLike: { 's3:prefix': ['home/netsuite/*', 'home/netsuite'] },
+        StringLike: { 's3:prefix': expected.map((p) => `${p}*`).sort() },
       });
-      const objects = s3.find((s) => s !== list && s !== state)!;
-      expect(objects.Resource).toEqual(
-        oms.jobs.resolve(
-          `arn:${oms.jobs.partition}:s3:::${oms.storage.refs.bucketName}/home/netsuite/*`,
-        ),
-      );
-      for (const a of asArray(objects.Action)) expect(a).not.toContain('*');
 
       const dynamo = statements.find((s) => asArray(s.Action)[0]!.startsWith('dynamodb:'))!;
       const tables = JSON.stringify(dynamo.Resource);
-      for (const name of ['oms-inventory', 'oms-orders', 'oms-control']) {
-        expect(tables).toContain(`:table/${name}`);
+      for (const key of Object.keys(feed.tables ?? {})) {
+        expect(tables).toContain(`:table/oms-${key}`);
       }
       expect(tables).not.toContain('*');
 
@@ -328,25 +327,6 @@ describe('JobsStack', () => {
     });
   });
 
-  it('has no alarm topic unless alarmEmail is set; with it, an encrypted topic on every alarm', () => {
-    template.resourceCountIs('AWS::SNS::Topic', 0);
-    const withEmail = buildApp({ context: { alarmEmail: 'ops@example.com' } });
-    const t = Template.fromStack(withEmail.jobs);
-    t.resourceCountIs('AWS::SNS::Topic', 1);
-    t.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    t.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'ops@example.com',
-    });
-    const topicId = logicalId(withEmail.jobs.alarms.topic!);
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThanOrEqual(2 * inboundFeeds.length);
-    for (const alarm of alarms) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-    }
-  });
-
   it('takes folder prefixes from shared/feeds/paths.ts, storefront partner included', () => {
     const storefront: FeedDefinition = {
       ...inbound('storefront-orders', 'orders'),
@@ -355,7 +335,7 @@ describe('JobsStack', () => {
     const { jobs } = buildApp({ feeds: [storefront, inbound('ns-feed', 'orders')] });
     expect(jobs.imports.map((i) => i.keyPrefix).sort()).toEqual([
       'home/netsuite/netsuite/orders/',
-      'home/netsuite/storefront/orders/',
+      'storefront/orders/',
     ]);
     expect(jobs.imports.map((i) => i.keyPrefix)).toEqual(
       [storefront, inbound('ns-feed', 'orders')].map((f) => feedPrefix('netsuite', f)),
@@ -370,19 +350,20 @@ describe('JobsStack', () => {
 
   it('refuses inbound feeds whose folders overlap (S3 could not route them apart)', () => {
     expect(() => buildApp({ feeds: [inbound('outer', 'a/b'), inbound('inner', 'a/b/c')] })).toThrow(
-      /overlapping folders/,
+      /overlapping folders|lies inside/,
     );
     expect(() =>
       buildApp({ feeds: [inbound('one', 'x/fulfillment'), inbound('two', 'x/fulfillment-nifi')] }),
     ).not.toThrow();
   });
 
-  describe('HTTP API', () => {
+  describe('HTTP API (its own stack)', () => {
     it('has one IAM-authorized route per entry of shared/api/routes.ts, and access logs', () => {
-      const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+      const api = Template.fromStack(oms.api);
+      const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route'));
       expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
       for (const r of routes) expect(r.Properties.AuthorizationType).toBe('AWS_IAM');
-      const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+      const stages = Object.values(api.findResources('AWS::ApiGatewayV2::Stage'));
       expect(stages).toHaveLength(1);
       expect(stages[0]!.Properties.AccessLogSettings.DestinationArn).toBeDefined();
     });

@@ -79,8 +79,8 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   });
 
   it('reports no errors and no AwsSolutions warnings as annotations', () => {
-    const { storage, transfer, jobs } = buildApp();
-    for (const stack of [storage, transfer, jobs] as Stack[]) {
+    const { storage, transfer, jobs, api, alarms } = buildApp();
+    for (const stack of [storage, transfer, jobs, api, alarms!] as Stack[]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.anyValue())).toEqual([]);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
@@ -96,10 +96,10 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     const acks = acknowledgements(app);
     expect(acks.length).toBeGreaterThan(0);
     const allowed = [
-      // S3 object keys below the SFTP user's home and the OMS state prefix; Transfer's own log groups.
-      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+<AWS::AccountId>-<AWS::Region>\/home\/[\w@.-]+\/\*\]$/,
-      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+<AWS::AccountId>-<AWS::Region>\/oms-state\/\*\]$/,
-      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/transfer\/\*\]$/,
+      // S3 object keys below a declared folder (NetSuite home, storefront intake, OMS state).
+      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::[a-z0-9-]+<AWS::AccountId>-<AWS::Region>\/(home\/[\w@.-]+|storefront|oms-state)\/[\w/.-]*\*\]$/,
+      // The Transfer server's own log group (its ARN ends in :*).
+      /^AwsSolutions-IAM5\[Resource::<SftpLogGroup[A-F0-9]+\.Arn>\]$/,
       // CDK's bucket-notifications custom resource.
       /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
       // The Node 20 pin.
@@ -115,7 +115,9 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     }
     // No blanket acknowledgement on a stack or the app.
     for (const ack of acks) {
-      expect(['', 'OmsStorage', 'OmsTransfer', 'OmsJobs']).not.toContain(ack.path);
+      expect(['', 'OmsStorage', 'OmsTransfer', 'OmsJobs', 'OmsApi', 'OmsAlarms']).not.toContain(
+        ack.path,
+      );
     }
   });
 });

@@ -1,3 +1,4 @@
+import { netsuiteFolders } from '../../infra/constructs/netsuite-sftp-access.ts';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OmsApp } from '../../infra/oms-app.ts';
@@ -52,31 +53,75 @@ describe('TransferStack', () => {
     expect(user.SshPublicKeys).toBeUndefined();
   });
 
-  it('scopes the user role to home/netsuite/* of the feeds bucket', () => {
-    const statements = roleStatements(template, logicalId(oms.transfer.user.role));
-    expect(statements).toHaveLength(2);
+  describe('the NetSuite user role (the contract, folder by folder)', () => {
+    const bucket = () => `arn:${oms.transfer.partition}:s3:::${oms.storage.refs.bucketName}`;
+    const sorted = (v: unknown) =>
+      asArray(v)
+        .map((x) => JSON.stringify(x))
+        .sort();
+    const arns = (prefixes: readonly string[], tail: string) =>
+      sorted(oms.transfer.resolve(prefixes.map((p) => `${bucket()}/${p}${tail}`)));
+    const folders = () => netsuiteFolders('netsuite');
+    const bySid = (sid: string) =>
+      roleStatements(template, logicalId(oms.transfer.user.role)).find((s) => s.Sid === sid)!;
 
-    const list = statements.find((s) => asArray(s.Action).includes('s3:ListBucket'))!;
-    expect(asArray(list.Action)).toEqual(['s3:ListBucket']);
-    expect(list.Condition).toEqual({
-      StringLike: { 's3:prefix': ['home/netsuite/*', 'home/netsuite'] },
+    it('reaches only NetSuite folders: no staging, no storefront, no OMS state', () => {
+      const text = JSON.stringify(roleStatements(template, logicalId(oms.transfer.user.role)));
+      expect(text).not.toContain('oms-state');
+      expect(text).not.toContain('storefront');
+      expect(folders().inbound.length).toBeGreaterThan(5);
+      expect(folders().outbound).toContain('home/netsuite/netsuite/salesorder/update/');
     });
-    expect(JSON.stringify(list.Resource)).not.toContain('*');
 
-    const objects = statements.find((s) => s !== list)!;
-    expect(asArray(objects.Action).sort()).toEqual([
-      's3:AbortMultipartUpload',
-      's3:DeleteObject',
-      's3:GetObject',
-      's3:GetObjectVersion',
-      's3:PutObject',
-    ]);
-    const resources = asArray(objects.Resource);
-    expect(resources).toHaveLength(1);
-    const parts = (resources[0] as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    expect(parts.at(-1)).toBe('/home/netsuite/*');
-    expect(JSON.stringify(parts.slice(0, -1))).not.toContain('*');
-    for (const s of statements) expect(s.Effect).toBe('Allow');
+    it('uploads, reads and deletes its own files in inbound folders, never in their subfolders', () => {
+      const up = bySid('UploadToInboundFolders');
+      expect(up.Effect).toBe('Allow');
+      expect(sorted(up.Resource)).toEqual(arns(folders().inbound, '*'));
+      const deny = bySid('DenyInboundSubfolders');
+      expect(deny.Effect).toBe('Deny');
+      expect(asArray(deny.Action).sort()).toEqual([
+        's3:AbortMultipartUpload',
+        's3:DeleteObject',
+        's3:PutObject',
+      ]);
+      // archive/, error/, failed/ (and any other subfolder) of every inbound folder.
+      expect(sorted(deny.Resource)).toEqual(arns(folders().inbound, '*/*'));
+    });
+
+    it('reads outbound files and moves them away, writing only to archive/, error/, failed/', () => {
+      expect(asArray(bySid('ReadOutboundFolders').Action)).toEqual(['s3:GetObject']);
+      expect(asArray(bySid('MoveOutboundFilesAway').Action)).toEqual(['s3:DeleteObject']);
+      const write = bySid('WriteOutboundArchiveErrorFailed');
+      expect(sorted(write.Resource)).toEqual(
+        sorted(
+          ['archive', 'error', 'failed'].flatMap((sub) =>
+            oms.transfer.resolve(folders().outbound.map((p) => `${bucket()}/${p}${sub}/*`)),
+          ),
+        ),
+      );
+      const deny = bySid('DenyOutboundSubfolderDeletes');
+      expect(deny.Effect).toBe('Deny');
+      expect(asArray(deny.Action)).toEqual(['s3:DeleteObject']);
+      expect(sorted(deny.Resource)).toEqual(arns(folders().outbound, '*/*'));
+      // No PutObject on an outbound folder's own files: only the OMS writes what NetSuite imports.
+      const puts = roleStatements(template, logicalId(oms.transfer.user.role)).filter(
+        (st) => st.Effect === 'Allow' && asArray(st.Action).includes('s3:PutObject'),
+      );
+      for (const st of puts) {
+        for (const r of sorted(st.Resource)) {
+          for (const out of folders().outbound) {
+            if (r.includes(out)) expect(r).toMatch(/\/(archive|error|failed)\/\*/);
+          }
+        }
+      }
+    });
+
+    it('lists only below its home', () => {
+      const list = bySid('ListHome');
+      expect(list.Condition).toEqual({
+        StringLike: { 's3:prefix': ['home/netsuite/*', 'home/netsuite'] },
+      });
+    });
   });
 
   it('lets only Transfer Family of this account assume the roles', () => {
@@ -90,7 +135,25 @@ describe('TransferStack', () => {
               Action: 'sts:AssumeRole',
               Effect: 'Allow',
               Principal: { Service: 'transfer.amazonaws.com' },
-              Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+              Condition: {
+                StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+                ArnLike: {
+                  'aws:SourceArn': {
+                    'Fn::Join': [
+                      '',
+                      [
+                        'arn:',
+                        { Ref: 'AWS::Partition' },
+                        ':transfer:',
+                        { Ref: 'AWS::Region' },
+                        ':',
+                        { Ref: 'AWS::AccountId' },
+                        ':server/*',
+                      ],
+                    ],
+                  },
+                },
+              },
             },
           ],
         },
@@ -99,27 +162,35 @@ describe('TransferStack', () => {
     }
   });
 
-  it('limits the logging role to the /aws/transfer/ log groups of this account and region', () => {
+  it('logs to its own log group, with a retention; the logging role may write only there', () => {
     const serverProps = Object.values(template.findResources('AWS::Transfer::Server'))[0]!
       .Properties;
     const loggingRoleId = serverProps.LoggingRole['Fn::GetAtt'][0] as string;
+    const groupId = logicalId(oms.transfer.server.logGroup);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: {
+        'Fn::Join': [
+          '',
+          ['/aws/transfer/', { 'Fn::GetAtt': [logicalId(oms.transfer.server.server), 'ServerId'] }],
+        ],
+      },
+      RetentionInDays: 365,
+    });
     const statements = roleStatements(template, loggingRoleId);
     expect(statements).toHaveLength(1);
-    expect(asArray(statements[0]!.Action).every((a) => a.startsWith('logs:'))).toBe(true);
-    expect(statements[0]!.Resource).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':logs:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':log-group:/aws/transfer/*',
-        ],
-      ],
+    expect(asArray(statements[0]!.Action)).not.toContain('logs:CreateLogGroup');
+    expect(statements[0]!.Resource).toEqual({ 'Fn::GetAtt': [groupId, 'Arn'] });
+  });
+
+  it('alarms on failed logins (AUTH_FAILURE in the server log), notifying the alarm topic', () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '"AUTH_FAILURE"',
+      LogGroupName: { Ref: logicalId(oms.transfer.server.logGroup) },
     });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]!.Properties.AlarmActions).toHaveLength(1);
+    expect(JSON.stringify(alarms[0]!.Properties.AlarmActions)).toContain(':oms-alarms');
   });
 
   it('outputs the server endpoint', () => {

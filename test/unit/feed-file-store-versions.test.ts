@@ -60,7 +60,7 @@ describe('version-bound steps on a versioned bucket (AWS)', () => {
     const { sent, files } = fakeS3(() => ({ CopyObjectResult: { ETag: '"e1"' } }));
     const outcome = await files.copyVersion(
       'home/netsuite/netsuite/inventoryitem/csv/Wed Jul 02 2025 03:15:00 (PDT).csv',
-      'home/netsuite/.oms-staging/imports/h/x.csv',
+      'oms-state/staging/imports/h/x.csv',
       { eTag: 'e1', versionId: 'v1+/=' },
       { 'oms-uploaded-at': '2026-11-23T02:00:00.000Z' },
     );
@@ -69,7 +69,7 @@ describe('version-bound steps on a versioned bucket (AWS)', () => {
     expect(copy).toBeInstanceOf(CopyObjectCommand);
     expect(copy.input).toMatchObject({
       Bucket: 'feeds',
-      Key: 'home/netsuite/.oms-staging/imports/h/x.csv',
+      Key: 'oms-state/staging/imports/h/x.csv',
       CopySource:
         'feeds/home/netsuite/netsuite/inventoryitem/csv/Wed%20Jul%2002%202025%2003%3A15%3A00%20(PDT).csv?versionId=v1%2B%2F%3D',
       CopySourceIfMatch: '"e1"',

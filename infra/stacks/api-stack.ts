@@ -1,0 +1,67 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import {
+  API_HANDLERS,
+  ROUTES,
+  type ApiHandler,
+  type RouteDefinition,
+} from '../../shared/api/routes.ts';
+import { functionRegistry, type FunctionEntry } from '../../shared/registry/functions.ts';
+import { DEFAULT_FUNCTIONS_DIR, handlerEntry } from '../config.ts';
+import { OmsHttpApi, type ApiThrottle } from '../constructs/http-api.ts';
+import { JobAlarms } from '../constructs/job-alarms.ts';
+import { importFeedsBucket, importTables, type StorageRefs } from '../storage-refs.ts';
+
+export interface ApiStackProps extends StackProps {
+  readonly storage: StorageRefs;
+  readonly netsuiteUser: string;
+  readonly functionsDir?: string;
+  readonly entryFor?: (handler: string) => string;
+  readonly routes?: readonly RouteDefinition[];
+  readonly apiHandlers?: Readonly<Record<string, ApiHandler>>;
+  readonly throttle?: ApiThrottle;
+  readonly reservedConcurrency?: 'registry' | 'none';
+  /** The SNS topic every alarm notifies (undefined only with the explicit alarms=none). */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * The HTTP API and its handlers (the registry's `api` entries), in a stack of their own: with the
+ * feed jobs' queues and alarms, one stack would pass CloudFormation's 500 resources.
+ */
+export class ApiStack extends Stack {
+  readonly httpApi: OmsHttpApi;
+  readonly alarms: JobAlarms;
+  readonly registry: readonly FunctionEntry[];
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    this.addStackDependency(props.storage.stack, 'the API handlers read and write the tables');
+    const routes = props.routes ?? ROUTES;
+    this.registry = functionRegistry({
+      user: props.netsuiteUser,
+      feeds: [],
+      coreJobs: [],
+      routes,
+      apiHandlers: props.apiHandlers ?? API_HANDLERS,
+    });
+    const functionsDir = props.functionsDir ?? DEFAULT_FUNCTIONS_DIR;
+    this.httpApi = new OmsHttpApi(this, 'HttpApi', {
+      routes,
+      handlers: this.registry,
+      entryFor: props.entryFor ?? ((handler: string) => handlerEntry(functionsDir, handler)),
+      throttle: props.throttle,
+      reservedConcurrency: props.reservedConcurrency,
+      bucket: importFeedsBucket(this, 'FeedsBucket', props.storage),
+      tables: importTables(this, 'Table', props.storage),
+      tablePrefix: props.storage.tablePrefix,
+      netsuiteUser: props.netsuiteUser,
+    });
+    this.alarms = new JobAlarms(this, 'Alarms', { topicArn: props.alarmTopicArn });
+    for (const fn of this.httpApi.functions) {
+      this.alarms.addErrorAlarm(`Api${fn.node.id}`, fn.function, `HTTP API ${fn.node.id}`);
+    }
+    this.alarms.addHttpApi5xxAlarm('HttpApi', this.httpApi.api);
+    new CfnOutput(this, 'HttpApiUrl', { value: this.httpApi.api.apiEndpoint });
+  }
+}
