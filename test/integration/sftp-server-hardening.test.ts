@@ -120,7 +120,9 @@ describe('algorithms', () => {
     ['an ssh-dss host key', { serverHostKey: ['ssh-dss'] }],
     ['a SHA-1 ssh-rsa host key signature', { serverHostKey: ['ssh-rsa'] }],
   ] as const)('refuses a client that only offers %s', async (_what, algorithms) => {
-    const result = await attempt({ algorithms: algorithms as ConnectConfig['algorithms'] });
+    const result = await attempt({
+      algorithms: algorithms as unknown as ConnectConfig['algorithms'],
+    });
     expect(result.outcome).not.toBe('ready');
   });
 
