@@ -44,7 +44,27 @@ export interface FeedDefinition {
    * routes no event for them.
    */
   readonly handler?: string;
+  /**
+   * Inbound only: the largest file accepted, in bytes; a larger one goes to failed/ unread, with
+   * an error file saying so. Default by format: `DEFAULT_MAX_FILE_BYTES`.
+   */
+  readonly maxBytes?: number;
 }
+
+const MB = 1024 * 1024;
+
+/**
+ * The largest inbound file of a feed that declares none: CSV 1 GiB (the daily snapshot, a million
+ * rows, is about 50 MB), JSON 16 MB (read whole into memory).
+ */
+export const DEFAULT_MAX_FILE_BYTES: Readonly<Record<FeedFormat, number>> = {
+  csv: 1024 * MB,
+  json: 16 * MB,
+};
+
+/** The largest file the feed accepts (its `maxBytes`, else its format's default). */
+export const maxFileBytes = (feed: FeedDefinition): number =>
+  feed.maxBytes ?? DEFAULT_MAX_FILE_BYTES[feed.format];
 
 /** One more header an inbound folder receives (see `FeedDefinition.layouts`). */
 export interface FeedLayout {
@@ -72,6 +92,7 @@ export const FEEDS = [
     columns: ['Item', 'externalFacilityId', 'availableQty', 'idValue'],
     trigger: objectCreated,
     handler: 'inventory-snapshot-import',
+    maxBytes: 2048 * MB,
   },
   {
     id: 'inventory-adjustment-import',
@@ -192,6 +213,7 @@ export const FEEDS = [
     columns: ['orderMap'],
     trigger: objectCreated,
     handler: 'fulfillment-json-import',
+    maxBytes: 16 * MB,
   },
   {
     id: 'purchase-order-import',
@@ -422,6 +444,7 @@ export const FEEDS = [
     ],
     trigger: objectCreated,
     handler: 'storefront-order-import',
+    maxBytes: 16 * MB,
   },
 ] as const satisfies readonly FeedDefinition[];
 

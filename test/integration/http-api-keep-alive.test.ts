@@ -40,7 +40,7 @@ function get(): Promise<{ status: number; reused: boolean; keepAlive?: string }>
           resolve({
             status: res.statusCode ?? 0,
             reused: req.reusedSocket,
-            keepAlive: res.headers['keep-alive'],
+            keepAlive: String(res.headers['keep-alive'] ?? ''),
           }),
         );
       },
