@@ -59,7 +59,7 @@ export class JavaMissingError extends Error {
   constructor() {
     super(
       'Java was not found. DynamoDB Local needs Java 17 or newer: on Debian/Ubuntu run ' +
-        '`apt-get update && apt-get install -y openjdk-17-jre-headless`, then try again.',
+        '`apt-get update && apt-get install -y openjdk-17-jdk-headless`, then try again.',
     );
     this.name = 'JavaMissingError';
   }
