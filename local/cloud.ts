@@ -8,7 +8,6 @@
  * delivers them once it is back, instead of dead-lettering them.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { CORE_JOBS } from '../shared/jobs/core-jobs.ts';
@@ -22,6 +21,7 @@ import { superviseDynamoLocal, type SupervisedDynamoLocal } from './dynamodb-loc
 import { DeadLetterStore } from './dead-letters.ts';
 import { EventDispatcher, type DispatchOptions } from './event-dispatch.ts';
 import { HealthMonitor, type CloudHealth } from './health.ts';
+import { ensurePrivateDataDir } from './data-dir.ts';
 import { ensureFeedFolders } from './folders.ts';
 import { invoke } from './handlers.ts';
 import { MERCHANDISER_PAGE } from './http/pages.ts';
@@ -123,7 +123,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   const bucket = options.bucket ?? LOCAL_BUCKET;
   const tablePrefix = options.tablePrefix ?? DEFAULTS.tablePrefix;
   const user = options.sftpUser ?? DEFAULTS.netsuiteUser;
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDataDir(options.dataDir);
 
   const stops: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {

@@ -5,9 +5,21 @@
  * dies while the local cloud runs, on the same port (and, persisted, the same files).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { assertPortFree, freePort } from './free-port.ts';
 
@@ -23,7 +35,10 @@ export interface DynamoLocalOptions {
   heap?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** The one address to listen on (default 127.0.0.1); `0.0.0.0` or `::` listens on every one. */
   host?: string;
+  /** Told when DynamoDB Local cannot be restricted to `host` (no Java compiler: a JRE only). */
+  log?: (line: string) => void;
 }
 
 export interface DynamoLocalExit {
@@ -44,7 +59,7 @@ export class JavaMissingError extends Error {
   constructor() {
     super(
       'Java was not found. DynamoDB Local needs Java 17 or newer: on Debian/Ubuntu run ' +
-        '`apt-get update && apt-get install -y openjdk-17-jre-headless`, then try again.',
+        '`apt-get update && apt-get install -y openjdk-17-jdk-headless`, then try again.',
     );
     this.name = 'JavaMissingError';
   }
@@ -57,6 +72,73 @@ function jarFolder(): string {
   const version = readdirSync(lib).find((d) => d.startsWith('dynamodb_local'));
   if (!version) throw new Error(`DynamoDB Local jar not found under ${lib}`);
   return join(lib, version);
+}
+
+/** The launcher that restricts DynamoDB Local to one address. */
+const BIND_TO_HOST = fileURLToPath(new URL('./dynamodb/BindToHost.java', import.meta.url));
+
+let compiled: string | null | undefined;
+/**
+ * The folder holding the launcher compiled (once per launcher and Java version, cached under
+ * node_modules/.cache), or null when this Java has no compiler (a JRE without jdk.compiler).
+ */
+function launcherClasses(jar: string): string | null {
+  if (compiled !== undefined) return compiled;
+  const source = readFileSync(BIND_TO_HOST);
+  const version = spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr ?? '';
+  const hash = createHash('sha256').update(source).update(version).update(jar).digest('hex');
+  const root = [
+    join(process.cwd(), 'node_modules', '.cache', 'oms-local'),
+    join(tmpdir(), 'oms-local'),
+  ];
+  for (const base of root) {
+    const dir = join(base, `bind-to-host-${hash.slice(0, 16)}`);
+    if (existsSync(join(dir, 'BindToHost.class'))) return (compiled = dir);
+    try {
+      mkdirSync(base, { recursive: true });
+      // Compiled aside and renamed: another process compiling at the same time does no harm.
+      const work = mkdtempSync(join(base, 'compiling-'));
+      const javac = spawnSync(
+        'java',
+        ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-cp', jar, '-d', work, BIND_TO_HOST],
+        { encoding: 'utf8' },
+      );
+      if (javac.status !== 0) {
+        rmSync(work, { recursive: true, force: true });
+        if (/jdk\.compiler/.test(`${javac.stderr}${javac.stdout}`)) return (compiled = null);
+        throw new Error(`compiling ${BIND_TO_HOST} failed: ${javac.stderr || javac.stdout}`);
+      }
+      try {
+        renameSync(work, dir);
+      } catch {
+        rmSync(work, { recursive: true, force: true }); // another process won the race
+      }
+      return (compiled = dir);
+    } catch (err) {
+      if (base === root[root.length - 1]) throw err;
+    }
+  }
+  return (compiled = null);
+}
+
+const WILDCARDS = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * The java arguments that run DynamoDB Local on `host` only: its own main listens on every
+ * interface (`new Server(port)` in Jetty, and no `-host` option), so a small launcher (compiled once) builds
+ * the same server and sets its connectors' host first. A JRE without the compiler cannot run the
+ * launcher: DynamoDB Local then listens on every interface, and `log` says so.
+ */
+function launchArgs(folder: string, host: string, log: (line: string) => void): string[] {
+  const jar = join(folder, 'DynamoDBLocal.jar');
+  if (WILDCARDS.has(host)) return ['-jar', jar];
+  const classes = launcherClasses(jar);
+  if (classes) return ['-cp', `${jar}${delimiter}${classes}`, 'BindToHost', host];
+  log(
+    `WARNING: DynamoDB Local listens on every interface, not only ${host}: this Java has no compiler ` +
+      '(jdk.compiler) to run local/dynamodb/BindToHost.java; install a JDK 17 (openjdk-17-jdk-headless)',
+  );
+  return ['-jar', jar];
 }
 
 export function assertJava(): void {
@@ -180,8 +262,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     '-Xms256m',
     `-Xmx${options.heap ?? process.env.OMS_DYNAMODB_HEAP ?? '1g'}`,
     `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(folder, 'DynamoDBLocal.jar'),
+    ...launchArgs(folder, host, options.log ?? (() => undefined)),
     '-port',
     String(port),
     '-sharedDb',
@@ -239,7 +320,6 @@ export interface SupervisedDynamoLocal extends Omit<DynamoLocal, 'pid' | 'exited
 }
 
 export interface SuperviseOptions extends DynamoLocalOptions {
-  readonly log?: (line: string) => void;
   /** Told as soon as the JVM is seen to exit. */
   readonly onDown?: (why: string) => void;
   /** Runs once a replacement JVM answers, before it counts as up (e.g. create missing tables). */

@@ -3,9 +3,9 @@ import crypto from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import S3rver from 's3rver';
@@ -271,6 +271,62 @@ function honourObjectSemantics(store: FilesystemStore, conditions: AsyncLocalSto
     });
 }
 
+/** A bucket name the emulator accepts: letters, digits, `.`, `_`, `-`, not starting with `.`. */
+const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/**
+ * Why a request path (or a copy source) could reach outside the emulator's folder, or undefined
+ * when it cannot: a `.` or `..` segment once percent-decoded (`%2e%2e`, `..%2F`), a backslash, a
+ * NUL, a malformed encoding, or a bucket name S3 would refuse. s3rver joins the bucket and the key
+ * into a file path as they come.
+ */
+export function unsafeS3Path(path: string): string | undefined {
+  const pathOnly = path.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathOnly);
+  } catch {
+    return 'the path has a malformed percent-encoding';
+  }
+  if (/[\\\0]/.test(decoded)) return 'the path holds a backslash or a NUL character';
+  const segments = decoded.replace(/^\//, '').split('/');
+  if (segments.some((s) => s === '.' || s === '..'))
+    return 'the path holds a "." or ".." segment (a key or bucket may not leave the bucket)';
+  const bucket = pathOnly.replace(/^\//, '').split('/')[0] ?? '';
+  if (bucket && (!BUCKET_NAME.test(bucket) || bucket.includes('..')))
+    return 'the bucket name is not a valid bucket name';
+  return undefined;
+}
+
+function refuse(res: ServerResponse, why: string): void {
+  const body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code>' +
+    `<Message>${why.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}</Message></Error>`;
+  res.writeHead(400, { 'content-type': 'application/xml', connection: 'close' });
+  res.end(body);
+}
+
+/**
+ * The last line of defence: every file path the store builds must be inside its folder (the
+ * request check above refuses such paths first).
+ */
+function confineToFolder(
+  store: FilesystemStore & { getBucketPath(bucket: string): string },
+  root: string,
+) {
+  const inside = resolve(root);
+  const check = (path: string): string => {
+    const full = resolve(path);
+    if (full !== inside && !full.startsWith(inside + sep))
+      throw new S3Error('InvalidArgument', 'the key or bucket leaves the bucket');
+    return path;
+  };
+  const resourcePath = store.getResourcePath.bind(store);
+  store.getResourcePath = (bucket, key, resource) => check(resourcePath(bucket, key, resource));
+  const bucketPath = store.getBucketPath.bind(store);
+  store.getBucketPath = (bucket) => check(bucketPath(bucket));
+}
+
 /** Starts s3rver persisted under `directory`, with the buckets created if missing. */
 export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emulator> {
   const host = options.host ?? '127.0.0.1';
@@ -289,12 +345,23 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
   // while S3 decodes them. Re-encode the header so s3rver sees the key S3 would.
   await server.configureBuckets();
   const conditions = new AsyncLocalStorage<Conditions>();
-  honourObjectSemantics((server as unknown as { store: FilesystemStore }).store, conditions);
+  const store = (
+    server as unknown as { store: FilesystemStore & { getBucketPath(b: string): string } }
+  ).store;
+  confineToFolder(store, options.directory);
+  honourObjectSemantics(store, conditions);
   // ListObjects in S3's key order, paging past 1,000 keys correctly (local/s3-listing.ts).
   listLikeS3((server as unknown as { store: ListableStore }).store);
   const handle = server.callback();
   const http = createServer((req, res) => {
     const source = req.headers['x-amz-copy-source'];
+    const unsafe =
+      unsafeS3Path(req.url ?? '/') ??
+      (typeof source === 'string' ? unsafeS3Path(`/${source.replace(/^\//, '')}`) : undefined);
+    if (unsafe) {
+      req.resume();
+      return refuse(res, unsafe);
+    }
     if (typeof source === 'string')
       req.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(source));
     const header = (name: string) => {

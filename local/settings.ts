@@ -2,13 +2,14 @@
  * Settings of `npm start`, from environment variables (documented in the README) with defaults.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   ADJUSTMENT_ACCOUNT_SETTING,
   LEGACY_ADJUSTMENT_ACCOUNT_SETTING,
   REFLECT_LAG_SETTING,
 } from '../shared/config.ts';
+import { ensurePrivateDataDir } from './data-dir.ts';
 
 export const LOCAL_ENV = {
   dataDir: 'OMS_DATA_DIR',
@@ -65,7 +66,7 @@ function secret(
 /** Reads the settings; a password or token not given is generated once and kept in the data folder. */
 export function readStartSettings(env: NodeJS.ProcessEnv = process.env): StartSettings {
   const dataDir = resolve(env[LOCAL_ENV.dataDir] || '.oms-data');
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDataDir(dataDir);
   const sftp = secret(env[LOCAL_ENV.sftpPassword], join(dataDir, 'sftp-password'), 12);
   const api = secret(env[LOCAL_ENV.apiToken], join(dataDir, 'api-token'), 24);
   const keysFile = env[LOCAL_ENV.sftpAuthorizedKeys] || undefined;

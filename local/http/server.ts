@@ -42,6 +42,16 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|x-www-form-urlencoded|.*\+js
 
 class TooLarge extends Error {}
 
+/**
+ * How long an idle kept-alive connection stays open: longer than clients keep theirs (undici,
+ * Node's fetch, reuses a connection for up to its server's hint or 4 s, browsers 60 s, ALBs 60 s),
+ * so the server never closes a socket a client is about to reuse. Node's default, 5 s, made such
+ * clients fail now and then after a few idle seconds.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** Must exceed the keep-alive timeout (Node's rule), else a reused socket's next request times out. */
+export const HEADERS_TIMEOUT_MS = 66_000;
+
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -238,6 +248,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       }
     })();
   });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

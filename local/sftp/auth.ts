@@ -18,8 +18,24 @@ export interface SftpUser {
 /** The only methods offered to clients. */
 export const AUTH_METHODS: Array<'publickey' | 'password'> = ['publickey', 'password'];
 
-/** Key types an authorized_keys line may start with (after optional options). */
-const KEY_TYPE = /^(ssh-(rsa|dss|ed25519)|ecdsa-sha2-nistp(256|384|521))$/;
+/** Key types an authorized_keys line may start with (after optional options); no `ssh-dss`. */
+const KEY_TYPE = /^(ssh-(rsa|ed25519)|ecdsa-sha2-nistp(256|384|521))$/;
+
+/** The shortest password a configured SFTP user may have (the generated one has 16 characters). */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/**
+ * Why a configured password is too weak, or undefined: shorter than 12 characters, one character
+ * repeated, or the user name itself. (`npm start` generates a 16-character random one when
+ * `OMS_SFTP_PASSWORD` is not set.)
+ */
+export function weakPassword(password: string, user: string): string | undefined {
+  if ([...password].length < MIN_PASSWORD_LENGTH)
+    return `it has ${[...password].length} characters; use at least ${MIN_PASSWORD_LENGTH} characters (or leave OMS_SFTP_PASSWORD unset to have one generated)`;
+  if (new Set(password).size < 4) return 'it has fewer than 4 different characters';
+  if (password.toLowerCase().includes(user.toLowerCase())) return 'it contains the user name';
+  return undefined;
+}
 
 interface Account {
   readonly name: string;
@@ -51,7 +67,13 @@ export function parseAuthorizedKeys(
     const at = tokens.findIndex((t) => KEY_TYPE.test(t));
     const type = at >= 0 ? tokens[at] : undefined;
     const blob = at >= 0 ? tokens[at + 1] : undefined;
-    if (!type || !blob) return onSkip(index + 1, 'no supported public key on the line');
+    if (!type || !blob)
+      return onSkip(
+        index + 1,
+        /(^|\s)ssh-dss\s/.test(line)
+          ? 'ssh-dss (DSA) keys are refused: use ECDSA, Ed25519 or RSA'
+          : 'no supported public key on the line',
+      );
     const parsed = utils.parseKey(`${type} ${blob}`);
     if (parsed instanceof Error) return onSkip(index + 1, parsed.message);
     if (parsed.isPrivateKey()) return onSkip(index + 1, 'a private key, not a public key');

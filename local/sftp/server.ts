@@ -6,9 +6,10 @@
 import { createServer, type Socket } from 'node:net';
 import type { S3Client } from '@aws-sdk/client-s3';
 import ssh2, { type Connection } from 'ssh2';
-import { AUTH_METHODS, createAuthenticator, type SftpUser } from './auth.ts';
+import { AUTH_METHODS, createAuthenticator, weakPassword, type SftpUser } from './auth.ts';
 import { loadOrCreateHostKey } from './host-key.ts';
 import { isValidUserName } from './paths.ts';
+import { printable } from './printable.ts';
 import { S3FileSystem } from './s3-filesystem.ts';
 import { serveSftp } from './sftp-session.ts';
 
@@ -40,6 +41,52 @@ export interface SftpServer {
   close(): Promise<void>;
 }
 
+/** Failed authentications (wrong password, bad key signature) a connection gets before it is cut. */
+export const MAX_AUTH_FAILURES = 3;
+/** Authentication requests of any kind (key queries included) a connection may make. */
+const MAX_AUTH_REQUESTS = 12;
+
+/**
+ * The algorithms offered, strongest first: no SHA-1 (key exchange, MACs, `ssh-rsa` signatures),
+ * no MD5, no CBC or arcfour ciphers, no `ssh-dss`. OpenSSH 8.8+, PuTTY and NetSuite's SFTP
+ * client all speak these.
+ */
+export const SFTP_ALGORITHMS = {
+  kex: [
+    'curve25519-sha256',
+    'curve25519-sha256@libssh.org',
+    'ecdh-sha2-nistp256',
+    'ecdh-sha2-nistp384',
+    'ecdh-sha2-nistp521',
+    'diffie-hellman-group-exchange-sha256',
+    'diffie-hellman-group14-sha256',
+    'diffie-hellman-group16-sha512',
+    'diffie-hellman-group18-sha512',
+  ],
+  cipher: [
+    'aes128-gcm@openssh.com',
+    'aes256-gcm@openssh.com',
+    'chacha20-poly1305@openssh.com',
+    'aes128-ctr',
+    'aes192-ctr',
+    'aes256-ctr',
+  ],
+  serverHostKey: [
+    'ecdsa-sha2-nistp256',
+    'ecdsa-sha2-nistp384',
+    'ecdsa-sha2-nistp521',
+    'rsa-sha2-512',
+    'rsa-sha2-256',
+  ],
+  hmac: [
+    'hmac-sha2-256-etm@openssh.com',
+    'hmac-sha2-512-etm@openssh.com',
+    'hmac-sha2-256',
+    'hmac-sha2-512',
+  ],
+  compress: ['none'],
+} as const;
+
 /** How long close() lets clients say goodbye before cutting their sockets. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -55,6 +102,8 @@ function checkUsers(users: readonly SftpUser[]): void {
       );
     }
     if (seen.has(user.name)) throw new Error(`SFTP user "${user.name}" is configured twice`);
+    const weak = user.password === undefined ? undefined : weakPassword(user.password, user.name);
+    if (weak) throw new Error(`the password of SFTP user "${user.name}" is too weak: ${weak}`);
     seen.add(user.name);
   }
 }
@@ -80,13 +129,25 @@ async function listen(server: ReturnType<typeof createServer>, port: number, hos
 
 export async function startSftpServer(o: SftpServerOptions): Promise<SftpServer> {
   const host = o.host ?? '127.0.0.1';
-  const log = o.log ?? (() => {});
+  const sink = o.log ?? (() => {});
+  // Lines carry what clients sent (user names, paths): escaped, they cannot forge or hide lines.
+  const log = (line: string) => sink(printable(line));
   checkUsers(o.users);
   const hostKey = loadOrCreateHostKey(o.hostKeyPath);
   const authenticate = createAuthenticator(o.users, log);
   const fs = new S3FileSystem(o.s3, o.bucket);
 
-  const ssh = new Server({ hostKeys: [hostKey.privateKey], ident: 'OMS-local-SFTP' });
+  const ssh = new Server({
+    hostKeys: [hostKey.privateKey],
+    ident: 'OMS-local-SFTP',
+    algorithms: {
+      kex: [...SFTP_ALGORITHMS.kex],
+      cipher: [...SFTP_ALGORITHMS.cipher],
+      serverHostKey: [...SFTP_ALGORITHMS.serverHostKey],
+      hmac: [...SFTP_ALGORITHMS.hmac],
+      compress: [...SFTP_ALGORITHMS.compress],
+    },
+  });
   const connections = new Set<Connection>();
   const sockets = new Set<Socket>();
 
@@ -94,12 +155,22 @@ export async function startSftpServer(o: SftpServerOptions): Promise<SftpServer>
     connections.add(client);
     let user: string | undefined;
     let method = '';
+    let failures = 0;
+    let requests = 0;
     client.on('authentication', (ctx) => {
       const outcome = authenticate(ctx);
+      requests++;
       if (outcome.result === 'refused') {
         // 'none' probes and 'publickey' queries for keys not listed are routine.
         if (ctx.method === 'password' || (ctx.method === 'publickey' && ctx.signature)) {
+          failures++;
           log(`sftp: login refused for ${ctx.username} (${ctx.method}) from ${info.ip}`);
+        }
+        if (failures >= MAX_AUTH_FAILURES || requests >= MAX_AUTH_REQUESTS) {
+          log(
+            `sftp: too many failed authentications from ${info.ip} (${failures} failed, ${requests} requests): disconnected`,
+          );
+          return client.end();
         }
         return ctx.reject(AUTH_METHODS);
       }

@@ -3,6 +3,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { isCommandError } from '../domain/lifecycle/errors.ts';
 import { PreorderError } from '../domain/preorder/errors.ts';
 import { appendKeys } from '../lambda-shell/shell.ts';
+import { jsonDepthProblem, MAX_JSON_DEPTH } from '../feeds/json-limits.ts';
+import { count } from '../feeds/limits.ts';
 
 export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -17,13 +19,36 @@ export class BadRequest extends Error {
   }
 }
 
-/** The request body parsed as JSON (base64 bodies decoded); BadRequest when it is not JSON. */
+/** A JSON body over `MAX_JSON_BODY_BYTES`: answered 413. */
+export class PayloadTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PayloadTooLarge';
+  }
+}
+
+/** The largest JSON body a route reads (bytes): about 2,000 orders of ten lines. */
+export const MAX_JSON_BODY_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The request body parsed as JSON (base64 bodies decoded): 413 (PayloadTooLarge) over
+ * `MAX_JSON_BODY_BYTES`, 400 (BadRequest) when it is not JSON or nests deeper than
+ * `MAX_JSON_DEPTH` — checked before parsing, so a hostile body costs one linear pass.
+ */
 export function jsonBody(event: APIGatewayProxyEventV2): unknown {
   if (!event.body)
     throw new BadRequest('the request has no body; send a JSON order or array of orders');
-  const text = event.isBase64Encoded
-    ? Buffer.from(event.body, 'base64').toString('utf8')
-    : event.body;
+  const bytes = event.isBase64Encoded
+    ? Buffer.from(event.body, 'base64')
+    : Buffer.from(event.body, 'utf8');
+  if (bytes.length > MAX_JSON_BODY_BYTES) {
+    throw new PayloadTooLarge(
+      `the body has ${count(bytes.length)} bytes; a JSON body may have at most ${count(MAX_JSON_BODY_BYTES)} bytes`,
+    );
+  }
+  const text = event.isBase64Encoded ? bytes.toString('utf8') : event.body;
+  const tooDeep = jsonDepthProblem(text, MAX_JSON_DEPTH);
+  if (tooDeep) throw new BadRequest(`the body is refused: ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -37,6 +62,8 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
  */
 export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   if (err instanceof BadRequest) return json(400, { error: 'BAD_REQUEST', message: err.message });
+  if (err instanceof PayloadTooLarge)
+    return json(413, { error: 'PAYLOAD_TOO_LARGE', message: err.message });
   if (isCommandError(err) || err instanceof PreorderError) {
     return json(err.httpStatus, { error: err.code, message: err.message, ...err.details });
   }

@@ -52,7 +52,27 @@ export interface FeedDefinition {
   readonly tables?: TableNeeds;
   /** Sub-prefixes of `oms-state/` the handler reads and writes (e.g. `inventory/`). */
   readonly state?: readonly string[];
+  /**
+   * Inbound only: the largest file accepted, in bytes; a larger one goes to failed/ unread, with
+   * an error file saying so. Default by format: `DEFAULT_MAX_FILE_BYTES`.
+   */
+  readonly maxBytes?: number;
 }
+
+const MB = 1024 * 1024;
+
+/**
+ * The largest inbound file of a feed that declares none: CSV 1 GiB (the daily snapshot, a million
+ * rows, is about 50 MB), JSON 16 MB (read whole into memory).
+ */
+export const DEFAULT_MAX_FILE_BYTES: Readonly<Record<FeedFormat, number>> = {
+  csv: 1024 * MB,
+  json: 16 * MB,
+};
+
+/** The largest file the feed accepts (its `maxBytes`, else its format's default). */
+export const maxFileBytes = (feed: FeedDefinition): number =>
+  feed.maxBytes ?? DEFAULT_MAX_FILE_BYTES[feed.format];
 
 /** One more header an inbound folder receives (see `FeedDefinition.layouts`). */
 export interface FeedLayout {
@@ -83,6 +103,7 @@ export const FEEDS = [
     module: 'shared/jobs/inventory-snapshot-importer.ts',
     tables: ALL_TABLES,
     state: ['inventory/'],
+    maxBytes: 2048 * MB,
   },
   {
     id: 'inventory-adjustment-import',
@@ -226,6 +247,7 @@ export const FEEDS = [
     handler: 'fulfillment-json-import',
     module: 'shared/fulfillment/netsuite-fulfillment-import.ts',
     tables: ALL_TABLES,
+    maxBytes: 16 * MB,
   },
   {
     id: 'purchase-order-import',
@@ -476,6 +498,7 @@ export const FEEDS = [
     handler: 'storefront-order-import',
     module: 'shared/jobs/storefront-order-importer.ts',
     tables: ALL_TABLES,
+    maxBytes: 16 * MB,
   },
 ] as const satisfies readonly FeedDefinition[];
 

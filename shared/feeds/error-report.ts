@@ -19,6 +19,24 @@ import { boundedRaw, boundedReason } from './limits.ts';
 
 export const ERROR_COLUMNS = ['file', 'line', 'field', 'reason', 'raw'] as const;
 
+/**
+ * A cell a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab, a CR or a
+ * LF) written with a leading `'`, which spreadsheets show as text. Error reports are opened by
+ * people; the raw line they quote is whatever a partner sent. (Outbound NetSuite feeds are not
+ * neutralised: NetSuite imports them as data, and `-3` is a legitimate quantity there.)
+ */
+export const neutraliseFormula = (cell: string): string =>
+  /^[=+\-@\t\r\n]/.test(cell) ? `'${cell}` : cell;
+
+/** One report row, every text cell bounded and neutralised. */
+const reportRow = (fileName: string, e: RowError): Array<string | number> => [
+  neutraliseFormula(fileName),
+  e.line,
+  neutraliseFormula(e.field),
+  neutraliseFormula(boundedReason(e.reason)),
+  neutraliseFormula(boundedRaw(e.raw)),
+];
+
 export interface RowError {
   readonly line: number;
   readonly field: string;
@@ -70,13 +88,7 @@ export class ErrorReport {
       this.done = this.store.writeAtomically(this.partKey(this.parts + 1), body);
     }
     this.count++;
-    this.stream.write([
-      this.fileName,
-      error.line,
-      error.field,
-      boundedReason(error.reason),
-      boundedRaw(error.raw),
-    ]);
+    this.stream.write(reportRow(this.fileName, error));
   }
 
   /** Closes the part being written (at a checkpoint). */
@@ -119,9 +131,6 @@ export async function writeErrorFile(
 ): Promise<void> {
   await store.writeAtomically(
     key,
-    stringifySync([
-      [...ERROR_COLUMNS],
-      ...errors.map((e) => [fileName, e.line, e.field, boundedReason(e.reason), boundedRaw(e.raw)]),
-    ]),
+    stringifySync([[...ERROR_COLUMNS], ...errors.map((e) => reportRow(fileName, e))]),
   );
 }

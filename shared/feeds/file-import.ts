@@ -21,6 +21,7 @@ import { count, maxLineBytesSetting } from './limits.ts';
 import type { ErrorReportStore } from './error-report.ts';
 import {
   claimInboundFile,
+  fileSizeProblem,
   finishInboundFile,
   isClaimed,
   type InboundDeps,
@@ -147,6 +148,9 @@ export interface FileImportDeps extends InboundDeps<CsvImporter> {
 
 const DEFAULT_CHECKPOINT_ROWS = 100_000;
 
+/** A file over its feed's size limit: refused whole, unread (it goes to failed/). */
+class FileTooLargeError extends Error {}
+
 export async function importFeedFile(
   ref: ObjectRef,
   deps: FileImportDeps,
@@ -174,6 +178,11 @@ export async function importFeedFile(
     let failure: string | undefined;
     let stats: Record<string, number> | undefined;
     try {
+      const tooLarge = cp ? undefined : fileSizeProblem(feed, head.size);
+      if (tooLarge) {
+        stream.destroy();
+        throw new FileTooLargeError(tooLarge);
+      }
       const csv = await openCsv(
         stream,
         cp && { header: cp.header, offset: cp.offset, line: cp.line },
@@ -303,14 +312,19 @@ export async function importFeedFile(
       }
       stats = await session.finish();
     } catch (err) {
-      if (!(
-        err instanceof HeaderMismatchError ||
-        err instanceof EmptyFileError ||
-        err instanceof HeaderTooLongError
-      ))
-        throw err;
-      failure = err.message;
-      errors.add({ line: 1, field: 'header', reason: err.message, raw: '' });
+      if (err instanceof FileTooLargeError) {
+        failure = err.message;
+        errors.add({ line: 0, field: 'file', reason: err.message, raw: '' });
+      } else {
+        if (!(
+          err instanceof HeaderMismatchError ||
+          err instanceof EmptyFileError ||
+          err instanceof HeaderTooLongError
+        ))
+          throw err;
+        failure = err.message;
+        errors.add({ line: 1, field: 'header', reason: err.message, raw: '' });
+      }
     }
     return await finishInboundFile(ref, deps, claimed, {
       rows,

@@ -6,10 +6,10 @@
  * version uploaded under the same name is never read, archived or deleted in its place.
  */
 import { createHash } from 'node:crypto';
-import type { FeedDefinition } from './catalog.ts';
+import { maxFileBytes, type FeedDefinition } from './catalog.ts';
 import { ErrorReport, errorFileName } from './error-report.ts';
 import type { FileImportResult, ImportFileStore } from './file-import.ts';
-import { boundedReason } from './limits.ts';
+import { boundedReason, count } from './limits.ts';
 import { locateInbound, stagingPrefix, subfolderKey, versionedName } from './paths.ts';
 import type { ObjectRef } from './s3-event.ts';
 import {
@@ -102,6 +102,17 @@ export async function claimInboundFile<I>(
     { count: cp?.rejected ?? 0, parts: cp?.errorParts ?? 0 },
   );
   return { feed, fileName, importer, head, source, keptName, checkpoint: cp, errors };
+}
+
+/**
+ * Why the file is refused whole for its size (it goes to failed/ unread), or undefined: larger
+ * than the feed's `maxBytes` in the catalog (`maxFileBytes`).
+ */
+export function fileSizeProblem(feed: FeedDefinition, size: number): string | undefined {
+  const max = maxFileBytes(feed);
+  return size > max
+    ? `the file has ${count(size)} bytes; the feed ${feed.id} accepts at most ${count(max)} bytes (maxBytes in the feed catalog)`
+    : undefined;
 }
 
 export const isClaimed = <I>(c: ClaimedFile<I> | FileImportResult): c is ClaimedFile<I> =>

@@ -9,13 +9,17 @@
  * that crashes is redone from the start by the next delivery, so importers must be idempotent
  * (the order importer is: an external id creates one order).
  */
+import { maxFileBytes } from './catalog.ts';
 import type { FileImportResult, RowRejection } from './file-import.ts';
 import {
   claimInboundFile,
+  fileSizeProblem,
   finishInboundFile,
   isClaimed,
   type InboundDeps,
 } from './inbound-file.ts';
+import { jsonDepthProblem, MAX_JSON_DEPTH } from './json-limits.ts';
+import { count } from './limits.ts';
 import type { ObjectRef } from './s3-event.ts';
 
 export interface JsonImportSession {
@@ -45,7 +49,7 @@ export interface JsonImporter {
 }
 
 export interface JsonFileImportDeps extends InboundDeps<JsonImporter> {
-  /** Larger files go to failed/ (default 64 MB). */
+  /** Larger files go to failed/ (default: the feed's `maxBytes` in the catalog). */
   readonly maxBytes?: number;
 }
 
@@ -60,7 +64,8 @@ async function readWhole(stream: AsyncIterable<unknown>, max: number): Promise<s
   for await (const chunk of stream) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += b.length;
-    if (size > max) throw new FileProblem(`the file is larger than ${max} bytes`);
+    if (size > max)
+      throw new FileProblem(`the file is larger than ${count(max)} bytes (the feed's maxBytes)`);
     chunks.push(b);
   }
   return Buffer.concat(chunks)
@@ -87,7 +92,17 @@ export async function importJsonFeedFile(
     let failure: string | undefined;
     let stats: Record<string, number> | undefined;
     try {
-      const text = await readWhole(stream, deps.maxBytes ?? 64 * 1024 * 1024);
+      const tooLarge =
+        deps.maxBytes === undefined ? fileSizeProblem(claimed.feed, head.size) : undefined;
+      if (tooLarge) {
+        stream.destroy();
+        throw new FileProblem(tooLarge);
+      }
+      const text = await readWhole(stream, deps.maxBytes ?? maxFileBytes(claimed.feed));
+      // Before parsing: 100,000 nested arrays would overflow the stack of the parser or of a
+      // recursive walk after it (the import crashed, was retried and dead-lettered).
+      const tooDeep = jsonDepthProblem(text, MAX_JSON_DEPTH);
+      if (tooDeep) throw new FileProblem(`the file is refused: ${tooDeep}`);
       let records: unknown;
       try {
         records = JSON.parse(text);

@@ -40,12 +40,26 @@ export async function* splitLines(
 ): AsyncGenerator<Line[]> {
   const max = options.maxLineBytes ?? Number.MAX_SAFE_INTEGER;
   const kept = Math.min(options.keptBytes ?? 2048, max);
-  /** Bytes of the line in progress that have not met a line end (at most `max` of them). */
-  let carry: Buffer | undefined;
+  /**
+   * Bytes of the line in progress that have not met a line end (at most `max` + 1 of them), kept
+   * as the chunks they came in and joined once, when the line ends: joining them to each new chunk
+   * copied a long line again at every chunk (quadratic: 4 GB copied for a 32 MB line).
+   */
+  let carry: Buffer[] = [];
+  let carried = 0;
   /** Set while skipping the rest of a too-long line: its first bytes and its length so far. */
   let skipping: { head: Buffer; bytes: number } | undefined;
   let offset = startOffset; // byte offset of buf[0]
   let line = startLine;
+  /** The first `n` bytes of the carried chunks, copied (a slice would pin the chunks). */
+  const carriedHead = (n: number): Buffer => {
+    const parts: Buffer[] = [];
+    for (let i = 0, left = n; i < carry.length && left > 0; i++) {
+      parts.push(carry[i]!.subarray(0, left));
+      left -= parts[parts.length - 1]!.length;
+    }
+    return Buffer.concat(parts);
+  };
   const cutLine = (head: Buffer, bytes: number, endOffset: number, terminated: boolean): Line => {
     const shown = head.subarray(0, kept);
     return {
@@ -76,8 +90,26 @@ export async function* splitLines(
       offset += nl + 1;
       chunk = chunk.subarray(nl + 1);
     }
-    // The carry is at most `max` bytes: joining it to each chunk costs O(max + chunk), linear overall.
-    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+    if (chunk.indexOf(10) < 0) {
+      // No line end in sight: keep the chunk as it is (no copy), or start skipping once the line
+      // is longer than the limit (+1: a CR that may turn out to be the line end's).
+      if (chunk.length > 0) {
+        carry.push(chunk);
+        carried += chunk.length;
+        if (carried > max + 1) {
+          skipping = { head: carriedHead(kept), bytes: carried };
+          offset += carried;
+          carry = [];
+          carried = 0;
+        }
+      }
+      if (lines.length) yield lines; // a skipped line that ended in this chunk
+      continue;
+    }
+    // A line ends in this chunk: the carried bytes are joined to it once (linear overall).
+    const buf = carried ? Buffer.concat([...carry, chunk]) : chunk;
+    carry = [];
+    carried = 0;
     let pos = 0;
     for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
@@ -102,25 +134,26 @@ export async function* splitLines(
       // (+1: a CR that may turn out to be the line end's.)
       skipping = { head: Buffer.from(buf.subarray(pos, pos + kept)), bytes: rest };
       offset += rest;
-      carry = undefined;
-    } else {
+    } else if (rest > 0) {
       // Copied: a slice would pin the whole chunk it came from.
-      carry = rest > 0 ? Buffer.from(buf.subarray(pos)) : undefined;
+      carry = [Buffer.from(buf.subarray(pos))];
+      carried = rest;
     }
     if (lines.length) yield lines;
   }
   if (skipping) {
     const bytes = skipping.bytes;
     yield [cutLine(skipping.head, bytes, offset, false)];
-  } else if (carry && carry.length > 0) {
-    const end = carry[carry.length - 1] === 13 ? carry.length - 1 : carry.length;
+  } else if (carried > 0) {
+    const last = Buffer.concat(carry);
+    const end = last[last.length - 1] === 13 ? last.length - 1 : last.length;
     yield [
       end > max
-        ? cutLine(carry, end, offset + carry.length, false)
+        ? cutLine(last, end, offset + last.length, false)
         : {
-            text: carry.toString('utf8', 0, end),
+            text: last.toString('utf8', 0, end),
             line: ++line,
-            endOffset: offset + carry.length,
+            endOffset: offset + last.length,
             terminated: false,
             bytes: end,
           },

@@ -99,6 +99,41 @@ export function orderLabel(value: unknown, position?: number): string {
   return position === undefined ? '(order without externalId)' : `#${position}`;
 }
 
+/**
+ * A value a spreadsheet would run as a formula when a person opens a CSV holding it (customer
+ * data reaches NetSuite's CSV imports and the error reports): starting with `=`, `+`, `-`, `@`, a
+ * tab, a CR or a LF.
+ */
+export const FORMULA_START = /^[=+\-@\t\r\n]/;
+
+/** A phone may start with `+` when only phone characters follow (`+44 20 7946 0000`). */
+const INTERNATIONAL_PHONE = /^\+[0-9 ()./-]+$/;
+
+const ADDRESS_TEXT = ['name', 'address1', 'address2', 'city', 'state', 'zip', 'phone'] as const;
+
+/**
+ * The customer fields of a schema-valid order that start like a formula, each with its path:
+ * names, e-mail, phones and both addresses (pure data of a person, never a formula).
+ */
+export function formulaLikeFields(order: OrderInput): Array<{ field: string; value: string }> {
+  const found: Array<{ field: string; value: string }> = [];
+  const check = (field: string, value: unknown, phone = false) => {
+    if (typeof value !== 'string' || !FORMULA_START.test(value)) return;
+    if (phone && INTERNATIONAL_PHONE.test(value)) return;
+    found.push({ field, value });
+  };
+  const c = order.customer as unknown as Record<string, unknown>;
+  check('customer.firstName', c.firstName);
+  check('customer.lastName', c.lastName);
+  check('customer.email', c.email);
+  check('customer.phone', c.phone, true);
+  for (const which of ['shippingAddress', 'billingAddress'] as const) {
+    const a = (c[which] ?? {}) as Record<string, unknown>;
+    for (const f of ADDRESS_TEXT) check(`customer.${which}.${f}`, a[f], f === 'phone');
+  }
+  return found;
+}
+
 /** Checks one submitted order; each error names the order and the field. */
 export function validateOrder(value: unknown, position?: number): OrderValidation {
   const order = orderLabel(value, position);
@@ -108,6 +143,12 @@ export function validateOrder(value: unknown, position?: number): OrderValidatio
     message: e.message,
   }));
   if (errors.length) return { ok: false, order, errors };
+  const formulas = formulaLikeFields(value as OrderInput).map(({ field, value: v }) => ({
+    order,
+    field,
+    message: `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} must not start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)`,
+  }));
+  if (formulas.length) return { ok: false, order, errors: formulas };
   return { ok: true, order: value as OrderInput };
 }
 
