@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { deploySettings, ENV } from '../../shared/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
-import { NODE20_PIN_REASON, acknowledge } from '../nag.ts';
+import { LAMBDA_BUNDLE_TARGET } from '../lambda-node.ts';
 import { grantHomePrefixAccess, grantStateObjectAccess } from './home-prefix-access.ts';
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
@@ -19,8 +19,8 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire as __oms_createRequire } from 'node:module'; " +
   'const require = __oms_createRequire(import.meta.url);';
 
-/** The one place that names the Lambda runtime (see NODE20_PIN_REASON). */
-export const JOB_RUNTIME = Runtime.NODEJS_20_X;
+/** The one place that names the Lambda runtime: the major of LAMBDA_NODE_MAJOR. */
+export const JOB_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface JobFunctionProps {
   readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
@@ -39,7 +39,7 @@ export interface JobFunctionProps {
 }
 
 /**
- * One feed handler as a Lambda function: Node 20 on arm64, ESM bundle with source maps, its own
+ * One feed handler as a Lambda function: Node 24 on arm64, ESM bundle with source maps, its own
  * log group with retention, an explicit role (no AWS managed policy) allowed to write that log
  * group, to read/write `home/<user>/*` of the feeds bucket, and to read/write the OMS tables.
  */
@@ -83,7 +83,7 @@ export class JobFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node20',
+        target: LAMBDA_BUNDLE_TARGET,
         platform: 'node',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
@@ -100,8 +100,5 @@ export class JobFunction extends Construct {
     grantHomePrefixAccess(this.role, props.bucket, props.netsuiteUser, this.role);
     grantStateObjectAccess(this.role, props.bucket, this.role);
     for (const table of Object.values(props.tables)) table.grantReadWriteData(this.role);
-
-    acknowledge(this.function, 'AwsSolutions-L1', NODE20_PIN_REASON);
-    acknowledge(this.function, 'CloudFormation-Validate::W2531', NODE20_PIN_REASON);
   }
 }
