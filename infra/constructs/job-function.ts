@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { deploySettings, ENV } from '../../shared/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
-import { NODE20_PIN_REASON, acknowledge } from '../nag.ts';
+import { LAMBDA_BUNDLE_TARGET } from '../lambda-node.ts';
 import { grantDeclaredAccess, type DeclaredAccess } from './declared-access.ts';
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; give them one. */
@@ -22,8 +22,8 @@ export const ESM_REQUIRE_BANNER =
 /** Retention of every dead-letter queue (SQS's maximum). */
 export const DEAD_LETTER_RETENTION = Duration.days(14);
 
-/** The one place that names the Lambda runtime (see NODE20_PIN_REASON). */
-export const JOB_RUNTIME = Runtime.NODEJS_20_X;
+/** The one place that names the Lambda runtime: the major of LAMBDA_NODE_MAJOR. */
+export const JOB_RUNTIME = Runtime.NODEJS_24_X;
 
 export interface JobFunctionProps {
   readonly feed: Pick<FeedDefinition, 'id' | 'title'>;
@@ -46,7 +46,7 @@ export interface JobFunctionProps {
 }
 
 /**
- * One feed handler as a Lambda function: Node 20 on arm64, ESM bundle with source maps, its own
+ * One feed handler as a Lambda function: Node 24 on arm64, ESM bundle with source maps, its own
  * log group with retention, an explicit role (no AWS managed policy) allowed to write that log
  * group and to use exactly the tables and S3 prefixes its registry entry declares.
  */
@@ -91,7 +91,7 @@ export class JobFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node20',
+        target: LAMBDA_BUNDLE_TARGET,
         platform: 'node',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
@@ -106,8 +106,5 @@ export class JobFunction extends Construct {
     this.function.node.addDependency(this.role);
 
     grantDeclaredAccess(this.role, props.bucket, props.tables, props.access, this.role);
-
-    acknowledge(this.function, 'AwsSolutions-L1', NODE20_PIN_REASON);
-    acknowledge(this.function, 'CloudFormation-Validate::W2531', NODE20_PIN_REASON);
   }
 }

@@ -11,9 +11,11 @@ import { productCommands } from './commands/products.ts';
 import { mappingCommands, syncCommands } from './commands/sync.ts';
 import { purchaseOrderCommands } from './commands/purchase-orders.ts';
 import { storeCommands } from './commands/stores.ts';
+import { versionLine } from './version.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
+  .version(versionLine(), '-V, --version', 'the OMS version and the Node that runs it')
   .option('--data-dir <dir>', 'data folder of the local OMS (default OMS_DATA_DIR or .oms-data)')
   .hook('preAction', (cmd) => {
     connect(cmd.opts<{ dataDir?: string }>().dataDir);

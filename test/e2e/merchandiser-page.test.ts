@@ -3,8 +3,10 @@
  * against the real local cloud: purchase orders → a PO → a line's Review, Allocate, Sync date and
  * Remove, each confirmed in the page's dialog, with the effects checked in DynamoDB.
  *
- * Chromium must be installed (`apt-get install -y chromium`; `.ci/run` does it): without it this
- * test fails and says so. `OMS_UPDATE_SCREENSHOTS=1` also writes docs/merchandiser-po-detail.png.
+ * Chromium comes from Debian: the `browser` project's globalSetup (test/support/chromium-setup.ts)
+ * installs it when it is missing and it may (root or passwordless sudo); otherwise this test fails
+ * and says how to install it. OMS_CHROMIUM=<path> drives another Chromium.
+ * `OMS_UPDATE_SCREENSHOTS=1` also writes docs/merchandiser-po-detail.png.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +17,11 @@ import { merchandiserUrl } from '../../local/http/pages.ts';
 import { bucketOf } from '../../shared/domain/lifecycle/index.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { preorderRuntime } from '../../shared/preorder/runtime.ts';
+import { chromiumPath } from '../support/chromium.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
-const CHROMIUM = process.env.OMS_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 const TOKEN = 'page-test-token';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -74,7 +77,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}: this browser test needs Debian's chromium ` +
-        '(apt-get install -y chromium; .ci/run installs it), or OMS_CHROMIUM=<path>',
+        "(the vitest project 'browser' installs it: run this test through vitest.config.ts; or " +
+        'apt-get install -y chromium), or OMS_CHROMIUM=<path>',
     );
   }
   cloud = await startTestCloud({ api: { token: TOKEN } });

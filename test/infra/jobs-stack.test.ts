@@ -8,6 +8,8 @@ import { IMPORT_LEASE_MS, LEASE_MARGIN_MS } from '../../shared/jobs/sqs-feed-imp
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import type { FeedImportFunction } from '../../infra/constructs/feed-import-function.ts';
+import { JOB_RUNTIME } from '../../infra/constructs/job-function.ts';
+import { LAMBDA_BUNDLE_TARGET, LAMBDA_NODE_MAJOR } from '../../infra/lambda-node.ts';
 import type { ScheduledJob } from '../../infra/constructs/scheduled-job.ts';
 import type { OmsApp } from '../../infra/oms-app.ts';
 import { asArray, buildApp, logicalId, roleStatements } from './helpers.ts';
@@ -61,7 +63,7 @@ describe('JobsStack', () => {
   it('deploys one function per implemented feed (plus the injected one) and per core job', () => {
     expect(inboundFeeds.length).toBeGreaterThan(0);
     const ours = Object.values(resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs20.x',
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x',
     );
     expect(ours).toHaveLength(implementedFeeds().length + 1 + CORE_JOBS.length);
     expect(oms.jobs.imports.map((i) => i.feed.id).sort()).toEqual(
@@ -76,6 +78,17 @@ describe('JobsStack', () => {
     ]);
   });
 
+  it('names one Node major for the runtime and the bundles: nodejs24.x, esbuild node24', () => {
+    expect(LAMBDA_NODE_MAJOR).toBe(24);
+    expect(JOB_RUNTIME.name).toBe(`nodejs${LAMBDA_NODE_MAJOR}.x`);
+    expect(LAMBDA_BUNDLE_TARGET).toBe(`node${LAMBDA_NODE_MAJOR}`);
+    const runtimes = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties.Runtime as string);
+    // CDK's own custom-resource handlers (bucket notifications) pick their runtime themselves.
+    expect(runtimes.filter((r) => r.startsWith('nodejs') && r !== 'nodejs24.x')).toEqual([]);
+  });
+
   it('allows no IAM statement on Resource "*"', () => {
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const s of policy.Properties.PolicyDocument.Statement) {
@@ -85,11 +98,11 @@ describe('JobsStack', () => {
   });
 
   describe.each(inboundFeeds.map((f) => [f.id, f] as const))('inbound feed %s', (_id, feed) => {
-    it('has an arm64 Node 20 function with the import sizing and the OMS environment', () => {
+    it('has an arm64 Node 24 function with the import sizing and the OMS environment', () => {
       const job = importOf(feed).job;
       const fn = resources[logicalId(job.function)]!;
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs20.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 1024,

@@ -102,9 +102,6 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       /^AwsSolutions-IAM5\[Resource::<SftpLogGroup[A-F0-9]+\.Arn>\]$/,
       // CDK's bucket-notifications custom resource.
       /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
-      // The Node 20 pin.
-      /^AwsSolutions-L1$/,
-      /^CloudFormation-Validate::W2531$/,
     ];
     for (const ack of acks) {
       expect(
