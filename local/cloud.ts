@@ -30,6 +30,8 @@ import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
 import { startSftpServer, type SftpServer } from './sftp/server.ts';
 import { ensureTables } from './tables.ts';
+import { ImportLedger } from '../shared/store/import-ledger.ts';
+import { tableName } from '../shared/store/tables.ts';
 import { setLocalContinuationSink, setLocalFailureSink } from '../shared/queue/continuation.ts';
 import { applyLocalSettingDefaults } from './settings.ts';
 
@@ -233,6 +235,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     });
 
     const deadLetters = new DeadLetterStore(options.dataDir);
+    const ledger = new ImportLedger(dynamoClient, tableName(tablePrefix, 'control'));
     const dispatcher = new EventDispatcher({
       user,
       deadLetters,
@@ -240,6 +243,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       log,
       // Without dispatch (benchmarks), re-driven messages wait for an OMS that delivers.
       redrivePollMs: options.dispatch === false ? 0 : undefined,
+      describeKey: (key) => ledger.versions(key),
       ...options.retry,
     });
     if (options.dispatch !== false) s3Emulator.onEvent((event) => dispatcher.onS3Event(event));

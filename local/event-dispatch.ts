@@ -35,6 +35,13 @@ export interface DispatchOptions {
   readonly health?: CloudHealth;
   /** How often re-driven messages are looked for (0: never). Default 1 s. */
   readonly redrivePollMs?: number;
+  /**
+   * How long `idle()` waits before it says what it waits for (default 60 s; 0: never). The line
+   * goes to `log`, or to stderr when there is none (a hang must never be silent).
+   */
+  readonly stallReportMs?: number;
+  /** What the import ledger holds for an object key (for the stall report). */
+  readonly describeKey?: (key: string) => Promise<unknown>;
   readonly log?: (line: string) => void;
 }
 
@@ -128,11 +135,27 @@ function keyOfBody(body: string): string | undefined {
   }
 }
 
+/** What a feed's drain is doing now (for the stall report). */
+interface Activity {
+  readonly message: Message;
+  phase: 'waiting for the services' | 'delivering' | 'waiting out an outage';
+  since: number;
+}
+
+/** A delayed message or a retry (for the stall report). */
+interface PendingTimer {
+  readonly why: string;
+  readonly feed: string;
+  readonly key: string;
+  readonly dueAt: number;
+}
+
 export class EventDispatcher {
   private readonly queues = new Map<string, Message[]>();
   private readonly running = new Set<string>();
+  private readonly activity = new Map<string, Activity>();
   private readonly waiters: Array<() => void> = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Map<NodeJS.Timeout, PendingTimer>();
   /** Why the handler failed a message, as it said (by message id). */
   private readonly failures = new Map<string, string>();
   private pendingTimers = 0;
@@ -192,7 +215,7 @@ export class EventDispatcher {
       attributes: options.attributes,
     };
     if (options.delayMs && options.delayMs > 0)
-      this.later(options.delayMs, () => this.push(message));
+      this.later(options.delayMs, message, 'sent delayed', () => this.push(message));
     else this.push(message);
   }
 
@@ -219,7 +242,7 @@ export class EventDispatcher {
     return taken;
   }
 
-  private later(ms: number, run: () => void): void {
+  private later(ms: number, message: Message, why: string, run: () => void): void {
     this.pendingTimers++;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -228,7 +251,12 @@ export class EventDispatcher {
       this.notifyIfIdle();
     }, ms);
     timer.unref();
-    this.timers.add(timer);
+    this.timers.set(timer, {
+      why,
+      feed: message.feed.id,
+      key: message.key,
+      dueAt: Date.now() + ms,
+    });
   }
 
   private push(message: Message): void {
@@ -246,17 +274,24 @@ export class EventDispatcher {
       const queue = this.queues.get(feedId) ?? [];
       for (let m = queue.shift(); m && !this.stopped; m = queue.shift()) {
         // While a service is down, messages wait in their queue (SQS keeps them too).
+        this.doing(m, 'waiting for the services');
         await this.healthy();
         if (this.stopped) break;
         await this.deliver(m);
       }
     } finally {
+      this.activity.delete(feedId);
       this.running.delete(feedId);
       this.notifyIfIdle();
     }
   }
 
+  private doing(message: Message, phase: Activity['phase']): void {
+    this.activity.set(message.feed.id, { message, phase, since: Date.now() });
+  }
+
   private async deliver(message: Message): Promise<void> {
+    this.doing(message, 'delivering');
     message.receives++;
     const outagesBefore = this.opts.health?.outages ?? 0;
     const event = sqsEvent(
@@ -293,6 +328,7 @@ export class EventDispatcher {
       this.opts.log?.(
         `${message.feed.id} ${message.key}: failed during an outage (${error}); delivered again once it is over`,
       );
+      this.doing(message, 'waiting out an outage');
       await this.healthy();
       if (this.stopped) return;
       return this.deliver(message);
@@ -321,7 +357,7 @@ export class EventDispatcher {
     this.opts.log?.(
       `${message.feed.id} ${message.key}: receive ${message.receives} of ${max} failed (${error}); again in ${delay / 1000} s`,
     );
-    this.later(delay, () => this.push(message));
+    this.later(delay, message, `retry after receive ${message.receives}`, () => this.push(message));
   }
 
   /** Resolves once the services answer, or the dispatcher stops. */
@@ -339,17 +375,102 @@ export class EventDispatcher {
     for (const w of this.waiters.splice(0)) w();
   }
 
-  /** Resolves once every queued message was delivered (or parked), delayed ones included. */
+  /**
+   * Resolves once every queued message was delivered (or parked), delayed ones included. One that
+   * waits longer than `stallReportMs` says what it waits for (and again at each such interval).
+   */
   async idle(): Promise<void> {
     if (!this.busy()) return;
-    await new Promise<void>((r) => this.waiters.push(r));
+    const idle = new Promise<void>((r) => this.waiters.push(r));
+    const every = this.opts.stallReportMs ?? 60_000;
+    if (every <= 0) return idle;
+    const started = Date.now();
+    let report: NodeJS.Timeout | undefined;
+    const schedule = () => {
+      report = setTimeout(() => {
+        void this.describe().then((state) => {
+          if (!this.busy() || this.stopped) return;
+          const line = `event dispatch: idle() has waited ${Math.round((Date.now() - started) / 1000)} s for ${JSON.stringify(state)}`;
+          (this.opts.log ?? ((l: string) => console.warn(l)))(line);
+        });
+        schedule();
+      }, every);
+      report.unref();
+    };
+    schedule();
+    try {
+      await idle;
+    } finally {
+      clearTimeout(report);
+    }
+  }
+
+  /**
+   * What the dispatch is busy with: queued messages, the delivery under way per feed (and since
+   * when), pending delayed messages and retries, the services thought down, and what the ledger
+   * holds for each file named. For the stall report; cheap enough to call any time.
+   */
+  async describe(): Promise<Record<string, unknown>> {
+    const now = Date.now();
+    const keys = new Set<string>();
+    const queued = Object.fromEntries(
+      [...this.queues]
+        .filter(([, q]) => q.length > 0)
+        .map(([feed, q]) => {
+          q.forEach((m) => keys.add(m.key));
+          return [feed, q.map((m) => m.key)];
+        }),
+    );
+    const running = [...this.running].map((feed) => {
+      const a = this.activity.get(feed);
+      if (a) keys.add(a.message.key);
+      return a
+        ? {
+            feed,
+            key: a.message.key,
+            phase: a.phase,
+            forS: Math.round((now - a.since) / 1000),
+            receives: a.message.receives,
+            outageFailures: a.message.outageFailures,
+          }
+        : { feed };
+    });
+    const timers = [...this.timers.values()].map((t) => {
+      keys.add(t.key);
+      return { why: t.why, feed: t.feed, key: t.key, inS: Math.round((t.dueAt - now) / 1000) };
+    });
+    const health = this.opts.health;
+    const ledger: Record<string, unknown> = {};
+    const describeKey = this.opts.describeKey;
+    if (describeKey) {
+      // Bounded: the store the ledger lives in may be the very thing that does not answer.
+      await Promise.all(
+        [...keys].slice(0, 10).map(async (key) => {
+          let timer: NodeJS.Timeout | undefined;
+          ledger[key] = await Promise.race([
+            describeKey(key).catch((err: unknown) => `unreadable: ${String(err)}`),
+            new Promise((r) => (timer = setTimeout(() => r('no answer within 5 s'), 5_000))),
+          ]).finally(() => clearTimeout(timer));
+        }),
+      );
+    }
+    return {
+      queued,
+      running,
+      pendingTimers: this.pendingTimers,
+      timers,
+      health: health
+        ? { healthy: health.healthy(), outages: health.outages, ...health.state?.() }
+        : undefined,
+      ledger,
+    };
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.onStop();
     if (this.redriveTimer) clearInterval(this.redriveTimer);
-    for (const t of this.timers) clearTimeout(t);
+    for (const t of this.timers.keys()) clearTimeout(t);
     this.timers.clear();
     for (const q of this.queues.values()) q.length = 0;
     await new Promise<void>((r) => {

@@ -13,6 +13,8 @@ export interface CloudHealth {
   whenHealthy(): Promise<void>;
   /** Checks every service now; false when one does not answer (an outage, waited out). */
   check(): Promise<boolean>;
+  /** The services thought down and why, for diagnostics. */
+  state?(): Record<string, unknown>;
 }
 
 export interface Probe {
@@ -52,6 +54,15 @@ export class HealthMonitor implements CloudHealth {
 
   healthy(): boolean {
     return this.down.size === 0;
+  }
+
+  state(): Record<string, unknown> {
+    return {
+      down: Object.fromEntries(this.down),
+      polling: this.polling,
+      waiters: this.waiters.length,
+      stopped: this.stopped,
+    };
   }
 
   whenHealthy(): Promise<void> {

@@ -86,7 +86,15 @@ export async function claimInboundFile<I>(
       leaseUntil: claim.leaseUntil,
     };
   }
-  const source = await holdVersion(ref, deps, feed, fileName, head);
+  let source: string | FileImportResult;
+  try {
+    source = await holdVersion(ref, deps, feed, fileName, head);
+  } catch (err) {
+    // The claim is ours and nothing was read: give it up, or the file's next delivery finds it
+    // held by a lease nobody will use and waits the lease out (minutes) before taking it over.
+    await deps.ledger.fail(ref.key, head.eTag, String(err)).catch(() => undefined);
+    throw err;
+  }
   if (typeof source !== 'string') return source;
   const keptName = versionedName(fileName, head.eTag);
   const cp = claim.checkpoint;

@@ -175,11 +175,20 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         await deps.lock.release(owner, false);
         throw err;
       }
-      const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
-      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
-      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
-      const seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
-      const facilityByExternal = await deps.facilities.byExternalId();
+      let seen: HashMap64;
+      let facilityByExternal: Map<string, string>;
+      try {
+        const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
+        // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
+        const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
+        seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
+        facilityByExternal = await deps.facilities.byExternalId();
+      } catch (err) {
+        // No session is returned, so nobody would abort it: the lock is released here, or every
+        // other snapshot and delta file waits out its lease (minutes) in acquire().
+        await deps.lock.release(owner, false).catch(() => undefined);
+        throw err;
+      }
       const writer = deps.inventory.snapshotWriter(deps.concurrency);
       // Rows with a blank idValue: an update that keeps the stored item id (never erased).
       const updater = deps.inventory.figureUpdater(deps.concurrency);

@@ -7,6 +7,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { log } from '../log.ts';
 
 export class LockBusyError extends Error {
   constructor(name: string, holder: string) {
@@ -36,6 +37,7 @@ export class LeaseLock {
   /** Takes the lock, waiting up to `waitMs` for another holder's lease to end. */
   async acquire(owner: string, leaseMs: number, waitMs = 0): Promise<Acquired> {
     const deadline = Date.now() + waitMs;
+    let waiting = false;
     for (;;) {
       const now = Date.now();
       try {
@@ -52,12 +54,24 @@ export class LeaseLock {
               ':now': { N: String(now) },
             },
             ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return { dirtyBy: out.Attributes?.dirtyBy?.S };
       } catch (err) {
         if (!(err instanceof ConditionalCheckFailedException)) throw err;
-        if (Date.now() > deadline) throw new LockBusyError(this.name, 'another import');
+        const holder = err.Item?.holder?.S ?? 'another import';
+        if (!waiting) {
+          // Said once per wait: a file that waits here holds its queue, and must not do so silently.
+          waiting = true;
+          log.info('waiting for a lock', {
+            lock: this.name,
+            owner,
+            holder,
+            leaseUntil: new Date(Number(err.Item?.leaseUntil?.N ?? 0)).toISOString(),
+          });
+        }
+        if (Date.now() > deadline) throw new LockBusyError(this.name, holder);
         await sleep(500 + Math.random() * 500);
       }
     }
