@@ -269,18 +269,7 @@ export class FeedFileStore {
 
   /** Moves an object (copy, then delete). Returns false when the source is already gone. */
   async move(from: string, to: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new CopyObjectCommand({
-          Bucket: this.bucket,
-          Key: to,
-          CopySource: copySource(this.bucket, from),
-        }),
-      );
-    } catch (err) {
-      if (isMissing(err)) return false;
-      throw err;
-    }
+    if (!(await this.copy(from, to))) return false;
     await this.delete(from);
     return true;
   }
