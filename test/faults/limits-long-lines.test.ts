@@ -6,50 +6,40 @@
  * limit sends the file to failed/ with a short error file; memory stays bounded, nothing is
  * dead-lettered, and every stored or logged reason is at most 500 characters.
  */
-import SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedById } from '../../shared/feeds/catalog.ts';
-import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
-import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
-import { tableName } from '../../shared/store/tables.ts';
 import { keptName } from '../support/kept-files.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import {
+  SNAPSHOT_HEADER,
+  snapshotFeed,
+  startSnapshotFixture,
+  type SnapshotFixture,
+} from './support/snapshot-fixture.ts';
 
-const HEADER = 'Item,externalFacilityId,availableQty,idValue';
-const feed = feedById('inventory-snapshot-import');
+const HEADER = SNAPSHOT_HEADER;
 const MB = 1024 * 1024;
 
-let cloud: Awaited<ReturnType<typeof startTestCloud>>;
-let sftp: SftpClient;
+let fx: SnapshotFixture;
+let cloud: SnapshotFixture['cloud'];
+let sftp: SnapshotFixture['sftp'];
 let inventory: InventoryStore;
 let ledger: ImportLedger;
 let dir: string;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const dynamo = createDynamoClient(cloud.config);
-  inventory = new InventoryStore(dynamo, tableName(cloud.config.tablePrefix, 'inventory'));
-  ledger = new ImportLedger(dynamo, tableName(cloud.config.tablePrefix, 'control'));
-  await new FacilityStore(dynamo, tableName(cloud.config.tablePrefix, 'control')).save([
-    { facilityId: '101', externalId: '101', name: 'Warehouse 101', kind: 'warehouse', groups: [] },
-  ]);
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
-  dir = `/${feedPrefix(cloud.sftp.user, feed)}`;
+  fx = await startSnapshotFixture(['101']);
+  ({ cloud, sftp, inventory, ledger, dir } = fx);
 });
 
 afterAll(async () => {
   await sftp?.end();
   await cloud?.cleanup();
+});
+
+afterAll(async () => {
+  await fx?.stop();
 });
 
 /** Uploads and waits for the import, sampling the process's memory (the importer runs in it). */
@@ -123,7 +113,7 @@ describe('a 20 MB line in a snapshot', () => {
     expect(await qty('SKU-X')).toEqual([]);
     expect(grew).toBeLessThan(400 * MB);
     // What is stored about the run is bounded: its reason, and the whole record.
-    const [run] = await ledger.recentFeedRuns(feed.id, 1);
+    const [run] = await ledger.recentFeedRuns(snapshotFeed.id, 1);
     expect(run).toMatchObject({ result: 'failed', key: `${dir.slice(1)}${name}` });
     expect(run!.reason!.length).toBeLessThanOrEqual(500);
     expect(JSON.stringify(run).length).toBeLessThan(4 * 1024);
@@ -148,7 +138,7 @@ describe('a 20 MB line in a snapshot', () => {
     expect(errors[0]!.field).toBe('header');
     expect(errors[0]!.reason!.length).toBeLessThanOrEqual(500);
     expect(errors[0]!.reason).toMatch(/^header does not match: expected "Item,externalFacilityId/);
-    const [run] = await ledger.recentFeedRuns(feed.id, 1);
+    const [run] = await ledger.recentFeedRuns(snapshotFeed.id, 1);
     expect(run!.reason!.length).toBeLessThanOrEqual(500);
   });
 });

@@ -4,52 +4,36 @@
  * bytes): 12 good rows never applied, no error file, dead-lettered again at every restart. The SKU
  * is now refused as a row, with its size and the limit; the file's other rows apply.
  */
-import SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedById } from '../../shared/feeds/catalog.ts';
-import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
-import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
-import { tableName } from '../../shared/store/tables.ts';
 import { keptName } from '../support/kept-files.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import {
+  SNAPSHOT_HEADER,
+  startSnapshotFixture,
+  type SnapshotFixture,
+} from './support/snapshot-fixture.ts';
 
-const HEADER = 'Item,externalFacilityId,availableQty,idValue';
-const feed = feedById('inventory-snapshot-import');
+const HEADER = SNAPSHOT_HEADER;
 
-let cloud: Awaited<ReturnType<typeof startTestCloud>>;
-let sftp: SftpClient;
+let fx: SnapshotFixture;
+let cloud: SnapshotFixture['cloud'];
+let sftp: SnapshotFixture['sftp'];
 let inventory: InventoryStore;
 let dir: string;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const dynamo = createDynamoClient(cloud.config);
-  inventory = new InventoryStore(dynamo, tableName(cloud.config.tablePrefix, 'inventory'));
-  await new FacilityStore(dynamo, tableName(cloud.config.tablePrefix, 'control')).save(
-    ['101', '102'].map((id) => ({
-      facilityId: id,
-      externalId: id,
-      name: `Warehouse ${id}`,
-      kind: 'warehouse' as const,
-      groups: [],
-    })),
-  );
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
-  dir = `/${feedPrefix(cloud.sftp.user, feed)}`;
+  fx = await startSnapshotFixture();
+  ({ cloud, sftp, inventory, dir } = fx);
 });
 
 afterAll(async () => {
   await sftp?.end();
   await cloud?.cleanup();
+});
+
+afterAll(async () => {
+  await fx?.stop();
 });
 
 describe('a SKU longer than a DynamoDB key', () => {

@@ -4,58 +4,35 @@
  * why — even when it looks complete (`SKU,102,3694,10` cut from `…,103333` passes every column
  * rule). And a blank `idValue` never erases the item id the OMS knows.
  */
-import SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedById } from '../../shared/feeds/catalog.ts';
-import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
-import { createS3Client } from '../../shared/files/s3-client.ts';
-import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
-import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
-import { tableName } from '../../shared/store/tables.ts';
 import { keptName } from '../support/kept-files.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import {
+  SNAPSHOT_HEADER,
+  startSnapshotFixture,
+  type SnapshotFixture,
+} from './support/snapshot-fixture.ts';
 
-const HEADER = 'Item,externalFacilityId,availableQty,idValue';
-const feed = feedById('inventory-snapshot-import');
+const HEADER = SNAPSHOT_HEADER;
 
-let cloud: Awaited<ReturnType<typeof startTestCloud>>;
-let sftp: SftpClient;
+let fx: SnapshotFixture;
+let cloud: SnapshotFixture['cloud'];
+let sftp: SnapshotFixture['sftp'];
 let inventory: InventoryStore;
 let files: FeedFileStore;
 let dir: string;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const dynamo = createDynamoClient(cloud.config);
-  inventory = new InventoryStore(dynamo, tableName(cloud.config.tablePrefix, 'inventory'));
-  files = new FeedFileStore(createS3Client(cloud.config), cloud.bucket, cloud.sftp.user);
-  await new FacilityStore(dynamo, tableName(cloud.config.tablePrefix, 'control')).save(
-    ['101', '102'].map((id) => ({
-      facilityId: id,
-      externalId: id,
-      name: `Warehouse ${id}`,
-      kind: 'warehouse' as const,
-      groups: [],
-    })),
-  );
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
-  dir = `/${feedPrefix(cloud.sftp.user, feed)}`;
+  fx = await startSnapshotFixture();
+  ({ cloud, sftp, inventory, files, dir } = fx);
   // What the OMS knows before the cut files: complete lines.
   await upload('complete.csv', `${HEADER}\nSKU-T1,102,3694,103333\nSKU-T2,102,12,200001\n`);
 });
 
 afterAll(async () => {
-  await sftp?.end();
-  await cloud?.cleanup();
+  await fx?.stop();
 });
 
 async function upload(name: string, text: string) {
