@@ -10,7 +10,6 @@
 import { join } from 'node:path';
 import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
-import { CORE_JOBS } from '../shared/jobs/core-jobs.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
 import { createS3Client } from '../shared/files/s3-client.ts';
 import { FeedFileStore } from '../shared/files/feed-file-store.ts';
@@ -23,7 +22,7 @@ import { EventDispatcher, type DispatchOptions } from './event-dispatch.ts';
 import { HealthMonitor, type CloudHealth } from './health.ts';
 import { ensurePrivateDataDir } from './data-dir.ts';
 import { ensureFeedFolders } from './folders.ts';
-import { invoke } from './handlers.ts';
+import { invoke, localRoutes, localScheduledFunctions } from './handlers.ts';
 import { MERCHANDISER_PAGE } from './http/pages.ts';
 import { startHttpApi, type HttpApi } from './http/server.ts';
 import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
@@ -51,7 +50,7 @@ export interface LocalCloudOptions {
   readonly sftpAuthorizedKeys?: string;
   /** Run scheduled jobs on their schedules (off in tests, which run jobs explicitly). */
   readonly schedules?: boolean;
-  /** Serve the HTTP API (ROUTES) with this bearer token; port 0 or absent picks a free one. */
+  /** Serve the HTTP API (the registry's routes) with this bearer token; port 0 or absent picks a free one. */
   readonly api?: { readonly token: string; readonly port?: number };
   /** Deliver S3 events to the handlers (default true; benchmarks run the handler themselves). */
   readonly dispatch?: boolean;
@@ -96,27 +95,16 @@ export interface LocalCloud {
 
 export const LOCAL_BUCKET = 'oms-feeds-local';
 
-/** Scheduled jobs from the feed catalog and the core jobs, run through the handlers CDK deploys. */
+/**
+ * Scheduled jobs: the function registry's exports and core jobs (`shared/registry/`), each run
+ * through the handler CDK deploys with the input its EventBridge schedule sends.
+ */
 export function catalogJobs(): ScheduledJob[] {
-  const core = CORE_JOBS.map((j) => ({
-    id: j.id,
-    expression: j.schedule,
-    run: () => invoke(j.handler, { job: j.id }),
+  return localScheduledFunctions().map((fn) => ({
+    id: fn.id,
+    expression: fn.schedule,
+    run: () => invoke(fn.handler, { job: fn.id }),
   }));
-  return [
-    ...core,
-    ...implementedFeeds().flatMap((feed) =>
-      feed.trigger.kind === 'schedule' && feed.handler
-        ? [
-            {
-              id: feed.id,
-              expression: feed.trigger.expression,
-              run: () => invoke(feed.handler!, { job: feed.id }),
-            },
-          ]
-        : [],
-    ),
-  ];
 }
 
 export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
@@ -279,6 +267,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         token: options.api.token,
         host,
         port: options.api.port,
+        routes: localRoutes(),
         log,
         pages: [MERCHANDISER_PAGE],
       });

@@ -1,6 +1,7 @@
 /**
  * The local stand-in for API Gateway (HTTP API): a node:http server that checks the bearer
- * token, matches the request against the shared route table (`shared/api/routes.ts`), turns it
+ * token, matches the request against the function registry's routes (`shared/registry/`, built
+ * from `shared/api/routes.ts`, as CDK's API Gateway routes are), turns it
  * into an API Gateway payload-format-2.0 event and invokes the same handler module CDK deploys.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,8 +11,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { bearerTokenMatches } from '../../shared/api/auth.ts';
-import { ROUTES, matchRoute, routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
-import { invoke as invokeHandler } from '../handlers.ts';
+import { matchRoute, routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
+import { invoke as invokeHandler, localRoutes } from '../handlers.ts';
+
+/** What the server needs of a route: its method and path, and the handler it goes to. */
+export type LocalRoute = Pick<RouteDefinition, 'method' | 'path' | 'handler'>;
 
 export interface HttpApiOptions {
   /** Requests must carry `Authorization: Bearer <token>`. */
@@ -19,7 +23,8 @@ export interface HttpApiOptions {
   readonly host?: string;
   /** 0 or absent picks a free port. */
   readonly port?: number;
-  readonly routes?: readonly RouteDefinition[];
+  /** Default: the function registry's routes (`shared/registry/`), the ones API Gateway has. */
+  readonly routes?: readonly LocalRoute[];
   /** Calls a handler module by name (default: load `functions/<name>.ts`, as Lambda would). */
   readonly invoke?: (handler: string, event: APIGatewayProxyEventV2) => Promise<unknown>;
   /** API Gateway's payload limit is 10 MB. */
@@ -67,7 +72,7 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
 export function toApiGatewayEvent(
   req: Pick<IncomingMessage, 'method' | 'url' | 'headers' | 'socket'>,
   body: Buffer,
-  route: RouteDefinition,
+  route: Pick<RouteDefinition, 'method' | 'path'>,
   pathParameters: Record<string, string>,
 ): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -197,7 +202,7 @@ async function servePage(
 
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   if (!options.token) throw new Error('the local HTTP API needs a bearer token');
-  const routes = options.routes ?? ROUTES;
+  const routes = options.routes ?? localRoutes();
   const invoke = options.invoke ?? ((handler, event) => invokeHandler(handler, event));
   const max = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const log = options.log ?? (() => undefined);

@@ -1,6 +1,8 @@
 /**
  * Password and public-key authentication of the local SFTP server, like Transfer Family's
  * service-managed users: a user logs in with its password or with a key from its authorized_keys.
+ * RSA keys must sign with SHA-2 (`rsa-sha2-256`, `rsa-sha2-512`): the SHA-1 `ssh-rsa` signature
+ * algorithm is refused, as OpenSSH 8.8+ and Transfer Family's recent security policies do.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import ssh2, { type AuthContext, type ParsedKey } from 'ssh2';
@@ -48,7 +50,42 @@ export type AuthOutcome =
   | { readonly result: 'accepted'; readonly user: string; readonly method: string }
   /** A public-key query without signature that matched: accepting it asks the client to sign. */
   | { readonly result: 'key-ok'; readonly user: string }
-  | { readonly result: 'refused'; readonly user: string; readonly method: string };
+  | {
+      readonly result: 'refused';
+      readonly user: string;
+      readonly method: string;
+      /** Why, when it is worth a log line (not for a wrong password or an unlisted key). */
+      readonly reason?: string;
+    };
+
+/**
+ * The signature algorithm of a public-key request, from what ssh2's server passes on: the key's
+ * type (`ctx.key.algo`: `rsa-sha2-256`/`-512` arrive as `ssh-rsa` with `ctx.hashAlgo` `sha256`/
+ * `sha512`; a plain `ssh-rsa` request has no hash algorithm: SHA-1).
+ */
+export function signatureAlgorithm(keyAlgo: string, hashAlgo: string | undefined): string {
+  if (keyAlgo !== 'ssh-rsa') return keyAlgo;
+  if (hashAlgo === 'sha256') return 'rsa-sha2-256';
+  if (hashAlgo === 'sha512') return 'rsa-sha2-512';
+  return 'ssh-rsa';
+}
+
+/** Signature algorithms refused for user authentication: SHA-1 RSA (`ssh-rsa`). */
+export const REFUSED_SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set(['ssh-rsa']);
+
+/**
+ * Why a public-key request's signature algorithm is refused, or undefined when it is accepted
+ * (rsa-sha2-256, rsa-sha2-512, ssh-ed25519, ecdsa-sha2-nistp256/384/521).
+ */
+export function refusedSignature(
+  keyAlgo: string,
+  hashAlgo: string | undefined,
+): string | undefined {
+  const algorithm = signatureAlgorithm(keyAlgo, hashAlgo);
+  return REFUSED_SIGNATURE_ALGORITHMS.has(algorithm)
+    ? `${algorithm} (SHA-1) signatures are refused: sign with rsa-sha2-256 or rsa-sha2-512 (OpenSSH does by default), or use an ECDSA or Ed25519 key`
+    : undefined;
+}
 
 /**
  * Parses authorized_keys content into keys. Lines that are empty, comments, or not a supported
@@ -137,12 +174,19 @@ export function createAuthenticator(
           (k) => k.type === ctx.key.algo && sameBytes(k.getPublicSSH(), ctx.key.data),
         );
         if (!account || !key) return refuse();
+        // Also refused as a query: the client then tries another algorithm or method.
+        const weak = refusedSignature(ctx.key.algo, ctx.hashAlgo);
+        if (weak) return { ...refuse(), reason: weak };
         if (!ctx.signature || !ctx.blob) {
           // The client asks whether this key would do; accepting answers USERAUTH_PK_OK.
           return { result: 'key-ok', user: account.name };
         }
         if (key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return refuse();
-        return { result: 'accepted', user: account.name, method: `publickey ${key.type}` };
+        return {
+          result: 'accepted',
+          user: account.name,
+          method: `publickey ${key.type} (${signatureAlgorithm(ctx.key.algo, ctx.hashAlgo)})`,
+        };
       }
       default:
         return refuse();

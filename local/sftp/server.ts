@@ -162,7 +162,12 @@ export async function startSftpServer(o: SftpServerOptions): Promise<SftpServer>
       requests++;
       if (outcome.result === 'refused') {
         // 'none' probes and 'publickey' queries for keys not listed are routine.
-        if (ctx.method === 'password' || (ctx.method === 'publickey' && ctx.signature)) {
+        if (outcome.reason) {
+          failures++;
+          log(
+            `sftp: login refused for ${ctx.username} (${ctx.method}) from ${info.ip}: ${outcome.reason}`,
+          );
+        } else if (ctx.method === 'password' || (ctx.method === 'publickey' && ctx.signature)) {
           failures++;
           log(`sftp: login refused for ${ctx.username} (${ctx.method}) from ${info.ip}`);
         }

@@ -169,23 +169,29 @@ export const API_HANDLERS: Readonly<Record<(typeof ROUTES)[number]['handler'], A
 export const routeKey = (r: Pick<RouteDefinition, 'method' | 'path'>): string =>
   `${r.method} ${r.path}`;
 
-export interface RouteMatch {
-  readonly route: RouteDefinition;
+export interface RouteMatch<R extends Pick<RouteDefinition, 'method' | 'path'> = RouteDefinition> {
+  readonly route: R;
   readonly pathParameters: Record<string, string>;
 }
 
-/** Finds the route for a method and a path; `{param}` segments match one path segment. */
-export function matchRoute(
+/**
+ * Finds the route for a method and a path; `{param}` segments match one path segment. Like API
+ * Gateway, the most specific route wins (the one with the most literal segments), whatever the
+ * routes' order.
+ */
+export function matchRoute<R extends Pick<RouteDefinition, 'method' | 'path'> = RouteDefinition>(
   method: string,
   path: string,
-  routes: readonly RouteDefinition[] = ROUTES,
-): RouteMatch | undefined {
+  routes: readonly R[] = ROUTES as unknown as readonly R[],
+): RouteMatch<R> | undefined {
   const parts = path.split('/').filter(Boolean);
+  let best: { match: RouteMatch<R>; literals: number } | undefined;
   for (const route of routes) {
     if (route.method !== method.toUpperCase()) continue;
     const pattern = route.path.split('/').filter(Boolean);
     if (pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};
+    let literals = 0;
     const ok = pattern.every((seg, i) => {
       const m = /^\{(\w+)\}$/.exec(seg);
       if (m) {
@@ -196,9 +202,11 @@ export function matchRoute(
         }
         return true;
       }
+      literals += 1;
       return seg === parts[i];
     });
-    if (ok) return { route, pathParameters: params };
+    if (ok && (!best || literals > best.literals))
+      best = { match: { route, pathParameters: params }, literals };
   }
-  return undefined;
+  return best?.match;
 }

@@ -3,7 +3,9 @@
  * every core job (`shared/jobs/core-jobs.ts`) and every HTTP API handler (`shared/api/routes.ts`)
  * as one entry with its handler, implementing module, schedule or routes, memory, timeout and
  * declared needs (tables, S3 prefixes). CDK builds one Lambda per entry with exactly those
- * permissions; the local cloud and the CLI can list the same entries.
+ * permissions; the local cloud takes its handlers, schedules and HTTP routes from the same entries
+ * (`local/handlers.ts`), `npx oms job list` lists its scheduled ones and the README's tables are
+ * generated from it (`npm run docs:feeds`). Adding an entry here is enough for all of them.
  *
  * Feeds declare their tables; their S3 prefixes follow from the catalog: an import reads, writes
  * and deletes below its own folder (archive/, error/, failed/ moves), an export only creates files
@@ -14,6 +16,7 @@ import {
   ROUTES,
   routeKey,
   type ApiHandler,
+  type HttpMethod,
   type RouteDefinition,
 } from '../api/routes.ts';
 import { implementedFeeds, type FeedDefinition } from '../feeds/catalog.ts';
@@ -163,4 +166,30 @@ export function functionRegistry(options: RegistryOptions): FunctionEntry[] {
     seen.add(e.id);
   }
   return entries;
+}
+
+/** An HTTP route as the registry declares it: API Gateway's route key parsed back, with its handler. */
+export interface RegistryRoute {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly handler: string;
+}
+
+/** The HTTP routes of the registry's API entries (the local HTTP server serves exactly these). */
+export function registryRoutes(entries: readonly FunctionEntry[]): RegistryRoute[] {
+  return entries.flatMap((e) =>
+    (e.routes ?? []).map((key) => {
+      const [method, path] = key.split(' ');
+      if (!method || !path)
+        throw new Error(`function ${e.id}: route key "${key}" is not "METHOD /path"`);
+      return { method: method as HttpMethod, path, handler: e.handler };
+    }),
+  );
+}
+
+/** The registry's scheduled functions (exports and core jobs): what a scheduler runs and `oms job` lists. */
+export function scheduledEntries(
+  entries: readonly FunctionEntry[],
+): Array<FunctionEntry & { readonly schedule: string }> {
+  return entries.filter((e): e is FunctionEntry & { schedule: string } => e.schedule !== undefined);
 }

@@ -293,7 +293,8 @@ describe('SFTP server on S3 (Transfer Family stand-in)', () => {
         expect(await client.cwd()).toBe(`/home/${USER}`);
         await client.end();
       }
-      expect(logs.some((l) => l.includes('publickey ssh-rsa'))).toBe(true);
+      // ssh2's client signs with rsa-sha2-256: the server's server-sig-algs extension lists it.
+      expect(logs.some((l) => l.includes('publickey ssh-rsa (rsa-sha2-256)'))).toBe(true);
       expect(logs.some((l) => l.includes('publickey ecdsa-sha2-nistp256'))).toBe(true);
     });
 
@@ -653,6 +654,78 @@ describe('SFTP server on S3 (Transfer Family stand-in)', () => {
   });
 
   const hasOpenSsh = existsSync('/usr/bin/sftp') || existsSync('/usr/local/bin/sftp');
+
+  /**
+   * OpenSSH's sftp logging in with the RSA key, signing only with the given algorithms
+   * (`PubkeyAcceptedAlgorithms`). ssh2's own client cannot be made to sign with SHA-1 `ssh-rsa`
+   * against a server that lists rsa-sha2-256 in server-sig-algs (it has no option for it); OpenSSH
+   * can.
+   */
+  async function rsaLoginWith(algorithms: string): Promise<{ ok: boolean; stderr: string }> {
+    const keyFile = join(dir, 'id_rsa');
+    writeFileSync(keyFile, rsaKey.private, { mode: 0o600 });
+    chmodSync(keyFile, 0o600);
+    const batch = join(dir, 'batch-pwd');
+    writeFileSync(batch, 'pwd\n');
+    try {
+      await run(
+        'sftp',
+        [
+          '-b',
+          batch,
+          '-P',
+          String(server.port),
+          '-i',
+          keyFile,
+          '-o',
+          'BatchMode=yes',
+          '-o',
+          'IdentitiesOnly=yes',
+          '-o',
+          `PubkeyAcceptedAlgorithms=${algorithms}`,
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'GlobalKnownHostsFile=/dev/null',
+          `${USER}@${server.host}`,
+        ],
+        { timeout: 30_000 },
+      );
+      return { ok: true, stderr: '' };
+    } catch (err) {
+      return { ok: false, stderr: String((err as { stderr?: string }).stderr ?? err) };
+    }
+  }
+
+  it.skipIf(!hasOpenSsh)(
+    'refuses an RSA key signing with SHA-1 ssh-rsa (OpenSSH sftp), accepts it with rsa-sha2-256',
+    async () => {
+      const sha1 = await rsaLoginWith('ssh-rsa');
+      expect(sha1.ok).toBe(false);
+      expect(sha1.stderr).toMatch(/Permission denied/);
+      expect(
+        logs.some(
+          (l) =>
+            l.includes(`login refused for ${USER} (publickey)`) &&
+            l.includes('ssh-rsa (SHA-1) signatures are refused'),
+        ),
+      ).toBe(true);
+      // OpenSSH signs with what the server's server-sig-algs lists. ssh2 1.17's server sends
+      // `…,ecdsa-sha2-nistp521rsa-sha2-512,rsa-sha2-256,…` (a comma missing), so OpenSSH never
+      // picks rsa-sha2-512 here: rsa-sha2-256 is what RSA keys sign with (the unit test covers
+      // rsa-sha2-512), also when both are allowed, as by default.
+      for (const algorithms of ['rsa-sha2-256', 'rsa-sha2-512,rsa-sha2-256']) {
+        const before = logs.length;
+        expect(await rsaLoginWith(algorithms), algorithms).toEqual({ ok: true, stderr: '' });
+        expect(logs.slice(before).some((l) => l.includes('publickey ssh-rsa (rsa-sha2-256)'))).toBe(
+          true,
+        );
+      }
+    },
+  );
+
   it.skipIf(!hasOpenSsh)('works with OpenSSH sftp (key login, pinned host key)', async () => {
     const keyFile = join(dir, 'id_ecdsa');
     writeFileSync(keyFile, ecdsaKey.private, { mode: 0o600 });

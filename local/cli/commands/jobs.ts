@@ -1,18 +1,27 @@
 import type { Command } from 'commander';
-import { implementedFeeds } from '../../../shared/feeds/catalog.ts';
-import { CORE_JOBS } from '../../../shared/jobs/core-jobs.ts';
-import { invoke } from '../../handlers.ts';
+import { invoke, localScheduledFunctions } from '../../handlers.ts';
 import { print, table } from '../output.ts';
 
-/** Jobs that can run on demand: every scheduled feed or core job that has a handler. */
-const runnable = () => [
-  ...implementedFeeds().flatMap((f) =>
-    f.trigger.kind === 'schedule' && f.handler
-      ? [{ id: f.id, handler: f.handler, schedule: f.trigger.expression }]
-      : [],
-  ),
-  ...CORE_JOBS.map((j) => ({ id: j.id, handler: j.handler, schedule: j.schedule })),
-];
+/** A row of `oms job list` (`--json` prints these; fields are only ever added). */
+export type JobListRow = {
+  readonly id: string;
+  readonly handler: string;
+  readonly schedule: string;
+  /** `export` (a scheduled feed) or `core-job`. */
+  readonly kind: string;
+};
+
+/**
+ * Jobs that can run on demand: the function registry's scheduled entries (exports, core jobs),
+ * the ones the local scheduler and EventBridge Scheduler run.
+ */
+export const runnable = (): JobListRow[] =>
+  localScheduledFunctions().map((fn) => ({
+    id: fn.id,
+    handler: fn.handler,
+    schedule: fn.schedule,
+    kind: fn.kind,
+  }));
 
 export function jobCommands(program: Command): void {
   const job = program.command('job').description('scheduled jobs');

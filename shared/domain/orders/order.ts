@@ -112,8 +112,12 @@ const INTERNATIONAL_PHONE = /^\+[0-9 ()./-]+$/;
 const ADDRESS_TEXT = ['name', 'address1', 'address2', 'city', 'state', 'zip', 'phone'] as const;
 
 /**
- * The customer fields of a schema-valid order that start like a formula, each with its path:
- * names, e-mail, phones and both addresses (pure data of a person, never a formula).
+ * The text fields of a schema-valid order that start like a formula, each with its path: the
+ * customer's (names, e-mail, phones, both addresses: pure data of a person, never a formula) and
+ * the order's own free text that reaches CSVs people open (NetSuite's sales order and customer
+ * imports, the error reports, spreadsheets of the order lines): the order name, the sales channel,
+ * the storefront's customer id, each line's SKU and shipping method, each payment's method and
+ * reference. (`externalId` cannot start like a formula: its pattern starts with a letter or digit.)
  */
 export function formulaLikeFields(order: OrderInput): Array<{ field: string; value: string }> {
   const found: Array<{ field: string; value: string }> = [];
@@ -122,7 +126,10 @@ export function formulaLikeFields(order: OrderInput): Array<{ field: string; val
     if (phone && INTERNATIONAL_PHONE.test(value)) return;
     found.push({ field, value });
   };
+  check('name', order.name);
+  check('salesChannel', order.salesChannel);
   const c = order.customer as unknown as Record<string, unknown>;
+  check('customer.shopCustomerId', c.shopCustomerId);
   check('customer.firstName', c.firstName);
   check('customer.lastName', c.lastName);
   check('customer.email', c.email);
@@ -131,6 +138,14 @@ export function formulaLikeFields(order: OrderInput): Array<{ field: string; val
     const a = (c[which] ?? {}) as Record<string, unknown>;
     for (const f of ADDRESS_TEXT) check(`customer.${which}.${f}`, a[f], f === 'phone');
   }
+  order.lines.forEach((line, i) => {
+    check(`lines[${i}].sku`, line.sku);
+    check(`lines[${i}].shippingMethod`, line.shippingMethod);
+  });
+  order.payments.forEach((payment, i) => {
+    check(`payments[${i}].method`, payment.method);
+    check(`payments[${i}].reference`, payment.reference);
+  });
   return found;
 }
 
