@@ -7,7 +7,7 @@
  * neutralises every cell of the error reports (`error/*.errors.csv`, opened by people) with a
  * leading `'`. Outbound NetSuite feeds are not altered (`-3` is a legitimate quantity there).
  */
-import { Readable } from 'node:stream';
+import { memoryErrorStore } from '../support/memory-error-store.ts';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,12 +15,7 @@ import {
   validateOrder,
   type OrderInput,
 } from '../../shared/domain/orders/order.ts';
-import {
-  ErrorReport,
-  neutraliseFormula,
-  writeErrorFile,
-  type ErrorReportStore,
-} from '../../shared/feeds/error-report.ts';
+import { ErrorReport, neutraliseFormula, writeErrorFile } from '../../shared/feeds/error-report.ts';
 
 const address = { name: 'Ada', address1: '1 St', city: 'London', country: 'GB', zip: 'N1' };
 const valid = (): OrderInput =>
@@ -113,27 +108,6 @@ describe('intake refuses formula-like customer and order values, naming the fiel
   });
 });
 
-/** An in-memory store: what the report writes. */
-function memoryStore() {
-  const objects = new Map<string, Buffer>();
-  const store: ErrorReportStore = {
-    async writeAtomically(key, body) {
-      const chunks: Buffer[] = [];
-      if (typeof body === 'string' || Buffer.isBuffer(body)) chunks.push(Buffer.from(body));
-      else for await (const c of body) chunks.push(Buffer.from(c as Buffer));
-      objects.set(key, Buffer.concat(chunks));
-    },
-    async openRead(key) {
-      const b = objects.get(key);
-      return b ? Readable.from([b]) : undefined;
-    },
-    async delete(key) {
-      objects.delete(key);
-    },
-  };
-  return { objects, store };
-}
-
 describe('error reports neutralise formula-like cells', () => {
   it('prefixes = + - @ tab CR with a single quote, leaves other cells alone', () => {
     for (const v of ['=1+1', '+1', '-3', '@A1', '\tx', '\rx'])
@@ -142,7 +116,7 @@ describe('error reports neutralise formula-like cells', () => {
   });
 
   it('in a streamed report and in a short error file', async () => {
-    const { objects, store } = memoryStore();
+    const { objects, store } = memoryErrorStore();
     const report = new ErrorReport(store, '=evil.csv', 'error/r.csv', 'parts/');
     report.add({ line: 2, field: '@field', reason: '-reason', raw: '=HYPERLINK("http://x")' });
     await report.close();

@@ -1,33 +1,12 @@
-import { Readable } from 'node:stream';
+import { memoryErrorStore } from '../support/memory-error-store.ts';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { ErrorReport, type ErrorReportStore } from '../../shared/feeds/error-report.ts';
+import { ErrorReport } from '../../shared/feeds/error-report.ts';
 import { boundedReason } from '../../shared/feeds/limits.ts';
-
-/** An in-memory store: what the report writes. */
-function memoryStore() {
-  const objects = new Map<string, Buffer>();
-  const store: ErrorReportStore = {
-    async writeAtomically(key, body) {
-      const chunks: Buffer[] = [];
-      if (typeof body === 'string' || Buffer.isBuffer(body)) chunks.push(Buffer.from(body));
-      else for await (const c of body) chunks.push(Buffer.from(c as Buffer));
-      objects.set(key, Buffer.concat(chunks));
-    },
-    async openRead(key) {
-      const b = objects.get(key);
-      return b ? Readable.from([b]) : undefined;
-    },
-    async delete(key) {
-      objects.delete(key);
-    },
-  };
-  return { objects, store };
-}
 
 describe('the error report keeps every row bounded', () => {
   it('cuts a reason to 500 characters and a raw line to 2,000, saying so', async () => {
-    const { objects, store } = memoryStore();
+    const { objects, store } = memoryErrorStore();
     const report = new ErrorReport(
       store,
       'x~1a2b3c4d.csv',
