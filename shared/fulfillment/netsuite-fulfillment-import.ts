@@ -23,6 +23,18 @@
  * every unit the line has shipped from there, taken at the file's S3 upload time — the snapshot
  * searched after it reflects the item fulfillment, and the units stop counting. The entries are
  * written at each checkpoint and at the end (lines read once for them).
+ *
+ * NetSuite can ship units the OMS no longer promises: the OMS cancelled (part of) the line after
+ * exporting its allocation, and NetSuite shipped before it imported the close. `fulfill` refuses
+ * the row (the line cannot give the quantity), yet the units left NetSuite's shelf, and the
+ * figure in force does not know it. So the row's units, up to the line's cancelled units (more
+ * than that NetSuite's line never had: a bad row), become an **unpromised-shipment hold** at
+ * the facility (an adjustment hold, id `nsship-<digest of the row's key>`, placed once per row:
+ * its idempotency record is `DELTA#fulfillment#<id>`), with a reflect entry taken at the file's
+ * upload time: the snapshot searched after it reflects the shipment and ends the hold. The row
+ * still goes to the error file, saying so: the operator decides what the line becomes. When the
+ * figure in force had already reflected NetSuite's commitment the hold undercounts until that
+ * snapshot (never oversells).
  */
 import { awaitingInvoiceItem } from '../store/invoice-store.ts';
 import {
@@ -35,12 +47,14 @@ import {
 } from '../domain/fulfillment/index.ts';
 import type { Facility } from '../domain/facility.ts';
 import { CommandError, type ShipmentDetails } from '../domain/lifecycle/index.ts';
+import { TERMINAL_STATUSES, type StatusCode } from '../domain/lifecycle/status.ts';
 import type { CsvImporter, RowRejection } from '../feeds/file-import.ts';
 import type { JsonImporter } from '../feeds/json-file-import.ts';
 import { log } from '../log.ts';
 import { nsFulfillmentEntry } from '../inventory/reflect-entries.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { OrderStore } from '../store/order-store.ts';
+import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { ReflectEntryInput, ReflectStore } from '../store/reflect-store.ts';
 
 export interface FulfillmentImportDeps {
@@ -58,8 +72,20 @@ export interface FulfillmentImportDeps {
   readonly evidence?: {
     readonly entries: Pick<ReflectStore, 'put'>;
     readonly lines: Pick<OrderStore, 'linesWithHeaders'>;
+    /**
+     * Where units NetSuite shipped but the OMS no longer promised are held (unpromised-shipment
+     * holds). Without it such rows are only refused.
+     */
+    readonly holds?: Pick<InventoryDeltaStore, 'placeHold'>;
   };
 }
+
+/** The idempotency records of unpromised-shipment holds: `DELTA#fulfillment#<hold id>`. */
+export const UNPROMISED_HOLD_FEED = 'fulfillment';
+
+/** The hold id of a fulfillment row's unpromised units: `nsship-` and the digest of its key. */
+export const unpromisedHoldId = (fulfillmentKey: string): string =>
+  `nsship-${fulfillmentKey.slice(fulfillmentKey.lastIndexOf('-') + 1)}`;
 
 type Column = (typeof FULFILLMENT_COLUMNS)[number];
 
@@ -73,8 +99,11 @@ interface Counts {
   repeated: number;
   /** Rows whose shipment was at a facility other than the one holding the reservation. */
   reservationsMoved: number;
-  /** Reflect entries written (line × facility shipped by NetSuite). */
+  /** Reflect entries written (line × facility shipped by NetSuite, unpromised shipments). */
   reflectEntries: number;
+  /** Refused rows whose units are held now as unpromised shipments, and those units. */
+  unpromisedHolds: number;
+  unpromisedUnits: number;
 }
 
 const ACTOR = 'netsuite';
@@ -110,7 +139,11 @@ class FulfillmentRun {
     repeated: 0,
     reservationsMoved: 0,
     reflectEntries: 0,
+    unpromisedHolds: 0,
+    unpromisedUnits: 0,
   };
+  /** Reflect entries of unpromised-shipment holds not written yet. */
+  private readonly unpromised: ReflectEntryInput[] = [];
   /** Lines × facilities shipped since the evidence was last written. */
   private readonly shipped = new Map<
     string,
@@ -149,11 +182,13 @@ class FulfillmentRun {
   /** Writes the reflect entries of the lines shipped since the last call (one batch read). */
   async writeEvidence(): Promise<void> {
     const evidence = this.deps.evidence;
-    if (!evidence || this.shipped.size === 0) return;
+    if (!evidence || (this.shipped.size === 0 && this.unpromised.length === 0)) return;
     const shipped = [...this.shipped.values()];
     this.shipped.clear();
-    const { lines } = await evidence.lines.linesWithHeaders(shipped);
-    const entries: ReflectEntryInput[] = [];
+    const entries: ReflectEntryInput[] = this.unpromised.splice(0);
+    const { lines } = shipped.length
+      ? await evidence.lines.linesWithHeaders(shipped)
+      : { lines: new Map<string, never>() };
     for (const s of shipped) {
       const line = lines.get(`${s.orderId}|${s.lineSeq}`);
       const e = line && nsFulfillmentEntry(line, s.facilityId, this.uploadedAt, this.fileName);
@@ -163,12 +198,74 @@ class FulfillmentRun {
   }
 
   /**
+   * Holds the units of a refused row (the line cannot give them: the OMS no longer promises them)
+   * at the facility they left, once per row; the reflect entry that ends the hold is written with
+   * the evidence. Returns what the error file says about it, or undefined when nothing is held
+   * (no hold store, or the line is gone).
+   */
+  private async holdUnpromised(
+    f: FulfillmentRecord,
+    facilityId: string,
+    key: string,
+    line: number,
+  ): Promise<string | undefined> {
+    const evidence = this.deps.evidence;
+    if (!evidence?.holds) return undefined;
+    const { lines } = await evidence.lines.linesWithHeaders([
+      { orderId: f.orderId, lineSeq: f.lineSeq },
+    ]);
+    const state = lines.get(`${f.orderId}|${f.lineSeq}`);
+    // NetSuite can only have shipped units its line still had: those the OMS cancelled since.
+    // More than that is not a shipment of this line's units (a bad row): nothing is held for it.
+    const units = Math.min(f.quantity, state?.buckets[9000] ?? 0);
+    if (!state || units <= 0) return undefined;
+    const adjustmentId = unpromisedHoldId(key);
+    const outcome = await evidence.holds.placeHold(
+      { sku: state.sku, facilityId, adjustmentId, qty: units, at: this.uploadedAt },
+      { feedId: UNPROMISED_HOLD_FEED, file: this.fileName, line, at: this.uploadedAt },
+    );
+    // Replayed too: a run that stopped before writing the entry writes it now.
+    this.unpromised.push({
+      kind: 'nsunpromised',
+      recordId: adjustmentId,
+      adjustmentId,
+      takenAt: this.uploadedAt,
+      sku: state.sku,
+      facilityId,
+      covered: units,
+      file: this.fileName,
+    });
+    if (outcome === 'held') {
+      this.counts.unpromisedHolds++;
+      this.counts.unpromisedUnits += units;
+      log.warn('NetSuite shipped units the OMS no longer promised: held until a snapshot', {
+        file: this.fileName,
+        orderId: f.orderId,
+        lineSeq: f.lineSeq,
+        sku: state.sku,
+        facilityId,
+        units,
+        hold: adjustmentId,
+      });
+    }
+    const open = Object.entries(state.buckets)
+      .filter(([s]) => !TERMINAL_STATUSES.has(Number(s) as StatusCode) && Number(s) !== 3700)
+      .reduce((n, [, q]) => n + (q ?? 0), 0);
+    return (
+      `${units} cancelled unit(s) NetSuite shipped are held at ${facilityId} (hold ${adjustmentId}) ` +
+      'until a NetSuite snapshot reflects the shipment' +
+      (open > 0 ? `; the line's ${open} open unit(s) are for a person to ship or cancel` : '')
+    );
+  }
+
+  /**
    * Ships one parsed row; a rejection names the column at fault, which `fieldOf` turns into the
    * error file's field (the column itself for the CSV, a path for the JSON).
    */
   async apply(
     f: FulfillmentRecord,
     fieldOf: (column: Column | '*') => string,
+    line = 0,
   ): Promise<RowRejection | undefined> {
     const facilityId = this.facilityOf.get(f.facilityExternalId);
     if (!facilityId) {
@@ -232,7 +329,11 @@ class FulfillmentRun {
         err.code === 'INVALID_COMMAND'
           ? columnOfCommandField(err.details.field)
           : (FIELD_OF_CODE[err.code] ?? '*');
-      return { field: fieldOf(column), reason: err.message };
+      const held =
+        err.code === 'INSUFFICIENT_QUANTITY'
+          ? await this.holdUnpromised(f, facilityId, idempotencyKey, line)
+          : undefined;
+      return { field: fieldOf(column), reason: held ? `${err.message}; ${held}` : err.message };
     }
   }
 }
@@ -295,11 +396,17 @@ export function fulfillmentCsvImporter(deps: FulfillmentImportDeps): CsvImporter
       // Rows of different lines at once; each line's rows in file order (a later row of a line
       // may need what an earlier one left, and the same row twice must replay, not race).
       const rows = async (
-        batch: readonly { readonly record: Readonly<Record<string, string>> }[],
+        batch: readonly {
+          readonly record: Readonly<Record<string, string>>;
+          readonly line?: number;
+        }[],
       ): Promise<(RowRejection | undefined)[]> => {
         const verdicts: (RowRejection | undefined)[] = new Array(batch.length);
-        const byLine = new Map<string, { index: number; row: FulfillmentRecord }[]>();
-        batch.forEach(({ record }, index) => {
+        const byLine = new Map<
+          string,
+          { index: number; row: FulfillmentRecord; line: number | undefined }[]
+        >();
+        batch.forEach(({ record, line }, index) => {
           const parsed = parseFulfillmentCsvRow(
             FULFILLMENT_COLUMNS.map((c) => record[c] ?? ''),
             FULFILLMENT_COLUMNS,
@@ -311,16 +418,18 @@ export function fulfillmentCsvImporter(deps: FulfillmentImportDeps): CsvImporter
           }
           const key = `${parsed.row.orderId}|${parsed.row.lineSeq}`;
           const group = byLine.get(key) ?? [];
-          group.push({ index, row: parsed.row });
+          group.push({ index, row: parsed.row, line });
           byLine.set(key, group);
         });
         await pool([...byLine.values()], concurrency, async (group) => {
-          for (const { index, row } of group) verdicts[index] = await run.apply(row, column);
+          for (const { index, row, line } of group) {
+            verdicts[index] = await run.apply(row, column, line);
+          }
         });
         return verdicts;
       };
       return {
-        row: async (record) => (await rows([{ record }]))[0],
+        row: async (record, line) => (await rows([{ record, line }]))[0],
         rows,
         async checkpoint() {
           // Every applied row is already durable (one transaction each); their evidence now.
@@ -375,7 +484,7 @@ export function fulfillmentJsonImporter(deps: FulfillmentImportDeps): JsonImport
             const path = moved(item.path);
             const fieldOf = (c: Column | '*') =>
               c === '*' ? path : c === 'orderId' ? `${at}.orderMap.orderId` : `${path}.${c}`;
-            const rejection = await run.apply(item.result.row, fieldOf);
+            const rejection = await run.apply(item.result.row, fieldOf, position);
             if (rejection) problems.push(rejection);
           }
           return problems;

@@ -3,6 +3,7 @@ import { netsuiteUtcOffset } from '../config.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';
+import { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import { ReflectStore } from '../store/reflect-store.ts';
 import type { FulfillmentImportDeps } from './netsuite-fulfillment-import.ts';
 
@@ -18,6 +19,8 @@ export function fulfillmentImportDeps(
     evidence: {
       entries: new ReflectStore(dynamo(), table('control')),
       lines: orderRuntime().orders,
+      // Units NetSuite shipped that the OMS no longer promised are held until a snapshot.
+      holds: new InventoryDeltaStore(dynamo(), table('inventory'), table('control')),
     },
     ...overrides,
   };

@@ -30,7 +30,11 @@ export const REFLECT_SHARDS = 16;
 export const REFLECT_TTL_DAYS = 30;
 const DAY_S = 86_400;
 
-export type ReflectKind = 'allocation' | 'fulfilled' | 'invadj' | 'nsfulfillment';
+/**
+ * `nsunpromised`: units NetSuite shipped that the OMS no longer promised (an unpromised-shipment
+ * hold, shared/fulfillment/netsuite-fulfillment-import.ts); it ends like an adjustment hold.
+ */
+export type ReflectKind = 'allocation' | 'fulfilled' | 'invadj' | 'nsfulfillment' | 'nsunpromised';
 
 /** The kinds that end a line's counted units (the others end adjustment holds). */
 export const LINE_KINDS: ReadonlySet<ReflectKind> = new Set<ReflectKind>([

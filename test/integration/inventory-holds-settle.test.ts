@@ -6,7 +6,9 @@
  * - the `netsuite-exceptions` job writes a reflect entry per record of a taken allocation,
  *   OMS-fulfilled or inventory adjustment file, covering the quantity the row told NetSuite (kept
  *   in the manifest), taken at the archived object's time; a record refused afterwards loses it;
- * - NetSuite's own fulfillment file gives an entry covering the units shipped from there;
+ * - NetSuite's own fulfillment file gives an entry covering the units shipped from there; units it
+ *   shipped that the OMS no longer promised (the line was cancelled) are held at the facility,
+ *   once per row, until a snapshot reflects the shipment;
  * - the settle step, for a snapshot uploaded after takenAt + L, ends what an entry covers at the
  *   pairs the file listed (line: reflected, reservation row and position lowered; adjustment: its
  *   hold ends), leaves the rest for a later file, and changes nothing when run again; a snapshot
@@ -48,6 +50,7 @@ import { ReflectStore, type ReflectEntry } from '../../shared/store/reflect-stor
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import type { ExceptionsReport } from '../../shared/sync/netsuite-exceptions.ts';
 import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
+import { keptInS3 } from '../support/kept-files.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -55,7 +58,7 @@ const WH = 'WH1';
 const STORE = 'ST1';
 const NS_QTY = 50;
 const MIN = 60_000;
-const SKUS = ['RF-A', 'RF-S', 'RF-J', 'RF-N', 'RF-O'] as const;
+const SKUS = ['RF-A', 'RF-S', 'RF-J', 'RF-N', 'RF-O', 'RF-U'] as const;
 type Sku = (typeof SKUS)[number];
 
 const facilities: Facility[] = [
@@ -488,6 +491,116 @@ describe("NetSuite's own fulfillment file", () => {
     expect(await held('RF-N', WH, orderId)).toMatchObject({ reserved: 0, row: 0, reflected: 2 });
     const figure = await orderRuntime().positions.facility('RF-N', WH);
     expect(figure.nsQty).toBe(48);
+  });
+});
+
+describe('NetSuite shipping units of a line the OMS cancelled', () => {
+  const FULFILLMENT_HEADER =
+    'orderId,orderItemSeqId,externalFacilityId,shippedDate,quantity,trackingNumber,carrier,shippingMethod,shippingMethodId\n';
+  let orderId: string;
+  let row: string;
+  const uploadFulfillment = async (name: string) => {
+    await putObject(`${folderOf('fulfillment-csv-import')}${name}`, FULFILLMENT_HEADER + row);
+    await cloud.dispatcher.idle();
+  };
+  const unpromised = async () =>
+    (await reflect().all()).filter((e) => e.kind === 'nsunpromised' && e.sku === 'RF-U');
+
+  it('holds the shipped units at the facility and reports the row', async () => {
+    orderId = await allocatedOrder('RF-U', 2, WH);
+    // The OMS cancels the line after NetSuite committed it; NetSuite ships before the close.
+    await orderRuntime().service.cancelLine({
+      orderId,
+      lineSeq: '00001',
+      idempotencyKey: key('cancel'),
+      actor: 'test',
+    });
+    expect(await held('RF-U', WH)).toMatchObject({ reserved: 0, holds: [] });
+    row = `${orderId},1,13,1/5/2024 9:00 am,2,1ZRFU,UPS,Ground,12\n`;
+    await uploadFulfillment('fulfillment-rf-u.csv');
+
+    expect((await lineOf(orderId)).buckets).toEqual({ 9000: 2 });
+    const errorKey = await keptInS3(
+      feedFiles(),
+      `${folderOf('fulfillment-csv-import')}error/`,
+      'fulfillment-rf-u.csv',
+      '.errors.csv',
+    );
+    const reported = parse((await feedFiles().readText(errorKey!))!, { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(reported).toEqual([
+      expect.objectContaining({
+        line: '2',
+        field: 'quantity',
+        reason: expect.stringMatching(
+          /can ship 0 more at facility WH1.*; 2 cancelled unit\(s\) NetSuite shipped are held at WH1 \(hold nsship-[0-9a-f]{24}\) until a NetSuite snapshot reflects the shipment$/,
+        ),
+      }),
+    ]);
+    const mine = await held('RF-U', WH);
+    expect(mine.reserved).toBe(2);
+    expect(mine.holds).toEqual([[expect.stringMatching(/^nsship-[0-9a-f]{24}$/), 2]]);
+    const [entry, ...more] = await unpromised();
+    expect(more).toEqual([]);
+    expect(entry).toMatchObject({
+      facilityId: WH,
+      covered: 2,
+      adjustmentId: mine.holds[0]![0],
+      file: 'fulfillment-rf-u.csv',
+    });
+  });
+
+  it('the same row in a later file holds nothing more', async () => {
+    await uploadFulfillment('fulfillment-rf-u-again.csv');
+    const mine = await held('RF-U', WH);
+    expect(mine.reserved).toBe(2);
+    expect(mine.holds).toHaveLength(1);
+    expect(mine.holds[0]![1]).toBe(2);
+  });
+
+  it('a snapshot that reflects the shipment ends the hold, and a later repeat holds nothing', async () => {
+    await new Promise((r) => setTimeout(r, 1_100)); // S3 times may be whole seconds
+    await putObject(
+      `${folderOf('inventory-snapshot-import')}snapshot-rf-u.csv`,
+      'Item,externalFacilityId,availableQty,idValue\nRF-U,13,48,705\n',
+    );
+    await cloud.dispatcher.idle();
+    expect(await unpromised()).toEqual([]);
+    expect(await held('RF-U', WH)).toMatchObject({ reserved: 0, holds: [] });
+    expect((await orderRuntime().positions.facility('RF-U', WH)).nsQty).toBe(48);
+
+    // NetSuite repeats the row once more after the hold ended: it was held once, not again.
+    await uploadFulfillment('fulfillment-rf-u-third.csv');
+    expect(await held('RF-U', WH)).toMatchObject({ reserved: 0, holds: [] });
+  });
+
+  it('after a partial cancel, only the cancelled units are held; the open unit stays counted', async () => {
+    const partial = await allocatedOrder('RF-U', 2, WH);
+    await orderRuntime().service.cancelLine({
+      orderId: partial,
+      lineSeq: '00001',
+      quantity: 1,
+      idempotencyKey: key('cancel'),
+      actor: 'test',
+    });
+    // NetSuite ships the 2 its line still had: one still open in the OMS, one cancelled.
+    row = `${partial},1,13,1/6/2024 9:00 am,2,1ZRFU2,UPS,Ground,12\n`;
+    await uploadFulfillment('fulfillment-rf-u-partial.csv');
+    expect((await lineOf(partial)).buckets).toEqual({ 1200: 1, 9000: 1 });
+    const mine = await held('RF-U', WH);
+    expect(mine.holds).toEqual([[expect.stringMatching(/^nsship-/), 1]]);
+    expect(mine.reserved).toBe(2); // the open unit and the held one: both left the shelf
+    const errorKey = await keptInS3(
+      feedFiles(),
+      `${folderOf('fulfillment-csv-import')}error/`,
+      'fulfillment-rf-u-partial.csv',
+      '.errors.csv',
+    );
+    expect((await feedFiles().readText(errorKey!))!).toContain(
+      "until a NetSuite snapshot reflects the shipment; the line's 1 open unit(s) are for a person to ship or cancel",
+    );
   });
 });
 
