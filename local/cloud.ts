@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
+import { netsuiteObjectRules } from '../shared/feeds/netsuite-folder-rules.ts';
 import { createS3Client } from '../shared/files/s3-client.ts';
 import { FeedFileStore } from '../shared/files/feed-file-store.ts';
 import { createDynamoClient } from '../shared/store/dynamo-client.ts';
@@ -258,6 +259,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       ],
       hostKeyPath: join(options.dataDir, 'sftp_host_ecdsa_key'),
       log,
+      // What AWS's role for the NetSuite user allows, folder by folder (infra/constructs/).
+      objectRules: { [user]: netsuiteObjectRules(user) },
     });
     stops.push(() => sftp.close());
 

@@ -1,6 +1,7 @@
 /**
- * What the NetSuite SFTP user may do, folder by folder, as the contract (netsuite-feeds.md) says
- * NetSuite behaves:
+ * The NetSuite SFTP user's role: the statements of the folder rules of
+ * shared/feeds/netsuite-folder-rules.ts (the local SFTP server enforces the same rules;
+ * test/infra/transfer-stack.test.ts checks the two agree):
  *
  * - **inbound folders** (NetSuite → OMS: NetSuite uploads): read, create, replace and delete its own
  *   uploads in the folder itself; never anything in a subfolder (`archive/`, `error/`, `failed/`
@@ -18,37 +19,10 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { FEEDS, INBOUND_SUBFOLDERS, type FeedDefinition } from '../../shared/feeds/catalog.ts';
-import { feedPrefix } from '../../shared/feeds/paths.ts';
+import { netsuiteFolders, type NetsuiteFolders } from '../../shared/feeds/netsuite-folder-rules.ts';
 import { userHomeKey } from '../feed-paths.ts';
 
-export interface NetsuiteFolders {
-  /** Key prefixes (with trailing slash) of the folders NetSuite uploads to. */
-  readonly inbound: readonly string[];
-  /** Key prefixes of the folders the OMS writes and NetSuite imports from. */
-  readonly outbound: readonly string[];
-}
-
-/** The NetSuite folders of the catalog (planned feeds included: the contract is the same). */
-export function netsuiteFolders(
-  user: string,
-  feeds: readonly FeedDefinition[] = FEEDS,
-): NetsuiteFolders {
-  const ns = feeds.filter((f) => (f.partner ?? 'netsuite') === 'netsuite');
-  const of = (dir: FeedDefinition['direction']) =>
-    [...new Set(ns.filter((f) => f.direction === dir).map((f) => feedPrefix(user, f)))].sort();
-  const folders = { inbound: of('inbound'), outbound: of('outbound') };
-  const all = [...folders.inbound, ...folders.outbound];
-  for (const a of all) {
-    for (const b of all) {
-      if (a !== b && b.startsWith(a)) {
-        throw new Error(
-          `NetSuite folder ${b} lies inside ${a}: the SFTP user's folder rules cannot tell them apart`,
-        );
-      }
-    }
-  }
-  return folders;
-}
+export { netsuiteFolders, type NetsuiteFolders };
 
 const UPLOAD = ['s3:PutObject', 's3:AbortMultipartUpload'];
 

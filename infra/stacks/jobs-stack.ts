@@ -179,10 +179,10 @@ export class JobsStack extends Stack {
             .managedPolicyArn,
         ],
         'CDK-provided custom-resource handler for S3 bucket notifications (runs only at deploy ' +
-          'time): aws-cdk-lib gives its default role AWSLambdaBasicExecutionRole (CloudWatch Logs ' +
-          'writes only) and scopes its S3 permission to the feeds bucket. A role of our own could ' +
-          'be passed as notificationsHandlerRole of the imported bucket; not done yet, so the ' +
-          'managed logging policy is acknowledged for this one handler.',
+          'time): aws-cdk-lib adds AWSLambdaBasicExecutionRole (CloudWatch Logs writes only) to ' +
+          'whatever role it runs with, ours via notificationsHandlerRole included, and scopes its ' +
+          'S3 permission to the feeds bucket. Decision: keep its role; one of our own would need ' +
+          'a wildcard log-group resource (the function name is generated), an IAM5 finding instead.',
       );
     }
   }

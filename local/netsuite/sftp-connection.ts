@@ -2,7 +2,6 @@
  * NetSuite's SFTP connection (the `N/sftp` module) to the OMS server, as the NetSuite user, rooted
  * at `/home/<user>/netsuite`. A real SFTP client: the simulator sees exactly what NetSuite sees.
  */
-import { randomUUID } from 'node:crypto';
 import SftpClient from 'ssh2-sftp-client';
 
 export interface SftpLogin {
@@ -35,9 +34,6 @@ export interface SftpFolders {
   writeAtomically(folder: string, name: string, text: string): Promise<void>;
   close(): Promise<void>;
 }
-
-/** Where NetSuite stages what it writes, inside its root but in no folder anyone reads. */
-export const STAGING_FOLDER = '.sim-tmp';
 
 export class NetsuiteSftp implements SftpFolders {
   /** `/home/<user>/netsuite` */
@@ -99,32 +95,36 @@ export class NetsuiteSftp implements SftpFolders {
     return data;
   }
 
-  /** Moves a file to a subfolder (`archive`, `failed`), replacing a file of the same name there. */
+  /**
+   * Moves a file to a subfolder (`archive`, `failed`), replacing a file of the same name there:
+   * a rename, or — when the name is taken — the file written over it and the original deleted
+   * (the SFTP user may not delete anything in a subfolder: infra/constructs/netsuite-sftp-access.ts).
+   */
   async moveInto(folder: string, name: string, subfolder: string): Promise<void> {
     const client = await this.connected();
     const target = `${folder}/${subfolder}`;
     await this.ensureFolder(target);
+    const from = this.path(folder, name);
     const to = this.path(target, name);
-    if (await client.exists(to)) await client.delete(to);
-    await client.rename(this.path(folder, name), to);
+    if (await client.exists(to)) {
+      await client.put(await this.read(folder, name), to);
+      await client.delete(from);
+      return;
+    }
+    await client.rename(from, to);
   }
 
   /**
-   * Writes a file so that it appears complete or not at all: uploaded under a temporary name in
-   * the staging folder, then renamed into place. Refuses to replace an existing file.
+   * Writes a file so that it appears complete or not at all: uploaded straight into place (the
+   * SFTP server stores an upload in S3 when it is closed, as Transfer Family does). Refuses to
+   * replace an existing file (NetSuite names every file it writes by its time).
    */
   async writeAtomically(folder: string, name: string, text: string): Promise<void> {
     const client = await this.connected();
-    await this.ensureFolder(STAGING_FOLDER);
     await this.ensureFolder(folder);
-    const temp = this.path(STAGING_FOLDER, `${randomUUID()}.tmp`);
-    await client.put(Buffer.from(text, 'utf8'), temp);
-    try {
-      await client.rename(temp, this.path(folder, name));
-    } catch (err) {
-      await client.delete(temp, true).catch(() => undefined);
-      throw err;
-    }
+    const to = this.path(folder, name);
+    if (await client.exists(to)) throw new Error(`${to} exists: NetSuite does not replace a file`);
+    await client.put(Buffer.from(text, 'utf8'), to);
   }
 
   private async ensureFolder(folder: string): Promise<void> {

@@ -12,6 +12,7 @@ import { isValidUserName } from './paths.ts';
 import { printable } from './printable.ts';
 import { S3FileSystem } from './s3-filesystem.ts';
 import { serveSftp } from './sftp-session.ts';
+import type { ObjectAction } from '../../shared/feeds/netsuite-folder-rules.ts';
 
 export type { SftpUser } from './auth.ts';
 
@@ -31,6 +32,11 @@ export interface SftpServerOptions {
    * ObjectCreated) instead of discarding it. Default false.
    */
   keepPartialUploads?: boolean;
+  /**
+   * Per user: what they may do to an object, as their IAM role allows on AWS (the NetSuite user:
+   * shared/feeds/netsuite-folder-rules.ts). A user without an entry may do anything in their home.
+   */
+  objectRules?: Readonly<Record<string, (action: ObjectAction, key: string) => boolean>>;
 }
 
 export interface SftpServer {
@@ -198,6 +204,7 @@ export async function startSftpServer(o: SftpServerOptions): Promise<SftpServer>
             fs,
             log,
             keepPartialUploads: o.keepPartialUploads,
+            may: o.objectRules?.[login],
           });
         });
       });

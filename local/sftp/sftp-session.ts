@@ -1,6 +1,7 @@
 /**
  * Serves the SFTP requests of one logged-in user over the S3 file-system view: path mapping and
- * chroot (paths.ts), open handles, and the mapping of outcomes to SFTP status codes.
+ * chroot (paths.ts), the user's object rules (`may`), open handles, and the mapping of outcomes
+ * to SFTP status codes.
  */
 import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 import { attributes, fileEntry } from './attrs.ts';
@@ -8,6 +9,7 @@ import { normalizePath, resolvePath, type ResolvedPath } from './paths.ts';
 import { FsError, type S3FileSystem } from './s3-filesystem.ts';
 import type { S3RangeReader } from './s3-reader.ts';
 import type { S3UploadHandle } from './s3-upload.ts';
+import type { ObjectAction } from '../../shared/feeds/netsuite-folder-rules.ts';
 
 // ssh2 is CommonJS: Node's ESM loader only sees its default export.
 const { STATUS_CODE, OPEN_MODE } = ssh2.utils.sftp;
@@ -25,6 +27,12 @@ export interface SessionContext {
   readonly log: (line: string) => void;
   /** On a dropped session, upload what arrived of unfinished files instead of discarding them. */
   readonly keepPartialUploads?: boolean;
+  /**
+   * What the user may do to an object (a directory marker ends in `/`), as the user's IAM role
+   * allows on AWS (e.g. NetSuite's folder rules, shared/feeds/netsuite-folder-rules.ts). Listing
+   * is always allowed below the home. Without it: everything below the home.
+   */
+  readonly may?: (action: ObjectAction, key: string) => boolean;
 }
 
 type OpenHandle =
@@ -171,6 +179,16 @@ export function serveSftp(sftp: SFTPWrapper, ctx: SessionContext): void {
     return resolved.key;
   };
 
+  /** Refuses `action` on `key` unless the user's rules allow it (as AWS's role would). */
+  const allowed = (action: ObjectAction, key: string): void => {
+    if (ctx.may && !ctx.may(action, key)) {
+      throw new Refusal(
+        STATUS_CODE.PERMISSION_DENIED,
+        `permission denied: ${user} may not ${action} /${key}`,
+      );
+    }
+  };
+
   const newHandle = (reqId: number, handle: OpenHandle): void => {
     if (closed || eof) {
       // The client left while the file was being opened: it will never close this handle.
@@ -201,6 +219,7 @@ export function serveSftp(sftp: SFTPWrapper, ctx: SessionContext): void {
         if (flags & OPEN_MODE.APPEND) {
           throw new Refusal(STATUS_CODE.OP_UNSUPPORTED, 'append is not supported on S3');
         }
+        allowed('write', resolved.key);
         const upload = await fs.openWrite(resolved.key, {
           create: (flags & OPEN_MODE.CREAT) !== 0,
           exclusive: (flags & OPEN_MODE.EXCL) !== 0,
@@ -209,6 +228,7 @@ export function serveSftp(sftp: SFTPWrapper, ctx: SessionContext): void {
         return;
       }
       if (resolved.access !== 'inside') throw new Refusal(STATUS_CODE.FAILURE, 'is a directory');
+      allowed('read', resolved.key);
       const reader = await fs.openRead(resolved.key);
       newHandle(reqId, { kind: 'read', path, reader, served: 0 });
     });
@@ -339,7 +359,9 @@ export function serveSftp(sftp: SFTPWrapper, ctx: SessionContext): void {
 
   sftp.on('REMOVE', (reqId, path) => {
     serve(reqId, 'remove', path, async () => {
-      await fs.removeFile(inside(path));
+      const key = inside(path);
+      allowed('delete', key);
+      await fs.removeFile(key);
       log(`sftp: ${user} removed ${resolvePath(user, path).path}`);
       ok(reqId);
     });
@@ -348,21 +370,30 @@ export function serveSftp(sftp: SFTPWrapper, ctx: SessionContext): void {
   sftp.on('MKDIR', (reqId, path) => {
     serve(reqId, 'mkdir', path, async () => {
       if (resolve(path).access === 'home') throw new FsError('exists', 'already exists');
-      await fs.makeDir(inside(path));
+      const key = inside(path);
+      allowed('write', `${key}/`);
+      await fs.makeDir(key);
       ok(reqId);
     });
   });
 
   sftp.on('RMDIR', (reqId, path) => {
     serve(reqId, 'rmdir', path, async () => {
-      await fs.removeDir(inside(path));
+      const key = inside(path);
+      allowed('delete', `${key}/`);
+      await fs.removeDir(key);
       ok(reqId);
     });
   });
 
   sftp.on('RENAME', (reqId, from, to) => {
     serve(reqId, 'rename', `${from} -> ${to}`, async () => {
-      await fs.rename(inside(from), inside(to));
+      const [source, target] = [inside(from), inside(to)];
+      // S3 has no rename: a copy (read the source, write the target) and a delete of the source.
+      allowed('read', source);
+      allowed('delete', source);
+      allowed('write', target);
+      await fs.rename(source, target);
       log(`sftp: ${user} renamed ${resolvePath(user, from).path} to ${resolvePath(user, to).path}`);
       ok(reqId);
     });

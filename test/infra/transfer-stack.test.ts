@@ -1,4 +1,5 @@
 import { netsuiteFolders } from '../../infra/constructs/netsuite-sftp-access.ts';
+import { netsuiteMay, type ObjectAction } from '../../shared/feeds/netsuite-folder-rules.ts';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { OmsApp } from '../../infra/oms-app.ts';
@@ -114,6 +115,69 @@ describe('TransferStack', () => {
           }
         }
       }
+    });
+
+    it('allows exactly what the folder rules the local SFTP server enforces allow', () => {
+      // The role evaluated as IAM does (an explicit Deny wins, then any Allow), object by object.
+      const flat = (v: unknown): string => {
+        if (typeof v === 'string') return v;
+        const o = v as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+        if (o['Fn::Join']) return o['Fn::Join'][1].map(flat).join(o['Fn::Join'][0]);
+        if (o.Ref) return `<${o.Ref}>`;
+        throw new Error(`cannot read ${JSON.stringify(v)}`);
+      };
+      const glob = (pattern: string) =>
+        new RegExp(
+          `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
+      const statements = roleStatements(template, logicalId(oms.transfer.user.role)).map((st) => ({
+        effect: st.Effect as string,
+        actions: asArray(st.Action) as string[],
+        resources: asArray(st.Resource).map((r) => glob(flat(oms.transfer.resolve(r)))),
+      }));
+      const s3Action: Record<ObjectAction, string> = {
+        read: 's3:GetObject',
+        write: 's3:PutObject',
+        delete: 's3:DeleteObject',
+      };
+      const bucketArn = flat(oms.transfer.resolve(bucket()));
+      const iamAllows = (action: ObjectAction, key: string) => {
+        const arn = `${bucketArn}/${key}`;
+        const hits = statements.filter(
+          (st) => st.actions.includes(s3Action[action]) && st.resources.some((r) => r.test(arn)),
+        );
+        return !hits.some((h) => h.effect === 'Deny') && hits.some((h) => h.effect === 'Allow');
+      };
+      const keys = [
+        ...[...folders().inbound, ...folders().outbound].flatMap((p) => [
+          `${p}x.csv`,
+          p,
+          ...['archive', 'error', 'failed', 'other'].flatMap((sub) => [
+            `${p}${sub}/x.csv`,
+            `${p}${sub}/`,
+          ]),
+          `${p}archive/deeper/x.csv`,
+        ]),
+        'home/netsuite/x.csv',
+        'home/netsuite/netsuite/x.csv',
+        'home/netsuite/netsuite/salesorder/x.csv',
+        'oms-state/staging/x.csv',
+        'storefront/orders/x.json',
+        'home/other/x.csv',
+      ];
+      let allowedSomewhere = 0;
+      for (const key of keys) {
+        for (const action of ['read', 'write', 'delete'] as const) {
+          const rule = netsuiteMay(folders(), action, key);
+          expect(iamAllows(action, key), `${action} ${key}`).toBe(rule);
+          if (rule) allowedSomewhere++;
+        }
+      }
+      // Neither side allows nothing (the comparison would then prove little).
+      expect(allowedSomewhere).toBeGreaterThan(keys.length);
     });
 
     it('lists only below its home', () => {

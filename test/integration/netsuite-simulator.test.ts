@@ -8,6 +8,7 @@ import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { eventually, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { feedFiles } from '../../shared/files/feed-file-store.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let oms: SftpClient;
@@ -23,8 +24,9 @@ const cycle = async (): Promise<Date> => {
 };
 
 const dir = (feed: FeedId) => `/${feedPrefix(cloud.sftp.user, feedById(feed))}`;
+/** The OMS writes what NetSuite imports through S3 (its SFTP user may not write there). */
 const put = (feed: FeedId, name: string, text: string) =>
-  oms.put(Buffer.from(text), `${dir(feed)}${name}`);
+  feedFiles().writeAtomically(`${dir(feed).slice(1)}${name}`, text);
 const files = async (path: string) =>
   (await oms.list(path))
     .filter((e) => e.type === '-')
@@ -341,7 +343,8 @@ describe('NetSuite simulator over SFTP', () => {
 
   it('wrote every file atomically and saw no partial file so far', async () => {
     expect(sim.partialFilesSeen).toEqual([]);
-    expect(await files(`/home/${cloud.sftp.user}/netsuite/.sim-tmp`)).toEqual([]);
+    // Written straight into place (an upload is stored whole when closed): no staging folder.
+    expect(await oms.exists(`/home/${cloud.sftp.user}/netsuite/.sim-tmp`)).toBe(false);
     const names = await files(dir('order-id-import'));
     expect(names).toHaveLength(2);
     expect(new Set(names).size).toBe(names.length);
