@@ -114,6 +114,17 @@ describe('inventory adjustment row', () => {
     });
   });
 
+  it("starts the memo with the reason code, so a store's comments never start a cell as a formula", () => {
+    const built = inventoryAdjustmentRow(
+      { ...payload, comments: '=HYPERLINK("http://x")' },
+      { facility: store, itemId: '501', account: '88' },
+    );
+    expect(built).toMatchObject({
+      kind: 'ready',
+      row: { Memo: 'VAR_DAMAGED: =HYPERLINK("http://x")' },
+    });
+  });
+
   it('holds the row back when the item id or the facility is unknown', () => {
     expect(inventoryAdjustmentRow(payload, { facility: store, account: '88' })).toEqual({
       kind: 'held',
