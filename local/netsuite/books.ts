@@ -1,5 +1,5 @@
 /**
- * NetSuite's books per location × item (issue #14, plan rule 1; `netsuite-feeds.md`: "availableQty
+ * NetSuite's books per location × item (issue #14, plan rule 1; `docs/netsuite-contract.md`: "availableQty
  * is NetSuite's location quantity available: on hand − committed").
  *
  * - **On hand** is stored (`state.onHand`): seeded, then changed by item receipts, inventory

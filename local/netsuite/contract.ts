@@ -1,6 +1,6 @@
 /**
  * The file contract as the NetSuite side knows it: every folder the simulated SuiteScripts read or
- * write, with the exact column names, written out here from `shared/docs/netsuite-feeds.md` and the
+ * write, with the exact column names, written out here from `docs/netsuite-contract.md` and the
  * HotWax SuiteScripts (`hotwax/netsuite-integration`) — deliberately NOT imported from the OMS's
  * feed catalog (`shared/feeds/catalog.ts`), so the simulator is an independent party: if the OMS
  * changes a column, the simulator does not follow silently. `test/unit/netsuite-contract-drift.test.ts`

@@ -1,5 +1,5 @@
 /**
- * How every NetSuite import script treats its SFTP folder (`netsuite-feeds.md`, plan rule 7): list
+ * How every NetSuite import script treats its SFTP folder (`docs/netsuite-contract.md`, plan rule 7): list
  * every file (sorted by date, then name), skip directories, read each, check it, hand its rows to
  * the script, then move it to `archive/`.
  *

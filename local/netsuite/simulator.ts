@@ -1,7 +1,7 @@
 /**
  * The NetSuite simulator: an independent NetSuite account that keeps its own books and plays the
  * SuiteScripts of the HotWax NetSuite integration (`hotwax/netsuite-integration`) against the OMS
- * SFTP server, following the file contract in `shared/docs/netsuite-feeds.md` — its own copy of it
+ * SFTP server, following the file contract in `docs/netsuite-contract.md` — its own copy of it
  * in contract.ts, never the OMS's feed catalog — and the decisions of issue #14 (plan rules 1–8).
  *
  * What it models:

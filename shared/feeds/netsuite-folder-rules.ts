@@ -1,5 +1,5 @@
 /**
- * What the NetSuite SFTP user may do, folder by folder, as the contract (netsuite-feeds.md) says
+ * What the NetSuite SFTP user may do, folder by folder, as the contract (docs/netsuite-contract.md) says
  * NetSuite behaves — one rule read by CDK (the Transfer user's role,
  * infra/constructs/netsuite-sftp-access.ts) and by the local SFTP server (local/sftp/), so the
  * local cloud refuses what AWS refuses:

@@ -1,6 +1,6 @@
 /**
  * The item fulfillment of OMS-fulfilled lines (HotWax `HC_SC_CreateItemFulfillment`; plan rule 4,
- * `netsuite-feeds.md`): its own scheduled script, every cycle. Its search takes the lines the OMS
+ * `docs/netsuite-contract.md`): its own scheduled script, every cycle. Its search takes the lines the OMS
  * tagged `hotwax-fulfilled`, oldest tagged first, and fulfils at most `itemFulfillmentBatch`
  * (default 150) a run; the rest wait for the next run. A line qualifies only when it
  *

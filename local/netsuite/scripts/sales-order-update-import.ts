@@ -2,7 +2,7 @@
  * The sales order update import (HotWax `HC_SC_UpdateSalesOrders`, `salesorder/update`): one
  * folder, three record layouts, each header matched exactly and case-sensitively, in any column
  * order (any other header: `failed/` and an error file). Columns are matched by name; a non-empty
- * cell overwrites the field, an empty cell leaves it (`netsuite-feeds.md`, plan rule 3):
+ * cell overwrites the field, an empty cell leaves it (`docs/netsuite-contract.md`, plan rule 3):
  *
  * - `quantity` **overwrites the line quantity** (refused when below what is already fulfilled);
  * - `location` sets the line's location: the line commits there (books.ts);
