@@ -34,10 +34,33 @@ function bundle(script: string): Promise<string> {
   return out;
 }
 
-export async function runChild<T>(script: string, args: string[]): Promise<T> {
+/**
+ * The V8 heap flags AWS Lambda's Node.js runtime gives a function of `memoryMb` (its bootstrap:
+ * new space = memory / 10, semi-space = half of it, old space = memory − new space), so that the
+ * child's garbage collector sizes its heap as it would on AWS.
+ */
+export function lambdaHeapFlags(memoryMb: number): string[] {
+  const newSpace = Math.floor(memoryMb / 10);
+  return [
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${memoryMb - newSpace}`,
+  ];
+}
+
+export interface ChildOptions {
+  /** Run with the heap flags Lambda gives a function of this memory size (MB). */
+  readonly memoryMb?: number;
+}
+
+export async function runChild<T>(
+  script: string,
+  args: string[],
+  options: ChildOptions = {},
+): Promise<T> {
   const file = await bundle(script);
+  const heap = options.memoryMb ? lambdaHeapFlags(options.memoryMb) : [];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', file, ...args], {
+    const child = spawn(process.execPath, [...heap, '--enable-source-maps', file, ...args], {
       env: { ...process.env, OMS_LOG_FORMAT: 'pretty' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -440,6 +440,15 @@ export class InventoryDeltaStore {
     ]);
   }
 
+  /** One adjustment hold, or undefined when there is none (never placed, or ended). */
+  adjustmentHold(
+    sku: string,
+    facilityId: string,
+    adjustmentId: string,
+  ): Promise<AdjustmentHold | undefined> {
+    return this.positions.adjustmentHold(sku, facilityId, adjustmentId);
+  }
+
   /**
    * Takes back a hold placed by `placeHold` whose rejection was then refused (nothing moved): the
    * hold ended and its idempotency record deleted, so that a later call places it again.

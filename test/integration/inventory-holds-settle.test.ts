@@ -535,7 +535,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
         line: '2',
         field: 'quantity',
         reason: expect.stringMatching(
-          /can ship 0 more at facility WH1.*; 2 cancelled unit\(s\) NetSuite shipped are held at WH1 \(hold nsship-[0-9a-f]{24}\) until a NetSuite snapshot reflects the shipment$/,
+          /^line .*\/00001 had 0 unit\(s\) open at WH1 of the 2 NetSuite shipped: the other 2, cancelled in the OMS, are held at WH1 \(hold nsship-[0-9a-f]{24}\) until a NetSuite snapshot reflects the shipment$/,
         ),
       }),
     ]);
@@ -576,7 +576,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
     expect(await held('RF-U', WH)).toMatchObject({ reserved: 0, holds: [] });
   });
 
-  it('after a partial cancel, only the cancelled units are held; the open unit stays counted', async () => {
+  it('after a partial cancel, the open unit ships and only the cancelled one is held', async () => {
     const partial = await allocatedOrder('RF-U', 2, WH);
     await orderRuntime().service.cancelLine({
       orderId: partial,
@@ -588,10 +588,11 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
     // NetSuite ships the 2 its line still had: one still open in the OMS, one cancelled.
     row = `${partial},1,13,1/6/2024 9:00 am,2,1ZRFU2,UPS,Ground,12\n`;
     await uploadFulfillment('fulfillment-rf-u-partial.csv');
-    expect((await lineOf(partial)).buckets).toEqual({ 1200: 1, 9000: 1 });
+    expect((await lineOf(partial)).buckets).toEqual({ 3700: 1, 9000: 1 });
     const mine = await held('RF-U', WH);
     expect(mine.holds).toEqual([[expect.stringMatching(/^nsship-/), 1]]);
-    expect(mine.reserved).toBe(2); // the open unit and the held one: both left the shelf
+    // Both units left the shelf: the shipped one counts until reflected, the other is held.
+    expect(mine.reserved).toBe(2);
     const errorKey = await keptInS3(
       feedFiles(),
       `${folderOf('fulfillment-csv-import')}error/`,
@@ -599,8 +600,29 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
       '.errors.csv',
     );
     expect((await feedFiles().readText(errorKey!))!).toContain(
-      "until a NetSuite snapshot reflects the shipment; the line's 1 open unit(s) are for a person to ship or cancel",
+      'had 1 unit(s) open at WH1 of the 2 NetSuite shipped: those 1 are shipped; the other 1, cancelled in the OMS, are held at WH1',
     );
+
+    // The same row again (a repeat, or a run that stopped half-way): nothing more ships or is held.
+    await uploadFulfillment('fulfillment-rf-u-partial-again.csv');
+    expect((await lineOf(partial)).buckets).toEqual({ 3700: 1, 9000: 1 });
+    expect(await held('RF-U', WH)).toEqual(mine);
+  });
+
+  it('a row for more than the line had open and cancelled is refused whole, nothing held', async () => {
+    const other = await allocatedOrder('RF-U', 2, WH);
+    await orderRuntime().service.cancelLine({
+      orderId: other,
+      lineSeq: '00001',
+      quantity: 1,
+      idempotencyKey: key('cancel'),
+      actor: 'test',
+    });
+    const before = await held('RF-U', WH);
+    row = `${other},1,13,1/7/2024 9:00 am,3,1ZRFU3,UPS,Ground,12\n`;
+    await uploadFulfillment('fulfillment-rf-u-bad.csv');
+    expect((await lineOf(other)).buckets).toEqual({ 1200: 1, 9000: 1 });
+    expect(await held('RF-U', WH)).toEqual(before);
   });
 });
 

@@ -19,11 +19,12 @@
  * seed, the path and the shortest sequence (fast-check shrinks it), replayable with
  * `OMS_MODEL_SEED=<seed> OMS_MODEL_PATH=<path>`.
  *
- * Seed: CI runs a fixed one (`CI_SEED`) while the counterexample a soak found is open — NetSuite
- * shipping a unit of a line the OMS cancelled (cancellation racing the warehouse): the OMS refuses
- * the fulfillment row and nothing holds the unit that left, so it counts it until the next
- * snapshot (`OMS_MODEL_SEED=1692420730 OMS_MODEL_PATH=10:0:0:0:0:2:0`, issue #11). Explore with
- * `OMS_MODEL_SEED=random` (and `OMS_MODEL_RUNS=100`).
+ * Seed: CI runs a fixed one (`CI_SEED`), so that a red run is the code's and replays as it is;
+ * soaks explore (`OMS_MODEL_SEED=random OMS_MODEL_RUNS=100`). Two soaks found NetSuite shipping
+ * units of a line the OMS had cancelled, whole (`OMS_MODEL_SEED=1692420730
+ * OMS_MODEL_PATH=10:0:0:0:0:2:0`) and in part (`OMS_MODEL_SEED=-296202242
+ * OMS_MODEL_PATH=9:4:7:10:23:5:3:11:15`); both replay green since the fulfillment import ships
+ * what is open and holds the cancelled units (docs/inventory.md, "When a hold ends").
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

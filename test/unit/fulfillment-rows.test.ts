@@ -10,6 +10,7 @@ import {
   parseNetsuiteDateTime,
   parseUtcOffset,
   planFulfillment,
+  shippableAt,
   type FulfillmentPlan,
   type FulfillmentRecord,
 } from '../../shared/domain/fulfillment/index.ts';
@@ -901,6 +902,26 @@ describe('fulfillment plans', () => {
     const both = planned(line, 'WH2', 2);
     expect(both.path.slice(0, 2)).toEqual(['1200→1100:1', '1100→1200:1']);
     expect(both.after.buckets).toEqual({ 3700: 2 });
+  });
+
+  it('says how much a shipment from a facility can take: what the plan accepts, no more', () => {
+    const line = moved(
+      freshLine(6),
+      allocate(2, 'WH1'),
+      allocate(1, 'WH2'),
+      { from: 1100, to: 9000, quantity: 2 },
+      { from: 1200, to: 1500, quantity: 1, facilityId: 'WH1' },
+      { from: 1500, to: 3200, quantity: 1, facilityId: 'WH1' },
+    );
+    // At WH1: its release (1) and allocation (1), WH2's reservation (1), the unallocated one (1).
+    expect(shippableAt(line, 'WH1')).toBe(4);
+    expect(refused(planFulfillment(line, { facilityId: 'WH1', quantity: 4 }))).toBe('planned');
+    expect(refused(planFulfillment(line, { facilityId: 'WH1', quantity: 5 }))).toContain(
+      'can ship 4 more',
+    );
+    // Quantity released to WH1 is never taken by a shipment from WH2.
+    expect(shippableAt(line, 'WH2')).toBe(3);
+    expect(shippableAt(moved(freshLine(1), { from: 1100, to: 9000, quantity: 1 }), 'WH1')).toBe(0);
   });
 
   it('ships unallocated, backordered and pre-ordered quantity', () => {

@@ -81,16 +81,12 @@ const byKey = (a: { key: string }, b: { key: string }) =>
   a.key.localeCompare(b.key, 'en', { numeric: true });
 const named = (s: StatusCode) => `${s} (${STATUS_NAMES[s]})`;
 
-/** The moves that ship `f.quantity` of `line` from `f.facilityId`, or why it cannot. */
-export function planFulfillment(line: LineState, f: FulfillmentToPlan): FulfillmentPlan {
-  const where = `line ${line.orderId}/${line.lineSeq}`;
-  const F = f.facilityId;
-  if (!Number.isSafeInteger(f.quantity) || f.quantity < 1) {
-    return { ok: false, reason: `quantity ${f.quantity} is not a whole number of 1 or more` };
-  }
-  if (!F) return { ok: false, reason: 'the fulfillment names no facility' };
-
-  let need = f.quantity;
+/**
+ * Where up to `quantity` units shipped from F would be taken from, in the order of the module
+ * comment (fewer when the line cannot give that many).
+ */
+function sourcesAt(line: LineState, F: string, quantity: number): PlanSource[] {
+  let need = quantity;
   const sources: PlanSource[] = [];
   const take = (have: number, source: Omit<PlanSource, 'quantity'>) => {
     const q = Math.min(have, need);
@@ -130,6 +126,25 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
   for (const s of [1100, 1400, 1300, 1250] as const) {
     take(bucketOf(line.buckets, s), { status: s, reservationMoved: false });
   }
+  return sources;
+}
+
+/** The most a shipment from `facilityId` can take of the line (what `planFulfillment` accepts). */
+export function shippableAt(line: LineState, facilityId: string): number {
+  return sourcesAt(line, facilityId, Number.MAX_SAFE_INTEGER).reduce((n, x) => n + x.quantity, 0);
+}
+
+/** The moves that ship `f.quantity` of `line` from `f.facilityId`, or why it cannot. */
+export function planFulfillment(line: LineState, f: FulfillmentToPlan): FulfillmentPlan {
+  const where = `line ${line.orderId}/${line.lineSeq}`;
+  const F = f.facilityId;
+  if (!Number.isSafeInteger(f.quantity) || f.quantity < 1) {
+    return { ok: false, reason: `quantity ${f.quantity} is not a whole number of 1 or more` };
+  }
+  if (!F) return { ok: false, reason: 'the fulfillment names no facility' };
+
+  const sources = sourcesAt(line, F, f.quantity);
+  const need = f.quantity - sources.reduce((n, x) => n + x.quantity, 0);
   if (need > 0) return { ok: false, reason: shortfall(line, f, f.quantity - need) };
 
   const gates: GateResult[] = Object.values(line.holds)
