@@ -44,4 +44,53 @@ describe('HashMap64', () => {
       { numRuns: 200 },
     );
   });
+
+  it('keeps the key (0, 0) and keys that crowd the same slots, through deletes and growth', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.boolean(),
+            // Few distinct halves: many keys share a home slot, and (0, 0) comes up often.
+            fc.integer({ min: 0, max: 6 }),
+            fc.integer({ min: 0, max: 6 }),
+            fc.nat(),
+          ),
+          { maxLength: 500 },
+        ),
+        fc.integer({ min: 0, max: 40 }),
+        (ops, capacity) => {
+          const model = new Map<string, number>();
+          const map = new HashMap64(capacity);
+          for (const [isSet, hi, lo, v] of ops) {
+            const name = `${hi}:${lo}`;
+            if (isSet) {
+              map.set({ hi, lo }, v);
+              model.set(name, v >>> 0);
+            } else {
+              expect(map.delete({ hi, lo })).toBe(model.delete(name));
+            }
+            expect(map.size).toBe(model.size);
+          }
+          for (let hi = 0; hi <= 6; hi++) {
+            for (let lo = 0; lo <= 6; lo++) {
+              expect(map.get({ hi, lo })).toBe(model.get(`${hi}:${lo}`));
+              expect(map.has({ hi, lo })).toBe(model.has(`${hi}:${lo}`));
+            }
+          }
+          const copy = HashMap64.fromBuffer(map.toBuffer());
+          expect(new Map([...copy.entries()].map(([k, v]) => [`${k.hi}:${k.lo}`, v]))).toEqual(
+            model,
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes 12 bytes a slot: a million entries fit in about 15 MB', () => {
+    const map = new HashMap64(1_000_000);
+    const bytes = (map as unknown as { hi: Uint32Array }).hi.byteLength * 3;
+    expect(bytes).toBeLessThan(16 * 1024 * 1024);
+  });
 });
