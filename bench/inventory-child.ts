@@ -18,6 +18,17 @@ import { snapshotRows } from './support/inventory-generator.ts';
 const [mode, arg] = process.argv.slice(2);
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
+// OMS_BENCH_MEMORY_TRACE=1: where the memory is, every 5 s (on stderr).
+if (process.env.OMS_BENCH_MEMORY_TRACE) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    console.error(
+      `memory rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)} peak=${peakMb()}`,
+    );
+  }, 5_000).unref();
+}
+
 async function importFile(key: string) {
   const head = await feedFiles().head(key);
   if (!head) throw new Error(`no object ${key}`);

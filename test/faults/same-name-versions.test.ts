@@ -6,7 +6,7 @@
  * v1 was imported or while v1 is being imported (events out of order: same-name-reordered.test.ts).
  */
 import { createHash } from 'node:crypto';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById } from '../../shared/feeds/catalog.ts';
@@ -19,7 +19,7 @@ import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { keptName } from '../support/kept-files.ts';
-import { eventually, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, eventually, startTestCloud } from '../support/local-cloud.ts';
 
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
 const feed = feedById('inventory-snapshot-import');
@@ -65,13 +65,7 @@ describe('same name, two versions, uploaded over SFTP', () => {
   beforeAll(async () => {
     env = await setUp();
     cloud = env.cloud;
-    sftp = new SftpClient();
-    await sftp.connect({
-      host: cloud.sftp.host,
-      port: cloud.sftp.port,
-      username: cloud.sftp.user,
-      password: TEST_PASSWORD,
-    });
+    sftp = await connectSftp(cloud);
     dir = `/${env.prefix}`;
   });
 

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEndpoints } from '../../local/cli/connect.ts';
 import { ENV } from '../../shared/config.ts';
@@ -24,7 +24,7 @@ import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { syncStore } from '../../shared/sync/wiring.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -73,13 +73,7 @@ let b: Shop;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
   a = await order();
   b = await order();
 }, 120_000);

@@ -10,7 +10,7 @@
  * The tests in this file build on each other: they run in order on one cloud.
  */
 import { parse } from 'csv-parse/sync';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Facility } from '../../shared/domain/facility.ts';
 import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts';
@@ -23,7 +23,7 @@ import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptName, keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -151,13 +151,7 @@ beforeAll(async () => {
     }
   }
   await inventory.flush();
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
 }, 120_000);
 
 afterAll(async () => {

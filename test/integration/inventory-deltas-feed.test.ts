@@ -9,7 +9,7 @@
  * feed gets an empty file right after the first snapshot; the files after that apply every row.
  * S3 keeps upload times to the second, so the test waits a second between the snapshot and them.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
@@ -22,7 +22,7 @@ import { InventoryStore } from '../../shared/store/inventory-store.ts';
 import { ProductStore } from '../../shared/store/product-store.ts';
 import { StaleKeys } from '../../shared/store/stale-keys.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { isVersionOf, keptOverSftp } from '../support/kept-files.ts';
 
 const SNAPSHOT_HEADER = 'Item,externalFacilityId,availableQty,idValue';
@@ -62,13 +62,7 @@ beforeAll(async () => {
   await new FacilityStore(dynamo, control).save(
     FACILITIES.map((f) => ({ ...f, name: f.facilityId, kind: 'warehouse' as const, groups: [] })),
   );
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@
  * The first feed end to end on the local cloud: a NetSuite inventory snapshot uploaded with a real
  * SFTP client lands in S3, fires the event, is imported into DynamoDB, and moves to archive/.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { feedById } from '../../shared/feeds/catalog.ts';
@@ -17,7 +17,7 @@ import { tableName } from '../../shared/store/tables.ts';
 import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { keptName } from '../support/kept-files.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
 const feed = feedById('inventory-snapshot-import');
@@ -45,13 +45,7 @@ beforeAll(async () => {
       groups: [],
     })),
   );
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
   dir = `/${feedPrefix(cloud.sftp.user, feed)}`;
 });
 

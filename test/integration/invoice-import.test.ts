@@ -8,7 +8,7 @@
  * shipped and not invoiced past the threshold, and no longer once its invoice came.
  */
 import { parse } from 'csv-parse/sync';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceOverdueHours } from '../../shared/config.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
@@ -22,7 +22,7 @@ import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { awaitingInvoiceItem } from '../../shared/store/invoice-store.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
 import { syncStore } from '../../shared/sync/wiring.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -132,13 +132,7 @@ beforeAll(async () => {
     ),
   );
   await inventory.flush();
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
   a = await order();
   b = await order();
   late = await order({ shipped: true, shippedAt: hoursAgo(72) });

@@ -4,10 +4,10 @@
  * `inventorytransfer/import`, `itemreceipt/csv`) read over SFTP where the OMS reads them, the open
  * purchase orders and credit memos, and an inventory adjustment file from the OMS with a refused row.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTRACT, NetsuiteSimulator } from '../../local/netsuite/index.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -44,13 +44,7 @@ const DELTA_HEADER = 'externalFacilityId,idValue,idType,availableDelta,comments\
 
 beforeAll(async () => {
   cloud = await startTestCloud({ dispatch: false });
-  oms = new SftpClient();
-  await oms.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  oms = await connectSftp(cloud);
   sim = new NetsuiteSimulator({
     host: cloud.sftp.host,
     port: cloud.sftp.port,

@@ -3,12 +3,12 @@
  * sales orders created through the sales order import, allocation update files the OMS writes to
  * `salesorder/update`, and the rejected-items files NetSuite writes back, read over SFTP.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -101,13 +101,7 @@ const allocation = (
 
 beforeAll(async () => {
   cloud = await startTestCloud({ dispatch: false });
-  oms = new SftpClient();
-  await oms.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  oms = await connectSftp(cloud);
   sim = new NetsuiteSimulator({
     host: cloud.sftp.host,
     port: cloud.sftp.port,

@@ -6,7 +6,7 @@
  * warehouses committed from their on hand; the OMS-fulfilled lines are fulfilled by the item
  * fulfillment script.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   parseFulfillmentCsvRow,
@@ -16,7 +16,7 @@ import {
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { NetsuiteSimulator, type FulfillableLine } from '../../local/netsuite/index.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -128,13 +128,7 @@ const invoiceDir = () => dir('invoice-import');
 
 beforeAll(async () => {
   cloud = await startTestCloud({ dispatch: false });
-  oms = new SftpClient();
-  await oms.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  oms = await connectSftp(cloud);
   sim = new NetsuiteSimulator({
     host: cloud.sftp.host,
     port: cloud.sftp.port,

@@ -2,12 +2,12 @@
  * The NetSuite simulator against the real local SFTP server: files written where the OMS writes
  * them, one `cycle()` of the SuiteScripts, and the id files NetSuite writes back read over SFTP.
  */
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
-import { eventually, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, eventually, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -110,13 +110,7 @@ const orderLine = (hcOrderId: string, orderLineId: string, over: Record<string, 
 beforeAll(async () => {
   // No OMS handler consumes the id files here: the test reads them where NetSuite leaves them.
   cloud = await startTestCloud({ dispatch: false });
-  oms = new SftpClient();
-  await oms.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  oms = await connectSftp(cloud);
   sim = new NetsuiteSimulator({
     host: cloud.sftp.host,
     port: cloud.sftp.port,

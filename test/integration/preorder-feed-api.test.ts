@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEndpoints } from '../../local/cli/connect.ts';
 import { ENV } from '../../shared/config.ts';
@@ -19,7 +19,7 @@ import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { PurchaseOrderStore } from '../../shared/store/purchase-order-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -43,13 +43,7 @@ beforeAll(async () => {
   await new FacilityStore(dynamo, tableName(cloud.tablePrefix, 'control')).save([
     { facilityId: 'WH-EAST', externalId: '101', name: 'East', kind: 'warehouse', groups: [] },
   ]);
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
 });
 
 afterAll(async () => {

@@ -11,13 +11,13 @@
  * - nothing read or written elsewhere below the home.
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { s3 } from '../../shared/files/s3-client.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
+import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let sftp: SftpClient;
@@ -42,13 +42,7 @@ beforeAll(async () => {
   cloud = await startTestCloud();
   inbound = feedPrefix(cloud.sftp.user, feedById('fulfillment-csv-import'));
   outbound = feedPrefix(cloud.sftp.user, feedById('allocation-update-export'));
-  sftp = new SftpClient();
-  await sftp.connect({
-    host: cloud.sftp.host,
-    port: cloud.sftp.port,
-    username: cloud.sftp.user,
-    password: TEST_PASSWORD,
-  });
+  sftp = await connectSftp(cloud);
 }, 120_000);
 
 afterAll(async () => {

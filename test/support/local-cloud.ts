@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SftpClient from 'ssh2-sftp-client';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../local/cloud.ts';
 
 export const TEST_PASSWORD = 'test-password-1';
@@ -34,4 +35,19 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 20
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** An SFTP client logged in to the cloud's SFTP server as NetSuite's user (a real ssh2 client). */
+export async function connectSftp(
+  cloud: Pick<LocalCloud, 'sftp'>,
+  name?: string,
+): Promise<SftpClient> {
+  const client = new SftpClient(name);
+  await client.connect({
+    host: cloud.sftp.host,
+    port: cloud.sftp.port,
+    username: cloud.sftp.user,
+    password: TEST_PASSWORD,
+  });
+  return client;
 }
