@@ -1,0 +1,354 @@
+/**
+ * Flash-sale benchmark: many workers reserving the same SKU at once.
+ *
+ *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000]
+ *
+ * Seed (not measured), on DynamoDB Local in memory: one SKU with NetSuite figures at 5
+ * facilities, and `--orders` approved one-unit orders for it (written as the brokering benchmark
+ * writes them). Two cases, each on fresh data:
+ *
+ * - **one facility**: `--stock` units at one warehouse; every worker reserves there;
+ * - **five facilities**: `--stock` / 5 units at each of five; worker w reserves at facility w % 5.
+ *
+ * Measured: `--workers` workers take the orders one by one and reserve each line's unit with the
+ * order core's own command (`OrderService.move` 1100 → 1200 at the facility: the reservation
+ * condition and the line in one transaction, as brokering does). A refusal for lack of stock
+ * (OUT_OF_STOCK) is an answer, not an error: more orders than stock make the sale run out.
+ * Beside it, in the same run, the ceiling of the primitive: the same number of workers doing
+ * single-item conditional updates (`SET n = n + 1` if `n < max`) on one item (one per facility in
+ * the second case), as many as reservations were made.
+ *
+ * Reported per case: reservations per second against the ceiling and their ratio, transaction
+ * conflicts (TransactionCanceled) and DynamoDB calls per reservation, p50/p99 latency of a
+ * reservation command, and the check against the seed: `oversold` = units reserved above a
+ * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved.
+ * The last line printed is a JSON object for scripts.
+ */
+import { parseArgs } from 'node:util';
+import {
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { startDynamoLocal } from '../local/dynamodb-local.ts';
+import { ensureTables } from '../local/tables.ts';
+import { CommandError } from '../shared/domain/lifecycle/index.ts';
+import { applyNetsuiteIds } from '../shared/domain/orders/netsuite-ids.ts';
+import { newOrder, type OrderInput } from '../shared/domain/orders/order.ts';
+import { OrderService } from '../shared/orders/order-service.ts';
+import { StateCache } from '../shared/orders/state-cache.ts';
+import { BatchWriter } from '../shared/store/batch-writer.ts';
+import { snapshotItem } from '../shared/store/inventory-store.ts';
+import { HEADER_SK, OrderStore, orderPk } from '../shared/store/order-store.ts';
+import { PositionStore } from '../shared/store/position-store.ts';
+import { tableName } from '../shared/store/tables.ts';
+import { pool } from './support/measure.ts';
+
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string', default: '32' },
+    orders: { type: 'string', default: '1500' },
+    stock: { type: 'string', default: '1000' },
+  },
+});
+const WORKERS = Number(values.workers);
+const ORDERS = Number(values.orders);
+const STOCK = Number(values.stock);
+for (const [k, v] of Object.entries({ WORKERS, ORDERS, STOCK })) {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`--${k.toLowerCase()} must be ≥ 1`);
+}
+const SKU = 'HOT-SKU-1';
+const FACILITIES = ['WH-A', 'WH-B', 'WH-C', 'WH-D', 'WH-E'];
+
+const dynamo = await startDynamoLocal();
+const client = new DynamoDBClient({
+  endpoint: dynamo.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  maxAttempts: 5,
+});
+
+/** DynamoDB calls and cancelled transactions while counting. */
+const counted = { calls: 0, conflicts: 0, on: false };
+client.middlewareStack.add(
+  (next) => async (args) => {
+    if (counted.on) counted.calls++;
+    try {
+      return await next(args);
+    } catch (err) {
+      if (counted.on && (err as { name?: string }).name === 'TransactionCanceledException') {
+        counted.conflicts++;
+      }
+      throw err;
+    }
+  },
+  { step: 'initialize', name: 'hotSkuCounter' },
+);
+
+const percentile = (xs: number[], p: number): number => {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+interface CaseResult {
+  readonly case: string;
+  readonly reservations: number;
+  readonly refused: number;
+  readonly gaveUp: number;
+  readonly reservationsPerSec: number;
+  readonly ceilingPerSec: number;
+  readonly ratio: number;
+  /** Two-item transactions on the hot item per second (diagnosis). */
+  readonly txCeilingPerSec: number;
+  readonly conflictsPerReservation: number;
+  readonly callsPerReservation: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly oversold: number;
+  readonly unbalanced: number;
+}
+
+async function runCase(name: string, facilities: readonly string[], prefix: string) {
+  await ensureTables(client, prefix);
+  const ordersTable = tableName(prefix, 'orders');
+  const inventoryTable = tableName(prefix, 'inventory');
+  const orders = new OrderStore(client, ordersTable);
+  const positions = new PositionStore(client, inventoryTable);
+  const writer = (table: string) =>
+    new BatchWriter({ client, table, keyAttributes: ['pk', 'sk'], concurrency: 16 });
+
+  // ---- Seed ----
+  const now = new Date().toISOString();
+  const stockAt = Math.floor(STOCK / facilities.length);
+  const inventory = writer(inventoryTable);
+  for (const facilityId of facilities) {
+    await inventory.put(
+      snapshotItem(
+        { sku: SKU, facilityId, availableQty: stockAt, itemId: '1' },
+        { file: 'bench.csv', importedAt: now },
+      ),
+    );
+  }
+  await inventory.flush();
+  const out = writer(ordersTable);
+  const orderIds: string[] = [];
+  for (let o = 0; o < ORDERS; o++) {
+    const orderId = `H${prefix}${String(o).padStart(6, '0')}`;
+    const address = { name: 'Sale', address1: '1 Main St', city: 'X', country: 'US', zip: '1' };
+    const input: OrderInput = {
+      externalId: `hot-${prefix}-${o}`,
+      name: `#H${o}`,
+      date: now,
+      salesChannel: 'web',
+      customer: {
+        shopCustomerId: `c${o}`,
+        email: 'sale@example.com',
+        shippingAddress: address,
+        billingAddress: address,
+      },
+      payments: [{ method: 'card', amount: 10, reference: `p${o}` }],
+      lines: [{ sku: SKU, quantity: 1, price: 10, shippingMethod: 'STANDARD' }],
+    };
+    const created = newOrder(input, orderId, { now, source: 'bench', actor: 'bench' });
+    const approved = applyNetsuiteIds(
+      created.header,
+      created.lines,
+      { netsuiteOrderId: String(500_000 + o), lineIds: { '00001': '1' } },
+      now,
+    );
+    if (!approved.approved) throw new Error(`order ${orderId} not approved`);
+    await out.put(
+      marshall(
+        { pk: orderPk(orderId), sk: HEADER_SK, itemType: 'header', ...approved.header },
+        { removeUndefinedValues: true },
+      ),
+    );
+    for (const line of approved.lines) {
+      await out.put(marshall(orders.lineItem(line), { removeUndefinedValues: true }));
+    }
+    orderIds.push(orderId);
+  }
+  await out.flush();
+
+  // ---- The ceiling: single-item conditional updates, the same workers ----
+  const ceiling = async (label: string, count: number): Promise<number> => {
+    const ms = await pool(count, WORKERS, async (i) => {
+      const item: Record<string, AttributeValue> = {
+        pk: { S: `CEIL#${label}#${facilities[i % facilities.length]}` },
+        sk: { S: 'C' },
+      };
+      await client.send(
+        new UpdateItemCommand({
+          TableName: inventoryTable,
+          Key: item,
+          UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+          ExpressionAttributeValues: {
+            ':zero': { N: '0' },
+            ':one': { N: '1' },
+            ':max': { N: String(10 * count) },
+          },
+        }),
+      );
+    });
+    return (count / ms) * 1000;
+  };
+
+  /**
+   * For the diagnosis, not the ratio: the same workers doing two-item transactions — the hot
+   * item's conditional update and a fresh item's Put, the shape of a reservation's write.
+   */
+  const txCeiling = async (label: string, count: number): Promise<number> => {
+    const ms = await pool(count, WORKERS, async (i) => {
+      const facility = facilities[i % facilities.length]!;
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: inventoryTable,
+                Key: { pk: { S: `TXC#${label}#${facility}` }, sk: { S: 'C' } },
+                UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
+                ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+                ExpressionAttributeValues: {
+                  ':zero': { N: '0' },
+                  ':one': { N: '1' },
+                  ':max': { N: String(10 * count) },
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: inventoryTable,
+                Item: { pk: { S: `TXC#${label}#row#${i}` }, sk: { S: 'R' } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    });
+    return (count / ms) * 1000;
+  };
+
+  // ---- Reservations ----
+  const service = new OrderService({ orders, positions, cache: new StateCache() });
+  const latencies: number[] = [];
+  let reserved = 0;
+  let refused = 0;
+  let gaveUp = 0;
+  const reserve = async (i: number, worker: number) => {
+    const started = performance.now();
+    try {
+      await service.move({
+        orderId: orderIds[i]!,
+        lineSeq: '00001',
+        from: 1100,
+        to: 1200,
+        quantity: 1,
+        facilityId: facilities[worker % facilities.length]!,
+        idempotencyKey: `hot-${prefix}-${i}`,
+        actor: 'bench',
+      });
+      reserved++;
+    } catch (err) {
+      if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') refused++;
+      else if (err instanceof CommandError && err.code === 'CONFLICT') gaveUp++;
+      else throw err;
+    }
+    latencies.push(performance.now() - started);
+  };
+
+  await ceiling('warm', 300);
+  // Warm the service's code paths on a few orders of their own (not counted).
+  const warm = 20;
+  for (let i = 0; i < warm; i++) await reserve(i, i);
+  reserved = 0;
+  refused = 0;
+  latencies.length = 0;
+
+  counted.on = true;
+  counted.calls = 0;
+  counted.conflicts = 0;
+  let next = warm;
+  const startedAt = performance.now();
+  await Promise.all(
+    Array.from({ length: WORKERS }, async (_, worker) => {
+      for (let i = next++; i < ORDERS; i = next++) await reserve(i, worker);
+    }),
+  );
+  const reserveMs = performance.now() - startedAt;
+  counted.on = false;
+  const ceilingPerSec = await ceiling('run', Math.max(300, reserved));
+  const txCeilingPerSec = await txCeiling('run', Math.max(300, reserved));
+  const reservationsPerSec = (reserved / reserveMs) * 1000;
+
+  // ---- Check against the seed ----
+  const { positions: pos, reservations } = await positions.sku(SKU);
+  let oversold = 0;
+  let unbalanced = 0;
+  for (const facilityId of facilities) {
+    const p = pos.get(facilityId);
+    const rows = reservations
+      .filter((r) => r.facilityId === facilityId)
+      .reduce((n, r) => n + r.qty, 0);
+    oversold += Math.max(0, (p?.reserved ?? 0) - stockAt);
+    if (rows !== (p?.reserved ?? 0)) unbalanced++;
+  }
+  const totalReserved = [...pos.values()].reduce((n, p) => n + p.reserved, 0);
+  const allocatedLines = (
+    await orders.linesWithHeaders(orderIds.map((orderId) => ({ orderId, lineSeq: '00001' })))
+  ).lines;
+  const atAllocated = [...allocatedLines.values()].reduce((n, l) => n + (l.buckets[1200] ?? 0), 0);
+  if (atAllocated !== totalReserved) unbalanced++;
+
+  const result: CaseResult = {
+    case: name,
+    reservations: reserved,
+    refused,
+    gaveUp,
+    reservationsPerSec: Number(reservationsPerSec.toFixed(1)),
+    ceilingPerSec: Number(ceilingPerSec.toFixed(1)),
+    ratio: Number((reservationsPerSec / ceilingPerSec).toFixed(3)),
+    txCeilingPerSec: Number(txCeilingPerSec.toFixed(1)),
+    conflictsPerReservation: Number((counted.conflicts / Math.max(1, reserved)).toFixed(2)),
+    callsPerReservation: Number((counted.calls / Math.max(1, reserved)).toFixed(2)),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+    oversold,
+    unbalanced,
+  };
+  console.log(
+    `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
+      `${result.reservationsPerSec}/s vs ceiling ${result.ceilingPerSec}/s = ${result.ratio} ` +
+      `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s); ` +
+      `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}`,
+  );
+  return result;
+}
+
+try {
+  const one = await runCase('one facility', FACILITIES.slice(0, 1), 'hot1');
+  const five = await runCase('five facilities', FACILITIES, 'hot5');
+  console.log(
+    JSON.stringify({
+      workers: WORKERS,
+      orders: ORDERS,
+      stock: STOCK,
+      reservationsPerSec: one.reservationsPerSec,
+      ceilingPerSec: one.ceilingPerSec,
+      ratio: one.ratio,
+      conflictsPerReservation: one.conflictsPerReservation,
+      p99Ms: one.p99Ms,
+      oversold: one.oversold + five.oversold,
+      cases: [one, five],
+    }),
+  );
+} finally {
+  client.destroy();
+  await dynamo.stop();
+}
