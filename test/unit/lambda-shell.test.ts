@@ -77,6 +77,8 @@ const apiEvent = (routeKey: string, pathParameters: Record<string, string> = {},
     version: '2.0',
     routeKey,
     pathParameters,
+    // The caller the gateway verified: an IAM-signed integration (shared/auth/ allows it here).
+    requestContext: { routeKey, authorizer: { iam: { userArn: 'local-api-token' } } },
     body: body === undefined ? undefined : JSON.stringify(body),
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
@@ -251,7 +253,9 @@ describe('the Lambda shell: errors', () => {
       function_request_id: 'e-500',
     });
     expect(String(failed.stack)).toContain('DynamoDB said no');
-    expect(JSON.parse(String((await route(new Error('x'))(apiEvent('GET /x'))).body))).toEqual({
+    expect(
+      JSON.parse(String((await route(new Error('x'))(apiEvent('GET /orders/{orderId}'))).body)),
+    ).toEqual({
       error: 'INTERNAL',
       message: 'internal error; see the logs',
     });
