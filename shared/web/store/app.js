@@ -1,4 +1,4 @@
-/* global document, window, crypto, location */
+/* global document, window, crypto, location, history */
 // The store fulfilment page: a store associate signs in and works their store's queue — orders
 // oldest first, a pick list across orders, pick, pack (parcels), ship (carrier, tracking), item
 // not found, reject with a reason (inventory reasons confirmed as such). Plain DOM, no build step.
@@ -387,8 +387,14 @@ async function pick(p, item, release, button) {
   if (ok) await render();
 }
 
-function closeForm(p) {
-  location.hash = href(p.store, 'queue');
+/** Back to the queue: after a change, its message stays and the queue is read again. */
+function closeForm(p, { done = false } = {}) {
+  if (!done) {
+    location.hash = href(p.store, 'queue');
+    return;
+  }
+  history.replaceState(null, '', href(p.store, 'queue'));
+  void render({ quiet: true });
 }
 
 function actionForm(p, item, action) {
@@ -573,7 +579,7 @@ function actionForm(p, item, action) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const done = await submit(form.querySelector('button[type=submit]'));
-    if (done) closeForm(p);
+    if (done) closeForm(p, { done: true });
   });
   window.setTimeout(() => form.querySelector('input, select')?.focus(), 0);
   return h('div', { role: 'group', 'aria-label': title }, form);
