@@ -1,7 +1,10 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests that drive a real browser: their project installs Chromium first when it is missing. */
-const BROWSER_TESTS = ['test/e2e/merchandiser-page.test.ts'];
+const BROWSER_TESTS = [
+  'test/e2e/merchandiser-page.test.ts',
+  'test/e2e/store-fulfillment-page.test.ts',
+];
 
 export default defineConfig({
   test: {

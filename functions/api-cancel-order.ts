@@ -1,8 +1,8 @@
 /**
  * `POST /orders/{orderId}/cancellations` with `{lineSeq?, quantity?, reason, note?,
- * idempotencyKey, actor?}`: cancels a line (or every line) for the customer (`CUSTOMER_…`) or the
+ * idempotencyKey}`: cancels a line (or every line) for the customer (`CUSTOMER_…`) or the
  * merchant (`MERCHANT_…`). 200 with what was cancelled (`replayed: true` for a repeated key),
- * 400/404/409 why not.
+ * 400/404/409 why not. The actor of the history event is the caller the token names.
  */
 import { postCommand } from '../shared/api/http.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
@@ -10,7 +10,7 @@ import { cancellations } from '../shared/fulfillment/cancellation-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-cancel-order', kind: 'api' },
-  postCommand('reason, idempotencyKey, lineSeq?, …', ({ orderId = '' }, b) =>
+  postCommand('reason, idempotencyKey, lineSeq?, …', ({ orderId = '' }, b, actor) =>
     cancellations().cancel({
       orderId,
       lineSeq: b.lineSeq,
@@ -18,7 +18,7 @@ export const handler = lambdaShell(
       reason: b.reason,
       note: b.note,
       idempotencyKey: b.idempotencyKey,
-      actor: typeof b.actor === 'string' && b.actor.trim() ? `api:${b.actor}` : 'api',
+      actor,
     }),
   ),
 );

@@ -1,6 +1,7 @@
 /** `POST /orders`: one storefront order, or an array of them (see docs/order.schema.json). */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json, jsonBody } from '../shared/api/http.ts';
+import { requestActor } from '../shared/auth/guard.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { submitOrders } from '../shared/orders/submit.ts';
 import { orderRuntime } from '../shared/orders/runtime.ts';
@@ -22,7 +23,10 @@ export const handler = lambdaShell(
     const body = jsonBody(event);
     const externalId = (body as { externalId?: unknown } | null)?.externalId;
     if (typeof externalId === 'string') appendKeys({ externalId });
-    const out = await submitOrders(orderRuntime().intake, body, { source: 'http', actor: 'api' });
+    const out = await submitOrders(orderRuntime().intake, body, {
+      source: 'http',
+      actor: requestActor(event),
+    });
     const orderId = (out.body as { orderId?: unknown } | null)?.orderId;
     if (typeof orderId === 'string') appendKeys({ orderId });
     return json(out.statusCode, out.body);

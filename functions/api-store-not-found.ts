@@ -10,7 +10,7 @@ import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-not-found', kind: 'api' },
-  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
     storeShipping().notFound({
       facilityId,
       orderId: b.orderId,
@@ -19,7 +19,7 @@ export const handler = lambdaShell(
       reason: b.reason,
       comments: b.comments,
       idempotencyKey: b.idempotencyKey,
-      actor: `store:${facilityId}`,
+      actor,
     }),
   ),
 );

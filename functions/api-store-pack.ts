@@ -10,7 +10,7 @@ import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-pack', kind: 'api' },
-  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
     storeShipping().pack({
       facilityId,
       orderId: b.orderId,
@@ -18,7 +18,7 @@ export const handler = lambdaShell(
       shipmentKey: b.shipmentKey,
       packages: b.packages,
       idempotencyKey: b.idempotencyKey,
-      actor: `store:${facilityId}`,
+      actor,
     }),
   ),
 );

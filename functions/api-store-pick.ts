@@ -9,7 +9,7 @@ import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-pick', kind: 'api' },
-  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
     storeShipping().pick({
       facilityId,
       orderId: b.orderId,
@@ -17,7 +17,7 @@ export const handler = lambdaShell(
       releaseKey: b.releaseKey,
       quantity: b.quantity,
       idempotencyKey: b.idempotencyKey,
-      actor: `store:${facilityId}`,
+      actor,
     }),
   ),
 );

@@ -9,7 +9,7 @@ import { storeFulfillment } from '../shared/brokering/store-fulfillment-wiring.t
 
 export const handler = lambdaShell(
   { name: 'api-store-reject', kind: 'api' },
-  postCommand('orderId, lineSeq, reason, …', ({ facilityId = '' }, b) =>
+  postCommand('orderId, lineSeq, reason, …', ({ facilityId = '' }, b, actor) =>
     storeFulfillment().rejectStoreItem({
       facilityId,
       orderId: b.orderId,
@@ -18,7 +18,7 @@ export const handler = lambdaShell(
       reason: b.reason,
       comments: b.comments,
       idempotencyKey: b.idempotencyKey,
-      actor: `store:${facilityId}`,
+      actor,
     }),
   ),
 );

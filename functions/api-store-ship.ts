@@ -10,7 +10,7 @@ import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-ship', kind: 'api' },
-  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b) =>
+  postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
     storeShipping().ship({
       facilityId,
       orderId: b.orderId,
@@ -22,7 +22,7 @@ export const handler = lambdaShell(
       shippingMethod: b.shippingMethod,
       shippedAt: b.shippedAt,
       idempotencyKey: b.idempotencyKey,
-      actor: `store:${facilityId}`,
+      actor,
     }),
   ),
 );

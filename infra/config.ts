@@ -11,6 +11,9 @@
  * | `alarms`        | none          | `none`: explicitly no alarm target (one of the three is required) |
  * | `apiReservedConcurrency` | registry | `none`: API functions get no reserved concurrency         |
  * | `functionsDir`  | `functions/`  | folder of the Lambda handler modules (`<handler>.ts`)           |
+ * | `cognitoDomainPrefix` | `<prefix>-oms-<account>` | the hosted UI's domain prefix (`….auth.<region>.amazoncognito.com`) |
+ * | `pagesDomain`   | none          | a custom domain for the pages (CloudFront's own domain otherwise) |
+ * | `pagesCertificateArn` | none    | its ACM certificate (us-east-1); required with `pagesDomain`     |
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -25,6 +28,9 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The real handler folder. */
 export const DEFAULT_FUNCTIONS_DIR = join(PROJECT_ROOT, 'functions');
 
+/** The pages deployed to the pages bucket (`shared/web/`, the files the local cloud serves). */
+export const WEB_DIR = join(PROJECT_ROOT, 'shared', 'web');
+
 export interface OmsInfraConfig {
   readonly netsuiteUser: string;
   readonly tablePrefix: string;
@@ -33,6 +39,10 @@ export interface OmsInfraConfig {
   /** `registry`: each API function's reserved concurrency from the registry; `none`: none. */
   readonly apiReservedConcurrency: 'registry' | 'none';
   readonly functionsDir: string;
+  /** The hosted UI's domain prefix; undefined: `<tablePrefix>-oms-<account>`. */
+  readonly cognitoDomainPrefix?: string;
+  /** The pages' custom domain and certificate (both or neither). */
+  readonly pagesDomain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 export const CONTEXT_KEYS = {
@@ -44,6 +54,9 @@ export const CONTEXT_KEYS = {
   alarms: 'alarms',
   apiReservedConcurrency: 'apiReservedConcurrency',
   functionsDir: 'functionsDir',
+  cognitoDomainPrefix: 'cognitoDomainPrefix',
+  pagesDomain: 'pagesDomain',
+  pagesCertificateArn: 'pagesCertificateArn',
 } as const;
 
 /** Transfer Family user names: 3–100 characters, `[A-Za-z0-9_@.-]`, not starting with `-`, `.` or `@`. */
@@ -96,9 +109,25 @@ export function readInfraConfig(node: Node): OmsInfraConfig {
       ? dir
       : resolve(PROJECT_ROOT, dir)
     : DEFAULT_FUNCTIONS_DIR;
+  const domainName = optionalString(node, CONTEXT_KEYS.pagesDomain);
+  const certificateArn = optionalString(node, CONTEXT_KEYS.pagesCertificateArn);
+  if (!!domainName !== !!certificateArn)
+    throw new Error(
+      'context "pagesDomain" and "pagesCertificateArn" go together (the certificate must be in us-east-1 for CloudFront)',
+    );
+  if (
+    certificateArn &&
+    !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)
+  )
+    throw new Error('context "pagesCertificateArn" must be an ACM certificate ARN in us-east-1');
+  const cognitoDomainPrefix = optionalString(node, CONTEXT_KEYS.cognitoDomainPrefix);
+  if (cognitoDomainPrefix && !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix))
+    throw new Error('context "cognitoDomainPrefix" must be lower-case letters, digits and hyphens');
   return {
     netsuiteUser,
     tablePrefix,
+    cognitoDomainPrefix,
+    pagesDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
     sftpPublicKeys: publicKeys(node),
     alarmTarget: alarmTarget({
       alarmEmail: optionalString(node, CONTEXT_KEYS.alarmEmail),

@@ -9,6 +9,9 @@ import { readInfraConfig, type OmsInfraConfig } from './config.ts';
 import { alarmTopicArnIn, alarmTopicName } from './constructs/alarm-target.ts';
 import { AlarmsStack } from './stacks/alarms-stack.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { IdentityStack } from './stacks/identity-stack.ts';
+import { Aws } from 'aws-cdk-lib';
+import { WEB_DIR } from './config.ts';
 import { JobsStack } from './stacks/jobs-stack.ts';
 import { StorageStack } from './stacks/storage-stack.ts';
 import { TransferStack } from './stacks/transfer-stack.ts';
@@ -33,6 +36,8 @@ export interface OmsApp {
   readonly transfer: TransferStack;
   readonly jobs: JobsStack;
   readonly api: ApiStack;
+  /** The Cognito user pool (people, groups, stores). */
+  readonly identity: IdentityStack;
   /** The alarm topic's stack (only with -c alarmEmail). */
   readonly alarms?: AlarmsStack;
 }
@@ -82,9 +87,21 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
     entryFor: options.entryFor,
     alarmTopicArn,
   });
+  const identity = new IdentityStack(app, 'OmsIdentity', {
+    stackName: `${prefix}-identity`,
+    description: 'OMS people: Cognito user pool (groups, stores, MFA), hosted UI domain (retained)',
+    domainPrefix: config.cognitoDomainPrefix ?? `${prefix}-oms-${Aws.ACCOUNT_ID}`,
+  });
   const api = new ApiStack(app, 'OmsApi', {
     stackName: `${prefix}-api`,
-    description: 'OMS HTTP API (IAM-authorized, throttled) and its handlers',
+    description:
+      'OMS HTTP API (IAM for integrations, Cognito JWT for people, throttled), its handlers, and the pages (CloudFront + private S3)',
+    people: {
+      userPool: identity.identity.userPool,
+      hostedUiUrl: identity.identity.domain.baseUrl(),
+      pagesDir: WEB_DIR,
+      customDomain: config.pagesDomain,
+    },
     storage: storage.refs,
     netsuiteUser: config.netsuiteUser,
     functionsDir: config.functionsDir,
@@ -104,5 +121,5 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
       new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }),
     );
   }
-  return { app, config, storage, transfer, jobs, api, alarms };
+  return { app, config, storage, transfer, jobs, api, identity, alarms };
 }

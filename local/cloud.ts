@@ -24,7 +24,9 @@ import { HealthMonitor, type CloudHealth } from './health.ts';
 import { ensurePrivateDataDir } from './data-dir.ts';
 import { ensureFeedFolders } from './folders.ts';
 import { invoke, localRoutes, localScheduledFunctions } from './handlers.ts';
-import { MERCHANDISER_PAGE } from './http/pages.ts';
+import { LOCAL_PAGES } from './http/pages.ts';
+import { LocalIssuer } from './auth/issuer.ts';
+import { LocalUsers } from './auth/users.ts';
 import { startHttpApi, type HttpApi } from './http/server.ts';
 import { startS3Emulator, type S3Emulator } from './s3-emulator.ts';
 import { startScheduler, type LocalScheduler, type ScheduledJob } from './scheduler.ts';
@@ -87,7 +89,12 @@ export interface LocalCloud {
   /** DynamoDB Local's JVM: its pid now, and how often it was restarted. */
   readonly dynamo: { readonly pid: number; readonly restarts: number; readonly up: boolean };
   /** The HTTP API, when started. */
-  readonly api?: { readonly url: string; readonly token: string };
+  readonly api?: {
+    readonly url: string;
+    readonly token: string;
+    /** People: the users of `npx oms user` and the issuer of their ID tokens (`local/auth/`). */
+    readonly auth: { readonly issuer: LocalIssuer; readonly users: LocalUsers };
+  };
   readonly scheduler: LocalScheduler;
   /** Jobs the scheduler knows, with their expressions. */
   readonly jobs: ReadonlyArray<{ id: string; expression: string }>;
@@ -265,14 +272,20 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     stops.push(() => sftp.close());
 
     let api: HttpApi | undefined;
+    let auth: { issuer: LocalIssuer; users: LocalUsers } | undefined;
     if (options.api) {
+      auth = {
+        issuer: await LocalIssuer.open(options.dataDir),
+        users: new LocalUsers(options.dataDir),
+      };
       api = await startHttpApi({
         token: options.api.token,
+        auth,
         host,
         port: options.api.port,
         routes: localRoutes(),
         log,
-        pages: [MERCHANDISER_PAGE],
+        pages: LOCAL_PAGES,
       });
       stops.push(() => api!.close());
     }
@@ -319,7 +332,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
           return dynamoLocal.up;
         },
       },
-      api: api && options.api ? { url: api.url, token: options.api.token } : undefined,
+      api:
+        api && options.api && auth ? { url: api.url, token: options.api.token, auth } : undefined,
       scheduler,
       jobs: jobs.map((j) => ({ id: j.id, expression: j.expression })),
       stop: stopAll,

@@ -7,7 +7,7 @@ import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { rmSync } from 'node:fs';
 import { endpointsFile, writeEndpoints } from './cli/connect.ts';
 import { ROUTES, routeKey } from '../shared/api/routes.ts';
-import { merchandiserUrl } from './http/pages.ts';
+import { MERCHANDISER_PAGE, pageUrl, STORE_PAGE } from './http/pages.ts';
 
 // The SDK's notice that its releases after January 2027 need Node 22; our pins are tested on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -59,7 +59,9 @@ async function main(): Promise<void> {
       ),
       `  HTTP API  ${cloud.api?.url ?? '(off)'}  (${ROUTES.map(routeKey).join(', ')})`,
       `            header: Authorization: Bearer ${settings.apiToken}${settings.apiTokenSource === 'generated' ? ` (generated; set ${LOCAL_ENV.apiToken} to choose)` : ''}`,
-      `  Page      ${cloud.api ? merchandiserUrl(cloud.api.url, settings.apiToken) : '(off)'}  (purchase orders, pre-order allocation)`,
+      `  Pages     ${cloud.api ? pageUrl(cloud.api.url, STORE_PAGE) : '(off)'}  (store fulfilment)`,
+      `            ${cloud.api ? pageUrl(cloud.api.url, MERCHANDISER_PAGE) : '(off)'}  (purchase orders, pre-order allocation)`,
+      `            sign in as a user of \`npx oms user add <name> --group store-associate --store <facility>\` (${cloud.api?.auth.users.list().length ?? 0} now; \`npx oms user list\`)`,
       `  S3        ${cloud.s3Endpoint}  bucket ${cloud.bucket}`,
       `  DynamoDB  ${cloud.dynamoEndpoint}  tables ${cloud.tablePrefix}-*`,
       `  Jobs      ${cloud.jobs.length ? cloud.jobs.map((j) => `${j.id} ${j.expression}`).join(', ') : 'none scheduled yet'}`,

@@ -4,6 +4,7 @@
  * deploys and the local cloud runs). `npm run docs:feeds` rewrites each between its markers; a
  * unit test fails when one is stale.
  */
+import { describeAccess } from '../shared/auth/route-access.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../shared/config.ts';
@@ -74,16 +75,17 @@ export function renderJobTable(): string {
   return block(JOBS_START, JOBS_END, ['Job', 'Schedule', 'Handler', 'What it does'], rows);
 }
 
-/** The HTTP routes: route key, handler, tables. */
+/** The HTTP routes: route key, who may call it (`shared/auth/`), handler, tables. */
 export function renderRouteTable(): string {
   const rows = registry()
     .filter((e) => e.kind === 'api')
     .flatMap((e) =>
       (e.routes ?? []).map(
-        (key) => `| \`${key}\` | \`functions/${e.handler}.ts\` | ${tables(e)} |`,
+        (key) =>
+          `| \`${key}\` | ${describeAccess(key)} | \`functions/${e.handler}.ts\` | ${tables(e)} |`,
       ),
     );
-  return block(ROUTES_START, ROUTES_END, ['Route', 'Handler', 'Tables'], rows);
+  return block(ROUTES_START, ROUTES_END, ['Route', 'Callers', 'Handler', 'Tables'], rows);
 }
 
 /** Each generated table with its markers (the README must hold every pair). */

@@ -1,12 +1,19 @@
-import { Duration } from 'aws-cdk-lib';
-import { CfnStage, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Duration, Lazy } from 'aws-cdk-lib';
+import {
+  CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { RouteDefinition } from '../../shared/api/routes.ts';
+import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
+import { routeAccess } from '../../shared/auth/route-access.ts';
 import type { FunctionEntry } from '../../shared/registry/functions.ts';
 import { pascalCase } from '../names.ts';
 import { JobFunction } from './job-function.ts';
@@ -32,13 +39,24 @@ export interface OmsHttpApiProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly tablePrefix: string;
   readonly netsuiteUser: string;
+  /**
+   * People: given the HTTP API, the JWT authorizer of the routes people call
+   * (`shared/auth/route-access.ts`) and the origins of the pages that call them (CORS). Without
+   * it every route stays IAM-only.
+   */
+  readonly people?: (api: HttpApi) => {
+    readonly authorizer: IHttpRouteAuthorizer;
+    readonly allowOrigins: readonly string[];
+  };
 }
 
 /**
  * The OMS HTTP API: an API Gateway HTTP API with one route per entry of `shared/api/routes.ts`,
- * each to its own Lambda (the handler the local server calls too). Every route requires IAM
- * authorization (SigV4-signed calls from a principal allowed `execute-api:Invoke`); nothing is
- * open to the world. Access logs go to a log group of their own. The stage throttles every route
+ * each to its own Lambda (the handler the local server calls too). Machine routes (the
+ * storefront's order intake) require IAM authorization (SigV4-signed calls from a principal
+ * allowed `execute-api:Invoke`); the routes people call require a Cognito ID token (JWT
+ * authorizer), and the handlers check the token's groups and stores again (`shared/auth/`).
+ * Nothing is open to the world. Access logs go to a log group of their own. The stage throttles every route
  * (rate and burst), and each handler has reserved concurrency, so a flood of calls can neither
  * exhaust the account's concurrency (the feed jobs) nor grow without bound.
  */
@@ -48,10 +66,22 @@ export class OmsHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: OmsHttpApiProps) {
     super(scope, id);
+    const corsOrigins: string[] = [];
     this.api = new HttpApi(this, 'Api', {
-      description: 'NetSuite OMS HTTP API (IAM-authorized)',
+      description: 'NetSuite OMS HTTP API (IAM for integrations, Cognito JWT for people)',
       defaultAuthorizer: new HttpIamAuthorizer(),
+      // The pages call from their own origin with a bearer token (no cookies).
+      corsPreflight: props.people
+        ? {
+            allowOrigins: Lazy.list({ produce: () => corsOrigins }),
+            allowHeaders: ['authorization', 'content-type'],
+            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+            maxAge: Duration.hours(1),
+          }
+        : undefined,
     });
+    const people = props.people?.(this.api);
+    corsOrigins.push(...(people?.allowOrigins ?? []));
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     const stage = this.api.defaultStage!.node.defaultChild as CfnStage;
     const throttle = props.throttle ?? DEFAULT_API_THROTTLE;
@@ -95,9 +125,11 @@ export class OmsHttpApi extends Construct {
         });
         byHandler.set(route.handler, fn);
       }
+      const forPeople = routeAccess(routeKey(route))?.caller === 'people';
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
+        ...(forPeople && people ? { authorizer: people.authorizer } : {}),
         integration: new HttpLambdaIntegration(
           `${pascalCase(route.handler)}Integration`,
           fn.function,

@@ -11,13 +11,16 @@ import { productCommands } from './commands/products.ts';
 import { mappingCommands, syncCommands } from './commands/sync.ts';
 import { purchaseOrderCommands } from './commands/purchase-orders.ts';
 import { storeCommands } from './commands/stores.ts';
+import { userCommands } from './commands/users.ts';
 import { versionLine } from './version.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
   .version(versionLine(), '-V, --version', 'the OMS version and the Node that runs it')
   .option('--data-dir <dir>', 'data folder of the local OMS (default OMS_DATA_DIR or .oms-data)')
-  .hook('preAction', (cmd) => {
+  .hook('preAction', (cmd, action) => {
+    // `oms user` works on the data folder alone (npm start need not run).
+    if (action.parent?.name() === 'user') return;
     connect(cmd.opts<{ dataDir?: string }>().dataDir);
   });
 
@@ -32,6 +35,7 @@ mappingCommands(program);
 syncCommands(program);
 purchaseOrderCommands(program);
 storeCommands(program);
+userCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,6 +1,6 @@
 /**
- * The local stand-in for API Gateway (HTTP API): a node:http server that checks the bearer
- * token, matches the request against the function registry's routes (`shared/registry/`, built
+ * The local stand-in for API Gateway (HTTP API): a node:http server that checks the caller (the
+ * API token or a local ID token, `authorizer.ts`), matches the request against the function registry's routes (`shared/registry/`, built
  * from `shared/api/routes.ts`, as CDK's API Gateway routes are), turns it
  * into an API Gateway payload-format-2.0 event and invokes the same handler module CDK deploys.
  */
@@ -10,16 +10,19 @@ import { extname, resolve, sep } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { bearerTokenMatches } from '../../shared/api/auth.ts';
 import { matchRoute, routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
 import { invoke as invokeHandler, localRoutes } from '../handlers.ts';
+import { authorize, type AuthorizerContext } from './authorizer.ts';
+import { signInEndpoints, type LocalAuth } from './sign-in.ts';
 
 /** What the server needs of a route: its method and path, and the handler it goes to. */
 export type LocalRoute = Pick<RouteDefinition, 'method' | 'path' | 'handler'>;
 
 export interface HttpApiOptions {
-  /** Requests must carry `Authorization: Bearer <token>`. */
+  /** The machine credential: `Authorization: Bearer <token>` stands for an IAM-signed call. */
   readonly token: string;
+  /** People: local users sign in (`/auth/sign-in`) and call with their ID token. */
+  readonly auth?: LocalAuth;
   readonly host?: string;
   /** 0 or absent picks a free port. */
   readonly port?: number;
@@ -74,6 +77,7 @@ export function toApiGatewayEvent(
   body: Buffer,
   route: Pick<RouteDefinition, 'method' | 'path'>,
   pathParameters: Record<string, string>,
+  authorizer?: AuthorizerContext,
 ): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -109,6 +113,7 @@ export function toApiGatewayEvent(
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
+      ...(authorizer ? { authorizer } : {}),
       routeKey: key,
       stage: '$default',
       time: now.toUTCString(),
@@ -206,6 +211,7 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const invoke = options.invoke ?? ((handler, event) => invokeHandler(handler, event));
   const max = options.maxBodyBytes ?? 10 * 1024 * 1024;
   const log = options.log ?? (() => undefined);
+  const signIn = options.auth ? signInEndpoints(options.auth) : undefined;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -218,10 +224,26 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
           status = page;
           return;
         }
-        if (!bearerTokenMatches(req.headers.authorization, options.token)) {
+        const reply = await signIn?.(req, path);
+        if (reply) {
+          req.resume();
+          status = reply.status;
+          return send(res, reply.status, reply.body, { 'cache-control': 'no-store' });
+        }
+        const caller = await authorize(
+          req.headers.authorization,
+          options.token,
+          options.auth?.issuer,
+        );
+        if (!caller.ok) {
           req.resume();
           status = 401;
-          return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+          return send(
+            res,
+            401,
+            { error: 'UNAUTHENTICATED', message: caller.reason },
+            { 'www-authenticate': 'Bearer' },
+          );
         }
         const match = matchRoute(req.method ?? 'GET', path, routes);
         if (!match) {
@@ -237,7 +259,13 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
           status = 413;
           return send(res, 413, { message: 'Request Entity Too Large' }, { connection: 'close' });
         }
-        const event = toApiGatewayEvent(req, body, match.route, match.pathParameters);
+        const event = toApiGatewayEvent(
+          req,
+          body,
+          match.route,
+          match.pathParameters,
+          caller.authorizer,
+        );
         const result = await invoke(match.route.handler, event);
         status = (result as { statusCode?: number })?.statusCode ?? 200;
         sendResult(res, result);

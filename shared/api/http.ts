@@ -5,6 +5,7 @@ import { PreorderError } from '../domain/preorder/errors.ts';
 import { appendKeys } from '../lambda-shell/shell.ts';
 import { jsonDepthProblem, MAX_JSON_DEPTH } from '../feeds/json-limits.ts';
 import { count } from '../feeds/limits.ts';
+import { requestActor } from '../auth/guard.ts';
 
 export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -16,6 +17,25 @@ export class BadRequest extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'BadRequest';
+  }
+}
+
+/** No valid token (none, expired, not verifiable): answered 401, the page signs in again. */
+export class Unauthorized extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Unauthorized';
+  }
+}
+
+/** Signed in, but not allowed this route or this store (`shared/auth/`): answered 403. */
+export class Forbidden extends Error {
+  constructor(
+    readonly code: 'FORBIDDEN' | 'WRONG_STORE',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'Forbidden';
   }
 }
 
@@ -62,6 +82,15 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
  */
 export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
   if (err instanceof BadRequest) return json(400, { error: 'BAD_REQUEST', message: err.message });
+  if (err instanceof Unauthorized)
+    return {
+      ...json(401, { error: 'UNAUTHENTICATED', message: err.message }),
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'www-authenticate': 'Bearer',
+      },
+    };
+  if (err instanceof Forbidden) return json(403, { error: err.code, message: err.message });
   if (err instanceof PayloadTooLarge)
     return json(413, { error: 'PAYLOAD_TOO_LARGE', message: err.message });
   if (isCommandError(err) || err instanceof PreorderError) {
@@ -72,7 +101,8 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
 
 /**
  * The work of a `POST` command route whose body is one JSON object: `run` gets the path
- * parameters and the body's fields and returns the outcome (200). Errors are left to the shell
+ * parameters, the body's fields and the actor (from the verified token, `shared/auth/`; never
+ * from the body) and returns the outcome (200). Errors are left to the shell
  * (`lambdaShell` kind `api`): bad input and command errors answer 400/404/409 with why, anything
  * else 500.
  */
@@ -81,6 +111,7 @@ export function postCommand(
   run: (
     path: Readonly<Record<string, string>>,
     body: Readonly<Record<string, unknown>>,
+    actor: string,
   ) => Promise<unknown>,
 ): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
   return async (event) => {
@@ -92,6 +123,6 @@ export function postCommand(
     const path = Object.fromEntries(
       Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']),
     );
-    return json(200, await run(path, body as Record<string, unknown>));
+    return json(200, await run(path, body as Record<string, unknown>, requestActor(event)));
   };
 }

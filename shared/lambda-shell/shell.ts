@@ -11,6 +11,8 @@
  * - metrics: a Powertools Metrics for this invocation (EMF, namespace `OMS`, dimension `service`),
  *   filled from the result the handler returns (`spec.metrics`) or by `addMetric` while it works,
  *   published when it ends, whether it succeeded or threw;
+ * - authorization (`api`): the caller the gateway verified must be allowed the route and, for a
+ *   store route, the store (`shared/auth/`); otherwise 401/403 before any work;
  * - errors: the one place an error is logged with its context and then either mapped (`api`: a
  *   JSON error response with its status; refusals counted as `RefusedCommands`) or rethrown
  *   (`queue`, `job`: the invocation fails, so SQS or the scheduler retries it).
@@ -24,6 +26,8 @@ import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { errorResponse } from '../api/http.ts';
+import { authorizeRequest } from '../auth/guard.ts';
+import { actorOf } from '../auth/principal.ts';
 import { OmsLogger, rootLogger, safeFields, type LogFields } from './logger.ts';
 import { MetricUnit, newInvocationMetrics, type OmsMetrics } from './metrics.ts';
 import { prettyLogs } from './output.ts';
@@ -127,6 +131,8 @@ export function lambdaShell<TEvent, TResult>(
       scope.logger = logger;
       scope.metrics = newInvocationMetrics(spec.name);
       appendKeys({ ...spec.keys, ...(spec.kind === 'api' ? apiKeys(request.event) : {}) });
+      if (spec.kind === 'api')
+        appendKeys({ actor: actorOf(authorizeRequest(request.event as never)) });
     },
     after: (request) => {
       const response = request.response as TResult;

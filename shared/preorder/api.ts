@@ -5,24 +5,13 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BadRequest, json, jsonBody } from '../api/http.ts';
+import { requestActor } from '../auth/guard.ts';
 import type { PreorderRuntime } from './runtime.ts';
 
 type Body = Record<string, unknown>;
 
-/** Who called: the JWT's e-mail or subject, the IAM caller, or `api` (locally). */
-export function actorOf(event: APIGatewayProxyEventV2): string {
-  const auth = (
-    event.requestContext as {
-      authorizer?: {
-        jwt?: { claims?: Record<string, unknown> };
-        iam?: { userArn?: string };
-      };
-    }
-  ).authorizer;
-  const claims = auth?.jwt?.claims;
-  const who = claims?.email ?? claims?.sub ?? auth?.iam?.userArn;
-  return typeof who === 'string' && who ? `api:${who}` : 'api';
-}
+/** Who called: the verified token's user, or the IAM caller (`shared/auth/`). */
+export const actorOf = (event: APIGatewayProxyEventV2): string => requestActor(event);
 
 const body = (event: APIGatewayProxyEventV2): Body => {
   if (!event.body) return {};

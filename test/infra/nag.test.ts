@@ -79,8 +79,8 @@ describe('cdk-nag AwsSolutionsChecks', () => {
   });
 
   it('reports no errors and no AwsSolutions warnings as annotations', () => {
-    const { storage, transfer, jobs, api, alarms } = buildApp();
-    for (const stack of [storage, transfer, jobs, api, alarms!] as Stack[]) {
+    const { storage, transfer, jobs, api, identity, alarms } = buildApp();
+    for (const stack of [storage, transfer, jobs, api, identity, alarms!] as Stack[]) {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.anyValue())).toEqual([]);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
@@ -102,6 +102,18 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       /^AwsSolutions-IAM5\[Resource::<SftpLogGroup[A-F0-9]+\.Arn>\]$/,
       // CDK's bucket-notifications custom resource.
       /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambdaBasicExecutionRole\]$/,
+      // CDK's BucketDeployment (the pages upload): its S3 action families, the pages bucket's
+      // and the assets bucket's keys, CloudFront invalidations on *, CDK's runtime choice.
+      /^AwsSolutions-IAM5\[Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*\]$/,
+      /^AwsSolutions-IAM5\[Resource::<PagesBucket[A-F0-9]+\.Arn>\/\*\]$/,
+      /^AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>\/\*\]$/,
+      /^AwsSolutions-IAM5\[Resource::\*\]$/,
+      /^AwsSolutions-L1$/,
+      // The pages: their log bucket, CloudFront without geo restriction, WAF or (default domain)
+      // a TLS policy of our choosing; Cognito without the Plus plan.
+      /^AwsSolutions-S1$/,
+      /^AwsSolutions-CFR[124]$/,
+      /^AwsSolutions-COG8$/,
     ];
     for (const ack of acks) {
       expect(
@@ -112,9 +124,19 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     }
     // No blanket acknowledgement on a stack or the app.
     for (const ack of acks) {
-      expect(['', 'OmsStorage', 'OmsTransfer', 'OmsJobs', 'OmsApi', 'OmsAlarms']).not.toContain(
-        ack.path,
-      );
+      expect([
+        '',
+        'OmsStorage',
+        'OmsTransfer',
+        'OmsJobs',
+        'OmsApi',
+        'OmsAlarms',
+        'OmsIdentity',
+      ]).not.toContain(ack.path);
+      // The broad ones only on the resources they are about.
+      if (/\[Resource::\*\]|L1$/.test(ack.id))
+        expect(ack.path).toMatch(/Custom::CDKBucketDeployment/);
+      if (/S1$/.test(ack.id)) expect(ack.path).toBe('OmsApi/Pages/Logs');
     }
   });
 });

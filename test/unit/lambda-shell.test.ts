@@ -77,6 +77,8 @@ const apiEvent = (routeKey: string, pathParameters: Record<string, string> = {},
     version: '2.0',
     routeKey,
     pathParameters,
+    // The caller the gateway verified: an IAM-signed integration (shared/auth/ allows it here).
+    requestContext: { routeKey, authorizer: { iam: { userArn: 'local-api-token' } } },
     body: body === undefined ? undefined : JSON.stringify(body),
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
@@ -251,7 +253,9 @@ describe('the Lambda shell: errors', () => {
       function_request_id: 'e-500',
     });
     expect(String(failed.stack)).toContain('DynamoDB said no');
-    expect(JSON.parse(String((await route(new Error('x'))(apiEvent('GET /x'))).body))).toEqual({
+    expect(
+      JSON.parse(String((await route(new Error('x'))(apiEvent('GET /orders/{orderId}'))).body)),
+    ).toEqual({
       error: 'INTERNAL',
       message: 'internal error; see the logs',
     });
@@ -262,6 +266,52 @@ describe('the Lambda shell: errors', () => {
       'RefusedCommands' in d ? 'refused' : 'Errors' in d ? 'error' : '?',
     );
     expect(counts).toEqual(['refused', 'refused', 'refused', 'refused', 'error', 'error']);
+  });
+
+  it('authorizes before the work: 401 for no caller, 403 for another store; the work never runs', async () => {
+    let ran = 0;
+    const handler = lambdaShell<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+      { name: 'api-store-pick', kind: 'api' },
+      async () => {
+        ran += 1;
+        return json(200, {});
+      },
+    );
+    const route = 'POST /stores/{facilityId}/picks';
+    const anonymous = {
+      ...apiEvent(route, { facilityId: 'S1' }),
+      requestContext: { routeKey: route },
+    };
+    const anonRes = await handler(anonymous as APIGatewayProxyEventV2, ctx('a1'));
+    expect(anonRes).toMatchObject({ statusCode: 401, headers: { 'www-authenticate': 'Bearer' } });
+    const associate = {
+      ...apiEvent(route, { facilityId: 'S2' }),
+      requestContext: {
+        routeKey: route,
+        authorizer: {
+          jwt: {
+            claims: {
+              'cognito:username': 'ann',
+              'cognito:groups': '[store-associate]',
+              'custom:stores': 'S1',
+            },
+          },
+        },
+      },
+    } as unknown as APIGatewayProxyEventV2;
+    const wrong = await handler(associate, ctx('a2'));
+    expect(wrong.statusCode).toBe(403);
+    expect(JSON.parse(String(wrong.body))).toEqual({
+      error: 'WRONG_STORE',
+      message: 'ann acts for S1, not for store S2',
+    });
+    expect(ran).toBe(0);
+    const own = await handler(
+      { ...associate, pathParameters: { facilityId: 'S1' } } as APIGatewayProxyEventV2,
+      ctx('a3'),
+    );
+    expect(own.statusCode).toBe(200);
+    expect(ran).toBe(1);
   });
 
   it('counts a refusal the handler answers itself (4xx response)', async () => {

@@ -1,3 +1,4 @@
+import { describeAccess } from '../../shared/auth/route-access.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../shared/config.ts';
@@ -21,12 +22,14 @@ describe('README generated tables', () => {
     },
   );
 
-  it('names every core job and every HTTP route of the registry', () => {
+  it('names every core job and every HTTP route of the registry, with who may call it', () => {
     const text = readme();
     for (const e of functionRegistry({ user: DEFAULTS.netsuiteUser })) {
       if (e.kind === 'core-job') expect(text, e.id).toContain(`| \`${e.id}\` | \`${e.schedule}\``);
       for (const key of e.routes ?? [])
-        expect(text, key).toContain(`| \`${key}\` | \`functions/${e.handler}.ts\``);
+        expect(text, key).toContain(
+          `| \`${key}\` | ${describeAccess(key)} | \`functions/${e.handler}.ts\``,
+        );
     }
   });
 });

@@ -1,9 +1,9 @@
-/* global document, window, sessionStorage, fetch, crypto, location, history, URLSearchParams */
+/* global document, window, crypto, location */
 // The merchandiser's page: purchase orders → a PO's lines → each line's Review, Allocate,
 // Sync date and Remove, with confirmations. Plain DOM, no build step. It calls the OMS HTTP API
-// (same origin locally; `config.json` names the API on AWS) with the token kept in sessionStorage.
-
-const TOKEN_KEY = 'oms-api-token';
+// (same origin locally; `/config.json` names the API on AWS) with the signed-in person's ID token
+// (`../common/auth.js`: a local sign-in form, or Cognito's hosted UI with PKCE on AWS).
+import { api, session, signInView, signOut, startAuth } from '../common/auth.js';
 const Node = window.Node;
 const $ = (sel) => document.querySelector(sel);
 
@@ -22,59 +22,6 @@ function h(tag, attrs = {}, ...children) {
   }
   return el;
 }
-let config = { apiUrl: '', auth: 'bearer' };
-
-async function loadConfig() {
-  try {
-    const res = await fetch('config.json', { cache: 'no-store' });
-    if (res.ok) config = { ...config, ...(await res.json()) };
-  } catch {
-    // Locally there is no config.json: the API is on this origin.
-  }
-}
-
-function token() {
-  return sessionStorage.getItem(TOKEN_KEY);
-}
-
-/** A token handed over in the address (`#token=…`, as npm start prints it) is kept, then hidden. */
-function takeTokenFromAddress() {
-  const params = new URLSearchParams(location.hash.replace(/^#\/?/, ''));
-  const t = params.get('token');
-  if (t) {
-    sessionStorage.setItem(TOKEN_KEY, t);
-    history.replaceState(null, '', `${location.pathname}#/`);
-  }
-}
-
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.message ?? `HTTP ${status}`);
-    this.status = status;
-    this.code = body?.error;
-  }
-}
-
-async function api(method, path, body) {
-  const res = await fetch(`${config.apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token()}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : {};
-  if (res.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    render();
-    throw new ApiError(401, { message: 'The token was not accepted: paste it again.' });
-  }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
-}
-
 function say(text, kind = 'ok') {
   const m = $('#message');
   m.textContent = text;
@@ -122,15 +69,15 @@ function table(headers, rows, empty) {
 
 // ── Views ───────────────────────────────────────────────────────────────────────────────────
 
-function signIn() {
-  const view = $('#sign-in').content.cloneNode(true);
-  view.querySelector('#token-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    sessionStorage.setItem(TOKEN_KEY, e.target.token.value.trim());
-    say('');
-    render();
+function signIn(reason) {
+  return signInView({
+    title: 'Merchandisers sign in to allocate pre-orders to purchase orders.',
+    reason,
+    done: () => {
+      say('');
+      render();
+    },
   });
-  return view;
 }
 
 async function listView() {
@@ -449,7 +396,7 @@ async function act(call) {
   try {
     return await call();
   } catch (err) {
-    say(err.code ? `${err.message} (${err.code})` : err.message, 'error');
+    if (err.status !== 401) say(err.code ? `${err.message} (${err.code})` : err.message, 'error');
     return undefined;
   }
 }
@@ -461,8 +408,10 @@ let rendering = 0;
 async function render() {
   const mine = ++rendering;
   const main = $('#main');
-  $('#sign-out').hidden = !token();
-  if (!token()) {
+  const s = session();
+  $('#sign-out').hidden = !s;
+  $('#who').textContent = s ? s.username : '';
+  if (!s) {
     main.replaceChildren(signIn());
     return;
   }
@@ -472,8 +421,8 @@ async function render() {
       parts[0] === 'po' && parts[1] ? await poView(parts[1], parts[2], parts[3]) : await listView();
     if (mine === rendering) main.replaceChildren(view);
   } catch (err) {
-    if (mine !== rendering) return;
-    if (err.status !== 401) say(err.message, 'error');
+    if (mine !== rendering || err.status === 401) return;
+    say(err.code ? `${err.message} (${err.code})` : err.message, 'error');
     main.replaceChildren(h('p', { class: 'empty' }, 'Could not load this page.'));
   }
 }
@@ -483,10 +432,20 @@ window.addEventListener('hashchange', () => {
   render();
 });
 $('#sign-out').addEventListener('click', () => {
-  sessionStorage.removeItem(TOKEN_KEY);
+  signOut();
+  say('');
   render();
 });
 
-takeTokenFromAddress();
-await loadConfig();
+/** The session ended (a 401): sign in again; the address, so the page's place, is kept. */
+function signInAgain(reason) {
+  $('#sign-out').hidden = true;
+  $('#main').replaceChildren(signIn(reason));
+}
+
+try {
+  await startAuth({ signInNeeded: signInAgain });
+} catch (err) {
+  say(err.message, 'error');
+}
 render();
