@@ -46,7 +46,8 @@ export const AGAIN = { again: true } as const;
 
 export interface CommandRun<R> {
   readonly orderId: string;
-  readonly idempotencyKey: string;
+  /** The command's envelope: its idempotency key names its event. */
+  readonly env: { readonly idempotencyKey: string };
   /** Canonical JSON of the command: a replay must be of the same command. */
   readonly request: string;
   /** The CONFLICT message once every attempt lost. */
@@ -75,7 +76,7 @@ export class CommandRunner {
         return next.plan.result;
       }
       if (failure.keyTaken) {
-        const ev = await this.orders.getEvent(cmd.orderId, cmd.idempotencyKey);
+        const ev = await this.orders.getEvent(cmd.orderId, cmd.env.idempotencyKey);
         if (ev) return replay<R>(ev, cmd.request);
       }
       if (failure.linked.length) throw new LinkedConditionFailed(failure.linked);

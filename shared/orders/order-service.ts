@@ -132,7 +132,6 @@ export class OrderService {
     };
     return this.runner.run<MoveResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: this.gaveUp(`line ${orderId}/${lineSeq}`),
       attempt: async () => {
         let line =
@@ -248,7 +247,6 @@ export class OrderService {
     const { orderId, lineSeq, env } = input;
     return this.runner.run<PackResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: this.gaveUp(`line ${orderId}/${lineSeq}`),
       attempt: async () => {
         const read = await this.reads.line(orderId, lineSeq, env.idempotencyKey);
@@ -307,7 +305,6 @@ export class OrderService {
     };
     return this.runner.run<MoveLinesResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: this.gaveUp(`order ${orderId}`),
       attempt: async () => {
         const read = await this.reads.lines(orderId, seqs, env.idempotencyKey, useCache);
@@ -369,7 +366,6 @@ export class OrderService {
     const { positions } = this.opts;
     return this.runner.run<StepsResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: this.gaveUp(`line ${orderId}/${lineSeq}`),
       attempt: async () => {
         const read = await this.reads.line(orderId, lineSeq, env.idempotencyKey);
@@ -403,7 +399,6 @@ export class OrderService {
     const { orderId, env } = input;
     return this.runner.run<OrderCommandResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: `order ${orderId}: gave up after ${this.maxAttempts} attempts`,
       attempt: async () => {
         const { header, lines, event } = await this.opts.orders.readOrderForCommand(
@@ -452,7 +447,6 @@ export class OrderService {
     const { positions } = this.opts;
     return this.runner.run<ReflectResult>({
       ...input,
-      idempotencyKey: env.idempotencyKey,
       gaveUp: `line ${orderId}/${lineSeq} kept changing while its units were reflected; try again`,
       attempt: async () => {
         const read = await this.reads.line(orderId, lineSeq, env.idempotencyKey);

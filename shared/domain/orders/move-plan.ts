@@ -13,7 +13,7 @@ import type { OrderHeader } from './order.ts';
 import { countedAt } from '../reservations/promises.ts';
 import { cannotReserve, type FacilityFigures } from '../reservations/facility-figures.ts';
 import type { MoveLinesResult, MoveResult } from './command-results.ts';
-import type { CommandPlan, InventoryWrite } from './order-writes.ts';
+import { recorded, type CommandPlan, type InventoryWrite } from './order-writes.ts';
 
 export const holdsOf = (line: LineState): string[] => Object.keys(line.holds).sort();
 
@@ -137,13 +137,8 @@ export function planMove<L>(i: MovePlanInput<L>): CommandPlan<MoveResult, L> & {
         releaseKey: result.releaseKey,
         shipmentKey: result.shipmentKey,
         holds: failures?.map((f) => f.code),
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: now,
         lineVersion: outcome.line.version,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       releases: moved && outcome.release ? [{ ...outcome.release, lineSeq }] : [],
       shipments: moved && outcome.shipment ? [{ ...outcome.shipment, lineSeq }] : [],
@@ -203,7 +198,7 @@ export function planMoveLines<L>(i: {
   readonly now: string;
   readonly request: string;
 }): CommandPlan<MoveLinesResult, L> {
-  const { orderId, applied, env, now } = i;
+  const { orderId, applied, now } = i;
   const inventory: InventoryWrite[] = applied.touched.map((d, n) => ({
     kind: 'reserve',
     facility: i.figures[n]!,
@@ -254,12 +249,7 @@ export function planMoveLines<L>(i: {
         type: 'moved-lines',
         orderId,
         steps,
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: now,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       inventory,
       linked: i.linked,

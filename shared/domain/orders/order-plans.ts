@@ -14,7 +14,7 @@ import type { Reflection } from '../reservations/promises.ts';
 import type { FacilityFigures } from '../reservations/facility-figures.ts';
 import { holdsOf } from './move-plan.ts';
 import type { OrderCommandResult, PackResult, ReflectResult } from './command-results.ts';
-import type { CommandPlan } from './order-writes.ts';
+import { recorded, type CommandPlan } from './order-writes.ts';
 
 /** What an order-wide command decides: the lines it changes (one version on) and its event. */
 export interface OrderChange {
@@ -41,7 +41,7 @@ export function planOrderChange(i: {
   readonly now: string;
   readonly request: string;
 }): CommandPlan<OrderCommandResult, never> {
-  const { orderId, change, env } = i;
+  const { orderId, change } = i;
   const before = new Map(i.read.map((l) => [l.lineSeq, l.version]));
   const result: OrderCommandResult = {
     orderId,
@@ -63,12 +63,7 @@ export function planOrderChange(i: {
       event: {
         ...change.event,
         orderId,
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: i.now,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       headerSet: change.headerSet,
     },
@@ -147,7 +142,7 @@ export function planPack(i: {
   readonly now: string;
   readonly request: string;
 }): CommandPlan<PackResult, never> & { readonly line: LineState } {
-  const { line, packages, env, now } = i;
+  const { line, packages, now } = i;
   const { orderId, lineSeq } = line;
   const s = line.shipments[i.shipmentKey];
   if (!s) {
@@ -191,13 +186,8 @@ export function planPack(i: {
         facilityId: s.facilityId,
         releaseKey: s.releaseKey,
         shipmentKey: s.key,
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: now,
         lineVersion: after.version,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       shipments: [{ ...shipment, lineSeq }],
     },
@@ -216,7 +206,7 @@ export function planReflect(i: {
   readonly now: string;
   readonly request: string;
 }): CommandPlan<ReflectResult, never> {
-  const { read, reflection: r, facility, env, now } = i;
+  const { read, reflection: r, facility, now } = i;
   const { orderId, lineSeq, sku } = read;
   const facilityId = facility.facilityId;
   const after: LineState = { ...r.line, version: read.version + 1, updatedAt: now };
@@ -238,13 +228,8 @@ export function planReflect(i: {
         lineSeq,
         facilityId,
         quantity: r.drop,
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: now,
         lineVersion: after.version,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       inventory: [
         { kind: 'reserve', facility, delta: -r.drop },

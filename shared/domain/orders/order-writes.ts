@@ -4,6 +4,7 @@
  * shipment rows, header attributes, inventory changes and the caller's linked writes. The planners
  * (command-plans) produce it from the state read; they never see a DynamoDB item.
  */
+import type { CommandEnvelope } from '../lifecycle/commands.ts';
 import type { LifecycleEvent } from '../lifecycle/events.ts';
 import type { LineState, Release, Shipment } from '../lifecycle/line.ts';
 import type { FacilityFigures } from '../reservations/facility-figures.ts';
@@ -58,3 +59,16 @@ export interface CommandPlan<R, Linked = unknown> {
   readonly result: R;
   readonly writes: OrderWrites<Linked>;
 }
+
+/** The record part of a command's event: who, when, under which key, what was asked and returned. */
+export const recorded = (
+  c: { readonly env: CommandEnvelope; readonly now: string; readonly request: string },
+  result: unknown,
+) => ({
+  reason: c.env.reason,
+  actor: c.env.actor,
+  idempotencyKey: c.env.idempotencyKey,
+  at: c.now,
+  request: c.request,
+  result,
+});

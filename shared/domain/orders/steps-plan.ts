@@ -21,7 +21,7 @@ import {
 } from '../reservations/facility-figures.ts';
 import { holdsOf } from './move-plan.ts';
 import type { StepsResult } from './command-results.ts';
-import type { CommandPlan, InventoryWrite } from './order-writes.ts';
+import { recorded, type CommandPlan, type InventoryWrite } from './order-writes.ts';
 
 /** What a multi-step command does to the line as read: moves resolved one after the other. */
 export interface PlannedSteps {
@@ -195,7 +195,7 @@ export function planSteps<L>(i: {
   readonly now: string;
   readonly request: string;
 }): CommandPlan<StepsResult, L> & { readonly line: LineState } {
-  const { read, applied, env, now } = i;
+  const { read, applied, now } = i;
   const { orderId, lineSeq } = read;
   const cur = applied.line;
   const inventory: InventoryWrite[] = [];
@@ -252,13 +252,8 @@ export function planSteps<L>(i: {
         quantity: steps
           .filter((x) => x.to === 3700 || x.to === 9000 || x.to === 1400)
           .reduce((n, x) => n + x.quantity, 0),
-        reason: env.reason,
-        actor: env.actor,
-        idempotencyKey: env.idempotencyKey,
-        at: now,
         lineVersion: after.version,
-        request: i.request,
-        result,
+        ...recorded(i, result),
       },
       releases: [...releases.values()].map((r) => ({ ...r, lineSeq })),
       shipments: [...shipments.values()].map((x) => ({ ...x, lineSeq })),
