@@ -12,6 +12,9 @@
  * Every change is one TransactWriteItems: the line rewritten under the version read, the event
  * put only if its key is new, the release/shipment rows, and — when quantity enters or leaves
  * 1200/1500 — the reservation row and position in the inventory table (see position-store.ts).
+ *
+ * Over 400 lines: every item shape and read of the orders table lives here, so that no other module
+ * knows its keys; the order commands' transaction is built in order-transaction.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {

@@ -21,6 +21,9 @@
  * (`holdItems`, `placeAdjustmentHold`) when a store reports units stolen or damaged, and ended
  * (`endHoldItems`, `endAdjustmentHold`: row deleted and reserved lowered in one transaction) once
  * NetSuite's figure reflects the adjustment.
+ *
+ * Over 400 lines: positions, reservation rows and adjustment holds are conditioned on one another
+ * (Σ rows + holds = reserved), so their item shapes and conditional writes stay together.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
