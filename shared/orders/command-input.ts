@@ -66,10 +66,12 @@ export interface CheckedLine extends Checked {
 function lineCommand(
   cmd: EnvelopeInput & { orderId: string; lineSeq: string },
   payload: Record<string, unknown>,
+  check?: () => void,
 ): CheckedLine {
   const env = checkEnvelope(cmd);
   const orderId = checkOrderId(cmd.orderId);
   const lineSeq = checkLineSeq(cmd.lineSeq);
+  check?.();
   return { env, orderId, lineSeq, request: canonicalJson({ ...payload, orderId, lineSeq }) };
 }
 
@@ -84,11 +86,7 @@ export function moveInput(cmd: MoveCommand): CheckedLine & { req: MoveRequest } 
     shipped: cmd.shipped,
     schedule: cmd.schedule,
   };
-  const env = checkEnvelope(cmd);
-  const orderId = checkOrderId(cmd.orderId);
-  const lineSeq = checkLineSeq(cmd.lineSeq);
-  const request = canonicalJson({ type: 'move', orderId, lineSeq, ...req });
-  return { env, orderId, lineSeq, request, req };
+  return { ...lineCommand(cmd, { type: 'move', ...req }), req };
 }
 
 export function fulfillInput(cmd: FulfillCommand): CheckedLine {
@@ -122,26 +120,15 @@ export function backorderInput(
 }
 
 export function packInput(cmd: PackCommand): CheckedLine {
-  const env = checkEnvelope(cmd);
-  const orderId = checkOrderId(cmd.orderId);
-  const lineSeq = checkLineSeq(cmd.lineSeq);
-  const packages = cmd.packages;
-  if (
-    packages !== undefined &&
-    (!Number.isSafeInteger(packages) || packages < 1 || packages > 999)
-  ) {
-    throw new CommandError('INVALID_COMMAND', 'packages must be a whole number 1–999', {
-      field: 'packages',
-    });
-  }
-  const request = canonicalJson({
-    type: 'pack',
-    orderId,
-    lineSeq,
-    shipmentKey: cmd.shipmentKey,
-    packages,
+  const { shipmentKey, packages } = cmd;
+  return lineCommand(cmd, { type: 'pack', shipmentKey, packages }, () => {
+    if (packages === undefined) return;
+    if (!Number.isSafeInteger(packages) || packages < 1 || packages > 999) {
+      throw new CommandError('INVALID_COMMAND', 'packages must be a whole number 1–999', {
+        field: 'packages',
+      });
+    }
   });
-  return { env, orderId, lineSeq, request };
 }
 
 export function moveLinesInput(cmd: MoveLinesCommand): Checked & { seqs: string[] } {
@@ -186,22 +173,17 @@ export function holdInput(cmd: HoldCommand, add: boolean): Checked & { lineSeq?:
 }
 
 export function reflectInput(cmd: ReflectCommand): CheckedLine {
-  const env = checkEnvelope(cmd);
-  const orderId = checkOrderId(cmd.orderId);
-  const lineSeq = checkLineSeq(cmd.lineSeq);
   const { facilityId, covered } = cmd;
-  if (typeof facilityId !== 'string' || !facilityId)
-    throw new CommandError('INVALID_COMMAND', 'facilityId is required', { field: 'facilityId' });
-  if (!Number.isSafeInteger(covered) || covered < 0)
-    throw new CommandError(
-      'INVALID_COMMAND',
-      `covered must be a whole number ≥ 0, got ${covered}`,
-      {
-        field: 'covered',
-      },
-    );
-  const request = canonicalJson({ type: 'reflected', orderId, lineSeq, facilityId, covered });
-  return { env, orderId, lineSeq, request };
+  return lineCommand(cmd, { type: 'reflected', facilityId, covered }, () => {
+    if (typeof facilityId !== 'string' || !facilityId)
+      throw new CommandError('INVALID_COMMAND', 'facilityId is required', { field: 'facilityId' });
+    if (!Number.isSafeInteger(covered) || covered < 0)
+      throw new CommandError(
+        'INVALID_COMMAND',
+        `covered must be a whole number ≥ 0, got ${covered}`,
+        { field: 'covered' },
+      );
+  });
 }
 
 export function netsuiteIdsInput(cmd: NetsuiteIdsCommand): Checked {

@@ -24,7 +24,7 @@ import { afterReserve, outOfStock } from '../domain/reservations/facility-figure
 import {
   applyLineMoves,
   checkMove,
-  planMove,
+  planMoveCommand,
   planMoveLines,
   refusesOrHolds,
   type LineMovesApplied,
@@ -179,7 +179,7 @@ export class OrderService {
           throw outOfStock(facility!, move.quantity);
         }
         const read = { line, header };
-        const plan = planMove({
+        const plan = planMoveCommand({
           ...input,
           line,
           move,

@@ -74,7 +74,7 @@ export interface MovePlanInput<L> {
  * One move of one line: moved (with the reservation change, NetSuite's figure checked on a
  * release, the release/shipment rows and the linked writes) or held by a gate (event only).
  */
-export function planMove<L>(i: MovePlanInput<L>): CommandPlan<MoveResult, L> & {
+export function planMoveCommand<L>(i: MovePlanInput<L>): CommandPlan<MoveResult, L> & {
   /** The line after the move. */
   readonly line: LineState;
   /** Reservation change at `facility` once committed (0: none). */
@@ -85,14 +85,17 @@ export function planMove<L>(i: MovePlanInput<L>): CommandPlan<MoveResult, L> & {
   const done = outcome.move;
   const moved = outcome.kind === 'moved';
   const failures = outcome.kind === 'held' ? outcome.failures : undefined;
-  const result: MoveResult = {
-    outcome: outcome.kind,
+  const what = {
     orderId,
     lineSeq,
     from: done.from,
     to: done.to,
     quantity: done.quantity,
     facilityId: done.facilityId,
+  };
+  const result: MoveResult = {
+    outcome: outcome.kind,
+    ...what,
     releaseKey: moved ? done.releaseKey : undefined,
     shipmentKey: moved ? done.shipmentKey : undefined,
     buckets: outcome.line.buckets,
@@ -128,12 +131,7 @@ export function planMove<L>(i: MovePlanInput<L>): CommandPlan<MoveResult, L> & {
       lines: [{ line: outcome.line, expectedVersion: line.version }],
       event: {
         type: moved ? 'moved' : 'release-held',
-        orderId,
-        lineSeq,
-        from: done.from,
-        to: done.to,
-        quantity: done.quantity,
-        facilityId: done.facilityId,
+        ...what,
         releaseKey: result.releaseKey,
         shipmentKey: result.shipmentKey,
         holds: failures?.map((f) => f.code),
