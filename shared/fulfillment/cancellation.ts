@@ -358,9 +358,7 @@ export class Cancellations {
       if (need <= 0) break;
       const take = Math.min(need, a.quantity);
       need -= take;
-      for (const x of po.releaseItems(a, take, at, 'unallocate')) {
-        out.push({ label: `${x.label}:${a.poId}/${a.lineId}`, item: x.item });
-      }
+      out.push(...po.releaseItems(a, take, at, 'unallocate', `:${a.poId}/${a.lineId}`));
     }
     return out;
   }
