@@ -11,6 +11,9 @@
  * position (see docs/order-core.md). The engine reads ATP once per SKU per run and subtracts what
  * this run placed; a reservation refused because stock moved meanwhile (`OUT_OF_STOCK`) re-reads
  * that SKU and decides the order again, at most twice.
+ *
+ * Over 400 lines: the phases of one run (read the queues, decide, allocate, backorder, explain)
+ * share the run's state and counters; splitting brokering by capability is part 3 of issue 17.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -43,7 +46,7 @@ import type { OrderRecords, OrderStore } from '../store/order-store.ts';
 import type { PositionStore } from '../store/position-store.ts';
 import { releaseQueuePutItems } from '../store/release-queue-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
-import type { TxItem } from '../store/transactions.ts';
+import type { LinkedWrite } from '../store/transactions.ts';
 
 export interface BrokerDeps {
   readonly brokering: BrokeringStore;
@@ -443,7 +446,7 @@ async function apply(
     line: LineState,
     q: number,
     facilityId: string,
-    linked: { label: `linked:${string}`; item: TxItem }[],
+    linked: LinkedWrite[],
   ): void => {
     let moved = 0;
     const buckets = left.get(line.lineSeq)!;
@@ -548,7 +551,7 @@ function linkedFor(
   facility: Facility,
   quantity: number,
   at: string,
-): { label: `linked:${string}`; item: TxItem }[] {
+): LinkedWrite[] {
   if (isNetsuiteFulfilled(facility)) {
     const payload: AllocationPayload = {
       orderId: line.orderId,
@@ -556,24 +559,17 @@ function linkedFor(
       facilityId: facility.facilityId,
       afterRejection: line.rejectedBy.length > 0,
     };
-    return [
-      {
-        label: 'linked:allocation-outbox',
-        item: deps.sync.outboxPut('allocation', allocationEntryId(payload), payload, at),
-      },
-    ];
+    const id = allocationEntryId(payload);
+    return [deps.sync.linkedOutboxPut('allocation-outbox', 'allocation', id, payload, at)];
   }
   return [
-    {
-      label: 'linked:store-queue',
-      item: deps.brokering.storeQueuePut({
-        facilityId: facility.facilityId,
-        orderId: line.orderId,
-        lineSeq: line.lineSeq,
-        sku: line.sku,
-        quantity,
-        allocatedAt: at,
-      }),
-    },
+    deps.brokering.linkedStoreQueuePut({
+      facilityId: facility.facilityId,
+      orderId: line.orderId,
+      lineSeq: line.lineSeq,
+      sku: line.sku,
+      quantity,
+      allocatedAt: at,
+    }),
   ];
 }

@@ -149,16 +149,13 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
             actor: 'netsuite',
             reason: `rejected by NetSuite at ${facilityId}${reason ? ` (${reason})` : ''} — ${fileName}`,
             linked: [
-              {
-                label: 'linked:brokering-queue',
-                item: deps.brokering.queuePut({
-                  queue: BROKERING_QUEUE,
-                  orderId,
-                  orderDate: header.date,
-                  enqueuedAt: at,
-                  reason: `rejected by ${facilityId}`,
-                }),
-              },
+              deps.brokering.linkedQueuePut({
+                queue: BROKERING_QUEUE,
+                orderId,
+                orderDate: header.date,
+                enqueuedAt: at,
+                reason: `rejected by ${facilityId}`,
+              }),
             ],
           });
           if (result.steps.some((x) => x.from === 3200 || x.from === 3350)) counts.fromReleased!++;

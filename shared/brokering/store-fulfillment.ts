@@ -47,6 +47,9 @@
  * nothing and returns the first result. The adjustment id — outbox id and hold id — derives from
  * the key, so a replay never writes an adjustment or a hold twice (nor holds one that has ended
  * since). The daily count is given back by the call that made the move only.
+ *
+ * Over 400 lines: the queue listing and the hand-back share the store's view of a line; store
+ * fulfillment is split between brokering/ and fulfillment/ until part 3 of issue 17.
  */
 import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
@@ -74,7 +77,7 @@ import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
-import type { TxItem } from '../store/transactions.ts';
+import type { LinkedWrite } from '../store/transactions.ts';
 
 /**
  * The feed id of store rejections' idempotency records (`DELTA#store-rejection#<adjustmentId>`:
@@ -87,9 +90,9 @@ export interface StoreFulfillmentDeps {
   readonly service: Pick<OrderService, 'backorderFromNode'>;
   readonly brokering: Pick<
     BrokeringStore,
-    'storeQueue' | 'storeQueueDelete' | 'queuePut' | 'addDailyCount' | 'dailyCounts'
+    'storeQueue' | 'linkedStoreQueueDelete' | 'linkedQueuePut' | 'addDailyCount' | 'dailyCounts'
   >;
-  readonly sync: Pick<SyncStore, 'outboxPut'>;
+  readonly sync: Pick<SyncStore, 'linkedOutboxPut'>;
   readonly deltas: Pick<InventoryDeltaStore, 'placeHold' | 'undoHold'>;
   readonly now?: () => Date;
 }
@@ -334,28 +337,21 @@ export class StoreFulfillment {
       !event && orderLeaves ? await this.allocationDay(facilityId, orderId, lineSeq) : undefined;
 
     const { brokering, sync } = this.deps;
-    const linked: { label: `linked:${string}`; item: TxItem }[] = [];
-    if (wholeAllocation) {
-      linked.push({
-        label: 'linked:store-queue',
-        item: brokering.storeQueueDelete(facilityId, orderId, lineSeq),
-      });
-    }
-    linked.push({
-      label: 'linked:brokering-queue',
-      item: brokering.queuePut({
+    const linked: LinkedWrite[] = [];
+    if (wholeAllocation)
+      linked.push(brokering.linkedStoreQueueDelete(facilityId, orderId, lineSeq));
+    linked.push(
+      brokering.linkedQueuePut({
         queue: BROKERING_QUEUE,
         orderId,
         orderDate: header.date,
         enqueuedAt: at,
         reason: `store ${facilityId} ${kind === 'rejected' ? 'rejected' : 'did not find'} line ${lineSeq}: ${reason}`,
       }),
-    });
+    );
     if (adjustment) {
-      linked.push({
-        label: 'linked:inventory-adjustment',
-        item: sync.outboxPut('invadj', adjustment.adjustmentId, adjustment, at),
-      });
+      const id = adjustment.adjustmentId;
+      linked.push(sync.linkedOutboxPut('inventory-adjustment', 'invadj', id, adjustment, at));
     }
 
     // Units stolen or damaged are held before the move (counted twice for a moment, never zero).

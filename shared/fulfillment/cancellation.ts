@@ -32,6 +32,9 @@
  * quantity still allocated. Idempotent with the caller's key: a line cancel uses the key itself,
  * an order cancel `<key>:<lineSeq>` per line; replaying changes nothing and returns the first
  * result.
+ *
+ * Over 400 lines: a line's and an order's cancellation share the preview, the writes linked to the
+ * cancellation (line close, store queue, pre-order, re-quotes) and the replay rules.
  */
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
@@ -63,13 +66,13 @@ import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { PurchaseOrderStore } from '../store/purchase-order-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
-import type { TxItem } from '../store/transactions.ts';
+import type { LinkedWrite } from '../store/transactions.ts';
 
 export interface CancellationDeps {
   readonly orders: Pick<OrderStore, 'readOrderForCommand' | 'readForCommand' | 'getEvent'>;
   readonly service: Pick<OrderService, 'cancelLine'>;
-  readonly sync: Pick<SyncStore, 'outboxPut' | 'waiting' | 'enqueue'>;
-  readonly brokering: Pick<BrokeringStore, 'storeQueueDelete'>;
+  readonly sync: Pick<SyncStore, 'linkedOutboxPut' | 'waiting' | 'enqueue'>;
+  readonly brokering: Pick<BrokeringStore, 'linkedStoreQueueDelete'>;
   /** Every facility (to know which NetSuite fulfils: a partial cancellation re-quotes there). */
   readonly facilities: () => Promise<readonly Facility[]>;
   /** Pre-order allocations: a cancelled pre-ordered unit gives its PO line's ATP back. */
@@ -251,7 +254,7 @@ export class Cancellations {
     idempotencyKey: string,
     ctx: { orderId: string; reason: string; at: string },
   ): Promise<{
-    linked: { label: `linked:${string}`; item: TxItem }[];
+    linked: LinkedWrite[];
     unsent: AllocationPayload[];
   }> {
     const payload: LineClosePayload = {
@@ -260,19 +263,15 @@ export class Cancellations {
       cancelledAt: ctx.at,
       reason: ctx.reason,
     };
-    const linked: { label: `linked:${string}`; item: TxItem }[] = [
-      {
-        label: 'linked:line-close',
-        item: this.deps.sync.outboxPut('lineclose', lineCloseEntryId(payload), payload, ctx.at),
-      },
+    const { sync, brokering } = this.deps;
+    const linked: LinkedWrite[] = [
+      sync.linkedOutboxPut('line-close', 'lineclose', lineCloseEntryId(payload), payload, ctx.at),
     ];
     const preview = cancellationPreview(line, quantity);
     for (const r of preview.reserved) {
       if (r.left > 0) continue;
-      linked.push({
-        label: `linked:store-queue:${r.facilityId}`,
-        item: this.deps.brokering.storeQueueDelete(r.facilityId, ctx.orderId, line.lineSeq),
-      });
+      const name = `store-queue:${r.facilityId}`;
+      linked.push(brokering.linkedStoreQueueDelete(r.facilityId, ctx.orderId, line.lineSeq, name));
     }
     if (preview.preOrdered > 0 && this.deps.preorders) {
       linked.push(...(await this.preorderRelease(line, preview.preOrdered, ctx.at)));
@@ -284,15 +283,15 @@ export class Cancellations {
       for (const p of requotes) {
         if (waiting.has(allocationEntryId(p))) unsent.push(p);
         else
-          linked.push({
-            label: `linked:allocation-requote:${p.facilityId}`,
-            item: this.deps.sync.outboxPut(
+          linked.push(
+            sync.linkedOutboxPut(
+              `allocation-requote:${p.facilityId}`,
               'allocation',
               requoteEntryId(p, idempotencyKey),
               p,
               ctx.at,
             ),
-          });
+          );
       }
     }
     return { linked, unsent };
@@ -346,22 +345,20 @@ export class Cancellations {
     line: LineState,
     quantity: number,
     at: string,
-  ): Promise<{ label: `linked:${string}`; item: TxItem }[]> {
+  ): Promise<LinkedWrite[]> {
     const po = this.deps.preorders!;
     const poLines = await po.linesOfSku(line.sku);
     const allocations = (await Promise.all(poLines.map((l) => po.allocations(l.poId, l.lineId))))
       .flat()
       .filter((a) => a.orderId === line.orderId && a.lineSeq === line.lineSeq)
       .sort((a, b) => (a.allocatedAt < b.allocatedAt ? 1 : -1));
-    const out: { label: `linked:${string}`; item: TxItem }[] = [];
+    const out: LinkedWrite[] = [];
     let need = quantity;
     for (const a of allocations) {
       if (need <= 0) break;
       const take = Math.min(need, a.quantity);
       need -= take;
-      for (const x of po.releaseItems(a, take, at, 'unallocate')) {
-        out.push({ label: `${x.label}:${a.poId}/${a.lineId}`, item: x.item });
-      }
+      out.push(...po.releaseItems(a, take, at, 'unallocate', `:${a.poId}/${a.lineId}`));
     }
     return out;
   }

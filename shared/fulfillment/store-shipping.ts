@@ -32,6 +32,9 @@
  * Idempotency: every command carries a key. A replay (same key, same request — fields left out
  * are not compared) changes nothing and returns the first result with `replayed: true`; the same
  * key for another request is refused with `IDEMPOTENCY_KEY_REUSED`.
+ *
+ * Over 400 lines: pick, pack, ship and not-found share the store's view of a line and the replay
+ * rules above; splitting store fulfillment by capability is part 3 of issue 17.
  */
 import type { Facility } from '../domain/facility.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
@@ -51,16 +54,16 @@ import type {
 import type { MoveResult, OrderService, PackResult } from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
-import { awaitingInvoiceItem } from '../store/invoice-store.ts';
+import { linkedAwaitingInvoice } from '../store/invoice-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
-import type { TxItem } from '../store/transactions.ts';
+import type { LinkedWrite } from '../store/transactions.ts';
 import { openAtStore, stagesAt } from './store-shipping-stages.ts';
 
 export interface StoreShippingDeps {
   readonly orders: Pick<OrderStore, 'readForCommand'>;
   readonly service: Pick<OrderService, 'move' | 'packShipment'>;
-  readonly brokering: Pick<BrokeringStore, 'storeQueueDelete'>;
-  readonly sync: Pick<SyncStore, 'outboxPut'>;
+  readonly brokering: Pick<BrokeringStore, 'linkedStoreQueueDelete'>;
+  readonly sync: Pick<SyncStore, 'linkedOutboxPut'>;
   /** Every facility (to refuse NetSuite-fulfilled ones). */
   readonly facilities: () => Promise<readonly Facility[]>;
   /** Rejections and "not found" (the same hand-back). */
@@ -447,19 +450,19 @@ export class StoreShipping {
       shippedAt,
     };
     const storeDone = q >= openAtStore(line, facilityId);
-    const linked: { label: `linked:${string}`; item: TxItem }[] = [
-      {
-        label: 'linked:oms-fulfilled',
-        item: this.deps.sync.outboxPut('fulfilled', exportId, payload, now.toISOString()),
-      },
+    const linked: LinkedWrite[] = [
+      this.deps.sync.linkedOutboxPut(
+        'oms-fulfilled',
+        'fulfilled',
+        exportId,
+        payload,
+        now.toISOString(),
+      ),
       // The order may now be fully shipped: `oms sync status` watches for its invoice.
-      { label: 'linked:awaiting-invoice', item: awaitingInvoiceItem(orderId, shippedAt) },
+      linkedAwaitingInvoice(orderId, shippedAt),
     ];
     if (storeDone) {
-      linked.push({
-        label: 'linked:store-queue',
-        item: this.deps.brokering.storeQueueDelete(facilityId, orderId, lineSeq),
-      });
+      linked.push(this.deps.brokering.linkedStoreQueueDelete(facilityId, orderId, lineSeq));
     }
     const move = await this.moveOrReplay(
       {

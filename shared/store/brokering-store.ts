@@ -24,6 +24,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 import { queryPartition, queueEntries } from './query-all.ts';
+import type { LinkedWrite } from './transactions.ts';
 
 /** Where approved orders wait for brokering (HotWax's `_BROKERING_QUEUE_`). */
 export const BROKERING_QUEUE = '_BROKERING_QUEUE_';
@@ -192,6 +193,26 @@ export class BrokeringStore {
           : String(i.explanation),
       ),
     }));
+  }
+
+  /** An order queued with an order command or not at all (`linked:brokering-queue`). */
+  linkedQueuePut(e: QueueEntry): LinkedWrite {
+    return { label: 'linked:brokering-queue', item: this.queuePut(e) };
+  }
+
+  /** A store's queue item written with the allocation (`linked:store-queue`). */
+  linkedStoreQueuePut(item: StoreQueueItem): LinkedWrite {
+    return { label: 'linked:store-queue', item: this.storeQueuePut(item) };
+  }
+
+  /** A store's queue item removed with the command that takes the line away (`linked:<name>`). */
+  linkedStoreQueueDelete(
+    facilityId: string,
+    orderId: string,
+    lineSeq: string,
+    name = 'store-queue',
+  ): LinkedWrite {
+    return { label: `linked:${name}`, item: this.storeQueueDelete(facilityId, orderId, lineSeq) };
   }
 
   storeQueuePut(item: StoreQueueItem) {

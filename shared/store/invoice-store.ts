@@ -30,7 +30,7 @@ import { documentClient } from './document-client.ts';
 import { table } from './dynamo-client.ts';
 import { externalPk, HEADER_SK, orderPk } from './order-store.ts';
 import { queryPartition } from './query-all.ts';
-import { readCancellation, type TxItem } from './transactions.ts';
+import { readCancellation, type LinkedWrite, type TxItem } from './transactions.ts';
 
 const SHARDS = 16;
 const AWAITING_TTL_DAYS = 90;
@@ -66,6 +66,12 @@ export function awaitingInvoiceItem(
     },
   };
 }
+
+/** awaitingInvoiceItem as a write linked to the command that ships (`linked:awaiting-invoice`). */
+export const linkedAwaitingInvoice = (orderId: string, at: string): LinkedWrite => ({
+  label: 'linked:awaiting-invoice',
+  item: awaitingInvoiceItem(orderId, at),
+});
 
 /** What the invoice import and the status need of an order header. */
 export interface InvoicedHeader {

@@ -12,6 +12,9 @@
  * Every change is one TransactWriteItems: the line rewritten under the version read, the event
  * put only if its key is new, the release/shipment rows, and — when quantity enters or leaves
  * 1200/1500 — the reservation row and position in the inventory table (see position-store.ts).
+ *
+ * Over 400 lines: every item shape and read of the orders table lives here, so that no other module
+ * knows its keys; the order commands' transaction is built in order-transaction.ts.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -22,7 +25,7 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
+import type { LineWrite, RecordedEvent } from '../domain/orders/order-writes.ts';
 import {
   padLineSeq,
   type LineState,
@@ -43,12 +46,7 @@ export const eventSk = (idempotencyKey: string): string => `EVT#${idempotencyKey
 export const externalPk = (externalId: string): string => `EXT#${externalId}`;
 
 /** A stored event: the history record plus what the command returned and asked. */
-export interface StoredEvent extends LifecycleEvent {
-  /** Canonical JSON of the command payload, to spot a key reused for another command. */
-  readonly request: string;
-  /** What the command returned; a replay returns it again. */
-  readonly result: unknown;
-}
+export type StoredEvent = RecordedEvent;
 
 export interface OrderRecords {
   readonly header?: OrderHeader;
@@ -84,11 +82,7 @@ export class TxCancelled extends Error {
   }
 }
 
-export interface LineWrite {
-  readonly line: LineState;
-  /** The version the line was read at (the write's condition); 0 = a new line. */
-  readonly expectedVersion: number;
-}
+export type { LineWrite };
 
 export interface ChangeSet {
   readonly lines: readonly LineWrite[];

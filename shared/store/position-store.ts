@@ -21,6 +21,9 @@
  * (`holdItems`, `placeAdjustmentHold`) when a store reports units stolen or damaged, and ended
  * (`endHoldItems`, `endAdjustmentHold`: row deleted and reserved lowered in one transaction) once
  * NetSuite's figure reflects the adjustment.
+ *
+ * Over 400 lines: positions, reservation rows and adjustment holds are conditioned on one another
+ * (Σ rows + holds = reserved), so their item shapes and conditional writes stay together.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -35,6 +38,7 @@ import {
 import { documentClient } from './document-client.ts';
 import { NS_PREFIX } from './inventory-store.ts';
 import { atpOf } from '../domain/reservations/availability.ts';
+import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
 import { backoffMs, readCancellation, sleep, type TxItem } from './transactions.ts';
 
 export const POS_PREFIX = 'POS#';
@@ -182,20 +186,20 @@ export class PositionStore {
    * conditions cannot) and bump the version `v` (which reconcile and safety-stock writes use).
    */
   reserveItems(
-    seen: FacilityState,
+    seen: FacilityFigures,
     delta: number,
     now: string,
   ): { position: TxItem; nsCheck?: TxItem } {
     const p = seen.position;
     const nsQty = seen.nsQty ?? 0;
-    const Key = { pk: p.sku, sk: `${POS_PREFIX}${p.facilityId}` };
+    const Key = { pk: seen.sku, sk: `${POS_PREFIX}${seen.facilityId}` };
     const common = {
       ':ns': nsQty,
       ':now': now,
       ':one': 1,
       ':zero': 0,
       ':safety': p.safety,
-      ':f': p.facilityId,
+      ':f': seen.facilityId,
       ':type': 'position',
     };
     if (delta > 0) {
@@ -221,7 +225,7 @@ export class PositionStore {
         nsCheck: {
           ConditionCheck: {
             TableName: this.table,
-            Key: { pk: p.sku, sk: `${NS_PREFIX}${p.facilityId}` },
+            Key: { pk: seen.sku, sk: `${NS_PREFIX}${seen.facilityId}` },
             ConditionExpression: 'nsQty >= :ns',
             ExpressionAttributeValues: { ':ns': nsQty },
           },
@@ -254,7 +258,7 @@ export class PositionStore {
   }
 
   /** A check that NetSuite's figure is still the one read (or still absent). */
-  netsuiteCheck(seen: FacilityState): TxItem {
+  netsuiteCheck(seen: FacilityFigures): TxItem {
     const Key = { pk: seen.sku, sk: `${NS_PREFIX}${seen.facilityId}` };
     return seen.nsQty === undefined
       ? {

@@ -13,6 +13,9 @@
  * a condition cannot do arithmetic: an allocation of q commits only under `atp >= :q` (and status
  * open), in the same transaction as the order line's move (see `allocateItems`). Concurrent runs
  * therefore never take more than the line's quantity.
+ *
+ * Over 400 lines: headers, lines, allocations and the SKU index are written together under the
+ * ATP condition above, so their item shapes and transactions stay in one module.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -31,7 +34,7 @@ import type {
 } from '../domain/preorder/purchase-order.ts';
 import type { Allocation } from '../domain/preorder/fifo.ts';
 import { documentClient } from './document-client.ts';
-import { LabelledTx, readCancellation, type TxItem } from './transactions.ts';
+import { LabelledTx, readCancellation, type LinkedWrite } from './transactions.ts';
 import { TxCancelled } from './order-store.ts';
 
 export const PO_LIST_PK = 'PURCHASE_ORDERS';
@@ -386,7 +389,7 @@ export class PurchaseOrderStore {
     poLine: Pick<PurchaseOrderLine, 'poId' | 'lineId' | 'arrivalDate'>,
     a: Omit<StoredAllocation, 'poId' | 'lineId' | 'promisedDate' | 'allocatedAt'>,
     now: string,
-  ): Array<{ label: `linked:${string}`; item: TxItem }> {
+  ): LinkedWrite[] {
     return [
       {
         label: 'linked:po-line',
@@ -438,18 +441,20 @@ export class PurchaseOrderStore {
   /**
    * Gives q of an allocation back: the PO line's ATP grows by q (`released` instead when the
    * quantity moves on after arrival) and the allocation shrinks, or goes when nothing is left.
-   * Conditioned on the allocation holding exactly what was read.
+   * Conditioned on the allocation holding exactly what was read. `labelSuffix` tells several
+   * allocations released in one transaction apart (`linked:po-line<suffix>`).
    */
   releaseItems(
     a: Pick<StoredAllocation, 'poId' | 'lineId' | 'orderId' | 'lineSeq' | 'quantity'>,
     q: number,
     now: string,
     how: 'unallocate' | 'arrived',
-  ): Array<{ label: `linked:${string}`; item: TxItem }> {
+    labelSuffix = '',
+  ): LinkedWrite[] {
     const key = { pk: poPk(a.poId), sk: allocationSk(a.lineId, a.orderId, a.lineSeq) };
     return [
       {
-        label: 'linked:po-line',
+        label: `linked:po-line${labelSuffix}`,
         item: {
           Update: {
             TableName: this.table,
@@ -464,7 +469,7 @@ export class PurchaseOrderStore {
         },
       },
       {
-        label: 'linked:allocation',
+        label: `linked:allocation${labelSuffix}`,
         item:
           q >= a.quantity
             ? {

@@ -7,6 +7,16 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/**
+ * A write of another module that commits with an order command or not at all. Its label starts
+ * with `linked:`; when its condition fails the command changes nothing (LinkedConditionFailed).
+ * Stores build them (e.g. `SyncStore.linkedOutboxPut`); services only pass them on.
+ */
+export interface LinkedWrite {
+  readonly label: `linked:${string}`;
+  readonly item: TxItem;
+}
+
 export class LabelledTx {
   readonly items: TxItem[] = [];
   readonly labels: string[] = [];

@@ -1,0 +1,100 @@
+/**
+ * The one loop every order-changing command runs: read → decide → commit → replay or retry.
+ *
+ * A command supplies `attempt`: it reads (from its cache or the store), decides with a pure planner
+ * and returns what to do — return a recorded result (the key was used: a replay), return without
+ * a write, decide again at once (a refusal on cached state is never final), or commit a plan. The
+ * runner commits the plan as one conditional transaction and reads a cancellation condition by
+ * condition (CommitFailure): the key taken → the recorded result (a replay changes nothing, a key
+ * reused for another command is refused); a linked write's condition → LinkedConditionFailed; else
+ * the command's `retry` says whether to back off (a lost race: jittered exponential backoff), go
+ * again at once (only figures moved) or fail (the cancellation is rethrown). After `maxAttempts`
+ * attempts: CONFLICT.
+ */
+import { CommandError } from '../domain/lifecycle/errors.ts';
+import type { CommandPlan, RecordedEvent } from '../domain/orders/order-writes.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { CommitFailure, OrderTransactions } from '../store/order-transaction.ts';
+import { backoffMs, sleep, type LinkedWrite } from '../store/transactions.ts';
+
+/** A linked write's condition failed: the command was not applied (the caller decides what next). */
+export class LinkedConditionFailed extends Error {
+  constructor(readonly labels: readonly string[]) {
+    super(`linked condition failed: ${labels.join(', ')}`);
+    this.name = 'LinkedConditionFailed';
+  }
+}
+
+/** After a cancellation that is neither a replay nor a linked failure: what next. */
+export type Retry = 'backoff' | 'now' | 'fail';
+
+export type Attempt<R> =
+  /** The key's event was read: return what it recorded. */
+  | { readonly replay: RecordedEvent }
+  /** Decided without a write. */
+  | { readonly done: R }
+  /** Decide again at once (and count an attempt). */
+  | { readonly again: true }
+  | {
+      readonly plan: CommandPlan<R, LinkedWrite>;
+      /** After the commit (e.g. what the cache learns). */
+      readonly committed?: () => void;
+      readonly retry: (f: CommitFailure) => Retry;
+    };
+
+export const AGAIN = { again: true } as const;
+
+export interface CommandRun<R> {
+  readonly orderId: string;
+  /** The command's envelope: its idempotency key names its event. */
+  readonly env: { readonly idempotencyKey: string };
+  /** Canonical JSON of the command: a replay must be of the same command. */
+  readonly request: string;
+  /** The CONFLICT message once every attempt lost. */
+  readonly gaveUp: string;
+  readonly attempt: () => Promise<Attempt<R>>;
+}
+
+export class CommandRunner {
+  constructor(
+    private readonly orders: OrderStore,
+    private readonly tx: OrderTransactions,
+    private readonly maxAttempts: number,
+  ) {}
+
+  async run<R>(cmd: CommandRun<R>): Promise<R> {
+    let lostRaces = 0;
+    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+      if (lostRaces > 0) await sleep(backoffMs(lostRaces));
+      const next = await cmd.attempt();
+      if ('replay' in next) return replay<R>(next.replay, cmd.request);
+      if ('done' in next) return next.done;
+      if ('again' in next) continue;
+      const failure = await this.tx.commit(next.plan.writes);
+      if (!failure) {
+        next.committed?.();
+        return next.plan.result;
+      }
+      if (failure.keyTaken) {
+        const ev = await this.orders.getEvent(cmd.orderId, cmd.env.idempotencyKey);
+        if (ev) return replay<R>(ev, cmd.request);
+      }
+      if (failure.linked.length) throw new LinkedConditionFailed(failure.linked);
+      const retry = next.retry(failure);
+      if (retry === 'fail') throw failure.error;
+      if (retry === 'backoff') lostRaces++;
+    }
+    throw new CommandError('CONFLICT', cmd.gaveUp);
+  }
+}
+
+/** The recorded result of the key's first command, if the key was used for this same command. */
+function replay<R>(event: RecordedEvent, request: string): R {
+  if (event.request !== request) {
+    throw new CommandError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `idempotency key ${event.idempotencyKey} was used for another command (${event.type} at ${event.at}); use a new key`,
+    );
+  }
+  return { ...(event.result as R), replayed: true };
+}
