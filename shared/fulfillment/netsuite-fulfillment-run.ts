@@ -5,7 +5,7 @@
  * part ships, the rest is held until a snapshot), and the evidence (reflect entries) of what
  * NetSuite shipped. The module comment of netsuite-fulfillment-import.ts says what a row does.
  */
-import { awaitingInvoiceItem } from '../store/invoice-store.ts';
+import { linkedAwaitingInvoice } from '../store/invoice-store.ts';
 import {
   FULFILLMENT_COLUMNS,
   fulfillmentKey,
@@ -184,9 +184,7 @@ export class FulfillmentRun {
       actor: ACTOR,
       reason: `shipped by NetSuite from location ${f.facilityExternalId} (${this.fileName})`,
       // The order may now be fully shipped: `oms sync status` watches for its invoice.
-      linked: [
-        { label: 'linked:awaiting-invoice', item: awaitingInvoiceItem(f.orderId, f.shippedAt) },
-      ],
+      linked: [linkedAwaitingInvoice(f.orderId, f.shippedAt)],
     });
   }
 
