@@ -26,6 +26,7 @@
  * during the brokering rounds are counted by operation (per brokered line). The last line printed
  * is a JSON object for scripts.
  */
+import { approvedOrderItems } from './support/approved-orders.ts';
 import { median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import {
@@ -41,8 +42,7 @@ import { brokerOrders, type BrokerDeps } from '../shared/brokering/broker-orders
 import { parseRoutingConfig, type RoutingConfig } from '../shared/domain/brokering/index.ts';
 import type { Facility } from '../shared/domain/facility.ts';
 import type { LineState } from '../shared/domain/lifecycle/line.ts';
-import { applyNetsuiteIds } from '../shared/domain/orders/netsuite-ids.ts';
-import { newOrder, type OrderInput } from '../shared/domain/orders/order.ts';
+import type { OrderInput } from '../shared/domain/orders/order.ts';
 import { atpOf } from '../shared/domain/reservations/availability.ts';
 import { OrderService } from '../shared/orders/order-service.ts';
 import { StateCache } from '../shared/orders/state-cache.ts';
@@ -50,7 +50,7 @@ import { BatchWriter } from '../shared/store/batch-writer.ts';
 import { BrokeringStore } from '../shared/store/brokering-store.ts';
 import { FacilityStore } from '../shared/store/facility-store.ts';
 import { snapshotItem } from '../shared/store/inventory-store.ts';
-import { HEADER_SK, OrderStore, orderPk } from '../shared/store/order-store.ts';
+import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { SyncStore } from '../shared/store/sync-store.ts';
 import { tableName } from '../shared/store/tables.ts';
@@ -258,26 +258,8 @@ try {
           shippingMethod: 'STANDARD',
         })),
       };
-      const created = newOrder(input, orderId, { now, source: 'bench', actor: 'bench' });
-      const approved = applyNetsuiteIds(
-        created.header,
-        created.lines,
-        {
-          netsuiteOrderId: String(100_000 + o),
-          lineIds: Object.fromEntries(created.lines.map((l, i) => [l.lineSeq, `${o}${i + 1}`])),
-        },
-        now,
-      );
-      if (!approved.approved) throw new Error(`order ${orderId} not approved`);
-      await out.put(
-        marshall(
-          { pk: orderPk(orderId), sk: HEADER_SK, itemType: 'header', ...approved.header },
-          { removeUndefinedValues: true },
-        ),
-      );
-      for (const line of approved.lines) {
-        await out.put(marshall(orders.lineItem(line), { removeUndefinedValues: true }));
-      }
+      const ids = { netsuiteOrderId: String(100_000 + o), lineIdOf: (i: number) => `${o}${i + 1}` };
+      for (const item of approvedOrderItems(orders, input, orderId, ids, now)) await out.put(item);
       await control.put(
         marshall(
           brokering.queuePut({

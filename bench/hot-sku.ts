@@ -31,19 +31,18 @@ import {
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { CommandError } from '../shared/domain/lifecycle/index.ts';
-import { applyNetsuiteIds } from '../shared/domain/orders/netsuite-ids.ts';
-import { newOrder, type OrderInput } from '../shared/domain/orders/order.ts';
+import type { OrderInput } from '../shared/domain/orders/order.ts';
 import { OrderService } from '../shared/orders/order-service.ts';
 import { StateCache } from '../shared/orders/state-cache.ts';
 import { BatchWriter } from '../shared/store/batch-writer.ts';
 import { snapshotItem } from '../shared/store/inventory-store.ts';
-import { HEADER_SK, OrderStore, orderPk } from '../shared/store/order-store.ts';
+import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { tableName } from '../shared/store/tables.ts';
+import { approvedOrderItems } from './support/approved-orders.ts';
 import { pool } from './support/measure.ts';
 
 const { values } = parseArgs({
@@ -152,23 +151,8 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
       payments: [{ method: 'card', amount: 10, reference: `p${o}` }],
       lines: [{ sku: SKU, quantity: 1, price: 10, shippingMethod: 'STANDARD' }],
     };
-    const created = newOrder(input, orderId, { now, source: 'bench', actor: 'bench' });
-    const approved = applyNetsuiteIds(
-      created.header,
-      created.lines,
-      { netsuiteOrderId: String(500_000 + o), lineIds: { '00001': '1' } },
-      now,
-    );
-    if (!approved.approved) throw new Error(`order ${orderId} not approved`);
-    await out.put(
-      marshall(
-        { pk: orderPk(orderId), sk: HEADER_SK, itemType: 'header', ...approved.header },
-        { removeUndefinedValues: true },
-      ),
-    );
-    for (const line of approved.lines) {
-      await out.put(marshall(orders.lineItem(line), { removeUndefinedValues: true }));
-    }
+    const ids = { netsuiteOrderId: String(500_000 + o), lineIdOf: () => '1' };
+    for (const item of approvedOrderItems(orders, input, orderId, ids, now)) await out.put(item);
     orderIds.push(orderId);
   }
   await out.flush();
