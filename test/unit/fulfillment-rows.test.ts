@@ -24,6 +24,7 @@ import {
   type MoveRequest,
 } from '../../shared/domain/lifecycle/index.ts';
 import type { RowResult } from '../../shared/domain/row-result.ts';
+import { newLineState } from '../support/line-state.ts';
 
 const HEADER = [...FULFILLMENT_COLUMNS];
 
@@ -685,28 +686,7 @@ describe('invoice report rows', () => {
 
 const NOW = '2025-07-02T10:00:00.000Z';
 
-function freshLine(quantity: number): LineState {
-  return {
-    orderId: 'O1',
-    lineSeq: '00001',
-    sku: 'SKU-1',
-    quantity,
-    price: 10,
-    shippingMethod: 'STD',
-    preOrder: false,
-    buckets: { 1100: quantity },
-    alloc: {},
-    holds: {},
-    releases: {},
-    shipments: {},
-    rejectedBy: [],
-    releaseSeq: 0,
-    shipmentSeq: 0,
-    netsuiteLineId: '77',
-    version: 1,
-    updatedAt: NOW,
-  };
-}
+const freshLine = (quantity: number): LineState => newLineState(quantity, { updatedAt: NOW });
 
 /** The line after the given moves (gates pass). */
 function moved(line: LineState, ...reqs: MoveRequest[]): LineState {

@@ -21,34 +21,14 @@ import {
 } from '../../shared/domain/lifecycle/index.ts';
 import { newOrder, type OrderInput } from '../../shared/domain/orders/order.ts';
 import { applyNetsuiteIds } from '../../shared/domain/orders/netsuite-ids.ts';
+import { newLineState } from '../support/line-state.ts';
 
 const NOW = '2025-07-02T10:00:00.000Z';
 const ctx = { now: NOW, actor: 'test' };
 const passing = DEFAULT_GATES.map((g) => ({ code: g.code, passed: true }));
 
 /** A line of `quantity` units in 1100, without holds. */
-function freshLine(quantity = 3): LineState {
-  return {
-    orderId: 'O1',
-    lineSeq: '00001',
-    sku: 'SKU-1',
-    quantity,
-    price: 10,
-    shippingMethod: 'STD',
-    preOrder: false,
-    buckets: { 1100: quantity },
-    alloc: {},
-    holds: {},
-    releases: {},
-    shipments: {},
-    rejectedBy: [],
-    releaseSeq: 0,
-    shipmentSeq: 0,
-    netsuiteLineId: '77',
-    version: 1,
-    updatedAt: NOW,
-  };
-}
+const freshLine = (quantity = 3): LineState => newLineState(quantity, { updatedAt: NOW });
 
 function step(line: LineState, req: MoveRequest): LineState {
   const out = planMove(line, req, { ...ctx, gates: req.to === 3200 ? passing : undefined });

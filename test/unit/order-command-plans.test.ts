@@ -35,33 +35,14 @@ import { recorded } from '../../shared/domain/orders/order-writes.ts';
 import type { FacilityFigures } from '../../shared/domain/reservations/facility-figures.ts';
 import { reflect } from '../../shared/domain/reservations/promises.ts';
 import type { OrderHeader } from '../../shared/domain/orders/order.ts';
+import { newLineState } from '../support/line-state.ts';
 
 const NOW = '2025-07-02T10:00:00.000Z';
 const env: CommandEnvelope = { idempotencyKey: 'k-1', actor: 'test', reason: 'because' };
 const plan = { env, now: NOW, request: '{"type":"test"}' };
 
-function line(seq = '00001', quantity = 3, sku = 'SKU-1'): LineState {
-  return {
-    orderId: 'O1',
-    lineSeq: seq,
-    sku,
-    quantity,
-    price: 10,
-    shippingMethod: 'STD',
-    preOrder: false,
-    buckets: { 1100: quantity },
-    alloc: {},
-    holds: {},
-    releases: {},
-    shipments: {},
-    rejectedBy: [],
-    releaseSeq: 0,
-    shipmentSeq: 0,
-    netsuiteLineId: '77',
-    version: 1,
-    updatedAt: NOW,
-  };
-}
+const line = (seq = '00001', quantity = 3, sku = 'SKU-1'): LineState =>
+  newLineState(quantity, { lineSeq: seq, sku, updatedAt: NOW });
 
 /** The line after `reqs`, one committed version each. */
 function moved(l: LineState, ...reqs: MoveRequest[]): LineState {
