@@ -40,6 +40,28 @@ export default tseslint.config(
     },
   },
   {
+    // Lifecycle statuses are named (STATUS.RELEASED), never bare numbers, outside their own table.
+    files: [
+      'shared/**/*.ts',
+      'functions/**/*.ts',
+      'local/**/*.ts',
+      'infra/**/*.ts',
+      'bench/**/*.ts',
+    ],
+    ignores: ['shared/domain/lifecycle/status.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Literal[raw=/^(1100|1200|1250|1300|1400|1500|3200|3350|3700|3800|9000|9100)$/]',
+          message:
+            'a lifecycle status number: use STATUS.<NAME> from shared/domain/lifecycle/status.ts',
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       'no-restricted-syntax': [

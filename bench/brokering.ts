@@ -54,6 +54,7 @@ import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { SyncStore } from '../shared/store/sync-store.ts';
 import { tableName } from '../shared/store/tables.ts';
+import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
   options: {
@@ -433,10 +434,10 @@ try {
     if (!l.orderId.startsWith('BR')) continue;
     const sum = Object.values(l.buckets).reduce((n, q) => n + (q ?? 0), 0);
     if (sum !== l.quantity) badLines++;
-    if ((l.buckets[1100] ?? 0) > 0) unbrokered++;
-    if ((l.buckets[1200] ?? 0) > 0) placedLines++;
+    if ((l.buckets[STATUS.CREATED] ?? 0) > 0) unbrokered++;
+    if ((l.buckets[STATUS.ALLOCATED] ?? 0) > 0) placedLines++;
     for (const [f, a] of Object.entries(l.alloc)) {
-      const q = a[1200] ?? 0;
+      const q = a[STATUS.ALLOCATED] ?? 0;
       if (q > 0 && resByLine.get(`${l.orderId}|${l.lineSeq}|${f}`) !== q) missingReservations++;
     }
   }

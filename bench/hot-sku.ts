@@ -44,6 +44,7 @@ import { PositionStore } from '../shared/store/position-store.ts';
 import { tableName } from '../shared/store/tables.ts';
 import { approvedOrderItems } from './support/approved-orders.ts';
 import { pool } from './support/measure.ts';
+import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
   options: {
@@ -230,8 +231,8 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
       await service.move({
         orderId: orderIds[i]!,
         lineSeq: '00001',
-        from: 1100,
-        to: 1200,
+        from: STATUS.CREATED,
+        to: STATUS.ALLOCATED,
         quantity: 1,
         facilityId: facilities[worker % facilities.length]!,
         idempotencyKey: `hot-${prefix}-${i}`,
@@ -286,7 +287,10 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   const allocatedLines = (
     await orders.linesWithHeaders(orderIds.map((orderId) => ({ orderId, lineSeq: '00001' })))
   ).lines;
-  const atAllocated = [...allocatedLines.values()].reduce((n, l) => n + (l.buckets[1200] ?? 0), 0);
+  const atAllocated = [...allocatedLines.values()].reduce(
+    (n, l) => n + (l.buckets[STATUS.ALLOCATED] ?? 0),
+    0,
+  );
   if (atAllocated !== totalReserved) unbalanced++;
 
   const result: CaseResult = {

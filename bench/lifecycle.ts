@@ -25,6 +25,7 @@ import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { tableName } from '../shared/store/tables.ts';
 import type { OrderInput } from '../shared/domain/orders/order.ts';
+import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
   options: {
@@ -144,14 +145,40 @@ try {
         lineIds: { '00001': `${i + 1}` },
         ...k('ids'),
       });
-      await service.move({ ...line, from: 1100, to: 1200, facilityId: facility(i), ...k('alloc') });
-      await service.move({ ...line, from: 1200, to: 1500, ...k('schedule') });
-      const released = await service.move({ ...line, from: 1500, to: 3200, ...k('release') });
+      await service.move({
+        ...line,
+        from: STATUS.CREATED,
+        to: STATUS.ALLOCATED,
+        facilityId: facility(i),
+        ...k('alloc'),
+      });
+      await service.move({
+        ...line,
+        from: STATUS.ALLOCATED,
+        to: STATUS.SCHEDULED,
+        ...k('schedule'),
+      });
+      const released = await service.move({
+        ...line,
+        from: STATUS.SCHEDULED,
+        to: STATUS.RELEASED,
+        ...k('release'),
+      });
       if (released.outcome !== 'moved') {
         throw new Error(`line ${i} held: ${JSON.stringify(released.failures)}`);
       }
-      await service.move({ ...line, from: 3200, to: 3350, ...k('pick') });
-      await service.move({ ...line, from: 3350, to: 3700, ...k('ship') });
+      await service.move({
+        ...line,
+        from: STATUS.RELEASED,
+        to: STATUS.INCLUDED_IN_SHIPMENT,
+        ...k('pick'),
+      });
+      await service.move({
+        ...line,
+        from: STATUS.INCLUDED_IN_SHIPMENT,
+        to: STATUS.SHIPPED,
+        ...k('ship'),
+      });
       done += COMMANDS_PER_LINE;
     });
     return { perSec: (done / ms) * 1000, ms };

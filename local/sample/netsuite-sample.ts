@@ -134,6 +134,7 @@ export function netsuiteSample(opts: SampleOptions): Sample {
     const [city, state, zip] = pick(CITIES);
     const address = {
       name: `${c.firstName || 'Guest'} ${c.lastName}`,
+      // eslint-disable-next-line no-restricted-syntax -- a house number, not a lifecycle status
       address1: `${1 + Math.floor(rnd() * 9000)} Main St`,
       city,
       state,

@@ -31,7 +31,7 @@ import { CommandError } from '../domain/lifecycle/errors.ts';
 import { blockingHolds } from '../domain/lifecycle/holds.ts';
 import type { LifecycleEvent } from '../domain/lifecycle/events.ts';
 import { reservedAt, type LineState } from '../domain/lifecycle/line.ts';
-import type { StatusCode } from '../domain/lifecycle/status.ts';
+import { STATUS, type StatusCode } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { atpOf } from '../domain/reservations/availability.ts';
 import {
@@ -90,7 +90,11 @@ export interface BrokeringReport {
 }
 
 /** Buckets brokering takes quantity from, in this order. */
-const SOURCES: readonly StatusCode[] = [1400, 1300, 1100];
+const SOURCES: readonly StatusCode[] = [
+  STATUS.BACKORDERED_FROM_NODE,
+  STATUS.BACKORDERED,
+  STATUS.CREATED,
+];
 
 /** Moves per order write (DynamoDB takes 100 items a transaction; a move writes up to 6). */
 const MOVES_PER_WRITE = 15;
@@ -175,14 +179,19 @@ export async function brokerOrders(
       }).forEach((item) => later.put(item));
     if (!open.length) {
       // Placed by an earlier run that stopped before its batch: make sure it is scheduled.
-      if (lines.some((l) => (l.buckets[1200] ?? 0) > 0)) queueForRelease('allocated earlier');
+      if (lines.some((l) => (l.buckets[STATUS.ALLOCATED] ?? 0) > 0))
+        queueForRelease('allocated earlier');
       await later.dequeue(entry.queue, entry.orderId, entry.orderDate);
       return;
     }
-    const held = open.filter((l) => blockingHolds(l, 1100, 1200).length);
+    const held = open.filter((l) => blockingHolds(l, STATUS.CREATED, STATUS.ALLOCATED).length);
     if (held.length) {
       const codes = [
-        ...new Set(held.flatMap((l) => blockingHolds(l, 1100, 1200).map((h) => h.code))),
+        ...new Set(
+          held.flatMap((l) =>
+            blockingHolds(l, STATUS.CREATED, STATUS.ALLOCATED).map((h) => h.code),
+          ),
+        ),
       ];
       return void report.skipped.push({
         orderId: entry.orderId,
@@ -297,7 +306,7 @@ export function exclusionsOf(
     const moves = e.steps?.length ? e.steps : [e];
     for (const m of moves) {
       const lineSeq = m.lineSeq ?? e.lineSeq;
-      if (m.to !== 1400 || !m.facilityId || !lineSeq) continue;
+      if (m.to !== STATUS.BACKORDERED_FROM_NODE || !m.facilityId || !lineSeq) continue;
       const key = `${lineSeq}|${m.facilityId}`;
       last.set(key, Math.max(last.get(key) ?? 0, Date.parse(e.at)));
     }
@@ -432,7 +441,7 @@ async function apply(
   const placedBy = (done: readonly LineMove[]) => {
     const out = new Map<string, [sku: string, facilityId: string, quantity: number]>();
     for (const m of done) {
-      if (m.to !== 1200) continue;
+      if (m.to !== STATUS.ALLOCATED) continue;
       const k = `${m.lineSeq}\u0000${m.facilityId!}`;
       const p = out.get(k);
       if (p) p[2] += m.quantity;
@@ -457,7 +466,7 @@ async function apply(
       moves.push({
         lineSeq: line.lineSeq,
         from,
-        to: 1200,
+        to: STATUS.ALLOCATED,
         quantity: n,
         facilityId,
         linked: moved === 0 ? linked : undefined,
@@ -477,10 +486,16 @@ async function apply(
   if (deps.backorder !== false) {
     for (const u of decision.unplaced.filter((x) => x.reason === 'not-available')) {
       const line = bySeq.get(u.lineSeq)!;
-      const n = Math.min(u.quantity, left.get(line.lineSeq)![1100] ?? 0);
+      const n = Math.min(u.quantity, left.get(line.lineSeq)![STATUS.CREATED] ?? 0);
       if (n > 0) {
-        moves.push({ lineSeq: line.lineSeq, from: 1100, to: 1300, quantity: n });
-        left.get(line.lineSeq)![1100] = (left.get(line.lineSeq)![1100] ?? 0) - n;
+        moves.push({
+          lineSeq: line.lineSeq,
+          from: STATUS.CREATED,
+          to: STATUS.BACKORDERED,
+          quantity: n,
+        });
+        left.get(line.lineSeq)![STATUS.CREATED] =
+          (left.get(line.lineSeq)![STATUS.CREATED] ?? 0) - n;
         backorderedUnits += n;
       }
     }

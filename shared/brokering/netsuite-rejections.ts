@@ -28,6 +28,7 @@ import type { OrderService } from '../orders/order-service.ts';
 import { BROKERING_QUEUE, type BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export interface RejectionImportDeps {
   readonly orders: OrderStore;
@@ -47,8 +48,8 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  * (1200), scheduled (1500), released (3200) and, should picking have started, picking (3350).
  */
 const rejectableAt = (line: LineState, facilityId: string): number =>
-  (line.alloc[facilityId]?.[1200] ?? 0) +
-  (line.alloc[facilityId]?.[1500] ?? 0) +
+  (line.alloc[facilityId]?.[STATUS.ALLOCATED] ?? 0) +
+  (line.alloc[facilityId]?.[STATUS.SCHEDULED] ?? 0) +
   Object.values(line.releases)
     .filter((r) => r.facilityId === facilityId)
     .reduce((n, r) => n + r.statusQuantity, 0);
@@ -158,7 +159,12 @@ export function rejectedItemImporter(deps: RejectionImportDeps): CsvImporter {
               }),
             ],
           });
-          if (result.steps.some((x) => x.from === 3200 || x.from === 3350)) counts.fromReleased!++;
+          if (
+            result.steps.some(
+              (x) => x.from === STATUS.RELEASED || x.from === STATUS.INCLUDED_IN_SHIPMENT,
+            )
+          )
+            counts.fromReleased!++;
           await deps.brokering.addDailyCount(at.slice(0, 10), facilityId, -1);
           counts.released!++;
         }

@@ -78,6 +78,7 @@ import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import type { LinkedWrite } from '../store/transactions.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 /**
  * The feed id of store rejections' idempotency records (`DELTA#store-rejection#<adjustmentId>`:
@@ -175,8 +176,8 @@ export type HandBackKind = 'rejected' | 'not-found';
 
 /** Where each kind takes units from, in order (furthest along first). */
 export const HAND_BACK_FROM: Readonly<Record<HandBackKind, readonly HandBackStage[]>> = {
-  rejected: [3200, 1500, 1200],
-  'not-found': [3350, 3200],
+  rejected: [STATUS.RELEASED, STATUS.SCHEDULED, STATUS.ALLOCATED],
+  'not-found': [STATUS.INCLUDED_IN_SHIPMENT, STATUS.RELEASED],
 };
 
 /** The reason code of a "not found" without one. */
@@ -195,7 +196,9 @@ const moveReason = (
 
 /** Units a hand-back event moved to 1400. */
 const handedBack = (steps: readonly { to: number; quantity: number }[] | undefined): number =>
-  (steps ?? []).filter((s) => s.to === 1400).reduce((n, s) => n + s.quantity, 0);
+  (steps ?? [])
+    .filter((s) => s.to === STATUS.BACKORDERED_FROM_NODE)
+    .reduce((n, s) => n + s.quantity, 0);
 
 export class StoreFulfillment {
   constructor(private readonly deps: StoreFulfillmentDeps) {}

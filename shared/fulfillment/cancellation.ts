@@ -39,7 +39,7 @@
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
 import type { EventStep } from '../domain/lifecycle/events.ts';
-import type { Buckets } from '../domain/lifecycle/status.ts';
+import { STATUS, type Buckets } from '../domain/lifecycle/status.ts';
 import type { LineState } from '../domain/lifecycle/line.ts';
 import type { Facility } from '../domain/facility.ts';
 import {
@@ -130,7 +130,7 @@ const invalid = (field: string, message: string): never => {
 };
 
 const cancelledBy = (steps: readonly EventStep[]): number =>
-  steps.filter((s) => s.to === 9000).reduce((n, s) => n + s.quantity, 0);
+  steps.filter((s) => s.to === STATUS.CANCELLED).reduce((n, s) => n + s.quantity, 0);
 
 export class Cancellations {
   constructor(private readonly deps: CancellationDeps) {}
@@ -368,10 +368,11 @@ export class Cancellations {
 function describe(line: LineState): string {
   const parts: string[] = [];
   const b = line.buckets;
-  if (b[3350]) parts.push(`${b[3350]} being picked`);
-  if ((b[3700] ?? 0) + (b[3800] ?? 0)) parts.push(`${(b[3700] ?? 0) + (b[3800] ?? 0)} shipped`);
-  if (b[9000]) parts.push(`${b[9000]} already cancelled`);
-  if (b[9100]) parts.push(`${b[9100]} rejected`);
+  if (b[STATUS.INCLUDED_IN_SHIPMENT]) parts.push(`${b[STATUS.INCLUDED_IN_SHIPMENT]} being picked`);
+  if ((b[STATUS.SHIPPED] ?? 0) + (b[STATUS.DELIVERED] ?? 0))
+    parts.push(`${(b[STATUS.SHIPPED] ?? 0) + (b[STATUS.DELIVERED] ?? 0)} shipped`);
+  if (b[STATUS.CANCELLED]) parts.push(`${b[STATUS.CANCELLED]} already cancelled`);
+  if (b[STATUS.REJECTED]) parts.push(`${b[STATUS.REJECTED]} rejected`);
   return parts.join(', ') || 'no open quantity';
 }
 

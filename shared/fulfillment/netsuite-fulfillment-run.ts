@@ -21,6 +21,7 @@ import type { OrderService } from '../orders/order-service.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import type { ReflectEntryInput, ReflectStore } from '../store/reflect-store.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export interface FulfillmentImportDeps {
   readonly service: Pick<OrderService, 'fulfill'>;
@@ -220,7 +221,7 @@ export class FulfillmentRun {
       // have shipped. More than open + cancelled is not this line's shipment.
       const open = shippableAt(state, facilityId);
       held = f.quantity - open;
-      if (held <= 0 || held > (state.buckets[9000] ?? 0)) return undefined;
+      if (held <= 0 || held > (state.buckets[STATUS.CANCELLED] ?? 0)) return undefined;
       const outcome = await evidence.holds.placeHold(
         { sku: state.sku, facilityId, adjustmentId, qty: held, at: this.uploadedAt },
         { feedId: UNPROMISED_HOLD_FEED, file: this.fileName, line, at: this.uploadedAt },
@@ -300,7 +301,7 @@ export class FulfillmentRun {
       }
       this.counts.fulfilled++;
       this.counts.units += f.quantity;
-      if (result.steps.some((s) => s.to === 1100 && s.facilityId !== facilityId)) {
+      if (result.steps.some((s) => s.to === STATUS.CREATED && s.facilityId !== facilityId)) {
         this.counts.reservationsMoved++;
       }
       return undefined;

@@ -46,6 +46,7 @@ import {
   type RetryPolicy,
   type ShippingRules,
 } from './schedule-release-rules.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export const SCHEDULE_RELEASE_ACTOR = 'schedule-release';
 
@@ -264,7 +265,7 @@ async function scheduleReleaseLine(
   const facilitiesHere = Object.keys(line.alloc).sort();
   if (!facilitiesHere.length) return { pending: false, held: false, waitingFor: [] };
   // A hold other than a gate's (placed by hand, say) keeps the line from moving forward.
-  const blocking = blockingHolds(line, 1200, 1500);
+  const blocking = blockingHolds(line, STATUS.ALLOCATED, STATUS.SCHEDULED);
   if (blocking.length) {
     counts.onHold++;
     return { pending: true, held: true, waitingFor: blocking.map((h) => h.code) };
@@ -273,14 +274,14 @@ async function scheduleReleaseLine(
   let version = line.version;
   const scheduled = new Map<string, number>();
   for (const facilityId of facilitiesHere) {
-    const quantity = line.alloc[facilityId]?.[1200] ?? 0;
+    const quantity = line.alloc[facilityId]?.[STATUS.ALLOCATED] ?? 0;
     if (quantity <= 0) continue;
     const schedule = scheduleFor(line.shippingMethod, deps.shipping ?? new Map(), now, tz(deps));
     const result = await deps.service.move({
       orderId,
       lineSeq,
-      from: 1200,
-      to: 1500,
+      from: STATUS.ALLOCATED,
+      to: STATUS.SCHEDULED,
       quantity,
       facilityId,
       schedule,
@@ -298,7 +299,8 @@ async function scheduleReleaseLine(
   let held = false;
   const waitingFor = new Set<string>();
   for (const facilityId of facilitiesHere) {
-    const quantity = (line.alloc[facilityId]?.[1500] ?? 0) + (scheduled.get(facilityId) ?? 0);
+    const quantity =
+      (line.alloc[facilityId]?.[STATUS.SCHEDULED] ?? 0) + (scheduled.get(facilityId) ?? 0);
     if (quantity <= 0) continue;
     if (unsent.has(allocationEntryId({ orderId, lineSeq, facilityId }))) {
       counts.awaitingAllocationSync++;
@@ -323,8 +325,8 @@ async function scheduleReleaseLine(
       const result = await deps.service.move({
         orderId,
         lineSeq,
-        from: 1500,
-        to: 3200,
+        from: STATUS.SCHEDULED,
+        to: STATUS.RELEASED,
         quantity,
         facilityId,
         idempotencyKey: `release-${lineSeq}-${facilityId}-v${version}`,

@@ -9,6 +9,7 @@
  *   report not found.
  */
 import { shipmentOpenQty, type LineState } from '../domain/lifecycle/line.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export interface ReleasedAtStore {
   readonly releaseKey: string;
@@ -37,8 +38,8 @@ export interface StoreStages {
 const byKey = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
 
 export function stagesAt(line: LineState, facilityId: string): StoreStages {
-  const allocated = line.alloc[facilityId]?.[1200] ?? 0;
-  const scheduled = line.alloc[facilityId]?.[1500] ?? 0;
+  const allocated = line.alloc[facilityId]?.[STATUS.ALLOCATED] ?? 0;
+  const scheduled = line.alloc[facilityId]?.[STATUS.SCHEDULED] ?? 0;
   const released = Object.values(line.releases)
     .filter((r) => r.facilityId === facilityId && r.statusQuantity - r.inShipment > 0)
     .sort((a, b) => byKey(a.key, b.key))
@@ -67,7 +68,11 @@ export const openAtStore = (line: LineState, facilityId: string): number =>
   stagesAt(line, facilityId).total;
 
 /** The stages a store hands units back from, furthest along first (see `OrderService.backorderFromNode`). */
-export type HandBackStage = 1200 | 1500 | 3200 | 3350;
+export type HandBackStage =
+  | typeof STATUS.ALLOCATED
+  | typeof STATUS.SCHEDULED
+  | typeof STATUS.RELEASED
+  | typeof STATUS.INCLUDED_IN_SHIPMENT;
 
 /** Units a hand-back can take from the given stages. */
 export function handBackAvailable(
@@ -77,10 +82,10 @@ export function handBackAvailable(
 ): number {
   const s = stagesAt(line, facilityId);
   const at: Record<HandBackStage, number> = {
-    1200: s.allocated,
-    1500: s.scheduled,
-    3200: s.released.reduce((n, r) => n + r.quantity, 0),
-    3350: s.picking.reduce((n, p) => n + p.quantity, 0),
+    [STATUS.ALLOCATED]: s.allocated,
+    [STATUS.SCHEDULED]: s.scheduled,
+    [STATUS.RELEASED]: s.released.reduce((n, r) => n + r.quantity, 0),
+    [STATUS.INCLUDED_IN_SHIPMENT]: s.picking.reduce((n, p) => n + p.quantity, 0),
   };
   return from.reduce((n, st) => n + at[st], 0);
 }

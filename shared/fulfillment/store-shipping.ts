@@ -40,7 +40,7 @@ import type { Facility } from '../domain/facility.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError } from '../domain/lifecycle/errors.ts';
 import type { LineState, ShipmentDetails } from '../domain/lifecycle/line.ts';
-import type { Buckets } from '../domain/lifecycle/status.ts';
+import { STATUS, type Buckets } from '../domain/lifecycle/status.ts';
 import { isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
 import {
   omsFulfilledEntryId,
@@ -344,8 +344,8 @@ export class StoreShipping {
       {
         orderId,
         lineSeq,
-        from: 3200,
-        to: 3350,
+        from: STATUS.RELEASED,
+        to: STATUS.INCLUDED_IN_SHIPMENT,
         quantity: q,
         facilityId,
         releaseKey: release.releaseKey,
@@ -468,8 +468,8 @@ export class StoreShipping {
       {
         orderId,
         lineSeq,
-        from: 3350,
-        to: 3700,
+        from: STATUS.INCLUDED_IN_SHIPMENT,
+        to: STATUS.SHIPPED,
         quantity: q,
         facilityId,
         shipmentKey: shipment.shipmentKey,
@@ -560,8 +560,8 @@ export class StoreShipping {
     const same =
       event.type === 'moved' &&
       event.lineSeq === line.lineSeq &&
-      event.from === 3200 &&
-      event.to === 3350 &&
+      event.from === STATUS.RELEASED &&
+      event.to === STATUS.INCLUDED_IN_SHIPMENT &&
       event.facilityId === input.facilityId &&
       (input.releaseKey === undefined || input.releaseKey === event.releaseKey) &&
       (input.quantity === undefined || input.quantity === event.quantity);
@@ -592,8 +592,8 @@ export class StoreShipping {
     const same =
       event.type === 'moved' &&
       event.lineSeq === line.lineSeq &&
-      event.from === 3350 &&
-      event.to === 3700 &&
+      event.from === STATUS.INCLUDED_IN_SHIPMENT &&
+      event.to === STATUS.SHIPPED &&
       event.facilityId === input.facilityId &&
       (input.shipmentKey === undefined || input.shipmentKey === event.shipmentKey) &&
       (input.quantity === undefined || input.quantity === event.quantity) &&

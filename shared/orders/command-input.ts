@@ -24,6 +24,7 @@ import type {
   PackCommand,
   ReflectCommand,
 } from './commands.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const LINE_SEQ = /^\d{5}$/;
@@ -90,7 +91,7 @@ export function moveInput(cmd: MoveCommand): CheckedLine & { req: MoveRequest } 
 }
 
 export function fulfillInput(cmd: FulfillCommand): CheckedLine {
-  checkMoveDetails({ from: 3350, to: 3700, shipped: cmd.shipped });
+  checkMoveDetails({ from: STATUS.INCLUDED_IN_SHIPMENT, to: STATUS.SHIPPED, shipped: cmd.shipped });
   return lineCommand(cmd, {
     type: 'fulfill',
     facilityId: cmd.facilityId,
@@ -114,7 +115,12 @@ export function cancelInput(cmd: CancelLineCommand): CheckedLine {
 export function backorderInput(
   cmd: BackorderCommand,
 ): CheckedLine & { order: readonly BackorderSource[] } {
-  const order = cmd.from ?? [3350, 3200, 1500, 1200];
+  const order = cmd.from ?? [
+    STATUS.INCLUDED_IN_SHIPMENT,
+    STATUS.RELEASED,
+    STATUS.SCHEDULED,
+    STATUS.ALLOCATED,
+  ];
   const payload = { type: 'backorder', facilityId: cmd.facilityId, quantity: cmd.quantity };
   return { ...lineCommand(cmd, { ...payload, from: order }), order };
 }
@@ -138,7 +144,7 @@ export function moveLinesInput(cmd: MoveLinesCommand): Checked & { seqs: string[
     throw new CommandError('INVALID_COMMAND', 'moves must list 1–15 moves', { field: 'moves' });
   }
   const seqs = [...new Set(cmd.moves.map((m) => checkLineSeq(m.lineSeq)))];
-  if (cmd.moves.some((m) => m.to === 3200)) {
+  if (cmd.moves.some((m) => m.to === STATUS.RELEASED)) {
     throw new CommandError('INVALID_COMMAND', 'moveLines does not release (→ 3200): use move');
   }
   const request = canonicalJson({

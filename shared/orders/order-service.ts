@@ -77,6 +77,7 @@ import type {
 } from './commands.ts';
 import { CommandReads } from './command-reads.ts';
 import { StateCache } from './state-cache.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export { LinkedConditionFailed } from './command-runner.ts';
 export type * from './commands.ts';
@@ -125,7 +126,7 @@ export class OrderService {
     const { orderId, lineSeq, env, req } = input;
     const { positions } = this.opts;
     const cache = this.cache;
-    const release = req.to === 3200;
+    const release = req.to === STATUS.RELEASED;
     let useCache = true;
     /** The line (and header) of the last attempt when its version still held at the write. */
     let carried: { line: LineState; header?: OrderHeader } | undefined;

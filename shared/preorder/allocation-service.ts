@@ -36,6 +36,7 @@ import {
 } from '../store/preorder-queue-store.ts';
 import type { PurchaseOrderStore, StoredAllocation } from '../store/purchase-order-store.ts';
 import { LinkedConditionFailed, type OrderService } from '../orders/order-service.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 export interface PreorderDeps {
   readonly service: OrderService;
@@ -83,10 +84,10 @@ export interface FifoReport {
 const short = (...parts: string[]): string =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
-const QUEUE: readonly QueueStatus[] = [1100, 1300];
+const QUEUE: readonly QueueStatus[] = [STATUS.CREATED, STATUS.BACKORDERED];
 
 const unallocatedOf = (line: LineState): number =>
-  bucketOf(line.buckets, 1100) + bucketOf(line.buckets, 1300);
+  bucketOf(line.buckets, STATUS.CREATED) + bucketOf(line.buckets, STATUS.BACKORDERED);
 
 function checkChoices(input: unknown): Choice[] {
   if (!Array.isArray(input) || input.length === 0) {
@@ -217,7 +218,7 @@ export class AllocationService {
         customer: q.customerName,
         orderDate: q.orderDate,
         quantity: q.quantity,
-        unallocated: (q.open[1100] ?? 0) + (q.open[1300] ?? 0),
+        unallocated: (q.open[STATUS.CREATED] ?? 0) + (q.open[STATUS.BACKORDERED] ?? 0),
         holds: q.blockingHolds,
       })),
     };
@@ -249,13 +250,13 @@ export class AllocationService {
       const read = await this.deps.orders.readForCommand(
         choice.orderId,
         choice.lineSeq,
-        keyFor(choice, 1100),
+        keyFor(choice, STATUS.CREATED),
         true,
       );
       const replayed =
         !!read.event ||
         !!(await this.deps.orders
-          .getEvent(choice.orderId, keyFor(choice, 1300))
+          .getEvent(choice.orderId, keyFor(choice, STATUS.BACKORDERED))
           .catch(() => undefined));
       if (!read.header) {
         throw new CommandError('UNKNOWN_ORDER', `there is no order ${choice.orderId}`);
@@ -293,7 +294,7 @@ export class AllocationService {
         );
       }
       const holds = QUEUE.filter((s) => bucketOf(line.buckets, s) > 0).flatMap((s) =>
-        blockingHolds(line, s, 1250),
+        blockingHolds(line, s, STATUS.PRE_ORDERED),
       );
       if (holds.length) {
         throw new CommandError(
@@ -374,7 +375,7 @@ export class AllocationService {
         orderId: line.orderId,
         lineSeq: line.lineSeq,
         from,
-        to: 1250,
+        to: STATUS.PRE_ORDERED,
         quantity,
         idempotencyKey,
         actor: env.actor,
@@ -486,8 +487,8 @@ export class AllocationService {
         await this.deps.service.move({
           orderId: a.orderId,
           lineSeq: a.lineSeq,
-          from: 1250,
-          to: 1300,
+          from: STATUS.PRE_ORDERED,
+          to: STATUS.BACKORDERED,
           quantity: Math.min(q, a.quantity),
           idempotencyKey,
           actor: env.actor,

@@ -25,6 +25,7 @@ import type {
   FifoReport,
   PreorderDeps,
 } from './allocation-service.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 const short = (...parts: string[]): string =>
   createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 12);
@@ -247,8 +248,8 @@ export class SupplyService {
           await this.deps.service.move({
             orderId: a.orderId,
             lineSeq: a.lineSeq,
-            from: 1250,
-            to: 1200,
+            from: STATUS.PRE_ORDERED,
+            to: STATUS.ALLOCATED,
             quantity: a.quantity,
             facilityId: line.facilityId,
             idempotencyKey: key,

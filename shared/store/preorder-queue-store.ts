@@ -14,6 +14,7 @@ import type { OrderHeader } from '../domain/orders/order.ts';
 import type { Demand } from '../domain/preorder/fifo.ts';
 import { documentClient } from './document-client.ts';
 import { HEADER_SK, orderPk } from './order-store.ts';
+import { STATUS } from '../domain/lifecycle/status.ts';
 
 /** A queued line with what the merchandiser sees about its order. */
 export interface QueuedLine extends Demand {
@@ -43,7 +44,9 @@ export class PreorderQueueStore {
   /** Pre-order lines with unallocated quantity (of one SKU, or all), with their order headers. */
   async unallocated(sku?: string): Promise<QueuedLine[]> {
     const lines = await this.preorderLines(sku);
-    const queued = lines.filter((l) => bucketOf(l.buckets, 1100) + bucketOf(l.buckets, 1300) > 0);
+    const queued = lines.filter(
+      (l) => bucketOf(l.buckets, STATUS.CREATED) + bucketOf(l.buckets, STATUS.BACKORDERED) > 0,
+    );
     const headers = await this.headers([...new Set(queued.map((l) => l.orderId))]);
     return queued.map((l) => {
       const h = headers.get(l.orderId);
@@ -54,11 +57,21 @@ export class PreorderQueueStore {
         quantity: l.quantity,
         version: l.version,
         orderDate: h?.date ?? l.updatedAt,
-        open: { 1100: bucketOf(l.buckets, 1100), 1300: bucketOf(l.buckets, 1300) },
+        open: {
+          [STATUS.CREATED]: bucketOf(l.buckets, STATUS.CREATED),
+          [STATUS.BACKORDERED]: bucketOf(l.buckets, STATUS.BACKORDERED),
+        },
         blockingHolds: [
           ...new Set(
-            (bucketOf(l.buckets, 1100) ? blockingHolds(l, 1100, 1250) : [])
-              .concat(bucketOf(l.buckets, 1300) ? blockingHolds(l, 1300, 1250) : [])
+            (bucketOf(l.buckets, STATUS.CREATED)
+              ? blockingHolds(l, STATUS.CREATED, STATUS.PRE_ORDERED)
+              : []
+            )
+              .concat(
+                bucketOf(l.buckets, STATUS.BACKORDERED)
+                  ? blockingHolds(l, STATUS.BACKORDERED, STATUS.PRE_ORDERED)
+                  : [],
+              )
               .map((x) => x.code),
           ),
         ],

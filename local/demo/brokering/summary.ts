@@ -28,6 +28,7 @@ import { DEMO_REJECT_SHARE, DEMO_REJECTING_FACILITY } from '../netsuite.ts';
 import type { DemoContext } from '../types.ts';
 import type { InventoryLoaded } from './setup.ts';
 import type { RunTotals, SentTotals } from './tally.ts';
+import { STATUS } from '../../../shared/domain/lifecycle/status.ts';
 
 export interface FacilityFigures {
   readonly facilityId: string;
@@ -239,14 +240,17 @@ export async function brokeringSummary(
     for (const e of page) closeWaiting.add(e.id);
   /** Nothing of the line will ship any more and NetSuite has been told to close it. */
   const closedInNetsuite = (l: LineState) =>
-    (l.buckets[9000] ?? 0) > 0 && openQuantity(l) === 0 && !closeWaiting.has(lineCloseEntryId(l));
+    (l.buckets[STATUS.CANCELLED] ?? 0) > 0 &&
+    openQuantity(l) === 0 &&
+    !closeWaiting.has(lineCloseEntryId(l));
   const allMoves = orders.flatMap((o) => o.moves);
   /** A NetSuite rejection at the facility: one command, its moves to 1400. */
-  const isRejection = (m: DemoMove) => m.to === 1400 && m.actor === 'netsuite';
+  const isRejection = (m: DemoMove) =>
+    m.to === STATUS.BACKORDERED_FROM_NODE && m.actor === 'netsuite';
 
   const figures = facilities.map((f): FacilityFigures => {
     const moves = allMoves.filter((m) => m.facilityId === f.facilityId);
-    const placed = moves.filter((e) => e.to === 1200 && e.actor === 'brokering');
+    const placed = moves.filter((e) => e.to === STATUS.ALLOCATED && e.actor === 'brokering');
     const here = lines.filter((l) => openAt(l, f.facilityId) > 0);
     return {
       facilityId: f.facilityId,
@@ -276,10 +280,14 @@ export async function brokeringSummary(
       const line = o.lines.find((l) => l.lineSeq === e.lineSeq)!;
       const now = [
         ...facilitiesOf(line).filter((f) => openAt(line, f) > 0),
-        ...((line.buckets[3700] ?? 0) > 0 ? ['shipped'] : []),
-        ...((line.buckets[9000] ?? 0) > 0 ? ['cancelled'] : []),
-        ...((line.buckets[1300] ?? 0) > 0 ? ['backordered'] : []),
-        ...((line.buckets[1400] ?? 0) + (line.buckets[1100] ?? 0) > 0 ? ['waiting'] : []),
+        ...((line.buckets[STATUS.SHIPPED] ?? 0) > 0 ? ['shipped'] : []),
+        ...((line.buckets[STATUS.CANCELLED] ?? 0) > 0 ? ['cancelled'] : []),
+        ...((line.buckets[STATUS.BACKORDERED] ?? 0) > 0 ? ['backordered'] : []),
+        ...((line.buckets[STATUS.BACKORDERED_FROM_NODE] ?? 0) +
+          (line.buckets[STATUS.CREATED] ?? 0) >
+        0
+          ? ['waiting']
+          : []),
       ];
       found.push({
         at: e.at,
@@ -313,7 +321,7 @@ export async function brokeringSummary(
       units: queue.reduce((n, i) => n + i.quantity, 0),
     });
   }
-  const backorderedLines = lines.filter((l) => (l.buckets[1300] ?? 0) > 0);
+  const backorderedLines = lines.filter((l) => (l.buckets[STATUS.BACKORDERED] ?? 0) > 0);
   const inBrokeringQueue = (await brokering.queue(BROKERING_QUEUE)).length;
 
   // Reservations: the nightly repair job finds nothing to repair, and every figure adds up.
@@ -372,7 +380,7 @@ export async function brokeringSummary(
     backordered: {
       orders: new Set(backorderedLines.map((l) => l.orderId)).size,
       lines: backorderedLines.length,
-      units: backorderedLines.reduce((n, l) => n + (l.buckets[1300] ?? 0), 0),
+      units: backorderedLines.reduce((n, l) => n + (l.buckets[STATUS.BACKORDERED] ?? 0), 0),
     },
     inBrokeringQueue,
     reservations,

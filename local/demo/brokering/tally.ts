@@ -14,6 +14,7 @@ import { ImportLedger } from '../../../shared/store/import-ledger.ts';
 import type { ExportReport } from '../../../shared/sync/export-run.ts';
 import type { NetsuiteSimulator } from '../../netsuite/index.ts';
 import type { DemoContext, ProgressFigure } from '../types.ts';
+import { STATUS } from '../../../shared/domain/lifecycle/status.ts';
 
 export interface RunTotals {
   runs: number;
@@ -32,7 +33,13 @@ export interface SentTotals {
 }
 
 /** Statuses of a line placed at a facility (or shipped from one). */
-const PLACED = [1200, 1500, 3200, 3350, 3700] as const;
+const PLACED = [
+  STATUS.ALLOCATED,
+  STATUS.SCHEDULED,
+  STATUS.RELEASED,
+  STATUS.INCLUDED_IN_SHIPMENT,
+  STATUS.SHIPPED,
+] as const;
 
 /** A line NetSuite rejected, as `orderId|lineSeq` (the OMS's keys). */
 const lineKey = (orderId: string, lineSeq: string) => `${orderId}|${lineSeq}`;
@@ -98,7 +105,7 @@ export class BrokeringTally {
       Array.from({ length: 8 }, async () => {
         for (let id = waiting.shift(); id; id = waiting.shift()) {
           const { lines } = await orders.order(id);
-          backordered += lines.filter((l) => (l.buckets[1300] ?? 0) > 0).length;
+          backordered += lines.filter((l) => (l.buckets[STATUS.BACKORDERED] ?? 0) > 0).length;
         }
       }),
     );

@@ -39,6 +39,7 @@ import type { DemoContext } from '../types.ts';
 import type { CancelOutcome, CancelRequest } from './customer-service.ts';
 import { NOT_FOUND_SHARE, STORE_ACTOR, type StoreWorkTotals } from './store-associates.ts';
 import type { ImportTotals, ReleaseTotals, SentTotals } from './tally.ts';
+import { STATUS } from '../../../shared/domain/lifecycle/status.ts';
 
 export interface NotFoundFigure {
   readonly externalId: string;
@@ -216,7 +217,7 @@ function whereNow(l: LineState): string[] {
   const out: string[] = [];
   const open = new Map<string, number>();
   for (const [f, a] of Object.entries(l.alloc)) {
-    open.set(f, (open.get(f) ?? 0) + (a[1200] ?? 0) + (a[1500] ?? 0));
+    open.set(f, (open.get(f) ?? 0) + (a[STATUS.ALLOCATED] ?? 0) + (a[STATUS.SCHEDULED] ?? 0));
   }
   for (const r of Object.values(l.releases)) {
     open.set(r.facilityId, (open.get(r.facilityId) ?? 0) + r.statusQuantity);
@@ -230,9 +231,10 @@ function whereNow(l: LineState): string[] {
     ),
   ].sort();
   for (const f of shippedFrom) out.push(`shipped from ${f}`);
-  if ((l.buckets[9000] ?? 0) > 0) out.push('cancelled');
-  if ((l.buckets[1300] ?? 0) > 0) out.push('backordered');
-  if ((l.buckets[1100] ?? 0) + (l.buckets[1400] ?? 0) > 0) out.push('waiting');
+  if ((l.buckets[STATUS.CANCELLED] ?? 0) > 0) out.push('cancelled');
+  if ((l.buckets[STATUS.BACKORDERED] ?? 0) > 0) out.push('backordered');
+  if ((l.buckets[STATUS.CREATED] ?? 0) + (l.buckets[STATUS.BACKORDERED_FROM_NODE] ?? 0) > 0)
+    out.push('waiting');
   return out;
 }
 
@@ -244,12 +246,13 @@ export async function fulfillmentSummary(
   const lines = orders.flatMap((o) => o.lines);
   const byLine = new Map(lines.map((l) => [lineKey(l.orderId, l.lineSeq), l]));
   const moves = orders.flatMap((o) => o.moves);
-  const shipped = (actor: string) => moves.filter((m) => m.to === 3700 && m.actor === actor);
+  const shipped = (actor: string) =>
+    moves.filter((m) => m.to === STATUS.SHIPPED && m.actor === actor);
 
   // Held in 1500 by a release gate now.
   const heldNow: Record<string, number> = {};
   for (const l of lines) {
-    if ((l.buckets[1500] ?? 0) === 0) continue;
+    if ((l.buckets[STATUS.SCHEDULED] ?? 0) === 0) continue;
     for (const h of Object.values(l.holds)) {
       if (h.kind === 'gate') heldNow[h.code] = (heldNow[h.code] ?? 0) + 1;
     }
@@ -293,7 +296,7 @@ export async function fulfillmentSummary(
   });
 
   // Cancellations and the closes NetSuite was sent.
-  const cancelledLines = lines.filter((l) => (l.buckets[9000] ?? 0) > 0);
+  const cancelledLines = lines.filter((l) => (l.buckets[STATUS.CANCELLED] ?? 0) > 0);
   const closeWaiting = new Set<string>();
   for await (const page of syncStore().entries('lineclose'))
     for (const e of page) closeWaiting.add(e.id);
@@ -363,7 +366,8 @@ export async function fulfillmentSummary(
       committed.set(`${sku}|${facilityId}`, (committed.get(`${sku}|${facilityId}`) ?? 0) + q);
   };
   for (const l of lines) {
-    for (const [f, a] of Object.entries(l.alloc)) add(l.sku, f, (a[1200] ?? 0) + (a[1500] ?? 0));
+    for (const [f, a] of Object.entries(l.alloc))
+      add(l.sku, f, (a[STATUS.ALLOCATED] ?? 0) + (a[STATUS.SCHEDULED] ?? 0));
     for (const r of Object.values(l.releases)) add(l.sku, r.facilityId, r.statusQuantity);
     for (const sh of Object.values(l.shipments)) add(l.sku, sh.facilityId, sh.quantity);
   }
@@ -438,7 +442,7 @@ export async function fulfillmentSummary(
       outcomes: totals.cancelled,
       waiting: totals.cancelWaiting,
       lines: cancelledLines.length,
-      units: cancelledLines.reduce((n, l) => n + (l.buckets[9000] ?? 0), 0),
+      units: cancelledLines.reduce((n, l) => n + (l.buckets[STATUS.CANCELLED] ?? 0), 0),
       closesSent: totals.closesSent,
       closesWaiting: closeWaiting.size,
       netsuiteClosed: counts.closedLines,

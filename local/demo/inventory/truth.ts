@@ -17,6 +17,7 @@
 import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
 import type { NetsuiteSimulator } from '../../netsuite/index.ts';
 import type { DemoContext } from '../types.ts';
+import { STATUS } from '../../../shared/domain/lifecycle/status.ts';
 
 export interface PairTruth {
   readonly sku: string;
@@ -40,7 +41,7 @@ export interface Oversold {
 /** Units of the line at the facility promised and not shipped (1200, 1500, 3200, 3350). */
 function openAt(line: LineState, facilityId: string): number {
   const a = line.alloc[facilityId];
-  let n = (a?.[1200] ?? 0) + (a?.[1500] ?? 0);
+  let n = (a?.[STATUS.ALLOCATED] ?? 0) + (a?.[STATUS.SCHEDULED] ?? 0);
   for (const r of Object.values(line.releases))
     if (r.facilityId === facilityId) n += r.statusQuantity;
   return n;

@@ -16,6 +16,7 @@ import type { ExceptionsReport } from '../../../shared/sync/netsuite-exceptions.
 import { omsJob } from '../oms-job.ts';
 import type { DemoContext, DemoFlow, DemoJob } from '../types.ts';
 import { oversoldOf, trulyAvailable, type Oversold } from '../inventory/truth.ts';
+import { STATUS } from '../../../shared/domain/lifecycle/status.ts';
 
 export interface LocationBooks {
   readonly location: string;
@@ -92,7 +93,7 @@ function holdsByCause(lines: readonly LineState[], positionsTotal: number): Hold
         released: Object.values(l.releases)
           .filter((r) => r.facilityId === f)
           .reduce((n, r) => n + r.statusQuantity, 0),
-        reserved: (a?.[1200] ?? 0) + (a?.[1500] ?? 0),
+        reserved: (a?.[STATUS.ALLOCATED] ?? 0) + (a?.[STATUS.SCHEDULED] ?? 0),
       };
       const take = (n: number) => {
         const t = Math.min(n, reflected);

@@ -41,7 +41,7 @@ import {
   type MoveOutcome,
   type ResolvedMove,
 } from '../lifecycle/moves.ts';
-import { STATUS_NAMES, bucketOf, type StatusCode } from '../lifecycle/status.ts';
+import { STATUS, STATUS_NAMES, bucketOf, type StatusCode } from '../lifecycle/status.ts';
 
 export interface FulfillmentToPlan {
   /** The OMS facility the quantity shipped from (the NetSuite location already mapped). */
@@ -98,7 +98,7 @@ function sourcesAt(line: LineState, F: string, quantity: number): PlanSource[] {
   for (const s of Object.values(line.shipments).sort(byKey)) {
     if (s.facilityId !== F) continue;
     take(shipmentOpenQty(s), {
-      status: 3350,
+      status: STATUS.INCLUDED_IN_SHIPMENT,
       facilityId: F,
       releaseKey: s.releaseKey,
       shipmentKey: s.key,
@@ -108,22 +108,27 @@ function sourcesAt(line: LineState, F: string, quantity: number): PlanSource[] {
   for (const r of Object.values(line.releases).sort(byKey)) {
     if (r.facilityId !== F) continue;
     take(r.statusQuantity - r.inShipment, {
-      status: 3200,
+      status: STATUS.RELEASED,
       facilityId: F,
       releaseKey: r.key,
       reservationMoved: false,
     });
   }
-  for (const s of [1500, 1200] as const) {
+  for (const s of [STATUS.SCHEDULED, STATUS.ALLOCATED] as const) {
     take(line.alloc[F]?.[s] ?? 0, { status: s, facilityId: F, reservationMoved: false });
   }
   for (const g of Object.keys(line.alloc).sort()) {
     if (g === F) continue;
-    for (const s of [1200, 1500] as const) {
+    for (const s of [STATUS.ALLOCATED, STATUS.SCHEDULED] as const) {
       take(line.alloc[g]?.[s] ?? 0, { status: s, facilityId: g, reservationMoved: true });
     }
   }
-  for (const s of [1100, 1400, 1300, 1250] as const) {
+  for (const s of [
+    STATUS.CREATED,
+    STATUS.BACKORDERED_FROM_NODE,
+    STATUS.BACKORDERED,
+    STATUS.PRE_ORDERED,
+  ] as const) {
     take(bucketOf(line.buckets, s), { status: s, reservationMoved: false });
   }
   return sources;
@@ -184,7 +189,7 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
     if (!s.reservationMoved) continue;
     step({
       from: s.status,
-      to: 1100,
+      to: STATUS.CREATED,
       quantity: s.quantity,
       facilityId: s.facilityId,
       reservationDelta: -s.quantity,
@@ -194,21 +199,25 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
       `reservation of ${s.quantity} moved from facility ${s.facilityId} (${named(s.status)}) to ${F}, where it shipped`,
     );
   }
-  for (const s of sources) if (s.status === 1100) viaCreated += s.quantity;
+  for (const s of sources) if (s.status === STATUS.CREATED) viaCreated += s.quantity;
   if (viaCreated > 0) {
     step({
-      from: 1100,
-      to: 1200,
+      from: STATUS.CREATED,
+      to: STATUS.ALLOCATED,
       quantity: viaCreated,
       facilityId: F,
       reservationDelta: viaCreated,
     });
   }
   for (const s of sources) {
-    if (s.status === 1400 || s.status === 1300 || s.status === 1250) {
+    if (
+      s.status === STATUS.BACKORDERED_FROM_NODE ||
+      s.status === STATUS.BACKORDERED ||
+      s.status === STATUS.PRE_ORDERED
+    ) {
       step({
         from: s.status,
-        to: 1200,
+        to: STATUS.ALLOCATED,
         quantity: s.quantity,
         facilityId: F,
         reservationDelta: s.quantity,
@@ -218,17 +227,25 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
   // 2. Advance 1200 and 1500 at F to a new release.
   const sum = (pick: (s: PlanSource) => boolean) =>
     sources.filter(pick).reduce((n, s) => n + s.quantity, 0);
-  const to1500 = sum((s) => s.status < 1500 || (s.status === 1500 && s.reservationMoved));
+  const to1500 = sum(
+    (s) => s.status < STATUS.SCHEDULED || (s.status === STATUS.SCHEDULED && s.reservationMoved),
+  );
   if (to1500 > 0)
-    step({ from: 1200, to: 1500, quantity: to1500, facilityId: F, reservationDelta: 0 });
-  const toRelease = sum((s) => s.status < 3200);
+    step({
+      from: STATUS.ALLOCATED,
+      to: STATUS.SCHEDULED,
+      quantity: to1500,
+      facilityId: F,
+      reservationDelta: 0,
+    });
+  const toRelease = sum((s) => s.status < STATUS.RELEASED);
   const releases: { key: string; quantity: number }[] = sources
-    .filter((s) => s.status === 3200)
+    .filter((s) => s.status === STATUS.RELEASED)
     .map((s) => ({ key: s.releaseKey!, quantity: s.quantity }));
   if (toRelease > 0) {
     const out = step({
-      from: 1500,
-      to: 3200,
+      from: STATUS.SCHEDULED,
+      to: STATUS.RELEASED,
       quantity: toRelease,
       facilityId: F,
       reservationDelta: -toRelease,
@@ -237,12 +254,12 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
   }
   // 3. Pick each release's part into a new shipment, then ship every shipment's part.
   const shipments: { key: string; releaseKey: string; quantity: number }[] = sources
-    .filter((s) => s.status === 3350)
+    .filter((s) => s.status === STATUS.INCLUDED_IN_SHIPMENT)
     .map((s) => ({ key: s.shipmentKey!, releaseKey: s.releaseKey!, quantity: s.quantity }));
   for (const r of releases) {
     const out = step({
-      from: 3200,
-      to: 3350,
+      from: STATUS.RELEASED,
+      to: STATUS.INCLUDED_IN_SHIPMENT,
       quantity: r.quantity,
       facilityId: F,
       releaseKey: r.key,
@@ -252,8 +269,8 @@ export function planFulfillment(line: LineState, f: FulfillmentToPlan): Fulfillm
   }
   for (const s of shipments) {
     step({
-      from: 3350,
-      to: 3700,
+      from: STATUS.INCLUDED_IN_SHIPMENT,
+      to: STATUS.SHIPPED,
       quantity: s.quantity,
       facilityId: F,
       releaseKey: s.releaseKey,

@@ -3,7 +3,7 @@
  * transaction as the change and keyed by the command's idempotency key (so the event is also the
  * record that makes a replay change nothing). Buckets can be rebuilt from them.
  */
-import type { Buckets, StatusCode } from './status.ts';
+import { STATUS, type Buckets, type StatusCode } from './status.ts';
 
 export type EventType =
   | 'created'
@@ -73,7 +73,8 @@ export function bucketsFromEvents(events: readonly LifecycleEvent[]): Map<string
     out.set(seq, b);
   };
   for (const e of events) {
-    if (e.type === 'created') for (const l of e.lines ?? []) add(l.lineSeq, 1100, l.quantity);
+    if (e.type === 'created')
+      for (const l of e.lines ?? []) add(l.lineSeq, STATUS.CREATED, l.quantity);
     if (e.type === 'moved' && e.lineSeq && e.from && e.to && e.quantity) {
       add(e.lineSeq, e.from, -e.quantity);
       add(e.lineSeq, e.to, e.quantity);

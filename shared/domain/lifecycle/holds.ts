@@ -6,7 +6,7 @@
  */
 import { CommandError } from './errors.ts';
 import type { Hold, HoldKind, LineState } from './line.ts';
-import type { StatusCode } from './status.ts';
+import { STATUS, type StatusCode } from './status.ts';
 
 export const HOLDS = {
   /** Placed at intake; lifted when NetSuite's order id and every line id are known. */
@@ -14,7 +14,13 @@ export const HOLDS = {
 } as const;
 
 /** Targets a hold blocks: the moves that push a line forward towards the customer. */
-const FORWARD_TARGETS: ReadonlySet<StatusCode> = new Set([1200, 1250, 1500, 3200, 3350]);
+const FORWARD_TARGETS: ReadonlySet<StatusCode> = new Set([
+  STATUS.ALLOCATED,
+  STATUS.PRE_ORDERED,
+  STATUS.SCHEDULED,
+  STATUS.RELEASED,
+  STATUS.INCLUDED_IN_SHIPMENT,
+]);
 
 /**
  * Whether a hold blocks a move. Retreats (1500 → 1200, moves back to 1100, backorders),
@@ -24,7 +30,7 @@ const FORWARD_TARGETS: ReadonlySet<StatusCode> = new Set([1200, 1250, 1500, 3200
 export function holdBlocks(hold: Pick<Hold, 'kind'>, from: StatusCode, to: StatusCode): boolean {
   if (hold.kind === 'gate') return false;
   if (!FORWARD_TARGETS.has(to)) return false;
-  return !(from === 1500 && to === 1200);
+  return !(from === STATUS.SCHEDULED && to === STATUS.ALLOCATED);
 }
 
 export function blockingHolds(line: LineState, from: StatusCode, to: StatusCode): Hold[] {

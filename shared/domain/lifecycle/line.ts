@@ -6,6 +6,7 @@
  */
 import { promisedAt } from '../reservations/promises.ts';
 import {
+  STATUS,
   RELEASED_STATUSES,
   RESERVED_STATUSES,
   STATUS_CODES,
@@ -85,7 +86,9 @@ export interface Shipment {
 }
 
 /** Reserved quantity of a line at one facility, per reserved bucket. */
-export type FacilityAllocation = Partial<Record<1200 | 1500, number>>;
+export type FacilityAllocation = Partial<
+  Record<typeof STATUS.ALLOCATED | typeof STATUS.SCHEDULED, number>
+>;
 
 export interface LineState {
   readonly orderId: string;
@@ -133,12 +136,15 @@ export const isReleaseOpen = (r: Release): boolean => r.statusQuantity > 0;
 /** Quantity of a shipment still being picked (neither shipped nor found short). */
 export const shipmentOpenQty = (s: Shipment): number => s.planned - s.quantity - s.short;
 
-export const facilityQty = (line: LineState, facilityId: string, status: 1200 | 1500): number =>
-  line.alloc[facilityId]?.[status] ?? 0;
+export const facilityQty = (
+  line: LineState,
+  facilityId: string,
+  status: typeof STATUS.ALLOCATED | typeof STATUS.SCHEDULED,
+): number => line.alloc[facilityId]?.[status] ?? 0;
 
 /** Reserved quantity of the line at a facility (1200 + 1500). */
 export const reservedAt = (line: LineState, facilityId: string): number =>
-  facilityQty(line, facilityId, 1200) + facilityQty(line, facilityId, 1500);
+  facilityQty(line, facilityId, STATUS.ALLOCATED) + facilityQty(line, facilityId, STATUS.SCHEDULED);
 
 /**
  * Every rule the write path keeps for a line; an empty list means the line is sound. Used by the
@@ -156,7 +162,9 @@ export function lineInvariantViolations(line: LineState): string[] {
   if (total !== line.quantity) {
     out.push(`${where}: Σ buckets ${total} ≠ ordered quantity ${line.quantity}`);
   }
-  for (const s of RESERVED_STATUSES as ReadonlySet<1200 | 1500>) {
+  for (const s of RESERVED_STATUSES as ReadonlySet<
+    typeof STATUS.ALLOCATED | typeof STATUS.SCHEDULED
+  >) {
     let sum = 0;
     for (const [facility, a] of Object.entries(line.alloc)) {
       const q = a[s] ?? 0;
@@ -196,13 +204,13 @@ export function lineInvariantViolations(line: LineState): string[] {
     picking += openQty;
     shipped += s.quantity;
   }
-  const inPicking = bucketOf(line.buckets, 3350);
+  const inPicking = bucketOf(line.buckets, STATUS.INCLUDED_IN_SHIPMENT);
   if (picking !== inPicking || inShipment !== inPicking) {
     out.push(
       `${where}: quantity being picked ${picking} (releases say ${inShipment}) ≠ bucket 3350 ${inPicking}`,
     );
   }
-  const done = bucketOf(line.buckets, 3700) + bucketOf(line.buckets, 3800);
+  const done = bucketOf(line.buckets, STATUS.SHIPPED) + bucketOf(line.buckets, STATUS.DELIVERED);
   if (shipped !== done) out.push(`${where}: Σ shipped ${shipped} ≠ shipped buckets ${done}`);
   return out;
 }

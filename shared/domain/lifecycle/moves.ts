@@ -21,6 +21,7 @@ import {
   type ShipmentStatus,
 } from './line.ts';
 import {
+  STATUS,
   ALLOWED_MOVES,
   RESERVED_STATUSES,
   STATUS_NAMES,
@@ -140,7 +141,7 @@ export function checkMoveDetails(
   req: Pick<MoveRequest, 'to' | 'from' | 'shipped' | 'schedule'>,
 ): void {
   if (req.shipped !== undefined) {
-    if (req.to !== 3700) {
+    if (req.to !== STATUS.SHIPPED) {
       throw new CommandError('INVALID_COMMAND', 'shipped details go with a move to 3700 only', {
         field: 'shipped',
       });
@@ -164,7 +165,7 @@ export function checkMoveDetails(
     }
   }
   if (req.schedule !== undefined) {
-    if (req.from !== 1200 || req.to !== 1500) {
+    if (req.from !== STATUS.ALLOCATED || req.to !== STATUS.SCHEDULED) {
       throw new CommandError('INVALID_COMMAND', 'schedule details go with 1200 → 1500 only', {
         field: 'schedule',
       });
@@ -180,7 +181,11 @@ export function checkMoveDetails(
 }
 
 /** The one facility holding quantity in a reserved bucket, or the one asked for (checked). */
-function facilityFor(line: LineState, status: 1200 | 1500, req: MoveRequest): string {
+function facilityFor(
+  line: LineState,
+  status: typeof STATUS.ALLOCATED | typeof STATUS.SCHEDULED,
+  req: MoveRequest,
+): string {
   const holding = Object.entries(line.alloc)
     .filter(([, a]) => (a[status] ?? 0) > 0)
     .map(([f]) => f);
@@ -303,7 +308,7 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
   const toReserved = RESERVED_STATUSES.has(to);
   let facilityId: string | undefined;
   if (fromReserved) {
-    facilityId = facilityFor(line, from as 1200 | 1500, req);
+    facilityId = facilityFor(line, from as typeof STATUS.ALLOCATED | typeof STATUS.SCHEDULED, req);
   } else if (toReserved) {
     if (!req.facilityId) {
       throw new CommandError(
@@ -317,11 +322,11 @@ export function resolveMove(line: LineState, req: MoveRequest): ResolvedMove {
 
   let releaseKey: string | undefined;
   let shipmentKey: string | undefined;
-  if (from === 3200) {
+  if (from === STATUS.RELEASED) {
     const r = releaseFor(line, req);
     releaseKey = r.key;
     facilityId = r.facilityId;
-  } else if (from === 3350) {
+  } else if (from === STATUS.INCLUDED_IN_SHIPMENT) {
     const s = shipmentFor(line, req);
     shipmentKey = s.key;
     releaseKey = s.releaseKey;
@@ -354,9 +359,9 @@ function moveAlloc(
   q: number,
 ): LineState['alloc'] {
   const a: FacilityAllocation = { ...alloc[facility] };
-  if (from === 1200 || from === 1500) a[from] = (a[from] ?? 0) - q;
-  if (to === 1200 || to === 1500) a[to] = (a[to] ?? 0) + q;
-  for (const s of [1200, 1500] as const) if (a[s] === 0) delete a[s];
+  if (from === STATUS.ALLOCATED || from === STATUS.SCHEDULED) a[from] = (a[from] ?? 0) - q;
+  if (to === STATUS.ALLOCATED || to === STATUS.SCHEDULED) a[to] = (a[to] ?? 0) + q;
+  for (const s of [STATUS.ALLOCATED, STATUS.SCHEDULED] as const) if (a[s] === 0) delete a[s];
   const next = { ...alloc, [facility]: a };
   if (Object.keys(a).length === 0) delete next[facility];
   return next;
@@ -438,7 +443,7 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
   const base = { version: line.version + 1, updatedAt: ctx.now };
   let holds = line.holds;
   let gateHoldsLifted: string[] = [];
-  if (to === 3200) {
+  if (to === STATUS.RELEASED) {
     if (!ctx.gates) throw new Error('applyMove: a release needs the gate results');
     const g = applyGates(line, ctx.gates, ctx);
     holds = g.holds;
@@ -466,7 +471,7 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
 
   let release: Release | undefined;
   let shipment: Shipment | undefined;
-  if (to === 3200) {
+  if (to === STATUS.RELEASED) {
     const n = line.releaseSeq + 1;
     release = {
       key: releaseKeyFor(line, n),
@@ -478,9 +483,9 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
     };
     next = { ...next, releaseSeq: n };
     move = { ...move, releaseKey: release.key };
-  } else if (from === 3200) {
+  } else if (from === STATUS.RELEASED) {
     const r = line.releases[move.releaseKey!]!;
-    if (to === 3350) {
+    if (to === STATUS.INCLUDED_IN_SHIPMENT) {
       release = { ...r, inShipment: r.inShipment + q };
       const n = line.shipmentSeq + 1;
       const planned = { planned: q, quantity: 0, short: 0 };
@@ -497,11 +502,11 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
     } else {
       release = closeRelease(r, r.statusQuantity - q, r.inShipment, ctx.now);
     }
-  } else if (from === 3350) {
+  } else if (from === STATUS.INCLUDED_IN_SHIPMENT) {
     const s = line.shipments[move.shipmentKey!]!;
     const r = line.releases[s.releaseKey]!;
     const changed =
-      to === 3700
+      to === STATUS.SHIPPED
         ? { ...s, quantity: s.quantity + q, ...shippedFields(s, move.shipped) }
         : { ...s, short: s.short + q };
     const status = shipmentStatus(changed);
@@ -510,13 +515,17 @@ export function applyMove(line: LineState, move: ResolvedMove, ctx: ApplyContext
   }
   if (release) next = { ...next, releases: { ...next.releases, [release.key]: release } };
   if (shipment) next = { ...next, shipments: { ...next.shipments, [shipment.key]: shipment } };
-  if (to === 1500 && move.schedule) {
+  if (to === STATUS.SCHEDULED && move.schedule) {
     next = {
       ...next,
       schedules: { ...next.schedules, [move.facilityId!]: { ...move.schedule, at: ctx.now } },
     };
   }
-  if (to === 1400 && move.facilityId && !next.rejectedBy.includes(move.facilityId)) {
+  if (
+    to === STATUS.BACKORDERED_FROM_NODE &&
+    move.facilityId &&
+    !next.rejectedBy.includes(move.facilityId)
+  ) {
     next = { ...next, rejectedBy: [...next.rejectedBy, move.facilityId] };
   }
   // Units that left the promise statuses took the unreflected ones first (promises.ts).

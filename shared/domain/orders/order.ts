@@ -7,6 +7,7 @@ import { HOLDS } from '../lifecycle/holds.ts';
 import { padLineSeq, type LineState } from '../lifecycle/line.ts';
 import { ORDER_SCHEMA } from './order-schema.ts';
 import { validateAgainst, type Schema } from './schema-validator.ts';
+import { STATUS } from '../lifecycle/status.ts';
 
 export interface Address {
   readonly name: string;
@@ -208,7 +209,7 @@ export function newOrder(
     price: l.price,
     shippingMethod: l.shippingMethod,
     preOrder: l.preOrder ?? false,
-    buckets: { 1100: l.quantity },
+    buckets: { [STATUS.CREATED]: l.quantity },
     alloc: {},
     holds: {
       [HOLDS.AWAITING_NETSUITE_IDS]: {

@@ -11,7 +11,7 @@ import type { CommandEnvelope } from '../lifecycle/commands.ts';
 import type { EventStep, EventType } from '../lifecycle/events.ts';
 import { shipmentOpenQty } from '../lifecycle/line.ts';
 import type { LineState, Release, Shipment, ShipmentDetails } from '../lifecycle/line.ts';
-import type { StatusCode } from '../lifecycle/status.ts';
+import { STATUS, type StatusCode } from '../lifecycle/status.ts';
 import { planFulfillment } from '../fulfillment/fulfillment-plan.ts';
 import { countedAt } from '../reservations/promises.ts';
 import {
@@ -38,13 +38,21 @@ export function fulfillSteps(
   const plan = planFulfillment(line, { facilityId: cmd.facilityId, quantity: cmd.quantity });
   if (!plan.ok) throw new CommandError('INSUFFICIENT_QUANTITY', plan.reason);
   const steps = plan.steps.map((m) =>
-    m.to === 3700 && cmd.shipped ? { ...m, shipped: cmd.shipped } : m,
+    m.to === STATUS.SHIPPED && cmd.shipped ? { ...m, shipped: cmd.shipped } : m,
   );
   return { steps, gates: plan.gates, notes: plan.notes };
 }
 
 /** Statuses a cancellation takes quantity from, least advanced first. */
-export const CANCELLABLE: readonly StatusCode[] = [1100, 1300, 1250, 1400, 1200, 1500, 3200];
+export const CANCELLABLE: readonly StatusCode[] = [
+  STATUS.CREATED,
+  STATUS.BACKORDERED,
+  STATUS.PRE_ORDERED,
+  STATUS.BACKORDERED_FROM_NODE,
+  STATUS.ALLOCATED,
+  STATUS.SCHEDULED,
+  STATUS.RELEASED,
+];
 
 /** Cancels `quantity` of the line (default: every cancellable unit), least advanced first. */
 export function cancelSteps(line: LineState, quantity: number | undefined): PlannedSteps {
@@ -66,25 +74,30 @@ export function cancelSteps(line: LineState, quantity: number | undefined): Plan
   for (const st of CANCELLABLE) {
     const cur = plan.line;
     if (need === 0) break;
-    if (st === 1200 || st === 1500) {
+    if (st === STATUS.ALLOCATED || st === STATUS.SCHEDULED) {
       for (const f of Object.keys(cur.alloc).sort()) {
         const q = Math.min(need, cur.alloc[f]?.[st] ?? 0);
-        if (q > 0) take({ from: st, to: 9000, quantity: q, facilityId: f });
+        if (q > 0) take({ from: st, to: STATUS.CANCELLED, quantity: q, facilityId: f });
       }
-    } else if (st === 3200) {
+    } else if (st === STATUS.RELEASED) {
       for (const r of Object.values(cur.releases).sort((a, b) => a.key.localeCompare(b.key))) {
         const q = Math.min(need, r.statusQuantity - r.inShipment);
-        if (q > 0) take({ from: 3200, to: 9000, quantity: q, releaseKey: r.key });
+        if (q > 0)
+          take({ from: STATUS.RELEASED, to: STATUS.CANCELLED, quantity: q, releaseKey: r.key });
       }
     } else {
       const q = Math.min(need, cur.buckets[st] ?? 0);
-      if (q > 0) take({ from: st, to: 9000, quantity: q });
+      if (q > 0) take({ from: st, to: STATUS.CANCELLED, quantity: q });
     }
   }
   return { steps: plan.steps };
 }
 
-export type BackorderSource = 1200 | 1500 | 3200 | 3350;
+export type BackorderSource =
+  | typeof STATUS.ALLOCATED
+  | typeof STATUS.SCHEDULED
+  | typeof STATUS.RELEASED
+  | typeof STATUS.INCLUDED_IN_SHIPMENT;
 
 /** Hands quantity at a facility back to 1400, from the statuses `order` names, in that order. */
 export function backorderSteps(
@@ -94,14 +107,14 @@ export function backorderSteps(
   const { facilityId: F, order } = cmd;
   const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
   const at = {
-    3350: Object.values(line.shipments)
+    [STATUS.INCLUDED_IN_SHIPMENT]: Object.values(line.shipments)
       .filter((x) => x.facilityId === F)
       .reduce((n, x) => n + shipmentOpenQty(x), 0),
-    3200: Object.values(line.releases)
+    [STATUS.RELEASED]: Object.values(line.releases)
       .filter((r) => r.facilityId === F)
       .reduce((n, r) => n + r.statusQuantity - r.inShipment, 0),
-    1500: line.alloc[F]?.[1500] ?? 0,
-    1200: line.alloc[F]?.[1200] ?? 0,
+    [STATUS.SCHEDULED]: line.alloc[F]?.[STATUS.SCHEDULED] ?? 0,
+    [STATUS.ALLOCATED]: line.alloc[F]?.[STATUS.ALLOCATED] ?? 0,
   };
   const available = order.reduce((n, st) => n + at[st], 0);
   const want = cmd.quantity ?? available;
@@ -119,23 +132,41 @@ export function backorderSteps(
   for (const st of order) {
     const cur = plan.line;
     if (need === 0) break;
-    if (st === 3350) {
+    if (st === STATUS.INCLUDED_IN_SHIPMENT) {
       for (const x of Object.values(cur.shipments).sort(byKey)) {
         const q = Math.min(need, x.facilityId === F ? shipmentOpenQty(x) : 0);
-        if (q > 0) go({ from: 3350, to: 1400, quantity: q, shipmentKey: x.key });
+        if (q > 0)
+          go({
+            from: STATUS.INCLUDED_IN_SHIPMENT,
+            to: STATUS.BACKORDERED_FROM_NODE,
+            quantity: q,
+            shipmentKey: x.key,
+          });
         need -= q;
       }
-    } else if (st === 3200) {
+    } else if (st === STATUS.RELEASED) {
       for (const r of Object.values(cur.releases).sort(byKey)) {
         const q = Math.min(need, r.facilityId === F ? r.statusQuantity - r.inShipment : 0);
-        if (q > 0) go({ from: 3200, to: 1400, quantity: q, releaseKey: r.key });
+        if (q > 0)
+          go({
+            from: STATUS.RELEASED,
+            to: STATUS.BACKORDERED_FROM_NODE,
+            quantity: q,
+            releaseKey: r.key,
+          });
         need -= q;
       }
     } else {
       const q = Math.min(need, cur.alloc[F]?.[st] ?? 0);
       if (q > 0) {
-        if (st === 1500) go({ from: 1500, to: 1200, quantity: q, facilityId: F });
-        go({ from: 1200, to: 1400, quantity: q, facilityId: F });
+        if (st === STATUS.SCHEDULED)
+          go({ from: STATUS.SCHEDULED, to: STATUS.ALLOCATED, quantity: q, facilityId: F });
+        go({
+          from: STATUS.ALLOCATED,
+          to: STATUS.BACKORDERED_FROM_NODE,
+          quantity: q,
+          facilityId: F,
+        });
       }
       need -= q;
     }
@@ -250,7 +281,12 @@ export function planSteps<L>(i: {
         lineSeq,
         steps,
         quantity: steps
-          .filter((x) => x.to === 3700 || x.to === 9000 || x.to === 1400)
+          .filter(
+            (x) =>
+              x.to === STATUS.SHIPPED ||
+              x.to === STATUS.CANCELLED ||
+              x.to === STATUS.BACKORDERED_FROM_NODE,
+          )
           .reduce((n, x) => n + x.quantity, 0),
         lineVersion: after.version,
         ...recorded(i, result),

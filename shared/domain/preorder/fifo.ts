@@ -1,4 +1,4 @@
-/**
+import { STATUS } from '../lifecycle/status.ts'; /**
  * First in, first out: which unallocated pre-order lines take which purchase-order (PO) line's
  * ATP. Customers who ordered first are served first (order date, then order id — OMS ids grow with
  * time — then line); each takes the PO line of its SKU that arrives first and still has ATP. Pure:
@@ -6,7 +6,7 @@
  */
 
 /** Where unallocated pre-order quantity waits: Created (never allocated) or Backordered. */
-export type QueueStatus = 1100 | 1300;
+export type QueueStatus = typeof STATUS.CREATED | typeof STATUS.BACKORDERED;
 
 /** An order line with unallocated pre-order quantity. */
 export interface Demand {
@@ -65,7 +65,7 @@ export const byArrival = (
   b: Pick<Supply, 'arrivalDate' | 'poId' | 'lineId'>,
 ): number => cmp(a.arrivalDate, b.arrivalDate) || cmp(a.poId, b.poId) || cmp(a.lineId, b.lineId);
 
-const QUEUE_ORDER: readonly QueueStatus[] = [1100, 1300];
+const QUEUE_ORDER: readonly QueueStatus[] = [STATUS.CREATED, STATUS.BACKORDERED];
 
 /** Plans FIFO allocations of demand to supply (any SKUs; each demand takes its own SKU's supply). */
 export function planFifo(demands: readonly Demand[], supplies: readonly Supply[]): FifoPlan {

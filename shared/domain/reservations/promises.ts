@@ -23,11 +23,16 @@
  * the position item (`reserved`) and one row per line × facility (its counted units).
  */
 import type { LineState } from '../lifecycle/line.ts';
-import type { StatusCode } from '../lifecycle/status.ts';
+import { STATUS, type StatusCode } from '../lifecycle/status.ts';
 
 /** Statuses in which a unit is promised at a facility. */
 export const PROMISE_STATUSES: ReadonlySet<StatusCode> = new Set<StatusCode>([
-  1200, 1500, 3200, 3350, 3700, 3800,
+  STATUS.ALLOCATED,
+  STATUS.SCHEDULED,
+  STATUS.RELEASED,
+  STATUS.INCLUDED_IN_SHIPMENT,
+  STATUS.SHIPPED,
+  STATUS.DELIVERED,
 ]);
 
 type Promising = Pick<LineState, 'alloc' | 'releases' | 'shipments'>;
@@ -38,7 +43,7 @@ type Promising = Pick<LineState, 'alloc' | 'releases' | 'shipments'>;
  */
 export function promisedAt(line: Promising, facilityId: string): number {
   const a = line.alloc[facilityId];
-  let n = (a?.[1200] ?? 0) + (a?.[1500] ?? 0);
+  let n = (a?.[STATUS.ALLOCATED] ?? 0) + (a?.[STATUS.SCHEDULED] ?? 0);
   for (const r of Object.values(line.releases)) {
     if (r.facilityId === facilityId) n += r.statusQuantity;
   }

@@ -17,6 +17,7 @@ import type { LineState } from '../lifecycle/line.ts';
 import type { Facility } from '../facility.ts';
 import type { OrderHeader } from '../orders/order.ts';
 import type { MappingTable } from './mappings.ts';
+import { STATUS } from '../lifecycle/status.ts';
 
 export const NETSUITE_FULFILLED = 'NETSUITE_FULFILLED';
 
@@ -59,7 +60,7 @@ export function requoteEntryId(
 /** Quantity of the line reserved at the facility (allocated or scheduled). */
 export const allocatedAt = (line: LineState, facilityId: string): number => {
   const a = line.alloc[facilityId];
-  return (a?.[1200] ?? 0) + (a?.[1500] ?? 0);
+  return (a?.[STATUS.ALLOCATED] ?? 0) + (a?.[STATUS.SCHEDULED] ?? 0);
 };
 
 /**
@@ -71,7 +72,7 @@ export const unitsAt = (
   facilityId: string,
 ): number => {
   const a = line.alloc[facilityId];
-  let n = (a?.[1200] ?? 0) + (a?.[1500] ?? 0);
+  let n = (a?.[STATUS.ALLOCATED] ?? 0) + (a?.[STATUS.SCHEDULED] ?? 0);
   for (const r of Object.values(line.releases))
     if (r.facilityId === facilityId) n += r.statusQuantity;
   for (const s of Object.values(line.shipments)) if (s.facilityId === facilityId) n += s.quantity;
@@ -83,7 +84,7 @@ export const unitsAt = (
  * sales-order line quantity): the ordered quantity less what was cancelled or rejected.
  */
 export const netsuiteQuantity = (line: Pick<LineState, 'buckets' | 'quantity'>): number =>
-  line.quantity - (line.buckets[9000] ?? 0) - (line.buckets[9100] ?? 0);
+  line.quantity - (line.buckets[STATUS.CANCELLED] ?? 0) - (line.buckets[STATUS.REJECTED] ?? 0);
 
 export type AllocationRow =
   | { readonly kind: 'ready'; readonly row: Record<string, string> }

@@ -7,6 +7,7 @@
 import type { LineState } from '../lifecycle/line.ts';
 import type { InvoiceRecord } from '../fulfillment/invoice-rows.ts';
 import { openQuantity } from './line-close-rows.ts';
+import { STATUS } from '../lifecycle/status.ts';
 
 /** One invoice as the order header keeps it (`invoices.<invoiceId>`). */
 export interface OrderInvoice {
@@ -58,7 +59,7 @@ export function orderFullyShipped(
   let shipped = 0;
   for (const l of lines) {
     if (openQuantity(l) > 0) return false;
-    shipped += (l.buckets[3700] ?? 0) + (l.buckets[3800] ?? 0);
+    shipped += (l.buckets[STATUS.SHIPPED] ?? 0) + (l.buckets[STATUS.DELIVERED] ?? 0);
   }
   return lines.length > 0 && shipped > 0;
 }

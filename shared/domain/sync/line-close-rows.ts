@@ -17,7 +17,7 @@
  *   put in the same transaction.
  */
 import type { LineState } from '../lifecycle/line.ts';
-import type { StatusCode } from '../lifecycle/status.ts';
+import { STATUS, type StatusCode } from '../lifecycle/status.ts';
 import type { OrderHeader } from '../orders/order.ts';
 
 /** What the line-close export needs: the line, and when and why it was cancelled. */
@@ -36,11 +36,15 @@ const q = (line: Pick<LineState, 'buckets'>, s: StatusCode): number => line.buck
 
 /** Units of the line still on their way (neither shipped nor cancelled nor rejected). */
 export const openQuantity = (line: Pick<LineState, 'buckets' | 'quantity'>): number =>
-  line.quantity - q(line, 3700) - q(line, 3800) - q(line, 9000) - q(line, 9100);
+  line.quantity -
+  q(line, STATUS.SHIPPED) -
+  q(line, STATUS.DELIVERED) -
+  q(line, STATUS.CANCELLED) -
+  q(line, STATUS.REJECTED);
 
 /** Units cancelled (9000) or rejected by the seller (9100): they will never ship. */
 export const closedQuantity = (line: Pick<LineState, 'buckets'>): number =>
-  q(line, 9000) + q(line, 9100);
+  q(line, STATUS.CANCELLED) + q(line, STATUS.REJECTED);
 
 /** Every unit of the line is cancelled or rejected (nothing shipped, nothing open). */
 export const isWhollyCancelled = (line: Pick<LineState, 'buckets' | 'quantity'>): boolean =>
@@ -48,7 +52,7 @@ export const isWhollyCancelled = (line: Pick<LineState, 'buckets' | 'quantity'>)
 
 /** Units of the line shipped (3700, 3800). */
 export const shippedQuantity = (line: Pick<LineState, 'buckets'>): number =>
-  q(line, 3700) + q(line, 3800);
+  q(line, STATUS.SHIPPED) + q(line, STATUS.DELIVERED);
 
 export type LineCloseRow =
   | { readonly kind: 'ready'; readonly row: Record<string, string> }
@@ -64,7 +68,8 @@ export function lineCloseRow(
   ctx: { readonly line?: LineState; readonly header?: OrderHeader },
 ): LineCloseRow {
   const { line, header } = ctx;
-  if (!line || !header || q(line, 9000) <= 0 || shippedQuantity(line) > 0) return { kind: 'gone' };
+  if (!line || !header || q(line, STATUS.CANCELLED) <= 0 || shippedQuantity(line) > 0)
+    return { kind: 'gone' };
   const open = openQuantity(line);
   if (open > 0) {
     return {
@@ -92,7 +97,13 @@ export function salesOrderLineState(line: Pick<LineState, 'buckets' | 'quantity'
 
 /** Statuses a cancellation takes quantity from, in the order the order core takes them. */
 export const CANCELLABLE_STATUSES: readonly StatusCode[] = [
-  1100, 1300, 1250, 1400, 1200, 1500, 3200,
+  STATUS.CREATED,
+  STATUS.BACKORDERED,
+  STATUS.PRE_ORDERED,
+  STATUS.BACKORDERED_FROM_NODE,
+  STATUS.ALLOCATED,
+  STATUS.SCHEDULED,
+  STATUS.RELEASED,
 ];
 
 export const cancellableQuantity = (line: Pick<LineState, 'buckets'>): number =>
@@ -125,7 +136,7 @@ export function cancellationPreview(
   const facilities = Object.keys(line.alloc).sort();
   for (const s of CANCELLABLE_STATUSES) {
     if (need === 0) break;
-    if (s === 1200 || s === 1500) {
+    if (s === STATUS.ALLOCATED || s === STATUS.SCHEDULED) {
       for (const f of facilities) {
         const n = Math.min(need, line.alloc[f]?.[s] ?? 0);
         if (n > 0) taken.set(f, (taken.get(f) ?? 0) + n);
@@ -133,7 +144,7 @@ export function cancellationPreview(
       }
     } else {
       const n = Math.min(need, q(line, s));
-      if (s === 1250) preOrdered = n;
+      if (s === STATUS.PRE_ORDERED) preOrdered = n;
       need -= n;
     }
   }
@@ -143,7 +154,10 @@ export function cancellationPreview(
     reserved: [...taken].map(([facilityId, n]) => ({
       facilityId,
       taken: n,
-      left: (line.alloc[facilityId]?.[1200] ?? 0) + (line.alloc[facilityId]?.[1500] ?? 0) - n,
+      left:
+        (line.alloc[facilityId]?.[STATUS.ALLOCATED] ?? 0) +
+        (line.alloc[facilityId]?.[STATUS.SCHEDULED] ?? 0) -
+        n,
     })),
   };
 }
