@@ -13,6 +13,7 @@ import { purchaseOrderCommands } from './commands/purchase-orders.ts';
 import { storeCommands } from './commands/stores.ts';
 import { userCommands } from './commands/users.ts';
 import { versionLine } from './version.ts';
+import { errorBody, RequestError } from '../../shared/domain/input/request-error.ts';
 
 const program = new Command('oms')
   .description('NetSuite OMS operator tool (talks to `npm start` on this machine, or to AWS)')
@@ -38,6 +39,9 @@ storeCommands(program);
 userCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);
+  // A refusal (bad input, an order command refused) prints as the API answers it under --json.
+  if (err instanceof RequestError && process.argv.includes('--json'))
+    console.error(JSON.stringify(errorBody(err)));
+  else console.error(`oms: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

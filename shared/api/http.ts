@@ -1,7 +1,6 @@
 /** Helpers for the API Lambda handlers (API Gateway HTTP API, payload format 2.0). */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isCommandError } from '../domain/lifecycle/errors.ts';
-import { PreorderError } from '../domain/preorder/errors.ts';
+import { errorBody, RequestError } from '../domain/input/request-error.ts';
 import { appendKeys } from '../lambda-shell/shell.ts';
 import { jsonDepthProblem, MAX_JSON_DEPTH } from '../feeds/json-limits.ts';
 import { count } from '../feeds/limits.ts';
@@ -13,10 +12,9 @@ export const json = (statusCode: number, body: unknown): APIGatewayProxyStructur
   body: JSON.stringify(body),
 });
 
-export class BadRequest extends Error {
+export class BadRequest extends RequestError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BadRequest';
+    super('BAD_REQUEST', 400, message);
   }
 }
 
@@ -29,21 +27,18 @@ export class Unauthorized extends Error {
 }
 
 /** Signed in, but not allowed this route or this store (`shared/auth/`): answered 403. */
-export class Forbidden extends Error {
-  constructor(
-    readonly code: 'FORBIDDEN' | 'WRONG_STORE',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'Forbidden';
+export class Forbidden extends RequestError {
+  declare readonly code: 'FORBIDDEN' | 'WRONG_STORE';
+
+  constructor(code: 'FORBIDDEN' | 'WRONG_STORE', message: string) {
+    super(code, 403, message);
   }
 }
 
 /** A JSON body over `MAX_JSON_BODY_BYTES`: answered 413. */
-export class PayloadTooLarge extends Error {
+export class PayloadTooLarge extends RequestError {
   constructor(message: string) {
-    super(message);
-    this.name = 'PayloadTooLarge';
+    super('PAYLOAD_TOO_LARGE', 413, message);
   }
 }
 
@@ -77,11 +72,11 @@ export function jsonBody(event: APIGatewayProxyEventV2): unknown {
 }
 
 /**
- * Maps an error to a response: bad input and command errors say why (400/404/409, their code);
+ * Maps an error to a response: every refusal (`RequestError`: bad input, no access, command
+ * errors) says why with its status and code, in one shape (`errorBody`);
  * anything else is a 500 that says nothing of the cause (the shell logs it with its context).
  */
 export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
-  if (err instanceof BadRequest) return json(400, { error: 'BAD_REQUEST', message: err.message });
   if (err instanceof Unauthorized)
     return {
       ...json(401, { error: 'UNAUTHENTICATED', message: err.message }),
@@ -90,12 +85,7 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
         'www-authenticate': 'Bearer',
       },
     };
-  if (err instanceof Forbidden) return json(403, { error: err.code, message: err.message });
-  if (err instanceof PayloadTooLarge)
-    return json(413, { error: 'PAYLOAD_TOO_LARGE', message: err.message });
-  if (isCommandError(err) || err instanceof PreorderError) {
-    return json(err.httpStatus, { error: err.code, message: err.message, ...err.details });
-  }
+  if (err instanceof RequestError) return json(err.httpStatus, errorBody(err));
   return json(500, { error: 'INTERNAL', message: 'internal error; see the logs' });
 }
 

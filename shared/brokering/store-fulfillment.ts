@@ -53,7 +53,8 @@
  */
 import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
-import { CommandError } from '../domain/lifecycle/errors.ts';
+import { CommandError, checkCommandFields } from '../domain/lifecycle/errors.ts';
+import { fieldsSchema } from '../domain/input/fields.ts';
 import {
   adjustmentDelta,
   adjustmentIdFor,
@@ -163,8 +164,8 @@ export interface StoreRejectionResult {
   readonly replayed: boolean;
 }
 
-const FACILITY = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const LINE_SEQ = /^\d{5}$/;
+const FACILITY = fieldsSchema(['facilityId']);
+const REF = fieldsSchema(['facilityId', 'orderId', 'lineSeq']);
 const MAX_COMMENTS = 500;
 
 const invalid = (field: string, message: string): never => {
@@ -205,8 +206,7 @@ export class StoreFulfillment {
 
   /** Items allocated to a store, oldest allocation first (stale queue items left out). */
   async storeQueue(facilityId: string): Promise<StoreQueueEntry[]> {
-    if (typeof facilityId !== 'string' || !FACILITY.test(facilityId))
-      invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
+    checkCommandFields(FACILITY, { facilityId });
     const items = await this.deps.brokering.storeQueue(facilityId);
     if (!items.length) return [];
     const { lines, headers } = await this.deps.orders.linesWithHeaders(items);
@@ -449,15 +449,7 @@ function checkInput(input: StoreRejectionInput): {
   comments?: string;
 } {
   const { facilityId, orderId, lineSeq, comments } = input;
-  if (typeof facilityId !== 'string' || !FACILITY.test(facilityId))
-    invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
-  if (typeof orderId !== 'string' || !FACILITY.test(orderId))
-    invalid('orderId', `orderId must be an order id, got ${JSON.stringify(orderId)}`);
-  if (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq))
-    invalid(
-      'lineSeq',
-      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
-    );
+  checkCommandFields(REF, { facilityId, orderId, lineSeq });
   const reason = normalizeRejectionReason(input.reason);
   if (!reason)
     invalid(

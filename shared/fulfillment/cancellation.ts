@@ -37,7 +37,8 @@
  * cancellation (line close, store queue, pre-order, re-quotes) and the replay rules.
  */
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
-import { CommandError } from '../domain/lifecycle/errors.ts';
+import { CommandError, checkCommandFields } from '../domain/lifecycle/errors.ts';
+import { fieldsSchema } from '../domain/input/fields.ts';
 import type { EventStep } from '../domain/lifecycle/events.ts';
 import { STATUS, type Buckets } from '../domain/lifecycle/status.ts';
 import type { LineState } from '../domain/lifecycle/line.ts';
@@ -118,8 +119,8 @@ export interface CancellationResult {
   readonly lines: readonly CancelledLine[];
 }
 
-const ORDER_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const LINE_SEQ = /^\d{5}$/;
+const ORDER_LINE = fieldsSchema(['orderId'], ['lineSeq']);
+const QUANTITY = fieldsSchema([], ['quantity']);
 const REASON = /^(CUSTOMER|MERCHANT)_[A-Z0-9_]{1,60}$/;
 const MAX_NOTE = 500;
 /** Attempts when a pre-order allocation changed between the read and the write. */
@@ -385,26 +386,12 @@ function checkInput(input: CancellationInput): {
   note?: string;
 } {
   const { orderId, lineSeq, quantity, note } = input;
-  if (typeof orderId !== 'string' || !ORDER_ID.test(orderId))
-    invalid('orderId', `orderId must be an order id, got ${JSON.stringify(orderId)}`);
-  if (
-    lineSeq !== undefined &&
-    lineSeq !== null &&
-    (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq))
-  )
-    invalid(
-      'lineSeq',
-      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
-    );
+  checkCommandFields(ORDER_LINE, { orderId, lineSeq });
   const hasLine = typeof lineSeq === 'string';
   if (quantity !== undefined && quantity !== null) {
     if (!hasLine)
       invalid('quantity', 'quantity needs a line (lineSeq): an order is cancelled whole');
-    if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0)
-      invalid(
-        'quantity',
-        `quantity must be a whole number above 0, got ${JSON.stringify(quantity)}`,
-      );
+    checkCommandFields(QUANTITY, { quantity });
   }
   const reason = typeof input.reason === 'string' ? input.reason.trim().toUpperCase() : '';
   if (!REASON.test(reason))

@@ -38,7 +38,8 @@
  */
 import type { Facility } from '../domain/facility.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
-import { CommandError } from '../domain/lifecycle/errors.ts';
+import { CommandError, checkCommandFields } from '../domain/lifecycle/errors.ts';
+import { fieldsSchema } from '../domain/input/fields.ts';
 import type { LineState, ShipmentDetails } from '../domain/lifecycle/line.ts';
 import { STATUS, type Buckets } from '../domain/lifecycle/status.ts';
 import { isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
@@ -145,8 +146,6 @@ export interface StoreShipResult {
   readonly replayed: boolean;
 }
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const LINE_SEQ = /^\d{5}$/;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 const TEXT_MAX = 200;
 const MAX_TRACKING = 50;
@@ -155,17 +154,12 @@ const invalid = (field: string, message: string): never => {
   throw new CommandError('INVALID_COMMAND', message, { field });
 };
 
+const REF = fieldsSchema(['facilityId', 'orderId', 'lineSeq']);
+const QUANTITY = fieldsSchema([], ['quantity']);
+
 function checkRef(input: { facilityId: unknown; orderId: unknown; lineSeq: unknown }) {
   const { facilityId, orderId, lineSeq } = input;
-  if (typeof facilityId !== 'string' || !ID.test(facilityId))
-    invalid('facilityId', `facilityId must be a facility id, got ${JSON.stringify(facilityId)}`);
-  if (typeof orderId !== 'string' || !ID.test(orderId))
-    invalid('orderId', `orderId must be an order id, got ${JSON.stringify(orderId)}`);
-  if (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq))
-    invalid(
-      'lineSeq',
-      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
-    );
+  checkCommandFields(REF, { facilityId, orderId, lineSeq });
   return {
     facilityId: facilityId as string,
     orderId: orderId as string,
@@ -175,8 +169,7 @@ function checkRef(input: { facilityId: unknown; orderId: unknown; lineSeq: unkno
 
 function optionalQuantity(quantity: unknown): number | undefined {
   if (quantity === undefined || quantity === null) return undefined;
-  if (typeof quantity !== 'number' || !Number.isSafeInteger(quantity) || quantity <= 0)
-    invalid('quantity', `quantity must be a whole number above 0, got ${JSON.stringify(quantity)}`);
+  checkCommandFields(QUANTITY, { quantity });
   return quantity as number;
 }
 

@@ -5,6 +5,7 @@
  */
 import {
   CommandError,
+  checkCommandFields,
   canonicalJson,
   checkEnvelope,
   checkMoveDetails,
@@ -25,30 +26,20 @@ import type {
   ReflectCommand,
 } from './commands.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
+import { fieldsSchema } from '../domain/input/fields.ts';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-const LINE_SEQ = /^\d{5}$/;
+const ORDER_ID = fieldsSchema(['orderId']);
+const LINE_SEQ = fieldsSchema(['lineSeq']);
+const QUANTITY = fieldsSchema([], ['quantity']);
 
 export function checkOrderId(orderId: unknown): string {
-  if (typeof orderId !== 'string' || !ID.test(orderId)) {
-    throw new CommandError(
-      'INVALID_COMMAND',
-      `orderId must be an order id, got ${JSON.stringify(orderId)}`,
-      { field: 'orderId' },
-    );
-  }
-  return orderId;
+  checkCommandFields(ORDER_ID, { orderId });
+  return orderId as string;
 }
 
 export function checkLineSeq(lineSeq: unknown): string {
-  if (typeof lineSeq !== 'string' || !LINE_SEQ.test(lineSeq)) {
-    throw new CommandError(
-      'INVALID_COMMAND',
-      `lineSeq must be a five-digit line id such as 00001, got ${JSON.stringify(lineSeq)}`,
-      { field: 'lineSeq' },
-    );
-  }
-  return lineSeq;
+  checkCommandFields(LINE_SEQ, { lineSeq });
+  return lineSeq as string;
 }
 
 /** A command checked at the edge: its envelope, its order and the request a replay must match. */
@@ -101,14 +92,7 @@ export function fulfillInput(cmd: FulfillCommand): CheckedLine {
 }
 
 export function cancelInput(cmd: CancelLineCommand): CheckedLine {
-  if (
-    cmd.quantity !== undefined &&
-    (typeof cmd.quantity !== 'number' || !Number.isSafeInteger(cmd.quantity) || cmd.quantity < 1)
-  ) {
-    throw new CommandError('INVALID_COMMAND', 'quantity must be a whole number above 0', {
-      field: 'quantity',
-    });
-  }
+  checkCommandFields(QUANTITY, { quantity: cmd.quantity });
   return lineCommand(cmd, { type: 'cancel', quantity: cmd.quantity });
 }
 

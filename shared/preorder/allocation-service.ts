@@ -37,6 +37,8 @@ import {
 import type { PurchaseOrderStore, StoredAllocation } from '../store/purchase-order-store.ts';
 import { LinkedConditionFailed, type OrderService } from '../orders/order-service.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
+import { fieldsSchema, firstIssue } from '../domain/input/fields.ts';
+import { describeIssue } from '../domain/input/issue.ts';
 
 export interface PreorderDeps {
   readonly service: OrderService;
@@ -89,6 +91,13 @@ const QUEUE: readonly QueueStatus[] = [STATUS.CREATED, STATUS.BACKORDERED];
 const unallocatedOf = (line: LineState): number =>
   bucketOf(line.buckets, STATUS.CREATED) + bucketOf(line.buckets, STATUS.BACKORDERED);
 
+const CHOICES = {
+  type: 'object',
+  properties: {
+    orders: { type: 'array', items: fieldsSchema(['orderId', 'lineSeq'], ['quantity']) },
+  },
+} as const;
+
 function checkChoices(input: unknown): Choice[] {
   if (!Array.isArray(input) || input.length === 0) {
     throw new PreorderError('INVALID_REQUEST', 'choose at least one order line (orders: [...])');
@@ -96,25 +105,14 @@ function checkChoices(input: unknown): Choice[] {
   if (input.length > 100) {
     throw new PreorderError('INVALID_REQUEST', 'at most 100 order lines per request');
   }
-  return input.map((c, i) => {
-    const o = (c ?? {}) as Record<string, unknown>;
-    if (typeof o.orderId !== 'string' || !o.orderId) {
-      throw new PreorderError('INVALID_REQUEST', `orders[${i}].orderId is required`);
-    }
-    if (typeof o.lineSeq !== 'string' || !/^\d{5}$/.test(o.lineSeq)) {
-      throw new PreorderError('INVALID_REQUEST', `orders[${i}].lineSeq must be like 00001`);
-    }
-    if (
-      o.quantity !== undefined &&
-      (typeof o.quantity !== 'number' || !Number.isSafeInteger(o.quantity) || o.quantity <= 0)
-    ) {
-      throw new PreorderError(
-        'INVALID_REQUEST',
-        `orders[${i}].quantity must be a whole number > 0`,
-      );
-    }
-    return { orderId: o.orderId, lineSeq: o.lineSeq, quantity: o.quantity as number | undefined };
-  });
+  const issue = firstIssue(CHOICES, { orders: input });
+  if (issue)
+    throw new PreorderError('INVALID_REQUEST', describeIssue(issue), { field: issue.path });
+  return (input as Array<Record<string, unknown>>).map((o) => ({
+    orderId: o.orderId as string,
+    lineSeq: o.lineSeq as string,
+    quantity: o.quantity as number | undefined,
+  }));
 }
 
 export class AllocationService {

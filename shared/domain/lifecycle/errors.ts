@@ -1,3 +1,8 @@
+import { describeIssue, type FieldIssue } from '../input/issue.ts';
+import { firstIssue } from '../input/fields.ts';
+import type { JsonSchema } from '../input/schema-check.ts';
+import { RequestError } from '../input/request-error.ts';
+
 /**
  * Errors a command can end with. Each has a stable code (the HTTP layer and the CLI map them) and
  * a message that says what was wrong; a command that fails with one of them changed nothing.
@@ -28,20 +33,22 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export class CommandError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = 'CommandError';
-  }
+export class CommandError extends RequestError {
+  declare readonly code: ErrorCode;
 
-  /** The HTTP status the API answers with for this error. */
-  get httpStatus(): number {
-    return ERROR_CODES[this.code];
+  constructor(code: ErrorCode, message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super(code, ERROR_CODES[code], message, details);
   }
 }
 
 export const isCommandError = (err: unknown): err is CommandError => err instanceof CommandError;
+
+/** A command refused at the edge for one field, in the shared words of `describeIssue`. */
+export const invalidCommand = (issue: FieldIssue): CommandError =>
+  new CommandError('INVALID_COMMAND', describeIssue(issue), { field: issue.path });
+
+/** Throws `INVALID_COMMAND` for the first field of `value` that `schema` refuses. */
+export function checkCommandFields(schema: JsonSchema, value: unknown): void {
+  const issue = firstIssue(schema, value);
+  if (issue) throw invalidCommand(issue);
+}

@@ -1,3 +1,5 @@
+import { RequestError } from '../input/request-error.ts';
+
 /** Why a pre-order request was refused; each code maps to an HTTP status. */
 export const PREORDER_ERRORS = {
   INVALID_REQUEST: 400,
@@ -19,17 +21,14 @@ export const PREORDER_ERRORS = {
 
 export type PreorderErrorCode = keyof typeof PREORDER_ERRORS;
 
-export class PreorderError extends Error {
-  constructor(
-    readonly code: PreorderErrorCode,
-    message: string,
-    readonly details: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = 'PreorderError';
-  }
+export class PreorderError extends RequestError {
+  declare readonly code: PreorderErrorCode;
 
-  get httpStatus(): number {
-    return PREORDER_ERRORS[this.code];
+  constructor(
+    code: PreorderErrorCode,
+    message: string,
+    details: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(code, PREORDER_ERRORS[code], message, details);
   }
 }
