@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Context } from 'aws-lambda';
 import { handler } from '../functions/inventory-snapshot-import.ts';
 import { s3EventBody, sqsEvent } from '../local/event-dispatch.ts';
-import { config } from '../shared/config.ts';
+import { config } from '../shared/platform/config.ts';
 import { feedFiles } from '../shared/files/feed-file-store.ts';
 import { BatchWriter } from '../shared/store/batch-writer.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';

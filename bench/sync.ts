@@ -39,7 +39,7 @@ import { CreateTableCommand, paginateQuery, QueryCommand } from '@aws-sdk/client
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { startLocalCloud } from '../local/cloud.ts';
-import { config } from '../shared/config.ts';
+import { config } from '../shared/platform/config.ts';
 import { netsuiteFileName } from '../local/netsuite/file-names.ts';
 import { netsuiteSample } from '../local/sample/netsuite-sample.ts';
 import { newOrder, validateOrder, type OrderInput } from '../shared/domain/orders/order.ts';

@@ -4,7 +4,7 @@
  * merchant (`MERCHANT_…`). 200 with what was cancelled (`replayed: true` for a repeated key),
  * 400/404/409 why not. The actor of the history event is the caller the token names.
  */
-import { postCommand } from '../shared/api/http.ts';
+import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { cancellations } from '../shared/fulfillment/cancellation-wiring.ts';
 

@@ -4,9 +4,9 @@
  * quantity stays in 3350 until it ships). 200 with the outcome (`replayed: true` for a repeated
  * key), 400/404/409 why not.
  */
-import { postCommand } from '../shared/api/http.ts';
+import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
+import { storeShipping } from '../shared/store-fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-pack', kind: 'api' },

@@ -3,9 +3,9 @@
  * idempotencyKey}`: the store picks (and packs) released units: 3200 → 3350, a new shipment key.
  * 200 with the outcome (`replayed: true` for a repeated key), 400/404/409 why not.
  */
-import { postCommand } from '../shared/api/http.ts';
+import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
+import { storeShipping } from '../shared/store-fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-pick', kind: 'api' },

@@ -1,7 +1,7 @@
 /** `GET /stores/{facilityId}/queue`: the items allocated to a store for it to fulfil. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { json } from '../shared/api/http.ts';
-import { storeFulfillment } from '../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 
 export const handler = lambdaShell(

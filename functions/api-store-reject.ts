@@ -3,9 +3,9 @@
  * idempotencyKey}`: the store hands back an allocated item (re-brokered; an inventory reason also
  * adjusts inventory). 200 with the outcome (`replayed: true` for a repeated key), 400/404/409 why not.
  */
-import { postCommand } from '../shared/api/http.ts';
+import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeFulfillment } from '../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../shared/store-fulfillment/store-fulfillment-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-reject', kind: 'api' },

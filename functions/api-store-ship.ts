@@ -4,9 +4,9 @@
  * picked units: 3350 → 3700, and NetSuite is told (OMS-fulfilled export). 200 with the outcome
  * (`replayed: true` for a repeated key), 400/404/409 why not.
  */
-import { postCommand } from '../shared/api/http.ts';
+import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeShipping } from '../shared/fulfillment/store-shipping-wiring.ts';
+import { storeShipping } from '../shared/store-fulfillment/store-shipping-wiring.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-ship', kind: 'api' },

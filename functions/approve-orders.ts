@@ -1,6 +1,6 @@
 /** Core job `approve-orders`: approves orders whose NetSuite ids all came back. */
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { approveOrders, type ApprovalReport } from '../shared/sync/approval.ts';
 import { approvalDeps, syncStore } from '../shared/sync/wiring.ts';
 

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { brokerOrders, type BrokeringReport } from '../shared/brokering/broker-orders.ts';
 import { brokerDeps } from '../shared/brokering/wiring.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { LeaseLock, LockBusyError } from '../shared/store/lease-lock.ts';
 

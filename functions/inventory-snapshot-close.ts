@@ -2,7 +2,7 @@
 import { closeOptionsFromEnv, closeSnapshot } from '../shared/jobs/inventory-snapshot-close.ts';
 import { snapshotImporterDeps } from '../shared/jobs/inventory-snapshot-wiring.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 
 export const handler = lambdaShell(
   { name: 'inventory-snapshot-close', kind: 'job' },

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import {
   exceptionsRun,
   runNetsuiteExceptions,

@@ -1,6 +1,6 @@
 /** Core job `preorder-allocate`: FIFO pre-order allocation (every 15 minutes, or on demand). */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { preorderRuntime } from '../shared/preorder/runtime.ts';
 
 export const handler = lambdaShell(

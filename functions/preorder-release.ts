@@ -5,7 +5,7 @@
  * POs missing from the open-PO files are closed the same way only when OMS_PO_ABSENT_HOURS is set.
  */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { poAbsentHours, preorderRuntime } from '../shared/preorder/runtime.ts';
 
 export const handler = lambdaShell(

@@ -1,6 +1,6 @@
 /** Core job `preorder-repromise`: earlier POs improve promised dates; over-allocation given back. */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { preorderRuntime } from '../shared/preorder/runtime.ts';
 
 export const handler = lambdaShell({ name: 'preorder-repromise', kind: 'job' }, async () => {

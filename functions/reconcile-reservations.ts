@@ -3,7 +3,7 @@
  * adjustment holds, and lists holds older than `OMS_HOLD_MAX_AGE_HOURS` with an error line
  * (`StaleInventoryHolds`, watched by an alarm).
  */
-import { holdMaxAgeHours } from '../shared/config.ts';
+import { holdMaxAgeHours } from '../shared/platform/config.ts';
 import { describeHold, HoldAgeReader } from '../shared/inventory/stale-holds.ts';
 import { STALE_HOLDS_ALARM } from '../shared/jobs/core-jobs.ts';
 import {
@@ -11,7 +11,7 @@ import {
   type ReconcileReport,
 } from '../shared/jobs/reconcile-reservations.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 import { orderRuntime } from '../shared/orders/runtime.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 

@@ -9,7 +9,7 @@ import {
 } from '../shared/fulfillment/schedule-release.ts';
 import { scheduleReleaseDeps } from '../shared/fulfillment/schedule-release-wiring.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { log } from '../shared/log.ts';
+import { log } from '../shared/platform/log.ts';
 
 export const handler = lambdaShell<
   { orderIds?: unknown; force?: unknown } | undefined,

@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Node } from 'constructs';
-import { DEFAULTS } from '../shared/config.ts';
+import { DEFAULTS } from '../shared/platform/config.ts';
 import { alarmTarget, type AlarmTarget } from './constructs/alarm-target.ts';
 
 /** The repository root (the folder holding package.json, package-lock.json and cdk.json). */

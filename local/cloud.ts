@@ -8,7 +8,7 @@
  * delivers them once it is back, instead of dead-lettering them.
  */
 import { join } from 'node:path';
-import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/config.ts';
+import { DEFAULTS, ENV, type RuntimeConfig } from '../shared/platform/config.ts';
 import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { feedPrefix } from '../shared/feeds/paths.ts';
 import { netsuiteObjectRules } from '../shared/feeds/netsuite-folder-rules.ts';

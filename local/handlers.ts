@@ -4,7 +4,7 @@
  * registry does not declare is refused, so that what runs locally is what CDK deploys.
  */
 import type { Handler } from 'aws-lambda';
-import { DEFAULTS } from '../shared/config.ts';
+import { DEFAULTS } from '../shared/platform/config.ts';
 import {
   functionRegistry,
   registryRoutes,

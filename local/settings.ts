@@ -8,7 +8,7 @@ import {
   ADJUSTMENT_ACCOUNT_SETTING,
   LEGACY_ADJUSTMENT_ACCOUNT_SETTING,
   REFLECT_LAG_SETTING,
-} from '../shared/config.ts';
+} from '../shared/platform/config.ts';
 import { ensurePrivateDataDir } from './data-dir.ts';
 
 export const LOCAL_ENV = {

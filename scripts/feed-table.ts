@@ -7,7 +7,7 @@
 import { describeAccess } from '../shared/auth/route-access.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULTS } from '../shared/config.ts';
+import { DEFAULTS } from '../shared/platform/config.ts';
 import { FEEDS, type FeedDefinition } from '../shared/feeds/catalog.ts';
 import { functionRegistry, type FunctionEntry } from '../shared/registry/functions.ts';
 

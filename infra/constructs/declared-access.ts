@@ -13,7 +13,7 @@ import type {
   PrefixNeed,
   TableAccess,
   TableNeeds,
-} from '../../shared/registry/needs.ts';
+} from '../../shared/store/needs.ts';
 import type { TableKey } from '../../shared/store/tables.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 

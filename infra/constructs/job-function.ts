@@ -8,7 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deploySettings, ENV } from '../../shared/config.ts';
+import { deploySettings, ENV } from '../../shared/platform/config.ts';
 import type { FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { PROJECT_ROOT } from '../config.ts';
 import { LAMBDA_BUNDLE_TARGET } from '../lambda-node.ts';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 
 export interface LocalEndpoints {
   readonly bucket: string;

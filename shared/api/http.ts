@@ -1,10 +1,9 @@
 /** Helpers for the API Lambda handlers (API Gateway HTTP API, payload format 2.0). */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorBody, RequestError } from '../domain/input/request-error.ts';
-import { appendKeys } from '../lambda-shell/shell.ts';
+import { Unauthorized } from './refusals.ts';
 import { jsonDepthProblem, MAX_JSON_DEPTH } from '../feeds/json-limits.ts';
 import { count } from '../feeds/limits.ts';
-import { requestActor } from '../auth/guard.ts';
 
 export const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
   statusCode,
@@ -18,22 +17,7 @@ export class BadRequest extends RequestError {
   }
 }
 
-/** No valid token (none, expired, not verifiable): answered 401, the page signs in again. */
-export class Unauthorized extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Unauthorized';
-  }
-}
-
-/** Signed in, but not allowed this route or this store (`shared/auth/`): answered 403. */
-export class Forbidden extends RequestError {
-  declare readonly code: 'FORBIDDEN' | 'WRONG_STORE';
-
-  constructor(code: 'FORBIDDEN' | 'WRONG_STORE', message: string) {
-    super(code, 403, message);
-  }
-}
+export { Forbidden, Unauthorized } from './refusals.ts';
 
 /** A JSON body over `MAX_JSON_BODY_BYTES`: answered 413. */
 export class PayloadTooLarge extends RequestError {
@@ -87,32 +71,4 @@ export function errorResponse(err: unknown): APIGatewayProxyStructuredResultV2 {
     };
   if (err instanceof RequestError) return json(err.httpStatus, errorBody(err));
   return json(500, { error: 'INTERNAL', message: 'internal error; see the logs' });
-}
-
-/**
- * The work of a `POST` command route whose body is one JSON object: `run` gets the path
- * parameters, the body's fields and the actor (from the verified token, `shared/auth/`; never
- * from the body) and returns the outcome (200). Errors are left to the shell
- * (`lambdaShell` kind `api`): bad input and command errors answer 400/404/409 with why, anything
- * else 500.
- */
-export function postCommand(
-  fields: string,
-  run: (
-    path: Readonly<Record<string, string>>,
-    body: Readonly<Record<string, unknown>>,
-    actor: string,
-  ) => Promise<unknown>,
-): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
-  return async (event) => {
-    const body = jsonBody(event);
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      throw new BadRequest(`the body must be one JSON object {${fields}}`);
-    const { orderId } = body as { orderId?: unknown };
-    if (typeof orderId === 'string') appendKeys({ orderId });
-    const path = Object.fromEntries(
-      Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']),
-    );
-    return json(200, await run(path, body as Record<string, unknown>, requestActor(event)));
-  };
 }

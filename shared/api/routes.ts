@@ -3,7 +3,7 @@
  * Lambda) and by the local HTTP server (`local/http/`), which turns requests into the same API
  * Gateway v2 events and calls the same handlers. Paths use API Gateway's `{param}` syntax.
  */
-import { ALL_TABLES, ALL_TABLES_READ, type TableNeeds } from '../registry/needs.ts';
+import { ALL_TABLES, ALL_TABLES_READ, type TableNeeds } from '../store/needs.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -96,7 +96,7 @@ export const ROUTES = [
     '/preorders/release',
     'release pre-ordered lines to fulfilment by hand ({poId | sku | orderId})',
   ),
-  // Store fulfilment (shared/brokering/store-fulfillment.ts): a store's queue and its rejections.
+  // Store fulfilment (shared/store-fulfillment/store-fulfillment.ts): a store's queue and its rejections.
   {
     method: 'GET',
     path: '/stores/{facilityId}/queue',
@@ -111,7 +111,7 @@ export const ROUTES = [
     description:
       'a store hands back an item ({orderId, lineSeq, quantity?, reason, comments?, idempotencyKey}); re-brokered, VAR_STOLEN/VAR_DAMAGED/VAR_FOUND also adjust inventory',
   },
-  // Store shipping (shared/fulfillment/store-shipping.ts): pick (and pack), ship, not found.
+  // Store shipping (shared/store-fulfillment/store-shipping.ts): pick (and pack), ship, not found.
   {
     method: 'POST',
     path: '/stores/{facilityId}/picks',
@@ -149,18 +149,27 @@ export const API_HANDLERS: Readonly<Record<(typeof ROUTES)[number]['handler'], A
   'api-cancel-order': { module: 'shared/fulfillment/cancellation-wiring.ts', tables: ALL_TABLES },
   'api-purchase-orders': { module: 'shared/preorder/api.ts', tables: ALL_TABLES },
   'api-store-queue': {
-    module: 'shared/brokering/store-fulfillment-wiring.ts',
+    module: 'shared/store-fulfillment/store-fulfillment-wiring.ts',
     tables: ALL_TABLES_READ,
   },
   'api-store-reject': {
-    module: 'shared/brokering/store-fulfillment-wiring.ts',
+    module: 'shared/store-fulfillment/store-fulfillment-wiring.ts',
     tables: ALL_TABLES,
   },
-  'api-store-pick': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
-  'api-store-pack': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
-  'api-store-ship': { module: 'shared/fulfillment/store-shipping-wiring.ts', tables: ALL_TABLES },
+  'api-store-pick': {
+    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    tables: ALL_TABLES,
+  },
+  'api-store-pack': {
+    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    tables: ALL_TABLES,
+  },
+  'api-store-ship': {
+    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    tables: ALL_TABLES,
+  },
   'api-store-not-found': {
-    module: 'shared/fulfillment/store-shipping-wiring.ts',
+    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
     tables: ALL_TABLES,
   },
 };

@@ -5,7 +5,7 @@
  * changed. The handlers then take the actor from `requestActor(event)`, never from the body.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { Forbidden, Unauthorized } from '../api/http.ts';
+import { Forbidden, Unauthorized } from '../api/refusals.ts';
 import { decide } from './policy.ts';
 import { actorOf, principalOf, type Principal } from './principal.ts';
 

@@ -6,7 +6,7 @@
  * no other module spells a feed folder.
  */
 
-import { ALL_TABLES, type TableNeeds } from '../registry/needs.ts';
+import { ALL_TABLES, type TableNeeds } from '../store/needs.ts';
 
 export type FeedDirection = 'inbound' | 'outbound';
 export type FeedFormat = 'csv' | 'json';

@@ -4,14 +4,10 @@
  */
 import { FEEDS, INBOUND_SUBFOLDERS, type FeedDefinition } from './catalog.ts';
 
+export { STATE_PREFIX, stagingPrefix } from '../files/state-prefix.ts';
+
 /** `home/<user>/netsuite` — the NetSuite root as an S3 key prefix (no trailing slash). */
 export const netsuiteRoot = (user: string): string => `home/${user}/netsuite`;
-
-/**
- * `oms-state/` — the OMS's own objects (staging, digests, listings): outside every SFTP home, so
- * no SFTP user can read, write or replace them.
- */
-export const STATE_PREFIX = 'oms-state/';
 
 /**
  * `storefront` — where storefront files (orders) arrive: a prefix of its own, outside every SFTP
@@ -36,14 +32,6 @@ export const subfolderKey = (
   sub: InboundSubfolder,
   fileName: string,
 ): string => `${feedPrefix(user, feed)}${sub}/${fileName}`;
-
-/**
- * Where the OMS stages files (outbound files before they move into a folder NetSuite reads, held
- * copies of imported versions, error report parts): below the OMS's own state prefix, outside
- * every SFTP home, so the SuiteScripts never list a half-written file and no SFTP user can rewrite
- * a staged export or a held import.
- */
-export const stagingPrefix = (): string => `${STATE_PREFIX}staging/`;
 
 /** Suffixes of files still being written by an SFTP client; never imported. */
 export const TEMP_SUFFIXES = ['.tmp', '.filepart', '.part', '.partial', '.swp'] as const;

@@ -29,7 +29,7 @@ import type { FileImportResult, ImportFileStore } from './file-import.ts';
 import { stagingPrefix, subfolderKey, versionedName } from './paths.ts';
 import type { ObjectRef } from './s3-event.ts';
 import type { ImportLedger, LedgerVersion } from '../store/import-ledger.ts';
-import { log } from '../log.ts';
+import { log } from '../platform/log.ts';
 
 /** The version an import is bound to. */
 export interface BoundVersion {

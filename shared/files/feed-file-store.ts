@@ -16,8 +16,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { config } from '../config.ts';
-import { stagingPrefix } from '../feeds/paths.ts';
+import { config } from '../platform/config.ts';
+import { stagingPrefix } from './state-prefix.ts';
 import { s3 } from './s3-client.ts';
 
 export interface StoredObject {

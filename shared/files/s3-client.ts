@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { config, type RuntimeConfig } from '../config.ts';
+import { config, type RuntimeConfig } from '../platform/config.ts';
 
 /** Builds an S3 client; local endpoints get the settings the emulator needs (never used on AWS). */
 export function createS3Client(cfg: RuntimeConfig): S3Client {

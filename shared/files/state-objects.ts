@@ -3,7 +3,7 @@
  * so no SFTP user can see or change them.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { STATE_PREFIX } from '../feeds/paths.ts';
+import { STATE_PREFIX } from './state-prefix.ts';
 
 export { STATE_PREFIX };
 

@@ -15,7 +15,7 @@ import {
 import type { Facility } from '../domain/facility.ts';
 import { CommandError, type ShipmentDetails } from '../domain/lifecycle/index.ts';
 import type { RowRejection } from '../feeds/file-import.ts';
-import { log } from '../log.ts';
+import { log } from '../platform/log.ts';
 import { nsFulfillmentEntry } from '../inventory/reflect-entries.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import type { OrderStore } from '../store/order-store.ts';

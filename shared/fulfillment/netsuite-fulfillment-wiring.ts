@@ -1,5 +1,5 @@
 /** Builds the NetSuite fulfillment imports from the process-wide clients and configuration. */
-import { netsuiteUtcOffset } from '../config.ts';
+import { netsuiteUtcOffset } from '../platform/config.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';

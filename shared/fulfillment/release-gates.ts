@@ -17,6 +17,7 @@ import {
   type ReleaseGate,
 } from '../domain/lifecycle/gates.ts';
 import { depositPayments } from '../domain/sync/deposits.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 
 export const DEPOSIT_NOT_IN_NETSUITE = 'DEPOSIT_NOT_IN_NETSUITE';
 
@@ -26,7 +27,7 @@ export const DEPOSIT_NOT_IN_NETSUITE = 'DEPOSIT_NOT_IN_NETSUITE';
  * deposit passes only when its total is 0; one with a total and no payment fails (nothing will
  * ever be deposited for it: someone must look).
  */
-export const depositGate: ReleaseGate = {
+export const depositGate: ReleaseGate<OrderHeader> = {
   code: DEPOSIT_NOT_IN_NETSUITE,
   description: 'the customer deposit exists in NetSuite (its deposit id came back)',
   check: ({ order }) => {
@@ -45,6 +46,8 @@ export const depositGate: ReleaseGate = {
 };
 
 /** The gates the release job uses, in order; `extra` (custom rules) are evaluated last. */
-export function releaseGates(extra: readonly ReleaseGate[] = []): readonly ReleaseGate[] {
+export function releaseGates(
+  extra: readonly ReleaseGate[] = [],
+): readonly ReleaseGate<OrderHeader>[] {
   return [inventoryGate, depositGate, fraudGate, completenessGate, ...extra];
 }

@@ -19,10 +19,10 @@
  * whose order or line is gone is dropped with a warning. A failure leaves the entry for the next
  * file (the counted units keep counting: the OMS undercounts a while, never oversells).
  */
-import { netsuiteReflectLagMinutes } from '../config.ts';
+import { netsuiteReflectLagMinutes } from '../platform/config.ts';
 import { hash64 } from '../domain/hash64.ts';
 import { CommandError } from '../domain/lifecycle/index.ts';
-import { log } from '../log.ts';
+import { log } from '../platform/log.ts';
 import type { OrderService } from '../orders/order-service.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';

@@ -3,7 +3,7 @@
  * scheduled Lambda per entry and the local scheduler runs the same handler on the same expression;
  * `npx oms job run <id>` runs one now.
  */
-import { ALL_TABLES, type TableNeeds } from '../registry/needs.ts';
+import { ALL_TABLES, type TableNeeds } from '../store/needs.ts';
 
 export interface CoreJob {
   /** Stable id, also the job name on the command line. */

@@ -1,5 +1,5 @@
 /** Builds the inventory delta importer from the process-wide clients and configuration. */
-import { adjustmentDeltasIncludeOms, netsuiteReflectLagMinutes } from '../config.ts';
+import { adjustmentDeltasIncludeOms, netsuiteReflectLagMinutes } from '../platform/config.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { FacilityStore } from '../store/facility-store.ts';
 import { InventoryDeltaStore } from '../store/inventory-delta-store.ts';

@@ -34,7 +34,7 @@ import {
   SNAPSHOT_LISTED_PREFIX,
   type StateObjects,
 } from '../files/state-objects.ts';
-import { log } from '../log.ts';
+import { log } from '../platform/log.ts';
 import type { FacilityStore } from '../store/facility-store.ts';
 import type { InventoryDeltaStore } from '../store/inventory-delta-store.ts';
 import { snapshotItem, type InventoryStore } from '../store/inventory-store.ts';

@@ -1,5 +1,5 @@
 /** Builds the product importer from the process-wide clients and configuration. */
-import { config } from '../config.ts';
+import { config } from '../platform/config.ts';
 import { s3 } from '../files/s3-client.ts';
 import { StateObjects } from '../files/state-objects.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';

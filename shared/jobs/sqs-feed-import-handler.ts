@@ -6,21 +6,16 @@
  * if the holder died, that delivery takes the file over and resumes from its checkpoint.
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { config } from '../config.ts';
+import { config } from '../platform/config.ts';
 import { feedById, type FeedId } from '../feeds/catalog.ts';
 import { importFeedFile, type CsvImporter, type FileImportResult } from '../feeds/file-import.ts';
 import { objectRefsFromSqsEvent, type ObjectRef } from '../feeds/s3-event.ts';
 import { feedFiles } from '../files/feed-file-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';
 import { ImportLedger } from '../store/import-ledger.ts';
-import { log } from '../log.ts';
-import {
-  addMetric,
-  appendKeys,
-  lambdaShell,
-  logFailure,
-  removeKeys,
-} from '../lambda-shell/shell.ts';
+import { log } from '../platform/log.ts';
+import { lambdaShell } from '../lambda-shell/shell.ts';
+import { addMetric, appendKeys, logFailure, removeKeys } from '../platform/invocation.ts';
 import { MAX_DELAY_SECONDS, noteMessageFailure, sendContinuation } from '../queue/continuation.ts';
 
 /**

@@ -7,7 +7,7 @@
  * A middy handler with three middlewares around the work:
  * - logging: a Powertools Logger for this invocation (request id, cold start, function name, the
  *   handler's name as `service`, and the correlation keys the work appends with `appendKeys` —
- *   file, feed, order id, run id); `shared/log.ts` lines written during the invocation carry them;
+ *   file, feed, order id, run id); `shared/platform/log.ts` lines written during the invocation carry them;
  * - metrics: a Powertools Metrics for this invocation (EMF, namespace `OMS`, dimension `service`),
  *   filled from the result the handler returns (`spec.metrics`) or by `addMetric` while it works,
  *   published when it ends, whether it succeeded or threw;
@@ -21,24 +21,35 @@
  * the local cloud runs several invocations of one handler at once in one process, and their keys
  * must not cross.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { errorResponse } from '../api/http.ts';
 import { authorizeRequest } from '../auth/guard.ts';
 import { actorOf } from '../auth/principal.ts';
-import { OmsLogger, rootLogger, safeFields, type LogFields } from './logger.ts';
-import { MetricUnit, newInvocationMetrics, type OmsMetrics } from './metrics.ts';
-import { prettyLogs } from './output.ts';
+import { OmsLogger, rootLogger, type LogFields } from '../platform/logger.ts';
+import { newInvocationMetrics } from '../platform/metrics.ts';
+import {
+  addMetric,
+  appendKeys,
+  currentLogger,
+  logFailure,
+  scopes,
+  type AddMetric,
+} from '../platform/invocation.ts';
+
+export {
+  addMetric,
+  appendKeys,
+  currentLogger,
+  logFailure,
+  removeKeys,
+  type AddMetric,
+  type MetricUnitName,
+} from '../platform/invocation.ts';
 
 /** `api`: errors become JSON responses; `queue` and `job`: errors are rethrown (retried). */
 export type ShellKind = 'api' | 'queue' | 'job';
-
-export type MetricUnitName = (typeof MetricUnit)[keyof typeof MetricUnit];
-
-/** Adds a metric of the invocation (a count unless said otherwise). */
-export type AddMetric = (name: string, value: number, unit?: MetricUnitName) => void;
 
 export interface ShellSpec<TResult> {
   /** The handler's name: the feed or job id, or the API handler module (`service` in logs/metrics). */
@@ -48,56 +59,6 @@ export interface ShellSpec<TResult> {
   readonly keys?: LogFields;
   /** Metrics taken from the result the handler returns. */
   readonly metrics?: (result: TResult, add: AddMetric) => void;
-}
-
-interface Scope {
-  readonly name: string;
-  logger?: OmsLogger;
-  metrics?: OmsMetrics;
-}
-
-const scopes = new AsyncLocalStorage<Scope>();
-
-/** The logger of the running invocation, or the process's logger outside one. */
-export const currentLogger = (): OmsLogger => scopes.getStore()?.logger ?? rootLogger;
-
-/** Appends correlation keys to every later line of the running invocation (no-op outside one). */
-export function appendKeys(keys: LogFields): void {
-  const logger = scopes.getStore()?.logger;
-  if (!logger) return;
-  const defined = Object.fromEntries(
-    Object.entries(safeFields(keys)).filter(([, v]) => v !== undefined && v !== null && v !== ''),
-  );
-  if (Object.keys(defined).length > 0) logger.appendKeys(defined);
-}
-
-/** Removes correlation keys that no longer hold (e.g. `file` once a file is done). */
-export function removeKeys(keys: readonly string[]): void {
-  scopes.getStore()?.logger?.removeKeys([...keys]);
-}
-
-/** Adds a metric to the running invocation (no-op outside one, and for non-finite values). */
-export const addMetric: AddMetric = (name, value, unit = MetricUnit.Count) => {
-  const metrics = scopes.getStore()?.metrics;
-  if (metrics && Number.isFinite(value)) metrics.addMetric(name, unit, value);
-};
-
-const describe = (err: unknown): { error: string; errorName?: string; stack?: string } =>
-  err instanceof Error
-    ? { error: err.message, errorName: err.name, stack: err.stack }
-    : { error: String(err) };
-
-/**
- * Logs a failure with the invocation's context: the one error line of the shell, also used by the
- * SQS loop for a message it reports failed (retried by SQS through the partial batch response).
- */
-export function logFailure(message: string, err: unknown, fields: LogFields = {}): void {
-  const { error, errorName, stack } = describe(err);
-  // The readable local line stays one line (as before); the JSON line carries name and stack.
-  currentLogger().error(
-    message,
-    prettyLogs() ? { ...fields, error } : { ...fields, error, errorName, stack },
-  );
 }
 
 const isHttpResult = (r: unknown): r is APIGatewayProxyStructuredResultV2 =>

@@ -23,7 +23,7 @@ import {
   type ResolvedMove,
 } from '../domain/lifecycle/index.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
-import { reflect as reflectUnits } from '../domain/reservations/promises.ts';
+import { reflect as reflectUnits } from '../domain/lifecycle/promises.ts';
 import { afterReserve, outOfStock } from '../domain/reservations/facility-figures.ts';
 import {
   applyLineMoves,

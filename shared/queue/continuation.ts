@@ -4,7 +4,7 @@
  * cloud the event dispatcher registers itself as the queue.
  */
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { config } from '../config.ts';
+import { config } from '../platform/config.ts';
 
 export const CONTINUATION_QUEUE_ENV = 'OMS_CONTINUATION_QUEUE_URL';
 

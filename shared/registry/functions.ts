@@ -22,7 +22,7 @@ import {
 import { implementedFeeds, type FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix, stagingPrefix, STATE_PREFIX } from '../feeds/paths.ts';
 import { CORE_JOBS, type CoreJob } from '../jobs/core-jobs.ts';
-import type { PrefixNeed, TableNeeds } from './needs.ts';
+import type { PrefixNeed, TableNeeds } from '../store/needs.ts';
 
 export type FunctionKind = 'import' | 'export' | 'core-job' | 'api';
 

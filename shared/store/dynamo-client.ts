@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { config, type RuntimeConfig } from '../config.ts';
+import { config, type RuntimeConfig } from '../platform/config.ts';
 import { tableName, type TableKey } from './tables.ts';
 
 export function createDynamoClient(cfg: RuntimeConfig): DynamoDBClient {

@@ -14,7 +14,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { boundedReason } from '../feeds/limits.ts';
+import { boundedReason } from '../domain/bounded-text.ts';
 
 /** Where an interrupted import stands: everything before `offset` is durable. */
 export interface ImportCheckpoint {

@@ -7,7 +7,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { log } from '../log.ts';
+import { log } from '../platform/log.ts';
 
 export class LockBusyError extends Error {
   constructor(name: string, holder: string) {

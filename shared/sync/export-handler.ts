@@ -3,8 +3,9 @@
  * the run and one per record held back (the first five), the report as the result; metrics
  * `RecordsExported`, `RowsExported`, `FilesExported`, `RecordsHeldBack`, `RefusedByNetsuite`.
  */
-import { appendKeys, lambdaShell } from '../lambda-shell/shell.ts';
-import { log } from '../log.ts';
+import { lambdaShell } from '../lambda-shell/shell.ts';
+import { appendKeys } from '../platform/invocation.ts';
+import { log } from '../platform/log.ts';
 import { runExport, type ExportDeps, type ExportFeed, type ExportReport } from './export-run.ts';
 import { exportDeps, exportSources } from './wiring.ts';
 import type { ExportSources } from './exports.ts';

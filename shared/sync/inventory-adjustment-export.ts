@@ -18,7 +18,7 @@ import {
   adjustmentDeltasIncludeOms,
   netsuiteAdjustmentAccount,
   netsuiteUtcOffset,
-} from '../config.ts';
+} from '../platform/config.ts';
 import type { Facility } from '../domain/facility.ts';
 import {
   inventoryAdjustmentRow,

@@ -1,5 +1,5 @@
 /** Builds the NetSuite sync services from the process-wide clients and configuration. */
-import { config } from '../config.ts';
+import { config } from '../platform/config.ts';
 import { feedFiles } from '../files/feed-file-store.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';

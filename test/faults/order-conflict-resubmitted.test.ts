@@ -13,7 +13,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEndpoints } from '../../local/cli/connect.ts';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 import type { OrderInput } from '../../shared/domain/orders/order.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';

@@ -3,7 +3,7 @@ import { ROUTES, routeKey } from '../../shared/api/routes.ts';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 import { IMPORT_LEASE_MS, LEASE_MARGIN_MS } from '../../shared/jobs/sqs-feed-import-handler.ts';
 import { implementedFeeds, type FeedDefinition } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';

@@ -32,7 +32,7 @@ import { createS3Client } from '../../shared/files/s3-client.ts';
 import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
 import { fulfillmentCsvImporter } from '../../shared/fulfillment/netsuite-fulfillment-import.ts';
 import { fulfillmentImportDeps } from '../../shared/fulfillment/netsuite-fulfillment-wiring.ts';
-import { countedAt, promiseFacilities } from '../../shared/domain/reservations/promises.ts';
+import { countedAt, promiseFacilities } from '../../shared/domain/lifecycle/promises.ts';
 import { OrderService } from '../../shared/orders/order-service.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';

@@ -19,7 +19,7 @@ import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.t
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BrokeringStore } from '../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
-import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { FLOW_FACILITIES, loadFlowReferenceData } from '../support/netsuite-flow.ts';
 

@@ -12,10 +12,10 @@
  * NetSuite received. The same fulfillment file imported twice changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countedAt } from '../../shared/domain/reservations/promises.ts';
+import { countedAt } from '../../shared/domain/lifecycle/promises.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
-import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import {
   bucketsFromEvents,
   lineInvariantViolations,
@@ -25,7 +25,7 @@ import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { storeShipping } from '../../shared/fulfillment/store-shipping-wiring.ts';
+import { storeShipping } from '../../shared/store-fulfillment/store-shipping-wiring.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';

@@ -7,7 +7,7 @@
  * rebuilds the buckets. A small number of runs: each is a few dozen real transactions.
  */
 import fc from 'fast-check';
-import { countedAt } from '../../shared/domain/reservations/promises.ts';
+import { countedAt } from '../../shared/domain/lifecycle/promises.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALLOWED_MOVES,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/auth/issuer.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';

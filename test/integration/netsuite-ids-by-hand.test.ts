@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEndpoints } from '../../local/cli/connect.ts';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
 import type { DepositPayload } from '../../shared/domain/sync/deposits.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';

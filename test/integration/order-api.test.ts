@@ -18,7 +18,7 @@ import { invoke } from '../../local/handlers.ts';
 import { startHttpApi, type HttpApi } from '../../local/http/server.ts';
 import { startS3Emulator, type S3Emulator } from '../../local/s3-emulator.ts';
 import { ensureTables } from '../../local/tables.ts';
-import { ENV } from '../../shared/config.ts';
+import { ENV } from '../../shared/platform/config.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';

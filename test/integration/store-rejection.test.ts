@@ -26,7 +26,7 @@ import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { reconcileReservations } from '../../shared/jobs/reconcile-reservations.ts';
 import { brokeringStore } from '../../shared/brokering/wiring.ts';
-import { storeFulfillment } from '../../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';

@@ -15,7 +15,7 @@ import {
   adjustmentDeltasIncludeOms,
   DEPLOY_SETTINGS,
   netsuiteAdjustmentAccount,
-} from '../../shared/config.ts';
+} from '../../shared/platform/config.ts';
 import { inventoryAdjustmentExport } from '../../shared/sync/inventory-adjustment-export.ts';
 import type { ExportSources } from '../../shared/sync/exports.ts';
 import { applyLocalSettingDefaults } from '../../local/settings.ts';

@@ -13,8 +13,8 @@ import { BadRequest, json } from '../../shared/api/http.ts';
 import { CommandError } from '../../shared/domain/lifecycle/errors.ts';
 import { PreorderError } from '../../shared/domain/preorder/errors.ts';
 import { appendKeys, addMetric, lambdaShell } from '../../shared/lambda-shell/shell.ts';
-import { setShellOutput, metricsEnabled } from '../../shared/lambda-shell/output.ts';
-import { log } from '../../shared/log.ts';
+import { setShellOutput, metricsEnabled } from '../../shared/platform/output.ts';
+import { log } from '../../shared/platform/log.ts';
 
 interface Captured {
   lines: { level: string; line: string }[];

@@ -20,7 +20,7 @@ import {
   type StatusCode,
 } from '../../shared/domain/lifecycle/index.ts';
 import { atpOf, canReserve } from '../../shared/domain/reservations/availability.ts';
-import { countedAt, reflect } from '../../shared/domain/reservations/promises.ts';
+import { countedAt, reflect } from '../../shared/domain/lifecycle/promises.ts';
 
 const NOW = '2025-07-02T10:00:00.000Z';
 const FACILITIES = ['F1', 'F2', 'F3'];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { API_HANDLERS, ROUTES, matchRoute, routeKey } from '../../shared/api/routes.ts';
-import { DEFAULTS } from '../../shared/config.ts';
+import { DEFAULTS } from '../../shared/platform/config.ts';
 import { functionRegistry } from '../../shared/registry/functions.ts';
 import { catalogJobs } from '../../local/cloud.ts';
 import { handlerModules, loadHandler, localRoutes } from '../../local/handlers.ts';

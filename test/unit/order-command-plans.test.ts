@@ -33,7 +33,7 @@ import {
 } from '../../shared/domain/orders/order-plans.ts';
 import { recorded } from '../../shared/domain/orders/order-writes.ts';
 import type { FacilityFigures } from '../../shared/domain/reservations/facility-figures.ts';
-import { reflect } from '../../shared/domain/reservations/promises.ts';
+import { reflect } from '../../shared/domain/lifecycle/promises.ts';
 import type { OrderHeader } from '../../shared/domain/orders/order.ts';
 import { newLineState } from '../support/line-state.ts';
 

@@ -1,7 +1,7 @@
 import { describeAccess } from '../../shared/auth/route-access.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../shared/config.ts';
+import { DEFAULTS } from '../../shared/platform/config.ts';
 import { functionRegistry } from '../../shared/registry/functions.ts';
 import { SECTIONS } from '../../scripts/feed-table.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyLocalSettingDefaults } from '../../local/settings.ts';
-import { DEPLOY_SETTINGS, netsuiteReflectLagMinutes } from '../../shared/config.ts';
+import { DEPLOY_SETTINGS, netsuiteReflectLagMinutes } from '../../shared/platform/config.ts';
 
 describe('OMS_NETSUITE_REFLECT_LAG_MINUTES', () => {
   it('is 45 minutes unless set, a number of minutes ≥ 0 when set', () => {

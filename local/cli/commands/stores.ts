@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { storeFulfillment } from '../../../shared/brokering/store-fulfillment-wiring.ts';
-import { storeShipping } from '../../../shared/fulfillment/store-shipping-wiring.ts';
+import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import { storeShipping } from '../../../shared/store-fulfillment/store-shipping-wiring.ts';
 import { print, table } from '../output.ts';
 
 interface RejectOpts {

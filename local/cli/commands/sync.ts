@@ -8,7 +8,7 @@ import {
 } from '../../../shared/domain/sync/mappings.ts';
 import { dynamo, table as tableName } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
-import { invoiceOverdueHours } from '../../../shared/config.ts';
+import { invoiceOverdueHours } from '../../../shared/platform/config.ts';
 import { formatCents } from '../../../shared/domain/fulfillment/invoice-rows.ts';
 import { invoiceStore } from '../../../shared/fulfillment/invoice-import-wiring.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';

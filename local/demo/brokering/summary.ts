@@ -9,15 +9,15 @@
  */
 import type { Facility } from '../../../shared/domain/facility.ts';
 import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
-import { countedAt, promiseFacilities } from '../../../shared/domain/reservations/promises.ts';
+import { countedAt, promiseFacilities } from '../../../shared/domain/lifecycle/promises.ts';
 import {
   allocationEntryId,
   isNetsuiteFulfilled,
 } from '../../../shared/domain/sync/allocation-rows.ts';
 import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
-import { openAtStore as openAt } from '../../../shared/fulfillment/store-shipping-stages.ts';
+import { openAtStore as openAt } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
 import type { ReconcileReport } from '../../../shared/jobs/reconcile-reservations.ts';
-import { storeFulfillment } from '../../../shared/brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { BROKERING_QUEUE, BrokeringStore } from '../../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';

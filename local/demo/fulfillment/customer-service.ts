@@ -20,7 +20,7 @@ import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
 import { cancellableQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
 import { cancellations } from '../../../shared/fulfillment/cancellation-wiring.ts';
-import { openAtStore } from '../../../shared/fulfillment/store-shipping-stages.ts';
+import { openAtStore } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext, DemoJob } from '../types.ts';

@@ -6,10 +6,10 @@
  * brokering run places it elsewhere. Picks are drawn per release key (seeded), so the same seed
  * finds the same items missing.
  */
-import { storeFulfillment } from '../../../shared/brokering/store-fulfillment-wiring.ts';
-import type { StoreQueueEntry } from '../../../shared/brokering/store-fulfillment.ts';
+import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import type { StoreQueueEntry } from '../../../shared/store-fulfillment/store-fulfillment.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
-import { storeShipping } from '../../../shared/fulfillment/store-shipping-wiring.ts';
+import { storeShipping } from '../../../shared/store-fulfillment/store-shipping-wiring.ts';
 import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext, DemoJob } from '../types.ts';
 

@@ -8,7 +8,7 @@
  * line its item fulfillment script left, with NetSuite's reason.
  */
 import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
-import { promisedAt, reflectedAt } from '../../../shared/domain/reservations/promises.ts';
+import { promisedAt, reflectedAt } from '../../../shared/domain/lifecycle/promises.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { exceptionsStatus } from '../../../shared/sync/netsuite-exceptions.ts';
 import { syncStore } from '../../../shared/sync/wiring.ts';

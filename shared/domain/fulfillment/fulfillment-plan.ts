@@ -31,7 +31,7 @@
  * same write as the line. A plan is valid only for the line version it was computed from
  * (`forVersion`): on a conflicting write, re-read the line and plan again.
  */
-import { countedDelta } from '../reservations/promises.ts';
+import { countedDelta } from '../lifecycle/promises.ts';
 import type { GateResult } from '../lifecycle/gates.ts';
 import { blockingHolds } from '../lifecycle/holds.ts';
 import { shipmentOpenQty, type LineState } from '../lifecycle/line.ts';

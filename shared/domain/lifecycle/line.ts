@@ -4,7 +4,7 @@
  * item guarded by `version`, so a command reads one item, decides here, and writes it back with
  * the version it read as the condition.
  */
-import { promisedAt } from '../reservations/promises.ts';
+import { promisedAt } from './promises.ts';
 import {
   STATUS,
   RELEASED_STATUSES,
@@ -115,7 +115,7 @@ export interface LineState {
   readonly netsuiteLineId?: string;
   /**
    * facilityId → units promised there that NetSuite's figure in force already reflects (see
-   * shared/domain/reservations/promises.ts); never above what is promised there.
+   * shared/domain/lifecycle/promises.ts); never above what is promised there.
    */
   readonly reflected?: Readonly<Record<string, number>>;
   /** Incremented by every write; the write's condition. */

@@ -3,7 +3,7 @@
  * quantity, holds, which facility / release / shipment it concerns) and computing the line after
  * it, with the inventory effect the store must apply in the same transaction. Pure: no I/O.
  */
-import { capReflected, countedDelta } from '../reservations/promises.ts';
+import { capReflected, countedDelta } from './promises.ts';
 import { CommandError } from './errors.ts';
 import type { GateResult } from './gates.ts';
 import { blockingHolds } from './holds.ts';

@@ -10,7 +10,7 @@ import type { CommandEnvelope } from '../lifecycle/commands.ts';
 import type { EventStep } from '../lifecycle/events.ts';
 import type { LineState } from '../lifecycle/line.ts';
 import type { OrderHeader } from './order.ts';
-import { countedAt } from '../reservations/promises.ts';
+import { countedAt } from '../lifecycle/promises.ts';
 import { cannotReserve, type FacilityFigures } from '../reservations/facility-figures.ts';
 import type { MoveLinesResult, MoveResult } from './command-results.ts';
 import { recorded, type CommandPlan, type InventoryWrite } from './order-writes.ts';

@@ -10,7 +10,7 @@ import type { LifecycleEvent } from '../lifecycle/events.ts';
 import type { LineState } from '../lifecycle/line.ts';
 import type { OrderHeader } from './order.ts';
 import { applyNetsuiteIds, type NetsuiteIds } from './netsuite-ids.ts';
-import type { Reflection } from '../reservations/promises.ts';
+import type { Reflection } from '../lifecycle/promises.ts';
 import type { FacilityFigures } from '../reservations/facility-figures.ts';
 import { holdsOf } from './move-plan.ts';
 import type { OrderCommandResult, PackResult, ReflectResult } from './command-results.ts';

@@ -13,7 +13,7 @@ import { shipmentOpenQty } from '../lifecycle/line.ts';
 import type { LineState, Release, Shipment, ShipmentDetails } from '../lifecycle/line.ts';
 import { STATUS, type StatusCode } from '../lifecycle/status.ts';
 import { planFulfillment } from '../fulfillment/fulfillment-plan.ts';
-import { countedAt } from '../reservations/promises.ts';
+import { countedAt } from '../lifecycle/promises.ts';
 import {
   cannotReserve,
   outOfStock,

@@ -1,7 +1,7 @@
 /**
  * The store side of fulfilment: what a store must fulfil (its queue), and a store handing an item
  * back — a rejection, or an item not found at picking. Picking and shipping are in
- * `shared/fulfillment/store-shipping.ts`.
+ * `shared/store-fulfillment/store-shipping.ts`.
  *
  * **Queue.** Brokering writes a queue item `FACQ#<store>` with every store allocation. The listing
  * reads those items and the lines they name (in bulk) and shows each with the line's quantity at
@@ -68,7 +68,7 @@ import {
   type HandBackStage,
   type PickingAtStore,
   type ReleasedAtStore,
-} from '../fulfillment/store-shipping-stages.ts';
+} from './store-shipping-stages.ts';
 import {
   LinkedConditionFailed,
   type OrderService,

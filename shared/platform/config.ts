@@ -5,7 +5,7 @@
  * Local-only settings (endpoints, path-style S3, relaxed checksums) apply only when an endpoint
  * is given, so they never ship to AWS.
  */
-import { parseUtcOffset } from './domain/fulfillment/netsuite-date.ts';
+import { parseUtcOffset } from '../domain/fulfillment/netsuite-date.ts';
 
 export const ENV = {
   /** Name of the feeds bucket. */

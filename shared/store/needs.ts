@@ -4,7 +4,7 @@
  * nothing else (`infra/constructs/declared-access.ts`); a CDK assertion test compares every
  * synthesized policy with them. No AWS imports: the local cloud and the CLI read them too.
  */
-import type { TableKey } from '../store/tables.ts';
+import type { TableKey } from './tables.ts';
 
 export type TableAccess = 'read' | 'read-write';
 

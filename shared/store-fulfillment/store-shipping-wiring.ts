@@ -1,5 +1,5 @@
 /** Builds the store shipping service (pick, ship, not found) from the process-wide clients. */
-import { storeFulfillment } from '../brokering/store-fulfillment-wiring.ts';
+import { storeFulfillment } from './store-fulfillment-wiring.ts';
 import { orderRuntime } from '../orders/runtime.ts';
 import { BrokeringStore } from '../store/brokering-store.ts';
 import { dynamo, table } from '../store/dynamo-client.ts';

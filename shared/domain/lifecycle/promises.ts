@@ -22,8 +22,8 @@
  * Pure: the order core and the settle step call these; the store keeps Σ counted per facility on
  * the position item (`reserved`) and one row per line × facility (its counted units).
  */
-import type { LineState } from '../lifecycle/line.ts';
-import { STATUS, type StatusCode } from '../lifecycle/status.ts';
+import type { LineState } from './line.ts';
+import { STATUS, type StatusCode } from './status.ts';
 
 /** Statuses in which a unit is promised at a facility. */
 export const PROMISE_STATUSES: ReadonlySet<StatusCode> = new Set<StatusCode>([

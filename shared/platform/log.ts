@@ -4,8 +4,8 @@
  * AWS (CloudWatch Logs Insights reads it); on the local cloud a readable line
  * (`14:11:17 info  export run feed=… rows=3`), unless OMS_LOG_FORMAT=json.
  */
-import { safeFields, type LogFields } from './lambda-shell/logger.ts';
-import { currentLogger } from './lambda-shell/shell.ts';
+import { safeFields, type LogFields } from './logger.ts';
+import { currentLogger } from './invocation.ts';
 
 export type { LogFields };
 

@@ -1,6 +1,6 @@
 /**
  * A store fulfils what brokering gave it: pick (and pack), ship, or report an item not found.
- * The store queue and rejections are in `shared/brokering/store-fulfillment.ts`; where a line
+ * The store queue and rejections are in `shared/store-fulfillment/store-fulfillment.ts`; where a line
  * stands at a store is `store-shipping-stages.ts`.
  *
  * **Pick** (`3200 → 3350`): units released to the store under a release key go into a new
@@ -51,7 +51,7 @@ import type {
   StoreFulfillment,
   StoreRejectionInput,
   StoreRejectionResult,
-} from '../brokering/store-fulfillment.ts';
+} from './store-fulfillment.ts';
 import type { MoveResult, OrderService, PackResult } from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore, StoredEvent } from '../store/order-store.ts';
