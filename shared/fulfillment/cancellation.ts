@@ -35,6 +35,9 @@
  *
  * Over 400 lines: a line's and an order's cancellation share the preview, the writes linked to the
  * cancellation (line close, store queue, pre-order, re-quotes) and the replay rules.
+ *
+ * Over 400 lines: the line and the order cancel share the reason codes, the linked line-close and
+ * pre-order writes and the refund of reservations, documented once above.
  */
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
 import { CommandError, checkCommandFields } from '../domain/lifecycle/errors.ts';

@@ -50,6 +50,9 @@
  *
  * Over 400 lines: the queue listing and the hand-back share the store's view of a line; store
  * fulfillment is split between brokering/ and fulfillment/ until part 3 of issue 17.
+ *
+ * Over 400 lines: the queue listing and the hand-back share the stage arithmetic of a line at a
+ * store; the seam if it grows is the queue listing.
  */
 import { BROKERING_QUEUE } from '../domain/brokering/index.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';

@@ -35,6 +35,9 @@
  *
  * Over 400 lines: pick, pack, ship and not-found share the store's view of a line and the replay
  * rules above; splitting store fulfillment by capability is part 3 of issue 17.
+ *
+ * Over 400 lines: pick, pack, ship and not-found share the store check, the input checks and the
+ * read-or-replay of a line; the seam if it grows is not-found with its hand-back to brokering.
  */
 import type { Facility } from '../domain/facility.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';

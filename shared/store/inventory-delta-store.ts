@@ -39,6 +39,9 @@
  * **Adjustment holds** of store rejections (`placeHold`): the hold and its idempotency record
  * (`DELTA#<feedId>#<adjustmentId>`, the key today's store-rejection deltas used) in one
  * transaction, so a replay never holds twice.
+ *
+ * Over 400 lines: the delta's transaction, its replay and the delta-log window the snapshot reads
+ * are one exactly-once argument over one key scheme; the seam if it grows is the delta-log reader.
  */
 import {
   ConditionalCheckFailedException,

@@ -21,6 +21,9 @@
  *   row naming a file without manifest, a line that holds no record, an unreadable error file, a
  *   file in `failed/` nobody can explain. Never expire: listed until someone dismisses them
  *   (then kept, marked, so the same exception is not listed again).
+ *
+ * Over 400 lines: manifests, their parts, pending names and refusals are one item family whose keys
+ * and expiries must agree; splitting it would spread that key scheme over several files.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
