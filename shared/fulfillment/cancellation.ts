@@ -61,11 +61,8 @@ import {
   type CancellationPreview,
   type LineClosePayload,
 } from '../domain/sync/line-close-rows.ts';
-import {
-  LinkedConditionFailed,
-  type OrderService,
-  type StepsResult,
-} from '../orders/order-service.ts';
+import type { OrderService } from '../orders/order-service.ts';
+import { retryOnLinkedChange } from '../orders/command-runner.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { PurchaseOrderStore } from '../store/purchase-order-store.ts';
@@ -204,12 +201,12 @@ export class Cancellations {
     quantity: number | undefined,
     ctx: { orderId: string; reason: string; reasonText: string; at: string; actor: string },
   ): Promise<CancelledLine> {
-    let line = read;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const { linked, unsent } = await this.linkedWrites(line, quantity, idempotencyKey, ctx);
-      let result: StepsResult;
-      try {
-        result = await this.deps.service.cancelLine({
+    const outcome = await retryOnLinkedChange(
+      read,
+      ATTEMPTS,
+      async (line) => {
+        const { linked, unsent } = await this.linkedWrites(line, quantity, idempotencyKey, ctx);
+        const result = await this.deps.service.cancelLine({
           orderId: ctx.orderId,
           lineSeq: line.lineSeq,
           quantity,
@@ -218,34 +215,31 @@ export class Cancellations {
           reason: ctx.reasonText,
           linked,
         });
-      } catch (err) {
-        if (!(err instanceof LinkedConditionFailed)) throw err;
-        // A pre-order allocation changed between our read and the write: read again.
-        const again = await this.deps.orders.readForCommand(
-          ctx.orderId,
-          line.lineSeq,
-          idempotencyKey,
-          false,
-        );
-        if (again.line) line = again.line;
-        continue;
-      }
-      if (!result.replayed && unsent.length) {
-        await this.requoteIfSent(unsent, idempotencyKey, ctx.at);
-      }
-      return {
-        lineSeq: result.lineSeq,
-        outcome: result.replayed ? 'replayed' : 'cancelled',
-        quantity: cancelledBy(result.steps),
-        steps: result.steps,
-        buckets: result.buckets,
-        notes: result.notes,
-      };
-    }
-    throw new CommandError(
-      'CONFLICT',
-      `line ${ctx.orderId}/${line.lineSeq}: its pre-order allocation kept changing; try again`,
+        if (!result.replayed && unsent.length) {
+          await this.requoteIfSent(unsent, idempotencyKey, ctx.at);
+        }
+        return result;
+      },
+      // A pre-order allocation changed between our read and the write: read again.
+      async (line) =>
+        (await this.deps.orders.readForCommand(ctx.orderId, line.lineSeq, idempotencyKey, false))
+          .line ?? line,
     );
+    if (!outcome.done) {
+      throw new CommandError(
+        'CONFLICT',
+        `line ${ctx.orderId}/${outcome.last.lineSeq}: its pre-order allocation kept changing; try again`,
+      );
+    }
+    const result = outcome.result;
+    return {
+      lineSeq: result.lineSeq,
+      outcome: result.replayed ? 'replayed' : 'cancelled',
+      quantity: cancelledBy(result.steps),
+      steps: result.steps,
+      buckets: result.buckets,
+      notes: result.notes,
+    };
   }
 
   /**

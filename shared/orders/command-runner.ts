@@ -98,3 +98,31 @@ function replay<R>(event: RecordedEvent, request: string): R {
   }
   return { ...(event.result as R), replayed: true };
 }
+
+/**
+ * A command whose linked writes (a PO line's ATP, a pre-order allocation) were planned from state
+ * read beside the order line: when a linked condition fails, that state is read again and the
+ * command planned again, at most `times` in all. `reread` answering undefined (the linked state is
+ * gone) ends the tries. The runner's own loop covers the order line; this one covers what is linked.
+ */
+export async function retryOnLinkedChange<S, R>(
+  first: S,
+  times: number,
+  run: (state: S) => Promise<R>,
+  reread: (state: S) => Promise<S | undefined>,
+): Promise<
+  { readonly done: true; readonly result: R } | { readonly done: false; readonly last: S }
+> {
+  let state = first;
+  for (let attempt = 0; attempt < times; attempt++) {
+    try {
+      return { done: true, result: await run(state) };
+    } catch (err) {
+      if (!(err instanceof LinkedConditionFailed)) throw err;
+      const again = await reread(state);
+      if (again === undefined) break;
+      state = again;
+    }
+  }
+  return { done: false, last: state };
+}

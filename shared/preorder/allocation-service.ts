@@ -39,6 +39,7 @@ import {
 } from '../store/preorder-queue-store.ts';
 import type { PurchaseOrderStore, StoredAllocation } from '../store/purchase-order-store.ts';
 import { LinkedConditionFailed, type OrderService } from '../orders/order-service.ts';
+import { retryOnLinkedChange } from '../orders/command-runner.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
 import { fieldsSchema, firstIssue } from '../domain/input/fields.ts';
 import { describeIssue } from '../domain/input/issue.ts';
@@ -482,38 +483,40 @@ export class AllocationService {
     env: CommandEnvelope,
     why: string,
   ): Promise<{ ok: true } | { ok: false; reason: string }> {
-    let a: StoredAllocation | undefined = allocation;
-    for (let attempt = 0; attempt < 5 && a; attempt++) {
-      try {
-        await this.deps.service.move({
-          orderId: a.orderId,
-          lineSeq: a.lineSeq,
-          from: STATUS.PRE_ORDERED,
-          to: STATUS.BACKORDERED,
-          quantity: Math.min(q, a.quantity),
-          idempotencyKey,
-          actor: env.actor,
-          reason: `pre-order allocation to PO ${a.poId} line ${a.lineId} released: ${why}`,
-          linked: this.deps.purchaseOrders.releaseItems(
-            a,
-            Math.min(q, a.quantity),
-            this.now(),
-            'unallocate',
-          ),
-        });
-        return { ok: true };
-      } catch (err) {
-        if (err instanceof LinkedConditionFailed) {
-          a = (await this.deps.purchaseOrders.allocations(a.poId, a.lineId)).find(
+    try {
+      const outcome = await retryOnLinkedChange(
+        allocation,
+        5,
+        (a) =>
+          this.deps.service.move({
+            orderId: a.orderId,
+            lineSeq: a.lineSeq,
+            from: STATUS.PRE_ORDERED,
+            to: STATUS.BACKORDERED,
+            quantity: Math.min(q, a.quantity),
+            idempotencyKey,
+            actor: env.actor,
+            reason: `pre-order allocation to PO ${a.poId} line ${a.lineId} released: ${why}`,
+            linked: this.deps.purchaseOrders.releaseItems(
+              a,
+              Math.min(q, a.quantity),
+              this.now(),
+              'unallocate',
+            ),
+          }),
+        // The PO line's allocation changed meanwhile: read it again (gone → nothing to release).
+        async (a) =>
+          (await this.deps.purchaseOrders.allocations(a.poId, a.lineId)).find(
             (x) => x.orderId === allocation.orderId && x.lineSeq === allocation.lineSeq,
-          );
-          continue;
-        }
-        if (isCommandError(err)) return { ok: false, reason: err.message };
-        throw err;
-      }
+          ),
+      );
+      return outcome.done
+        ? { ok: true }
+        : { ok: false, reason: 'the allocation changed meanwhile' };
+    } catch (err) {
+      if (isCommandError(err)) return { ok: false, reason: err.message };
+      throw err;
     }
-    return { ok: false, reason: 'the allocation changed meanwhile' };
   }
 
   // ── Automatic FIFO ────────────────────────────────────────────────────────────────────────
