@@ -218,6 +218,40 @@ function shippedAtOf(value: unknown, now: Date): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * The release (pick) or the shipment (ship) a store action is about: the one named — known, and at
+ * this store —, else the store's only one; none → `none()`, several → say which.
+ */
+function chooseAtStore<T>(a: {
+  field: 'releaseKey' | 'shipmentKey';
+  key: string | undefined;
+  ref: string;
+  facilityId: string;
+  named: (key: string) => { facilityId: string; value: T } | undefined;
+  unknown: readonly ['UNKNOWN_RELEASE' | 'UNKNOWN_SHIPMENT', string];
+  candidates: readonly T[];
+  keyOf: (t: T) => string;
+  many: string;
+  none: () => CommandError;
+}): T {
+  const [code, noun] = a.unknown;
+  if (a.key) {
+    const found = a.named(a.key);
+    if (!found) throw new CommandError(code, `${a.ref} has no ${noun} ${a.key}`);
+    if (found.facilityId !== a.facilityId)
+      invalid(a.field, `${noun} ${a.key} is at facility ${found.facilityId}, not ${a.facilityId}`);
+    return found.value;
+  }
+  if (a.candidates.length === 1) return a.candidates[0]!;
+  if (a.candidates.length === 0) throw a.none();
+  return invalid(
+    a.field,
+    `${a.ref} has ${a.candidates.length} ${a.many} at ${a.facilityId} (${a.candidates
+      .map(a.keyOf)
+      .join(', ')}): say which (${a.field})`,
+  );
+}
+
 const reused = (key: string, event: StoredEvent): never => {
   throw new CommandError(
     'IDEMPOTENCY_KEY_REUSED',
@@ -293,41 +327,36 @@ export class StoreShipping {
     await this.checkStore(facilityId);
     const line = first.line;
 
-    const released = stagesAt(line, facilityId).released;
-    let release: { releaseKey: string; quantity: number };
-    if (releaseKey) {
-      const r = line.releases[releaseKey];
-      if (!r)
-        throw new CommandError(
-          'UNKNOWN_RELEASE',
-          `${orderId}/${lineSeq} has no release ${releaseKey}`,
+    const release = chooseAtStore({
+      field: 'releaseKey',
+      key: releaseKey,
+      ref: `${orderId}/${lineSeq}`,
+      facilityId,
+      named: (key) => {
+        const r = line.releases[key];
+        return (
+          r && {
+            facilityId: r.facilityId,
+            value: { releaseKey: key, quantity: r.statusQuantity - r.inShipment },
+          }
         );
-      if (r.facilityId !== facilityId)
-        invalid(
-          'releaseKey',
-          `release ${releaseKey} is at facility ${r.facilityId}, not ${facilityId}`,
+      },
+      unknown: ['UNKNOWN_RELEASE', 'release'],
+      candidates: stagesAt(line, facilityId).released,
+      keyOf: (r) => r.releaseKey,
+      many: 'releases',
+      none: () => {
+        const s = stagesAt(line, facilityId);
+        const waiting = s.allocated + s.scheduled;
+        return new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `nothing of ${orderId}/${lineSeq} is released to ${facilityId} to pick${
+            waiting ? ` (${waiting} allocated or scheduled there wait for the release job)` : ''
+          }`,
+          { facilityId, released: 0, waitingForRelease: waiting },
         );
-      release = { releaseKey, quantity: r.statusQuantity - r.inShipment };
-    } else if (released.length === 1) {
-      release = released[0]!;
-    } else if (released.length === 0) {
-      const s = stagesAt(line, facilityId);
-      const waiting = s.allocated + s.scheduled;
-      throw new CommandError(
-        'INSUFFICIENT_QUANTITY',
-        `nothing of ${orderId}/${lineSeq} is released to ${facilityId} to pick${
-          waiting ? ` (${waiting} allocated or scheduled there wait for the release job)` : ''
-        }`,
-        { facilityId, released: 0, waitingForRelease: waiting },
-      );
-    } else {
-      return invalid(
-        'releaseKey',
-        `${orderId}/${lineSeq} has ${released.length} releases at ${facilityId} (${released
-          .map((r) => r.releaseKey)
-          .join(', ')}): say which (releaseKey)`,
-      );
-    }
+      },
+    });
     const q = quantity ?? release.quantity;
     if (q > release.quantity || release.quantity === 0) {
       throw new CommandError(
@@ -382,43 +411,39 @@ export class StoreShipping {
     const line = first.line;
 
     const picking = stagesAt(line, facilityId).picking;
-    let shipment: { shipmentKey: string; releaseKey: string; quantity: number };
-    if (shipmentKey) {
-      const s = line.shipments[shipmentKey];
-      if (!s)
-        throw new CommandError(
-          'UNKNOWN_SHIPMENT',
-          `${orderId}/${lineSeq} has no shipment ${shipmentKey}`,
+    const shipment = chooseAtStore<{ shipmentKey: string; releaseKey: string; quantity: number }>({
+      field: 'shipmentKey',
+      key: shipmentKey,
+      ref: `${orderId}/${lineSeq}`,
+      facilityId,
+      named: (key) => {
+        const sh = line.shipments[key];
+        return (
+          sh && {
+            facilityId: sh.facilityId,
+            value: picking.find((p) => p.shipmentKey === key) ?? {
+              shipmentKey: key,
+              releaseKey: sh.releaseKey,
+              quantity: 0,
+            },
+          }
         );
-      if (s.facilityId !== facilityId)
-        invalid(
-          'shipmentKey',
-          `shipment ${shipmentKey} is at facility ${s.facilityId}, not ${facilityId}`,
+      },
+      unknown: ['UNKNOWN_SHIPMENT', 'shipment'],
+      candidates: picking,
+      keyOf: (p) => p.shipmentKey,
+      many: 'shipments being picked',
+      none: () => {
+        const released = stagesAt(line, facilityId).released.reduce((n, r) => n + r.quantity, 0);
+        return new CommandError(
+          'INSUFFICIENT_QUANTITY',
+          `nothing of ${orderId}/${lineSeq} is being picked at ${facilityId}${
+            released ? ` (${released} released there: pick it first)` : ''
+          }`,
+          { facilityId, picking: 0, released },
         );
-      shipment = picking.find((p) => p.shipmentKey === shipmentKey) ?? {
-        shipmentKey,
-        releaseKey: s.releaseKey,
-        quantity: 0,
-      };
-    } else if (picking.length === 1) {
-      shipment = picking[0]!;
-    } else if (picking.length === 0) {
-      const released = stagesAt(line, facilityId).released.reduce((n, r) => n + r.quantity, 0);
-      throw new CommandError(
-        'INSUFFICIENT_QUANTITY',
-        `nothing of ${orderId}/${lineSeq} is being picked at ${facilityId}${
-          released ? ` (${released} released there: pick it first)` : ''
-        }`,
-        { facilityId, picking: 0, released },
-      );
-    } else {
-      return invalid(
-        'shipmentKey',
-        `${orderId}/${lineSeq} has ${picking.length} shipments being picked at ${facilityId} (${picking
-          .map((p) => p.shipmentKey)
-          .join(', ')}): say which (shipmentKey)`,
-      );
-    }
+      },
+    });
     const q = quantity ?? shipment.quantity;
     if (q > shipment.quantity || shipment.quantity === 0) {
       throw new CommandError(
