@@ -149,6 +149,10 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   let rows = 0;
   let written = 0;
   const manifests = deps.manifests ?? deps.sync.netsuiteFiles();
+  // Send states go out as each file is written (BatchWriteItem, in the background of the next
+  // pages' lookups) instead of all at the end.
+  const stateWriter = deps.sync.writer();
+  const sentIds: string[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
   // Files are written as they fill, so a run holds one file's rows at a time.
   let current: {
@@ -203,11 +207,14 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     rows += flat.length;
     for (const { entry, resentWhy } of current) {
       written++;
-      states.push({
-        feed: spec.outbox,
-        id: entry.id,
-        state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
-      });
+      sentIds.push(entry.id);
+      await stateWriter.put(
+        deps.sync.stateItem({
+          feed: spec.outbox,
+          id: entry.id,
+          state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
+        }),
+      );
       if (entry.refusal && !entry.refusal.resentAt) {
         notes.push({
           feed: spec.outbox,
@@ -227,9 +234,18 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   };
 
   const PAGE = 1_000;
+  // The next page's lookups run while this page's rows are built and its files written.
+  const planPage = (i: number) => {
+    if (i >= due.length) return undefined;
+    const p = spec.plan(due.slice(i, i + PAGE));
+    p.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    return p;
+  };
+  let next = planPage(0);
   for (let i = 0; i < due.length; i += PAGE) {
     const page = due.slice(i, i + PAGE);
-    const plans = await spec.plan(page);
+    const plans = (await next)!;
+    next = planPage(i + PAGE);
     for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
       if (plan.kind === 'ready') {
@@ -290,14 +306,16 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     }
   }
 
+  await stateWriter.flush();
   await deps.sync.saveStates(states);
   // Refused records written again keep their note (marked re-sent) before a send-once entry
   // leaves the outbox: the watcher drops only notes of records gone without being re-sent.
   await deps.sync.saveRefusals(notes);
   if (spec.sendOnce) {
     // Sent records leave the outbox; their send state stays (when it was sent, for 30 days).
-    const sent = states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id);
-    if (sent.length) await deps.sync.complete(spec.outbox, sent, undefined, { keepState: true });
+    if (sentIds.length) {
+      await deps.sync.complete(spec.outbox, sentIds, undefined, { keepState: true });
+    }
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
   // A record done (its id came back) ends its refusal note, unless it was re-sent: then the note

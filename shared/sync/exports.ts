@@ -78,6 +78,8 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
   let mappings: Promise<MappingTable> | undefined;
   /** SKU → NetSuite item id, read once per run (null: known to be unknown). */
   const itemCache = new Map<string, string | null>();
+  /** Customer → NetSuite id, read once per run (a customer's orders span pages). */
+  const customerCache = new Map<string, string>();
   return {
     outbox: 'salesorder',
     feed: feedById('sales-order-export'),
@@ -86,11 +88,22 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
       mappings ??= src.mappings.lookup();
       const skus = [...new Set(entries.flatMap((e) => e.payload.lines.map((l) => l.sku)))];
       const toRead = skus.filter((sku) => !itemCache.has(sku));
-      const [table, customers, read] = await Promise.all([
+      const partyIds = [...new Set(entries.map((e) => e.payload.partyId))];
+      // Lines as they are now (read with the rest): a cancelled line goes closed, a partly
+      // cancelled one with what is left (docs/netsuite-sync.md, "Cancellations").
+      const [table, customersRead, read, current] = await Promise.all([
         mappings,
-        src.ids.customerIds(entries.map((e) => e.payload.partyId)),
+        src.ids.customerIds(partyIds.filter((p) => !customerCache.has(p))),
         src.products.itemIdsForSkus(toRead),
+        src.orders?.lines(
+          entries.flatMap((e) =>
+            e.payload.lines.map((l) => ({ orderId: e.payload.orderId, lineSeq: l.seq })),
+          ),
+        ),
       ]);
+      // Only known ids are kept: a customer without one is read again on the next page.
+      for (const [p, id] of customersRead) customerCache.set(p, id);
+      const customers = customerCache;
       const unknown = toRead.filter((sku) => !read.has(sku));
       if (unknown.length && src.inventory) {
         for (const [sku, id] of await src.inventory.itemIdsFromSnapshot(unknown)) read.set(sku, id);
@@ -101,17 +114,6 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
         const id = itemCache.get(sku);
         if (id) itemIds.set(sku, id);
       }
-      // Lines as they are now: a cancelled line goes closed, a partly cancelled one with what is
-      // left (docs/netsuite-sync.md, "Cancellations").
-      const current = src.orders
-        ? (
-            await src.orders.linesWithHeaders(
-              entries.flatMap((e) =>
-                e.payload.lines.map((l) => ({ orderId: e.payload.orderId, lineSeq: l.seq })),
-              ),
-            )
-          ).lines
-        : undefined;
       /** Line closes made needless: the order never went to NetSuite and goes with them closed. */
       const needless: string[] = [];
       const plans = entries.map((e): RecordPlan => {
