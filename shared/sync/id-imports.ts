@@ -71,6 +71,8 @@ function session(
   };
   return {
     rows,
+    // The order-level importers' batches share nothing but the writers (and the candidates set).
+    overlapBatches: settle !== undefined,
     row: async (record, line) => (await rows([{ record, line }]))[0],
     checkpoint: flush,
     async finish() {
