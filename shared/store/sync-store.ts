@@ -154,6 +154,28 @@ export class SyncStore {
     return new Set(items.map((i) => i.sk?.S ?? ''));
   }
 
+  /** The ids of every entry waiting in a feed's outbox (their keys only; all shards at once). */
+  async waitingIds(feed: OutboxFeed): Promise<Set<string>> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, async (_, s) => {
+        const ids: string[] = [];
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
+            ProjectionExpression: 'sk',
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) for (const i of page.Items ?? []) ids.push(i.sk?.S ?? '');
+        return ids;
+      }),
+    );
+    return new Set(shards.flat());
+  }
+
   /** Every entry of a feed's outbox with its send state, shard by shard (all shards at once). */
   async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
     const shards = Array.from({ length: SHARDS }, (_, s) => s);

@@ -62,6 +62,8 @@ export interface ExportFeed<P> {
   readonly oneFilePerRun?: boolean;
   /** Records leave the outbox once written (no id comes back for them, e.g. allocation updates). */
   readonly sendOnce?: boolean;
+  /** After the run saved its send states and left the outbox: the records written or done. */
+  finished?(ids: readonly string[]): Promise<void>;
 }
 
 export interface ExportDeps {
@@ -318,6 +320,7 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     }
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
+  if (spec.finished && (sentIds.length || done.length)) await spec.finished([...sentIds, ...done]);
   // A record done (its id came back) ends its refusal note, unless it was re-sent: then the note
   // stays as its history (re-sent, for 30 days).
   for (const id of dropNotes) await deps.sync.dropRefusal(spec.outbox, id, { unlessResent: true });
