@@ -116,9 +116,10 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const started = deps.now?.() ?? new Date();
   const startedMs = Date.now();
   const runId = randomBytes(3).toString('hex');
-  const due: OutboxEntry<P>[] = [];
+  // Payloads stay JSON text until their page is planned: a run holds one page of parsed payloads.
+  const due: (OutboxEntry<undefined> & { readonly payloadText: string })[] = [];
   let notDue = 0;
-  for await (const page of deps.sync.entries<P>(spec.outbox)) {
+  for await (const page of deps.sync.entries(spec.outbox, { rawPayload: true })) {
     for (const e of page) {
       const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
       if (e.state.missingFieldsFile) notDue++;
@@ -239,14 +240,18 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   // The next page's lookups run while this page's rows are built and its files written.
   const planPage = (i: number) => {
     if (i >= due.length) return undefined;
-    const p = spec.plan(due.slice(i, i + PAGE));
-    p.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
-    return p;
+    const page = due.slice(i, i + PAGE).map(({ payloadText, ...e }): OutboxEntry<P> => ({
+      ...e,
+      payload: JSON.parse(payloadText) as P,
+    }));
+    const plans = spec.plan(page);
+    plans.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    return { page, plans };
   };
   let next = planPage(0);
   for (let i = 0; i < due.length; i += PAGE) {
-    const page = due.slice(i, i + PAGE);
-    const plans = (await next)!;
+    const { page, plans: planned } = next!;
+    const plans = await planned;
     next = planPage(i + PAGE);
     for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
