@@ -455,8 +455,7 @@ export class OrderStore {
     };
   }
 
-  /** Consistent BatchGetItem over any number of keys (100 a call), unprocessed keys asked again. */
-  /** BatchGetItem of any number of keys: 100 a call, up to 8 calls at once. */
+  /** Consistent BatchGetItem of any number of keys: 100 a call, up to 8 calls at once. */
   private async getMany(
     keys: readonly { pk: string; sk: string }[],
     projection?: '#state',

@@ -62,11 +62,14 @@ export async function afterApproval(
   netsuiteOrderId: string,
   at: string,
 ): Promise<void> {
-  await deps.onApproved?.(header);
-  await deps.sync.complete('salesorder', [header.orderId]);
-  if (depositPayments(header.payments).length && !header.paymentVerified) {
-    await deps.sync.enqueue('deposit', header.orderId, depositPayload(header, netsuiteOrderId), at);
-  }
+  // Independent and idempotent: all at once (a failure leaves the candidate for the next run).
+  await Promise.all([
+    deps.onApproved?.(header),
+    deps.sync.complete('salesorder', [header.orderId]),
+    depositPayments(header.payments).length && !header.paymentVerified
+      ? deps.sync.enqueue('deposit', header.orderId, depositPayload(header, netsuiteOrderId), at)
+      : undefined,
+  ]);
 }
 
 /**
@@ -104,10 +107,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   let unknownOrders = 0;
 
   const settleOrder = async (orderId: string) => {
-    const [ids, header] = await Promise.all([
-      deps.ids.forOrder(orderId),
-      deps.orders.getHeader(orderId),
-    ]);
+    const { ids, header } = await deps.ids.forOrderWithHeader(orderId);
     if (!header) return void unknownOrders++;
     const lineIds = Object.fromEntries(
       [...ids.lines].filter(([seq]) => Number(seq) <= header.lineCount).sort(),
