@@ -19,6 +19,17 @@ const [mode, feed, key] = process.argv.slice(2);
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
 
+// OMS_BENCH_MEMORY_TRACE=1: where the memory is, every 2 s (on stderr).
+if (process.env.OMS_BENCH_MEMORY_TRACE) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    console.error(
+      `memory rss=${mb(m.rss)} heapUsed=${mb(m.heapUsed)} heapTotal=${mb(m.heapTotal)} external=${mb(m.external)} arrayBuffers=${mb(m.arrayBuffers)} peak=${peakMb()}`,
+    );
+  }, 2_000).unref();
+}
+
 async function runExport() {
   const started = performance.now();
   const report = (await exportHandler({}, context)) as { rows: number; records: number };

@@ -25,7 +25,13 @@ import {
   rowsFingerprint,
   type RefusalNote,
 } from '../domain/sync/netsuite-error-file.ts';
-import { csvText, MAX_ROWS_PER_FILE, outboundFileName } from '../domain/sync/outbound-files.ts';
+import {
+  csvHeader,
+  csvLines,
+  csvText,
+  MAX_ROWS_PER_FILE,
+  outboundFileName,
+} from '../domain/sync/outbound-files.ts';
 import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
@@ -157,10 +163,16 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const stateWriter = deps.sync.writer();
   const sentIds: string[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
-  // Files are written as they fill, so a run holds one file's rows at a time.
+  // Files are written as they fill, so a run holds one file's rows at a time — and a CSV file's
+  // rows as their CSV text, each record's lines rendered when it joins the file.
   let current: {
-    entry: OutboxEntry<P>;
-    rows: readonly Record<string, unknown>[];
+    /** The payload only for send-once feeds (their manifest keeps it). */
+    entry: OutboxEntry<P | undefined>;
+    /** JSON files: the rows; CSV files: their lines (`text`). */
+    rows?: readonly Record<string, unknown>[];
+    text?: string;
+    count: number;
+    quantity?: number;
     fingerprint: string;
     resentWhy?: RefusalNote['resentWhy'];
   }[] = [];
@@ -169,21 +181,21 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const writeFile = async () => {
     if (!current.length) return;
     const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
-    const flat = current.flatMap((c) => c.rows);
+    const count = current.reduce((n, c) => n + c.count, 0);
     // The manifest before the file: NetSuite never sees a file the OMS cannot trace back.
     const records: StoredManifestRecord[] = [];
     let position = ext === 'json' ? 1 : 2; // CSV: the header is line 1
     for (const c of current) {
-      const quantity = rowsQuantity(spec.outbox, c.rows);
+      const quantity = c.quantity;
       records.push({
         id: c.entry.id,
         first: position,
-        last: position + c.rows.length - 1,
+        last: position + c.count - 1,
         fingerprint: c.fingerprint,
         ...(spec.sendOnce ? { payload: c.entry.payload } : {}),
         ...(quantity !== undefined ? { quantity } : {}),
       });
-      position += c.rows.length;
+      position += c.count;
     }
     await manifests.saveManifest({
       name,
@@ -193,21 +205,25 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
       outbox: spec.outbox,
       format: ext,
       writtenAt: at,
-      rows: flat.length,
+      rows: count,
       sendOnce: !!spec.sendOnce,
       records,
     });
     const body =
       ext === 'json'
-        ? `${JSON.stringify(flat, null, 2)}\n`
-        : csvText(spec.feed.columns, flat as Record<string, string>[]);
+        ? `${JSON.stringify(
+            current.flatMap((c) => c.rows ?? []),
+            null,
+            2,
+          )}\n`
+        : csvHeader(spec.feed.columns) + current.map((c) => c.text ?? '').join('');
     await deps.files.writeAtomically(
       `${prefix}${name}`,
       body,
       ext === 'json' ? 'application/json' : 'text/csv',
     );
     files.push(name);
-    rows += flat.length;
+    rows += count;
     for (const { entry, resentWhy } of current) {
       written++;
       sentIds.push(entry.id);
@@ -272,7 +288,16 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
         // A record's rows stay together; a full file is written before the next record starts.
         if (currentRows && currentRows + plan.rows.length > max) await writeFile();
         if (full()) continue; // stays due: the next run takes it
-        current.push({ entry, rows: plan.rows, fingerprint, resentWhy: decision.why });
+        current.push({
+          entry: spec.sendOnce ? entry : { ...entry, payload: undefined },
+          ...(ext === 'json'
+            ? { rows: plan.rows }
+            : { text: csvLines(spec.feed.columns, plan.rows as Record<string, string>[]) }),
+          count: plan.rows.length,
+          quantity: rowsQuantity(spec.outbox, plan.rows),
+          fingerprint,
+          resentWhy: decision.why,
+        });
         currentRows += plan.rows.length;
       } else if (plan.kind === 'missing-fields')
         missing.push({ entry, fields: plan.fields, rows: plan.rows });
