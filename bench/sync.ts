@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sync -- --lines 100000 [--rounds 2] [--approval-orders 3000] [--skip-approval]`
+ * `npm run bench:sync -- --lines 100000 [--rounds 2] [--approval-orders 3000] [--skip-approval]
+ *    [--memory <MB>] [--skip-memory]`
  *
  * The NetSuite order sync at volume, on the local cloud (DynamoDB Local in memory, the S3
  * emulator; schedules and event dispatch off: this script calls the code itself):
@@ -19,10 +20,16 @@
  *    and imported through `importFeedFile` with the real importers, ledger and file store, as the
  *    SQS handler wires them. Ceiling: raw BatchWriteItem of one item per id row, 16 in flight.
  *    Every round uploads the files under new names (the ledger imports a file once).
- * 4. **Approval** (informational): the approval job over the first `--approval-orders` orders
- *    (default 3,000; the other orders' settle candidates are removed first).
- * 5. **Verification**: every seeded line exported exactly once, every id row applied, every id
- *    stored with its value, every sampled order approved; exits 1 on any mismatch.
+ * 4. **Memory** (not in the ratios; `--skip-memory`): the export's handler and both id imports'
+ *    handlers once more, each in a child process with Lambda's heap flags for the function's
+ *    configured memory (`--memory <MB>` to override): their own peak RSS.
+ * 5. **Approval**: the approval job over the first `--approval-orders` orders (default 3,000; the
+ *    other orders' settle candidates are removed first), against its ceiling: one raw
+ *    TransactWriteItems an order of as many Puts as the approval's transaction, as many in flight
+ *    as the job has workers.
+ * 6. **Verification**: every seeded line exported exactly once, every id row applied, every id
+ *    stored with its value, every sampled order approved; exits 1 on any mismatch (`lost` and
+ *    `twice` in the JSON).
  *
  * Export and import are each measured in rounds interleaved with their ceiling (ceiling, figure,
  * ceiling, figure, …) after a warm-up round, so that other load on the machine weighs on both.
