@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sync -- --lines 100000 [--rounds 2] [--approval-orders 3000] [--skip-approval]`
+ * `npm run bench:sync -- --lines 100000 [--rounds 2] [--approval-orders 3000] [--skip-approval]
+ *    [--memory <MB>] [--skip-memory]`
  *
  * The NetSuite order sync at volume, on the local cloud (DynamoDB Local in memory, the S3
  * emulator; schedules and event dispatch off: this script calls the code itself):
@@ -19,10 +20,16 @@
  *    and imported through `importFeedFile` with the real importers, ledger and file store, as the
  *    SQS handler wires them. Ceiling: raw BatchWriteItem of one item per id row, 16 in flight.
  *    Every round uploads the files under new names (the ledger imports a file once).
- * 4. **Approval** (informational): the approval job over the first `--approval-orders` orders
- *    (default 3,000; the other orders' settle candidates are removed first).
- * 5. **Verification**: every seeded line exported exactly once, every id row applied, every id
- *    stored with its value, every sampled order approved; exits 1 on any mismatch.
+ * 4. **Memory** (not in the ratios; `--skip-memory`): the export's handler and both id imports'
+ *    handlers once more, each in a child process with Lambda's heap flags for the function's
+ *    configured memory (`--memory <MB>` to override): their own peak RSS.
+ * 5. **Approval**: the approval job over the first `--approval-orders` orders (default 3,000; the
+ *    other orders' settle candidates are removed first), against its ceiling: one raw
+ *    TransactWriteItems an order of as many Puts as the approval's transaction, as many in flight
+ *    as the job has workers.
+ * 6. **Verification**: every seeded line exported exactly once, every id row applied, every id
+ *    stored with its value, every sampled order approved; exits 1 on any mismatch (`lost` and
+ *    `twice` in the JSON).
  *
  * Export and import are each measured in rounds interleaved with their ceiling (ceiling, figure,
  * ceiling, figure, …) after a warm-up round, so that other load on the machine weighs on both.
@@ -32,10 +39,17 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { peakRssMb as processPeakRssMb } from './support/measure.ts';
+import { runChild } from './support/child.ts';
+import { functionRegistry } from '../shared/registry/functions.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, paginateQuery, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  paginateQuery,
+  QueryCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { startLocalCloud } from '../local/cloud.ts';
@@ -57,7 +71,7 @@ import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../shared/store/import-ledger.ts';
 import { HEADER_SK, OrderStore, orderPk } from '../shared/store/order-store.ts';
 import { ProductStore, productItems } from '../shared/store/product-store.ts';
-import { SHARDS, shardOf } from '../shared/store/sync-store.ts';
+import { SETTLE_BATCH, SHARDS } from '../shared/store/sync-store.ts';
 import { approveOrders, type ApprovalReport } from '../shared/sync/approval.ts';
 import { runExport, type ExportReport } from '../shared/sync/export-run.ts';
 import { salesOrderExport } from '../shared/sync/exports.ts';
@@ -79,6 +93,9 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '3g' },
     'skip-approval': { type: 'boolean', default: false },
     'approval-orders': { type: 'string', default: '3000' },
+    /** Heap flags of the memory runs' children (MB); default: each function's registry size. */
+    memory: { type: 'string' },
+    'skip-memory': { type: 'boolean', default: false },
   },
 });
 const LINES = Number(values.lines);
@@ -91,7 +108,18 @@ if (!Number.isInteger(APPROVAL_ORDERS) || APPROVAL_ORDERS < 1) {
   throw new Error('--approval-orders must be a whole number ≥ 1');
 }
 const CONCURRENCY = 16;
+/** A function's configured memory (MB) in the registry, or `--memory`. */
+const memoryOf = (id: string): number =>
+  values.memory
+    ? Number(values.memory)
+    : functionRegistry({ user: 'netsuite' }).find((f) => f.id === id)!.memorySize;
+/** The handlers' own peak RSS must stay within this (issue #21). */
+const HANDLER_RSS_TARGET_MB = 256;
 const MAX_ROWS = 25_000;
+/** The approval job's workers (its default) and its ceiling's transactions in flight. */
+const APPROVAL_WORKERS = 8;
+/** Lines missing from, or repeated in, the export's files (set by `readExport`). */
+const exportCheck = { lost: 0, twice: 0 };
 
 // ── output helpers ──────────────────────────────────────────────────────────────────────────────
 const t0 = performance.now();
@@ -389,19 +417,66 @@ async function importCeiling(rows: IdRows): Promise<{ ms: number; items: number 
 }
 
 /**
+ * The approval's ceiling: one raw TransactWriteItems an order, of as many Puts as the approval's
+ * own transaction writes for it (the header, each line, the event), on the ceiling table, with
+ * as many transactions in flight as the approval job has workers. Orders per second.
+ */
+async function approvalCeiling(
+  orderIds: readonly string[],
+  seeded: Seeded,
+  workers: number,
+): Promise<{ ms: number; transactions: number }> {
+  const queue = [...orderIds];
+  const at = new Date().toISOString();
+  const padding = 'x'.repeat(400); // an order item's size, roughly
+  let transactions = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let orderId = queue.shift(); orderId; orderId = queue.shift()) {
+      const seqs = seeded.orders.get(orderId) ?? [];
+      const put = (sk: string) => ({
+        Put: {
+          TableName: ceilingTable(),
+          Item: {
+            pk: { S: `APPROVE#${orderId}` },
+            sk: { S: sk },
+            at: { S: at },
+            p: { S: padding },
+          },
+        },
+      });
+      await dynamo().send(
+        new TransactWriteItemsCommand({
+          TransactItems: [put('HEADER'), ...seqs.map((q) => put(`LINE#${q}`)), put('EVENT')],
+        }),
+      );
+      transactions++;
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  return { ms: performance.now() - started, transactions };
+}
+
+/**
  * Keeps the approval job to the first `keep` orders (by id): the other orders' settle candidates
  * are removed (not measured). One TransactWriteItems an order makes the job slow on DynamoDB
  * Local; its rate is the same over a sample.
  */
 async function limitSettleCandidates(keep: number): Promise<string[]> {
-  const all = (await syncStore().settleCandidates()).filter((c) => c.kind === 'order');
-  const orderIds = all.map((c) => c.orderId).sort();
+  const items = (await syncStore().settleItems()).filter((c) => c.kind === 'order');
+  const orderIds = [...new Set(items.flatMap((c) => c.orderIds))].sort();
   const writer = syncStore().writer(CONCURRENCY);
-  for (const orderId of orderIds.slice(keep)) {
-    await writer.delete({ pk: { S: `SETTLE#${shardOf(orderId)}` }, sk: { S: `order#${orderId}` } });
+  for (const item of items) await writer.delete({ pk: { S: item.pk }, sk: { S: item.sk } });
+  await writer.flush();
+  const kept = orderIds.slice(0, keep);
+  const at = new Date().toISOString();
+  for (let i = 0; i < kept.length; i += SETTLE_BATCH) {
+    await writer.put(
+      syncStore().settleBatch('order', kept.slice(i, i + SETTLE_BATCH), `bench#${i}`, at),
+    );
   }
   await writer.flush();
-  return orderIds.slice(0, keep);
+  return kept;
 }
 
 /** Removes the send states, so that the next export round is a first send (not measured). */
@@ -477,6 +552,8 @@ async function readExport(report: ExportReport, seeded: Seeded): Promise<IdRows>
     const want = seeded.orders.get(orderId);
     for (const seq of seqs) if (!want?.includes(seq)) unknown++;
   }
+  exportCheck.lost = missing;
+  exportCheck.twice = duplicates;
   check(rows === LINES, `export files hold ${rows} rows, expected ${LINES}`);
   check(missing === 0, `${missing} seeded lines missing from the export files`);
   check(duplicates === 0, `${duplicates} lines exported twice in one run`);
@@ -573,6 +650,51 @@ async function verifyIds(rows: IdRows): Promise<{ found: number; wrong: number }
     if (want.get(`${i.pk!.S}\u0000${i.sk!.S}`) !== i.netsuiteId?.S) wrong++;
   }
   return { found: items.length, wrong };
+}
+
+// ── the handlers' own memory, each in a child process with Lambda's heap flags ────────────────
+interface ChildRun {
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly rows?: number;
+  readonly status?: string;
+}
+
+/**
+ * Runs the export's handler and both id imports' handlers once more, each in a child process
+ * with the heap flags Lambda gives the function's configured memory (as `bench:inventory
+ * --memory` does), so that the peak RSS is the handler's own. Not part of the ratios.
+ */
+async function memoryRuns(rows: IdRows): Promise<{
+  export: ChildRun;
+  orderIds: ChildRun;
+  lineIds: ChildRun;
+}> {
+  await resetSendStates();
+  process.env.OMS_SYNC_RESEND_MINUTES = '0';
+  const exportRun = await runChild<ChildRun>('bench/sync-child.ts', ['export'], {
+    memoryMb: memoryOf('sales-order-export'),
+  });
+  check(exportRun.rows === LINES, `export child: ${exportRun.rows} rows, expected ${LINES}`);
+  const files = feedFiles();
+  const user = config().netsuiteUser;
+  const when = new Date(Date.now() + (ROUNDS + 1) * 60_000);
+  const one = async (
+    feedId: 'order-id-import' | 'order-line-id-import',
+    suffix: string,
+    body: string,
+  ) => {
+    const key = `${feedPrefix(user, feedById(feedId))}${netsuiteFileName(when, suffix)}`;
+    await files.writeAtomically(key, body);
+    const run = await runChild<ChildRun>('bench/sync-child.ts', ['import', feedId, key], {
+      memoryMb: memoryOf(feedId),
+    });
+    check(run.status === 'done', `${feedId} child: ledger status ${run.status}`);
+    return run;
+  };
+  const orderIds = await one('order-id-import', 'SalesOrderExport.csv', orderIdFile(rows));
+  const lineIds = await one('order-line-id-import', 'SalesOrderItemExport.csv', lineIdFile(rows));
+  return { export: exportRun, orderIds, lineIds };
 }
 
 // ── main ────────────────────────────────────────────────────────────────────────────────────────
@@ -692,16 +814,29 @@ async function main(): Promise<number> {
     check(ids.found === idRowCount, `${ids.found} ids stored of ${idRowCount}`);
     check(ids.wrong === 0, `${ids.wrong} ids stored with a wrong value`);
 
+    const memory = values['skip-memory']
+      ? undefined
+      : (
+          await phase('memory: the handlers in child processes (not in the ratios)', () =>
+            memoryRuns(idRows),
+          )
+        ).value;
+
     let approval: { report: ApprovalReport; ms: number } | undefined;
+    let approvalCeil: { ms: number; transactions: number } | undefined;
     let approvalCalls: CallCounts = {};
     let outboxLeft: number | undefined;
     if (!values['skip-approval']) {
       const keep = Math.min(APPROVAL_ORDERS, orderCount);
       const kept = await limitSettleCandidates(keep);
       check(kept.length === keep, `${kept.length} settle candidates, expected ${keep}`);
+      const c = await phase(`approval ceiling: ${fmt(keep)} TransactWriteItems`, () =>
+        approvalCeiling(kept, seeded, APPROVAL_WORKERS),
+      );
+      approvalCeil = c.value;
       const beforeApproval = snapshot();
       const a = await phase(`approval job over ${fmt(keep)} of ${fmt(orderCount)} orders`, () =>
-        approveOrders(approvalDeps()),
+        approveOrders({ ...approvalDeps(), concurrency: APPROVAL_WORKERS }),
       );
       approval = { report: a.value, ms: a.ms };
       approvalCalls = callsSince(beforeApproval);
@@ -756,6 +891,24 @@ async function main(): Promise<number> {
       lineIdRowsPerSec: Math.round(lineIdRate),
       warmupExportRowsPerSec: Math.round((LINES / warmExport!.ms) * 1000),
       warmupImportRowsPerSec: Math.round((idRowCount / warmImport!.ms) * 1000),
+      approvalRatio:
+        approval && approvalCeil
+          ? r3(
+              approval.report.candidates /
+                approval.ms /
+                (approvalCeil.transactions / approvalCeil.ms),
+            )
+          : null,
+      approvalCeilingPerSec: approvalCeil
+        ? Math.round((approvalCeil.transactions / approvalCeil.ms) * 1000)
+        : null,
+      exportPeakRssMb: memory?.export.peakRssMb ?? null,
+      importPeakRssMb: memory
+        ? Math.max(memory.orderIds.peakRssMb, memory.lineIds.peakRssMb)
+        : null,
+      handlerMemoryMb: memory ? memoryOf('sales-order-export') : null,
+      lost: exportCheck.lost + (idRowCount - ids.found),
+      twice: exportCheck.twice,
       approvalOrdersPerSec: approval
         ? Math.round((approval.report.candidates / approval.ms) * 1000)
         : null,
@@ -804,6 +957,18 @@ async function main(): Promise<number> {
         approval
           ? `approval          ${fmt(figures.approvalOrdersPerSec!)} orders/s (${figures.approvalSec} s, ${fmt(approval.report.approved.length)} approved, ${approval.report.failed.length} failed; a sample of ${fmt(approval.report.candidates)} orders; informational)`
           : 'approval          skipped',
+        ...(approvalCeil
+          ? [
+              `  ceiling         ${fmt(figures.approvalCeilingPerSec!)} orders/s (one TransactWriteItems an order of header + lines + event, ${APPROVAL_WORKERS} in flight)`,
+              `  ratio           ${figures.approvalRatio}`,
+            ]
+          : []),
+        ...(memory
+          ? [
+              `handler peak RSS  export ${memory.export.peakRssMb} MB, order ids ${memory.orderIds.peakRssMb} MB, line ids ${memory.lineIds.peakRssMb} MB (each in a child with Lambda's heap flags for ${memoryOf('sales-order-export')} MB; target ≤ ${HANDLER_RSS_TARGET_MB} MB)`,
+            ]
+          : []),
+        `lost / twice      ${figures.lost} / ${figures.twice}`,
         `peak RSS          ${peak} MB (this process: the code measured and the in-process S3 emulator; ${afterSeedRss} MB after the seed, ${afterExportRss} MB after the exports); DynamoDB Local ${javaMb ?? '?'} MB`,
         `load average      ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after (2-core machine, shared)`,
         `verification      ${failures.length === 0 ? 'OK' : 'FAILED'}: every line exported once, ${fmt(ids.found)}/${fmt(idRowCount)} ids stored, ${ids.wrong} wrong${approval ? `, ${fmt(approval.report.approved.length)}/${fmt(approval.report.candidates)} sampled orders approved, ${fmt(outboxLeft!)} (the others) left in the outbox` : ''}`,

@@ -44,11 +44,20 @@ export function duePlan(jobs: readonly DemoJob[], window: DayWindow): Due[] {
     .sort((a, b) => a.at.getTime() - b.at.getTime() || a.rank - b.rank);
 }
 
+/** Told of every job run and every step's end (bench:day measures the day through it). */
+export interface DayObserver {
+  /** After a job run: the job, its simulated time, its wall-clock milliseconds. */
+  jobRan?(job: string, at: Date, ms: number): Promise<void> | void;
+  /** After each step (its end, simulated). */
+  stepDone?(at: Date): Promise<void> | void;
+}
+
 export async function runDay(
   clock: SimClock,
   jobs: readonly DemoJob[],
   afterJob: () => void,
   signal?: AbortSignal,
+  observer: DayObserver = {},
 ): Promise<DayReport> {
   let steps = 0;
   let jobRuns = 0;
@@ -69,11 +78,14 @@ export async function runDay(
           error: err instanceof Error ? err.message : String(err),
         });
       }
+      const ms = Date.now() - started;
       const t = times[due.job.id] ?? { runs: 0, ms: 0 };
-      times[due.job.id] = { runs: t.runs + 1, ms: t.ms + Date.now() - started };
+      times[due.job.id] = { runs: t.runs + 1, ms: t.ms + ms };
+      await observer.jobRan?.(due.job.id, due.at, ms);
       afterJob();
     }
     clock.advanceTo(window.to);
+    await observer.stepDone?.(window.to);
     steps++;
     afterJob();
   }

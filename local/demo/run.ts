@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startLocalCloud, type LocalCloud } from '../cloud.ts';
 import type { NetsuiteSimulator } from '../netsuite/index.ts';
 import { atTime, hhmm, SimClock } from './clock.ts';
-import { runDay, type DayReport, type JobFailure } from './day.ts';
+import { runDay, type DayObserver, type DayReport, type JobFailure } from './day.ts';
 import { demoFlows } from './flows.ts';
 import { demoSimulator, netsuiteScriptsJob } from './netsuite.ts';
 import type { DemoOptions } from './options.ts';
@@ -69,11 +69,21 @@ function oversoldOfDay(parts: readonly { flow: { name: string }; summary: object
   return account.night.oversold;
 }
 
+/**
+ * What `bench:day` watches: every job run and step (`DayObserver`), the context before the day
+ * starts, and the context once the day is over, before everything is stopped.
+ */
+export interface DemoObserver extends DayObserver {
+  dayStarts?(ctx: DemoContext): Promise<void> | void;
+  dayOver?(ctx: DemoContext): Promise<void> | void;
+}
+
 /** `signal` stops the day between two jobs (Ctrl-C); everything is stopped and removed all the same. */
 export async function runDemo(
   options: DemoOptions,
   progress: ProgressDisplay = noProgress,
   signal?: AbortSignal,
+  observer: DemoObserver = {},
 ): Promise<DemoResult> {
   const started = Date.now();
   const day = new Date();
@@ -136,6 +146,7 @@ export async function runDemo(
       netsuiteScriptsJob(cloud, sim),
     ];
 
+    await observer.dayStarts?.(ctx);
     const dayReport = await runDay(
       clock,
       jobs,
@@ -146,8 +157,10 @@ export async function runDemo(
           figures: [['orders in', storefront.book.size], ...flows.flatMap((f) => f.progress())],
         }),
       signal,
+      observer,
     );
     progress.done();
+    await observer.dayOver?.(ctx);
 
     const parts = [];
     for (const flow of flows) {

@@ -50,6 +50,12 @@ export interface CsvImportSession {
   rows?(
     batch: readonly { readonly record: Readonly<Record<string, string>>; readonly line: number }[],
   ): Promise<readonly (RowRejection | undefined)[]>;
+  /**
+   * Batch mode: `rows` may be called for the next batch before the call for this one returned
+   * (two at most; verdicts are still taken in file order, and every call has returned before a
+   * checkpoint): the next batch's lookups run while this one's writes go out.
+   */
+  readonly overlapBatches?: boolean;
   /** Makes every row accepted so far durable (before a checkpoint is recorded). */
   checkpoint(): Promise<void>;
   /** Makes every accepted row durable; returns figures for the log line. */
@@ -271,6 +277,8 @@ export async function importFeedFile(
         columns.forEach((c, i) => (record[c] = values[indexes[i]!] ?? ''));
         return record;
       };
+      /** The batch before this one, its verdicts not taken yet (`overlapBatches`). */
+      let previous: Promise<void> | undefined;
       for await (const batch of csv.batches) {
         if (active.rows) {
           // Batch mode: the importer sees a whole batch at once (to look things up in bulk).
@@ -280,17 +288,30 @@ export async function importFeedFile(
             const record = recordOf(r);
             if (record) good.push({ row: r, record });
           }
-          const verdicts = await active.rows(
-            good.map((g) => ({ record: g.record, line: g.row.line })),
-          );
-          good.forEach((g, i) => {
-            const rejection = verdicts[i];
-            if (rejection) errors.add({ line: g.row.line, ...rejection, raw: g.row.raw });
-            else applied++;
-          });
+          const pending = active.rows(good.map((g) => ({ record: g.record, line: g.row.line })));
+          const take = async () => {
+            const verdicts = await pending;
+            good.forEach((g, i) => {
+              const rejection = verdicts[i];
+              if (rejection) errors.add({ line: g.row.line, ...rejection, raw: g.row.raw });
+              else applied++;
+            });
+          };
+          if (active.overlapBatches) {
+            // This batch is under way; the one before it is taken now (file order kept).
+            pending.catch(() => undefined); // taken below; must not go unhandled meanwhile
+            const before = previous;
+            previous = undefined;
+            await before;
+            previous = take();
+            previous.catch(() => undefined); // awaited before the next batch or a checkpoint
+          } else await take();
           sinceCheckpoint += batch.length;
           if (sinceCheckpoint >= every && batch.length) {
             sinceCheckpoint = 0;
+            const last = previous;
+            previous = undefined;
+            await last;
             if (await checkpointAfter(batch[batch.length - 1]!)) return await yielded();
           }
           continue;
@@ -310,6 +331,9 @@ export async function importFeedFile(
           }
         }
       }
+      const last = previous;
+      previous = undefined;
+      await last;
       stats = await session.finish();
     } catch (err) {
       if (err instanceof FileTooLargeError) {

@@ -11,7 +11,8 @@
  * onto the order through the order core.
  */
 import { paginateQuery, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
 import { HEADER_SK, orderPk } from './order-store.ts';
@@ -92,20 +93,55 @@ export class NetsuiteIdStore {
 
   /** Every NetSuite id received for one order. */
   async forOrder(orderId: string): Promise<OrderNetsuiteIds> {
+    return (await this.read(orderId, false)).ids;
+  }
+
+  /**
+   * Every NetSuite id received for one order and its header, in one Query (the header and the
+   * ids, the lines between them filtered out): what the approval job reads first.
+   */
+  forOrderWithHeader(orderId: string): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
+    return this.read(orderId, true);
+  }
+
+  private async read(
+    orderId: string,
+    withHeader: boolean,
+  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
     let order: string | undefined;
+    let header: OrderHeader | undefined;
     const lines = new Map<string, string>();
     const deposits = new Map<string, string>();
     const pages = paginateQuery(
       { client: this.client },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': { S: orderPk(orderId) }, ':p': { S: `${NSID}#` } },
-        ConsistentRead: true,
-      },
+      withHeader
+        ? {
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :h AND :n',
+            // (A filter cannot name the key: the header by its type, the ids by their value.)
+            FilterExpression: 'itemType = :header OR attribute_exists(netsuiteId)',
+            ExpressionAttributeValues: {
+              ':pk': { S: orderPk(orderId) },
+              ':h': { S: HEADER_SK },
+              ':n': { S: `${NSID}#\uffff` },
+              ':header': { S: 'header' },
+            },
+            ConsistentRead: true,
+          }
+        : {
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+            ExpressionAttributeValues: { ':pk': { S: orderPk(orderId) }, ':p': { S: `${NSID}#` } },
+            ConsistentRead: true,
+          },
     );
     for await (const page of pages) {
       for (const i of page.Items ?? []) {
+        if (i.sk?.S === HEADER_SK) {
+          const { pk: _pk, sk: _sk, itemType: _t, ...rest } = unmarshall(i);
+          header = rest as OrderHeader;
+          continue;
+        }
         const [, kind, ref = ''] = (i.sk?.S ?? '').split('#');
         const id = i.netsuiteId?.S ?? '';
         if (kind === 'ORDER') order = id;
@@ -113,6 +149,6 @@ export class NetsuiteIdStore {
         else if (kind === 'DEPOSIT') deposits.set(ref, id);
       }
     }
-    return { orderId: order, lines, deposits };
+    return { ids: { orderId: order, lines, deposits }, header };
   }
 }

@@ -8,8 +8,10 @@
  *   last written to a file and how often, or why it was held back. Kept apart so that marking a
  *   send (BatchWriteItem Put) can never bring back an entry the id import just removed; an orphan
  *   send state expires by TTL.
- * - **settle candidates** (pk `SETTLE#<shard>`, sk `<kind>#<order id>`): orders that received
- *   ids, for the approval job to look at.
+ * - **settle candidates** (pk `SETTLE#<shard>`): orders that received ids, for the approval job to
+ *   look at; sk `batch#<kind>#<ref>` with the order ids in `orders` (a string set, up to
+ *   `SETTLE_BATCH` of them: what an id import wrote since its last checkpoint, one item instead
+ *   of one per order), or sk `<kind>#<order id>` (one order; the format before batches, still read).
  * - **run records** (pk `SYNCRUN#<feed>`, sk `<time>#<run id>`): one per export / approval run,
  *   for `oms sync status`; they expire after 30 days.
  * - **refusal notes** (pk `REFUSED#<feed>#<shard>`, same sk as the outbox entry): NetSuite refused
@@ -44,6 +46,8 @@ export type OutboxFeed =
 export type SettleKind = 'order' | 'deposit';
 
 export const SHARDS = 16;
+/** Order ids in one batch settle candidate (≈ 20 bytes each: far below DynamoDB's 400 KB). */
+export const SETTLE_BATCH = 1_000;
 const DAY_S = 86_400;
 const SENT_TTL_DAYS = 30;
 
@@ -72,6 +76,14 @@ export interface OutboxEntry<P = unknown> {
   readonly state: SendState;
   /** NetSuite refused the record (see `RefusalNote`). */
   readonly refusal?: RefusalNote;
+}
+
+/** One settle candidate item: one order, or a batch of them. */
+export interface SettleItem {
+  readonly pk: string;
+  readonly sk: string;
+  readonly kind: SettleKind;
+  readonly orderIds: readonly string[];
 }
 
 export interface SyncRun {
@@ -142,8 +154,42 @@ export class SyncStore {
     return new Set(items.map((i) => i.sk?.S ?? ''));
   }
 
-  /** Every entry of a feed's outbox with its send state, shard by shard (all shards at once). */
-  async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
+  /** The ids of every entry waiting in a feed's outbox (their keys only; all shards at once). */
+  async waitingIds(feed: OutboxFeed): Promise<Set<string>> {
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, async (_, s) => {
+        const ids: string[] = [];
+        const pages = paginateQuery(
+          { client: this.client },
+          {
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
+            ProjectionExpression: 'sk',
+            ConsistentRead: true,
+          },
+        );
+        for await (const page of pages) for (const i of page.Items ?? []) ids.push(i.sk?.S ?? '');
+        return ids;
+      }),
+    );
+    return new Set(shards.flat());
+  }
+
+  /**
+   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once).
+   * `{ rawPayload: true }` leaves each payload as its JSON text (`payloadText`): an export parses
+   * a page at a time instead of holding every parsed payload.
+   */
+  entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]>;
+  entries(
+    feed: OutboxFeed,
+    opts: { rawPayload: true },
+  ): AsyncGenerator<(OutboxEntry<undefined> & { readonly payloadText: string })[]>;
+  async *entries<P>(
+    feed: OutboxFeed,
+    opts: { rawPayload?: boolean } = {},
+  ): AsyncGenerator<OutboxEntry<P>[]> {
     const shards = Array.from({ length: SHARDS }, (_, s) => s);
     const pages = await Promise.all(
       shards.map(async (s) => {
@@ -160,7 +206,9 @@ export class SyncStore {
           return {
             feed,
             id: i.sk as string,
-            payload: JSON.parse(i.payload as string) as P,
+            ...(opts.rawPayload
+              ? { payload: undefined as P, payloadText: i.payload as string }
+              : { payload: JSON.parse(i.payload as string) as P }),
             createdAt: i.createdAt as string,
             state: {
               lastSentAt: st?.lastSentAt as string | undefined,
@@ -183,16 +231,17 @@ export class SyncStore {
     nowMs = Date.now(),
   ): Promise<void> {
     const writer = this.writer();
-    const expiresAt = Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S;
-    for (const u of updates) {
-      await writer.put(
-        marshall(
-          { pk: sentPk(u.feed, u.id), sk: u.id, ...u.state, expiresAt },
-          { removeUndefinedValues: true },
-        ),
-      );
-    }
+    for (const u of updates) await writer.put(this.stateItem(u, nowMs));
     await writer.flush();
+  }
+
+  /** A send state's item, for a BatchWriteItem writer (`writer()`). */
+  stateItem(u: { feed: OutboxFeed; id: string; state: SendState }, nowMs = Date.now()) {
+    const expiresAt = Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S;
+    return marshall(
+      { pk: sentPk(u.feed, u.id), sk: u.id, ...u.state, expiresAt },
+      { removeUndefinedValues: true },
+    );
   }
 
   /** Removes records from the outbox (their id came back), with their send states. */
@@ -234,13 +283,47 @@ export class SyncStore {
     return marshall({ pk: settlePk(orderId), sk: `${kind}#${orderId}`, at });
   }
 
-  /** Every settle candidate (all shards at once). */
-  async settleCandidates(): Promise<{ kind: SettleKind; orderId: string }[]> {
-    const shards = Array.from({ length: SHARDS }, (_, s) => this.queryAll(`SETTLE#${s}`));
-    return (await Promise.all(shards)).flat().map((i) => {
-      const [kind, orderId] = (i.sk as string).split('#') as [SettleKind, string];
-      return { kind, orderId };
+  /**
+   * One candidate item for up to `SETTLE_BATCH` orders (`ref` names it uniquely, e.g. the file and
+   * a counter; writing the same ref again replaces the item).
+   */
+  settleBatch(kind: SettleKind, orderIds: readonly string[], ref: string, at: string) {
+    return marshall({
+      pk: `SETTLE#${shardOf(ref)}`,
+      sk: `batch#${kind}#${ref}`,
+      orders: new Set(orderIds),
+      at,
     });
+  }
+
+  /** Every settle candidate item (all shards at once). */
+  async settleItems(): Promise<SettleItem[]> {
+    const shards = Array.from({ length: SHARDS }, (_, s) => this.queryAll(`SETTLE#${s}`));
+    return (await Promise.all(shards)).flat().map((i): SettleItem => {
+      const sk = i.sk as string;
+      const pk = i.pk as string;
+      if (sk.startsWith('batch#')) {
+        const kind = sk.split('#')[1] as SettleKind;
+        const orders = i.orders instanceof Set ? [...(i.orders as Set<string>)] : [];
+        return { pk, sk, kind, orderIds: orders.sort() };
+      }
+      const [kind, orderId] = sk.split('#') as [SettleKind, string];
+      return { pk, sk, kind, orderIds: [orderId] };
+    });
+  }
+
+  /** Every settle candidate, one per order and kind (all shards at once). */
+  async settleCandidates(): Promise<{ kind: SettleKind; orderId: string }[]> {
+    const seen = new Set<string>();
+    const out: { kind: SettleKind; orderId: string }[] = [];
+    for (const item of await this.settleItems()) {
+      for (const orderId of item.orderIds) {
+        if (seen.has(`${item.kind}#${orderId}`)) continue;
+        seen.add(`${item.kind}#${orderId}`);
+        out.push({ kind: item.kind, orderId });
+      }
+    }
+    return out;
   }
 
   async dropSettleCandidate(kind: SettleKind, orderId: string): Promise<void> {
@@ -250,6 +333,25 @@ export class SyncStore {
         Key: { pk: settlePk(orderId), sk: `${kind}#${orderId}` },
       }),
     );
+  }
+
+  /**
+   * Settles a candidate item: removed when every order of it is done, else kept with the orders
+   * still to do (a later run looks at them again).
+   */
+  async settleItemDone(item: SettleItem, left: readonly string[], at: string): Promise<void> {
+    if (!left.length) {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }),
+      );
+    } else if (left.length < item.orderIds.length) {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: item.pk, sk: item.sk, orders: new Set(left), at },
+        }),
+      );
+    }
   }
 
   async recordRun(run: SyncRun, nowMs = Date.now()): Promise<void> {

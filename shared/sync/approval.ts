@@ -24,7 +24,7 @@ import type {
 } from '../orders/order-service.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
-import type { SettleKind, SyncStore } from '../store/sync-store.ts';
+import type { SettleItem, SettleKind, SyncStore } from '../store/sync-store.ts';
 
 export interface ApprovalDeps {
   readonly sync: SyncStore;
@@ -62,11 +62,14 @@ export async function afterApproval(
   netsuiteOrderId: string,
   at: string,
 ): Promise<void> {
-  await deps.onApproved?.(header);
-  await deps.sync.complete('salesorder', [header.orderId]);
-  if (depositPayments(header.payments).length && !header.paymentVerified) {
-    await deps.sync.enqueue('deposit', header.orderId, depositPayload(header, netsuiteOrderId), at);
-  }
+  // Independent and idempotent: all at once (a failure leaves the candidate for the next run).
+  await Promise.all([
+    deps.onApproved?.(header),
+    deps.sync.complete('salesorder', [header.orderId]),
+    depositPayments(header.payments).length && !header.paymentVerified
+      ? deps.sync.enqueue('deposit', header.orderId, depositPayload(header, netsuiteOrderId), at)
+      : undefined,
+  ]);
 }
 
 /**
@@ -96,7 +99,7 @@ const keyOf = (value: unknown) =>
 export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport> {
   const started = Date.now();
   const at = (deps.now?.() ?? new Date()).toISOString();
-  const candidates = await deps.sync.settleCandidates();
+  const items = await deps.sync.settleItems();
   const approved: string[] = [];
   const depositsConfirmed: string[] = [];
   const failed: { orderId: string; error: string }[] = [];
@@ -104,10 +107,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   let unknownOrders = 0;
 
   const settleOrder = async (orderId: string) => {
-    const [ids, header] = await Promise.all([
-      deps.ids.forOrder(orderId),
-      deps.orders.getHeader(orderId),
-    ]);
+    const { ids, header } = await deps.ids.forOrderWithHeader(orderId);
     if (!header) return void unknownOrders++;
     const lineIds = Object.fromEntries(
       [...ids.lines].filter(([seq]) => Number(seq) <= header.lineCount).sort(),
@@ -151,22 +151,56 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   };
 
   // An order's candidates are settled by one worker, the order before its deposit: otherwise a
-  // deposit confirmed meanwhile could be queued for sending again.
+  // deposit confirmed meanwhile could be queued for sending again. A candidate item (one order or
+  // a batch) is settled once each of its orders is: removed, or kept with the orders that failed.
   const byOrder = new Map<string, SettleKind[]>();
-  for (const c of candidates) byOrder.set(c.orderId, [...(byOrder.get(c.orderId) ?? []), c.kind]);
+  /** Per order and kind, the items naming it. */
+  const itemsOf = new Map<string, SettleItem[]>();
+  const open = new Map<SettleItem, { todo: number; failed: string[] }>();
+  for (const item of items) {
+    open.set(item, { todo: item.orderIds.length, failed: [] });
+    for (const orderId of item.orderIds) {
+      const ref = `${item.kind}#${orderId}`;
+      const named = itemsOf.get(ref);
+      if (named) {
+        named.push(item);
+        continue;
+      }
+      itemsOf.set(ref, [item]);
+      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), item.kind]);
+    }
+  }
+  const candidates = itemsOf.size;
   const queue = [...byOrder].map(([orderId, kinds]) => ({
     orderId,
     kinds: kinds.sort((a, b) => (a === b ? 0 : a === 'order' ? -1 : 1)),
   }));
+  const settled = async (kind: SettleKind, orderId: string, ok: boolean) => {
+    for (const item of itemsOf.get(`${kind}#${orderId}`) ?? []) {
+      const state = open.get(item)!;
+      if (!ok) state.failed.push(orderId);
+      if (--state.todo === 0) await deps.sync.settleItemDone(item, state.failed, at);
+    }
+  };
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       for (const kind of c.kinds) {
+        let ok = false;
         try {
           if (kind === 'order') await settleOrder(c.orderId);
           else await settleDeposit(c.orderId);
-          await deps.sync.dropSettleCandidate(kind, c.orderId);
+          ok = true;
         } catch (err) {
           // The candidate stays for the next run.
+          failed.push({
+            orderId: c.orderId,
+            error: err instanceof Error ? err.message : String(err),
+          });
+        }
+        try {
+          await settled(kind, c.orderId, ok);
+        } catch (err) {
+          // The item stays: its orders are looked at again (idempotently) by the next run.
           failed.push({
             orderId: c.orderId,
             error: err instanceof Error ? err.message : String(err),
@@ -177,7 +211,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   };
   await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
   return {
-    candidates: candidates.length,
+    candidates,
     approved: approved.sort(),
     incomplete,
     depositsConfirmed: depositsConfirmed.sort(),

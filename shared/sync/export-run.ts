@@ -25,7 +25,13 @@ import {
   rowsFingerprint,
   type RefusalNote,
 } from '../domain/sync/netsuite-error-file.ts';
-import { csvText, MAX_ROWS_PER_FILE, outboundFileName } from '../domain/sync/outbound-files.ts';
+import {
+  csvHeader,
+  csvLines,
+  csvText,
+  MAX_ROWS_PER_FILE,
+  outboundFileName,
+} from '../domain/sync/outbound-files.ts';
 import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
@@ -62,6 +68,8 @@ export interface ExportFeed<P> {
   readonly oneFilePerRun?: boolean;
   /** Records leave the outbox once written (no id comes back for them, e.g. allocation updates). */
   readonly sendOnce?: boolean;
+  /** After the run saved its send states and left the outbox: the records written or done. */
+  finished?(ids: readonly string[]): Promise<void>;
 }
 
 export interface ExportDeps {
@@ -114,9 +122,10 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const started = deps.now?.() ?? new Date();
   const startedMs = Date.now();
   const runId = randomBytes(3).toString('hex');
-  const due: OutboxEntry<P>[] = [];
+  // Payloads stay JSON text until their page is planned: a run holds one page of parsed payloads.
+  const due: (OutboxEntry<undefined> & { readonly payloadText: string })[] = [];
   let notDue = 0;
-  for await (const page of deps.sync.entries<P>(spec.outbox)) {
+  for await (const page of deps.sync.entries(spec.outbox, { rawPayload: true })) {
     for (const e of page) {
       const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
       if (e.state.missingFieldsFile) notDue++;
@@ -149,11 +158,21 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   let rows = 0;
   let written = 0;
   const manifests = deps.manifests ?? deps.sync.netsuiteFiles();
+  // Send states go out as each file is written (BatchWriteItem, in the background of the next
+  // pages' lookups) instead of all at the end.
+  const stateWriter = deps.sync.writer();
+  const sentIds: string[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
-  // Files are written as they fill, so a run holds one file's rows at a time.
+  // Files are written as they fill, so a run holds one file's rows at a time — and a CSV file's
+  // rows as their CSV text, each record's lines rendered when it joins the file.
   let current: {
-    entry: OutboxEntry<P>;
-    rows: readonly Record<string, unknown>[];
+    /** The payload only for send-once feeds (their manifest keeps it). */
+    entry: OutboxEntry<P | undefined>;
+    /** JSON files: the rows; CSV files: their lines (`text`). */
+    rows?: readonly Record<string, unknown>[];
+    text?: string;
+    count: number;
+    quantity?: number;
     fingerprint: string;
     resentWhy?: RefusalNote['resentWhy'];
   }[] = [];
@@ -162,21 +181,21 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const writeFile = async () => {
     if (!current.length) return;
     const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
-    const flat = current.flatMap((c) => c.rows);
+    const count = current.reduce((n, c) => n + c.count, 0);
     // The manifest before the file: NetSuite never sees a file the OMS cannot trace back.
     const records: StoredManifestRecord[] = [];
     let position = ext === 'json' ? 1 : 2; // CSV: the header is line 1
     for (const c of current) {
-      const quantity = rowsQuantity(spec.outbox, c.rows);
+      const quantity = c.quantity;
       records.push({
         id: c.entry.id,
         first: position,
-        last: position + c.rows.length - 1,
+        last: position + c.count - 1,
         fingerprint: c.fingerprint,
         ...(spec.sendOnce ? { payload: c.entry.payload } : {}),
         ...(quantity !== undefined ? { quantity } : {}),
       });
-      position += c.rows.length;
+      position += c.count;
     }
     await manifests.saveManifest({
       name,
@@ -186,28 +205,35 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
       outbox: spec.outbox,
       format: ext,
       writtenAt: at,
-      rows: flat.length,
+      rows: count,
       sendOnce: !!spec.sendOnce,
       records,
     });
     const body =
       ext === 'json'
-        ? `${JSON.stringify(flat, null, 2)}\n`
-        : csvText(spec.feed.columns, flat as Record<string, string>[]);
+        ? `${JSON.stringify(
+            current.flatMap((c) => c.rows ?? []),
+            null,
+            2,
+          )}\n`
+        : csvHeader(spec.feed.columns) + current.map((c) => c.text ?? '').join('');
     await deps.files.writeAtomically(
       `${prefix}${name}`,
       body,
       ext === 'json' ? 'application/json' : 'text/csv',
     );
     files.push(name);
-    rows += flat.length;
+    rows += count;
     for (const { entry, resentWhy } of current) {
       written++;
-      states.push({
-        feed: spec.outbox,
-        id: entry.id,
-        state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
-      });
+      sentIds.push(entry.id);
+      await stateWriter.put(
+        deps.sync.stateItem({
+          feed: spec.outbox,
+          id: entry.id,
+          state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
+        }),
+      );
       if (entry.refusal && !entry.refusal.resentAt) {
         notes.push({
           feed: spec.outbox,
@@ -227,9 +253,22 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   };
 
   const PAGE = 1_000;
+  // The next page's lookups run while this page's rows are built and its files written.
+  const planPage = (i: number) => {
+    if (i >= due.length) return undefined;
+    const page = due.slice(i, i + PAGE).map(({ payloadText, ...e }): OutboxEntry<P> => ({
+      ...e,
+      payload: JSON.parse(payloadText) as P,
+    }));
+    const plans = spec.plan(page);
+    plans.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+    return { page, plans };
+  };
+  let next = planPage(0);
   for (let i = 0; i < due.length; i += PAGE) {
-    const page = due.slice(i, i + PAGE);
-    const plans = await spec.plan(page);
+    const { page, plans: planned } = next!;
+    const plans = await planned;
+    next = planPage(i + PAGE);
     for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
       if (plan.kind === 'ready') {
@@ -249,7 +288,16 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
         // A record's rows stay together; a full file is written before the next record starts.
         if (currentRows && currentRows + plan.rows.length > max) await writeFile();
         if (full()) continue; // stays due: the next run takes it
-        current.push({ entry, rows: plan.rows, fingerprint, resentWhy: decision.why });
+        current.push({
+          entry: spec.sendOnce ? entry : { ...entry, payload: undefined },
+          ...(ext === 'json'
+            ? { rows: plan.rows }
+            : { text: csvLines(spec.feed.columns, plan.rows as Record<string, string>[]) }),
+          count: plan.rows.length,
+          quantity: rowsQuantity(spec.outbox, plan.rows),
+          fingerprint,
+          resentWhy: decision.why,
+        });
         currentRows += plan.rows.length;
       } else if (plan.kind === 'missing-fields')
         missing.push({ entry, fields: plan.fields, rows: plan.rows });
@@ -290,16 +338,19 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
     }
   }
 
+  await stateWriter.flush();
   await deps.sync.saveStates(states);
   // Refused records written again keep their note (marked re-sent) before a send-once entry
   // leaves the outbox: the watcher drops only notes of records gone without being re-sent.
   await deps.sync.saveRefusals(notes);
   if (spec.sendOnce) {
     // Sent records leave the outbox; their send state stays (when it was sent, for 30 days).
-    const sent = states.filter((s) => s.state.lastFile && !s.state.heldBack).map((s) => s.id);
-    if (sent.length) await deps.sync.complete(spec.outbox, sent, undefined, { keepState: true });
+    if (sentIds.length) {
+      await deps.sync.complete(spec.outbox, sentIds, undefined, { keepState: true });
+    }
   }
   if (done.length) await deps.sync.complete(spec.outbox, done);
+  if (spec.finished && (sentIds.length || done.length)) await spec.finished([...sentIds, ...done]);
   // A record done (its id came back) ends its refusal note, unless it was re-sent: then the note
   // stays as its history (re-sent, for 30 days).
   for (const id of dropNotes) await deps.sync.dropRefusal(spec.outbox, id, { unlessResent: true });

@@ -78,19 +78,47 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
   let mappings: Promise<MappingTable> | undefined;
   /** SKU → NetSuite item id, read once per run (null: known to be unknown). */
   const itemCache = new Map<string, string | null>();
+  /** Customer → NetSuite id, read once per run (a customer's orders span pages). */
+  const customerCache = new Map<string, string>();
+  /** Line closes waiting (`<order>#<line>`), read once per run: the lines cancellations touched. */
+  let closing: Promise<Set<string>> | undefined;
+  /** Per record planned, the line closes its rows make needless (completed once it is sent). */
+  const needlessOf = new Map<string, string[]>();
   return {
     outbox: 'salesorder',
     feed: feedById('sales-order-export'),
     fileBase: 'SalesOrderExport',
     async plan(entries) {
       mappings ??= src.mappings.lookup();
+      closing ??= src.sync?.waitingIds('lineclose');
       const skus = [...new Set(entries.flatMap((e) => e.payload.lines.map((l) => l.sku)))];
       const toRead = skus.filter((sku) => !itemCache.has(sku));
-      const [table, customers, read] = await Promise.all([
+      const partyIds = [...new Set(entries.map((e) => e.payload.partyId))];
+      // Lines as they are now: a cancelled line goes closed, a partly cancelled one with what is
+      // left (docs/netsuite-sync.md, "Cancellations"). Every cancellation queues a line close in
+      // its transaction, and a first send's closes stay queued until it is written (`finished`),
+      // so a never-sent record's other lines are as its payload has them: only lines with a close
+      // waiting are read, and every line of a record sent before.
+      const waitingCloses = await closing;
+      const refs = entries.flatMap((e) =>
+        e.payload.lines
+          .filter(
+            (l) =>
+              !waitingCloses ||
+              e.state.sends > 0 ||
+              waitingCloses.has(lineCloseEntryId({ orderId: e.payload.orderId, lineSeq: l.seq })),
+          )
+          .map((l) => ({ orderId: e.payload.orderId, lineSeq: l.seq })),
+      );
+      const [table, customersRead, read, current] = await Promise.all([
         mappings,
-        src.ids.customerIds(entries.map((e) => e.payload.partyId)),
+        src.ids.customerIds(partyIds.filter((p) => !customerCache.has(p))),
         src.products.itemIdsForSkus(toRead),
+        src.orders && refs.length ? src.orders.lines(refs) : undefined,
       ]);
+      // Only known ids are kept: a customer without one is read again on the next page.
+      for (const [p, id] of customersRead) customerCache.set(p, id);
+      const customers = customerCache;
       const unknown = toRead.filter((sku) => !read.has(sku));
       if (unknown.length && src.inventory) {
         for (const [sku, id] of await src.inventory.itemIdsFromSnapshot(unknown)) read.set(sku, id);
@@ -101,19 +129,6 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
         const id = itemCache.get(sku);
         if (id) itemIds.set(sku, id);
       }
-      // Lines as they are now: a cancelled line goes closed, a partly cancelled one with what is
-      // left (docs/netsuite-sync.md, "Cancellations").
-      const current = src.orders
-        ? (
-            await src.orders.linesWithHeaders(
-              entries.flatMap((e) =>
-                e.payload.lines.map((l) => ({ orderId: e.payload.orderId, lineSeq: l.seq })),
-              ),
-            )
-          ).lines
-        : undefined;
-      /** Line closes made needless: the order never went to NetSuite and goes with them closed. */
-      const needless: string[] = [];
       const plans = entries.map((e): RecordPlan => {
         const { orderId } = e.payload;
         const closed = new Set<string>();
@@ -126,7 +141,8 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
         });
         // Never sent: NetSuite gets the lines closed with the order, no line close is needed.
         if (e.state.sends === 0) {
-          for (const seq of closed) needless.push(lineCloseEntryId({ orderId, lineSeq: seq }));
+          const needless = [...closed].map((seq) => lineCloseEntryId({ orderId, lineSeq: seq }));
+          if (needless.length) needlessOf.set(e.id, needless);
           if (closed.size === lines.length) return { kind: 'done' };
         }
         const built = salesOrderRows(
@@ -146,10 +162,13 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
             return { kind: 'missing-fields', fields: built.fields, rows: mark(built.rows) };
         }
       });
-      // A wholly cancelled line never changes again, so its close can go before the file is
-      // written: a failed write leaves the order due, and the next run sends the line closed again.
-      if (needless.length && src.sync) await src.sync.complete('lineclose', needless);
       return plans;
+    },
+    // Line closes made needless (the order never went to NetSuite and went with its lines
+    // closed) leave once the order is written or done: until then they mark the lines to read.
+    async finished(ids) {
+      const needless = ids.flatMap((id) => needlessOf.get(id) ?? []);
+      if (needless.length && src.sync) await src.sync.complete('lineclose', needless);
     },
   };
 }

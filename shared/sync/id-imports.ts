@@ -3,8 +3,11 @@
  * checked, looked up in bulk (a batch of rows at a time: unknown customers, orders and lines go to
  * the error file) and upserted blind with BatchWriteItem, so the same row twice — in one file or
  * in two — writes the same item. Orders that received ids become settle candidates for the
- * approval job; a customer's id takes the customer out of the outbox at once.
+ * approval job — one item per `SETTLE_BATCH` orders, written once the ids are stored (at each
+ * checkpoint and at the end), so the job never looks before the ids are there; a customer's id
+ * takes the customer out of the outbox at once.
  */
+import { randomBytes } from 'node:crypto';
 import {
   parseCustomerIdRow,
   parseDepositIdRow,
@@ -15,7 +18,7 @@ import type { RowResult } from '../domain/row-result.ts';
 import type { CsvImporter, CsvImportSession, RowRejection } from '../feeds/file-import.ts';
 import type { BatchWriter, Item } from '../store/batch-writer.ts';
 import type { NetsuiteIdStore, OrderFacts, OrderIdKind } from '../store/netsuite-id-store.ts';
-import type { SettleKind, SyncStore } from '../store/sync-store.ts';
+import { SETTLE_BATCH, type SettleKind, type SyncStore } from '../store/sync-store.ts';
 
 export interface IdImportDeps {
   readonly ids: NetsuiteIdStore;
@@ -26,24 +29,50 @@ export interface IdImportDeps {
 
 type Batch = Parameters<NonNullable<CsvImportSession['rows']>>[0];
 
-/** A batch-mode session over two writers (ids in the orders table, sync state in control). */
+/**
+ * A batch-mode session over two writers (ids in the orders table, sync state in control). Orders
+ * passed to `w.settle` become settle candidates (`settle`'s kind) once their ids are stored: at
+ * each flush, the ids first, then one candidate item per `SETTLE_BATCH` orders.
+ */
 function session(
   deps: IdImportDeps,
+  settle: { kind: SettleKind; fileName: string; at: string } | undefined,
   apply: (
     batch: Batch,
-    w: { ids: BatchWriter; sync: BatchWriter },
+    w: { ids: BatchWriter; sync: BatchWriter; settle: (orderId: string) => void },
     counts: Record<string, number>,
   ) => Promise<(RowRejection | undefined)[]>,
 ): CsvImportSession {
-  const w = { ids: deps.ids.writer(), sync: deps.sync.writer() };
+  let candidates = new Set<string>();
+  const w = {
+    ids: deps.ids.writer(),
+    sync: deps.sync.writer(),
+    settle: (orderId: string) => void candidates.add(orderId),
+  };
   const counts: Record<string, number> = { written: 0 };
   const rows = (batch: Batch) => apply(batch, w, counts);
+  const run = randomBytes(3).toString('hex');
+  let items = 0;
   const flush = async () => {
     await w.ids.flush();
+    const ids = [...candidates];
+    candidates = new Set();
+    for (let i = 0; settle && i < ids.length; i += SETTLE_BATCH) {
+      const ref = `${settle.fileName}#${run}#${++items}`;
+      const item = deps.sync.settleBatch(
+        settle.kind,
+        ids.slice(i, i + SETTLE_BATCH),
+        ref,
+        settle.at,
+      );
+      await w.sync.put(item);
+    }
     await w.sync.flush();
   };
   return {
     rows,
+    // The order-level importers' batches share nothing but the writers (and the candidates set).
+    overlapBatches: settle !== undefined,
     row: async (record, line) => (await rows([{ record, line }]))[0],
     checkpoint: flush,
     async finish() {
@@ -60,7 +89,7 @@ export function customerIdImporter(deps: IdImportDeps): CsvImporter {
   return {
     async open({ fileName }) {
       const at = new Date().toISOString();
-      return session(deps, async (batch, w, counts) => {
+      return session(deps, undefined, async (batch, w, counts) => {
         const parsed = batch.map((b) => parseCustomerIdRow(b.record));
         const parties = parsed.flatMap((p) => (p.ok ? [p.row.partyId] : []));
         const [known, waiting] = await Promise.all([
@@ -110,7 +139,7 @@ function orderIdImporter(
   return {
     async open({ fileName }) {
       const at = new Date().toISOString();
-      return session(deps, async (batch, w, counts) => {
+      return session(deps, { kind: settle, fileName, at }, async (batch, w, counts) => {
         const parsed = batch.map((b) => parse(b.record));
         const orders = await deps.ids.orderFacts(
           parsed.flatMap((p) => (p.ok ? [p.row.orderId] : [])),
@@ -134,9 +163,7 @@ function orderIdImporter(
           return undefined;
         });
         for (const item of items) await w.ids.put(item);
-        for (const orderId of candidates) {
-          await w.sync.put(deps.sync.settleCandidate(settle, orderId, at));
-        }
+        for (const orderId of candidates) w.settle(orderId);
         return out;
       });
     },

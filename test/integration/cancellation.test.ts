@@ -406,6 +406,23 @@ describe('cancelling before NetSuite knows the order', () => {
     expect(closes.files).toEqual([]);
   });
 
+  it('a line partly cancelled goes with what is left; its close stays queued, the other line is sent as taken', async () => {
+    const orderId = await newOrder([3, 1]);
+    await cancel({ orderId, lineSeq: '00001', quantity: 2, idempotencyKey: key('cx-part') });
+    expect(await outbox('lineclose')).toEqual([`${orderId}#00001`]);
+
+    const report = await run('sales-order-export');
+    const rows = (await rowsOf('sales-order-export', report)).flatMap((f) => f.rows);
+    const mine = rows.filter((r) => r.HCOrderId === orderId);
+    expect(mine.map((r) => [r.orderLineId, r.quantity, r.closed])).toEqual([
+      ['00001', '1', ''],
+      ['00002', '1', ''],
+    ]);
+    // Not closed: the close waits (for NetSuite's ids and for nothing of the line to be open).
+    expect(await outbox('lineclose')).toEqual([`${orderId}#00001`]);
+    await syncStore().complete('lineclose', [`${orderId}#00001`]); // the next tests count the outbox
+  });
+
   it('an order cancelled whole is not sent at all', async () => {
     const orderId = await newOrder([1, 1]);
     const result = await cancel({

@@ -19,6 +19,25 @@ export function outboundFileName(
   return `${stamp}-${base}-${runId}-${part}.${ext}`;
 }
 
+/**
+ * A CSV's data lines without the header (quoted and ended as `csvText` writes them): a file's
+ * body is `csvText(columns, [])` followed by such pieces, byte for byte what `csvText` writes
+ * for all the rows at once.
+ */
+export const csvLines = (
+  columns: readonly string[],
+  rows: readonly Record<string, string>[],
+): string =>
+  stringify(rows as Record<string, string>[], {
+    header: false,
+    columns: columns as string[],
+    record_delimiter: '\n',
+  });
+
+/** The header line alone. */
+export const csvHeader = (columns: readonly string[]): string =>
+  stringify([columns as string[]], { record_delimiter: '\n' });
+
 /** A CSV with the exact header, values quoted only when they must be (RFC 4180), `\n` line ends. */
 export const csvText = (
   columns: readonly string[],
