@@ -31,6 +31,7 @@ import { padLineSeq, type LineState } from '../shared/domain/lifecycle/line.ts';
 import { orderRuntime } from '../shared/orders/runtime.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { SHARDS } from '../shared/store/sync-store.ts';
+import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
   options: {
@@ -107,7 +108,7 @@ interface Tracked {
 }
 
 const placed = (l: LineState) =>
-  Object.values(l.alloc).some((a) => (a[1200] ?? 0) + (a[1500] ?? 0) > 0) ||
+  Object.values(l.alloc).some((a) => (a[STATUS.ALLOCATED] ?? 0) + (a[STATUS.SCHEDULED] ?? 0) > 0) ||
   Object.keys(l.releases).length > 0 ||
   Object.keys(l.shipments).length > 0;
 

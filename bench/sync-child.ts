@@ -10,7 +10,7 @@ import { handler as exportHandler } from '../functions/sales-order-export.ts';
 import { handler as orderIdImport } from '../functions/order-id-import.ts';
 import { handler as lineIdImport } from '../functions/order-line-id-import.ts';
 import { s3EventBody, sqsEvent } from '../local/event-dispatch.ts';
-import { config } from '../shared/config.ts';
+import { config } from '../shared/platform/config.ts';
 import { feedFiles } from '../shared/files/feed-file-store.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../shared/store/import-ledger.ts';
