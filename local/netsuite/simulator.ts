@@ -46,6 +46,7 @@ import type {
   WrittenFile,
 } from './context.ts';
 import { recordTransaction } from './inventory.ts';
+import { salesOrderTotals, type SimOrderTotals } from './money.ts';
 import { loadState, saveState } from './persistence.ts';
 import { creditMemoReport } from './scripts/credit-memo-report.ts';
 import { customerImport } from './scripts/customer-import.ts';
@@ -78,6 +79,7 @@ import {
   type SimNotFulfilled,
   type SimPurchaseOrder,
   type SimState,
+  type SimTaxCode,
 } from './state.ts';
 
 /**
@@ -152,6 +154,8 @@ export interface SeedCustomer {
 export interface SeedItem {
   readonly itemId: string;
   readonly sku?: string;
+  readonly type?: 'discount';
+  readonly preTax?: boolean;
 }
 
 export type SeedLocation = SimLocation;
@@ -413,6 +417,19 @@ export class NetsuiteSimulator {
   seedItems(items: readonly SeedItem[]): void {
     for (const item of items) this.state.items[item.itemId] = { ...item };
     this.save();
+  }
+
+  /** Tax codes NetSuite knows, with their rates (`8.25%`): it computes the tax itself. */
+  seedTaxCodes(codes: readonly SimTaxCode[]): void {
+    this.state.taxCodes ??= {};
+    for (const code of codes) this.state.taxCodes[code.id] = { ...code };
+    this.save();
+  }
+
+  /** NetSuite's totals of a sales order (by the OMS order id it came with), from its rows. */
+  salesOrderTotals(hcOrderId: string): SimOrderTotals | undefined {
+    const order = Object.values(this.state.salesOrders).find((o) => o.hcOrderId === hcOrderId);
+    return order ? salesOrderTotals(this.state, order) : undefined;
   }
 
   /**

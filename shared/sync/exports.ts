@@ -122,7 +122,7 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
           if (!line) return l;
           const state = salesOrderLineState(line);
           if (state.closed) closed.add(l.seq);
-          return { ...l, quantity: state.quantity };
+          return { ...l, quantity: state.quantity, ...(state.closed ? { closed: true } : {}) };
         });
         // Never sent: NetSuite gets the lines closed with the order, no line close is needed.
         if (e.state.sends === 0) {
