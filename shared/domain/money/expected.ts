@@ -5,8 +5,9 @@
  * carries: its price, its own discounts and its share of the order-level discounts (what the kept
  * units keep is `amount × kept / quantity` rounded half up) and its tax (computed again on what the
  * kept units cost, as NetSuite does on the lowered line). A
- * ship group's shipping charge and its tax are given back only when every unit of every line
- * shipped that way is cancelled. See docs/money.md.
+ * ship group's shipping charge is given back only when every unit of every line shipped that way
+ * is cancelled; the shipping tax is the rate on the shipping left, as NetSuite taxes its one
+ * shipping cost. See docs/money.md.
  */
 import { proRata, taxOf } from './currency.ts';
 import { lineDiscountTotal, type LineMoney, type OrderMoney } from './order-money.ts';
@@ -56,9 +57,6 @@ export interface ExpectedMoney {
   readonly lines: readonly { readonly kept: LinePart; readonly cancelled: LinePart }[];
 }
 
-const shippingTotal = (s: OrderMoney['shipping'][number]): number =>
-  s.amount + s.taxes.reduce((a, t) => a + t.amount, 0);
-
 export function expectedMoney(m: OrderMoney, progress: readonly LineProgress[]): ExpectedMoney {
   const lines = m.lines.map((l, i) => {
     const p = progress[i] ?? { cancelled: 0, shipped: 0 };
@@ -81,16 +79,23 @@ export function expectedMoney(m: OrderMoney, progress: readonly LineProgress[]):
     const kept = l.quantity - p.cancelled;
     shipped += p.shipped >= kept ? lines[i]!.kept.total : linePart(l, p.shipped).total;
   });
+  // NetSuite has one shipping cost per order and taxes it as a whole: the shipping of the groups
+  // still there (or shipped), taxed at the shipping tax rate, rounded once.
+  const micros = m.shipping.flatMap((s) => s.taxes)[0]?.micros ?? 0;
+  const withTax = (amount: number) => amount + taxOf(amount, micros);
+  let keptShipping = 0;
+  let shippedShipping = 0;
   for (const s of m.shipping) {
     const group = m.lines
       .map((l, i) => ({ l, p: progress[i] }))
       .filter(({ p }) => (p?.shippingMethod ?? '') === s.shippingMethod);
     const allGone =
       group.length > 0 && group.every(({ l, p }) => (p?.cancelled ?? 0) >= l.quantity);
-    const anyShipped = group.some(({ p }) => (p?.shipped ?? 0) > 0);
-    if (allGone) cancelled += shippingTotal(s);
-    if (anyShipped) shipped += shippingTotal(s);
+    if (!allGone) keptShipping += s.amount;
+    if (group.some(({ p }) => (p?.shipped ?? 0) > 0)) shippedShipping += s.amount;
   }
+  cancelled += withTax(m.shipping.reduce((a, s) => a + s.amount, 0)) - withTax(keptShipping);
+  shipped += shippedShipping > 0 ? withTax(shippedShipping) : 0;
   const expected = m.grandTotal - cancelled;
   return {
     ordered: m.grandTotal,

@@ -153,15 +153,17 @@ export function checkOrderMoney(input: MoneyInput): MoneyCheck {
     if (minor < 0) fail(field, `${value} is negative`);
     return minor;
   };
-  const taxes = (field: string, list: readonly TaxInput[] | undefined, base: number): Tax[] =>
+  /** `base` undefined: the amount is checked elsewhere (shipping taxes, on the whole shipping). */
+  const taxes = (field: string, list: readonly TaxInput[] | undefined, base?: number): Tax[] =>
     (list ?? []).map((t, i) => {
       const at = `${field}[${i}]`;
       const micros = rateToMicros(t.rate);
       if (micros === undefined)
         fail(`${at}.rate`, `${t.rate} is not a rate from 0 to 1 with at most 6 decimals`);
       const minor = amount(`${at}.amount`, t.amount);
-      const expected = taxOf(base, micros ?? 0);
+      const expected = taxOf(base ?? 0, micros ?? 0);
       if (
+        base !== undefined &&
         micros !== undefined &&
         minor !== expected &&
         !errors.some((e) => e.field === `${at}.amount`)
@@ -229,7 +231,8 @@ export function checkOrderMoney(input: MoneyInput): MoneyCheck {
       shippingMethod: s.shippingMethod,
       ...(s.description ? { description: s.description } : {}),
       amount: charge,
-      taxes: taxes(`shippingCharges[${i}].taxes`, s.taxes, charge),
+      // Checked below on the order's whole shipping: NetSuite taxes one shipping cost.
+      taxes: taxes(`shippingCharges[${i}].taxes`, s.taxes, undefined),
     };
   });
   const shippingCodes = new Set(shipping.flatMap((s) => s.taxes.map((t) => t.code)));
@@ -238,6 +241,18 @@ export function checkOrderMoney(input: MoneyInput): MoneyCheck {
       'shippingCharges',
       `taxes use ${shippingCodes.size} tax codes (${[...shippingCodes].join(', ')}): a NetSuite sales order has one shipping tax code`,
     );
+  }
+  const shippingTax = shipping.flatMap((s) => s.taxes)[0];
+  if (shippingTax && shippingCodes.size === 1) {
+    const base = sum(shipping);
+    const taxed = shipping.reduce((a, s) => a + sum(s.taxes), 0);
+    const expected = taxOf(base, shippingTax.micros);
+    if (taxed !== expected && !errors.length) {
+      fail(
+        'shippingCharges',
+        `taxes ${fmt(taxed)} are not ${shippingTax.micros / 1_000_000} × the shipping ${fmt(base)} = ${fmt(expected)} (NetSuite taxes the order's one shipping cost, rounded half up)`,
+      );
+    }
   }
   const paid = input.payments.reduce((a, p, i) => a + amount(`payments[${i}].amount`, p.amount), 0);
 
