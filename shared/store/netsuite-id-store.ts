@@ -27,6 +27,8 @@ export interface OrderNetsuiteIds {
   readonly lines: ReadonlyMap<string, string>;
   /** payment reference → deposit internal id */
   readonly deposits: ReadonlyMap<string, string>;
+  /** line seq → NetSuite discount line id (the seq after the last line: the order's discount) */
+  readonly discounts: ReadonlyMap<string, string>;
 }
 
 export interface OrderFacts {
@@ -95,6 +97,7 @@ export class NetsuiteIdStore {
     let order: string | undefined;
     const lines = new Map<string, string>();
     const deposits = new Map<string, string>();
+    const discounts = new Map<string, string>();
     const pages = paginateQuery(
       { client: this.client },
       {
@@ -111,8 +114,9 @@ export class NetsuiteIdStore {
         if (kind === 'ORDER') order = id;
         else if (kind === 'LINE') lines.set(ref, id);
         else if (kind === 'DEPOSIT') deposits.set(ref, id);
+        else if (kind === 'DISCOUNT') discounts.set(ref, id);
       }
     }
-    return { orderId: order, lines, deposits };
+    return { orderId: order, lines, deposits, discounts };
   }
 }
