@@ -250,6 +250,8 @@ export interface SimulatorSnapshot {
     readonly items: number;
     readonly salesOrders: number;
     readonly salesOrderLines: number;
+    /** Discount item lines (line and order-level discounts). */
+    readonly discountLines: number;
     readonly deposits: number;
     readonly filesReceived: number;
     readonly partialFilesSeen: number;
@@ -837,7 +839,8 @@ export class NetsuiteSimulator {
   snapshot(): SimulatorSnapshot {
     const state = structuredClone(this.state);
     const orders = Object.values(state.salesOrders);
-    const lines = orders.flatMap((o) => o.lines);
+    // Item lines: a discount item's line is counted apart.
+    const lines = orders.flatMap((o) => o.lines).filter((l) => !l.discount);
     const fulfillments = lines.flatMap((l) => l.itemFulfillments ?? []);
     return {
       state,
@@ -845,7 +848,8 @@ export class NetsuiteSimulator {
         customers: Object.keys(state.customers).length,
         items: Object.keys(state.items).length,
         salesOrders: orders.length,
-        salesOrderLines: orders.reduce((n, o) => n + o.lines.length, 0),
+        salesOrderLines: lines.length,
+        discountLines: orders.reduce((n, o) => n + o.lines.filter((l) => l.discount).length, 0),
         deposits: Object.keys(state.deposits).length,
         filesReceived: this.journal.received.length,
         partialFilesSeen: this.journal.partialFilesSeen.length,
