@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMinor, toMinor } from '../../shared/domain/money/currency.ts';
 import { expectedMoney } from '../../shared/domain/money/expected.ts';
+import { hasDifferences, orderDifferences } from '../../shared/domain/orders/order-diff.ts';
 import { newOrder, validateOrder, type OrderInput } from '../../shared/domain/orders/order.ts';
 import { salesOrderPayload } from '../../shared/domain/sync/payloads.ts';
 import { salesOrderRows } from '../../shared/domain/sync/sales-order-rows.ts';
@@ -228,5 +229,28 @@ describe('the sales-order rows of an order with money', () => {
         'no NetSuite discount item "order" (mapping discountItem order)',
       ],
     });
+  });
+});
+
+describe('the same order submitted again', () => {
+  it('is a conflict when its money differs, naming it; the same money is no difference', () => {
+    const { header, lines: created } = newOrder(order(), 'O1', {
+      now: 'n',
+      source: 'http',
+      actor: 't',
+    });
+    const stored = { header, lines: created };
+    expect(hasDifferences(orderDifferences(stored, order()))).toBe(false);
+    const cheaper = order((o) => {
+      (o.shippingCharges as { amount: number; taxes: unknown }[])[0]!.amount = 0;
+      (o.shippingCharges as { taxes: unknown }[])[0]!.taxes = [];
+      o.grandTotal = 21.4;
+    });
+    expect(validateOrder(cheaper).ok).toBe(true);
+    expect(orderDifferences(stored, cheaper).header).toEqual([
+      { field: 'money.grandTotal', stored: '26.80', submitted: '21.40' },
+      { field: 'money.shipping', stored: '4.99', submitted: '0.00' },
+      { field: 'money.taxes', stored: '1.81', submitted: '1.40' },
+    ]);
   });
 });
