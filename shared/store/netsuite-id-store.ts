@@ -93,6 +93,23 @@ export class NetsuiteIdStore {
   }
 
   /** Every NetSuite id received for one order. */
+  /** `orderId|lineSeq` → the NetSuite id of the discount line of that line, for those known. */
+  async discountLineIds(
+    refs: readonly { orderId: string; lineSeq: string }[],
+  ): Promise<Map<string, string>> {
+    const keys = refs.map((r) =>
+      marshall({ pk: orderPk(r.orderId), sk: `${NSID}#DISCOUNT#${r.lineSeq}` }),
+    );
+    const out = new Map<string, string>();
+    if (!keys.length) return out;
+    for (const i of await batchGetAll(this.client, this.table, keys)) {
+      const orderId = String(i.pk?.S ?? '').slice('ORDER#'.length);
+      const seq = String(i.sk?.S ?? '').split('#')[2] ?? '';
+      if (i.netsuiteId?.S) out.set(`${orderId}|${seq}`, i.netsuiteId.S);
+    }
+    return out;
+  }
+
   async forOrder(orderId: string): Promise<OrderNetsuiteIds> {
     let order: string | undefined;
     const lines = new Map<string, string>();

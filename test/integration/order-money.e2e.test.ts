@@ -14,6 +14,7 @@ import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { padLineSeq } from '../../shared/domain/lifecycle/line.ts';
 import type { OrderInput } from '../../shared/domain/orders/order.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
+import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
 import { createS3Client } from '../../shared/files/s3-client.ts';
@@ -79,7 +80,24 @@ beforeAll(async () => {
   // Random orders that add up (seeded: the same ones every run), with discounts of both kinds.
   const choices = fc.sample(moneyOrderArb, { numRuns: ORDERS, seed: 18 });
   const { intake } = orderRuntime();
-  for (const [i, c] of choices.entries()) {
+  for (const [i, drawn] of choices.entries()) {
+    let c = drawn;
+    // MONEY-2: a line discount on its first line, no order discount, two lines in one ship group.
+    if (i === 1) {
+      const two = [...c.lines, ...c.lines].slice(0, Math.max(2, c.lines.length));
+      c = {
+        ...c,
+        orderDiscountShare: undefined,
+        lines: two.map((l, n) => ({
+          ...l,
+          quantity: n === 0 ? 2 : l.quantity,
+          // One ship group: its shipping stays when the first line goes.
+          shippingMethod: two[0]!.shippingMethod,
+          priceCents: l.priceCents + 500,
+          discountShare: n === 0 ? 30 : l.discountShare,
+        })),
+      };
+    }
     const order = moneyOrder(
       i === 0
         ? {
@@ -147,6 +165,36 @@ describe('order money through NetSuite', () => {
       [...one.lines.map((l) => l.lineSeq), padLineSeq(one.lines.length + 1)].sort(),
     );
   }, 300_000);
+
+  it('a line cancelled after NetSuite has the order closes with its discount line; the totals still agree', async () => {
+    const orderId = created.get('MONEY-2')!;
+    const { orders } = orderRuntime();
+    const before = await orders.order(orderId);
+    expect(before.header?.netsuiteOrderId).toBeDefined();
+    // Cancelled the way customer service does (the line close is queued with it).
+    await cancellations().cancel({
+      orderId,
+      lineSeq: '00001',
+      reason: 'CUSTOMER_REQUEST',
+      idempotencyKey: 'money-cancel-2',
+      actor: 'test',
+    });
+    await run('line-close-export');
+    clock = new Date(clock.getTime() + 5 * 60_000);
+    await sim.cycle();
+    await cloud.dispatcher.idle();
+    const after = await orders.order(orderId);
+    const view = moneyView(after.header!, after.lines);
+    expect(view.cents.cancelled).toBeGreaterThan(0);
+    expect(sim.salesOrderTotals(orderId)?.total).toBe(view.cents.expected);
+    const closed = sim
+      .snapshot()
+      .state.salesOrders[before.header!.netsuiteOrderId!]!.lines.filter((l) => l.closed);
+    expect(closed.map((l) => [l.orderLineId, !!l.discount]).sort()).toEqual([
+      ['00001', false],
+      ['00001', true],
+    ]);
+  });
 
   it('refuses bad money naming the field and stores nothing', async () => {
     const { intake, orders } = orderRuntime();
