@@ -14,6 +14,7 @@ import {
   type FulfillmentOptions,
   type RejectionOptions,
 } from '../netsuite/index.ts';
+import { DEMO_DISCOUNT_ITEMS, DEMO_TAX_CODES } from './money/orders.ts';
 import { seededDraw } from '../netsuite/scripts/rejections.ts';
 import type { SimClock } from './clock.ts';
 import { DEMO_FACILITIES } from './sample.ts';
@@ -79,6 +80,8 @@ export function demoSimulator(
     ...demoRejections(opts.seed),
     ...DEMO_FULFILLMENT,
   });
+  sim.seedItems(DEMO_DISCOUNT_ITEMS);
+  sim.seedTaxCodes(DEMO_TAX_CODES.map((t) => ({ id: t.netsuiteId, rate: t.netsuiteRate })));
   sim.seedLocations(
     DEMO_FACILITIES.map((f) => ({
       id: f.externalId,

@@ -12,6 +12,7 @@ import type { NetsuiteSimulator } from '../netsuite/index.ts';
 import { atTime, hhmm, SimClock } from './clock.ts';
 import { runDay, type DayObserver, type DayReport, type JobFailure } from './day.ts';
 import { demoFlows } from './flows.ts';
+import { moneySummary, renderMoneySummary, type MoneySummary } from './money/summary.ts';
 import { demoSimulator, netsuiteScriptsJob } from './netsuite.ts';
 import type { DemoOptions } from './options.ts';
 import { noProgress, type ProgressDisplay } from './progress.ts';
@@ -50,6 +51,8 @@ export interface DemoSummary {
    * simulator's own books (local/demo/inventory/truth.ts).
    */
   readonly oversold: { readonly pairs: number; readonly units: number };
+  /** The day's money, OMS against NetSuite, to the cent (money/summary.ts). */
+  readonly money: MoneySummary;
   readonly logs: LogTally;
   /** The data folder when kept. */
   readonly dataDir?: string;
@@ -167,6 +170,7 @@ export async function runDemo(
       const s = await flow.summary(ctx);
       parts.push({ flow, summary: s, lines: flow.render(s) });
     }
+    const money = await moneySummary(ctx);
     const summary: DemoSummary = {
       day: {
         date: clock.start.toISOString().slice(0, 10),
@@ -188,12 +192,16 @@ export async function runDemo(
       flows: Object.fromEntries(parts.map((p) => [p.flow.name, p.summary])),
       failures: dayReport.failures,
       oversold: oversoldOfDay(parts),
+      money,
       logs: logs.tally(),
       dataDir: options.keep ? dataDir : undefined,
     };
     const text = renderSummary(
       summary,
-      parts.map((p) => ({ title: p.flow.title, lines: p.lines })),
+      [
+        ...parts.map((p) => ({ title: p.flow.title, lines: p.lines })),
+        { title: 'Money: OMS and NetSuite, to the cent', lines: renderMoneySummary(money) },
+      ],
       { bucket: cloud.bucket, user: cloud.sftp.user },
     );
     return { summary, text };

@@ -3,10 +3,13 @@
  * some of whom NetSuite already has, orders), facilities with their NetSuite locations, the time
  * each order arrives, and the awkward cases every real catalogue has: one order with a SKU NetSuite
  * has no item for, one shipping address without a country, one order the storefront sends twice.
+ * Every order carries money: shipping, sales tax, and on some a line or order discount
+ * (money/orders.ts).
  */
 import type { Facility } from '../../shared/domain/facility.ts';
 import type { OrderInput } from '../../shared/domain/orders/order.ts';
 import type { Mapping } from '../../shared/domain/sync/mappings.ts';
+import { DEMO_MONEY_MAPPINGS, withMoney } from './money/orders.ts';
 import {
   netsuiteSample,
   type SampleCustomer,
@@ -118,23 +121,25 @@ export function demoSample(opts: DemoSampleOptions): DemoSample {
   const unmappedAt = Math.floor(n / 4);
   const noCountryAt = Math.floor(n / 2);
   const resubmitAt = Math.floor(n / 8);
-  const orders = base.orders.map((o, i): OrderInput => {
-    const dated = { ...o, date: arrivalOf(i).toISOString() };
-    if (i === unmappedAt) {
-      return {
-        ...dated,
-        lines: [
-          ...dated.lines,
-          { sku: UNMAPPED_SKU, quantity: 1, price: 4.5, shippingMethod: 'STANDARD' },
-        ],
-      };
-    }
-    if (i === noCountryAt) {
-      const { country: _drop, ...address } = dated.customer.shippingAddress;
-      return { ...dated, customer: { ...dated.customer, shippingAddress: address as never } };
-    }
-    return dated;
-  });
+  const orders = base.orders
+    .map((o, i): OrderInput => {
+      const dated = { ...o, date: arrivalOf(i).toISOString() };
+      if (i === unmappedAt) {
+        return {
+          ...dated,
+          lines: [
+            ...dated.lines,
+            { sku: UNMAPPED_SKU, quantity: 1, price: 4.5, shippingMethod: 'STANDARD' },
+          ],
+        };
+      }
+      if (i === noCountryAt) {
+        const { country: _drop, ...address } = dated.customer.shippingAddress;
+        return { ...dated, customer: { ...dated.customer, shippingAddress: address as never } };
+      }
+      return dated;
+    })
+    .map((o, i) => withMoney(o, i));
 
   const resubmitted = orders[resubmitAt]!;
   const retryAt = new Date(Math.min(arrivalOf(resubmitAt).getTime() + 3_600_000, first + span - 1));
@@ -145,7 +150,7 @@ export function demoSample(opts: DemoSampleOptions): DemoSample {
 
   return {
     products: base.products,
-    mappings: base.mappings,
+    mappings: [...base.mappings, ...DEMO_MONEY_MAPPINGS],
     facilities: DEMO_FACILITIES,
     customers: base.customers,
     orders,

@@ -174,7 +174,12 @@ export function bookRows(
   for (const order of Object.values(state.salesOrders))
     for (const line of order.lines) if (line.location) locations.add(line.location);
   locations.delete(settings.rejectedLocation);
-  const items = new Set(Object.keys(state.items));
+  // Discount items are not inventory: they have no books.
+  const items = new Set(
+    Object.values(state.items)
+      .filter((i) => i.type !== 'discount')
+      .map((i) => i.itemId),
+  );
   for (const perItem of Object.values(state.onHand))
     for (const itemId of Object.keys(perItem)) items.add(itemId);
   const byText = (a: string, b: string) => num(a) - num(b) || (a < b ? -1 : a > b ? 1 : 0);

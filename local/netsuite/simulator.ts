@@ -46,6 +46,7 @@ import type {
   WrittenFile,
 } from './context.ts';
 import { recordTransaction } from './inventory.ts';
+import { salesOrderTotals, type SimOrderTotals } from './money.ts';
 import { loadState, saveState } from './persistence.ts';
 import { creditMemoReport } from './scripts/credit-memo-report.ts';
 import { customerImport } from './scripts/customer-import.ts';
@@ -78,6 +79,7 @@ import {
   type SimNotFulfilled,
   type SimPurchaseOrder,
   type SimState,
+  type SimTaxCode,
 } from './state.ts';
 
 /**
@@ -152,6 +154,8 @@ export interface SeedCustomer {
 export interface SeedItem {
   readonly itemId: string;
   readonly sku?: string;
+  readonly type?: 'discount';
+  readonly preTax?: boolean;
 }
 
 export type SeedLocation = SimLocation;
@@ -246,6 +250,8 @@ export interface SimulatorSnapshot {
     readonly items: number;
     readonly salesOrders: number;
     readonly salesOrderLines: number;
+    /** Discount item lines (line and order-level discounts). */
+    readonly discountLines: number;
     readonly deposits: number;
     readonly filesReceived: number;
     readonly partialFilesSeen: number;
@@ -413,6 +419,19 @@ export class NetsuiteSimulator {
   seedItems(items: readonly SeedItem[]): void {
     for (const item of items) this.state.items[item.itemId] = { ...item };
     this.save();
+  }
+
+  /** Tax codes NetSuite knows, with their rates (`8.25%`): it computes the tax itself. */
+  seedTaxCodes(codes: readonly SimTaxCode[]): void {
+    this.state.taxCodes ??= {};
+    for (const code of codes) this.state.taxCodes[code.id] = { ...code };
+    this.save();
+  }
+
+  /** NetSuite's totals of a sales order (by the OMS order id it came with), from its rows. */
+  salesOrderTotals(hcOrderId: string): SimOrderTotals | undefined {
+    const order = Object.values(this.state.salesOrders).find((o) => o.hcOrderId === hcOrderId);
+    return order ? salesOrderTotals(this.state, order) : undefined;
   }
 
   /**
@@ -820,7 +839,8 @@ export class NetsuiteSimulator {
   snapshot(): SimulatorSnapshot {
     const state = structuredClone(this.state);
     const orders = Object.values(state.salesOrders);
-    const lines = orders.flatMap((o) => o.lines);
+    // Item lines: a discount item's line is counted apart.
+    const lines = orders.flatMap((o) => o.lines).filter((l) => !l.discount);
     const fulfillments = lines.flatMap((l) => l.itemFulfillments ?? []);
     return {
       state,
@@ -828,7 +848,8 @@ export class NetsuiteSimulator {
         customers: Object.keys(state.customers).length,
         items: Object.keys(state.items).length,
         salesOrders: orders.length,
-        salesOrderLines: orders.reduce((n, o) => n + o.lines.length, 0),
+        salesOrderLines: lines.length,
+        discountLines: orders.reduce((n, o) => n + o.lines.filter((l) => l.discount).length, 0),
         deposits: Object.keys(state.deposits).length,
         filesReceived: this.journal.received.length,
         partialFilesSeen: this.journal.partialFilesSeen.length,

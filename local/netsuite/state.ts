@@ -28,6 +28,16 @@ export interface SimCustomer {
 export interface SimItem {
   readonly itemId: string;
   readonly sku?: string;
+  /** A discount item: its lines carry a (negative) amount, no quantity (local/netsuite/money.ts). */
+  readonly type?: 'discount';
+  /** A discount item applied before tax: it lowers the taxable amount of the line above it. */
+  readonly preTax?: boolean;
+}
+
+/** A tax code (or tax group): its rate as NetSuite shows it, e.g. `8.25%`. */
+export interface SimTaxCode {
+  readonly id: string;
+  readonly rate: string;
 }
 
 /** A NetSuite location: a warehouse NetSuite's staff ship from, or a store (the OMS ships). */
@@ -126,6 +136,8 @@ export interface SimOrderLine {
   /** The OMS line (`orderLineId`, its order item seq id). */
   readonly orderLineId: string;
   itemId: string;
+  /** A discount item's line (it shares `orderLineId` with the line it applies to). */
+  readonly discount?: boolean;
   /** The line's cells; `quantity` is the line quantity (the update import overwrites it). */
   fields: Record<string, string>;
   rev: number;
@@ -347,6 +359,8 @@ export interface SimState {
   };
   customers: Record<string, SimCustomer>;
   items: Record<string, SimItem>;
+  /** Tax codes by internal id (absent in files written before taxes). */
+  taxCodes?: Record<string, SimTaxCode>;
   /** Seeded locations. Until one is seeded, every location id is taken (a warehouse). */
   locations: Record<string, SimLocation>;
   /** On hand by location, then item id (what seeding, transactions and fulfillments left). */

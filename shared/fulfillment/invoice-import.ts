@@ -34,6 +34,8 @@ import {
 import { orderInvoice, sameInvoice, type OrderInvoice } from '../domain/sync/invoices.ts';
 import type { CsvImporter, CsvImportSession, RowRejection } from '../feeds/file-import.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
+import { padLineSeq, type LineState } from '../domain/lifecycle/line.ts';
+import { invoiceDifference } from '../domain/order-money/invoice-check.ts';
 
 /** The credit-memo layout's id in the feed catalog. */
 export const CREDIT_MEMO_LAYOUT = 'credit-memo';
@@ -42,7 +44,15 @@ export interface InvoiceImportDeps {
   readonly invoices: Pick<
     InvoiceStore,
     'headers' | 'record' | 'clearAwaiting' | 'ordersByExternalId' | 'recordCreditMemo'
-  >;
+  > &
+    Partial<Pick<InvoiceStore, 'saveDifferences'>>;
+  /**
+   * The lines of orders (`OrderStore.linesWithHeaders`): with it, each invoiced order's invoices
+   * are checked against what the OMS says shipped and differences kept for `oms sync status`.
+   */
+  readonly lines?: (
+    refs: readonly { orderId: string; lineSeq: string }[],
+  ) => Promise<{ lines: Map<string, LineState> }>;
   readonly now?: () => Date;
   /** UpdateItem calls in flight at once. */
   readonly concurrency?: number;
@@ -115,11 +125,50 @@ export function invoiceImporter(deps: InvoiceImportDeps): CsvImporter {
         async finish() {
           await deps.invoices.clearAwaiting(invoicedOrders);
           counts.orders = invoicedOrders.size;
+          counts.differences = await checkInvoices(deps, invoicedOrders, fileName, at);
           return counts;
         },
       };
     },
   };
+}
+
+/**
+ * Each invoiced order's invoices (as kept now) against what the OMS says shipped: differences
+ * kept, agreeing orders' marks removed (docs/money.md). Returns how many differ.
+ */
+async function checkInvoices(
+  deps: InvoiceImportDeps,
+  orders: ReadonlySet<string>,
+  file: string,
+  at: string,
+): Promise<number> {
+  if (!deps.lines || !deps.invoices.saveDifferences || orders.size === 0) return 0;
+  const headers = await deps.invoices.headers(orders);
+  const { lines } = await deps.lines(
+    [...headers.values()].flatMap((h) =>
+      Array.from({ length: h.lineCount }, (_, i) => ({
+        orderId: h.orderId,
+        lineSeq: padLineSeq(i + 1),
+      })),
+    ),
+  );
+  const found = [];
+  const agreeing: string[] = [];
+  for (const h of headers.values()) {
+    const of = Array.from({ length: h.lineCount }, (_, i) =>
+      lines.get(`${h.orderId}|${padLineSeq(i + 1)}`),
+    ).filter((l): l is LineState => l !== undefined);
+    const d = invoiceDifference(
+      { orderId: h.orderId, name: h.name ?? '', money: h.money, payments: h.payments ?? [] },
+      Object.values(h.invoices),
+      of,
+    );
+    if (d) found.push({ ...d, file, at });
+    else agreeing.push(h.orderId);
+  }
+  await deps.invoices.saveDifferences(found, agreeing);
+  return found.length;
 }
 
 /** Attempts at one memo when other writers change it meanwhile. */

@@ -10,6 +10,7 @@ import {
 } from '../domain/lifecycle/index.ts';
 import { formatCents, type OrderCreditMemo } from '../domain/fulfillment/invoice-rows.ts';
 import type { OrderRecords, StoredEvent } from '../store/order-store.ts';
+import { moneyView, type MoneyView } from './money-view.ts';
 
 /** The order's credit memos (header `creditMemos`), by date then id, with the amount as text. */
 function creditMemosOf(header: unknown): OrderView['creditMemos'] {
@@ -42,6 +43,8 @@ export interface OrderView {
   readonly orderTotal?: number;
   readonly customer?: unknown;
   readonly payments?: unknown;
+  /** The money: lines, discounts, shipping, taxes, total, paid, invoiced, refund due (money-view.ts). */
+  readonly money?: MoneyView;
   /** Invoices NetSuite reported (invoice internal id → number, total, amount due, date). */
   readonly invoices?: unknown;
   /**
@@ -108,6 +111,7 @@ export function orderView(orderId: string, r: OrderRecords): OrderView {
     orderTotal: h?.orderTotal,
     customer: h?.customer,
     payments: h?.payments,
+    ...(h ? { money: moneyView(h, r.lines) } : {}),
     invoices: (h as { invoices?: unknown } | undefined)?.invoices,
     ...(creditMemosOf(h) ? { creditMemos: creditMemosOf(h) } : {}),
     lines: r.lines.map((l) => ({

@@ -24,6 +24,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { hash32 } from '../domain/hash64.ts';
 import type { OrderCreditMemo } from '../domain/fulfillment/invoice-rows.ts';
 import type { OrderInvoice } from '../domain/sync/invoices.ts';
+import type { InvoiceDifference } from '../domain/order-money/invoice-check.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
@@ -86,7 +88,13 @@ export interface InvoicedHeader {
   readonly externalId?: string;
   /** credit memo internal id → credit memo; undefined when the order has none yet. */
   readonly creditMemos?: Readonly<Record<string, OrderCreditMemo>>;
+  /** The order's money and payments (the invoice check, docs/money.md). */
+  readonly money?: OrderHeader['money'];
+  readonly payments?: OrderHeader['payments'];
 }
+
+/** Orders whose invoices differ from what shipped (control table, one partition, sk = order). */
+const INVOICE_DIFF_PK = 'INVDIFF';
 
 export class InvoiceStore {
   private readonly doc;
@@ -116,6 +124,8 @@ export class InvoiceStore {
         invoicedAt: i.invoicedAt as string | undefined,
         externalId: i.externalId as string | undefined,
         creditMemos: i.creditMemos as Record<string, OrderCreditMemo> | undefined,
+        money: i.money as OrderHeader['money'],
+        payments: i.payments as OrderHeader['payments'],
       });
     }
     return out;
@@ -294,6 +304,31 @@ export class InvoiceStore {
       ),
     );
     return shards.flat().map((i) => ({ orderId: String(i.sk), at: String(i.at) }));
+  }
+
+  /**
+   * Keeps the invoice differences found (an order's mark replaced) and removes the marks of the
+   * orders whose invoices now agree.
+   */
+  async saveDifferences(
+    found: readonly (InvoiceDifference & { file: string; at: string })[],
+    agreeing: Iterable<string>,
+  ): Promise<void> {
+    const writer = this.writer();
+    for (const d of found) await writer.put(marshall({ pk: INVOICE_DIFF_PK, sk: d.orderId, ...d }));
+    for (const orderId of new Set(agreeing)) {
+      await writer.delete(marshall({ pk: INVOICE_DIFF_PK, sk: orderId }));
+    }
+    await writer.flush();
+  }
+
+  /** Every order whose invoices differ from what shipped. */
+  async differences(): Promise<(InvoiceDifference & { file: string; at: string })[]> {
+    const items = await queryPartition(this.client, this.controlTable, INVOICE_DIFF_PK);
+    return items.map((i) => {
+      const { pk: _pk, sk: _sk, ...rest } = i as Record<string, unknown>;
+      return rest as unknown as InvoiceDifference & { file: string; at: string };
+    });
   }
 
   private writer(): BatchWriter {

@@ -28,6 +28,8 @@ export interface OrderNetsuiteIds {
   readonly lines: ReadonlyMap<string, string>;
   /** payment reference → deposit internal id */
   readonly deposits: ReadonlyMap<string, string>;
+  /** line seq → NetSuite discount line id (the seq after the last line: the order's discount) */
+  readonly discounts: ReadonlyMap<string, string>;
 }
 
 export interface OrderFacts {
@@ -91,6 +93,23 @@ export class NetsuiteIdStore {
     );
   }
 
+  /** `orderId|lineSeq` → the NetSuite id of the discount line of that line, for those known. */
+  async discountLineIds(
+    refs: readonly { orderId: string; lineSeq: string }[],
+  ): Promise<Map<string, string>> {
+    const keys = refs.map((r) =>
+      marshall({ pk: orderPk(r.orderId), sk: `${NSID}#DISCOUNT#${r.lineSeq}` }),
+    );
+    const out = new Map<string, string>();
+    if (!keys.length) return out;
+    for (const i of await batchGetAll(this.client, this.table, keys)) {
+      const orderId = String(i.pk?.S ?? '').slice('ORDER#'.length);
+      const seq = String(i.sk?.S ?? '').split('#')[2] ?? '';
+      if (i.netsuiteId?.S) out.set(`${orderId}|${seq}`, i.netsuiteId.S);
+    }
+    return out;
+  }
+
   /** Every NetSuite id received for one order. */
   async forOrder(orderId: string): Promise<OrderNetsuiteIds> {
     return (await this.read(orderId, false)).ids;
@@ -112,6 +131,7 @@ export class NetsuiteIdStore {
     let header: OrderHeader | undefined;
     const lines = new Map<string, string>();
     const deposits = new Map<string, string>();
+    const discounts = new Map<string, string>();
     const pages = paginateQuery(
       { client: this.client },
       withHeader
@@ -147,8 +167,9 @@ export class NetsuiteIdStore {
         if (kind === 'ORDER') order = id;
         else if (kind === 'LINE') lines.set(ref, id);
         else if (kind === 'DEPOSIT') deposits.set(ref, id);
+        else if (kind === 'DISCOUNT') discounts.set(ref, id);
       }
     }
-    return { ids: { orderId: order, lines, deposits }, header };
+    return { ids: { orderId: order, lines, deposits, discounts }, header };
   }
 }

@@ -9,6 +9,7 @@ import {
 } from '../domain/sync/allocation-rows.ts';
 import { customerRow, type CustomerRecord } from '../domain/sync/customer-row.ts';
 import { depositPayments, depositRecords, type DepositPayload } from '../domain/sync/deposits.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import type { Facility } from '../domain/facility.ts';
 import type { MappingTable } from '../domain/sync/mappings.ts';
 import { salesOrderRows, type SalesOrderPayload } from '../domain/sync/sales-order-rows.ts';
@@ -137,7 +138,7 @@ export function salesOrderExport(src: ExportSources): ExportFeed<SalesOrderPaylo
           if (!line) return l;
           const state = salesOrderLineState(line);
           if (state.closed) closed.add(l.seq);
-          return { ...l, quantity: state.quantity };
+          return { ...l, quantity: state.quantity, ...(state.closed ? { closed: true } : {}) };
         });
         // Never sent: NetSuite gets the lines closed with the order, no line close is needed.
         if (e.state.sends === 0) {
@@ -333,6 +334,12 @@ export function lineCloseExport(src: ExportSources): ExportFeed<LineClosePayload
     sendOnce: true,
     async plan(entries) {
       const { lines, headers } = await orders.linesWithHeaders(entries.map((e) => e.payload));
+      // A closed line's discount line closes with it (docs/money.md); only lines with a discount
+      // are looked up.
+      const discounted = entries
+        .map((e) => e.payload)
+        .filter((p) => hasLineDiscount(headers.get(p.orderId), p.lineSeq));
+      const discountIds = await src.ids.discountLineIds(discounted);
       return entries.map((e): RecordPlan => {
         const b = lineCloseRow(e.payload, {
           line: lines.get(`${e.payload.orderId}|${e.payload.lineSeq}`),
@@ -340,8 +347,18 @@ export function lineCloseExport(src: ExportSources): ExportFeed<LineClosePayload
         });
         if (b.kind === 'gone') return { kind: 'done' };
         if (b.kind === 'waiting') return { kind: 'waiting', reason: b.reason };
-        return { kind: 'ready', rows: [b.row] };
+        const discountId = discountIds.get(`${e.payload.orderId}|${e.payload.lineSeq}`);
+        return {
+          kind: 'ready',
+          rows: discountId ? [b.row, { ...b.row, lineId: discountId }] : [b.row],
+        };
       });
     },
   };
+}
+
+/** The line (`00001`) of the order carries a discount of its own (money orders only). */
+function hasLineDiscount(header: OrderHeader | undefined, lineSeq: string): boolean {
+  const line = header?.money?.lines[Number(lineSeq) - 1];
+  return !!line && line.discounts.some((d) => d.amount > 0);
 }

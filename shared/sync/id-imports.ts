@@ -151,7 +151,10 @@ function orderIdImporter(
           const r = p.row;
           const facts: OrderFacts | undefined = orders.get(r.orderId);
           if (!facts) return { field: 'orderId', reason: `unknown order "${r.orderId}"` };
-          if (r.lineSeq && Number(r.lineSeq) > facts.lineCount) {
+          // A discount line id may also be the order-level discount line's, sent with the seq
+          // after the last line (docs/money.md).
+          const lastSeq = facts.lineCount + (r.kind === 'DISCOUNT' ? 1 : 0);
+          if (r.lineSeq && Number(r.lineSeq) > lastSeq) {
             return {
               field: 'orderItemSeqId',
               reason: `order ${r.orderId} has no line ${r.lineSeq} (it has ${facts.lineCount})`,

@@ -9,6 +9,7 @@ import { hoursSince, orderFullyShipped } from '../domain/sync/invoices.ts';
 import { FEEDS } from '../feeds/catalog.ts';
 import type { FeedFileRun, ImportLedger } from '../store/import-ledger.ts';
 import type { InvoiceStore } from '../store/invoice-store.ts';
+import type { InvoiceDifference } from '../domain/order-money/invoice-check.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
 import { exceptionsStatus, type ExceptionsStatus } from './netsuite-exceptions.ts';
@@ -169,7 +170,8 @@ export async function syncStatus(
 export const feedTitle = (id: string): string => FEEDS.find((f) => f.id === id)?.title ?? id;
 
 export interface InvoiceStatusDeps {
-  readonly invoices: Pick<InvoiceStore, 'awaiting' | 'headers'>;
+  readonly invoices: Pick<InvoiceStore, 'awaiting' | 'headers'> &
+    Partial<Pick<InvoiceStore, 'differences'>>;
   readonly orders: Pick<OrderStore, 'linesWithHeaders'>;
 }
 
@@ -189,6 +191,12 @@ export interface InvoiceStatus {
   readonly overdueTotal: number;
   /** Those, oldest first (at most `limit`). */
   readonly overdue: OverdueInvoice[];
+  /**
+   * Orders whose NetSuite invoices differ from what the OMS says shipped (docs/money.md), largest
+   * difference first (at most `limit`), and how many there are.
+   */
+  readonly differencesTotal?: number;
+  readonly differences?: Array<InvoiceDifference & { file: string; at: string }>;
 }
 
 /**
@@ -232,11 +240,21 @@ export async function invoiceStatus(
       hours: hoursSince(m.at, now),
     }))
     .sort((a, b) => (a.shippedAt < b.shippedAt ? -1 : a.shippedAt > b.shippedAt ? 1 : 0));
+  const differences = deps.invoices.differences ? await deps.invoices.differences() : undefined;
+  differences?.sort(
+    (a, b) => Math.abs(b.difference) - Math.abs(a.difference) || a.orderId.localeCompare(b.orderId),
+  );
   return {
     thresholdHours: opts.thresholdHours,
     awaiting: marks.length,
     overdueTotal: overdue.length,
     overdue: overdue.slice(0, opts.limit ?? 20),
+    ...(differences
+      ? {
+          differencesTotal: differences.length,
+          differences: differences.slice(0, opts.limit ?? 20),
+        }
+      : {}),
   };
 }
 

@@ -140,7 +140,8 @@ describe('npm run demo, 40 orders', () => {
       products: 40,
       facilities: 4,
       netsuiteFulfilled: 2,
-      mappings: 8,
+      // Shipping, channel, payment, subsidiary; five tax codes and two discount items.
+      mappings: 15,
     });
 
     const sync = summary.flows.netsuiteSync as NetsuiteSyncSummary;
@@ -290,5 +291,22 @@ describe('npm run demo, 40 orders', () => {
     expect(account.exceptions.failedFiles).toBe(0);
     expect(account.exceptions.unexplained).toBe(0);
     expect(text).toContain("NetSuite's books and exception files");
+
+    // Money: NetSuite's totals of what it received are the OMS's expected totals, to the cent;
+    // its invoices are what shipped; the orders carried discounts, shipping and tax.
+    const { money } = summary;
+    expect(money.orders).toBe(38);
+    expect(money.differences).toEqual([]);
+    expect(money.netsuiteTotalCents).toBe(money.omsTotalCents);
+    expect(money.invoicedCents).toBeGreaterThan(0);
+    expect(money.invoicedCents).toBe(money.shippedInvoicedCents);
+    expect(money.invoicedCents).toBe(Math.round(fl.invoices.total * 100));
+    expect(money.discountCents).toBeGreaterThan(0);
+    expect(money.shippingCents).toBeGreaterThan(0);
+    expect(money.taxCents).toBeGreaterThan(0);
+    expect(text).toContain('Money: OMS and NetSuite, to the cent');
+    expect(text).toMatch(
+      /38 orders in NetSuite: OMS expects [\d.]+, NetSuite's orders total [\d.]+ — equal to the cent/,
+    );
   }, 240_000);
 });

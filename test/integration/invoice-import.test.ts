@@ -208,6 +208,18 @@ describe('invoice import', () => {
       ]),
     );
     expect(Object.keys(hb.invoices)).toHaveLength(2);
+
+    // Invoices checked against what shipped: a and b are invoiced with nothing shipped.
+    const s = await status(48);
+    const diff = new Map((s.invoices!.differences ?? []).map((d) => [d.orderId, d]));
+    expect(diff.get(a)).toMatchObject({
+      invoiced: 3000,
+      shipped: 0,
+      difference: 3000,
+      file: FIRST,
+    });
+    expect(diff.get(b)).toMatchObject({ invoiced: 3050, shipped: 0, difference: 3050 });
+    expect(s.invoices!.differencesTotal).toBe(diff.size);
   });
 
   it('the same file again, or its rows in another file, change nothing', async () => {

@@ -296,6 +296,17 @@ describe('the oms command line', () => {
     expect(text).toContain(`Order ${created.body.orderId as string}  external ${order.externalId}`);
     expect(text).toMatch(/Lines\n.*line\s+sku\s+qty\s+status/);
     expect(text).toMatch(/00001\s+SKU-1\s+1\s+Created\s+1100:1\s+AWAITING_NETSUITE_IDS/);
+    // The money: an order without money fields has its prices and payments as money.
+    expect(text).toContain('Money (USD)');
+    expect(text).toMatch(
+      / {2}lines \d+\.\d{2} {2}discounts -0\.00 {2}shipping 0\.00 {2}taxes 0\.00 {2}total /,
+    );
+    expect(text).toMatch(/refund due 0\.00/);
+    const json = JSON.parse(await oms('order', 'show', order.externalId, '--json')) as {
+      money: { currency: string; total: string; cents: Record<string, number> };
+    };
+    expect(json.money).toMatchObject({ currency: 'USD', cents: { discounts: 0, refundDue: 0 } });
+    expect(json.money.cents.total).toBe(Math.round(Number(json.money.total) * 100));
     const report = JSON.parse(
       await oms('job', 'run', 'reconcile-reservations', '--json'),
     ) as Record<string, unknown>;

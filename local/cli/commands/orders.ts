@@ -14,6 +14,7 @@ import {
 } from '../../../shared/domain/lifecycle/index.ts';
 import { cancellations } from '../../../shared/fulfillment/cancellation-wiring.ts';
 import { findOrder } from '../../../shared/orders/find-order.ts';
+import type { MoneyView } from '../../../shared/orders/money-view.ts';
 import { statusLabel, type OrderView } from '../../../shared/orders/order-view.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { submitOrders } from '../../../shared/orders/submit.ts';
@@ -100,6 +101,7 @@ export function renderOrder(v: OrderView): string {
     out.push('', 'Schedules');
     out.push(table(schedules, ['line', 'facility', 'shipDate', 'carrier']));
   }
+  if (v.money) out.push('', ...renderMoney(v.money));
   const invoices = Object.values((v.invoices ?? {}) as Record<string, Record<string, unknown>>);
   if (invoices.length) {
     out.push('', 'Invoices');
@@ -409,4 +411,32 @@ export function orderCommands(program: Command): void {
         );
       },
     );
+}
+
+/** The money part of `oms order show`: per line, then the order's sums (docs/money.md). */
+export function renderMoney(m: MoneyView): string[] {
+  const out = [`Money (${m.currency})`];
+  out.push(
+    table(
+      m.lines.map((l) => ({
+        line: l.lineSeq,
+        qty: l.quantity,
+        price: l.price,
+        amount: l.amount,
+        discounts: l.discounts,
+        orderDiscount: l.orderDiscountShare,
+        tax: l.tax,
+        cancelled: l.cancelled,
+      })),
+    ),
+  );
+  const codes = m.discountCodes.length ? ` (${m.discountCodes.join(', ')})` : '';
+  out.push(
+    `  lines ${m.lineAmounts}  discounts -${m.discounts}${codes}  shipping ${m.shipping}  taxes ${m.taxes}  total ${m.total}`,
+    `  cancelled -${m.cancelled}  expected ${m.expected}  shipped ${m.shipped}  paid ${m.paid}  invoiced ${m.invoiced ?? '(not yet)'}  refund due ${m.refundDue}`,
+  );
+  if (m.invoiceDifference) {
+    out.push(`  invoice differs from what shipped by ${m.invoiceDifference}`);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { currencyDigits, formatMinor } from '../../../shared/domain/money/currency.ts';
 import {
   isMappingKind,
   MAPPING_KINDS,
@@ -180,6 +181,23 @@ function render(s: SyncStatus): string {
         ),
       );
     }
+  }
+  if (inv?.differencesTotal) {
+    out.push(
+      '',
+      `Invoices that differ from what shipped: ${inv.differencesTotal}`,
+      table(
+        (inv.differences ?? []).map((d) => ({
+          order: d.orderId,
+          name: d.name ?? '',
+          invoiced: formatMinor(d.invoiced, currencyDigits(d.currency) ?? 2),
+          shipped: formatMinor(d.shipped, currencyDigits(d.currency) ?? 2),
+          difference: formatMinor(d.difference, currencyDigits(d.currency) ?? 2),
+          currency: d.currency,
+          file: d.file,
+        })),
+      ),
+    );
   }
   const cm = s.creditMemos;
   if (cm) {

@@ -53,7 +53,12 @@ export const ID_EXPORTS: readonly IdExport[] = [
       Object.values(state.salesOrders).flatMap((o) =>
         o.lines.map((l) => ({
           rev: l.rev,
-          row: [o.hcOrderId, l.orderLineId, 'NetsuiteItemLineId', l.lineId],
+          row: [
+            o.hcOrderId,
+            l.orderLineId,
+            l.discount ? 'NetsuiteDiscountItemLineId' : 'NetsuiteItemLineId',
+            l.lineId,
+          ],
         })),
       ),
   },

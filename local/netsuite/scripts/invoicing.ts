@@ -5,8 +5,9 @@
  * order has a customer deposit. Closed lines count for nothing (a closed line is never fulfilled
  * nor billed); an order whose lines are all closed is never invoiced.
  *
- * Amounts, kept simple: `INVOICE_TOTAL` = Σ line price × fulfilled quantity (no shipping, no tax,
- * a price that is not a number counts 0); the deposits are applied up to the total, and
+ * Amounts: `INVOICE_TOTAL` is the order's total as NetSuite computes it from its rows (`money.ts`:
+ * the open lines' price × quantity, their discount lines, shipping and tax; a price that is not a
+ * number counts 0); the deposits are applied up to the total, and
  * `AMOUNT_DUE` = total − deposits, never below 0. Money is computed in cents and written with two
  * decimals, no separators.
  *
@@ -37,6 +38,7 @@ import {
 } from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
+import { salesOrderTotals } from '../money.ts';
 
 const SCRIPT = 'invoicing';
 /** The report's folder, header and cursor (state key kept from version 1). */
@@ -72,9 +74,10 @@ export function invoiceDecision(
   order: SimSalesOrder,
   deposits: number,
   invoiced: boolean,
+  state?: SimState,
 ): InvoiceDecision {
   if (invoiced) return { invoice: false, reason: 'already invoiced' };
-  const open = order.lines.filter((l) => !l.closed);
+  const open = order.lines.filter((l) => !l.closed && !l.discount);
   if (open.length === 0) return { invoice: false, reason: 'every line is closed' };
   for (const l of open) {
     const ordered = orderedQuantity(l);
@@ -97,7 +100,10 @@ export function invoiceDecision(
       amount: Math.round(cents(unit) * quantity) / 100,
     };
   });
-  const total = lines.reduce((n, l) => n + cents(l.amount), 0);
+  // With the account's records at hand, the whole order: discounts, shipping and tax (money.ts).
+  const total = state
+    ? salesOrderTotals(state, order).total
+    : lines.reduce((n, l) => n + cents(l.amount), 0);
   const applied = Math.min(total, cents(deposits));
   return {
     invoice: true,
@@ -128,7 +134,7 @@ export function draftInvoices(
   for (const order of Object.values(state.salesOrders)) {
     const own = deposits.get(order.internalId) ?? [];
     const paid = own.reduce((n, d) => n + cents(d.totalAmount), 0) / 100;
-    const decision = invoiceDecision(order, paid, invoiced.has(order.internalId));
+    const decision = invoiceDecision(order, paid, invoiced.has(order.internalId), state);
     if (!decision.invoice) continue;
     drafts.push({
       internalId: String(id++),

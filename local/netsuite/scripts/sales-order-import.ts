@@ -90,9 +90,16 @@ export function orderRejection(
     if (!state.customers[row.customer!]) return `customer ${row.customer} does not exist`;
     if (!row.item || !state.items[row.item])
       return `item ${row.item || '(empty)'} does not exist (line ${row.orderLineId})`;
+    const discount = state.items[row.item]?.type === 'discount';
     const quantity = Number(row.quantity);
-    if (!row.quantity || !Number.isFinite(quantity) || quantity <= 0)
+    if (!discount && (!row.quantity || !Number.isFinite(quantity) || quantity <= 0))
       return `invalid quantity ${row.quantity} (line ${row.orderLineId})`;
+    if (discount && !/^-?\d+(\.\d{1,2})?$/.test(row.price ?? ''))
+      return `discount line ${row.orderLineId} has no amount (price "${row.price ?? ''}")`;
+    for (const field of ['taxCode', 'shippingTaxCode'] as const) {
+      if (row[field] && !state.taxCodes?.[row[field]])
+        return `${field} ${row[field]} does not exist (line ${row.orderLineId})`;
+    }
     const badLocation = row.itemLocation ? unknownLocation(state, row.itemLocation) : undefined;
     if (badLocation) return `${badLocation} (line ${row.orderLineId})`;
   }
@@ -167,7 +174,11 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
   for (const row of rows) {
     const { line: cells } = split(row);
     const orderLineId = row.orderLineId ?? '';
-    const line = orderLineId ? order.lines.find((l) => l.orderLineId === orderLineId) : undefined;
+    // A discount item's line shares the orderLineId of the line it applies to.
+    const discount = state.items[row.item!]?.type === 'discount';
+    const line = orderLineId
+      ? order.lines.find((l) => l.orderLineId === orderLineId && !!l.discount === discount)
+      : undefined;
     if (line) {
       line.itemId = row.item!;
       line.fields = { ...line.fields, ...nonEmpty(cells) };
@@ -182,6 +193,7 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
       fields: nonEmpty(cells),
       rev: nextRev(state),
       seq: nextLineSeq(state),
+      ...(discount ? { discount: true } : {}),
       ...(row.itemLocation ? { location: row.itemLocation } : {}),
     };
     closeIfSentClosed(created, cells, at, file);

@@ -4,7 +4,8 @@
  * conflict naming these differences: the stored order is never changed by a re-submission.
  *
  * Compared is what the OMS took from the first submission, which no later step changes: the header
- * fields (name, date, sales channel, risk level, customer, payments) and per line the SKU,
+ * fields (name, date, sales channel, risk level, customer, payments, the money's currency and
+ * totals: discounts, shipping, taxes, grand total) and per line the SKU,
  * quantity, unit price, shipping method and pre-order flag. Not a difference: the order of lines
  * or payments, an optional text sent empty one time and left out the other, a date written
  * differently for the same instant.
@@ -14,7 +15,33 @@
  * submission, named by their position `line`, 1-based). Payments are paired by reference.
  */
 import type { LineState } from '../lifecycle/line.ts';
-import type { OrderHeader, OrderInput, OrderLineInput } from './order.ts';
+import { formatMinor } from '../money/currency.ts';
+import { checkOrderMoney, moneyTotals, type OrderMoney } from '../money/order-money.ts';
+import { hasMoneyFields, type OrderHeader, type OrderInput, type OrderLineInput } from './order.ts';
+
+/** The money of an order as compared: currency and the totals, as text. */
+function moneyFacts(m: OrderMoney | undefined): Record<string, string> {
+  if (!m) return {};
+  const t = moneyTotals(m);
+  const f = (n: number) => formatMinor(n, m.digits);
+  return {
+    currency: m.currency,
+    grandTotal: f(m.grandTotal),
+    discounts: f(t.discounts),
+    shipping: f(t.shipping),
+    taxes: f(t.taxes),
+  };
+}
+
+/** Money that differs (`money.grandTotal`, …): discounts, shipping, taxes or the total. */
+function moneyDiffs(h: OrderHeader, input: OrderInput, out: FieldDifference[]): void {
+  const checked = hasMoneyFields(input) ? checkOrderMoney(input) : undefined;
+  const a = moneyFacts(h.money);
+  const b = moneyFacts(checked?.ok ? checked.money : undefined);
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (a[k] !== b[k]) out.push(difference(`money.${k}`, a[k], b[k]));
+  }
+}
 
 export interface FieldDifference {
   /** `name`, `customer.shippingAddress.city`, `payments[pay-1].amount`, `quantity`, … */
@@ -145,6 +172,7 @@ export function orderDifferences(stored: StoredOrder, input: OrderInput): OrderD
   if (!sameInstant(h.date, input.date)) header.push(difference('date', h.date, input.date));
   deepDiff('customer', h.customer, input.customer, header);
   paymentDiffs(h.payments, input.payments, header);
+  moneyDiffs(h, input, header);
 
   // Lines: equal ones first (wherever they stand), then the same SKU, the rest added or removed.
   const storedLines = [...stored.lines]

@@ -49,8 +49,88 @@ export const ORDER_SCHEMA = {
       maxItems: MAX_LINES_PER_ORDER,
       items: { $ref: '#/$defs/line' },
     },
+    currency: {
+      type: 'string',
+      pattern: '^[A-Z]{3}$',
+      description:
+        'ISO 4217 code of every amount of the order (default USD). Amounts may not have more decimals than the currency has (2 for USD).',
+    },
+    orderDiscounts: {
+      type: 'array',
+      maxItems: 20,
+      items: { $ref: '#/$defs/discount' },
+      description:
+        'Discounts on the whole order (an after-tax discount: line taxes are computed without them). Shared across lines pro rata by net line amount, largest remainder, for cancellations.',
+    },
+    shippingCharges: {
+      type: 'array',
+      maxItems: 20,
+      items: { $ref: '#/$defs/shippingCharge' },
+      description: 'Shipping charges, one per ship group (the lines with one shipping method).',
+    },
+    grandTotal: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1_000_000_000,
+      description:
+        'What the customer pays: must equal Σ line price × quantity + shipping + taxes − discounts, or the order is refused naming the difference. Optional (then computed).',
+    },
   },
   $defs: {
+    discount: {
+      type: 'object',
+      required: ['code', 'amount'],
+      additionalProperties: false,
+      properties: {
+        code: { ...text(64), description: 'Promotion or discount code.' },
+        description: text(256, 0),
+        amount: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1_000_000_000,
+          description: 'Amount off (positive), for the whole line or order.',
+        },
+      },
+    },
+    tax: {
+      type: 'object',
+      required: ['code', 'rate', 'amount'],
+      additionalProperties: false,
+      properties: {
+        code: {
+          ...text(64),
+          description: 'Tax code (mapped to a NetSuite tax code like shipping methods are).',
+        },
+        jurisdiction: text(128, 0),
+        rate: { type: 'number', minimum: 0, maximum: 1, description: 'e.g. 0.0825 for 8.25 %.' },
+        amount: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1_000_000_000,
+          description:
+            'The tax: rate × (line amount − line discounts), or rate × shipping charge, rounded half up.',
+        },
+      },
+    },
+    shippingCharge: {
+      type: 'object',
+      required: ['shippingMethod', 'amount'],
+      additionalProperties: false,
+      properties: {
+        shippingMethod: {
+          ...text(64),
+          description: 'The ship group: the shipping method of the lines it is charged for.',
+        },
+        description: text(256, 0),
+        amount: { type: 'number', minimum: 0, maximum: 1_000_000_000 },
+        taxes: {
+          type: 'array',
+          maxItems: 1,
+          items: { $ref: '#/$defs/tax' },
+          description: 'The tax on the shipping charge (one: NetSuite has one shipping tax code).',
+        },
+      },
+    },
     address: {
       type: 'object',
       // No `country` required: some storefront addresses lack it; the sales order export sends
@@ -114,6 +194,19 @@ export const ORDER_SCHEMA = {
         preOrder: {
           type: 'boolean',
           description: 'Promised against future supply (a purchase-order line). Default false.',
+        },
+        discounts: {
+          type: 'array',
+          maxItems: 10,
+          items: { $ref: '#/$defs/discount' },
+          description:
+            'Discounts on this line (amount for all its units; at most the line amount).',
+        },
+        taxes: {
+          type: 'array',
+          maxItems: 1,
+          items: { $ref: '#/$defs/tax' },
+          description: 'The tax on the shipping charge (one: NetSuite has one shipping tax code).',
         },
       },
     },

@@ -4,6 +4,14 @@
  * `AWAITING_NETSUITE_IDS`).
  */
 import { HOLDS } from '../lifecycle/holds.ts';
+import {
+  checkOrderMoney,
+  type AdjustmentInput,
+  type OrderMoney,
+  type ShippingChargeInput,
+  type TaxInput,
+} from '../money/order-money.ts';
+import { minorToNumber } from '../money/currency.ts';
 import { padLineSeq, type LineState } from '../lifecycle/line.ts';
 import { ORDER_SCHEMA } from './order-schema.ts';
 import { validateAgainst, type Schema } from './schema-validator.ts';
@@ -44,6 +52,8 @@ export interface OrderLineInput {
   readonly price: number;
   readonly shippingMethod: string;
   readonly preOrder?: boolean;
+  readonly discounts?: readonly AdjustmentInput[];
+  readonly taxes?: readonly TaxInput[];
 }
 
 /** A storefront order as submitted (see docs/order.schema.json). */
@@ -56,6 +66,11 @@ export interface OrderInput {
   readonly customer: Customer;
   readonly payments: readonly Payment[];
   readonly lines: readonly OrderLineInput[];
+  /** ISO 4217; absent = USD. Money fields absent = zero (orders from before they existed). */
+  readonly currency?: string;
+  readonly orderDiscounts?: readonly AdjustmentInput[];
+  readonly shippingCharges?: readonly ShippingChargeInput[];
+  readonly grandTotal?: number;
 }
 
 /** The order header the OMS keeps (lines live apart, one item each). */
@@ -68,7 +83,7 @@ export interface OrderHeader {
   readonly riskLevel?: 'low' | 'medium' | 'high';
   readonly customer: Customer;
   readonly payments: readonly Payment[];
-  /** Σ line price × quantity, in the order's currency, rounded to cents. */
+  /** Σ line price × quantity (the grand total when the order has `money`), in its currency. */
   readonly orderTotal: number;
   readonly lineCount: number;
   /** Where the order came from: `http` or `file:<object key>`. */
@@ -80,6 +95,11 @@ export interface OrderHeader {
   readonly paymentVerified?: boolean;
   /** Customer deposits NetSuite created: payment reference → deposit internal id. */
   readonly netsuiteDeposits?: Readonly<Record<string, string>>;
+  /**
+   * The order's money in minor units (discounts, shipping, taxes, grand total: docs/money.md).
+   * Absent on orders created before it was kept: `headerMoney` derives it from prices and payments.
+   */
+  readonly money?: OrderMoney;
 }
 
 export interface OrderValidationError {
@@ -165,6 +185,8 @@ export function validateOrder(value: unknown, position?: number): OrderValidatio
     message: `${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)} must not start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)`,
   }));
   if (formulas.length) return { ok: false, order, errors: formulas };
+  const money = checkOrderMoney(value as OrderInput);
+  if (!money.ok) return { ok: false, order, errors: money.errors.map((e) => ({ order, ...e })) };
   return { ok: true, order: value as OrderInput };
 }
 
@@ -175,6 +197,14 @@ const cents = (n: number): number => Math.round(n * 100) / 100;
 
 export const orderTotalOf = (lines: readonly OrderLineInput[]): number =>
   cents(lines.reduce((sum, l) => sum + l.price * l.quantity, 0));
+
+/** Whether the order sends any money field beyond prices and payments. */
+export const hasMoneyFields = (input: OrderInput): boolean =>
+  input.currency !== undefined ||
+  input.grandTotal !== undefined ||
+  !!input.orderDiscounts?.length ||
+  !!input.shippingCharges?.length ||
+  input.lines.some((l) => !!l.discounts?.length || !!l.taxes?.length);
 
 export interface NewOrder {
   readonly header: OrderHeader;
@@ -201,6 +231,14 @@ export function newOrder(
     source: meta.source,
     createdAt: meta.now,
   };
+  const money = checkOrderMoney(input);
+  if (money.ok && hasMoneyFields(input)) {
+    // The grand total (shipping, taxes and discounts in) is what the payments must cover.
+    Object.assign(header, {
+      money: money.money,
+      orderTotal: minorToNumber(money.money.grandTotal, money.money.digits),
+    });
+  }
   const lines = input.lines.map((l, i): LineState => ({
     orderId,
     lineSeq: padLineSeq(i + 1),

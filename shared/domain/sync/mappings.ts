@@ -3,7 +3,10 @@
  * internal id, per kind. Loaded from a JSON file or set one by one from the CLI.
  *
  * A `subsidiary` is mapped per sales channel, with the key `*` as the default for channels
- * without one of their own.
+ * without one of their own; so is a `priceLevel` (default `-1`, NetSuite's "Custom": the row's
+ * price is the price). A `taxCode` maps the storefront's tax code to NetSuite's tax code (or tax
+ * group); `discountItem` names NetSuite's two discount items: `line` (applied before tax, to the
+ * line above it) and `order` (the order-level discount line, after tax). See docs/money.md.
  */
 import { accept, reject, type RowResult } from '../row-result.ts';
 
@@ -12,6 +15,9 @@ export const MAPPING_KINDS = [
   'paymentMethod',
   'salesChannel',
   'subsidiary',
+  'taxCode',
+  'discountItem',
+  'priceLevel',
 ] as const;
 export type MappingKind = (typeof MAPPING_KINDS)[number];
 

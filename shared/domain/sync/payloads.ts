@@ -36,6 +36,7 @@ export const salesOrderPayload = (
     price: l.price,
     shippingMethod: l.shippingMethod ?? '',
   })),
+  ...(header.money ? { money: header.money } : {}),
 });
 
 export const depositPayload = (header: OrderHeader, netsuiteOrderId: string): DepositPayload => ({

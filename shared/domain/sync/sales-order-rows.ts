@@ -6,8 +6,11 @@
  * back). Rows missing a required field (`date`, `country`, `customer`) go to
  * `required_fields_missing/` with an extra column naming them.
  */
+import { padLineSeq } from '../lifecycle/line.ts';
 import type { Address } from '../orders/order.ts';
+import type { OrderMoney } from '../money/order-money.ts';
 import type { MappingTable } from './mappings.ts';
+import { moneyCells, moneyReasons } from './sales-order-money.ts';
 
 /** What the export needs of an order, captured when the order is created. */
 export interface SalesOrderPayload {
@@ -27,7 +30,11 @@ export interface SalesOrderPayload {
     readonly quantity: number;
     readonly price: number;
     readonly shippingMethod: string;
+    /** Set by the export when every unit of the line is cancelled (it goes closed). */
+    readonly closed?: boolean;
   }[];
+  /** The order's money (orders created with discounts, shipping or taxes; docs/money.md). */
+  readonly money?: OrderMoney;
 }
 
 export interface SalesOrderContext {
@@ -78,6 +85,7 @@ export function salesOrderRows(order: SalesOrderPayload, ctx: SalesOrderContext)
       reasons.push(`no NetSuite id for shipping method "${method}"`);
     }
   }
+  if (order.money) reasons.push(...moneyReasons(order.money, order.salesChannel, ctx.mappings));
   if (reasons.length) return { kind: 'blocked', reasons };
 
   const s = order.shipping;
@@ -125,6 +133,39 @@ export function salesOrderRows(order: SalesOrderPayload, ctx: SalesOrderContext)
     quantity: String(l.quantity),
     price: money(l.price),
   }));
+  if (order.money) {
+    // Discounts, shipping, taxes and the price level (docs/money.md): the item rows get their
+    // tax code, each is followed by its discount row, the order-level discount row comes last.
+    const cells = moneyCells(order.money, order.salesChannel, ctx.mappings, order.lines);
+    const withMoney: Record<string, string>[] = [];
+    rows.forEach((row, i) => {
+      const line = cells.lines[i]!;
+      withMoney.push({ ...row, ...cells.header, taxCode: line.taxCode });
+      if (line.discount) {
+        withMoney.push({
+          ...row,
+          ...cells.header,
+          item: cells.lineDiscountItem,
+          quantity: '',
+          price: line.discount,
+          priceLevel: '',
+        });
+      }
+    });
+    if (cells.orderDiscount) {
+      withMoney.push({
+        ...rows[0]!,
+        ...cells.header,
+        item: cells.orderDiscountItem,
+        orderLineId: padLineSeq(order.money.lines.length + 1),
+        quantity: '',
+        price: cells.orderDiscount,
+        priceLevel: '',
+        ...(order.lines.every((l) => l.closed) ? { closed: 'true' } : {}),
+      });
+    }
+    rows.splice(0, rows.length, ...(withMoney as typeof rows));
+  }
   const missing = REQUIRED_FIELDS.filter((f) => !header[f]);
   if (missing.length) return { kind: 'missing-fields', fields: [...missing], rows };
   return { kind: 'ready', rows };
