@@ -127,9 +127,12 @@ describe('order money through NetSuite', () => {
   it('NetSuite totals every order to the OMS expected total; discount line ids come back; deposits are the payments', async () => {
     // A line cancelled before the order goes: NetSuite gets it closed, its money taken off.
     const first = created.get('MONEY-1')!;
-    await orderRuntime().service.cancelLine({
+    // Cancelled the way customer service does: the line close is queued with it, and the sales
+    // order export reads the lines that have one waiting.
+    await cancellations().cancel({
       orderId: first,
       lineSeq: '00001',
+      reason: 'CUSTOMER_REQUEST',
       idempotencyKey: 'money-cancel-1',
       actor: 'test',
     });
