@@ -9,7 +9,8 @@
  *
  * Feeds declare their tables; their S3 prefixes follow from the catalog: an import reads, writes
  * and deletes below its own folder (archive/, error/, failed/ moves), an export only creates files
- * in its own folder; both use the OMS staging area. API handlers never reach S3.
+ * in its own folder; both use the OMS staging area. API handlers never reach S3, but the operator
+ * console's (`feedFiles`: the inbound feed folders, read; its actions also write them).
  */
 import {
   API_HANDLERS,
