@@ -104,7 +104,7 @@ export async function reimportFile(
   deps: ActionDeps,
   actor: string,
   body: Readonly<Record<string, unknown>>,
-): Promise<ActionResult<{ key: string; reimportedAs: string }>> {
+): Promise<ActionResult<{ key: string; reimportedAs: string; since: string }>> {
   const key = asString(body.key, 'key');
   return audited(deps, { actor, action: 'file.reimport', target: key }, async () => {
     const kept = locateKept(key, deps.user, deps.feeds);
@@ -127,20 +127,22 @@ export async function reimportFile(
       throw new BadRequest('the content is the failed file unchanged: correct it first');
     const name = originalName(kept.name);
     const target = `${feedPrefix(deps.user, kept.feed)}${name}`;
+    // Before the write: the import may finish before this action's audit entry is written.
+    const since = new Date().toISOString();
     await deps.files.writeAtomically(
       target,
       content,
       kept.feed.format === 'json' ? 'application/json' : 'text/csv',
     );
     return {
-      result: { key, reimportedAs: target },
+      result: { key, reimportedAs: target, since },
       outcome: `done: the corrected file was written to ${target} and is imported now`,
       details: { reimportedAs: target, bytes },
     };
   }).then(async (done) => {
     await deps.resolutions.save({
       key,
-      at: done.audit.at,
+      at: done.result.since,
       actor,
       reimportedAs: done.result.reimportedAs,
       auditId: done.audit.id,

@@ -125,8 +125,14 @@ export async function reportRows(
   }));
 }
 
-function outcomeOf(runs: readonly FeedFileRun[], key: string): FileOutcome {
-  const run = runs.find((r) => r.key === key);
+/**
+ * The outcome of the corrected file: the first import of its key that finished after the
+ * re-import (an earlier file under the same name, such as the one that failed, is not it).
+ */
+function outcomeOf(runs: readonly FeedFileRun[], key: string, since: string): FileOutcome {
+  const run = runs
+    .filter((r) => r.key === key && r.finishedAt >= since)
+    .sort((a, b) => (a.finishedAt < b.finishedAt ? -1 : 1))[0];
   if (!run) return { result: 'waiting' };
   return {
     result: run.result,
@@ -153,7 +159,7 @@ async function feedFailures(
   ]);
   const resolved = (key: string) => {
     const r = resolutions.get(key);
-    return r ? { ...r, outcome: outcomeOf(runs, r.reimportedAs) } : undefined;
+    return r ? { ...r, outcome: outcomeOf(runs, r.reimportedAs, r.at) } : undefined;
   };
   const failedViews = failed.map((o): FailedFileView => {
     const run = runs.find((r) => r.keptAs === o.key);
@@ -212,7 +218,7 @@ export async function consoleFailures(deps: FailuresDeps, now = new Date()): Pro
         refusedRows: run?.rejected ?? 0,
         rows: await reportRows(deps.files, o.key),
         rowsReimportable: !SNAPSHOT_FEEDS.has(feed.id),
-        resolved: r ? { ...r, outcome: outcomeOf(runs, r.reimportedAs) } : undefined,
+        resolved: r ? { ...r, outcome: outcomeOf(runs, r.reimportedAs, r.at) } : undefined,
       };
     }),
   );

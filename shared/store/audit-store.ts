@@ -83,6 +83,7 @@ export class AuditStore {
 export interface Resolution {
   /** The object key of the failed file or the error report. */
   readonly key: string;
+  /** When the corrected file was written (its import finishes after). */
   readonly at: string;
   readonly actor: string;
   /** The corrected file written into the feed's folder. */

@@ -386,7 +386,9 @@ describe.each(SIZES)('the operator console on a $name screen', (size) => {
   it('failures: the file with a wrong header, its reason; corrected and re-imported, it is imported and listed as fixed', async () => {
     if (size.name !== 'desktop') {
       await page.locator('#fixed').waitFor();
-      expect(await page.locator('#fixed').textContent()).toContain('imported: 1 row(s) applied');
+      expect(await page.locator('#fixed').textContent()).toContain(
+        'imported: 1 row(s) applied, 0 refused',
+      );
       await fitsTheScreen();
       await screenshot(page, `operator-console-failures-${size.name}.png`);
       return;
@@ -408,7 +410,9 @@ describe.each(SIZES)('the operator console on a $name screen', (size) => {
       await page.getByRole('heading', { name: /^Failures/ }).waitFor();
       const fixed = page.locator('[data-fixed*="/product/csv/failed/"]');
       if (!(await fixed.count())) return undefined;
-      return (await fixed.textContent())?.includes('imported: 1 row(s) applied') ? true : undefined;
+      return (await fixed.textContent())?.includes('imported: 1 row(s) applied, 0 refused')
+        ? true
+        : undefined;
     }, 60_000);
     expect(await page.locator('[data-file*="/product/csv/failed/"]').count()).toBe(0);
     expect(await new ProductStore(dynamo(), table('control')).itemIdForSku('OC-SKU-1')).toBe(
@@ -436,7 +440,7 @@ describe.each(SIZES)('the operator console on a $name screen', (size) => {
       await page.getByRole('heading', { name: /^Failures/ }).waitFor();
       return (await page.locator('[data-fixed*="/product/csv/error/"]').count()) &&
         (await page.locator('[data-fixed*="/product/csv/error/"]').textContent())?.includes(
-          'imported: 1 row(s) applied',
+          'imported: 1 row(s) applied, 0 refused',
         )
         ? true
         : undefined;

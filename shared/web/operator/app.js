@@ -95,7 +95,10 @@ function table(caption, cols, rows, attrs = {}) {
             (r.cells ?? r).map((cell, i) =>
               h(
                 'td',
-                { 'data-label': cols[i].label, class: cols[i].num ? 'num' : undefined },
+                {
+                  'data-label': cols[i].label || undefined,
+                  class: cols[i].num ? 'num' : undefined,
+                },
                 cell,
               ),
             ),
