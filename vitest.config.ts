@@ -4,6 +4,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 const BROWSER_TESTS = [
   'test/e2e/merchandiser-page.test.ts',
   'test/e2e/store-fulfillment-page.test.ts',
+  'test/e2e/operator-console.test.ts',
 ];
 
 export default defineConfig({

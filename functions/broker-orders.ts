@@ -19,6 +19,19 @@ export const handler = lambdaShell<
   {
     name: 'broker-orders',
     kind: 'job',
+    runRecord: ({ runs, busy }) => {
+      const sum = (f: (r: BrokeringReport) => number) => runs.reduce((n, r) => n + f(r), 0);
+      return {
+        records: sum((r) => r.allocatedLines),
+        details: {
+          linesBrokered: sum((r) => r.allocatedLines),
+          unitsPlaced: sum((r) => r.allocatedUnits),
+          queuedUnits: sum((r) => r.queuedUnits),
+          backorderedUnits: sum((r) => r.backorderedUnits),
+          busyStores: busy.length,
+        },
+      };
+    },
     metrics: ({ runs }, add) => {
       const sum = (f: (r: BrokeringReport) => number) => runs.reduce((n, r) => n + f(r), 0);
       add(

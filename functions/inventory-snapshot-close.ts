@@ -5,7 +5,11 @@ import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
 
 export const handler = lambdaShell(
-  { name: 'inventory-snapshot-close', kind: 'job' },
+  {
+    name: 'inventory-snapshot-close',
+    kind: 'job',
+    runRecord: (report) => ({ details: { ...report } }),
+  },
   async (event: { force?: boolean } | undefined = {}) => {
     const started = Date.now();
     const report = await closeSnapshot(snapshotImporterDeps(), {

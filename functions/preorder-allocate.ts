@@ -7,6 +7,10 @@ export const handler = lambdaShell(
   {
     name: 'preorder-allocate',
     kind: 'job',
+    runRecord: (report: { allocated: number; held: readonly unknown[] }) => ({
+      records: report.allocated,
+      heldBack: report.held.length,
+    }),
     metrics: (report: { allocated: number; held: readonly unknown[] }, add) => {
       add('PreorderAllocations', report.allocated);
       add('Holds', report.held.length);

@@ -12,6 +12,10 @@ export const handler = lambdaShell(
   {
     name: 'preorder-release',
     kind: 'job',
+    runRecord: (r: { released: readonly unknown[]; waiting: readonly unknown[] }) => ({
+      records: r.released.length,
+      heldBack: r.waiting.length,
+    }),
     metrics: (r: { released: readonly unknown[]; waiting: readonly unknown[] }, add) => {
       add('PreorderLinesReleased', r.released.length);
       add('PreorderLinesWaiting', r.waiting.length);

@@ -3,14 +3,24 @@ import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
 import { preorderRuntime } from '../shared/preorder/runtime.ts';
 
-export const handler = lambdaShell({ name: 'preorder-repromise', kind: 'job' }, async () => {
-  const started = Date.now();
-  const report = await preorderRuntime().supply.repromise();
-  log.info('job preorder-repromise', {
-    moved: report.moved.length,
-    givenBack: report.givenBack.length,
-    reallocated: report.reallocated,
-    ms: Date.now() - started,
-  });
-  return report;
-});
+export const handler = lambdaShell(
+  {
+    name: 'preorder-repromise',
+    kind: 'job',
+    runRecord: (r: { moved: readonly unknown[]; givenBack: readonly unknown[] }) => ({
+      records: r.moved.length,
+      details: { moved: r.moved.length, givenBack: r.givenBack.length },
+    }),
+  },
+  async () => {
+    const started = Date.now();
+    const report = await preorderRuntime().supply.repromise();
+    log.info('job preorder-repromise', {
+      moved: report.moved.length,
+      givenBack: report.givenBack.length,
+      reallocated: report.reallocated,
+      ms: Date.now() - started,
+    });
+    return report;
+  },
+);

@@ -22,6 +22,25 @@ export const handler = lambdaShell<{ skus?: string[] } | undefined, ReconcileRep
   {
     name: 'reconcile-reservations',
     kind: 'job',
+    runRecord: (report) => ({
+      records: report.fixed.length,
+      rows: report.checked,
+      ...(report.staleHolds && report.staleHolds.count > 0
+        ? {
+            alarm: STALE_HOLDS_ALARM,
+            alarmReason: `${report.staleHolds.count} inventory holds (${report.staleHolds.units} units) older than ${report.staleHolds.maxAgeHours} h`,
+          }
+        : {}),
+      details: {
+        checked: report.checked,
+        driftRepaired: report.fixed.length,
+        driftUnits: report.fixed.reduce((n, f) => n + Math.abs(f.now - f.was), 0),
+        atpRefreshed: report.atpRefreshed,
+        busy: report.busy.length,
+        staleHolds: report.staleHolds?.count ?? 0,
+        staleHeldUnits: report.staleHolds?.units ?? 0,
+      },
+    }),
     metrics: (report, add) => {
       add('ReservationsRepaired', report.fixed.length);
       if (report.staleHolds) {

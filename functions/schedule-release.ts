@@ -18,6 +18,17 @@ export const handler = lambdaShell<
   {
     name: 'schedule-release',
     kind: 'job',
+    runRecord: (report) => ({
+      records: report.releasedLines,
+      heldBack: report.heldLines,
+      errors: report.failed.map((f) => `${f.orderId}: ${f.error}`).slice(0, 20),
+      details: {
+        busy: !!report.busy,
+        scheduled: report.scheduledLines,
+        released: report.releasedLines,
+        held: report.heldLines,
+      },
+    }),
     metrics: (report, add) => {
       if (report.busy) return;
       add('LinesScheduled', report.scheduledLines);

@@ -104,6 +104,7 @@ export function createOmsApp(options: OmsAppOptions = {}): OmsApp {
     },
     storage: storage.refs,
     netsuiteUser: config.netsuiteUser,
+    queueNamePrefix: `${jobs.stackName}-`,
     functionsDir: config.functionsDir,
     entryFor: options.entryFor,
     reservedConcurrency: config.apiReservedConcurrency,

@@ -18,7 +18,7 @@ import { createDynamoClient } from '../shared/store/dynamo-client.ts';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { superviseDynamoLocal, type SupervisedDynamoLocal } from './dynamodb-local.ts';
-import { DeadLetterStore } from './dead-letters.ts';
+import { DeadLetterStore, LocalDeadLetterQueue } from './dead-letters.ts';
 import { EventDispatcher, type DispatchOptions } from './event-dispatch.ts';
 import { HealthMonitor, type CloudHealth } from './health.ts';
 import { ensurePrivateDataDir } from './data-dir.ts';
@@ -35,6 +35,7 @@ import { ensureTables } from './tables.ts';
 import { ImportLedger } from '../shared/store/import-ledger.ts';
 import { tableName } from '../shared/store/tables.ts';
 import { setLocalContinuationSink, setLocalFailureSink } from '../shared/queue/continuation.ts';
+import { setLocalDeadLetterQueue } from '../shared/queue/dead-letter-queue.ts';
 import { applyLocalSettingDefaults } from './settings.ts';
 
 export interface LocalCloudOptions {
@@ -250,9 +251,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       }),
     );
     setLocalFailureSink((id, error) => dispatcher.noteFailure(id, error));
+    setLocalDeadLetterQueue(new LocalDeadLetterQueue(deadLetters));
     stops.push(() => {
       setLocalContinuationSink(undefined);
       setLocalFailureSink(undefined);
+      setLocalDeadLetterQueue(undefined);
       return dispatcher.stop();
     });
 

@@ -16,6 +16,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type {
+  DeadLetterQueue,
+  DeadLetterView,
+  RedriveResult,
+} from '../shared/queue/dead-letter-queue.ts';
 
 export interface DeadLetter {
   /** The message's id: what `npx oms dlq redrive <id>` takes. */
@@ -167,6 +172,37 @@ export class DeadLetterStore {
       } catch {
         // not a dead letter line
       }
+    }
+  }
+}
+
+const view = (d: DeadLetter): DeadLetterView => ({
+  id: d.id,
+  queue: d.feed,
+  key: d.key,
+  error: d.error,
+  receives: d.receives,
+  at: d.at,
+});
+
+/**
+ * The local cloud's adapter of the dead-letter port (`shared/queue/dead-letter-queue.ts`): the
+ * operator's console lists and re-drives through it exactly what `npx oms dlq` does.
+ */
+export class LocalDeadLetterQueue implements DeadLetterQueue {
+  readonly kind = 'local' as const;
+
+  constructor(private readonly store: DeadLetterStore) {}
+
+  list(): Promise<DeadLetterView[]> {
+    return Promise.resolve(this.store.list().map(view));
+  }
+
+  redrive(ids: readonly string[] | 'all'): Promise<RedriveResult> {
+    try {
+      return Promise.resolve({ redriven: this.store.redrive(ids).map(view) });
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 }

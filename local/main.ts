@@ -7,7 +7,7 @@ import { implementedFeeds } from '../shared/feeds/catalog.ts';
 import { rmSync } from 'node:fs';
 import { endpointsFile, writeEndpoints } from './cli/connect.ts';
 import { ROUTES, routeKey } from '../shared/api/routes.ts';
-import { MERCHANDISER_PAGE, pageUrl, STORE_PAGE } from './http/pages.ts';
+import { MERCHANDISER_PAGE, CONSOLE_PAGE, pageUrl, STORE_PAGE } from './http/pages.ts';
 
 // The SDK's notice that its releases after January 2027 need Node 22; our pins are tested on 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       `            header: Authorization: Bearer ${settings.apiToken}${settings.apiTokenSource === 'generated' ? ` (generated; set ${LOCAL_ENV.apiToken} to choose)` : ''}`,
       `  Pages     ${cloud.api ? pageUrl(cloud.api.url, STORE_PAGE) : '(off)'}  (store fulfilment)`,
       `            ${cloud.api ? pageUrl(cloud.api.url, MERCHANDISER_PAGE) : '(off)'}  (purchase orders, pre-order allocation)`,
+      `            ${cloud.api ? pageUrl(cloud.api.url, CONSOLE_PAGE) : '(off)'}  (operator console: feeds, failures, waiting records; group operator)`,
       `            sign in as a user of \`npx oms user add <name> --group store-associate --store <facility>\` (${cloud.api?.auth.users.list().length ?? 0} now; \`npx oms user list\`)`,
       `  S3        ${cloud.s3Endpoint}  bucket ${cloud.bucket}`,
       `  DynamoDB  ${cloud.dynamoEndpoint}  tables ${cloud.tablePrefix}-*`,

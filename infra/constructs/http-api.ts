@@ -1,4 +1,5 @@
-import { Duration, Lazy } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   CfnStage,
   CorsHttpMethod,
@@ -16,6 +17,7 @@ import { routeKey, type RouteDefinition } from '../../shared/api/routes.ts';
 import { routeAccess } from '../../shared/auth/route-access.ts';
 import type { FunctionEntry } from '../../shared/registry/functions.ts';
 import { pascalCase } from '../names.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
 import { JobFunction } from './job-function.ts';
 
 /** Stage-wide default route throttling (requests per second, burst). */
@@ -39,6 +41,11 @@ export interface OmsHttpApiProps {
   readonly tables: Readonly<Record<string, ITable>>;
   readonly tablePrefix: string;
   readonly netsuiteUser: string;
+  /**
+   * The names of the feed queues (and their dead-letter queues) start with this (the jobs
+   * stack's name and a dash): the operator console's handlers may list and re-drive only those.
+   */
+  readonly queueNamePrefix?: string;
   /**
    * People: given the HTTP API, the JWT authorizer of the routes people call
    * (`shared/auth/route-access.ts`) and the origins of the pages that call them (CORS). Without
@@ -123,6 +130,7 @@ export class OmsHttpApi extends Construct {
           reservedConcurrentExecutions:
             props.reservedConcurrency === 'none' ? undefined : entry.reservedConcurrency,
         });
+        if (entry.deadLetters) grantDeadLetters(this, fn, entry.deadLetters, props.queueNamePrefix);
         byHandler.set(route.handler, fn);
       }
       const forPeople = routeAccess(routeKey(route))?.caller === 'people';
@@ -138,4 +146,51 @@ export class OmsHttpApi extends Construct {
     }
     this.functions = [...byHandler.values()];
   }
+}
+
+/** SQS actions of the operator console's dead-letter access (`shared/queue/sqs-dead-letters.ts`). */
+export const DEAD_LETTER_ACTIONS = {
+  read: ['sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility'],
+  redrive: [
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:SendMessage',
+    'sqs:DeleteMessage',
+    'sqs:StartMessageMoveTask',
+  ],
+} as const;
+
+/**
+ * Lets a console handler find the feed queues (ListQueues has no resource level) and read or
+ * re-drive their dead-letter queues: the queues whose names start with the jobs stack's name.
+ */
+function grantDeadLetters(
+  scope: Construct,
+  fn: JobFunction,
+  access: 'read' | 'redrive',
+  queueNamePrefix: string | undefined,
+): void {
+  if (!queueNamePrefix)
+    throw new Error(
+      `${fn.node.id} re-drives dead letters: the API needs the feed queues' name prefix`,
+    );
+  const stack = Stack.of(scope);
+  const queues = stack.formatArn({ service: 'sqs', resource: `${queueNamePrefix}*` });
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({ sid: 'ListFeedQueues', actions: ['sqs:ListQueues'], resources: ['*'] }),
+  );
+  fn.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'FeedDeadLetters',
+      actions: [...DEAD_LETTER_ACTIONS[access]],
+      resources: [queues],
+    }),
+  );
+  fn.function.addEnvironment('OMS_QUEUE_PREFIX', queueNamePrefix);
+  acknowledgeWildcardResources(
+    fn.role,
+    ['*', queues],
+    "sqs:ListQueues has no resource-level permission; the queue actions name the jobs stack's queues (their names start with its name), the only queues the console lists and re-drives.",
+  );
 }

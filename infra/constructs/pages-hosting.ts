@@ -31,7 +31,7 @@ import { STORES_ATTRIBUTE } from '../../shared/auth/groups.ts';
 import { acknowledge } from '../nag.ts';
 
 /** The pages people open (`shared/web/<page>/`): the hosted UI sends them back to these. */
-export const PAGE_PATHS = ['/store/', '/merchandiser/'] as const;
+export const PAGE_PATHS = ['/store/', '/merchandiser/', '/operator/'] as const;
 
 export interface PagesHostingProps {
   /** The folder deployed as the site (`shared/web/`). */
@@ -148,7 +148,7 @@ export class PagesHosting extends Construct {
 
     const custom = props.customDomain;
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'OMS pages (store fulfilment, purchase orders)',
+      comment: 'OMS pages (store fulfilment, purchase orders, operator console)',
       defaultRootObject: 'index.html',
       defaultBehavior: {
         origin: S3BucketOrigin.withOriginAccessControl(this.bucket),

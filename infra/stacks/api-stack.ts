@@ -19,6 +19,8 @@ import { acknowledgeBucketDeployment } from '../constructs/pages-deployment-nag.
 export interface ApiStackProps extends StackProps {
   readonly storage: StorageRefs;
   readonly netsuiteUser: string;
+  /** The feed queues' names start with this (`<jobs stack name>-`): the console re-drives them. */
+  readonly queueNamePrefix?: string;
   readonly functionsDir?: string;
   readonly entryFor?: (handler: string) => string;
   readonly routes?: readonly RouteDefinition[];
@@ -72,6 +74,7 @@ export class ApiStack extends Stack {
       tables: importTables(this, 'Table', props.storage),
       tablePrefix: props.storage.tablePrefix,
       netsuiteUser: props.netsuiteUser,
+      queueNamePrefix: props.queueNamePrefix,
       people: props.people ? (api) => this.hostPages(api.apiEndpoint, props.people!) : undefined,
     });
     this.alarms = new JobAlarms(this, 'Alarms', { topicArn: props.alarmTopicArn });

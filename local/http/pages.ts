@@ -10,10 +10,13 @@ export const MERCHANDISER_PAGE = { path: '/merchandiser/', dir: web('merchandise
 /** The store fulfilment page (docs/store-fulfillment-page.md). */
 export const STORE_PAGE = { path: '/store/', dir: web('store') } as const;
 
+/** The operator's console (docs/operator-console.md). */
+export const CONSOLE_PAGE = { path: '/operator/', dir: web('operator') } as const;
+
 /** What both pages share: signing in, calling the API, the base style. */
 export const COMMON_ASSETS = { path: '/common/', dir: web('common') } as const;
 
-export const LOCAL_PAGES = [MERCHANDISER_PAGE, STORE_PAGE, COMMON_ASSETS] as const;
+export const LOCAL_PAGES = [MERCHANDISER_PAGE, STORE_PAGE, CONSOLE_PAGE, COMMON_ASSETS] as const;
 
 /**
  * The page's address with the API token in the fragment (never sent to a server; the page keeps

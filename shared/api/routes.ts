@@ -16,11 +16,22 @@ export interface RouteDefinition {
   readonly description: string;
 }
 
-/** What an HTTP API handler needs (see `shared/registry/`): tables only, never S3. */
+/**
+ * What an HTTP API handler needs (see `shared/registry/`): tables; S3 only for the operator
+ * console's handlers, which read the files imports kept and write corrected files back.
+ */
 export interface ApiHandler {
   /** The module that does the work (`shared/...`). */
   readonly module: string;
   readonly tables: TableNeeds;
+  /**
+   * The inbound feeds' files (operator console): `read` — the kept files below each inbound
+   * feed's folder (archive/, error/, failed/); `reimport` — also write a corrected file into the
+   * feed's folder (and the staging area a write goes through).
+   */
+  readonly feedFiles?: 'read' | 'reimport';
+  /** The feed queues' dead-letter queues (operator console): `redrive` lists and re-drives. */
+  readonly deadLetters?: 'read' | 'redrive';
   /** Reserved concurrency of its function. Default `API_DEFAULTS.reservedConcurrency`. */
   readonly reservedConcurrency?: number;
 }
@@ -140,6 +151,75 @@ export const ROUTES = [
     description:
       'the store cannot find picked (or released) units ({orderId, lineSeq, quantity?, reason?, comments?, idempotencyKey}): 1400, re-brokered elsewhere',
   },
+  // The operator's console (shared/console/, docs/operator-console.md): one read route per view.
+  {
+    method: 'GET',
+    path: '/console/health',
+    handler: 'api-console',
+    description:
+      'operator console: every feed and core job (schedule, last run, last file, rows, duration, ok/late/failing), alarms, dead letters per queue, reservation drift',
+  },
+  {
+    method: 'GET',
+    path: '/console/failures',
+    handler: 'api-console',
+    description:
+      'operator console: files in failed/, error reports (refused rows: line, field, reason), NetSuite exceptions, dead letters, and what was fixed',
+  },
+  {
+    method: 'GET',
+    path: '/console/waiting',
+    handler: 'api-console',
+    description:
+      'operator console: customers, orders and deposits waiting for NetSuite ids (why), orders held by a release gate, unfillable and backordered orders',
+  },
+  {
+    method: 'GET',
+    path: '/console/charts',
+    handler: 'api-console',
+    description:
+      'operator console: orders in, lines brokered, shipped and invoiced per hour (24 h); rows per feed per day (14 days); import durations — from the run records',
+  },
+  {
+    method: 'GET',
+    path: '/console/activity',
+    handler: 'api-console',
+    description: 'operator console: the audit of console actions (who, when, what, outcome)',
+  },
+  {
+    method: 'GET',
+    path: '/console/file',
+    handler: 'api-console',
+    description:
+      'operator console: the text of a kept file (?key= in archive/, error/ or failed/ of an inbound feed), for download and correction',
+  },
+  {
+    method: 'GET',
+    path: '/console/skus/{sku}',
+    handler: 'api-console',
+    description:
+      'operator console: a SKU per facility (NetSuite figure, reserved, reservations, holds, safety stock, ATP)',
+  },
+  {
+    method: 'POST',
+    path: '/console/dead-letters/redrive',
+    handler: 'api-console-actions',
+    description: 're-drive dead letters to their queue ({ids} or {all: true}); audited',
+  },
+  {
+    method: 'POST',
+    path: '/console/files/reimport',
+    handler: 'api-console-actions',
+    description:
+      're-import a corrected file ({key: a failed/ file or error/ report, content}): written to the feed folder under its name; audited',
+  },
+  {
+    method: 'POST',
+    path: '/console/refusals/resend',
+    handler: 'api-console-actions',
+    description:
+      'send records NetSuite refused once more with the next export ({outbox, id} or {outbox, all: true}); audited',
+  },
 ] as const satisfies readonly RouteDefinition[];
 
 /** Every handler of ROUTES with its needs; the two lookups only read. */
@@ -171,6 +251,18 @@ export const API_HANDLERS: Readonly<Record<(typeof ROUTES)[number]['handler'], A
   'api-store-not-found': {
     module: 'shared/store-fulfillment/store-shipping-wiring.ts',
     tables: ALL_TABLES,
+  },
+  'api-console': {
+    module: 'shared/console/wiring.ts',
+    tables: ALL_TABLES_READ,
+    feedFiles: 'read',
+    deadLetters: 'read',
+  },
+  'api-console-actions': {
+    module: 'shared/console/actions.ts',
+    tables: ALL_TABLES,
+    feedFiles: 'reimport',
+    deadLetters: 'redrive',
   },
 };
 

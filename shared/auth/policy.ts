@@ -90,6 +90,10 @@ function describeRoute(route: string): string {
     'not-found': 'report items not found at a store',
     cancellations: 'cancel orders',
     orders: method === 'GET' ? 'read orders' : 'create orders',
+    redrive: 're-drive dead letters',
+    reimport: 're-import files',
+    resend: 're-send records NetSuite refused',
   };
+  if (path.startsWith('/console/') && method === 'GET') return 'see the operator console';
   return what[last ?? ''] ?? `call ${route}`;
 }

@@ -31,6 +31,9 @@ const PO_CHANGE = people({ merchandiser: 'any', admin: 'any' });
 const PREORDER_JOB = people({ merchandiser: 'any', operator: 'any', admin: 'any' });
 const STORE_READ = people({ 'store-associate': 'own', operator: 'any', admin: 'any' });
 const STORE_ACT = people({ 'store-associate': 'own', admin: 'any' });
+/** The operator console: its views are read by operators and admins; its actions are operators'. */
+const CONSOLE_READ = people({ operator: 'any', admin: 'any' });
+const CONSOLE_ACT = people({ operator: 'any' });
 
 /** Every route key of ROUTES → who may call it. A unit test checks that none is missing. */
 export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
@@ -53,6 +56,16 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = {
   'POST /stores/{facilityId}/packs': STORE_ACT,
   'POST /stores/{facilityId}/shipments': STORE_ACT,
   'POST /stores/{facilityId}/not-found': STORE_ACT,
+  'GET /console/health': CONSOLE_READ,
+  'GET /console/failures': CONSOLE_READ,
+  'GET /console/waiting': CONSOLE_READ,
+  'GET /console/charts': CONSOLE_READ,
+  'GET /console/activity': CONSOLE_READ,
+  'GET /console/file': CONSOLE_READ,
+  'GET /console/skus/{sku}': CONSOLE_READ,
+  'POST /console/dead-letters/redrive': CONSOLE_ACT,
+  'POST /console/files/reimport': CONSOLE_ACT,
+  'POST /console/refusals/resend': CONSOLE_ACT,
 };
 
 /** The access of a route key; a route missing from the table is nobody's (refused). */

@@ -37,6 +37,7 @@ import {
   scopes,
   type AddMetric,
 } from '../platform/invocation.ts';
+import { recordJobRun, type JobRunOutcome } from './job-runs.ts';
 
 export {
   addMetric,
@@ -59,6 +60,12 @@ export interface ShellSpec<TResult> {
   readonly keys?: LogFields;
   /** Metrics taken from the result the handler returns. */
   readonly metrics?: (result: TResult, add: AddMetric) => void;
+  /**
+   * Jobs: what their run record says (rows, records, an alarm raised, figures). With it, every
+   * invocation — succeeded or failed — leaves a run record the operator's console reads
+   * (`shared/lambda-shell/job-runs.ts`); jobs that write their own (exports, approval) omit it.
+   */
+  readonly runRecord?: (result: TResult) => JobRunOutcome;
 }
 
 const isHttpResult = (r: unknown): r is APIGatewayProxyStructuredResultV2 =>
@@ -91,17 +98,23 @@ export function lambdaShell<TEvent, TResult>(
       logger.addContext(request.context);
       scope.logger = logger;
       scope.metrics = newInvocationMetrics(spec.name);
+      scope.startedAt = Date.now();
       appendKeys({ ...spec.keys, ...(spec.kind === 'api' ? apiKeys(request.event) : {}) });
       if (spec.kind === 'api')
         appendKeys({ actor: actorOf(authorizeRequest(request.event as never)) });
     },
-    after: (request) => {
+    after: async (request) => {
       const response = request.response as TResult;
       if (spec.kind === 'api' && isHttpResult(response)) countRefusal(response);
       spec.metrics?.(response, addMetric);
       scopes.getStore()?.metrics?.publishStoredMetrics();
+      if (spec.runRecord) {
+        await recordJobRun(spec.name, scopes.getStore()?.startedAt ?? Date.now(), () =>
+          spec.runRecord!(response),
+        );
+      }
     },
-    onError: (request) => {
+    onError: async (request) => {
       const err = request.error;
       if (spec.kind === 'api') {
         const response = errorResponse(err);
@@ -118,6 +131,11 @@ export function lambdaShell<TEvent, TResult>(
         addMetric('Errors', 1);
       }
       scopes.getStore()?.metrics?.publishStoredMetrics();
+      if (spec.runRecord) {
+        await recordJobRun(spec.name, scopes.getStore()?.startedAt ?? Date.now(), () => ({
+          errors: [err instanceof Error ? err.message : String(err)],
+        }));
+      }
     },
   };
 

@@ -15,6 +15,8 @@ export type AddMetric = (name: string, value: number, unit?: MetricUnitName) => 
 
 export interface Scope {
   readonly name: string;
+  /** When the invocation started (ms), for its run record. */
+  startedAt?: number;
   logger?: OmsLogger;
   metrics?: OmsMetrics;
 }

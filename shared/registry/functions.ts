@@ -9,7 +9,8 @@
  *
  * Feeds declare their tables; their S3 prefixes follow from the catalog: an import reads, writes
  * and deletes below its own folder (archive/, error/, failed/ moves), an export only creates files
- * in its own folder; both use the OMS staging area. API handlers never reach S3.
+ * in its own folder; both use the OMS staging area. API handlers never reach S3, but the operator
+ * console's (`feedFiles`: the inbound feed folders, read; its actions also write them).
  */
 import {
   API_HANDLERS,
@@ -45,6 +46,8 @@ export interface FunctionEntry {
   readonly routes?: readonly string[];
   /** Reserved concurrency (API handlers: bounds what a burst of calls can take from the jobs). */
   readonly reservedConcurrency?: number;
+  /** The feed queues' dead-letter queues it lists (`read`) or also re-drives (`redrive`). */
+  readonly deadLetters?: 'read' | 'redrive';
 }
 
 export interface RegistryOptions {
@@ -126,7 +129,26 @@ function coreJobEntry(user: string, job: CoreJob, feeds: readonly FeedDefinition
   };
 }
 
+/** The S3 needs of an API handler that works on the inbound feeds' files (operator console). */
+export function consoleFilePrefixes(
+  user: string,
+  feedFiles: ApiHandler['feedFiles'],
+  feeds: readonly FeedDefinition[] = implementedFeeds(),
+): PrefixNeed[] {
+  if (!feedFiles) return [];
+  const inbound = feeds.filter((f) => f.trigger.kind === 'object-created' && f.handler);
+  if (feedFiles === 'reimport')
+    return [
+      ...inbound.map((f) => ({ prefix: feedPrefix(user, f), access: 'read-write' as const })),
+      staging,
+    ];
+  // The feed folder, for the kept files below it (archive/, error/, failed/): the handler reads
+  // only those (`shared/console/files.ts`); one prefix a feed keeps the policy small.
+  return inbound.map((f) => ({ prefix: feedPrefix(user, f), access: 'read' as const }));
+}
+
 function apiEntries(
+  user: string,
   routes: readonly RouteDefinition[],
   handlers: Readonly<Record<string, ApiHandler>>,
 ): FunctionEntry[] {
@@ -143,7 +165,8 @@ function apiEntries(
       handler,
       module: needs.module,
       tables: needs.tables,
-      s3: [],
+      s3: consoleFilePrefixes(user, needs.feedFiles),
+      ...(needs.deadLetters ? { deadLetters: needs.deadLetters } : {}),
       routes: served.map(routeKey),
       memorySize: API_DEFAULTS.memorySize,
       timeoutSeconds: API_DEFAULTS.timeoutSeconds,
@@ -158,7 +181,7 @@ export function functionRegistry(options: RegistryOptions): FunctionEntry[] {
   const entries = [
     ...feeds.map((f) => feedEntry(options.user, f)),
     ...(options.coreJobs ?? CORE_JOBS).map((j) => coreJobEntry(options.user, j, feeds)),
-    ...apiEntries(options.routes ?? ROUTES, options.apiHandlers ?? API_HANDLERS),
+    ...apiEntries(options.user, options.routes ?? ROUTES, options.apiHandlers ?? API_HANDLERS),
   ];
   const seen = new Set<string>();
   for (const e of entries) {

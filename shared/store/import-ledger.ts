@@ -12,6 +12,7 @@ import {
   PutItemCommand,
   QueryCommand,
   UpdateItemCommand,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { boundedReason } from '../domain/bounded-text.ts';
@@ -279,6 +280,25 @@ export class ImportLedger {
       }),
     );
     return (out.Items ?? []).map((i) => JSON.parse(i.run?.S ?? '{}') as FeedFileRun);
+  }
+
+  /** A feed's files finished at or after `since` (ISO), oldest first, every page. */
+  async feedRunsSince(feed: string, since: string): Promise<FeedFileRun[]> {
+    const out: FeedFileRun[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': { S: `FEEDRUN#${feed}` }, ':since': { S: since } },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? []) out.push(JSON.parse(i.run?.S ?? '{}') as FeedFileRun);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   /** Records progress and extends the lease; only the holder of the claim may. */

@@ -388,6 +388,23 @@ export class SyncStore {
     return out.slice(0, limit);
   }
 
+  /** A feed's (or job's) runs started at or after `since` (ISO), oldest first, every page. */
+  async runsSince(feed: string, since: string): Promise<SyncRun[]> {
+    const pages = paginateQuery(
+      { client: this.client },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk >= :since',
+        ExpressionAttributeValues: { ':pk': { S: runPk(feed) }, ':since': { S: since } },
+      },
+    );
+    const out: SyncRun[] = [];
+    for await (const page of pages) {
+      for (const i of page.Items ?? []) out.push(JSON.parse(i.run?.S ?? '{}') as SyncRun);
+    }
+    return out;
+  }
+
   // ── NetSuite's refusals (docs/netsuite-sync.md, "NetSuite's exception files") ──────────────
 
   /** The store of outbound files' manifests and NetSuite's outcomes, on the same table. */

@@ -8,10 +8,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { S3_ACTIONS, TABLE_ACTIONS } from '../../infra/constructs/declared-access.ts';
 import type { OmsApp } from '../../infra/oms-app.ts';
+import { implementedFeeds } from '../../shared/feeds/catalog.ts';
+import { feedPrefix } from '../../shared/feeds/paths.ts';
 import type { FunctionEntry } from '../../shared/registry/functions.ts';
 import { asArray, buildApp, roleStatements } from './helpers.ts';
 
 type Pair = string;
+
+/** The operator console's handlers: the only API handlers with S3 (and SQS) access. */
+const CONSOLE = ['api-console', 'api-console-actions'];
 
 let oms: OmsApp;
 const entries: { stack: Stack; template: Template; entry: FunctionEntry }[] = [];
@@ -92,10 +97,10 @@ describe('every function may do exactly what its registry entry declares', () =>
     }
   });
 
-  it('API handlers have no S3 access; lookups only read', () => {
+  it('API handlers have no S3 access (but the operator console’s, below); lookups only read', () => {
     const api = entries.filter((e) => e.entry.kind === 'api');
     expect(api.length).toBeGreaterThan(0);
-    for (const { stack, template, entry } of api) {
+    for (const { stack, template, entry } of api.filter((e) => !CONSOLE.includes(e.entry.id))) {
       const role = functionRole(template, entry.id);
       expect(granted(stack, template, role, 's3').size, entry.id).toBe(0);
       const all = roleStatements(template, role).flatMap((s) => asArray(s.Action));
@@ -110,6 +115,58 @@ describe('every function may do exactly what its registry entry declares', () =>
       expect(actions.some((p) => /PutItem|UpdateItem|DeleteItem|BatchWriteItem/.test(p))).toBe(
         false,
       );
+    }
+  });
+
+  it('the operator console reads the inbound feeds’ folders (their kept files); its actions also write them', () => {
+    const inbound = implementedFeeds().filter((f) => f.trigger.kind === 'object-created');
+    const byId = (id: string) => entries.find((e) => e.entry.id === id)!;
+    const read = byId('api-console').entry;
+    expect(read.s3.every((n) => n.access === 'read')).toBe(true);
+    expect(read.s3.map((n) => n.prefix).sort()).toEqual(
+      inbound.map((f) => feedPrefix('netsuite', f)).sort(),
+    );
+    const act = byId('api-console-actions').entry;
+    expect(act.s3.map((n) => `${n.access} ${n.prefix}`).sort()).toEqual(
+      [
+        ...inbound.map((f) => `read-write ${feedPrefix('netsuite', f)}`),
+        'read-write oms-state/staging/',
+      ].sort(),
+    );
+    // Only outbound folders are NetSuite's to read: the console never writes into one.
+    const outbound = implementedFeeds().filter((f) => f.direction === 'outbound');
+    for (const f of outbound) {
+      expect(act.s3.some((n) => feedPrefix('netsuite', f).startsWith(n.prefix))).toBe(false);
+    }
+  });
+
+  it('the console handlers reach only the jobs stack’s queues: list and peek, or re-drive', () => {
+    for (const [id, mayRedrive] of [
+      ['api-console', false],
+      ['api-console-actions', true],
+    ] as const) {
+      const { template } = entries.find((e) => e.entry.id === id)!;
+      const role = functionRole(template, id);
+      const statements = roleStatements(template, role).filter((s) =>
+        asArray(s.Action).some((a) => a.startsWith('sqs:')),
+      );
+      const actions = statements.flatMap((s) => asArray(s.Action)).sort();
+      expect(actions.includes('sqs:SendMessage'), id).toBe(mayRedrive);
+      expect(actions.includes('sqs:StartMessageMoveTask'), id).toBe(mayRedrive);
+      for (const s of statements) {
+        if (asArray(s.Action).includes('sqs:ListQueues')) continue;
+        expect(JSON.stringify(s.Resource), id).toContain(`:${oms.jobs.stackName}-*`);
+      }
+    }
+    const others = entries.filter((e) => e.entry.kind === 'api' && !CONSOLE.includes(e.entry.id));
+    for (const { template, entry } of others) {
+      const all = roleStatements(template, functionRole(template, entry.id)).flatMap((s) =>
+        asArray(s.Action),
+      );
+      expect(
+        all.some((a) => a.startsWith('sqs:')),
+        entry.id,
+      ).toBe(false);
     }
   });
 

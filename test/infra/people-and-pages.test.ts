@@ -55,6 +55,25 @@ describe('routes: JWT for people, IAM for machines', () => {
     }
   });
 
+  it('the operator console’s routes have the JWT authorizer (operators and admins sign in)', () => {
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) =>
+        r.Properties as { RouteKey: string; AuthorizationType: string; AuthorizerId?: unknown },
+    );
+    const [authorizerId] = Object.keys(api.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const console = routes.filter((r) => / \/console\//.test(r.RouteKey));
+    expect(console.map((r) => r.RouteKey).sort()).toEqual(
+      ROUTES.map(routeKey)
+        .filter((k) => k.includes(' /console/'))
+        .sort(),
+    );
+    expect(console.length).toBe(10);
+    for (const r of console) {
+      expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
+      expect(r.AuthorizerId, r.RouteKey).toEqual({ Ref: authorizerId });
+    }
+  });
+
   it('the JWT authorizer trusts the user pool as issuer and the pages’ client as audience', () => {
     const authorizer = one(api, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizer.AuthorizerType).toBe('JWT');

@@ -64,6 +64,17 @@ const TABLE: Record<string, string> = {
   'POST /stores/{facilityId}/packs': 'F Y W Y F Y F F Y U',
   'POST /stores/{facilityId}/shipments': 'F Y W Y F Y F F Y U',
   'POST /stores/{facilityId}/not-found': 'F Y W Y F Y F F Y U',
+  // The operator console: views for operators and admins, actions for operators only.
+  'GET /console/health': '   F F F F Y Y F F Y U',
+  'GET /console/failures': ' F F F F Y Y F F Y U',
+  'GET /console/waiting': '  F F F F Y Y F F Y U',
+  'GET /console/charts': '   F F F F Y Y F F Y U',
+  'GET /console/activity': ' F F F F Y Y F F Y U',
+  'GET /console/file': '     F F F F Y Y F F Y U',
+  'GET /console/skus/{sku}': 'F F F F Y Y F F Y U',
+  'POST /console/dead-letters/redrive': 'F F F F Y F F F Y U',
+  'POST /console/files/reimport': '      F F F F Y F F F Y U',
+  'POST /console/refusals/resend': '     F F F F Y F F F Y U',
 };
 
 const outcome = (p: Principal, route: string): string => {

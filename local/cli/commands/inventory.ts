@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { dynamo, table as tableName } from '../../../shared/store/dynamo-client.ts';
-import { InventoryStore } from '../../../shared/store/inventory-store.ts';
-import { atpOf } from '../../../shared/domain/reservations/availability.ts';
+import { skuFacilities } from '../../../shared/console/lookup.ts';
 import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { print, table } from '../output.ts';
 
@@ -12,32 +10,7 @@ export function inventoryCommands(program: Command): void {
     .description('NetSuite figures, reserved quantity, safety stock and ATP for a SKU per facility')
     .option('--json', 'print JSON')
     .action(async (sku: string, opts: { json?: boolean }) => {
-      const figures = await new InventoryStore(dynamo(), tableName('inventory')).figuresForSku(sku);
-      const { positions, reservations, holds } = await orderRuntime().positions.sku(sku);
-      const facilities = [
-        ...new Set([...figures.map((f) => f.facilityId), ...positions.keys()]),
-      ].sort();
-      const rows = facilities.map((facilityId) => {
-        const f = figures.find((x) => x.facilityId === facilityId);
-        const p = positions.get(facilityId);
-        const reserved = p?.reserved ?? 0;
-        const safety = p?.safety ?? 0;
-        return {
-          ...f,
-          sku,
-          facilityId,
-          nsQty: f?.nsQty ?? 0,
-          reserved,
-          safety,
-          /** Live: NetSuite's figure now − reserved − safety stock (never below 0). */
-          atp: atpOf({ nsQty: f?.nsQty ?? 0, reserved, safety }),
-          /** As stored at the last reservation write (for queries); the reconcile job refreshes it. */
-          storedAtp: p?.atp,
-          reservations: reservations.filter((r) => r.facilityId === facilityId).length,
-          /** Units of adjustment holds (stolen, damaged) NetSuite's figure does not reflect yet. */
-          held: holds.filter((h) => h.facilityId === facilityId).reduce((n, h) => n + h.qty, 0),
-        };
-      });
+      const rows = await skuFacilities(sku);
       print(!!opts.json, rows, () =>
         table(
           rows.map((r) => ({
