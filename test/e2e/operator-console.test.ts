@@ -499,13 +499,24 @@ describe.each(SIZES)('the operator console on a $name screen', (size) => {
     await fitsTheScreen();
   });
 
-  it('lookup: a SKU per facility, and charts drawn from the run records', async () => {
+  it('lookup: a SKU per facility, an order with its lines and history, and charts drawn from the run records', async () => {
     await tab('Lookup').click();
     await page.getByLabel('SKU', { exact: true }).fill(SKU);
     await page.getByRole('button', { name: 'Show SKU' }).click();
     const sku = page.getByRole('table', { name: `${SKU} per facility` });
     await sku.waitFor();
     expect(await sku.textContent()).toContain(WAREHOUSE);
+    // An order for customer service: its lines per status with their holds, and its history.
+    await page.getByLabel('Order (OMS id or storefront id)').fill(waitingOrder);
+    await page.getByRole('button', { name: 'Show order' }).click();
+    await page.getByRole('heading', { name: `Order ${waitingOrder}` }).waitFor();
+    const lines = await page.getByRole('table', { name: 'Lines' }).textContent();
+    expect(lines).toContain('created (1100)');
+    expect(lines).toContain('AWAITING_NETSUITE_IDS');
+    expect(
+      await page.getByRole('table', { name: 'History, oldest first' }).textContent(),
+    ).toContain('created');
+    await fitsTheScreen();
     await tab('Charts').click();
     await page.getByRole('heading', { name: 'Charts' }).waitFor();
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(1);

@@ -931,33 +931,165 @@ function lookupResult() {
         : h('p', { class: 'empty' }, 'No facility has a figure or a reservation of this SKU.'),
     );
   }
-  const o = r.order ?? r;
-  const lines = r.lines ?? [];
-  return card(
-    `Order ${o.orderId ?? lookup.id}`,
-    h(
-      'pre',
-      { class: 'raw', tabindex: 0, 'aria-label': 'The order as the OMS holds it' },
-      JSON.stringify({ ...r, lines: undefined }, null, 2).slice(0, 4000),
+  return orderCards(r.order ?? r);
+}
+
+/** `{1200: 2, 3700: 1}` → `2 allocated (1200), 1 shipped (3700)`: the quantity per status in words. */
+const STATUS_WORDS = {
+  1100: 'created',
+  1200: 'allocated',
+  1250: 'pre-ordered',
+  1300: 'backordered',
+  1400: 'backordered from node',
+  1500: 'scheduled',
+  3200: 'released',
+  3350: 'in shipment',
+  3700: 'shipped',
+  3800: 'delivered',
+  9000: 'cancelled',
+  9100: 'rejected',
+};
+const buckets = (b = {}) =>
+  Object.entries(b)
+    .filter(([, q]) => q > 0)
+    .map(([s, q]) => `${q} ${STATUS_WORDS[s] ?? s} (${s})`)
+    .join(', ');
+
+/** One order for customer service: header, money, lines, releases, shipments, history. */
+function orderCards(o) {
+  const m = o.money;
+  const facts = [
+    ['Storefront id', o.externalId],
+    ['Name', o.name],
+    ['Placed', when(o.date)],
+    ['Channel', o.salesChannel],
+    ['NetSuite sales order', o.netsuiteOrderId ?? 'not yet (waiting for its id)'],
+  ];
+  return [
+    card(
+      `Order ${o.orderId ?? lookup.id}`,
+      h(
+        'dl',
+        { class: 'facts' },
+        ...facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '—')]),
+      ),
+      m
+        ? table(
+            `Money (${m.currency})`,
+            [
+              { label: 'Lines', num: true },
+              { label: 'Discounts', num: true },
+              { label: 'Shipping', num: true },
+              { label: 'Taxes', num: true },
+              { label: 'Total', num: true },
+              { label: 'Expected', num: true },
+              { label: 'Paid', num: true },
+              { label: 'Invoiced', num: true },
+              { label: 'Refund due', num: true },
+            ],
+            [
+              [
+                m.lineAmounts,
+                m.discounts,
+                m.shipping,
+                m.taxes,
+                m.total,
+                m.expected,
+                m.paid,
+                m.invoiced ?? '—',
+                m.refundDue,
+              ],
+            ],
+          )
+        : undefined,
     ),
-    lines.length
+    table(
+      'Lines',
+      [
+        { label: 'Line' },
+        { label: 'SKU' },
+        { label: 'Ordered', num: true },
+        { label: 'Status' },
+        { label: 'Quantity per status' },
+        { label: 'NetSuite line' },
+        { label: 'Holds' },
+      ],
+      (o.lines ?? []).map((l) => [
+        l.lineSeq,
+        l.sku,
+        String(l.quantity),
+        l.status,
+        buckets(l.buckets),
+        l.netsuiteLineId ?? '—',
+        (l.holds ?? []).map((x) => `${x.code}: ${x.reason}`).join('; ') || '—',
+      ]),
+    ),
+    (o.releases ?? []).length
       ? table(
-          'Lines',
+          'Releases',
           [
             { label: 'Line' },
-            { label: 'SKU' },
-            { label: 'Quantities by status' },
+            { label: 'Release' },
             { label: 'Facility' },
+            { label: 'Released', num: true },
+            { label: 'In shipment', num: true },
+            { label: 'Open' },
           ],
-          lines.map((l) => [
-            l.lineSeq ?? '',
-            l.sku ?? '',
-            JSON.stringify(l.buckets ?? l.status ?? ''),
-            l.facilityId ?? '',
+          o.releases.map((r) => [
+            r.lineSeq,
+            r.releaseKey,
+            r.facilityId,
+            String(r.releasedQty),
+            String(r.inShipment),
+            r.open ? 'yes' : 'no',
           ]),
         )
       : undefined,
-  );
+    (o.shipments ?? []).length
+      ? table(
+          'Shipments',
+          [
+            { label: 'Line' },
+            { label: 'Shipment' },
+            { label: 'Facility' },
+            { label: 'Quantity', num: true },
+            { label: 'Status' },
+            { label: 'Tracking' },
+            { label: 'Shipped' },
+          ],
+          o.shipments.map((x) => [
+            x.lineSeq,
+            x.shipmentKey,
+            x.facilityId,
+            String(x.quantity),
+            x.status,
+            [x.carrier, ...(x.trackingNumbers ?? [])].filter(Boolean).join(' ') || '—',
+            when(x.shippedAt),
+          ]),
+        )
+      : undefined,
+    table(
+      'History, oldest first',
+      [
+        { label: 'When' },
+        { label: 'What' },
+        { label: 'Line' },
+        { label: 'Quantity', num: true },
+        { label: 'Where' },
+        { label: 'Who' },
+        { label: 'Why' },
+      ],
+      (o.history ?? []).map((e) => [
+        when(e.at),
+        e.from !== undefined && e.to !== undefined ? `${e.type} ${e.from} → ${e.to}` : e.type,
+        e.lineSeq ?? '',
+        e.quantity === undefined ? '' : String(e.quantity),
+        e.facilityId ?? e.releaseKey ?? e.shipmentKey ?? '',
+        e.actor,
+        e.reason ?? (e.holds ?? []).join(', '),
+      ]),
+    ),
+  ];
 }
 
 // ── Activity ───────────────────────────────────────────────────────────────────────────────
