@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   STATUS_NAMES,
+  TERMINAL_STATUSES,
   isStatusCode,
   type StatusCode,
 } from '../../../shared/domain/lifecycle/index.ts';
@@ -263,11 +264,18 @@ export function orderCommands(program: Command): void {
         opts: ChangeOpts & { facility?: string; release?: string; shipment?: string },
       ) => {
         const key = keyOf(opts.key);
+        const target = status(to, 'to');
+        // Cancelling or rejecting quantity must also tell NetSuite (a line close, queued in the
+        // same transaction): only the cancellation service does that, so a raw move may not.
+        if (TERMINAL_STATUSES.has(target))
+          throw new Error(
+            `a move to ${target} (${STATUS_NAMES[target]}) would not tell NetSuite; use \`oms order cancel ${orderId} --line ${line} --quantity ${quantity} --reason …\``,
+          );
         const result = await orderRuntime().service.move({
           orderId,
           lineSeq: line,
           from: status(from, 'from'),
-          to: status(to, 'to'),
+          to: target,
           quantity: Number(quantity),
           facilityId: opts.facility,
           releaseKey: opts.release,
