@@ -17,8 +17,6 @@ export class BadRequest extends RequestError {
   }
 }
 
-export { Forbidden, Unauthorized } from './refusals.ts';
-
 /** A JSON body over `MAX_JSON_BODY_BYTES`: answered 413. */
 export class PayloadTooLarge extends RequestError {
   constructor(message: string) {
