@@ -29,19 +29,27 @@ export const DEMO_REJECTING_FACILITY = 'WH-EAST';
 export const DEMO_REJECT_SHARE = 0.15;
 
 /**
- * The demo's rejections: the rejecting warehouse's location rejects `DEMO_REJECT_SHARE` of the
- * lines allocated to it, drawn as the simulator's own `rejectShare` is (seeded by line and
- * attempt: the same seed rejects the same lines); every other location takes what it is sent.
+ * The demo's rejections: the rejecting warehouse's location rejects the first line allocated to
+ * it and `DEMO_REJECT_SHARE` of the others, drawn as the simulator's own `rejectShare` is (seeded
+ * by line and attempt: the same seed rejects the same lines); every other location takes what it
+ * is sent. The first line is always rejected so that every run shows a rejection brokered again:
+ * which lines reach that warehouse depends on the order the jobs met the stock in, and a share of
+ * a dozen lines can draw none.
  */
 export function demoRejections(seed: number): RejectionOptions {
   const location = DEMO_FACILITIES.find(
     (f) => f.facilityId === DEMO_REJECTING_FACILITY,
   )!.externalId;
+  let firstSeen = false;
   return {
     seed,
-    rejectWhen: (line) =>
-      line.location === location &&
-      seededDraw(seed, `${line.internalId}/${line.lineId}/${line.attempt}`) < DEMO_REJECT_SHARE,
+    rejectWhen: (line) => {
+      if (line.location !== location) return false;
+      if (!firstSeen && line.attempt === 1) return (firstSeen = true);
+      return (
+        seededDraw(seed, `${line.internalId}/${line.lineId}/${line.attempt}`) < DEMO_REJECT_SHARE
+      );
+    },
   };
 }
 
