@@ -1,53 +1,13 @@
-/* global document, window, crypto, location */
+/* global window, crypto, location */
 // The merchandiser's page: purchase orders → a PO's lines → each line's Review, Allocate,
 // Sync date and Remove, with confirmations. Plain DOM, no build step. It calls the OMS HTTP API
 // (same origin locally; `/config.json` names the API on AWS) with the signed-in person's ID token
 // (`../common/auth.js`: a local sign-in form, or Cognito's hosted UI with PKCE on AWS).
 import { api, session, signInView, signOut, startAuth } from '../common/auth.js';
-const Node = window.Node;
-const $ = (sel) => document.querySelector(sel);
+import { h, say, confirmAction, $, enc, units, day } from '../common/dom.js';
 
-/** Creates an element: h('td', { class: 'num' }, 'text', child, …). */
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false || v === null) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-function say(text, kind = 'ok') {
-  const m = $('#message');
-  m.textContent = text;
-  m.className = `message${kind === 'error' ? ' error' : ''}`;
-  m.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  m.hidden = !text;
-}
-
-/** Asks for confirmation in a modal dialog; resolves true on Confirm. */
-function confirmAction(title, text, okLabel) {
-  const dialog = $('#confirm');
-  $('#confirm-title').textContent = title;
-  $('#confirm-text').textContent = text;
-  $('#confirm-ok').textContent = okLabel;
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
-  });
-}
-
-const enc = encodeURIComponent;
 const badge = (text, cls = text) => h('span', { class: `badge ${cls}` }, text);
 const num = (v) => h('td', { class: 'num' }, v);
-const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
-const units = (n) => `${n} unit${n === 1 ? '' : 's'}`;
 
 function table(headers, rows, empty) {
   if (!rows.length) return h('p', { class: 'empty' }, empty);

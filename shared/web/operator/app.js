@@ -6,10 +6,9 @@
 // view is the page's address (`#/health`, `#/failures`, …), so a reload comes back to it. It
 // refreshes itself every 30 seconds, not while a form or a confirmation is open.
 import { api, session, signInView, signOut, startAuth } from '../common/auth.js';
+import { h, say, confirmAction, refusal, $, enc } from '../common/dom.js';
 
 const REFRESH_MS = 30_000;
-const $ = (sel) => document.querySelector(sel);
-const Node = window.Node;
 
 const VIEWS = [
   { id: 'health', label: 'Health' },
@@ -20,22 +19,6 @@ const VIEWS = [
   { id: 'activity', label: 'Activity' },
 ];
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false || v === null) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat(Infinity)) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
-const enc = encodeURIComponent;
 const when = (iso) => (iso ? String(iso).replace('T', ' ').slice(0, 19) : '—');
 const ms = (n) =>
   n === undefined || n === null ? '—' : n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`;
@@ -44,28 +27,6 @@ const base = (key) =>
   String(key ?? '')
     .split('/')
     .pop();
-
-function say(text, kind = 'ok') {
-  const m = $('#message');
-  m.textContent = text;
-  m.className = `message${kind === 'error' ? ' error' : ''}`;
-  m.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  m.hidden = !text;
-}
-
-const refusal = (err) => (err.code ? `${err.message} (${err.code})` : err.message);
-
-function confirmAction(title, text, okLabel) {
-  const dialog = $('#confirm');
-  $('#confirm-title').textContent = title;
-  $('#confirm-text').textContent = text;
-  $('#confirm-ok').textContent = okLabel;
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
-  });
-}
 
 /** A table; `cols`: [{label, num?}], rows: arrays of cells. Stacks into lines on a phone. */
 function table(caption, cols, rows, attrs = {}) {

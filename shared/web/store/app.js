@@ -5,10 +5,9 @@
 // The place in the page is its address (`#/s/<store>/<view>[/<order>/<line>/<action>]`), so a
 // reload or a new sign-in comes back to it. The queue refreshes itself every 30 seconds.
 import { api, session, signInView, signOut, startAuth } from '../common/auth.js';
+import { h, say, confirmAction, refusal, $, enc, units, day } from '../common/dom.js';
 
 const REFRESH_MS = 30_000;
-const $ = (sel) => document.querySelector(sel);
-const Node = window.Node;
 
 /** Reasons a store rejects an item with; `adjusts`: the units also leave the store's stock. */
 const REJECT_REASONS = [
@@ -20,48 +19,7 @@ const REJECT_REASONS = [
 
 const CARRIERS = ['UPS', 'FedEx', 'USPS', 'DHL'];
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false || v === null) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) {
-    if (c === undefined || c === null || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
-
-const enc = encodeURIComponent;
-const units = (n) => `${n} unit${n === 1 ? '' : 's'}`;
-const day = (iso) => (iso ? String(iso).slice(0, 10) : '');
 const key = (what) => `${what}-${crypto.randomUUID()}`;
-
-function say(text, kind = 'ok') {
-  const m = $('#message');
-  m.textContent = text;
-  m.className = `message${kind === 'error' ? ' error' : ''}`;
-  m.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-  m.hidden = !text;
-}
-
-/** The API's refusal in words: its message and code (403 WRONG_STORE, 409 …). */
-const refusal = (err) => (err.code ? `${err.message} (${err.code})` : err.message);
-
-function confirmAction(title, text, okLabel) {
-  const dialog = $('#confirm');
-  $('#confirm-title').textContent = title;
-  $('#confirm-text').textContent = text;
-  $('#confirm-ok').textContent = okLabel;
-  dialog.returnValue = '';
-  dialog.showModal();
-  return new Promise((resolve) => {
-    dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
-  });
-}
 
 // ── The place in the page ───────────────────────────────────────────────────────────────────
 
