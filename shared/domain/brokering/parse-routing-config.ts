@@ -1,13 +1,20 @@
 /**
  * Validates a routing configuration as loaded from a file or DynamoDB and returns it typed and
  * normalised (defaults filled in), or every error found, each naming the path at fault
- * (`runs[0].routings[1].inventoryRules[0].sorts[2]`). Unknown fields are errors, so a misspelt
- * option is never silently ignored. Pure: no I/O.
+ * (`runs[0].routings[1].inventoryRules[0].sorts[2]`) with a code. Unknown fields are errors, so a
+ * misspelt option is never silently ignored. Pure: no I/O.
  *
- * Shorthands accepted: a value filter given as a list means `{ include: list }`; an order sort
- * given as a string means that field in its default direction.
+ * The structure is checked against `ROUTING_SCHEMA` (JSON Schema, with the shared schema check);
+ * what a schema cannot say is checked here: names and sorts that appear twice.
+ *
+ * Normalised: text is trimmed; a value filter given as a list means `{ include: list }`; an order
+ * sort given as a string means that field in its default direction; a run without a name is named
+ * after its product store; absent options take their defaults.
  */
-import { BROKERING_QUEUE, isQueueId } from './queues.ts';
+import { checkSchema } from '../input/schema-check.ts';
+import type { FieldIssue } from '../input/issue.ts';
+import { RequestError } from '../input/request-error.ts';
+import { BROKERING_QUEUE } from './queues.ts';
 import {
   FACILITY_SORTS,
   ORDER_SORT_FIELDS,
@@ -18,16 +25,37 @@ import {
   type InventoryRule,
   type OrderFilters,
   type OrderSort,
-  type PromiseDateFilter,
+  type OrderSortField,
   type Routing,
   type RoutingConfig,
   type ValueFilter,
   type WhenUnavailable,
 } from './routing-config.ts';
+import { ROUTING_SCHEMA } from './routing-schema.ts';
 
-export interface ConfigError {
-  readonly path: string;
-  readonly message: string;
+/**
+ * One thing wrong with a routing configuration: a `FieldIssue` (path, code, message), with
+ * `(config)` as the path of the whole configuration. `code` is the failed schema check (`type`,
+ * `required`, `unknown`, `enum`, `pattern`, `minimum`, `minItems`, `anyOf`, …) or `duplicate`.
+ *
+ * The code is a non-enumerable property: configuration errors were `{ path, message }` before
+ * they had codes, and comparisons written against that shape still hold. JSON output includes it
+ * (`toJSON`), as does `configIssues`.
+ */
+export class ConfigError implements FieldIssue {
+  declare readonly code: string;
+
+  constructor(
+    readonly path: string,
+    code: string,
+    readonly message: string,
+  ) {
+    Object.defineProperty(this, 'code', { value: code, enumerable: false });
+  }
+
+  toJSON(): FieldIssue {
+    return { path: this.path, code: this.code, message: this.message };
+  }
 }
 
 export type ParseRoutingConfigResult =
@@ -36,356 +64,249 @@ export type ParseRoutingConfigResult =
 
 type Obj = Record<string, unknown>;
 
-/** Collects errors while walking the input. */
-class Checker {
-  readonly errors: ConfigError[] = [];
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 
-  fail(path: string, message: string): undefined {
-    this.errors.push({ path, message });
-    return undefined;
-  }
+/** `v` if it is one of `values` (a sort that is not is refused by the schema, not here). */
+const known = (values: readonly string[], v: unknown): string | undefined =>
+  typeof v === 'string' && values.includes(v) ? v : undefined;
 
-  object(v: unknown, path: string, allowed: readonly string[]): Obj | undefined {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      return this.fail(path || '(config)', 'must be an object');
-    }
-    for (const k of Object.keys(v)) {
-      const at = path ? `${path}.${k}` : k;
-      if (!allowed.includes(k)) this.fail(at, `is not a known field (${allowed.join(', ')})`);
-    }
-    return v as Obj;
-  }
+/** Names (or sorts) given twice among siblings: the later ones are errors. */
+function duplicates(
+  names: readonly (string | undefined)[],
+  path: (i: number) => string,
+  message: (name: string) => string,
+): FieldIssue[] {
+  const seen = new Set<string>();
+  return names.flatMap((n, i) => {
+    if (n === undefined) return [];
+    if (seen.has(n)) return [{ path: path(i), code: 'duplicate', message: message(n) }];
+    seen.add(n);
+    return [];
+  });
+}
 
-  list(v: unknown, path: string): unknown[] | undefined {
-    return Array.isArray(v) ? v : this.fail(path, 'must be a list');
-  }
-
-  text(v: unknown, path: string): string | undefined {
-    if (typeof v !== 'string' || v.trim() === '')
-      return this.fail(path, 'must be a non-empty string');
-    return v.trim();
-  }
-
-  bool(v: unknown, path: string, fallback: boolean): boolean {
-    if (v === undefined) return fallback;
-    if (typeof v !== 'boolean') {
-      this.fail(path, 'must be true or false');
-      return fallback;
-    }
-    return v;
-  }
-
-  /** A number in [min, max]; `whole` requires an integer. */
-  num(v: unknown, path: string, min: number, whole: boolean): number | undefined {
-    if (
-      typeof v !== 'number' ||
-      !Number.isFinite(v) ||
-      v < min ||
-      (whole && !Number.isInteger(v))
-    ) {
-      return this.fail(path, `must be a ${whole ? 'whole ' : ''}number ≥ ${min}`);
-    }
-    return v;
-  }
-
-  /** Names must be unique among siblings. */
-  unique(names: readonly (string | undefined)[], path: (i: number) => string, what: string): void {
-    const seen = new Set<string>();
-    names.forEach((n, i) => {
-      if (n === undefined) return;
-      if (seen.has(n)) this.fail(path(i), `duplicate ${what} "${n}"`);
-      seen.add(n);
+/** What the schema cannot say: a store's run, a routing, a rule or a sort given twice. */
+function repeated(json: unknown): FieldIssue[] {
+  const runs = isObj(json) ? list(json.runs) : [];
+  const storeIds = runs.map((r) => (isObj(r) ? text(r.productStoreId) : undefined));
+  const found = duplicates(
+    storeIds,
+    (i) => `runs[${i}].productStoreId`,
+    (n) => `duplicate run for product store "${n}"`,
+  );
+  runs.forEach((run, i) => {
+    const routings = isObj(run) ? list(run.routings) : [];
+    const at = `runs[${i}].routings`;
+    found.push(
+      ...duplicates(
+        routings.map((r) => (isObj(r) ? text(r.name) : undefined)),
+        (j) => `${at}[${j}].name`,
+        (n) => `duplicate routing name "${n}"`,
+      ),
+    );
+    routings.forEach((routing, j) => {
+      if (!isObj(routing)) return;
+      const rules = list(routing.inventoryRules);
+      found.push(
+        ...duplicates(
+          rules.map((r) => (isObj(r) ? text(r.name) : undefined)),
+          (k) => `${at}[${j}].inventoryRules[${k}].name`,
+          (n) => `duplicate rule name "${n}"`,
+        ),
+        ...duplicates(
+          list(routing.orderSorts).map((s) => known(ORDER_SORT_FIELDS, isObj(s) ? s.by : s)),
+          (k) => `${at}[${j}].orderSorts[${k}]`,
+          (n) => `"${n}" is already sorted on`,
+        ),
+      );
+      rules.forEach((rule, k) => {
+        if (!isObj(rule)) return;
+        found.push(
+          ...duplicates(
+            list(rule.sorts).map((s) => known(FACILITY_SORTS, s)),
+            (m) => `${at}[${j}].inventoryRules[${k}].sorts[${m}]`,
+            (n) => `"${n}" is already sorted on`,
+          ),
+        );
+      });
     });
-  }
+  });
+  return found;
 }
 
-function valueFilter<T extends string | number>(
-  c: Checker,
-  v: unknown,
-  path: string,
-  kind: 'text' | 'integer' | 'queue',
-): ValueFilter<T> | undefined {
-  const input = Array.isArray(v) ? { include: v } : v;
-  const o = c.object(input, path, ['include', 'exclude']);
-  if (!o) return undefined;
-  const out: { include?: T[]; exclude?: T[] } = {};
-  for (const key of ['include', 'exclude'] as const) {
-    if (o[key] === undefined) continue;
-    const at = Array.isArray(v) ? path : `${path}.${key}`;
-    const items = c.list(o[key], at);
-    if (!items) continue;
-    if (items.length === 0) c.fail(at, 'must list at least one value');
-    const values: T[] = [];
-    items.forEach((item, i) => {
-      const p = `${at}[${i}]`;
-      if (kind === 'integer') {
-        if (typeof item !== 'number' || !Number.isInteger(item))
-          c.fail(p, 'must be a whole number');
-        else values.push(item as T);
-        return;
-      }
-      const s = c.text(item, p);
-      if (s === undefined) return;
-      if (kind === 'queue' && !isQueueId(s)) c.fail(p, `"${s}" is not a queue name (_UPPER_CASE_)`);
-      values.push(s as T);
-    });
-    out[key] = values;
-  }
-  if (!out.include && !out.exclude) c.fail(path, 'needs "include" or "exclude"');
-  return out;
+/**
+ * The order errors are reported in (as the hand-written checks always did): within an object,
+ * unknown fields first, then its fields in this order, then what is wrong with the object as a
+ * whole; list items in order.
+ */
+const REPORT_ORDER: Readonly<Record<string, readonly string[]>> = {
+  '': ['$schema', 'description', 'runs'],
+  runs: ['productStoreId', 'name', 'description', 'routings'],
+  routings: ['description', 'active', 'inventoryRules', 'name', 'orderFilters', 'orderSorts'],
+  inventoryRules: [
+    'description',
+    'name',
+    'active',
+    'filters',
+    'sorts',
+    'partialAllocation',
+    'whenUnavailable',
+  ],
+  filters: [
+    'facilityGroup',
+    'maxDistanceKm',
+    'safetyStock',
+    'minShipmentValue',
+    'respectDailyOrderLimit',
+    'allItemsAvailable',
+  ],
+  orderFilters: [
+    'queue',
+    'shippingMethod',
+    'salesChannel',
+    'originFacilityGroup',
+    'productCategory',
+    'priority',
+    'promiseDate',
+  ],
+  promiseDate: ['withinDays', 'exclude'],
+  orderSorts: ['by', 'direction'],
+  whenUnavailable: ['moveToQueue', 'autoCancelDays'],
+};
+const VALUE_FILTER_ORDER = ['include', 'exclude'];
+
+/** `runs[0].routings[1].name` → a key that sorts issues in report order. */
+function reportKey(issue: FieldIssue): number[] {
+  const steps = issue.path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  let parent = '';
+  return steps.map((step, i) => {
+    if (step.startsWith('[')) return Number(step.slice(1, -1));
+    if (issue.code === 'unknown' && i === steps.length - 1) return -1;
+    const order = REPORT_ORDER[parent] ?? VALUE_FILTER_ORDER;
+    parent = step;
+    const at = order.indexOf(step);
+    return at < 0 ? order.length : at;
+  });
 }
 
-function promiseDateFilter(c: Checker, v: unknown, path: string): PromiseDateFilter | undefined {
-  const o = c.object(v, path, ['withinDays', 'exclude']);
-  if (!o) return undefined;
-  const withinDays = c.num(o.withinDays, `${path}.withinDays`, 0, true);
-  const exclude = c.bool(o.exclude, `${path}.exclude`, false);
-  return withinDays === undefined ? undefined : { withinDays, ...(exclude ? { exclude } : {}) };
+/** Descendants before their ancestor, otherwise by key. */
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return b.length - a.length;
 }
 
-const ORDER_FILTER_KEYS = [
-  'queue',
-  'shippingMethod',
-  'priority',
-  'promiseDate',
-  'salesChannel',
-  'originFacilityGroup',
-  'productCategory',
-] as const;
+function valueFilter<T extends string | number>(v: unknown): ValueFilter<T> {
+  const norm = (items: unknown) =>
+    (items as unknown[]).map((x) => (typeof x === 'string' ? x.trim() : x)) as T[];
+  if (Array.isArray(v)) return { include: norm(v) };
+  const o = v as Obj;
+  return {
+    ...(o.include !== undefined ? { include: norm(o.include) } : {}),
+    ...(o.exclude !== undefined ? { exclude: norm(o.exclude) } : {}),
+  };
+}
 
-function orderFilters(c: Checker, v: unknown, path: string): OrderFilters {
-  const fallback: OrderFilters = { queue: { include: [BROKERING_QUEUE] } };
-  if (v === undefined) return fallback;
-  const o = c.object(v, path, ORDER_FILTER_KEYS);
-  if (!o) return fallback;
-  const out: Record<string, unknown> = {
-    queue:
-      o.queue === undefined
-        ? fallback.queue
-        : (valueFilter(c, o.queue, `${path}.queue`, 'queue') ?? fallback.queue),
+function orderFilters(o: Obj | undefined): OrderFilters {
+  const out: Obj = {
+    queue: o?.queue === undefined ? { include: [BROKERING_QUEUE] } : valueFilter(o.queue),
   };
   for (const key of ['shippingMethod', 'salesChannel', 'originFacilityGroup', 'productCategory']) {
-    if (o[key] !== undefined) out[key] = valueFilter(c, o[key], `${path}.${key}`, 'text');
+    if (o?.[key] !== undefined) out[key] = valueFilter(o[key]);
   }
-  if (o.priority !== undefined)
-    out.priority = valueFilter(c, o.priority, `${path}.priority`, 'integer');
-  if (o.promiseDate !== undefined)
-    out.promiseDate = promiseDateFilter(c, o.promiseDate, `${path}.promiseDate`);
+  if (o?.priority !== undefined) out.priority = valueFilter<number>(o.priority);
+  const promise = o?.promiseDate as { withinDays: number; exclude?: boolean } | undefined;
+  if (promise) {
+    out.promiseDate = {
+      withinDays: promise.withinDays,
+      ...(promise.exclude ? { exclude: true } : {}),
+    };
+  }
   return out as unknown as OrderFilters;
 }
 
-function orderSorts(c: Checker, v: unknown, path: string): OrderSort[] {
-  if (v === undefined) return [];
-  const items = c.list(v, path) ?? [];
-  const out: OrderSort[] = [];
-  items.forEach((item, i) => {
-    const at = `${path}[${i}]`;
-    const o = typeof item === 'string' ? { by: item } : c.object(item, at, ['by', 'direction']);
-    if (!o) return;
-    const by = o.by;
-    if (by === undefined) {
-      c.fail(`${at}.by`, `is required (one of ${ORDER_SORT_FIELDS.join(', ')})`);
-      return;
-    }
-    if (typeof by !== 'string' || !(ORDER_SORT_FIELDS as readonly string[]).includes(by)) {
-      c.fail(
-        typeof item === 'string' ? at : `${at}.by`,
-        `"${String(by)}" is not one of ${ORDER_SORT_FIELDS.join(', ')}`,
-      );
-      return;
-    }
-    const field = by as OrderSort['by'];
-    let direction = defaultDirection(field);
-    if (o.direction !== undefined) {
-      if (o.direction !== 'asc' && o.direction !== 'desc') {
-        c.fail(`${at}.direction`, 'must be "asc" or "desc"');
-      } else direction = o.direction;
-    }
-    if (out.some((s) => s.by === field)) c.fail(at, `"${field}" is already sorted on`);
-    else out.push({ by: field, direction });
-  });
-  return out;
-}
-
-const FACILITY_FILTER_KEYS = [
-  'facilityGroup',
-  'maxDistanceKm',
-  'safetyStock',
-  'respectDailyOrderLimit',
-  'minShipmentValue',
-  'allItemsAvailable',
-] as const;
-
-function facilityFilters(c: Checker, v: unknown, path: string): FacilityFilters {
-  const out: Record<string, unknown> = {
-    safetyStock: 0,
-    respectDailyOrderLimit: false,
-    allItemsAvailable: false,
+function facilityFilters(o: Obj | undefined): FacilityFilters {
+  return {
+    safetyStock: (o?.safetyStock as number | undefined) ?? 0,
+    respectDailyOrderLimit: o?.respectDailyOrderLimit === true,
+    allItemsAvailable: o?.allItemsAvailable === true,
+    ...(o?.facilityGroup !== undefined ? { facilityGroup: valueFilter(o.facilityGroup) } : {}),
+    ...(o?.maxDistanceKm !== undefined ? { maxDistanceKm: o.maxDistanceKm as number } : {}),
+    ...(o?.minShipmentValue !== undefined
+      ? { minShipmentValue: o.minShipmentValue as number }
+      : {}),
   };
-  if (v === undefined) return out as unknown as FacilityFilters;
-  const o = c.object(v, path, FACILITY_FILTER_KEYS);
-  if (!o) return out as unknown as FacilityFilters;
-  if (o.facilityGroup !== undefined) {
-    out.facilityGroup = valueFilter(c, o.facilityGroup, `${path}.facilityGroup`, 'text');
-  }
-  if (o.maxDistanceKm !== undefined) {
-    const km = o.maxDistanceKm;
-    if (typeof km !== 'number' || !Number.isFinite(km) || km <= 0) {
-      c.fail(`${path}.maxDistanceKm`, 'must be a number of kilometres > 0');
-    } else out.maxDistanceKm = km;
-  }
-  if (o.safetyStock !== undefined)
-    out.safetyStock = c.num(o.safetyStock, `${path}.safetyStock`, 0, true) ?? 0;
-  if (o.minShipmentValue !== undefined) {
-    out.minShipmentValue = c.num(o.minShipmentValue, `${path}.minShipmentValue`, 0, false);
-  }
-  out.respectDailyOrderLimit = c.bool(
-    o.respectDailyOrderLimit,
-    `${path}.respectDailyOrderLimit`,
-    false,
-  );
-  out.allItemsAvailable = c.bool(o.allItemsAvailable, `${path}.allItemsAvailable`, false);
-  return out as unknown as FacilityFilters;
 }
 
-function facilitySorts(c: Checker, v: unknown, path: string): FacilitySort[] {
-  if (v === undefined) return [];
-  const out: FacilitySort[] = [];
-  (c.list(v, path) ?? []).forEach((item, i) => {
-    const at = `${path}[${i}]`;
-    if (typeof item !== 'string' || !(FACILITY_SORTS as readonly string[]).includes(item)) {
-      c.fail(at, `"${String(item)}" is not one of ${FACILITY_SORTS.join(', ')}`);
-    } else if (out.includes(item as FacilitySort)) {
-      c.fail(at, `"${item}" is already sorted on`);
-    } else out.push(item as FacilitySort);
-  });
-  return out;
-}
-
-function whenUnavailable(c: Checker, v: unknown, path: string): WhenUnavailable {
+function whenUnavailable(v: unknown): WhenUnavailable {
   if (v === undefined || v === 'next-rule') return 'next-rule';
-  if (typeof v === 'string') {
-    c.fail(path, `"${v}" is not "next-rule" nor an object {moveToQueue?, autoCancelDays?}`);
-    return 'next-rule';
-  }
-  const o = c.object(v, path, ['moveToQueue', 'autoCancelDays']);
-  if (!o) return 'next-rule';
-  const out: { moveToQueue?: string; autoCancelDays?: number } = {};
-  if (o.moveToQueue !== undefined) {
-    const q = c.text(o.moveToQueue, `${path}.moveToQueue`);
-    if (q !== undefined && !isQueueId(q)) {
-      c.fail(`${path}.moveToQueue`, `"${q}" is not a queue name (_UPPER_CASE_)`);
-    } else if (q !== undefined) out.moveToQueue = q;
-  }
-  if (o.autoCancelDays !== undefined) {
-    const d = c.num(o.autoCancelDays, `${path}.autoCancelDays`, 1, true);
-    if (d !== undefined) out.autoCancelDays = d;
-  }
-  if (o.moveToQueue === undefined && o.autoCancelDays === undefined) {
-    c.fail(path, 'needs "moveToQueue" and/or "autoCancelDays" (or use "next-rule")');
-  }
-  return out;
-}
-
-const RULE_KEYS = [
-  'name',
-  'description',
-  'active',
-  'filters',
-  'sorts',
-  'partialAllocation',
-  'whenUnavailable',
-];
-
-function inventoryRule(c: Checker, v: unknown, path: string): InventoryRule | undefined {
-  const o = c.object(v, path, RULE_KEYS);
-  if (!o) return undefined;
-  if (o.description !== undefined && typeof o.description !== 'string') {
-    c.fail(`${path}.description`, 'must be a string');
-  }
+  const o = v as { moveToQueue?: string; autoCancelDays?: number };
   return {
-    name: c.text(o.name, `${path}.name`) ?? '',
-    active: c.bool(o.active, `${path}.active`, true),
-    filters: facilityFilters(c, o.filters, `${path}.filters`),
-    sorts: facilitySorts(c, o.sorts, `${path}.sorts`),
-    partialAllocation: c.bool(o.partialAllocation, `${path}.partialAllocation`, false),
-    whenUnavailable: whenUnavailable(c, o.whenUnavailable, `${path}.whenUnavailable`),
+    ...(o.moveToQueue !== undefined ? { moveToQueue: o.moveToQueue.trim() } : {}),
+    ...(o.autoCancelDays !== undefined ? { autoCancelDays: o.autoCancelDays } : {}),
   };
 }
 
-const ROUTING_KEYS = [
-  'name',
-  'description',
-  'active',
-  'orderFilters',
-  'orderSorts',
-  'inventoryRules',
-];
+const inventoryRule = (o: Obj): InventoryRule => ({
+  name: (o.name as string).trim(),
+  active: o.active !== false,
+  filters: facilityFilters(o.filters as Obj | undefined),
+  sorts: (o.sorts as FacilitySort[] | undefined) ?? [],
+  partialAllocation: o.partialAllocation === true,
+  whenUnavailable: whenUnavailable(o.whenUnavailable),
+});
 
-function routing(c: Checker, v: unknown, path: string): Routing | undefined {
-  const o = c.object(v, path, ROUTING_KEYS);
-  if (!o) return undefined;
-  if (o.description !== undefined && typeof o.description !== 'string') {
-    c.fail(`${path}.description`, 'must be a string');
-  }
-  const active = c.bool(o.active, `${path}.active`, true);
-  const rulesIn = c.list(o.inventoryRules, `${path}.inventoryRules`) ?? [];
-  if (Array.isArray(o.inventoryRules) && rulesIn.length === 0 && active) {
-    c.fail(`${path}.inventoryRules`, 'an active routing needs at least one inventory rule');
-  }
-  const rules = rulesIn.map((r, i) => inventoryRule(c, r, `${path}.inventoryRules[${i}]`));
-  c.unique(
-    rules.map((r) => r?.name || undefined),
-    (i) => `${path}.inventoryRules[${i}].name`,
-    'rule name',
-  );
-  return {
-    name: c.text(o.name, `${path}.name`) ?? '',
-    active,
-    orderFilters: orderFilters(c, o.orderFilters, `${path}.orderFilters`),
-    orderSorts: orderSorts(c, o.orderSorts, `${path}.orderSorts`),
-    inventoryRules: rules.filter((r): r is InventoryRule => r !== undefined),
-  };
-}
+const routing = (o: Obj): Routing => ({
+  name: (o.name as string).trim(),
+  active: o.active !== false,
+  orderFilters: orderFilters(o.orderFilters as Obj | undefined),
+  orderSorts: list(o.orderSorts).map((s): OrderSort => {
+    const { by, direction } = (typeof s === 'string' ? { by: s } : s) as Obj;
+    const field = by as OrderSortField;
+    return {
+      by: field,
+      direction: (direction as OrderSort['direction']) ?? defaultDirection(field),
+    };
+  }),
+  inventoryRules: (o.inventoryRules as Obj[]).map(inventoryRule),
+});
 
-function run(c: Checker, v: unknown, path: string): BrokeringRun | undefined {
-  const o = c.object(v, path, ['productStoreId', 'name', 'description', 'routings']);
-  if (!o) return undefined;
-  const productStoreId = c.text(o.productStoreId, `${path}.productStoreId`) ?? '';
-  const name = o.name === undefined ? productStoreId : (c.text(o.name, `${path}.name`) ?? '');
-  const routingsIn = c.list(o.routings, `${path}.routings`) ?? [];
-  if (Array.isArray(o.routings) && routingsIn.length === 0) {
-    c.fail(`${path}.routings`, 'needs at least one routing');
-  }
-  const routings = routingsIn.map((r, i) => routing(c, r, `${path}.routings[${i}]`));
-  c.unique(
-    routings.map((r) => r?.name || undefined),
-    (i) => `${path}.routings[${i}].name`,
-    'routing name',
-  );
+const run = (o: Obj): BrokeringRun => {
+  const productStoreId = (o.productStoreId as string).trim();
   return {
     productStoreId,
-    name,
-    routings: routings.filter((r): r is Routing => r !== undefined),
+    name: o.name === undefined ? productStoreId : (o.name as string).trim(),
+    routings: (o.routings as Obj[]).map(routing),
   };
-}
+};
 
 /** Checks a whole configuration (`{ runs: [...] }`, one run per product store). */
 export function parseRoutingConfig(json: unknown): ParseRoutingConfigResult {
-  const c = new Checker();
-  const o = c.object(json, '', ['$schema', 'description', 'runs']);
-  const runsIn = o ? (c.list(o.runs, 'runs') ?? []) : [];
-  if (o && Array.isArray(o.runs) && runsIn.length === 0) c.fail('runs', 'needs at least one run');
-  const runs = runsIn.map((r, i) => run(c, r, `runs[${i}]`));
-  c.unique(
-    runs.map((r) => r?.productStoreId || undefined),
-    (i) => `runs[${i}].productStoreId`,
-    'run for product store',
-  );
-  if (c.errors.length > 0) return { ok: false, errors: c.errors };
-  return { ok: true, config: { runs: runs.filter((r): r is BrokeringRun => r !== undefined) } };
+  const issues = [...checkSchema(ROUTING_SCHEMA, json, { nullIsAbsent: false }), ...repeated(json)];
+  if (issues.length > 0) {
+    const keyed = issues.map((issue) => ({ issue, key: reportKey(issue) }));
+    keyed.sort((a, b) => compareKeys(a.key, b.key));
+    const errors = keyed.map(
+      ({ issue }) => new ConfigError(issue.path || '(config)', issue.code, issue.message),
+    );
+    return { ok: false, errors };
+  }
+  return { ok: true, config: { runs: ((json as Obj).runs as Obj[]).map(run) } };
 }
 
 /** One line per error, for the CLI. */
 export const formatConfigErrors = (errors: readonly ConfigError[]): string =>
   errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+
+/** The errors as plain `FieldIssue`s (with their codes), for JSON output. */
+export const configIssues = (errors: readonly ConfigError[]): FieldIssue[] =>
+  errors.map((e) => e.toJSON());
+
+/** A routing configuration refused: `INVALID_ROUTING_CONFIG`, its issues under `issues`. */
+export class RoutingConfigError extends RequestError {
+  constructor(message: string, errors: readonly ConfigError[]) {
+    super('INVALID_ROUTING_CONFIG', 400, message, { issues: configIssues(errors) });
+  }
+}
