@@ -10,6 +10,7 @@
  */
 export * from './queues.ts';
 export * from './routing-config.ts';
+export * from './routing-schema.ts';
 export * from './parse-routing-config.ts';
 export * from './broker-order.ts';
 export * from './decision.ts';

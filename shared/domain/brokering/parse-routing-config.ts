@@ -178,9 +178,17 @@ const REPORT_ORDER: Readonly<Record<string, readonly string[]>> = {
 };
 const VALUE_FILTER_ORDER = ['include', 'exclude'];
 
-/** `runs[0].routings[1].name` → a key that sorts issues in report order. */
+/**
+ * `runs[0].routings[1].name` → a key that sorts issues in report order. A name given twice is
+ * reported after the whole list it is in.
+ */
 function reportKey(issue: FieldIssue): number[] {
   const steps = issue.path.match(/[^.[\]]+|\[\d+\]/g) ?? [];
+  const named = /^(name|productStoreId)$/.test(steps.at(-1) ?? '');
+  if (issue.code === 'duplicate' && named) {
+    const list = steps.slice(0, -2).join('.').replace(/\.\[/g, '[');
+    return [...reportKey({ ...issue, code: '', path: list }), Infinity];
+  }
   let parent = '';
   return steps.map((step, i) => {
     if (step.startsWith('[')) return Number(step.slice(1, -1));
@@ -297,8 +305,9 @@ export function parseRoutingConfig(json: unknown): ParseRoutingConfigResult {
 }
 
 /** One line per error, for the CLI. */
-export const formatConfigErrors = (errors: readonly ConfigError[]): string =>
-  errors.map((e) => `${e.path}: ${e.message}`).join('\n');
+export const formatConfigErrors = (
+  errors: readonly Pick<ConfigError, 'path' | 'message'>[],
+): string => errors.map((e) => `${e.path}: ${e.message}`).join('\n');
 
 /** The errors as plain `FieldIssue`s (with their codes), for JSON output. */
 export const configIssues = (errors: readonly ConfigError[]): FieldIssue[] =>

@@ -50,9 +50,9 @@ const whole = (minimum: number) => ({
   'x-message': `must be a whole number ≥ ${minimum}`,
 });
 
-/** At least one of these fields (the `properties` are for ajv's strictRequired). */
-const someOf = (...fields: string[]) => ({
-  anyOf: fields.map((f) => ({ required: [f], properties: { [f]: true } })),
+/** At least one of these fields, each `as` (the `properties` also satisfy ajv's strictRequired). */
+const someOf = (fields: string[], as: object = {}) => ({
+  anyOf: fields.map((f) => ({ required: [f], properties: { [f]: as } })),
 });
 
 /** `{include?, exclude?}`, or a list meaning `{include: list}`. */
@@ -61,9 +61,13 @@ const valueFilter = (item: object) => {
   return {
     if: { type: 'array' },
     then: values,
-    else: object({ include: values, exclude: values }, someOf('include', 'exclude'), {
-      anyOf: 'needs "include" or "exclude"',
-    }),
+    else: object(
+      { include: values, exclude: values }, // One of them a list: `{ include: 'x' }` also needs one.
+      someOf(['include', 'exclude'], { type: 'array' }),
+      {
+        anyOf: 'needs "include" or "exclude"',
+      },
+    ),
   };
 };
 
@@ -90,9 +94,13 @@ export const ROUTING_SCHEMA = {
       pattern: QUEUE_PATTERN,
       'x-message': {
         type: 'must be a non-empty string',
+        blank: 'must be a non-empty string',
         pattern: '"{value}" is not a queue name (_UPPER_CASE_)',
       },
     },
+    textFilter: valueFilter(ref('text')),
+    queueFilter: valueFilter(ref('queue')),
+    numberFilter: valueFilter({ type: 'integer', 'x-message': 'must be a whole number' }),
     flag: { type: 'boolean', 'x-message': 'must be true or false' },
     description: { type: 'string', 'x-message': 'must be a string' },
     runs: list(
@@ -138,16 +146,16 @@ export const ROUTING_SCHEMA = {
       { n: 1, message: 'needs at least one routing' },
     ),
     orderFilters: object({
-      queue: valueFilter(ref('queue')),
-      shippingMethod: valueFilter(ref('text')),
-      priority: valueFilter({ type: 'integer', 'x-message': 'must be a whole number' }),
+      queue: ref('queueFilter'),
+      shippingMethod: ref('textFilter'),
+      priority: ref('numberFilter'),
       promiseDate: object(
         { withinDays: whole(0), exclude: ref('flag') },
         { required: ['withinDays'] },
       ),
-      salesChannel: valueFilter(ref('text')),
-      originFacilityGroup: valueFilter(ref('text')),
-      productCategory: valueFilter(ref('text')),
+      salesChannel: ref('textFilter'),
+      originFacilityGroup: ref('textFilter'),
+      productCategory: ref('textFilter'),
     }),
     orderSorts: list({
       if: { type: 'string' },
@@ -166,7 +174,7 @@ export const ROUTING_SCHEMA = {
         description: ref('description'),
         active: ref('flag'),
         filters: object({
-          facilityGroup: valueFilter(ref('text')),
+          facilityGroup: ref('textFilter'),
           maxDistanceKm: {
             type: 'number',
             exclusiveMinimum: 0,
@@ -191,7 +199,7 @@ export const ROUTING_SCHEMA = {
           },
           else: object(
             { moveToQueue: ref('queue'), autoCancelDays: whole(1) },
-            someOf('moveToQueue', 'autoCancelDays'),
+            someOf(['moveToQueue', 'autoCancelDays']),
             { anyOf: 'needs "moveToQueue" and/or "autoCancelDays" (or use "next-rule")' },
           ),
         },

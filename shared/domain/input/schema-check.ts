@@ -70,12 +70,21 @@ const rank = (code: string) => (RANK.includes(code) ? RANK.indexOf(code) : RANK.
 
 type SchemaObject = Record<string, unknown>;
 
+/** `String(v)`, also for objects without a prototype. */
+function shown(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
 /** The schema's own wording of a failed `code` (its `x-message`), `{value}` filled in. */
 function ownWording(schema: SchemaObject | undefined, code: string, value: unknown) {
   const x = schema?.['x-message'];
   const text =
     typeof x === 'string' ? x : typeof x === 'object' && x ? (x as SchemaObject)[code] : undefined;
-  return typeof text === 'string' ? text.replace(/\{value\}/g, String(value)) : undefined;
+  return typeof text === 'string' ? text.replace(/\{value\}/g, () => shown(value)) : undefined;
 }
 
 /** `{ $ref: '#/$defs/x', …siblings }` as one schema object (the definition, then the siblings). */
@@ -104,8 +113,10 @@ function issueOf(root: JsonSchema, e: ErrorObject): FieldIssue {
     const path = fieldPath(e.instancePath, String(e.params.additionalProperty));
     if (own) return issue('unknown', own, path);
   } else {
-    const own = ownWording(schema, e.keyword, v);
-    if (own) return issue(e.keyword, own);
+    const blank = e.keyword === 'minLength' && e.params.limit === 1 && nonBlankLength(v) === 0;
+    const code = blank ? 'blank' : e.keyword;
+    const own = ownWording(schema, code, v);
+    if (own) return issue(code, own);
   }
   const worded = expect && e.keyword !== 'required' && e.keyword !== 'additionalProperties';
   if (worded) return issue(e.keyword, `must be ${expect}, got ${JSON.stringify(v)}`);
