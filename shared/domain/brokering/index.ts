@@ -12,6 +12,7 @@ export * from './queues.ts';
 export * from './routing-config.ts';
 export * from './routing-schema.ts';
 export * from './parse-routing-config.ts';
+export * from './config-error.ts';
 export * from './broker-order.ts';
 export * from './decision.ts';
 export * from './distance.ts';
