@@ -231,6 +231,7 @@ function blankStrings(root: JsonSchema, data: unknown): FieldIssue[] {
   const walk = (raw: unknown, v: unknown, pointer: string) => {
     const s = resolved(root, raw);
     if (!s) return;
+    // Both branches of an if: one made for another type of value finds nothing in this one.
     for (const branch of ['then', 'else', 'allOf'] as const) {
       const sub = s[branch];
       for (const b of Array.isArray(sub) ? sub : sub ? [sub] : []) walk(b, v, pointer);
