@@ -8,10 +8,11 @@
  * `shared/domain/input/schema-check.ts`). What it cannot say (duplicate names and sorts) is
  * checked by `parseRoutingConfig` after it.
  */
+import { QUEUE_ID } from './queues.ts';
 import { FACILITY_SORTS, ORDER_SORT_FIELDS } from './routing-config.ts';
 
-/** Queue ids: upper-case names between underscores (`isQueueId`); blanks around are trimmed. */
-const QUEUE_PATTERN = '^\\s*_[A-Z0-9]+(?:_[A-Z0-9]+)*_\\s*$';
+/** Queue ids (`isQueueId`), blanks around allowed: the parser trims them. */
+const QUEUE_PATTERN = `^\\s*${QUEUE_ID.source.slice(1, -1)}\\s*$`;
 
 const ref = (name: string) => ({ $ref: `#/$defs/${name}` }) as const;
 
@@ -61,8 +62,9 @@ const valueFilter = (item: object) => {
   return {
     if: { type: 'array' },
     then: values,
+    // One of them, as a list: `{ include: 'x' }` also "needs" one (as it always did).
     else: object(
-      { include: values, exclude: values }, // One of them a list: `{ include: 'x' }` also needs one.
+      { include: values, exclude: values },
       someOf(['include', 'exclude'], { type: 'array' }),
       {
         anyOf: 'needs "include" or "exclude"',
