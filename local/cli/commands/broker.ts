@@ -9,6 +9,7 @@ import {
   formatConfigErrors,
   formatExplanation,
   parseRoutingConfig,
+  RoutingConfigError,
   type BrokeringDecision,
 } from '../../../shared/domain/brokering/index.ts';
 import { findOrder } from '../../../shared/orders/find-order.ts';
@@ -22,7 +23,11 @@ export function brokerCommands(program: Command): void {
   routing
     .command('load <file>')
     .description('validate and store a routing configuration (see docs/examples/routing.json)')
-    .action(async (file: string) => {
+    .option(
+      '--json',
+      'print JSON (a refusal as { error, message, issues: [{ path, code, message }] })',
+    )
+    .action(async (file: string, opts: { json?: boolean }) => {
       let json: unknown;
       try {
         json = JSON.parse(readFileSync(file, 'utf8'));
@@ -31,16 +36,27 @@ export function brokerCommands(program: Command): void {
       }
       const parsed = parseRoutingConfig(json);
       if (!parsed.ok) {
+        // Under --json the refusal prints as the API answers one (local/cli/main.ts).
+        if (opts.json) throw new RoutingConfigError(`${file}: not loaded`, parsed.errors);
         console.error(`${file}: not loaded\n${formatConfigErrors(parsed.errors)}`);
         process.exitCode = 1;
         return;
       }
       await brokeringStore().saveRouting(parsed.config);
       const runs = parsed.config.runs;
-      console.log(
-        `loaded ${file}: ${runs.length} run(s): ${runs
-          .map((r) => `${r.productStoreId} (${r.routings.length} routings)`)
-          .join(', ')}`,
+      print(
+        !!opts.json,
+        {
+          loaded: file,
+          runs: runs.map((r) => ({
+            productStoreId: r.productStoreId,
+            routings: r.routings.length,
+          })),
+        },
+        () =>
+          `loaded ${file}: ${runs.length} run(s): ${runs
+            .map((r) => `${r.productStoreId} (${r.routings.length} routings)`)
+            .join(', ')}`,
       );
     });
   routing

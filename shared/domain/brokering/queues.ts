@@ -33,7 +33,8 @@ export const STANDARD_QUEUES = [
 /** Days after which items moved to `_UNFILLABLE_PARKING_` are cancelled, unless a rule says otherwise. */
 export const UNFILLABLE_AUTO_CANCEL_DAYS = 7;
 
-const QUEUE_ID = /^_[A-Z0-9]+(?:_[A-Z0-9]+)*_$/;
+/** A queue id: `_` upper-case words and digits joined by `_` `_`. */
+export const QUEUE_ID = /^_[A-Z0-9]+(?:_[A-Z0-9]+)*_$/;
 
 /** True for the standard queues and any custom queue named like them (`_CSR_REVIEW_`). */
 export const isQueueId = (id: string): boolean => QUEUE_ID.test(id);

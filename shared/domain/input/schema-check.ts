@@ -5,8 +5,15 @@
  * and `x-expect` in a schema words any failed check of that field as "must be <x-expect>, got <value>".
  *
  * Two habits of the storefront's JSON are kept: `null` counts as absent (a required field that is
- * null "is required"; an optional one is skipped), and a string with a minimum length must have
- * that many non-blank characters.
+ * null "is required"; an optional one is skipped; `{ nullIsAbsent: false }` turns this off), and a
+ * string with a minimum length must have that many non-blank characters.
+ *
+ * A schema may word its own refusals with `x-message`: a string words every failed check of that
+ * schema object (and the value missing, where its parent requires it); an object words them per
+ * check (`{ type: 'must be a list', minItems: 'needs at least one run', required: … }`, plus
+ * `additionalProperties` for an unknown field of an object). `{value}` in a message is replaced by
+ * the value. An `anyOf` that fails reports itself only, not each of its alternatives, and
+ * `if`/`then`/`else` reports what the branch taken refused.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { FieldIssue } from './issue.ts';
@@ -19,6 +26,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, unicodeRegExp: true });
 ajv.addKeyword({ keyword: 'x-expect', schemaType: 'string' });
+ajv.addKeyword({ keyword: 'x-message', schemaType: ['string', 'object'] });
 ajv.addFormat('date-time', (v: string) => DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
 ajv.addFormat('email', (v: string) => EMAIL.test(v));
 
@@ -60,12 +68,56 @@ const nonBlankLength = (v: unknown) => (typeof v === 'string' ? v.trim().length 
 const RANK = ['type', 'enum', 'const', 'required', 'blank', 'minLength', 'maxLength', 'pattern'];
 const rank = (code: string) => (RANK.includes(code) ? RANK.indexOf(code) : RANK.length);
 
-function issueOf(e: ErrorObject): FieldIssue {
-  const schema = e.parentSchema as Record<string, unknown> | undefined;
+type SchemaObject = Record<string, unknown>;
+
+/** `String(v)`, also for objects without a prototype. */
+function shown(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+/** The schema's own wording of a failed `code` (its `x-message`), `{value}` filled in. */
+function ownWording(schema: SchemaObject | undefined, code: string, value: unknown) {
+  const x = schema?.['x-message'];
+  const text =
+    typeof x === 'string' ? x : typeof x === 'object' && x ? (x as SchemaObject)[code] : undefined;
+  return typeof text === 'string' ? text.replace(/\{value\}/g, () => shown(value)) : undefined;
+}
+
+/** `{ $ref: '#/$defs/x', …siblings }` as one schema object (the definition, then the siblings). */
+function resolved(root: JsonSchema, raw: unknown): SchemaObject | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { $ref, ...rest } = raw as SchemaObject;
+  const name = typeof $ref === 'string' ? /^#\/\$defs\/(.+)$/.exec($ref)?.[1] : undefined;
+  const defs = (root as { $defs?: Record<string, unknown> }).$defs;
+  const target = name ? resolved(root, defs?.[name]) : undefined;
+  return target ? { ...target, ...rest } : (raw as SchemaObject);
+}
+
+function issueOf(root: JsonSchema, e: ErrorObject): FieldIssue {
+  const schema = e.parentSchema as SchemaObject | undefined;
   const expect = typeof schema?.['x-expect'] === 'string' ? schema['x-expect'] : undefined;
   const v = e.data;
   const at = fieldPath(e.instancePath);
   const issue = (code: string, message: string, path = at): FieldIssue => ({ path, code, message });
+  if (e.keyword === 'required') {
+    const missing = String(e.params.missingProperty);
+    const field = resolved(root, (schema?.properties as SchemaObject | undefined)?.[missing]);
+    const own = ownWording(field, 'required', undefined);
+    if (own) return issue('required', own, fieldPath(e.instancePath, missing));
+  } else if (e.keyword === 'additionalProperties') {
+    const own = ownWording(schema, 'additionalProperties', undefined);
+    const path = fieldPath(e.instancePath, String(e.params.additionalProperty));
+    if (own) return issue('unknown', own, path);
+  } else {
+    const blank = e.keyword === 'minLength' && e.params.limit === 1 && nonBlankLength(v) === 0;
+    const code = blank ? 'blank' : e.keyword;
+    const own = ownWording(schema, code, v);
+    if (own) return issue(code, own);
+  }
   const worded = expect && e.keyword !== 'required' && e.keyword !== 'additionalProperties';
   if (worded) return issue(e.keyword, `must be ${expect}, got ${JSON.stringify(v)}`);
   switch (e.keyword) {
@@ -135,13 +187,33 @@ function withoutNulls(value: unknown): unknown {
   return out;
 }
 
+export interface CheckOptions {
+  /** `null` object properties count as absent (the storefront's habit). Default true. */
+  readonly nullIsAbsent?: boolean;
+}
+
+/**
+ * Ajv's errors less the noise: an `if` error only says a branch failed (the branch's own errors
+ * say how), and the alternatives of an `anyOf` that failed as a whole are not each reported.
+ */
+function meaningful(errors: readonly ErrorObject[]): ErrorObject[] {
+  const failedAnyOf = errors.filter((e) => e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter(
+    (e) => e.keyword !== 'if' && !failedAnyOf.some((p) => e.schemaPath.startsWith(p)),
+  );
+}
+
 /** Checks `value` against `schema`; one issue per field that failed, in the schema's order. */
-export function checkSchema(schema: JsonSchema, value: unknown): FieldIssue[] {
+export function checkSchema(
+  schema: JsonSchema,
+  value: unknown,
+  { nullIsAbsent = true }: CheckOptions = {},
+): FieldIssue[] {
   const validate = validatorFor(schema);
-  const data = withoutNulls(value);
+  const data = nullIsAbsent ? withoutNulls(value) : value;
   const blank = blankStrings(schema, data);
   if (validate(data) && blank.length === 0) return [];
-  const all = [...(validate.errors ?? []).map(issueOf), ...blank];
+  const all = [...meaningful(validate.errors ?? []).map((e) => issueOf(schema, e)), ...blank];
   const byPath = new Map<string, FieldIssue>();
   for (const issue of all) {
     const seen = byPath.get(issue.path);
@@ -156,21 +228,24 @@ export function checkSchema(schema: JsonSchema, value: unknown): FieldIssue[] {
  */
 function blankStrings(root: JsonSchema, data: unknown): FieldIssue[] {
   const found: FieldIssue[] = [];
-  const resolve = (s: Record<string, unknown>): Record<string, unknown> => {
-    const ref = typeof s.$ref === 'string' ? /^#\/\$defs\/(.+)$/.exec(s.$ref)?.[1] : undefined;
-    const defs = (root as { $defs?: Record<string, Record<string, unknown>> }).$defs;
-    return ref && defs?.[ref] ? resolve(defs[ref]) : s;
-  };
   const walk = (raw: unknown, v: unknown, pointer: string) => {
-    if (typeof raw !== 'object' || raw === null) return;
-    const s = resolve(raw as Record<string, unknown>);
+    const s = resolved(root, raw);
+    if (!s) return;
+    // Both branches of an if: one made for another type of value finds nothing in this one.
+    for (const branch of ['then', 'else', 'allOf'] as const) {
+      const sub = s[branch];
+      for (const b of Array.isArray(sub) ? sub : sub ? [sub] : []) walk(b, v, pointer);
+    }
     if (typeof v === 'string' && typeof s.minLength === 'number' && s.minLength > 0) {
       const n = v.trim().length;
       if (n < s.minLength && v.length >= s.minLength) {
+        const code = s.minLength === 1 ? 'blank' : 'minLength';
         found.push({
           path: fieldPath(pointer),
-          code: s.minLength === 1 ? 'blank' : 'minLength',
-          message: s.minLength === 1 ? 'must not be blank' : `needs ${s.minLength}+ characters`,
+          code,
+          message:
+            ownWording(s, code, v) ??
+            (s.minLength === 1 ? 'must not be blank' : `needs ${s.minLength}+ characters`),
         });
       }
     } else if (Array.isArray(v) && s.items) {
