@@ -12,7 +12,7 @@ import {
 } from '../shared/jobs/reconcile-reservations.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { holdAgeReader, orderRuntime, root } from '../shared/app/root.ts';
+import { holdAgeReader, positionStore, root } from '../shared/app/root.ts';
 
 /** Old holds written one per line (the rest are counted in the error line). */
 const LISTED = 20;
@@ -49,7 +49,7 @@ export const handler = lambdaShell<{ skus?: string[] } | undefined, ReconcileRep
     },
   },
   async (event = {}) => {
-    const report = await reconcileReservations(orderRuntime(root()).positions, {
+    const report = await reconcileReservations(positionStore(root()), {
       skus: Array.isArray(event?.skus) ? event.skus.map(String) : undefined,
       holdAges: {
         reader: holdAgeReader(root()),
