@@ -9,8 +9,9 @@
  * per-run state or reads a setting per run (those are built per call, as each accessor says).
  *
  * The accessors are free functions of the root, not methods: a Lambda bundle keeps only the ones
- * its handler calls (esbuild drops the rest, and the modules only they import), so a feed import
- * does not load the brokering, console or pre-order code. Nothing in `shared/` imports this folder;
+ * its handler calls (esbuild drops the rest and, with `"sideEffects": false` in package.json, the
+ * modules only they import), so a feed import does not load the brokering, console or pre-order
+ * code. Keep them that way (docs/architecture.md, "The composition root"). Nothing in `shared/` imports this folder;
  * only entry points do (`functions/`, `local/`, `bench/`, `scripts/`, tests).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
