@@ -28,7 +28,7 @@ import { DEFAULT_OPTIONS, type DemoOptions } from '../local/demo/options.ts';
 import { runDemo, type DemoObserver } from '../local/demo/run.ts';
 import type { DemoContext } from '../local/demo/types.ts';
 import { padLineSeq, type LineState } from '../shared/domain/lifecycle/line.ts';
-import { orderRuntime } from '../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../shared/app/root.ts';
 import { dynamo, table } from '../shared/store/dynamo-client.ts';
 import { SHARDS } from '../shared/store/sync-store.ts';
 import { STATUS } from '../shared/domain/lifecycle/status.ts';
@@ -221,7 +221,7 @@ async function main(): Promise<number> {
         }
       }
       const lines = refs.length
-        ? await orderRuntime().orders.lines(refs)
+        ? await orderRuntime(root()).orders.lines(refs)
         : new Map<string, LineState>();
       for (const line of lines.values()) {
         const l = tracked.get(line.orderId)?.lines.get(line.lineSeq);

@@ -83,8 +83,9 @@ import {
   idImportDeps,
   mappingStore,
   netsuiteIdStore,
+  root,
   syncStore,
-} from '../shared/sync/wiring.ts';
+} from '../shared/app/root.ts';
 
 const { values } = parseArgs({
   options: {
@@ -253,8 +254,8 @@ async function seed(): Promise<Seeded> {
   const { orders: inputs, products: sample } = sampleOrders();
   const client = dynamo();
   const orderStore = new OrderStore(client, table('orders'));
-  const sync = syncStore();
-  const ids = netsuiteIdStore();
+  const sync = syncStore(root());
+  const ids = netsuiteIdStore(root());
   const at = new Date().toISOString();
 
   const productWriter = new ProductStore(client, table('control')).writer();
@@ -264,7 +265,7 @@ async function seed(): Promise<Seeded> {
     }
   }
   await productWriter.flush();
-  await mappingStore().save(sample.mappings);
+  await mappingStore(root()).save(sample.mappings);
 
   const orderWriter = new BatchWriter({
     client,
@@ -463,16 +464,16 @@ async function approvalCeiling(
  * Local; its rate is the same over a sample.
  */
 async function limitSettleCandidates(keep: number): Promise<string[]> {
-  const items = (await syncStore().settleItems()).filter((c) => c.kind === 'order');
+  const items = (await syncStore(root()).settleItems()).filter((c) => c.kind === 'order');
   const orderIds = [...new Set(items.flatMap((c) => c.orderIds))].sort();
-  const writer = syncStore().writer(CONCURRENCY);
+  const writer = syncStore(root()).writer(CONCURRENCY);
   for (const item of items) await writer.delete({ pk: { S: item.pk }, sk: { S: item.sk } });
   await writer.flush();
   const kept = orderIds.slice(0, keep);
   const at = new Date().toISOString();
   for (let i = 0; i < kept.length; i += SETTLE_BATCH) {
     await writer.put(
-      syncStore().settleBatch('order', kept.slice(i, i + SETTLE_BATCH), `bench#${i}`, at),
+      syncStore(root()).settleBatch('order', kept.slice(i, i + SETTLE_BATCH), `bench#${i}`, at),
     );
   }
   await writer.flush();
@@ -481,7 +482,7 @@ async function limitSettleCandidates(keep: number): Promise<string[]> {
 
 /** Removes the send states, so that the next export round is a first send (not measured). */
 async function resetSendStates(): Promise<void> {
-  const writer = syncStore().writer(CONCURRENCY);
+  const writer = syncStore(root()).writer(CONCURRENCY);
   for (let s = 0; s < SHARDS; s++) {
     for (const item of await rawQuery(`SENT#salesorder#${s}`)) {
       await writer.delete({ pk: item.pk!, sk: item.sk! });
@@ -581,7 +582,7 @@ interface ImportRound {
 async function importRound(rows: IdRows, round: number): Promise<ImportRound> {
   const files = feedFiles();
   const user = config().netsuiteUser;
-  const deps = idImportDeps();
+  const deps = idImportDeps(root());
   const importers = new Map<string, CsvImporter>([
     ['order-id-import', salesOrderIdImporter(deps)],
     ['order-line-id-import', lineIdImporter(deps)],
@@ -755,7 +756,10 @@ async function main(): Promise<number> {
       );
       const beforeExport = snapshot();
       const e = await phase(`export ${label}`, () =>
-        runExport(salesOrderExport(exportSources()), { ...exportDeps(), resendAfterMs: 0 }),
+        runExport(salesOrderExport(exportSources(root())), {
+          ...exportDeps(root()),
+          resendAfterMs: 0,
+        }),
       );
       exportCalls = callsSince(beforeExport);
       const report = e.value;
@@ -836,7 +840,7 @@ async function main(): Promise<number> {
       approvalCeil = c.value;
       const beforeApproval = snapshot();
       const a = await phase(`approval job over ${fmt(keep)} of ${fmt(orderCount)} orders`, () =>
-        approveOrders({ ...approvalDeps(), concurrency: APPROVAL_WORKERS }),
+        approveOrders({ ...approvalDeps(root()), concurrency: APPROVAL_WORKERS }),
       );
       approval = { report: a.value, ms: a.ms };
       approvalCalls = callsSince(beforeApproval);

@@ -6,12 +6,12 @@
  */
 import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { cancellations } from '../shared/fulfillment/cancellation-wiring.ts';
+import { cancellations, root } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   { name: 'api-cancel-order', kind: 'api' },
   postCommand('reason, idempotencyKey, lineSeq?, …', ({ orderId = '' }, b, actor) =>
-    cancellations().cancel({
+    cancellations(root()).cancel({
       orderId,
       lineSeq: b.lineSeq,
       quantity: b.quantity,

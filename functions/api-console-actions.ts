@@ -11,18 +11,18 @@ import {
   reimportFile,
   resendRefusedRecords,
 } from '../shared/console/actions.ts';
-import { consoleDeps } from '../shared/console/wiring.ts';
+import { consoleDeps, root } from '../shared/app/root.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 
 const ACTIONS = {
   'POST /console/dead-letters/redrive': postCommand('ids?, all?', (_p, body, actor) =>
-    redriveDeadLetters(consoleDeps(), actor, body),
+    redriveDeadLetters(consoleDeps(root()), actor, body),
   ),
   'POST /console/files/reimport': postCommand('key, content', (_p, body, actor) =>
-    reimportFile(consoleDeps(), actor, body),
+    reimportFile(consoleDeps(root()), actor, body),
   ),
   'POST /console/refusals/resend': postCommand('outbox, id?, all?', (_p, body, actor) =>
-    resendRefusedRecords(consoleDeps(), actor, body),
+    resendRefusedRecords(consoleDeps(root()), actor, body),
   ),
 } as const;
 

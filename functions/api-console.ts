@@ -11,7 +11,7 @@ import { locateKept } from '../shared/console/files.ts';
 import { consoleHealth } from '../shared/console/health.ts';
 import { skuLookup } from '../shared/console/lookup.ts';
 import { consoleWaiting } from '../shared/console/waiting.ts';
-import { auditStore, consoleDeps } from '../shared/console/wiring.ts';
+import { auditStore, consoleDeps, root, skuLookupDeps, waitingDeps } from '../shared/app/root.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 
 /** The largest kept file the console hands to the page (larger ones: over SFTP, or S3). */
@@ -20,18 +20,18 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 export const handler = lambdaShell(
   { name: 'api-console', kind: 'api' },
   async (event: APIGatewayProxyEventV2) => {
-    const deps = consoleDeps();
+    const deps = consoleDeps(root());
     switch (event.routeKey) {
       case 'GET /console/health':
         return json(200, await consoleHealth(deps));
       case 'GET /console/failures':
         return json(200, await consoleFailures(deps));
       case 'GET /console/waiting':
-        return json(200, await consoleWaiting());
+        return json(200, await consoleWaiting(waitingDeps(root())));
       case 'GET /console/charts':
         return json(200, await consoleCharts(deps));
       case 'GET /console/activity':
-        return json(200, { entries: await auditStore().recent({ days: 7, limit: 100 }) });
+        return json(200, { entries: await auditStore(root()).recent({ days: 7, limit: 100 }) });
       case 'GET /console/file': {
         const key = event.queryStringParameters?.key ?? '';
         if (!locateKept(key, deps.user, deps.feeds))
@@ -47,7 +47,7 @@ export const handler = lambdaShell(
         return json(200, { key, size: head.size, content: (await deps.files.readText(key)) ?? '' });
       }
       case 'GET /console/skus/{sku}':
-        return json(200, await skuLookup(event.pathParameters?.sku ?? ''));
+        return json(200, await skuLookup(event.pathParameters?.sku ?? '', skuLookupDeps(root())));
       default:
         return json(404, { error: 'NOT_FOUND', message: `no console view ${event.routeKey}` });
     }

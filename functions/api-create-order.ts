@@ -4,7 +4,7 @@ import { json, jsonBody } from '../shared/api/http.ts';
 import { requestActor } from '../shared/auth/guard.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { submitOrders } from '../shared/orders/submit.ts';
-import { orderRuntime } from '../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   {
@@ -23,7 +23,7 @@ export const handler = lambdaShell(
     const body = jsonBody(event);
     const externalId = (body as { externalId?: unknown } | null)?.externalId;
     if (typeof externalId === 'string') appendKeys({ externalId });
-    const out = await submitOrders(orderRuntime().intake, body, {
+    const out = await submitOrders(orderRuntime(root()).intake, body, {
       source: 'http',
       actor: requestActor(event),
     });

@@ -5,12 +5,12 @@
  */
 import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeShipping } from '../shared/store-fulfillment/store-shipping-wiring.ts';
+import { root, storeShipping } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-pick', kind: 'api' },
   postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
-    storeShipping().pick({
+    storeShipping(root()).pick({
       facilityId,
       orderId: b.orderId,
       lineSeq: b.lineSeq,

@@ -5,12 +5,12 @@
  */
 import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeFulfillment } from '../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import { root, storeFulfillment } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-reject', kind: 'api' },
   postCommand('orderId, lineSeq, reason, …', ({ facilityId = '' }, b, actor) =>
-    storeFulfillment().rejectStoreItem({
+    storeFulfillment(root()).rejectStoreItem({
       facilityId,
       orderId: b.orderId,
       lineSeq: b.lineSeq,

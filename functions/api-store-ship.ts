@@ -6,12 +6,12 @@
  */
 import { postCommand } from '../shared/auth/command-route.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
-import { storeShipping } from '../shared/store-fulfillment/store-shipping-wiring.ts';
+import { root, storeShipping } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   { name: 'api-store-ship', kind: 'api' },
   postCommand('orderId, lineSeq, idempotencyKey, …', ({ facilityId = '' }, b, actor) =>
-    storeShipping().ship({
+    storeShipping(root()).ship({
       facilityId,
       orderId: b.orderId,
       lineSeq: b.lineSeq,

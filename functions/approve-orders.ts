@@ -2,7 +2,7 @@
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
 import { approveOrders, type ApprovalReport } from '../shared/sync/approval.ts';
-import { approvalDeps, syncStore } from '../shared/sync/wiring.ts';
+import { approvalDeps, root, syncStore } from '../shared/app/root.ts';
 
 export const handler = lambdaShell<unknown, ApprovalReport>(
   {
@@ -17,7 +17,7 @@ export const handler = lambdaShell<unknown, ApprovalReport>(
   async () => {
     const runId = Math.random().toString(36).slice(2, 8);
     appendKeys({ runId });
-    const report = await approveOrders(approvalDeps());
+    const report = await approveOrders(approvalDeps(root()));
     log.info('approval run', {
       candidates: report.candidates,
       approved: report.approved.length,
@@ -27,7 +27,7 @@ export const handler = lambdaShell<unknown, ApprovalReport>(
       failed: report.failed.length,
       ms: report.ms,
     });
-    await syncStore().recordRun({
+    await syncStore(root()).recordRun({
       feed: 'approve-orders',
       runId,
       startedAt: new Date(Date.now() - report.ms).toISOString(),

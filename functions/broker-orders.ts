@@ -4,11 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { brokerOrders, type BrokeringReport } from '../shared/brokering/broker-orders.ts';
-import { brokerDeps } from '../shared/brokering/wiring.ts';
+import { brokerDeps, brokeringLock, root } from '../shared/app/root.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { dynamo, table } from '../shared/store/dynamo-client.ts';
-import { LeaseLock, LockBusyError } from '../shared/store/lease-lock.ts';
+import { LockBusyError } from '../shared/store/lease-lock.ts';
 
 const LEASE_MS = 14 * 60_000;
 
@@ -57,7 +56,7 @@ export const handler = lambdaShell<
     },
   },
   async (event = {}) => {
-    const deps = await brokerDeps();
+    const deps = await brokerDeps(root());
     if (!deps) {
       log.info('brokering run skipped: no routing configured (oms broker routing load <file>)');
       return { runs: [], busy: [] };
@@ -68,7 +67,7 @@ export const handler = lambdaShell<
     const runs: BrokeringReport[] = [];
     const busy: string[] = [];
     for (const productStoreId of stores) {
-      const lock = new LeaseLock(dynamo(), table('control'), `brokering#${productStoreId}`);
+      const lock = brokeringLock(root(), productStoreId);
       const owner = randomUUID();
       try {
         await lock.acquire(owner, LEASE_MS);

@@ -1,6 +1,6 @@
 /** Scheduled after the nightly snapshot: applies the rule for pairs absent from it. */
 import { closeOptionsFromEnv, closeSnapshot } from '../shared/jobs/inventory-snapshot-close.ts';
-import { snapshotImporterDeps } from '../shared/jobs/inventory-snapshot-wiring.ts';
+import { root, snapshotImporterDeps } from '../shared/app/root.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
 
@@ -12,7 +12,7 @@ export const handler = lambdaShell(
   },
   async (event: { force?: boolean } | undefined = {}) => {
     const started = Date.now();
-    const report = await closeSnapshot(snapshotImporterDeps(), {
+    const report = await closeSnapshot(snapshotImporterDeps(root()), {
       ...closeOptionsFromEnv(),
       force: event?.force === true,
     });

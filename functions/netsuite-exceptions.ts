@@ -11,7 +11,7 @@ import {
   runNetsuiteExceptions,
   type ExceptionsReport,
 } from '../shared/sync/netsuite-exceptions.ts';
-import { exceptionsDeps } from '../shared/sync/netsuite-exceptions-wiring.ts';
+import { exceptionsDeps, root } from '../shared/app/root.ts';
 import { REFUSED_RECORDS_ALARM } from '../shared/jobs/core-jobs.ts';
 
 export const handler = lambdaShell<unknown, ExceptionsReport>(
@@ -25,7 +25,7 @@ export const handler = lambdaShell<unknown, ExceptionsReport>(
     },
   },
   async () => {
-    const deps = exceptionsDeps();
+    const deps = exceptionsDeps(root());
     const runId = randomBytes(3).toString('hex');
     appendKeys({ runId });
     const report = await runNetsuiteExceptions(deps);

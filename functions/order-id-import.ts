@@ -1,8 +1,8 @@
 /** Imports NetSuite's id file of feed `order-id-import` (an upsert: rows repeated across files are harmless). */
 import { sqsFeedImportHandler } from '../shared/jobs/sqs-feed-import-handler.ts';
 import { salesOrderIdImporter } from '../shared/sync/id-imports.ts';
-import { idImportDeps } from '../shared/sync/wiring.ts';
+import { idImportDeps, root } from '../shared/app/root.ts';
 
 export const handler = sqsFeedImportHandler('order-id-import', () =>
-  salesOrderIdImporter(idImportDeps()),
+  salesOrderIdImporter(idImportDeps(root())),
 );

@@ -1,7 +1,7 @@
 /** Core job `preorder-allocate`: FIFO pre-order allocation (every 15 minutes, or on demand). */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { preorderRuntime } from '../shared/preorder/runtime.ts';
+import { preorderRuntime, root } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   {
@@ -18,7 +18,7 @@ export const handler = lambdaShell(
   },
   async (event: { sku?: string } | undefined = {}) => {
     const started = Date.now();
-    const report = await preorderRuntime().allocation.runFifo({
+    const report = await preorderRuntime(root()).allocation.runFifo({
       sku: typeof event?.sku === 'string' ? event.sku : undefined,
     });
     log.info('job preorder-allocate', {

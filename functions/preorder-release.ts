@@ -6,7 +6,8 @@
  */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { poAbsentHours, preorderRuntime } from '../shared/preorder/runtime.ts';
+import { preorderRuntime, root } from '../shared/app/root.ts';
+import { poAbsentHours } from '../shared/preorder/services.ts';
 
 export const handler = lambdaShell(
   {
@@ -23,7 +24,7 @@ export const handler = lambdaShell(
   },
   async (event: { dueBy?: string } | undefined = {}) => {
     const started = Date.now();
-    const { supply } = preorderRuntime();
+    const { supply } = preorderRuntime(root());
     const dueBy =
       typeof event?.dueBy === 'string' ? event.dueBy : new Date().toISOString().slice(0, 10);
     const released = await supply.release({ dueBy });

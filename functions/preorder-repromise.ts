@@ -1,7 +1,7 @@
 /** Core job `preorder-repromise`: earlier POs improve promised dates; over-allocation given back. */
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { preorderRuntime } from '../shared/preorder/runtime.ts';
+import { preorderRuntime, root } from '../shared/app/root.ts';
 
 export const handler = lambdaShell(
   {
@@ -14,7 +14,7 @@ export const handler = lambdaShell(
   },
   async () => {
     const started = Date.now();
-    const report = await preorderRuntime().supply.repromise();
+    const report = await preorderRuntime(root()).supply.repromise();
     log.info('job preorder-repromise', {
       moved: report.moved.length,
       givenBack: report.givenBack.length,

@@ -4,7 +4,7 @@
  * (`StaleInventoryHolds`, watched by an alarm).
  */
 import { holdMaxAgeHours } from '../shared/platform/config.ts';
-import { describeHold, HoldAgeReader } from '../shared/inventory/stale-holds.ts';
+import { describeHold } from '../shared/inventory/stale-holds.ts';
 import { STALE_HOLDS_ALARM } from '../shared/jobs/core-jobs.ts';
 import {
   reconcileReservations,
@@ -12,8 +12,7 @@ import {
 } from '../shared/jobs/reconcile-reservations.ts';
 import { lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
-import { orderRuntime } from '../shared/orders/runtime.ts';
-import { dynamo, table } from '../shared/store/dynamo-client.ts';
+import { holdAgeReader, positionStore, root } from '../shared/app/root.ts';
 
 /** Old holds written one per line (the rest are counted in the error line). */
 const LISTED = 20;
@@ -50,10 +49,10 @@ export const handler = lambdaShell<{ skus?: string[] } | undefined, ReconcileRep
     },
   },
   async (event = {}) => {
-    const report = await reconcileReservations(orderRuntime().positions, {
+    const report = await reconcileReservations(positionStore(root()), {
       skus: Array.isArray(event?.skus) ? event.skus.map(String) : undefined,
       holdAges: {
-        reader: new HoldAgeReader(dynamo(), table('inventory')),
+        reader: holdAgeReader(root()),
         maxAgeHours: holdMaxAgeHours(),
       },
     });

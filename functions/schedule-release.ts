@@ -7,7 +7,7 @@ import {
   scheduleAndRelease,
   type ScheduleReleaseReport,
 } from '../shared/fulfillment/schedule-release.ts';
-import { scheduleReleaseDeps } from '../shared/fulfillment/schedule-release-wiring.ts';
+import { root, scheduleReleaseDeps } from '../shared/app/root.ts';
 import { appendKeys, lambdaShell } from '../shared/lambda-shell/shell.ts';
 import { log } from '../shared/platform/log.ts';
 
@@ -39,7 +39,7 @@ export const handler = lambdaShell<
   },
   async (event = {}) => {
     const orderIds = Array.isArray(event?.orderIds) ? event.orderIds.map(String) : undefined;
-    const report = await scheduleAndRelease(scheduleReleaseDeps(), {
+    const report = await scheduleAndRelease(scheduleReleaseDeps(root()), {
       orderIds,
       force: event?.force === true,
     });

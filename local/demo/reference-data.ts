@@ -8,7 +8,7 @@ import { loadFacilities } from '../../shared/jobs/load-facilities.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ProductStore, productItems } from '../../shared/store/product-store.ts';
-import { mappingStore } from '../../shared/sync/wiring.ts';
+import { mappingStore, root } from '../../shared/app/root.ts';
 import type { DemoSample } from './sample.ts';
 
 export interface ReferenceDataReport {
@@ -37,7 +37,7 @@ export async function loadReferenceData(sample: DemoSample): Promise<ReferenceDa
     );
   }
 
-  await mappingStore().save(sample.mappings);
+  await mappingStore(root()).save(sample.mappings);
   return {
     products: sample.products.length,
     facilities: facilities.loaded,

@@ -2,7 +2,7 @@
  * The storefront: every five simulated minutes it submits the orders placed since its last run
  * through order intake (what `POST /orders` and the storefront file import call), a few at once.
  */
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../../shared/app/root.ts';
 import type { DemoArrival } from './sample.ts';
 import type { DemoJob } from './types.ts';
 
@@ -44,7 +44,7 @@ export class Storefront {
     while (this.next < this.arrivals.length && this.arrivals[this.next]!.at <= at) {
       due.push({ arrival: this.arrivals[this.next]!, position: ++this.next });
     }
-    const { intake } = orderRuntime();
+    const { intake } = orderRuntime(root());
     const worker = async () => {
       for (let d = due.shift(); d; d = due.shift()) {
         const r = await intake.submit(d.arrival.order, {

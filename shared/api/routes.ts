@@ -226,34 +226,34 @@ export const ROUTES = [
 export const API_HANDLERS: Readonly<Record<(typeof ROUTES)[number]['handler'], ApiHandler>> = {
   'api-create-order': { module: 'shared/orders/submit.ts', tables: ALL_TABLES },
   'api-get-order': { module: 'shared/orders/find-order.ts', tables: ALL_TABLES_READ },
-  'api-cancel-order': { module: 'shared/fulfillment/cancellation-wiring.ts', tables: ALL_TABLES },
+  'api-cancel-order': { module: 'shared/fulfillment/cancellation.ts', tables: ALL_TABLES },
   'api-purchase-orders': { module: 'shared/preorder/api.ts', tables: ALL_TABLES },
   'api-store-queue': {
-    module: 'shared/store-fulfillment/store-fulfillment-wiring.ts',
+    module: 'shared/store-fulfillment/store-fulfillment.ts',
     tables: ALL_TABLES_READ,
   },
   'api-store-reject': {
-    module: 'shared/store-fulfillment/store-fulfillment-wiring.ts',
+    module: 'shared/store-fulfillment/store-fulfillment.ts',
     tables: ALL_TABLES,
   },
   'api-store-pick': {
-    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    module: 'shared/store-fulfillment/store-shipping.ts',
     tables: ALL_TABLES,
   },
   'api-store-pack': {
-    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    module: 'shared/store-fulfillment/store-shipping.ts',
     tables: ALL_TABLES,
   },
   'api-store-ship': {
-    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    module: 'shared/store-fulfillment/store-shipping.ts',
     tables: ALL_TABLES,
   },
   'api-store-not-found': {
-    module: 'shared/store-fulfillment/store-shipping-wiring.ts',
+    module: 'shared/store-fulfillment/store-shipping.ts',
     tables: ALL_TABLES,
   },
   'api-console': {
-    module: 'shared/console/wiring.ts',
+    module: 'shared/console/health.ts',
     tables: ALL_TABLES_READ,
     feedFiles: 'read',
     deadLetters: 'read',

@@ -5,9 +5,14 @@
  * this one read.
  */
 import { atpOf } from '../domain/reservations/availability.ts';
-import { orderRuntime } from '../orders/runtime.ts';
-import { dynamo, table } from '../store/dynamo-client.ts';
-import { InventoryStore, type FacilityFigure } from '../store/inventory-store.ts';
+import type { FacilityFigure, InventoryStore } from '../store/inventory-store.ts';
+import type { PositionStore } from '../store/position-store.ts';
+
+/** Where a lookup reads: NetSuite's figures, and the positions with their reservations. */
+export interface SkuLookupDeps {
+  readonly inventory: Pick<InventoryStore, 'figuresForSku'>;
+  readonly positions: Pick<PositionStore, 'sku'>;
+}
 
 export type SkuFacilityRow = Partial<FacilityFigure> & {
   readonly sku: string;
@@ -25,9 +30,9 @@ export type SkuFacilityRow = Partial<FacilityFigure> & {
   readonly held: number;
 };
 
-export async function skuFacilities(sku: string): Promise<SkuFacilityRow[]> {
-  const figures = await new InventoryStore(dynamo(), table('inventory')).figuresForSku(sku);
-  const { positions, reservations, holds } = await orderRuntime().positions.sku(sku);
+export async function skuFacilities(sku: string, deps: SkuLookupDeps): Promise<SkuFacilityRow[]> {
+  const figures = await deps.inventory.figuresForSku(sku);
+  const { positions, reservations, holds } = await deps.positions.sku(sku);
   const facilities = [
     ...new Set([...figures.map((f) => f.facilityId), ...positions.keys()]),
   ].sort();
@@ -53,6 +58,7 @@ export async function skuFacilities(sku: string): Promise<SkuFacilityRow[]> {
 
 export async function skuLookup(
   sku: string,
+  deps: SkuLookupDeps,
 ): Promise<{ sku: string; facilities: SkuFacilityRow[] }> {
-  return { sku, facilities: await skuFacilities(sku) };
+  return { sku, facilities: await skuFacilities(sku, deps) };
 }

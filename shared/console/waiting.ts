@@ -9,12 +9,9 @@ import {
   UNFILLABLE_HOLD,
   UNFILLABLE_PARKING,
 } from '../domain/brokering/queues.ts';
-import { brokeringStore } from '../brokering/wiring.ts';
-import { releaseQueueStore } from '../fulfillment/schedule-release-wiring.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
 import type { ReleaseQueueStore } from '../store/release-queue-store.ts';
 import type { OutboxFeed, SyncStore } from '../store/sync-store.ts';
-import { syncStore } from '../sync/wiring.ts';
 
 export interface WaitingIdRecord {
   readonly id: string;
@@ -84,14 +81,14 @@ export function waitingCause(e: {
     : { why: 'not sent yet (next export run)', cause: 'not-sent' };
 }
 
-export async function consoleWaiting(
-  deps: {
-    sync: Pick<SyncStore, 'entries'>;
-    release: Pick<ReleaseQueueStore, 'entries'>;
-    brokering: Pick<BrokeringStore, 'queue'>;
-  } = { sync: syncStore(), release: releaseQueueStore(), brokering: brokeringStore() },
-  now = new Date(),
-): Promise<WaitingView> {
+/** Where the view reads: the NetSuite outboxes, the release queue, the brokering queues. */
+export interface WaitingDeps {
+  readonly sync: Pick<SyncStore, 'entries'>;
+  readonly release: Pick<ReleaseQueueStore, 'entries'>;
+  readonly brokering: Pick<BrokeringStore, 'queue'>;
+}
+
+export async function consoleWaiting(deps: WaitingDeps, now = new Date()): Promise<WaitingView> {
   const [ids, releaseEntries, parked] = await Promise.all([
     Promise.all(
       ID_OUTBOXES.map(async ({ outbox, title }) => {

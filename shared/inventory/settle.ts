@@ -19,15 +19,12 @@
  * whose order or line is gone is dropped with a warning. A failure leaves the entry for the next
  * file (the counted units keep counting: the OMS undercounts a while, never oversells).
  */
-import { netsuiteReflectLagMinutes } from '../platform/config.ts';
 import { hash64 } from '../domain/hash64.ts';
 import { CommandError } from '../domain/lifecycle/index.ts';
 import { log } from '../platform/log.ts';
 import type { OrderService } from '../orders/order-service.ts';
-import { orderRuntime } from '../orders/runtime.ts';
-import { dynamo, table } from '../store/dynamo-client.ts';
 import type { PositionStore } from '../store/position-store.ts';
-import { LINE_KINDS, ReflectStore, type ReflectEntry } from '../store/reflect-store.ts';
+import { LINE_KINDS, type ReflectEntry, type ReflectStore } from '../store/reflect-store.ts';
 
 export const SETTLE_ACTOR = 'job:inventory-snapshot';
 
@@ -72,18 +69,6 @@ export interface SettleReport {
   readonly ms: number;
 }
 
-/** The settle step's dependencies on the process-wide clients and configuration. */
-export function settleDeps(overrides: Partial<SettleDeps> = {}): SettleDeps {
-  const rt = orderRuntime();
-  return {
-    entries: new ReflectStore(dynamo(), table('control')),
-    service: rt.service,
-    positions: rt.positions,
-    lagMs: netsuiteReflectLagMinutes() * 60_000,
-    ...overrides,
-  };
-}
-
 /** `reflect:<entry key>#<covered>`, hashed when it would not be a valid idempotency key. */
 export function reflectIdempotencyKey(e: Pick<ReflectEntry, 'key' | 'covered'>): string {
   const raw = `reflect:${e.key}#${e.covered}`;
@@ -95,10 +80,7 @@ export function reflectIdempotencyKey(e: Pick<ReflectEntry, 'key' | 'covered'>):
 
 const GONE: ReadonlySet<string> = new Set(['UNKNOWN_ORDER', 'UNKNOWN_LINE', 'INVALID_COMMAND']);
 
-export async function settleReflected(
-  file: SettledFile,
-  deps: SettleDeps = settleDeps(),
-): Promise<SettleReport> {
+export async function settleReflected(file: SettledFile, deps: SettleDeps): Promise<SettleReport> {
   const started = Date.now();
   const uploadedMs = Date.parse(file.uploadedAt);
   if (!Number.isFinite(uploadedMs)) throw new Error(`uploadedAt is not a time: ${file.uploadedAt}`);

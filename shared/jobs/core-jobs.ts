@@ -74,7 +74,7 @@ export const CORE_JOBS = [
   {
     id: 'preorder-allocate',
     handler: 'preorder-allocate',
-    module: 'shared/preorder/runtime.ts',
+    module: 'shared/preorder/allocation-service.ts',
     tables: ALL_TABLES,
     schedule: 'cron(0/15 * * * ? *)',
     description:
@@ -83,7 +83,7 @@ export const CORE_JOBS = [
   {
     id: 'preorder-repromise',
     handler: 'preorder-repromise',
-    module: 'shared/preorder/runtime.ts',
+    module: 'shared/preorder/supply-service.ts',
     tables: ALL_TABLES,
     schedule: 'cron(20 * * * ? *)',
     description:
@@ -92,7 +92,7 @@ export const CORE_JOBS = [
   {
     id: 'preorder-release',
     handler: 'preorder-release',
-    module: 'shared/preorder/runtime.ts',
+    module: 'shared/preorder/supply-service.ts',
     tables: ALL_TABLES,
     schedule: 'cron(0 6 * * ? *)',
     description:

@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BadRequest, json, jsonBody } from '../api/http.ts';
 import { requestActor } from '../auth/guard.ts';
-import type { PreorderRuntime } from './runtime.ts';
+import type { PreorderRuntime } from './services.ts';
 
 type Body = Record<string, unknown>;
 

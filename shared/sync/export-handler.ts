@@ -7,16 +7,22 @@ import { lambdaShell } from '../lambda-shell/shell.ts';
 import { appendKeys } from '../platform/invocation.ts';
 import { log } from '../platform/log.ts';
 import { runExport, type ExportDeps, type ExportFeed, type ExportReport } from './export-run.ts';
-import { exportDeps, exportSources } from './wiring.ts';
 import type { ExportSources } from './exports.ts';
+
+/** Where a run's sources and settings come from (the process's root builds them per run). */
+export interface ExportWiring {
+  readonly sources: () => ExportSources;
+  readonly deps: () => ExportDeps;
+}
 
 export function exportHandler<P>(
   spec: (src: ExportSources) => ExportFeed<P>,
+  wiring: ExportWiring,
   overrides: Partial<ExportDeps> = {},
 ) {
   // The feed's id names the handler (read once, at the first invocation).
   let name: string | undefined;
-  const feedName = () => (name ??= spec(exportSources()).feed.id);
+  const feedName = () => (name ??= spec(wiring.sources()).feed.id);
   return lambdaShell<unknown, ExportReport>(
     {
       get name() {
@@ -32,9 +38,9 @@ export function exportHandler<P>(
       },
     },
     async () => {
-      const feed = spec(exportSources());
+      const feed = spec(wiring.sources());
       appendKeys({ feed: feed.feed.id });
-      const report = await runExport(feed, { ...exportDeps(), ...overrides });
+      const report = await runExport(feed, { ...wiring.deps(), ...overrides });
       appendKeys({ runId: report.runId });
       log.info('export run', {
         feed: report.feed,

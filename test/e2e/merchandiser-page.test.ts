@@ -15,8 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { merchandiserUrl } from '../../local/http/pages.ts';
 import { bucketOf } from '../../shared/domain/lifecycle/index.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { preorderRuntime } from '../../shared/preorder/runtime.ts';
+import { orderRuntime, preorderRuntime, root } from '../../shared/app/root.ts';
 import { chromiumPath } from '../support/chromium.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
@@ -30,7 +29,7 @@ let page: Page;
 const orders: Record<string, string> = {};
 
 const line = async (orderId: string) =>
-  (await orderRuntime().orders.order(orderId)).lines[0]!.buckets;
+  (await orderRuntime(root()).orders.order(orderId)).lines[0]!.buckets;
 
 async function preorder(name: string, date: string, quantity: number, approve = true) {
   const order = sampleOrder(
@@ -45,10 +44,13 @@ async function preorder(name: string, date: string, quantity: number, approve = 
     },
     [{ sku: 'SKU-X', quantity, price: 30, shippingMethod: 'STANDARD', preOrder: true }],
   );
-  const created = await orderRuntime().intake.submit(order, { source: 'test', actor: 'test' });
+  const created = await orderRuntime(root()).intake.submit(order, {
+    source: 'test',
+    actor: 'test',
+  });
   if (created.status !== 'created') throw new Error(created.status);
   if (approve) {
-    await orderRuntime().service.recordNetsuiteIds({
+    await orderRuntime(root()).service.recordNetsuiteIds({
       orderId: created.orderId,
       netsuiteOrderId: `8${Object.keys(orders).length}`,
       lineIds: { '00001': '1' },
@@ -60,7 +62,7 @@ async function preorder(name: string, date: string, quantity: number, approve = 
 }
 
 const setPoLine = (lineId: string, sku: string, quantity: number, arrivalDate: string) =>
-  preorderRuntime().deps.purchaseOrders.upsertLine(
+  preorderRuntime(root()).deps.purchaseOrders.upsertLine(
     {
       poId: 'PO-7001',
       lineId,
@@ -83,13 +85,13 @@ beforeAll(async () => {
   }
   cloud = await startTestCloud({ api: { token: TOKEN } });
   const meta = { file: 'open-pos.csv', at: new Date().toISOString() };
-  await preorderRuntime().deps.purchaseOrders.touchHeader('PO-7001', 'WH-EAST', meta);
+  await preorderRuntime(root()).deps.purchaseOrders.touchHeader('PO-7001', 'WH-EAST', meta);
   await setPoLine('1', 'SKU-X', 5, '2026-03-15');
   await setPoLine('2', 'SKU-Y', 2, '2026-03-15');
   await preorder('#1001', '2025-07-01T09:00:00Z', 2);
   await preorder('#1002', '2025-07-02T09:00:00Z', 1);
   await preorder('#1003', '2025-07-03T09:00:00Z', 1);
-  await preorderRuntime().allocation.runFifo({ sku: 'SKU-X' });
+  await preorderRuntime(root()).allocation.runFifo({ sku: 'SKU-X' });
   await preorder('#1004', '2025-07-04T09:00:00Z', 1, false); // awaiting NetSuite ids
   await preorder('#1005', '2025-07-05T09:00:00Z', 1);
   await preorder('#1006', '2025-07-06T09:00:00Z', 1);
@@ -181,7 +183,7 @@ describe('the merchandiser page', () => {
     await panel.getByRole('button', { name: 'Sync dates…' }).click();
     await confirmDialog(/Set the promised date of the 4 allocated order line\(s\) to 2026-04-02/);
     await message().getByText('Promised date 2026-04-02: 4 order line(s) changed.').waitFor();
-    const review = await preorderRuntime().allocation.review('PO-7001', '1');
+    const review = await preorderRuntime(root()).allocation.review('PO-7001', '1');
     expect(review.allocations.every((a) => a.promisedDate === '2026-04-02')).toBe(true);
   });
 
@@ -214,7 +216,7 @@ describe('the merchandiser page', () => {
     const panel = page.locator('[data-panel="allocate"]');
     await panel.waitFor();
     await panel.locator(`tr[data-order="${orders['#1006']}"] input[type=checkbox]`).check();
-    await preorderRuntime().allocation.allocate(
+    await preorderRuntime(root()).allocation.allocate(
       'PO-7001',
       '1',
       [{ orderId: orders['#1002'], lineSeq: '00001' }],

@@ -36,15 +36,20 @@ import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { s3 } from '../../shared/files/s3-client.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import {
+  auditStore,
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  root,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import { auditStore } from '../../shared/console/wiring.ts';
-import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { chromiumPath } from '../support/chromium.ts';
 import { connectSftp, eventually, startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
@@ -99,13 +104,13 @@ async function confirm(page: Page, label: string) {
 
 /** A new order of one line, with NetSuite's ids, allocated whole at the warehouse. */
 async function allocatedOrder(): Promise<string> {
-  const created = await orderRuntime().intake.submit(
+  const created = await orderRuntime(root()).intake.submit(
     sampleOrder({}, [{ sku: SKU, quantity: 2, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
   );
   if (created.status !== 'created') throw new Error(created.status);
   const orderId = created.orderId;
-  await orderRuntime().service.recordNetsuiteIds({
+  await orderRuntime(root()).service.recordNetsuiteIds({
     orderId,
     netsuiteOrderId: `5${orderId.replace(/\D/g, '').slice(-6)}`,
     lineIds: { '00001': '1' },
@@ -118,7 +123,7 @@ async function allocatedOrder(): Promise<string> {
     facilityId: WAREHOUSE,
     afterRejection: false,
   };
-  await orderRuntime().service.move({
+  await orderRuntime(root()).service.move({
     orderId,
     lineSeq: '00001',
     from: 1100,
@@ -130,7 +135,7 @@ async function allocatedOrder(): Promise<string> {
     linked: [
       {
         label: 'linked:allocation-outbox',
-        item: syncStore().outboxPut(
+        item: syncStore(root()).outboxPut(
           'allocation',
           allocationEntryId(payload),
           payload,
@@ -223,13 +228,15 @@ beforeAll(async () => {
   for (const item of productItems({ sku: SKU, itemId: '501' }, { file: 't', importedAt: 'now' }))
     await items.put(item);
   await items.flush();
-  await mappingStore().save([
+  await mappingStore(root()).save([
     { kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' },
     { kind: 'salesChannel', value: 'web', netsuiteId: '2' },
     { kind: 'subsidiary', value: '*', netsuiteId: '1' },
   ]);
-  const ids = netsuiteIdStore().writer();
-  await ids.put(netsuiteIdStore().customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'));
+  const ids = netsuiteIdStore(root()).writer();
+  await ids.put(
+    netsuiteIdStore(root()).customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'),
+  );
   await ids.flush();
   const orderId = await allocatedOrder();
   refusedId = allocationEntryId({ orderId, lineSeq: '00001', facilityId: WAREHOUSE });
@@ -244,7 +251,7 @@ beforeAll(async () => {
   await cloud.scheduler.runNow('netsuite-exceptions');
 
   // 5. An order waiting for a mapping: NetSuite has no id for the shipping method OVERNIGHT.
-  const waiting = await orderRuntime().intake.submit(
+  const waiting = await orderRuntime(root()).intake.submit(
     sampleOrder({}, [{ sku: SKU, quantity: 1, price: 10, shippingMethod: 'OVERNIGHT' }]),
     { source: 'test', actor: 'test' },
   );
@@ -296,7 +303,7 @@ describe('people without the operator group', () => {
     }, token);
     expect(res).toMatchObject({ status: 403, body: { error: 'FORBIDDEN' } });
     expect(await deadLetters()).toHaveLength(1);
-    expect(await auditStore().recent()).toEqual([]);
+    expect(await auditStore(root()).recent()).toEqual([]);
     await context.close();
   });
 
@@ -310,7 +317,7 @@ describe('people without the operator group', () => {
     await confirm(page, 'Re-drive all');
     await said(page, '(FORBIDDEN)');
     expect(await deadLetters()).toHaveLength(1);
-    expect(await auditStore().recent()).toEqual([]);
+    expect(await auditStore(root()).recent()).toEqual([]);
     await context.close();
   });
 });

@@ -18,9 +18,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERING_QUEUE } from '../../shared/domain/brokering/index.ts';
 import { bucketOf } from '../../shared/domain/lifecycle/index.ts';
-import { brokeringStore } from '../../shared/brokering/wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { preorderRuntime } from '../../shared/preorder/runtime.ts';
+import { brokeringStore, orderRuntime, preorderRuntime, root } from '../../shared/app/root.ts';
 import { chromiumPath } from '../support/chromium.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import {
@@ -59,7 +57,7 @@ let cloud: Awaited<ReturnType<typeof startTestCloud>>;
 let browser: Browser;
 
 const buckets = async (orderId: string) =>
-  (await orderRuntime().orders.order(orderId)).lines[0]!.buckets;
+  (await orderRuntime(root()).orders.order(orderId)).lines[0]!.buckets;
 
 /** Saves a screenshot (always to a temp folder; into docs/ with OMS_UPDATE_SCREENSHOTS=1). */
 async function screenshot(page: Page, name: string) {
@@ -103,8 +101,8 @@ beforeAll(async () => {
   });
   await users.add({ username: 'merch', password: PASSWORD, groups: ['merchandiser'] });
   const meta = { file: 'open-pos.csv', at: new Date().toISOString() };
-  await preorderRuntime().deps.purchaseOrders.touchHeader('PO-8001', 'S-DESK', meta);
-  await preorderRuntime().deps.purchaseOrders.upsertLine(
+  await preorderRuntime(root()).deps.purchaseOrders.touchHeader('PO-8001', 'S-DESK', meta);
+  await preorderRuntime(root()).deps.purchaseOrders.upsertLine(
     {
       poId: 'PO-8001',
       lineId: '1',
@@ -235,13 +233,13 @@ describe.each(SIZES)('the store fulfilment page on a $name screen', (size) => {
     await message().getByText('Shipped 1 unit of SF-SKU-A with UPS.').waitFor();
     await page.locator(`article[data-order="${orders.A.orderId}"]`).waitFor({ state: 'detached' });
 
-    const shipped = (await orderRuntime().orders.order(orders.A.orderId)).lines[0]!;
+    const shipped = (await orderRuntime(root()).orders.order(orders.A.orderId)).lines[0]!;
     expect(bucketOf(shipped.buckets, 3700)).toBe(1);
     expect(Object.values(shipped.shipments)).toEqual([
       expect.objectContaining({ trackingNumbers: ['1Z999AA10123456784'], carrier: 'UPS' }),
     ]);
     // The history names the associate the token names, not the store or the body.
-    const history = JSON.stringify(await orderRuntime().orders.order(orders.A.orderId));
+    const history = JSON.stringify(await orderRuntime(root()).orders.order(orders.A.orderId));
     expect(history).toContain(`user:assoc-${size.name}`);
     const rows = await exportRows(cloud, 'oms-fulfilled-export');
     expect(rows).toContainEqual(
@@ -264,7 +262,7 @@ describe.each(SIZES)('the store fulfilment page on a $name screen', (size) => {
       .getByText(/1 unit of SF-SKU-B reported not found; the item is brokered again/)
       .waitFor();
     await page.locator(`article[data-order="${orders.C.orderId}"]`).waitFor({ state: 'detached' });
-    const queued = await brokeringStore().queue(BROKERING_QUEUE);
+    const queued = await brokeringStore(root()).queue(BROKERING_QUEUE);
     expect(queued.some((e) => e.orderId === orders.C.orderId)).toBe(true);
     expect(bucketOf(await buckets(orders.C.orderId), 3200)).toBe(0);
   });
@@ -315,7 +313,7 @@ describe.each(SIZES)('the store fulfilment page on a $name screen', (size) => {
       expect(await p.locator('article[data-order]').count()).toBe(0);
       // The API itself refuses every action at that store, whatever the body says.
       const before = await orderRecord(orders.B.orderId);
-      const queueBefore = JSON.stringify(await brokeringStore().storeQueue(store));
+      const queueBefore = JSON.stringify(await brokeringStore(root()).storeQueue(store));
       const statuses = await p.evaluate(
         async ({ store, orderId }) => {
           const { token } = JSON.parse(sessionStorage.getItem('oms-session')!);
@@ -353,7 +351,7 @@ describe.each(SIZES)('the store fulfilment page on a $name screen', (size) => {
       );
       expect(statuses).toEqual([403, 403, 403, 403, 403, 403]);
       expect(await orderRecord(orders.B.orderId)).toBe(before);
-      expect(JSON.stringify(await brokeringStore().storeQueue(store))).toBe(queueBefore);
+      expect(JSON.stringify(await brokeringStore(root()).storeQueue(store))).toBe(queueBefore);
     } finally {
       await other.close();
     }

@@ -11,7 +11,7 @@ import { importFeedFile } from '../../shared/feeds/file-import.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
 import { createS3Client } from '../../shared/files/s3-client.ts';
-import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { root, snapshotImporter } from '../../shared/app/root.ts';
 import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
@@ -68,7 +68,7 @@ describe("events delivered out of order (SQS may): v2's before v1's", () => {
       files: env.files,
       ledger: env.ledger,
       user: env.cloud.sftp.user,
-      importerFor: () => snapshotImporter(),
+      importerFor: () => snapshotImporter(root()),
       leaseMs: 60_000,
     };
     const ref = (text: string) => ({

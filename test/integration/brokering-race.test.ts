@@ -18,7 +18,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerOrders, type BrokeringReport } from '../../shared/brokering/broker-orders.ts';
-import { brokerDeps } from '../../shared/brokering/wiring.ts';
+import {
+  brokerDeps,
+  fulfillmentImportDeps,
+  orderRuntime,
+  root,
+  snapshotImporter,
+} from '../../shared/app/root.ts';
 import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
 import type { RoutingConfig } from '../../shared/domain/brokering/index.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
@@ -29,12 +35,9 @@ import { importFeedFile, type FileImportResult } from '../../shared/feeds/file-i
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
 import { createS3Client } from '../../shared/files/s3-client.ts';
-import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
 import { fulfillmentCsvImporter } from '../../shared/fulfillment/netsuite-fulfillment-import.ts';
-import { fulfillmentImportDeps } from '../../shared/fulfillment/netsuite-fulfillment-wiring.ts';
 import { countedAt, promiseFacilities } from '../../shared/domain/lifecycle/promises.ts';
 import { OrderService } from '../../shared/orders/order-service.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { BrokeringStore } from '../../shared/store/brokering-store.ts';
@@ -117,7 +120,7 @@ const fulfillmentFiles: { rows: number; status: string }[] = [];
 const orderIds: string[] = [];
 
 const allLines = async (): Promise<LineState[]> =>
-  (await Promise.all(orderIds.map((id) => orderRuntime().orders.order(id)))).flatMap(
+  (await Promise.all(orderIds.map((id) => orderRuntime(root()).orders.order(id)))).flatMap(
     (o) => o.lines,
   );
 
@@ -125,7 +128,7 @@ const allLines = async (): Promise<LineState[]> =>
 async function positions() {
   const out = new Map<string, { reserved: number; rows: number; safety: number; nsQty: number }>();
   for (const sku of SKUS) {
-    const { figures, positions: pos, reservations } = await orderRuntime().positions.sku(sku);
+    const { figures, positions: pos, reservations } = await orderRuntime(root()).positions.sku(sku);
     for (const f of FACILITIES) {
       out.set(key(sku, f.facilityId), {
         reserved: pos.get(f.facilityId)?.reserved ?? 0,
@@ -142,9 +145,9 @@ async function positions() {
 
 /** A brokering worker: its own order service and state cache, like a separate container. */
 async function worker(): Promise<BrokeringReport> {
-  const { orders, positions: pos } = orderRuntime();
+  const { orders, positions: pos } = orderRuntime(root());
   const service = new OrderService({ orders, positions: pos, cache: new StateCache() });
-  const deps = await brokerDeps({ config, service, concurrency: PER_RUN_CONCURRENCY });
+  const deps = await brokerDeps(root(), { config, service, concurrency: PER_RUN_CONCURRENCY });
   return brokerOrders(deps!);
 }
 
@@ -174,7 +177,7 @@ beforeAll(async () => {
   await inventory.flush();
   for (const sku of SKUS) {
     for (const f of FACILITIES) {
-      await orderRuntime().positions.setSafetyStock(sku, f.facilityId, SAFETY[f.facilityId]!);
+      await orderRuntime(root()).positions.setSafetyStock(sku, f.facilityId, SAFETY[f.facilityId]!);
     }
   }
   const parsed = parseRoutingConfig(ROUTING);
@@ -203,7 +206,7 @@ beforeAll(async () => {
     await Promise.all(
       inputs.slice(i, i + 10).map(async (input, j) => {
         const o = i + j;
-        const { intake, service } = orderRuntime();
+        const { intake, service } = orderRuntime(root());
         const created = await intake.submit(input, { source: 'test', actor: 'test' });
         if (created.status !== 'created') throw new Error(created.status);
         await service.recordNetsuiteIds({
@@ -272,7 +275,7 @@ describe('8 brokering runs and a snapshot import at once over hot SKUs', () => {
           files,
           ledger,
           user: cloud.sftp.user,
-          importerFor: () => snapshotImporter(),
+          importerFor: () => snapshotImporter(root()),
           leaseMs: 60_000,
         },
       );
@@ -313,7 +316,7 @@ describe('8 brokering runs and a snapshot import at once over hot SKUs', () => {
               files,
               ledger,
               user: cloud.sftp.user,
-              importerFor: () => fulfillmentCsvImporter(fulfillmentImportDeps()),
+              importerFor: () => fulfillmentCsvImporter(fulfillmentImportDeps(root())),
               leaseMs: 60_000,
             },
           );

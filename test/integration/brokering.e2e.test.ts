@@ -16,10 +16,9 @@ import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { orderRuntime, root, storeFulfillment } from '../../shared/app/root.ts';
 import { BrokeringStore } from '../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { FLOW_FACILITIES, loadFlowReferenceData } from '../support/netsuite-flow.ts';
 
@@ -42,7 +41,7 @@ async function netsuiteCycle() {
 }
 
 const lines = async (): Promise<LineState[]> =>
-  (await Promise.all(orderIds.map((id) => orderRuntime().orders.order(id)))).flatMap(
+  (await Promise.all(orderIds.map((id) => orderRuntime(root()).orders.order(id)))).flatMap(
     (o) => o.lines,
   );
 
@@ -68,7 +67,7 @@ beforeAll(async () => {
   });
   sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
   for (const o of sample.orders) {
-    const r = await orderRuntime().intake.submit(o, { source: 'test', actor: 'test' });
+    const r = await orderRuntime(root()).intake.submit(o, { source: 'test', actor: 'test' });
     if (r.status !== 'created') throw new Error(r.status);
     orderIds.push(r.orderId);
   }
@@ -124,7 +123,9 @@ describe('brokering, allocation sync and the rejection loop', () => {
     // carries the line's quantity (it overwrites NetSuite's line quantity).
     const headers = new Map(
       await Promise.all(
-        orderIds.map(async (id) => [id, (await orderRuntime().orders.order(id)).header!] as const),
+        orderIds.map(
+          async (id) => [id, (await orderRuntime(root()).orders.order(id)).header!] as const,
+        ),
       ),
     );
     for (const l of all) {
@@ -184,7 +185,9 @@ describe('brokering, allocation sync and the rejection loop', () => {
     // East for a line East rejected.
     const headers = new Map(
       await Promise.all(
-        orderIds.map(async (id) => [id, (await orderRuntime().orders.order(id)).header!] as const),
+        orderIds.map(
+          async (id) => [id, (await orderRuntime(root()).orders.order(id)).header!] as const,
+        ),
       ),
     );
     const toWest = reallocated.filter((l) => (l.alloc['WH-WEST']?.[1200] ?? 0) > 0);
@@ -212,9 +215,9 @@ describe('brokering, allocation sync and the rejection loop', () => {
       ...(await brokering.storeQueue('STORE-B')),
     ];
     expect(item).toBeDefined();
-    const before = await orderRuntime().positions.sku(item!.sku);
+    const before = await orderRuntime(root()).positions.sku(item!.sku);
     const nsBefore = before.figures.get(item!.facilityId)!;
-    const result = await storeFulfillment().rejectStoreItem({
+    const result = await storeFulfillment(root()).rejectStoreItem({
       facilityId: item!.facilityId,
       orderId: item!.orderId,
       lineSeq: item!.lineSeq,
@@ -230,7 +233,7 @@ describe('brokering, allocation sync and the rejection loop', () => {
     expect(line.rejectedBy).toContain(item!.facilityId);
     expect(line.alloc[item!.facilityId]?.[1200] ?? 0).toBe(0);
     // NetSuite's figure stays NetSuite's; the damaged units are held until it reflects them.
-    const after = await orderRuntime().positions.sku(item!.sku);
+    const after = await orderRuntime(root()).positions.sku(item!.sku);
     expect(after.figures.get(item!.facilityId)).toBe(nsBefore);
     expect(after.holds).toEqual([
       expect.objectContaining({
@@ -296,7 +299,7 @@ describe('brokering, allocation sync and the rejection loop', () => {
     expect(again!.stats?.alreadyRebrokered).toBe(elsewhere.length);
     const report = await run<ReconcileReport>('reconcile-reservations');
     expect(report.fixed).toEqual([]);
-    const { positions } = orderRuntime();
+    const { positions } = orderRuntime(root());
     for (const p of sample.products) {
       const { figures, positions: pos, reservations, holds } = await positions.sku(p.sku);
       for (const [facilityId, nsQty] of figures) {

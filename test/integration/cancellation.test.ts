@@ -13,7 +13,17 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerOrders } from '../../shared/brokering/broker-orders.ts';
-import { brokerDeps, brokeringStore } from '../../shared/brokering/wiring.ts';
+import {
+  brokerDeps,
+  brokeringStore,
+  cancellations,
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  preorderRuntime,
+  root,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
 import {
@@ -26,9 +36,6 @@ import { partyIdFor } from '../../shared/domain/sync/party.ts';
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { preorderRuntime } from '../../shared/preorder/runtime.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
@@ -36,7 +43,6 @@ import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { OutboxFeed } from '../../shared/store/sync-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -64,7 +70,7 @@ const facilities: Facility[] = [
 
 /** A new order (1100, waiting for NetSuite's ids) of the given lines of SKU. */
 async function newOrder(quantities: readonly number[], sku = SKU, preOrder = false) {
-  const created = await orderRuntime().intake.submit(
+  const created = await orderRuntime(root()).intake.submit(
     sampleOrder(
       {},
       quantities.map((quantity) => ({
@@ -85,7 +91,7 @@ const netsuiteOrderIdOf = (orderId: string) => `5${orderId.replace(/\D/g, '').sl
 
 /** NetSuite's ids as the approval job records them. */
 async function giveIds(orderId: string, lines: number) {
-  await orderRuntime().service.recordNetsuiteIds({
+  await orderRuntime(root()).service.recordNetsuiteIds({
     orderId,
     netsuiteOrderId: netsuiteOrderIdOf(orderId),
     lineIds: Object.fromEntries(
@@ -105,7 +111,7 @@ async function allocate(orderId: string, facilityId: string, quantity: number) {
     facilityId,
     afterRejection: false,
   };
-  await orderRuntime().service.move({
+  await orderRuntime(root()).service.move({
     orderId,
     lineSeq: '00001',
     from: 1100,
@@ -118,11 +124,16 @@ async function allocate(orderId: string, facilityId: string, quantity: number) {
       facilityId === WAREHOUSE
         ? {
             label: 'linked:allocation-outbox',
-            item: syncStore().outboxPut('allocation', allocationEntryId(payload), payload, at),
+            item: syncStore(root()).outboxPut(
+              'allocation',
+              allocationEntryId(payload),
+              payload,
+              at,
+            ),
           }
         : {
             label: 'linked:store-queue',
-            item: brokeringStore().storeQueuePut({
+            item: brokeringStore(root()).storeQueuePut({
               facilityId,
               orderId,
               lineSeq: '00001',
@@ -141,7 +152,7 @@ async function scheduleAndRelease(orderId: string, facilityId: string, quantity:
     [1200, 1500],
     [1500, 3200],
   ] as const) {
-    await orderRuntime().service.move({
+    await orderRuntime(root()).service.move({
       orderId,
       lineSeq: '00001',
       from,
@@ -156,7 +167,7 @@ async function scheduleAndRelease(orderId: string, facilityId: string, quantity:
 
 /** NetSuite ships `quantity` of line 1 from the facility (the fulfillment import's command). */
 const netsuiteShips = (orderId: string, facilityId: string, quantity: number) =>
-  orderRuntime().service.fulfill({
+  orderRuntime(root()).service.fulfill({
     orderId,
     lineSeq: '00001',
     facilityId,
@@ -167,7 +178,7 @@ const netsuiteShips = (orderId: string, facilityId: string, quantity: number) =>
   });
 
 const cancel = (over: Record<string, unknown>) =>
-  cancellations().cancel({
+  cancellations(root()).cancel({
     actor: 'test',
     orderId: undefined,
     reason: 'CUSTOMER_REQUEST',
@@ -175,9 +186,9 @@ const cancel = (over: Record<string, unknown>) =>
   });
 
 const line = async (orderId: string, seq = '00001') =>
-  (await orderRuntime().orders.order(orderId)).lines.find((l) => l.lineSeq === seq)!;
+  (await orderRuntime(root()).orders.order(orderId)).lines.find((l) => l.lineSeq === seq)!;
 const reserved = async (sku: string, facilityId: string) => {
-  const { positions, reservations } = await orderRuntime().positions.sku(sku);
+  const { positions, reservations } = await orderRuntime(root()).positions.sku(sku);
   return {
     reserved: positions.get(facilityId)?.reserved ?? 0,
     rows: reservations
@@ -187,7 +198,7 @@ const reserved = async (sku: string, facilityId: string) => {
 };
 const outbox = async (feed: OutboxFeed) => {
   const ids: string[] = [];
-  for await (const page of syncStore().entries(feed)) ids.push(...page.map((e) => e.id));
+  for await (const page of syncStore(root()).entries(feed)) ids.push(...page.map((e) => e.id));
   return ids.sort();
 };
 const run = (feed: FeedId) => cloud.scheduler.runNow(feed) as Promise<ExportReport>;
@@ -247,14 +258,16 @@ beforeAll(async () => {
     }
   }
   await products.flush();
-  await mappingStore().save([
+  await mappingStore(root()).save([
     { kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' },
     { kind: 'salesChannel', value: 'web', netsuiteId: '2' },
     { kind: 'subsidiary', value: '*', netsuiteId: '1' },
   ]);
   // The sample orders' customer is known to NetSuite (so their sales orders can go).
-  const ids = netsuiteIdStore().writer();
-  await ids.put(netsuiteIdStore().customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'));
+  const ids = netsuiteIdStore(root()).writer();
+  await ids.put(
+    netsuiteIdStore(root()).customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'),
+  );
   await ids.flush();
 }, 120_000);
 
@@ -292,7 +305,7 @@ describe('cancelling an allocated line NetSuite knows', () => {
     expect(l.alloc[WAREHOUSE]).toBeUndefined();
     expect(await reserved(SKU, WAREHOUSE)).toEqual({ reserved: 0, rows: 0 });
     expect(await outbox('lineclose')).toEqual([`${orderId}#00001`]);
-    const { events } = await orderRuntime().orders.order(orderId);
+    const { events } = await orderRuntime(root()).orders.order(orderId);
     expect(events.at(-1)).toMatchObject({
       type: 'cancelled',
       reason: 'cancelled by the customer (CUSTOMER_REQUEST): changed their mind',
@@ -356,11 +369,11 @@ describe('cancelling an allocated line NetSuite knows', () => {
       ],
     });
     if (!config.ok) throw new Error(JSON.stringify(config.errors));
-    const deps = (await brokerDeps({ config: config.config }))!;
+    const deps = (await brokerDeps(root(), { config: config.config }))!;
     const placed = await newOrder([2]);
     await giveIds(placed, 1);
     for (const id of [orderId, placed]) {
-      await brokeringStore().enqueue({
+      await brokeringStore(root()).enqueue({
         queue: BROKERING_QUEUE,
         orderId: id,
         orderDate: '2025-07-02T10:15:00Z',
@@ -373,9 +386,9 @@ describe('cancelling an allocated line NetSuite knows', () => {
     expect(report.allocatedUnits).toBe(2);
     expect((await line(placed)).buckets[1200]).toBe(2);
     expect((await line(orderId)).buckets).toEqual({ 9000: 3 });
-    expect((await brokeringStore().queue(BROKERING_QUEUE)).map((e) => e.orderId)).not.toContain(
-      orderId,
-    );
+    expect(
+      (await brokeringStore(root()).queue(BROKERING_QUEUE)).map((e) => e.orderId),
+    ).not.toContain(orderId);
   });
 });
 
@@ -420,7 +433,7 @@ describe('cancelling before NetSuite knows the order', () => {
     ]);
     // Not closed: the close waits (for NetSuite's ids and for nothing of the line to be open).
     expect(await outbox('lineclose')).toEqual([`${orderId}#00001`]);
-    await syncStore().complete('lineclose', [`${orderId}#00001`]); // the next tests count the outbox
+    await syncStore(root()).complete('lineclose', [`${orderId}#00001`]); // the next tests count the outbox
   });
 
   it('an order cancelled whole is not sent at all', async () => {
@@ -501,7 +514,7 @@ describe('partial cancellation', () => {
   it('an order cancel skips a line being picked and cancels the rest', async () => {
     const orderId = await newOrder([1, 1]);
     await giveIds(orderId, 2);
-    const svc = orderRuntime().service;
+    const svc = orderRuntime(root()).service;
     await svc.move({
       orderId,
       lineSeq: '00002',
@@ -567,7 +580,7 @@ describe('partial cancellation of a line NetSuite holds: the allocation row agai
       .filter((r) => r.internalId === netsuiteOrderIdOf(orderId));
   const entries = async () => {
     const out: { id: string; payload: AllocationPayload }[] = [];
-    for await (const page of syncStore().entries<AllocationPayload>('allocation'))
+    for await (const page of syncStore(root()).entries<AllocationPayload>('allocation'))
       out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
     return out;
   };
@@ -599,7 +612,7 @@ describe('partial cancellation of a line NetSuite holds: the allocation row agai
         },
       },
     ]);
-    const { events } = await orderRuntime().orders.order(orderId);
+    const { events } = await orderRuntime(root()).orders.order(orderId);
     expect(events.at(-1)).toMatchObject({ type: 'cancelled' });
     // NetSuite gets the line's quantity less the cancelled unit, at the same location.
     expect(await allocationRows(orderId)).toEqual([
@@ -656,7 +669,7 @@ describe('partial cancellation of a line NetSuite holds: the allocation row agai
     await allocate(orderId, WAREHOUSE, 3);
     const id = allocationEntryId({ orderId, lineSeq: '00001', facilityId: WAREHOUSE });
     // The export takes the entry between the cancellation's read and its write.
-    const real = syncStore();
+    const real = syncStore(root());
     let reads = 0;
     const racing = Object.assign(Object.create(real) as typeof real, {
       waiting: async (feed: OutboxFeed, ids: readonly string[]) => {
@@ -670,7 +683,7 @@ describe('partial cancellation of a line NetSuite holds: the allocation row agai
         return found;
       },
     });
-    await cancellations({ sync: racing }).cancel({
+    await cancellations(root(), { sync: racing }).cancel({
       actor: 'test',
       orderId,
       lineSeq: '00001',
@@ -693,14 +706,18 @@ describe('store queue and pre-orders', () => {
       reserved: before.reserved + 2,
       rows: before.rows + 2,
     });
-    expect((await brokeringStore().storeQueue(STORE)).map((i) => i.orderId)).toContain(orderId);
+    expect((await brokeringStore(root()).storeQueue(STORE)).map((i) => i.orderId)).toContain(
+      orderId,
+    );
     await cancel({ orderId, reason: 'MERCHANT_DAMAGED', idempotencyKey: key('cx') });
-    expect((await brokeringStore().storeQueue(STORE)).map((i) => i.orderId)).not.toContain(orderId);
+    expect((await brokeringStore(root()).storeQueue(STORE)).map((i) => i.orderId)).not.toContain(
+      orderId,
+    );
     expect(await reserved(SKU, STORE)).toEqual(before);
   });
 
   it('a cancelled pre-ordered unit gives its PO line ATP back', async () => {
-    const po = preorderRuntime().deps.purchaseOrders;
+    const po = preorderRuntime(root()).deps.purchaseOrders;
     const meta = { file: 'po.csv', at: new Date().toISOString() };
     await po.touchHeader('PO-CX', WAREHOUSE, meta);
     await po.upsertLine(
@@ -717,10 +734,15 @@ describe('store queue and pre-orders', () => {
     );
     const orderId = await newOrder([3], PRE_SKU, true);
     await giveIds(orderId, 1);
-    await preorderRuntime().allocation.allocate('PO-CX', '1', [{ orderId, lineSeq: '00001' }], {
-      idempotencyKey: key('pre'),
-      actor: 'test',
-    });
+    await preorderRuntime(root()).allocation.allocate(
+      'PO-CX',
+      '1',
+      [{ orderId, lineSeq: '00001' }],
+      {
+        idempotencyKey: key('pre'),
+        actor: 'test',
+      },
+    );
     expect((await line(orderId)).buckets).toEqual({ 1250: 3 });
     expect(await po.line('PO-CX', '1')).toMatchObject({ allocated: 3, atp: 2 });
 

@@ -18,12 +18,10 @@ import { writeEndpoints } from '../../local/cli/connect.ts';
 import { ENV } from '../../shared/platform/config.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { invoiceStore, orderRuntime, root, syncStore } from '../../shared/app/root.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { syncStore } from '../../shared/sync/wiring.ts';
 import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
@@ -45,7 +43,10 @@ async function order(): Promise<Shop> {
   const input = sampleOrder({}, [
     { sku: 'CM-SKU', quantity: 1, price: 40, shippingMethod: 'STANDARD' },
   ]);
-  const created = await orderRuntime().intake.submit(input, { source: 'test', actor: 'test' });
+  const created = await orderRuntime(root()).intake.submit(input, {
+    source: 'test',
+    actor: 'test',
+  });
   if (created.status !== 'created') throw new Error(created.status);
   return { orderId: created.orderId, externalId: input.externalId, name: input.name };
 }
@@ -65,8 +66,8 @@ const errorsOf = async (name: string) =>
     { columns: true },
   ) as Record<string, string>[];
 const memos = async (o: Shop) =>
-  (await invoiceStore().headers([o.orderId])).get(o.orderId)!.creditMemos ?? {};
-const totals = () => invoiceStore().creditMemoTotals();
+  (await invoiceStore(root()).headers([o.orderId])).get(o.orderId)!.creditMemos ?? {};
+const totals = () => invoiceStore(root()).creditMemoTotals();
 
 let a: Shop;
 let b: Shop;
@@ -203,9 +204,9 @@ describe('the operator sees them', () => {
 
   it('oms sync status counts them and lists the last credit-memo files', async () => {
     const s = await syncStatus({
-      sync: syncStore(),
+      sync: syncStore(root()),
       ledger: new ImportLedger(dynamo(), table('control')),
-      creditMemos: invoiceStore(),
+      creditMemos: invoiceStore(root()),
     });
     expect(s.creditMemos).toMatchObject({ memos: 3, amountCents: 3000 });
     expect(s.creditMemos!.files.map((f) => f.key.split('/').pop())).toEqual(

@@ -17,7 +17,7 @@ import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts'
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
@@ -84,7 +84,7 @@ const lastRun = async (feed: FeedId) =>
 
 /** An approved order of `quantity` units of `sku`, allocated (1100 → 1200) at `facilityId`. */
 async function allocatedOrder(sku: Sku, quantity: number, facilityId: string): Promise<string> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder({}, [{ sku, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
@@ -111,11 +111,11 @@ async function allocatedOrder(sku: Sku, quantity: number, facilityId: string): P
   return orderId;
 }
 
-const records = async (orderId: string) => orderRuntime().orders.order(orderId);
+const records = async (orderId: string) => orderRuntime(root()).orders.order(orderId);
 
 /** Per facility: the position's reserved figure and the sum of the reservation rows. */
 async function held(sku: Sku): Promise<Record<string, { reserved: number; rows: number }>> {
-  const { positions, reservations } = await orderRuntime().positions.sku(sku);
+  const { positions, reservations } = await orderRuntime(root()).positions.sku(sku);
   const out: Record<string, { reserved: number; rows: number }> = {};
   for (const f of facilities.map((x) => x.facilityId)) {
     out[f] = {
@@ -167,7 +167,7 @@ describe('NetSuite fulfillments (CSV)', () => {
     orders.B = await allocatedOrder('FUL-B', 3, 'WH1');
     orders.E = await allocatedOrder('FUL-E', 1, 'WH1');
     orders.R = await allocatedOrder('FUL-R', 2, 'WH1');
-    const { service } = orderRuntime();
+    const { service } = orderRuntime(root());
     for (const [from, to] of [
       [1200, 1500],
       [1500, 3200],

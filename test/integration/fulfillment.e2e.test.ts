@@ -15,7 +15,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countedAt } from '../../shared/domain/lifecycle/promises.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import {
+  cancellations,
+  invoiceStore,
+  orderRuntime,
+  root,
+  storeFulfillment,
+  storeShipping,
+  syncStore,
+} from '../../shared/app/root.ts';
 import {
   bucketsFromEvents,
   lineInvariantViolations,
@@ -24,15 +32,10 @@ import {
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { storeShipping } from '../../shared/store-fulfillment/store-shipping-wiring.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
-import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { FLOW_FACILITIES, loadFlowReferenceData } from '../support/netsuite-flow.ts';
 
@@ -54,7 +57,7 @@ async function netsuiteCycle() {
   await cloud.dispatcher.idle();
 }
 
-const records = (id: string) => orderRuntime().orders.order(id);
+const records = (id: string) => orderRuntime(root()).orders.order(id);
 const allLines = async (): Promise<LineState[]> =>
   (await Promise.all(orderIds.map(records))).flatMap((o) => o.lines);
 const sameLine = (a: { orderId: string; lineSeq: string }) => (b: LineState) =>
@@ -69,8 +72,8 @@ let partlyShippedByStore: { orderId: string; lineSeq: string } | undefined;
 
 /** Every store picks, packs and ships what is released to it (the first 2+ unit line in two parts). */
 async function storesWork(tag: string, opts: { failOnePick?: boolean } = {}) {
-  const queue = storeFulfillment();
-  const shipping = storeShipping();
+  const queue = storeFulfillment(root());
+  const shipping = storeShipping(root());
   for (const facilityId of STORES) {
     for (const item of await queue.storeQueue(facilityId)) {
       for (const r of item.released) {
@@ -161,7 +164,7 @@ beforeAll(async () => {
   });
   sim.seedItems(sample.products.map((p) => ({ itemId: p.itemId, sku: p.sku })));
   for (const o of sample.orders) {
-    const r = await orderRuntime().intake.submit(o, { source: 'test', actor: 'test' });
+    const r = await orderRuntime(root()).intake.submit(o, { source: 'test', actor: 'test' });
     if (r.status !== 'created') throw new Error(r.status);
     orderIds.push(r.orderId);
   }
@@ -199,7 +202,7 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
     )!;
     expect(victim).toBeDefined();
     cancelled = { orderId: victim.orderId, lineSeq: victim.lineSeq };
-    const result = await cancellations().cancel({
+    const result = await cancellations(root()).cancel({
       orderId: victim.orderId,
       lineSeq: victim.lineSeq,
       reason: 'CUSTOMER_REQUEST',
@@ -225,7 +228,7 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
     await storesWork('r1', { failOnePick: true });
     expect(notFound).toBeDefined();
     // Each store shipment marked its order as awaiting NetSuite's invoice, in the same write.
-    const awaiting = new Set((await invoiceStore().awaiting()).map((a) => a.orderId));
+    const awaiting = new Set((await invoiceStore(root()).awaiting()).map((a) => a.orderId));
     expect(storeShipments.every((x) => awaiting.has(x.orderId))).toBe(true);
     // NetSuite takes the allocations and the close, fulfils (some in two parts), the OMS imports.
     await run('oms-fulfilled-export');
@@ -406,10 +409,10 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
   it('oms sync status shows the new feeds, and no fully shipped order waits for its invoice', async () => {
     const status = await syncStatus(
       {
-        sync: syncStore(),
+        sync: syncStore(root()),
         ledger: new ImportLedger(dynamo(), table('control')),
-        invoices: invoiceStore(),
-        orders: orderRuntime().orders,
+        invoices: invoiceStore(root()),
+        orders: orderRuntime(root()).orders,
       },
       { invoiceOverdueHours: 0 },
     );
@@ -447,7 +450,7 @@ describe('fulfillment both ways, cancellations and invoicing', () => {
   it('inventory and reservations balance at the end', async () => {
     const report = await run<ReconcileReport>('reconcile-reservations');
     expect(report.fixed).toEqual([]);
-    const { positions } = orderRuntime();
+    const { positions } = orderRuntime(root());
     const lines = await allLines();
     for (const p of sample.products) {
       const { figures, positions: pos, reservations } = await positions.sku(p.sku);

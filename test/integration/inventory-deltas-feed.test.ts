@@ -14,8 +14,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { deltaImporter } from '../../shared/jobs/inventory-delta-wiring.ts';
-import { productImporter } from '../../shared/jobs/product-wiring.ts';
+import { deltaImporter, productImporter, root } from '../../shared/app/root.ts';
 import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
@@ -300,7 +299,7 @@ describe('inventory delta importer', () => {
   it('counts duplicates and zero deltas, and applies concurrent deltas to one figure exactly', async () => {
     // After the last snapshot: an (empty) file first, so that the next one starts after it.
     const base = Date.now() + 1_000;
-    const opening = await deltaImporter('inventory-adjustment-import').open({
+    const opening = await deltaImporter(root(), 'inventory-adjustment-import').open({
       key: 'direct/opening.csv',
       fileName: 'opening.csv',
       eTag: 'opening',
@@ -308,7 +307,9 @@ describe('inventory delta importer', () => {
       lastModified: new Date(base),
     });
     expect(await opening.finish()).toMatchObject({ applied: 0 });
-    const session = await deltaImporter('inventory-adjustment-import', { concurrency: 16 }).open({
+    const session = await deltaImporter(root(), 'inventory-adjustment-import', {
+      concurrency: 16,
+    }).open({
       key: 'direct/key.csv',
       fileName: 'direct.csv',
       eTag: 'direct',
@@ -337,7 +338,7 @@ describe('inventory delta importer', () => {
     expect(await qty('SKU-P')).toEqual({ 'WH-A': 64 });
 
     // A later run of the same rows (a retried file) changes nothing.
-    const again = await deltaImporter('inventory-adjustment-import').open({
+    const again = await deltaImporter(root(), 'inventory-adjustment-import').open({
       key: 'direct/key.csv',
       fileName: 'direct.csv',
       eTag: 'direct',
@@ -355,12 +356,12 @@ describe('inventory delta importer', () => {
       'id-value': sku,
       'good-identification-value': itemId,
     });
-    const first = await productImporter().open({ ...file, resumed: false });
+    const first = await productImporter(root()).open({ ...file, resumed: false });
     expect(await first.row(row('SKU-R1', '9001'), 2)).toBeUndefined();
     expect(await first.row(row('SKU-R2', '9002'), 3)).toBeUndefined();
     await first.checkpoint();
     // The run stops here (crash or time limit); the next one resumes after line 3.
-    const resumed = await productImporter().open({ ...file, resumed: true });
+    const resumed = await productImporter(root()).open({ ...file, resumed: true });
     expect(await resumed.row(row('SKU-R3', '9003'), 4)).toBeUndefined();
     expect(await resumed.row(row('SKU-R1', '9009'), 5)).toEqual({
       field: 'good-identification-value',
@@ -376,7 +377,7 @@ describe('inventory delta importer', () => {
       ]),
     );
     // A fresh (not resumed) run of another file starts with a clean slate.
-    const other = await productImporter().open({ ...file, eTag: 'p2', resumed: false });
+    const other = await productImporter(root()).open({ ...file, eTag: 'p2', resumed: false });
     expect(await other.row(row('SKU-R1', '9001'), 2)).toBeUndefined();
     await other.finish();
   });

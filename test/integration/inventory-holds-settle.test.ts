@@ -38,9 +38,16 @@ import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { s3 } from '../../shared/files/s3-client.ts';
-import { settleDeps, settleReflected } from '../../shared/inventory/settle.ts';
+import { settleReflected } from '../../shared/inventory/settle.ts';
 import type { ReconcileReport } from '../../shared/jobs/reconcile-reservations.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import {
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  root,
+  settleDeps,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
@@ -49,7 +56,6 @@ import { productItems, ProductStore } from '../../shared/store/product-store.ts'
 import { ReflectStore, type ReflectEntry } from '../../shared/store/reflect-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import type { ExceptionsReport } from '../../shared/sync/netsuite-exceptions.ts';
-import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { keptInS3 } from '../support/kept-files.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
@@ -102,7 +108,7 @@ async function allocatedOrder(
   facilityId: string,
   opts: { outbox?: boolean } = {},
 ): Promise<string> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder({}, [{ sku, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
@@ -136,7 +142,7 @@ async function allocatedOrder(
           linked: [
             {
               label: 'linked:allocation-outbox' as const,
-              item: syncStore().outboxPut(
+              item: syncStore(root()).outboxPut(
                 'allocation',
                 allocationEntryId(payload),
                 payload,
@@ -151,13 +157,15 @@ async function allocatedOrder(
 }
 
 async function lineOf(orderId: string): Promise<LineState> {
-  const { lines } = await orderRuntime().orders.linesWithHeaders([{ orderId, lineSeq: '00001' }]);
+  const { lines } = await orderRuntime(root()).orders.linesWithHeaders([
+    { orderId, lineSeq: '00001' },
+  ]);
   return lines.get(`${orderId}|00001`)!;
 }
 
 /** The position's counted units, the line's reservation row and its reflected units there. */
 async function held(sku: Sku, facilityId: string, orderId?: string) {
-  const { positions, reservations, holds } = await orderRuntime().positions.sku(sku);
+  const { positions, reservations, holds } = await orderRuntime(root()).positions.sku(sku);
   return {
     reserved: positions.get(facilityId)?.reserved ?? 0,
     row:
@@ -174,7 +182,7 @@ const only =
     pairs.some(([s, f]) => s === sku && f === facilityId);
 
 const settle = (uploadedAt: string, seen: (sku: string, f: string) => boolean, lagMs = 0) =>
-  settleReflected({ uploadedAt, seen }, settleDeps({ lagMs }));
+  settleReflected({ uploadedAt, seen }, settleDeps(root(), { lagMs }));
 
 const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
@@ -224,13 +232,15 @@ beforeAll(async () => {
   }
   await inventory.flush();
   await products.flush();
-  await mappingStore().save([
+  await mappingStore(root()).save([
     { kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' },
     { kind: 'salesChannel', value: 'web', netsuiteId: '2' },
     { kind: 'subsidiary', value: '*', netsuiteId: '1' },
   ]);
-  const ids = netsuiteIdStore().writer();
-  await ids.put(netsuiteIdStore().customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'));
+  const ids = netsuiteIdStore(root()).writer();
+  await ids.put(
+    netsuiteIdStore(root()).customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'),
+  );
   await ids.flush();
 }, 120_000);
 
@@ -251,7 +261,7 @@ describe('an allocation file NetSuite took', () => {
     const [row] = await rowsOf('allocation-update-export', file);
     expect(row!.quantity).toBe('3');
     // The manifest keeps the row's quantity.
-    const manifest = (await syncStore().netsuiteFiles().manifest(file))!;
+    const manifest = (await syncStore(root()).netsuiteFiles().manifest(file))!;
     expect(manifest.records[0]).toMatchObject({ quantity: 3 });
 
     takenAt = await take('allocation-update-export', file);
@@ -345,7 +355,7 @@ describe('an allocation file NetSuite took', () => {
 describe('an OMS-fulfilled file NetSuite took', () => {
   it('gives an entry at the store that shipped, and the settle ends the count', async () => {
     const orderId = await allocatedOrder('RF-S', 2, STORE);
-    const { service } = orderRuntime();
+    const { service } = orderRuntime(root());
     await service.fulfill({
       orderId,
       lineSeq: '00001',
@@ -364,7 +374,7 @@ describe('an OMS-fulfilled file NetSuite took', () => {
       quantity: 2,
       shippedAt: new Date().toISOString(),
     };
-    await syncStore().enqueue(
+    await syncStore(root()).enqueue(
       'fulfilled',
       omsFulfilledEntryId(payload),
       payload,
@@ -397,7 +407,7 @@ describe('an OMS-fulfilled file NetSuite took', () => {
 describe('an inventory adjustment file NetSuite took', () => {
   it('gives an entry of |delta| units, and the settle ends the adjustment hold', async () => {
     const adjustmentId = 'SR-TEST-00001-abc';
-    const { positions } = orderRuntime();
+    const { positions } = orderRuntime(root());
     expect(
       await positions.placeAdjustmentHold({ sku: 'RF-J', facilityId: STORE, adjustmentId, qty: 2 }),
     ).toBe('held');
@@ -412,7 +422,7 @@ describe('an inventory adjustment file NetSuite took', () => {
       orderId: 'TEST',
       lineSeq: '00001',
     };
-    await syncStore().enqueue('invadj', adjustmentId, payload, payload.at);
+    await syncStore(root()).enqueue('invadj', adjustmentId, payload, payload.at);
     const report = await runExport('inventory-adjustment-export');
     expect(report.files).toHaveLength(1);
     const file = report.files[0]!;
@@ -489,7 +499,7 @@ describe("NetSuite's own fulfillment file", () => {
     await cloud.dispatcher.idle();
     expect(await reflect().all()).toEqual([]);
     expect(await held('RF-N', WH, orderId)).toMatchObject({ reserved: 0, row: 0, reflected: 2 });
-    const figure = await orderRuntime().positions.facility('RF-N', WH);
+    const figure = await orderRuntime(root()).positions.facility('RF-N', WH);
     expect(figure.nsQty).toBe(48);
   });
 });
@@ -509,7 +519,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
   it('holds the shipped units at the facility and reports the row', async () => {
     orderId = await allocatedOrder('RF-U', 2, WH);
     // The OMS cancels the line after NetSuite committed it; NetSuite ships before the close.
-    await orderRuntime().service.cancelLine({
+    await orderRuntime(root()).service.cancelLine({
       orderId,
       lineSeq: '00001',
       idempotencyKey: key('cancel'),
@@ -569,7 +579,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
     await cloud.dispatcher.idle();
     expect(await unpromised()).toEqual([]);
     expect(await held('RF-U', WH)).toMatchObject({ reserved: 0, holds: [] });
-    expect((await orderRuntime().positions.facility('RF-U', WH)).nsQty).toBe(48);
+    expect((await orderRuntime(root()).positions.facility('RF-U', WH)).nsQty).toBe(48);
 
     // NetSuite repeats the row once more after the hold ended: it was held once, not again.
     await uploadFulfillment('fulfillment-rf-u-third.csv');
@@ -578,7 +588,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
 
   it('after a partial cancel, the open unit ships and only the cancelled one is held', async () => {
     const partial = await allocatedOrder('RF-U', 2, WH);
-    await orderRuntime().service.cancelLine({
+    await orderRuntime(root()).service.cancelLine({
       orderId: partial,
       lineSeq: '00001',
       quantity: 1,
@@ -611,7 +621,7 @@ describe('NetSuite shipping units of a line the OMS cancelled', () => {
 
   it('a row for more than the line had open and cancelled is refused whole, nothing held', async () => {
     const other = await allocatedOrder('RF-U', 2, WH);
-    await orderRuntime().service.cancelLine({
+    await orderRuntime(root()).service.cancelLine({
       orderId: other,
       lineSeq: '00001',
       quantity: 1,
@@ -630,7 +640,7 @@ describe('the reconcile job', () => {
   it('lists holds older than OMS_HOLD_MAX_AGE_HOURS with an alarm line', async () => {
     const orderId = await allocatedOrder('RF-O', 2, WH);
     const adjustmentId = 'SR-TEST-00002-old';
-    await orderRuntime().positions.placeAdjustmentHold({
+    await orderRuntime(root()).positions.placeAdjustmentHold({
       sku: 'RF-O',
       facilityId: STORE,
       adjustmentId,

@@ -31,19 +31,22 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trulyAvailable } from '../../local/demo/inventory/truth.ts';
 import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import {
+  cancellations,
+  mappingStore,
+  orderRuntime,
+  root,
+  storeFulfillment,
+  storeShipping,
+} from '../../shared/app/root.ts';
 import { BROKERING_QUEUE, parseRoutingConfig } from '../../shared/domain/brokering/index.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
 import type { LineState } from '../../shared/domain/lifecycle/line.ts';
 import type { OrderInput } from '../../shared/domain/orders/order.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { storeShipping } from '../../shared/store-fulfillment/store-shipping-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BrokeringStore } from '../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import { mappingStore } from '../../shared/sync/wiring.ts';
 import { sampleMappings } from '../../local/sample/netsuite-sample.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 
@@ -217,7 +220,7 @@ const tick = (w: World, minutes = 7) => {
 const key = (w: World, what: string) => `m${w.run}-${what}-${++w.keys}`;
 
 async function linesOf(w: World): Promise<LineState[]> {
-  const orders = await Promise.all(w.orders.map((id) => orderRuntime().orders.order(id)));
+  const orders = await Promise.all(w.orders.map((id) => orderRuntime(root()).orders.order(id)));
   return orders.flatMap((o) => o.lines);
 }
 
@@ -260,8 +263,8 @@ async function netsuite(w: World) {
 }
 
 async function storeShip(w: World, partial: boolean) {
-  const queue = storeFulfillment();
-  const shipping = storeShipping();
+  const queue = storeFulfillment(root());
+  const shipping = storeShipping(root());
   for (const item of await queue.storeQueue(STORE)) {
     if (!w.orders.includes(item.orderId)) continue;
     for (const r of item.released) {
@@ -292,7 +295,7 @@ async function storeShip(w: World, partial: boolean) {
 }
 
 async function storeDamaged(w: World) {
-  const queue = storeFulfillment();
+  const queue = storeFulfillment(root());
   for (const item of await queue.storeQueue(STORE)) {
     if (!w.orders.includes(item.orderId) || !item.released.length) continue;
     const line = (await linesOf(w)).find(
@@ -326,7 +329,7 @@ async function cancel(w: World, pick: number, part: boolean) {
   });
   if (!open.length) return;
   const line = open[pick % open.length]!;
-  await cancellations().cancel({
+  await cancellations(root()).cancel({
     orderId: line.orderId,
     lineSeq: line.lineSeq,
     ...(part ? { quantity: 1 } : {}),
@@ -342,7 +345,7 @@ async function apply(w: World, o: Op): Promise<void> {
   const p = (i: number) => w.products[i]!;
   switch (o.kind) {
     case 'order': {
-      const r = await orderRuntime().intake.submit(orderInput(w, p(o.sku).sku, o.quantity), {
+      const r = await orderRuntime(root()).intake.submit(orderInput(w, p(o.sku).sku, o.quantity), {
         source: 'model',
         actor: 'model',
       });
@@ -472,7 +475,7 @@ async function compare(w: World): Promise<{ pair: string; oms: number; truth: nu
   const ours = new Set(w.products.map((p) => p.sku));
   for (const t of truth) {
     if (!ours.has(t.sku)) continue;
-    const { figures, positions } = await orderRuntime().positions.stock(t.sku);
+    const { figures, positions } = await orderRuntime(root()).positions.stock(t.sku);
     const oms = (figures.get(t.facilityId) ?? 0) - (positions.get(t.facilityId)?.reserved ?? 0);
     const known = t.trulyAvailable + (untold.get(`${t.sku}|${t.facilityId}`) ?? 0);
     out.push({ pair: `${t.sku}@${t.facilityId}`, oms, truth: known });
@@ -485,7 +488,8 @@ async function diagnose(w: World, pairs: readonly string[]): Promise<string> {
   const out: unknown[] = [];
   for (const pair of pairs) {
     const [sku, facilityId] = pair.split('@') as [string, string];
-    const { figures, positions, reservations, holds } = await orderRuntime().positions.sku(sku);
+    const { figures, positions, reservations, holds } =
+      await orderRuntime(root()).positions.sku(sku);
     const location = FACILITIES.find((f) => f.facilityId === facilityId)!.externalId;
     const itemId = allProducts.find((p) => p.sku === sku)?.itemId ?? '?';
     out.push({
@@ -505,7 +509,7 @@ async function diagnose(w: World, pairs: readonly string[]): Promise<string> {
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  await mappingStore().save(sampleMappings());
+  await mappingStore(root()).save(sampleMappings());
   await new FacilityStore(dynamo(), table('control')).save(FACILITIES);
   const parsed = parseRoutingConfig({
     runs: [

@@ -14,7 +14,7 @@ import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { InventoryStore } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { root, snapshotImporter } from '../../shared/app/root.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { keptName } from '../support/kept-files.ts';
 import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
@@ -169,7 +169,7 @@ describe('inventory snapshot feed over SFTP', () => {
       files,
       ledger,
       user: cloud.sftp.user,
-      importerFor: () => snapshotImporter(),
+      importerFor: () => snapshotImporter(root()),
       leaseMs: 60_000,
     };
     const ref = { bucket: cloud.bucket, key, size: head.size, eTag: head.eTag };

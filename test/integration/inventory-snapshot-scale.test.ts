@@ -17,10 +17,7 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { NS_PREFIX } from '../../shared/store/inventory-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import {
-  snapshotImporter,
-  snapshotImporterDeps,
-} from '../../shared/jobs/inventory-snapshot-wiring.ts';
+import { root, snapshotImporter, snapshotImporterDeps } from '../../shared/app/root.ts';
 import { closeSnapshot } from '../../shared/jobs/inventory-snapshot-close.ts';
 import {
   FACILITIES,
@@ -75,7 +72,7 @@ const deps = (extra: Partial<Parameters<typeof importFeedFile>[1]> = {}) => ({
   files,
   ledger,
   user: cloud.sftp.user,
-  importerFor: () => snapshotImporter(),
+  importerFor: () => snapshotImporter(root()),
   leaseMs: 60_000,
   ...extra,
 });
@@ -215,7 +212,7 @@ describe('inventory snapshot at scale', () => {
     // The window starts just before the three files of the previous test were imported.
     const now = new Date();
     const windowHours = (now.getTime() - snapshotStarted + 1_000) / 3_600_000;
-    const deps = snapshotImporterDeps();
+    const deps = snapshotImporterDeps(root());
     const listed = expected(30_000, 3);
     const before = await figures();
     const absent = [...before.keys()].filter((k) => !listed.has(k) && before.get(k) !== 0);

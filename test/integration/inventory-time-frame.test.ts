@@ -15,12 +15,11 @@ import { importFeedFile } from '../../shared/feeds/file-import.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import type { DeltaFeedId, DeltaImporterDeps } from '../../shared/jobs/inventory-delta-importer.ts';
-import { deltaImporter } from '../../shared/jobs/inventory-delta-wiring.ts';
+import { deltaImporter, root, snapshotImporter } from '../../shared/app/root.ts';
 import type {
   ImportedSnapshotFile,
   SnapshotImporterDeps,
 } from '../../shared/jobs/inventory-snapshot-importer.ts';
-import { snapshotImporter } from '../../shared/jobs/inventory-snapshot-wiring.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
@@ -60,7 +59,7 @@ async function openSnapshot(
   deps: Partial<SnapshotImporterDeps> = {},
 ) {
   const name = `snapshot-${++n}.csv`;
-  const session = await snapshotImporter(deps).open({
+  const session = await snapshotImporter(root(), deps).open({
     key: `direct/${name}`,
     fileName: name,
     eTag: `s${n}`,
@@ -93,7 +92,7 @@ async function deltaFile(
   deps: Partial<Omit<DeltaImporterDeps, 'feedId'>> = {},
 ) {
   const name = `${feed}-${++n}.csv`;
-  const session = await deltaImporter(feed, deps).open({
+  const session = await deltaImporter(root(), feed, deps).open({
     key: `direct/${name}`,
     fileName: name,
     eTag: `d${n}`,
@@ -272,7 +271,9 @@ describe('the step after a snapshot file (the settle)', () => {
 
 describe('over S3: the upload times S3 keeps, not the names', () => {
   const importer = (feed: FeedId) =>
-    feed === 'inventory-snapshot-import' ? snapshotImporter() : deltaImporter(feed as DeltaFeedId);
+    feed === 'inventory-snapshot-import'
+      ? snapshotImporter(root())
+      : deltaImporter(root(), feed as DeltaFeedId);
   const upload = async (feed: FeedId, name: string, lines: readonly string[]) => {
     const key = `${feedPrefix(cloud.sftp.user, feedById(feed))}${name}`;
     await feedFiles().writeAtomically(key, `${lines.join('\n')}\n`);
@@ -319,7 +320,7 @@ describe('over S3: the upload times S3 keeps, not the names', () => {
 describe('a snapshot of an older search never overwrites a newer one', () => {
   /** Imports a snapshot file named as NetSuite names it (its search time), uploaded at `uploadedAt`. */
   async function named(name: string, uploadedAt: Date, rows: Record<string, number>) {
-    const session = await snapshotImporter({}).open({
+    const session = await snapshotImporter(root(), {}).open({
       key: `direct/${name}`,
       fileName: name,
       eTag: `named-${++n}`,

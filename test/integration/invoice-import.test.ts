@@ -13,15 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceOverdueHours } from '../../shared/platform/config.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { invoiceStore, orderRuntime, root, syncStore } from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { awaitingInvoiceItem } from '../../shared/store/invoice-store.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { syncStore } from '../../shared/sync/wiring.ts';
 import { connectSftp, startTestCloud } from '../support/local-cloud.ts';
 import { keptOverSftp } from '../support/kept-files.ts';
 import { sampleOrder } from '../support/order-core.ts';
@@ -40,7 +38,7 @@ const nsIdOf = (orderId: string) => `7${orderId.replace(/\D/g, '').slice(-6)}`;
 
 /** An order NetSuite knows (ids back), `shipped` units of its one line shipped from WH1. */
 async function order(opts: { shipped?: boolean; shippedAt?: string } = {}): Promise<string> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder({}, [{ sku: SKU, quantity: 2, price: 15, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
@@ -99,14 +97,15 @@ const errorsOf = async (name: string) =>
   ) as Record<string, string>[];
 const hasErrorFile = async (name: string) =>
   !!(await keptOverSftp(sftp, `${dir()}error`, name, '.errors.csv'));
-const header = async (orderId: string) => (await invoiceStore().headers([orderId])).get(orderId)!;
+const header = async (orderId: string) =>
+  (await invoiceStore(root()).headers([orderId])).get(orderId)!;
 const status = (hours: number) =>
   syncStatus(
     {
-      sync: syncStore(),
+      sync: syncStore(root()),
       ledger: new ImportLedger(dynamo(), table('control')),
-      invoices: invoiceStore(),
-      orders: orderRuntime().orders,
+      invoices: invoiceStore(root()),
+      orders: orderRuntime(root()).orders,
     },
     { invoiceOverdueHours: hours },
   );
@@ -223,7 +222,7 @@ describe('invoice import', () => {
   });
 
   it('the same file again, or its rows in another file, change nothing', async () => {
-    const before = await invoiceStore().headers([a, b, late]);
+    const before = await invoiceStore(root()).headers([a, b, late]);
     // NetSuite puts the same file again (same name, same content).
     await upload(FIRST, [
       `9001,#A,shop-a,${nsIdOf(a)},${a},INV100,30.00,30.00,07/03/2025`,
@@ -243,7 +242,7 @@ describe('invoice import', () => {
     ]);
     expect(await archived(SECOND)).toBe(true);
     expect(await hasErrorFile(SECOND)).toBe(false);
-    expect(await invoiceStore().headers([a, b, late])).toEqual(before);
+    expect(await invoiceStore(root()).headers([a, b, late])).toEqual(before);
     const runs = await new ImportLedger(dynamo(), table('control')).recentFeedRuns(
       'invoice-import',
       5,

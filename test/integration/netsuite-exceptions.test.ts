@@ -22,7 +22,13 @@ import { feedById, type FeedId } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { s3 } from '../../shared/files/s3-client.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import {
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  root,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
@@ -33,7 +39,6 @@ import type { OutboxFeed } from '../../shared/store/sync-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import { resendRefused, type ExceptionsReport } from '../../shared/sync/netsuite-exceptions.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -60,24 +65,24 @@ const runJob = () => cloud.scheduler.runNow('netsuite-exceptions') as Promise<Ex
 const runExport = (feed: FeedId) => cloud.scheduler.runNow(feed) as Promise<ExportReport>;
 const outbox = async (feed: OutboxFeed) => {
   const ids: string[] = [];
-  for await (const page of syncStore().entries(feed)) ids.push(...page.map((e) => e.id));
+  for await (const page of syncStore(root()).entries(feed)) ids.push(...page.map((e) => e.id));
   return ids.sort();
 };
 const status = () =>
   syncStatus(
-    { sync: syncStore(), ledger: new ImportLedger(dynamo(), table('control')) },
+    { sync: syncStore(root()), ledger: new ImportLedger(dynamo(), table('control')) },
     { thresholdMinutes: 0 },
   );
 
 /** A new order of one line, with NetSuite's ids, allocated whole at the warehouse. */
 async function allocatedOrder(quantity = 2): Promise<string> {
-  const created = await orderRuntime().intake.submit(
+  const created = await orderRuntime(root()).intake.submit(
     sampleOrder({}, [{ sku: SKU, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
   );
   if (created.status !== 'created') throw new Error(created.status);
   const orderId = created.orderId;
-  await orderRuntime().service.recordNetsuiteIds({
+  await orderRuntime(root()).service.recordNetsuiteIds({
     orderId,
     netsuiteOrderId: `5${orderId.replace(/\D/g, '').slice(-6)}`,
     lineIds: { '00001': '1' },
@@ -90,7 +95,7 @@ async function allocatedOrder(quantity = 2): Promise<string> {
     facilityId: WAREHOUSE,
     afterRejection: false,
   };
-  await orderRuntime().service.move({
+  await orderRuntime(root()).service.move({
     orderId,
     lineSeq: '00001',
     from: 1100,
@@ -102,7 +107,7 @@ async function allocatedOrder(quantity = 2): Promise<string> {
     linked: [
       {
         label: 'linked:allocation-outbox',
-        item: syncStore().outboxPut(
+        item: syncStore(root()).outboxPut(
           'allocation',
           allocationEntryId(payload),
           payload,
@@ -191,13 +196,15 @@ beforeAll(async () => {
   );
   await inventory.flush();
   await setItemId(SKU, '501');
-  await mappingStore().save([
+  await mappingStore(root()).save([
     { kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' },
     { kind: 'salesChannel', value: 'web', netsuiteId: '2' },
     { kind: 'subsidiary', value: '*', netsuiteId: '1' },
   ]);
-  const ids = netsuiteIdStore().writer();
-  await ids.put(netsuiteIdStore().customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'));
+  const ids = netsuiteIdStore(root()).writer();
+  await ids.put(
+    netsuiteIdStore(root()).customerIdItem(partyIdFor('cust-1'), '1001', 'test', 'now'),
+  );
   await ids.flush();
 }, 120_000);
 
@@ -219,7 +226,7 @@ describe('a row NetSuite refused in an allocation update', () => {
     file = report.files[0]!;
     const rows = await linesOf(ALLOCATION, file);
     expect(rows).toHaveLength(2);
-    const manifest = (await syncStore().netsuiteFiles().manifest(file))!;
+    const manifest = (await syncStore(root()).netsuiteFiles().manifest(file))!;
     expect(manifest).toMatchObject({
       feed: ALLOCATION,
       outbox: 'allocation',
@@ -271,7 +278,7 @@ describe('a row NetSuite refused in an allocation update', () => {
       expect.objectContaining({ outbox: 'allocation', id: refusedId, message: MESSAGE, file }),
     ]);
     expect(await outbox('allocation')).toEqual([refusedId]);
-    const [entry] = (await syncStore().entries('allocation').next()).value!;
+    const [entry] = (await syncStore(root()).entries('allocation').next()).value!;
     expect(entry!.refusal).toMatchObject({
       feed: ALLOCATION,
       file,
@@ -287,10 +294,10 @@ describe('a row NetSuite refused in an allocation update', () => {
   it('records when NetSuite took the file (the archived object time), readable by key', async () => {
     const prefix = folderOf(ALLOCATION);
     const archived = (await feedFiles().head(`${prefix}archive/${file}`))!;
-    const takenAt = await syncStore().netsuiteFiles().takenAt(`${prefix}${file}`);
+    const takenAt = await syncStore(root()).netsuiteFiles().takenAt(`${prefix}${file}`);
     expect(takenAt).toBeDefined();
     expect(Math.abs(Date.parse(takenAt!) - archived.lastModified!.getTime())).toBeLessThan(1_000);
-    const taken = await syncStore().netsuiteFiles().filesTaken(ALLOCATION);
+    const taken = await syncStore(root()).netsuiteFiles().filesTaken(ALLOCATION);
     expect(taken.map((t) => t.name)).toEqual([file]);
   });
 
@@ -357,7 +364,7 @@ describe('a row NetSuite refused in an allocation update', () => {
     const rows = await linesOf(ALLOCATION, report.files[0]!);
     expect(rows.map((r) => r.row.item)).toEqual(['777']);
     expect(await outbox('allocation')).toEqual([]);
-    const [note] = [...(await syncStore().refusalNotes('allocation', [refusedId])).values()];
+    const [note] = [...(await syncStore(root()).refusalNotes('allocation', [refusedId])).values()];
     expect(note).toMatchObject({ resentFile: report.files[0], resentWhy: 'changed' });
     const s = await status();
     expect(s.exceptions.refused.find((r) => r.feed === ALLOCATION)).toMatchObject({
@@ -405,7 +412,7 @@ describe('a whole file NetSuite failed', () => {
   });
 
   it('a second failed file (no error row yet) is treated like refused rows: no more automatic re-send', async () => {
-    const runs = await syncStore().runs(ALLOCATION, 1);
+    const runs = await syncStore(root()).runs(ALLOCATION, 1);
     const second = runs[0]!.files[0]!;
     await netsuite(ALLOCATION, second, 'failed');
     const report = await runJob();
@@ -416,7 +423,7 @@ describe('a whole file NetSuite failed', () => {
       autoResend: 0,
       waitingForFix: 1,
     });
-    const [entry] = (await syncStore().entries('allocation').next()).value!;
+    const [entry] = (await syncStore(root()).entries('allocation').next()).value!;
     expect(entry!.refusal).toMatchObject({
       kind: 'file',
       file: second,
@@ -439,7 +446,7 @@ describe('a whole file NetSuite failed', () => {
   });
 
   it("an operator's resend sends it once more, whatever its row", async () => {
-    expect(await resendRefused(syncStore(), 'allocation', { id })).toEqual({
+    expect(await resendRefused(syncStore(root()), 'allocation', { id })).toEqual({
       asked: [id],
       notRefused: [],
     });
@@ -449,7 +456,7 @@ describe('a whole file NetSuite failed', () => {
     ).toMatchObject({ state: 'operator re-send asked' });
     expect(await runExport(ALLOCATION)).toMatchObject({ records: 1, resent: 1 });
     expect(await runExport(ALLOCATION)).toMatchObject({ records: 0, refused: 0 });
-    expect(await resendRefused(syncStore(), 'allocation', { allRefused: true })).toEqual({
+    expect(await resendRefused(syncStore(root()), 'allocation', { allRefused: true })).toEqual({
       asked: [],
       notRefused: [],
     });
@@ -461,7 +468,7 @@ describe('records that wait for their NetSuite id (customers)', () => {
     const prior = process.env.OMS_SYNC_RESEND_MINUTES;
     process.env.OMS_SYNC_RESEND_MINUTES = '0';
     try {
-      await orderRuntime().intake.submit(
+      await orderRuntime(root()).intake.submit(
         sampleOrder({
           customer: {
             shopCustomerId: 'cust-refused',

@@ -20,25 +20,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetsuiteSimulator, type LineView } from '../../local/netsuite/index.ts';
 import { seededDraw } from '../../local/netsuite/scripts/rejections.ts';
 import { netsuiteSample, type Sample } from '../../local/sample/netsuite-sample.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import {
+  cancellations,
+  invoiceStore,
+  mappingStore,
+  orderRuntime,
+  preorderRuntime,
+  root,
+  storeFulfillment,
+  storeShipping,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { lineInvariantViolations, type LineState } from '../../shared/domain/lifecycle/index.ts';
 import { isWhollyCancelled } from '../../shared/domain/sync/line-close-rows.ts';
 import { netsuiteQuantity } from '../../shared/domain/sync/allocation-rows.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { invoiceStore } from '../../shared/fulfillment/invoice-import-wiring.ts';
-import { storeShipping } from '../../shared/store-fulfillment/store-shipping-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { preorderRuntime } from '../../shared/preorder/runtime.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import { exceptionsStatus } from '../../shared/sync/netsuite-exceptions.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import { FLOW_FACILITIES, saveFlowFacilitiesAndRouting } from '../support/netsuite-flow.ts';
 
@@ -83,14 +87,14 @@ const events: string[] = [];
 const key = (orderId: string, lineSeq: string) => `${orderId}|${lineSeq}`;
 const status$ = () =>
   syncStatus({
-    sync: syncStore(),
+    sync: syncStore(root()),
     ledger: new ImportLedger(dynamo(), table('control')),
-    invoices: invoiceStore(),
-    orders: orderRuntime().orders,
-    creditMemos: invoiceStore(),
+    invoices: invoiceStore(root()),
+    orders: orderRuntime(root()).orders,
+    creditMemos: invoiceStore(root()),
   });
 const run = <T>(job: string) => cloud.scheduler.runNow(job) as Promise<T>;
-const records = (id: string) => orderRuntime().orders.order(id);
+const records = (id: string) => orderRuntime(root()).orders.order(id);
 const allLines = async (): Promise<LineState[]> =>
   (await Promise.all(orderIds.map(records))).flatMap((o) => o.lines);
 
@@ -110,7 +114,7 @@ async function netsuite() {
 /** Row refusals the OMS listed (feed → NetSuite's messages and the records), as they came. */
 const seenRefused = new Map<string, { messages: Set<string>; ids: Set<string> }>();
 async function observeRefusals() {
-  const status = await exceptionsStatus(syncStore(), { limit: 200 });
+  const status = await exceptionsStatus(syncStore(root()), { limit: 200 });
   for (const f of status.refused) {
     for (const r of f.records.filter((x) => x.kind === 'rows')) {
       const seen = seenRefused.get(f.feed) ?? { messages: new Set(), ids: new Set() };
@@ -151,8 +155,8 @@ async function syncRound(day: number) {
 
 /** The stores pick, pack and ship what is released to them; the first 2+ unit line in two parts. */
 async function storesWork(day: number) {
-  const queue = storeFulfillment();
-  const shipping = storeShipping();
+  const queue = storeFulfillment(root());
+  const shipping = storeShipping(root());
   for (const facilityId of STORES) {
     for (const item of await queue.storeQueue(facilityId)) {
       for (const r of item.released) {
@@ -228,7 +232,7 @@ const netsuiteLine = (line: LineState): LineView | undefined =>
 /** A line the store shipped fully, whose OMS-fulfilled row is not written yet. */
 async function shippedStoreLineWaiting(): Promise<LineState | undefined> {
   const waiting = new Set<string>();
-  for await (const page of syncStore().entries('fulfilled'))
+  for await (const page of syncStore(root()).entries('fulfilled'))
     for (const e of page) waiting.add(e.id);
   return (await allLines()).find(
     (l) =>
@@ -257,7 +261,7 @@ async function dayEvents(day: number) {
   // Once NetSuite's refusal is seen, the cause is fixed in the OMS: the records go again.
   await fixOnceRefused('sales-order-export', fixProducts);
   await fixOnceRefused('customer-deposit-export', () =>
-    mappingStore().save([{ kind: 'paymentMethod', value: 'gift_card', netsuiteId: '8' }]),
+    mappingStore(root()).save([{ kind: 'paymentMethod', value: 'gift_card', netsuiteId: '8' }]),
   );
   await fixOnceRefused('inventory-adjustment-export', async () => {
     process.env.OMS_NETSUITE_ADJUSTMENT_ACCOUNT = '58';
@@ -299,7 +303,7 @@ async function cancelWholeLine(): Promise<boolean> {
       !explained.has(key(l.orderId, l.lineSeq)),
   );
   if (!line) return false;
-  await cancellations().cancel({
+  await cancellations(root()).cancel({
     orderId: line.orderId,
     lineSeq: line.lineSeq,
     reason: 'CUSTOMER_REQUEST',
@@ -331,7 +335,7 @@ async function cancelPartOfHeldLine(): Promise<boolean> {
     );
   });
   if (!line) return false;
-  await cancellations().cancel({
+  await cancellations(root()).cancel({
     orderId: line.orderId,
     lineSeq: line.lineSeq,
     quantity: 1,
@@ -352,7 +356,7 @@ async function once(name: string, day: number, from: number, step: () => Promise
 async function fixOnceRefused(feed: Outbound, fix: () => Promise<void>) {
   const want = refusals[feed]!;
   if (want.fixed) return;
-  const status = await exceptionsStatus(syncStore(), { limit: 200 });
+  const status = await exceptionsStatus(syncStore(root()), { limit: 200 });
   const seen = status.refused.some(
     (f) =>
       f.feed === feed &&
@@ -421,7 +425,7 @@ beforeAll(async () => {
   }
   await products.flush();
   refusals['sales-order-export'] = { message: 'item 9999 does not exist', fixed: false };
-  await mappingStore().save([
+  await mappingStore(root()).save([
     ...sample.mappings.filter((m) => !(m.kind === 'paymentMethod' && m.value === 'gift_card')),
     { kind: 'paymentMethod', value: 'gift_card', netsuiteId: '88' },
   ]);
@@ -476,7 +480,7 @@ beforeAll(async () => {
   for (let day = 0; day < DAYS; day++) {
     clock = new Date(Date.parse('2025-07-07T08:00:00Z') + day * 86_400_000);
     for (const o of sample.orders.slice(day * ORDERS_PER_DAY, (day + 1) * ORDERS_PER_DAY)) {
-      const r = await orderRuntime().intake.submit(o, { source: 'test', actor: 'test' });
+      const r = await orderRuntime(root()).intake.submit(o, { source: 'test', actor: 'test' });
       if (r.status !== 'created') throw new Error(`${o.externalId}: ${r.status}`);
       orderIds.push(r.orderId);
     }
@@ -531,7 +535,7 @@ beforeAll(async () => {
 /** A NetSuite user closes a line the OMS is about to send as an allocation. */
 async function closeInNetsuiteBeforeAllocationExport() {
   const waiting = new Set<string>();
-  for await (const page of syncStore().entries('allocation'))
+  for await (const page of syncStore(root()).entries('allocation'))
     for (const e of page) waiting.add(e.id);
   const line = (await allLines()).find((l) =>
     [...waiting].some((id) => id.startsWith(`${l.orderId}#${l.lineSeq}#WH-`)),
@@ -576,7 +580,7 @@ async function deleteInNetsuiteBeforeLineClose(): Promise<boolean> {
   );
   if (!order) return false;
   const line = order.lines[0]!;
-  await cancellations().cancel({
+  await cancellations(root()).cancel({
     orderId: line.orderId,
     reason: 'MERCHANT_FRAUD',
     actor: 'cs:week',
@@ -621,7 +625,7 @@ describe('a week against NetSuite as it really behaves', () => {
   it("NetSuite's and the OMS's records agree line by line", async () => {
     const lines = await allLines();
     const nsLines = sim.lines();
-    const invoiced = await invoiceStore().headers(orderIds);
+    const invoiced = await invoiceStore(root()).headers(orderIds);
     const mismatches: string[] = [];
     let compared = 0;
     for (const line of lines) {
@@ -683,7 +687,7 @@ describe('a week against NetSuite as it really behaves', () => {
   });
 
   it('nothing sits unexplained in a failed/ or error/ folder; every refused record was re-sent or is listed', async () => {
-    const status = await exceptionsStatus(syncStore(), { limit: 200 });
+    const status = await exceptionsStatus(syncStore(root()), { limit: 200 });
     expect(status.unexplained).toEqual([]);
     expect(status.unexplainedTotal).toBe(0);
     const refused = status.refused.flatMap((f) => f.records.map((r) => ({ feed: f.feed, ...r })));
@@ -736,7 +740,7 @@ describe('a week against NetSuite as it really behaves', () => {
   });
 
   it("NetSuite's own inventory records reach the OMS: deltas once, the OMS's own adjustment not twice, snapshots from its books", async () => {
-    const inventory = orderRuntime().positions;
+    const inventory = orderRuntime(root()).positions;
     const differ: string[] = [];
     for (const row of sim.books()) {
       const facilityId = FACILITY_OF.get(row.location)!;
@@ -756,14 +760,14 @@ describe('a week against NetSuite as it really behaves', () => {
   });
 
   it('open purchase orders are incremental: never closed for being absent, closed on evidence', async () => {
-    const po = await preorderRuntime().allocation.purchaseOrder('PO-WEEK-1');
+    const po = await preorderRuntime(root()).allocation.purchaseOrder('PO-WEEK-1');
     expect(po).toBeDefined();
     expect(po!.lines.every((l) => l.status === 'closed')).toBe(true);
   });
 
   it('the credit memo is known to the OMS per order and in the sync status', async () => {
     const orderId = events.find((e) => e.startsWith('credit-memo:'))!.slice('credit-memo:'.length);
-    const header = (await invoiceStore().headers([orderId])).get(orderId)!;
+    const header = (await invoiceStore(root()).headers([orderId])).get(orderId)!;
     expect(Object.values(header.creditMemos ?? {})).toHaveLength(1);
     const view = await status$();
     expect(view.creditMemos?.memos ?? 0).toBeGreaterThanOrEqual(1);

@@ -16,7 +16,7 @@ import type { DepositPayload } from '../../shared/domain/sync/deposits.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { mappingStore, orderRuntime, root, syncStore } from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { BrokeringStore } from '../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
@@ -24,7 +24,6 @@ import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -46,7 +45,7 @@ const queued = async (orderId: string) =>
   (await brokering().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
 const depositOutbox = async () => {
   const out: { id: string; payload: DepositPayload }[] = [];
-  for await (const page of syncStore().entries<DepositPayload>('deposit')) {
+  for await (const page of syncStore(root()).entries<DepositPayload>('deposit')) {
     out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
   }
   return out;
@@ -87,7 +86,7 @@ beforeAll(async () => {
     ),
   );
   await inventory.flush();
-  await mappingStore().save([{ kind: 'paymentMethod', value: 'card', netsuiteId: '7' }]);
+  await mappingStore(root()).save([{ kind: 'paymentMethod', value: 'card', netsuiteId: '7' }]);
   const routing = parseRoutingConfig({
     runs: [
       {
@@ -115,7 +114,7 @@ describe('oms order netsuite-ids', () => {
   let orderId: string;
 
   it('lifts the hold and puts the order in the brokering queue and its deposit in the outbox', async () => {
-    const created = await orderRuntime().intake.submit(
+    const created = await orderRuntime(root()).intake.submit(
       sampleOrder({}, [{ sku: SKU, quantity: 2, price: 25, shippingMethod: 'STANDARD' }]),
       { source: 'test', actor: 'test' },
     );
@@ -138,7 +137,7 @@ describe('oms order netsuite-ids', () => {
       ),
     ) as { approved: boolean; afterApproval: boolean };
     expect(out).toMatchObject({ approved: true, afterApproval: true });
-    const line = (await orderRuntime().orders.order(orderId)).lines[0]!;
+    const line = (await orderRuntime(root()).orders.order(orderId)).lines[0]!;
     expect(line.holds).toEqual({});
     expect(await queued(orderId)).toBe(true);
     expect(await depositOutbox()).toEqual([
@@ -148,7 +147,7 @@ describe('oms order netsuite-ids', () => {
 
   it('brokering places it and the deposit export writes its deposit', async () => {
     await oms('broker', 'run', '--json');
-    const line = (await orderRuntime().orders.order(orderId)).lines[0]!;
+    const line = (await orderRuntime(root()).orders.order(orderId)).lines[0]!;
     expect(line.buckets).toMatchObject({ 1200: 2 });
     expect(line.alloc).toMatchObject({ 'WH-EAST': { 1200: 2 } });
 
@@ -178,7 +177,7 @@ describe('oms order netsuite-ids', () => {
     ) as { replayed: boolean };
     expect(again).toMatchObject({ replayed: true });
     await oms('broker', 'run', '--json');
-    const line = (await orderRuntime().orders.order(orderId)).lines[0]!;
+    const line = (await orderRuntime(root()).orders.order(orderId)).lines[0]!;
     expect(line.buckets).toMatchObject({ 1200: 2 });
   });
 });

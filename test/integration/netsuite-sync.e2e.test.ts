@@ -14,11 +14,16 @@ import { partyIdFor } from '../../shared/domain/sync/party.ts';
 import { MISSING_FIELDS_COLUMN } from '../../shared/domain/sync/sales-order-rows.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import {
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  root,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { productItems } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import type { ApprovalReport } from '../../shared/sync/approval.ts';
-import { mappingStore, netsuiteIdStore, syncStore } from '../../shared/sync/wiring.ts';
 import { ProductStore } from '../../shared/store/product-store.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
@@ -90,7 +95,7 @@ beforeAll(async () => {
   );
   await inventory.flush();
   await writer.flush();
-  await mappingStore().save(sample.mappings);
+  await mappingStore(root()).save(sample.mappings);
 
   sim = new NetsuiteSimulator({
     host: '127.0.0.1',
@@ -139,7 +144,7 @@ beforeAll(async () => {
   orders[3] = snapshotOnlyOrder;
 
   submitted = orders;
-  const { intake } = orderRuntime();
+  const { intake } = orderRuntime(root());
   const queue = orders.map((o, i) => ({ o, i }));
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -187,7 +192,7 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
     expect(reports[2]!.exports.deposits.records).toBe(ORDERS - 2);
     expect(reports[2]!.approval.depositsConfirmed).toHaveLength(ORDERS - 2);
 
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     for (const externalId of valid()) {
       const order = await orders.order(created.get(externalId)!);
       expect(order.header?.netsuiteOrderId, externalId).toMatch(/^\d+$/);
@@ -234,7 +239,7 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
   });
 
   it('reports what it held back: the unmapped SKU in the run, the missing country in required_fields_missing/', async () => {
-    const runs = await syncStore().runs('sales-order-export', 10);
+    const runs = await syncStore(root()).runs('sales-order-export', 10);
     const held = runs.flatMap(
       (r) => (r.details?.held as { id: string; reasons: string[] }[]) ?? [],
     );
@@ -269,7 +274,7 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
   });
 
   it('stores the ids that came back', async () => {
-    const ids = netsuiteIdStore();
+    const ids = netsuiteIdStore(root());
     const some = valid()
       .slice(0, 20)
       .map((e) => created.get(e)!);
@@ -348,7 +353,7 @@ describe(`NetSuite order sync, ${ORDERS} orders`, () => {
 
   it('the operator view lists the records still waiting and why', async () => {
     const status = await syncStatus(
-      { sync: syncStore(), ledger: new ImportLedger(dynamo(), table('control')) },
+      { sync: syncStore(root()), ledger: new ImportLedger(dynamo(), table('control')) },
       { thresholdMinutes: 0 },
     );
     const orders = status.waiting.find((w) => w.outbox === 'salesorder')!;

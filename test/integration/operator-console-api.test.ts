@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../shared/api/routes.ts';
-import { auditStore } from '../../shared/console/wiring.ts';
+import { auditStore, root } from '../../shared/app/root.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 
 const PASSWORD = 'Console-api-2026!';
@@ -106,7 +106,7 @@ describe('the console routes', () => {
       id: 'never-refused',
     });
     expect(resend.status).toBe(400);
-    const audit = await auditStore().recent();
+    const audit = await auditStore(root()).recent();
     expect(audit.map((a) => [a.actor, a.action, a.outcome.slice(0, 8)])).toEqual([
       ['user:ops', 'refusal.resend', 'refused:'],
       ['user:ops', 'file.reimport', 'refused:'],
@@ -114,7 +114,7 @@ describe('the console routes', () => {
   });
 
   it('a merchandiser gets 403 on every console route; an admin reads but may not act', async () => {
-    const audited = (await auditStore().recent()).length;
+    const audited = (await auditStore(root()).recent()).length;
     for (const k of CONSOLE) {
       const [method, path] = concrete(k).split(' ') as [string, string];
       const body = method === 'POST' ? { all: true, outbox: 'allocation' } : undefined;
@@ -126,14 +126,14 @@ describe('the console routes', () => {
       else expect(admin.status, `admin ${k}`).not.toBe(403);
     }
     expect(cloud.deadLetters.list()).toHaveLength(1);
-    expect(await auditStore().recent()).toHaveLength(audited);
+    expect(await auditStore(root()).recent()).toHaveLength(audited);
   });
 
   it('re-drive all by an operator: the dead letter goes back to its queue, audited', async () => {
     const r = await call('ops', 'POST', '/console/dead-letters/redrive', { all: true });
     expect(r.status).toBe(200);
     expect(cloud.deadLetters.list()).toEqual([]);
-    const [last] = await auditStore().recent();
+    const [last] = await auditStore(root()).recent();
     expect(last).toMatchObject({
       actor: 'user:ops',
       action: 'dead-letter.redrive',

@@ -14,16 +14,20 @@ import { NetsuiteSimulator } from '../../local/netsuite/index.ts';
 import { padLineSeq } from '../../shared/domain/lifecycle/line.ts';
 import type { OrderInput } from '../../shared/domain/orders/order.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
+import {
+  cancellations,
+  mappingStore,
+  netsuiteIdStore,
+  orderRuntime,
+  root,
+} from '../../shared/app/root.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { FeedFileStore } from '../../shared/files/feed-file-store.ts';
 import { createS3Client } from '../../shared/files/s3-client.ts';
 import { moneyView } from '../../shared/orders/money-view.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { ProductStore, productItems } from '../../shared/store/product-store.ts';
 import type { ApprovalReport } from '../../shared/sync/approval.ts';
-import { mappingStore, netsuiteIdStore } from '../../shared/sync/wiring.ts';
 import { keptName } from '../support/kept-files.ts';
 import { eventually, startTestCloud, TEST_PASSWORD } from '../support/local-cloud.ts';
 import {
@@ -65,7 +69,7 @@ beforeAll(async () => {
       await writer.put(item);
   }
   await writer.flush();
-  await mappingStore().save(MONEY_MAPPINGS);
+  await mappingStore(root()).save(MONEY_MAPPINGS);
   sim = new NetsuiteSimulator({
     host: '127.0.0.1',
     port: cloud.sftp.port,
@@ -79,7 +83,7 @@ beforeAll(async () => {
 
   // Random orders that add up (seeded: the same ones every run), with discounts of both kinds.
   const choices = fc.sample(moneyOrderArb, { numRuns: ORDERS, seed: 18 });
-  const { intake } = orderRuntime();
+  const { intake } = orderRuntime(root());
   for (const [i, drawn] of choices.entries()) {
     let c = drawn;
     // MONEY-2: a line discount on its first line, no order discount, two lines in one ship group.
@@ -129,7 +133,7 @@ describe('order money through NetSuite', () => {
     const first = created.get('MONEY-1')!;
     // Cancelled the way customer service does: the line close is queued with it, and the sales
     // order export reads the lines that have one waiting.
-    await cancellations().cancel({
+    await cancellations(root()).cancel({
       orderId: first,
       lineSeq: '00001',
       reason: 'CUSTOMER_REQUEST',
@@ -138,7 +142,7 @@ describe('order money through NetSuite', () => {
     });
     for (let i = 0; i < 4; i++) await syncCycle();
 
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     let checked = 0;
     for (const [externalId, orderId] of created) {
       const order = await orders.order(orderId);
@@ -163,7 +167,7 @@ describe('order money through NetSuite', () => {
     expect(view.cents.refundDue).toBe(view.cents.cancelled);
     expect(view.cents.cancelled).toBeGreaterThan(0);
     // Its discount lines came back through NetsuiteDiscountItemLineId and are stored.
-    const ids = await netsuiteIdStore().forOrder(first);
+    const ids = await netsuiteIdStore(root()).forOrder(first);
     expect([...ids.discounts.keys()].sort()).toEqual(
       [...one.lines.map((l) => l.lineSeq), padLineSeq(one.lines.length + 1)].sort(),
     );
@@ -171,11 +175,11 @@ describe('order money through NetSuite', () => {
 
   it('a line cancelled after NetSuite has the order closes with its discount line; the totals still agree', async () => {
     const orderId = created.get('MONEY-2')!;
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     const before = await orders.order(orderId);
     expect(before.header?.netsuiteOrderId).toBeDefined();
     // Cancelled the way customer service does (the line close is queued with it).
-    await cancellations().cancel({
+    await cancellations(root()).cancel({
       orderId,
       lineSeq: '00001',
       reason: 'CUSTOMER_REQUEST',
@@ -200,7 +204,7 @@ describe('order money through NetSuite', () => {
   });
 
   it('refuses bad money naming the field and stores nothing', async () => {
-    const { intake, orders } = orderRuntime();
+    const { intake, orders } = orderRuntime(root());
     const good = moneyOrder(fc.sample(moneyOrderArb, { numRuns: 1, seed: 5 })[0]!, 'BAD-0');
     const cases: Array<[string, (o: Record<string, unknown>) => void, string]> = [
       ['BAD-1', (o) => (o.grandTotal = (o.grandTotal as number) + 1), 'grandTotal'],
@@ -266,7 +270,7 @@ describe('order money through NetSuite', () => {
     const body = JSON.stringify([a, bad, b]);
     await files.writeAtomically(`${folder}${name}`, body, 'application/json');
     await cloud.dispatcher.idle();
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     await eventually(async () => (await orders.orderIdForExternal(b!.externalId)) ?? undefined);
     expect(await orders.orderIdForExternal(a!.externalId)).toBeDefined();
     expect(await orders.orderIdForExternal(bad.externalId)).toBeUndefined();

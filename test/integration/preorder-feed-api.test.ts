@@ -14,7 +14,7 @@ import { writeEndpoints } from '../../local/cli/connect.ts';
 import { ENV } from '../../shared/platform/config.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../../shared/app/root.ts';
 import { createDynamoClient } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { PurchaseOrderStore } from '../../shared/store/purchase-order-store.ts';
@@ -77,7 +77,7 @@ const preorder = async (sku: string, quantity: number, date: string) => {
   const created = await call('POST', '/orders', order);
   expect(created.status).toBe(201);
   const orderId = created.body.orderId as string;
-  await orderRuntime().service.recordNetsuiteIds({
+  await orderRuntime(root()).service.recordNetsuiteIds({
     orderId,
     netsuiteOrderId: `9${Date.now() % 100000}`,
     lineIds: { '00001': '1' },

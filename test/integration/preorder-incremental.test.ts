@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsvImportSession } from '../../shared/feeds/file-import.ts';
 import { purchaseOrderImporter } from '../../shared/jobs/purchase-order-importer.ts';
-import { poAbsentHours } from '../../shared/preorder/runtime.ts';
+import { poAbsentHours } from '../../shared/preorder/services.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
 import { startPreorderCore, type PreorderCore } from '../support/preorder.ts';

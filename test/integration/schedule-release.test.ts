@@ -21,7 +21,16 @@ import {
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { brokeringStore } from '../../shared/brokering/wiring.ts';
+import {
+  brokeringStore,
+  mappingStore,
+  orderRuntime,
+  releaseQueueStore,
+  root,
+  scheduleReleaseDeps,
+  scheduleReleaseLock,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { DEPOSIT_NOT_IN_NETSUITE, depositGate } from '../../shared/fulfillment/release-gates.ts';
 import {
   scheduleAndRelease,
@@ -32,14 +41,8 @@ import {
   parseShippingRules,
   scheduleFor,
 } from '../../shared/fulfillment/schedule-release-rules.ts';
-import {
-  releaseQueueStore,
-  scheduleReleaseDeps,
-  scheduleReleaseLock,
-} from '../../shared/fulfillment/schedule-release-wiring.ts';
 import { OrderService } from '../../shared/orders/order-service.ts';
 import { orderView } from '../../shared/orders/order-view.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
@@ -49,7 +52,6 @@ import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import { releaseQueuePutItems } from '../../shared/store/release-queue-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { releaseGates } from '../../shared/fulfillment/release-gates.ts';
 import { renderOrder } from '../../local/cli/commands/orders.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
@@ -78,7 +80,7 @@ const facilities: Facility[] = [
 
 /** An approved order of `quantity` units allocated at `facilityId` as brokering does it. */
 async function allocatedOrder(facilityId: string, quantity: number, sku = SKU): Promise<string> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder({}, [{ sku, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
@@ -113,7 +115,12 @@ async function allocatedOrder(facilityId: string, quantity: number, sku = SKU): 
         ? [
             {
               label: 'linked:allocation-outbox',
-              item: syncStore().outboxPut('allocation', allocationEntryId(payload), payload, at),
+              item: syncStore(root()).outboxPut(
+                'allocation',
+                allocationEntryId(payload),
+                payload,
+                at,
+              ),
             },
           ]
         : [],
@@ -129,7 +136,7 @@ async function enqueue(...orderIds: string[]): Promise<void> {
     keyAttributes: ['pk', 'sk'],
   });
   for (const orderId of orderIds) {
-    const header = (await orderRuntime().orders.getHeader(orderId))!;
+    const header = (await orderRuntime(root()).orders.getHeader(orderId))!;
     for (const item of releaseQueuePutItems({
       orderId,
       orderDate: header.date,
@@ -144,7 +151,7 @@ async function enqueue(...orderIds: string[]): Promise<void> {
 
 /** The customer deposit comes back from NetSuite (the id file) and the approval job records it. */
 async function depositArrives(orderId: string, depositId: string): Promise<void> {
-  const header = (await orderRuntime().orders.getHeader(orderId))!;
+  const header = (await orderRuntime(root()).orders.getHeader(orderId))!;
   const folder = feedPrefix(cloud.sftp.user, feedById('deposit-id-import'));
   const rows = header.payments.map((p) => `${orderId},${depositId},${p.reference}`);
   await feedFiles().writeAtomically(
@@ -158,15 +165,15 @@ async function depositArrives(orderId: string, depositId: string): Promise<void>
 const run = () => cloud.scheduler.runNow('schedule-release') as Promise<ScheduleReleaseReport>;
 const exportAllocations = () =>
   cloud.scheduler.runNow('allocation-update-export') as Promise<ExportReport>;
-const order = (orderId: string) => orderRuntime().orders.order(orderId);
+const order = (orderId: string) => orderRuntime(root()).orders.order(orderId);
 const line = async (orderId: string): Promise<LineState> => (await order(orderId)).lines[0]!;
-const queued = async () => (await releaseQueueStore().entries()).map((e) => e.orderId);
+const queued = async () => (await releaseQueueStore(root()).entries()).map((e) => e.orderId);
 const queueEntry = async (orderId: string) =>
-  (await releaseQueueStore().entries()).find((e) => e.orderId === orderId);
+  (await releaseQueueStore(root()).entries()).find((e) => e.orderId === orderId);
 const reservedAt = async (facilityId: string) =>
-  (await orderRuntime().positions.facility(SKU, facilityId)).position.reserved;
+  (await orderRuntime(root()).positions.facility(SKU, facilityId)).position.reserved;
 const inBrokeringQueue = async (orderId: string) =>
-  (await brokeringStore().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
+  (await brokeringStore(root()).queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
 /** What NetSuite would see in ship-date terms: the calendar day in the OMS zone, plus `days`. */
 const dayIn = (zone: string, days: number) => {
   const today = new Date().toLocaleDateString('en-CA', { timeZone: zone });
@@ -206,7 +213,7 @@ beforeAll(async () => {
     await products.put(item);
   }
   await products.flush();
-  await mappingStore().save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
+  await mappingStore(root()).save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
 }, 120_000);
 
 afterAll(async () => {
@@ -227,7 +234,7 @@ describe('schedule and release', () => {
     store = await allocatedOrder(STORE, 1);
     await depositArrives(warehouse, 'D-1');
     await depositArrives(store, 'D-2');
-    expect((await orderRuntime().orders.getHeader(warehouse))?.paymentVerified).toBe(true);
+    expect((await orderRuntime(root()).orders.getHeader(warehouse))?.paymentVerified).toBe(true);
     await enqueue(warehouse, store);
     expect((await queued()).sort()).toEqual([warehouse, store].sort());
 
@@ -319,7 +326,8 @@ describe('schedule and release', () => {
     const l = await line(noDeposit);
     expect(l.buckets).toEqual({ 1500: 1 });
     expect(l.alloc).toEqual({ [WAREHOUSE]: { 1500: 1 } });
-    const payment = (await orderRuntime().orders.getHeader(noDeposit))!.payments[0]!.reference;
+    const payment = (await orderRuntime(root()).orders.getHeader(noDeposit))!.payments[0]!
+      .reference;
     expect(l.holds[DEPOSIT_NOT_IN_NETSUITE]).toMatchObject({
       kind: 'gate',
       reason: `the customer deposit is not in NetSuite yet: no deposit id came back for payment ${payment}`,
@@ -374,7 +382,7 @@ describe('schedule and release', () => {
     const orderId = await allocatedOrder(STORE, 1);
     await depositArrives(orderId, 'D-4');
     await enqueue(orderId);
-    const lock = scheduleReleaseLock();
+    const lock = scheduleReleaseLock(root());
     await lock.acquire('someone-else', 60_000);
     try {
       expect(await run()).toMatchObject({ busy: true, orders: 0 });
@@ -390,10 +398,10 @@ describe('schedule and release', () => {
     const orderIds = [await allocatedOrder(STORE, 1), await allocatedOrder(STORE, 2)];
     for (const [i, id] of orderIds.entries()) await depositArrives(id, `D-5${i}`);
     await enqueue(...orderIds);
-    const { orders, positions } = orderRuntime();
+    const { orders, positions } = orderRuntime(root());
     const runner = () =>
       scheduleAndRelease(
-        scheduleReleaseDeps({
+        scheduleReleaseDeps(root(), {
           service: new OrderService({
             orders,
             positions,

@@ -17,7 +17,15 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROKERING_QUEUE } from '../../shared/domain/brokering/index.ts';
 import { CommandError } from '../../shared/domain/lifecycle/errors.ts';
-import { deltaImporter } from '../../shared/jobs/inventory-delta-wiring.ts';
+import {
+  brokeringStore,
+  deltaImporter,
+  mappingStore,
+  orderRuntime,
+  root,
+  storeFulfillment,
+  syncStore,
+} from '../../shared/app/root.ts';
 import type { Facility } from '../../shared/domain/facility.ts';
 import { NETSUITE_FULFILLED } from '../../shared/domain/sync/allocation-rows.ts';
 import type { InventoryAdjustmentPayload } from '../../shared/domain/sync/inventory-adjustment-rows.ts';
@@ -25,16 +33,12 @@ import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
 import { reconcileReservations } from '../../shared/jobs/reconcile-reservations.ts';
-import { brokeringStore } from '../../shared/brokering/wiring.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -68,7 +72,7 @@ const facilities: Facility[] = [
 
 /** An approved order of `quantity` units of SKU, allocated to the store as brokering does it. */
 async function allocatedOrder(quantity: number): Promise<string> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder({}, [{ sku: SKU, quantity, price: 10, shippingMethod: 'STANDARD' }]),
     { source: 'test', actor: 'test' },
@@ -82,7 +86,7 @@ async function allocatedOrder(quantity: number): Promise<string> {
     idempotencyKey: `ids-${orderId}`,
     actor: 'test',
   });
-  const brokering = brokeringStore();
+  const brokering = brokeringStore(root());
   const at = new Date().toISOString();
   await service.move({
     orderId,
@@ -111,24 +115,28 @@ async function allocatedOrder(quantity: number): Promise<string> {
   return orderId;
 }
 
-const figure = async () => orderRuntime().positions.facility(SKU, STORE);
+const figure = async () => orderRuntime(root()).positions.facility(SKU, STORE);
 /** The store's adjustment holds: adjustment id → units. */
 const holds = async () =>
   Object.fromEntries(
-    (await orderRuntime().positions.rowsAt(SKU, STORE)).holds.map((h) => [h.adjustmentId, h.qty]),
+    (await orderRuntime(root()).positions.rowsAt(SKU, STORE)).holds.map((h) => [
+      h.adjustmentId,
+      h.qty,
+    ]),
   );
 /** What the OMS may still promise at the store: figure − reserved (holds included) − safety. */
 const available = async () => {
   const f = await figure();
   return (f.nsQty ?? 0) - f.position.reserved - f.position.safety;
 };
-const line = async (orderId: string) => (await orderRuntime().orders.order(orderId)).lines[0]!;
+const line = async (orderId: string) =>
+  (await orderRuntime(root()).orders.order(orderId)).lines[0]!;
 const inBrokeringQueue = async (orderId: string) =>
-  (await brokeringStore().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
-const storeCount = async () => (await brokeringStore().dailyCounts(today())).get(STORE) ?? 0;
+  (await brokeringStore(root()).queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
+const storeCount = async () => (await brokeringStore(root()).dailyCounts(today())).get(STORE) ?? 0;
 const outbox = async () => {
   const out: { id: string; payload: InventoryAdjustmentPayload }[] = [];
-  for await (const page of syncStore().entries<InventoryAdjustmentPayload>('invadj')) {
+  for await (const page of syncStore(root()).entries<InventoryAdjustmentPayload>('invadj')) {
     out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
   }
   return out;
@@ -140,7 +148,7 @@ const readCsv = async (name: string) => {
   return (await feedFiles().readText(key))!;
 };
 const reject = (over: Record<string, unknown>) =>
-  storeFulfillment().rejectStoreItem({
+  storeFulfillment(root()).rejectStoreItem({
     facilityId: STORE,
     lineSeq: '00001',
     actor: 'test',
@@ -174,7 +182,7 @@ beforeAll(async () => {
     await products.put(item);
   }
   await products.flush();
-  await mappingStore().save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
+  await mappingStore(root()).save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
 }, 120_000);
 
 afterAll(async () => cloud?.cleanup());
@@ -184,7 +192,7 @@ describe('store fulfilment: queue and rejections', () => {
 
   it('lists the items allocated to the store, with the quantity allocated there now', async () => {
     damaged = await allocatedOrder(3);
-    const queue = await storeFulfillment().storeQueue(STORE);
+    const queue = await storeFulfillment(root()).storeQueue(STORE);
     expect(queue).toEqual([
       expect.objectContaining({
         facilityId: STORE,
@@ -194,7 +202,7 @@ describe('store fulfilment: queue and rejections', () => {
         quantity: 3,
       }),
     ]);
-    expect(await storeFulfillment().storeQueue(WAREHOUSE)).toEqual([]);
+    expect(await storeFulfillment(root()).storeQueue(WAREHOUSE)).toEqual([]);
     expect((await figure()).position.reserved).toBe(3);
   });
 
@@ -249,12 +257,14 @@ describe('store fulfilment: queue and rejections', () => {
     expect(await holds()).toEqual({ [result.adjustment!.adjustmentId]: 3 });
     expect(await available()).toBe(17);
     // The reservation rows and the holds add up to reserved: nothing for reconcile to repair.
-    expect(await reconcileReservations(orderRuntime().positions, { skus: [SKU] })).toMatchObject({
+    expect(
+      await reconcileReservations(orderRuntime(root()).positions, { skus: [SKU] }),
+    ).toMatchObject({
       fixed: [],
       busy: [],
     });
     expect(await inBrokeringQueue(damaged)).toBe(true);
-    expect(await storeFulfillment().storeQueue(STORE)).toEqual([]);
+    expect(await storeFulfillment(root()).storeQueue(STORE)).toEqual([]);
     expect(await storeCount()).toBe(0);
     const entries = await outbox();
     expect(entries).toEqual([
@@ -355,7 +365,7 @@ describe('store fulfilment: queue and rejections', () => {
     expect(await holds()).toEqual(holdsBefore);
     // The damaged hold (3) and the unit still allocated (1).
     expect((await figure()).position.reserved).toBe(4);
-    expect(await storeFulfillment().storeQueue(STORE)).toEqual([
+    expect(await storeFulfillment(root()).storeQueue(STORE)).toEqual([
       expect.objectContaining({ orderId, quantity: 1 }),
     ]);
     expect((await line(orderId)).buckets).toMatchObject({ 1200: 1, 1400: 1 });
@@ -371,7 +381,7 @@ describe('store fulfilment: queue and rejections', () => {
     const orderId = await allocatedOrder(1);
     const reserved = (await figure()).position.reserved;
     const holdsBefore = await holds();
-    const refusing = storeFulfillment({
+    const refusing = storeFulfillment(root(), {
       service: {
         backorderFromNode: async () => {
           throw new CommandError('CONFLICT', 'gave up (test)');
@@ -389,7 +399,7 @@ describe('store fulfilment: queue and rejections', () => {
     await expect(refusing.rejectStoreItem(input)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await holds()).toEqual(holdsBefore);
     expect((await figure()).position.reserved).toBe(reserved);
-    const result = await storeFulfillment().rejectStoreItem(input);
+    const result = await storeFulfillment(root()).rejectStoreItem(input);
     expect(result).toMatchObject({ quantity: 1, adjustment: { inventory: 'held' } });
     expect((await holds())[result.adjustment!.adjustmentId]).toBe(1);
     // The line's unit left the reservation, the hold took it: reserved is unchanged.
@@ -436,7 +446,7 @@ describe('store fulfilment: queue and rejections', () => {
   });
 
   it('1,001 adjustments go out in two files (at most 1,000 rows each)', async () => {
-    const sync = syncStore();
+    const sync = syncStore(root());
     const at = new Date().toISOString();
     const ids = Array.from({ length: 1_001 }, (_, i) => `SR-BULK-${String(i).padStart(5, '0')}`);
     for (let i = 0; i < ids.length; i += 50) {
@@ -484,7 +494,7 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
     opts: { includeOms?: boolean; writtenAt?: Date } = {},
   ) => {
     const fileName = `adjustment-deltas-${++file}.csv`;
-    const session = await deltaImporter('inventory-adjustment-import', {
+    const session = await deltaImporter(root(), 'inventory-adjustment-import', {
       ...(opts.includeOms === undefined ? {} : { includeOms: opts.includeOms }),
     }).open({
       key: fileName,
@@ -547,9 +557,11 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
       expect((await figure()).nsQty).toBe(before - 8);
       expect((await figure()).position.reserved).toBe(reservedBefore - 2);
       // Ending it again (the settle step at a snapshot) finds nothing to end.
-      expect(await orderRuntime().positions.endAdjustmentHold(SKU, STORE, id)).toBe('none');
+      expect(await orderRuntime(root()).positions.endAdjustmentHold(SKU, STORE, id)).toBe('none');
       expect((await figure()).position.reserved).toBe(reservedBefore - 2);
-      expect(await reconcileReservations(orderRuntime().positions, { skus: [SKU] })).toMatchObject({
+      expect(
+        await reconcileReservations(orderRuntime(root()).positions, { skus: [SKU] }),
+      ).toMatchObject({
         fixed: [],
       });
     } finally {
@@ -566,7 +578,7 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
       expect((await exportNow()).records).toBe(1);
       const reserved = (await figure()).position.reserved;
       // The settle step ends the hold (NetSuite's figure now has the adjustment).
-      expect(await orderRuntime().positions.endAdjustmentHold(SKU, STORE, id)).toBe('ended');
+      expect(await orderRuntime(root()).positions.endAdjustmentHold(SKU, STORE, id)).toBe('ended');
       expect((await figure()).position.reserved).toBe(reserved - 1);
       const before = (await figure()).nsQty!;
       const stats = await deltaFile([row(-1, 7201)]);
@@ -600,7 +612,7 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
   });
 
   it('reconcile counts the adjustment holds with the reservation rows', async () => {
-    const { positions } = orderRuntime();
+    const { positions } = orderRuntime(root());
     const { reservations, holds: held } = await positions.rowsAt(SKU, STORE);
     const sum = [...reservations, ...held].reduce((n, r) => n + r.qty, 0);
     expect(held.length).toBeGreaterThan(0);

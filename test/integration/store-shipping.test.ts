@@ -20,18 +20,22 @@ import type { OmsFulfilledPayload } from '../../shared/domain/sync/oms-fulfilled
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { brokeringStore } from '../../shared/brokering/wiring.ts';
-import { storeFulfillment } from '../../shared/store-fulfillment/store-fulfillment-wiring.ts';
-import { cancellations } from '../../shared/fulfillment/cancellation-wiring.ts';
-import { storeShipping } from '../../shared/store-fulfillment/store-shipping-wiring.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
+import {
+  brokeringStore,
+  cancellations,
+  mappingStore,
+  orderRuntime,
+  root,
+  storeFulfillment,
+  storeShipping,
+  syncStore,
+} from '../../shared/app/root.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore, syncStore } from '../../shared/sync/wiring.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 import { sampleOrder } from '../support/order-core.ts';
 
@@ -64,7 +68,7 @@ async function approvedOrder(
   quantity: number,
   lines = 1,
 ): Promise<{ orderId: string; ns: string }> {
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const created = await intake.submit(
     sampleOrder(
       {},
@@ -94,9 +98,9 @@ async function approvedOrder(
 
 /** Allocates the line at a store as brokering does (with the store queue item). */
 async function allocate(orderId: string, facilityId: string, from: 1100 | 1400, quantity: number) {
-  const brokering = brokeringStore();
+  const brokering = brokeringStore(root());
   const at = new Date().toISOString();
-  await orderRuntime().service.move({
+  await orderRuntime(root()).service.move({
     orderId,
     lineSeq: '00001',
     from,
@@ -128,7 +132,7 @@ async function scheduleAndRelease(
   quantity: number,
   release = true,
 ) {
-  const { service } = orderRuntime();
+  const { service } = orderRuntime(root());
   await service.move({
     orderId,
     lineSeq: '00001',
@@ -163,15 +167,15 @@ async function releasedOrder(quantity: number, facilityId = STORE) {
 }
 
 const line = async (orderId: string): Promise<LineState> =>
-  (await orderRuntime().orders.order(orderId)).lines[0]!;
-const records = (orderId: string) => orderRuntime().orders.order(orderId);
-const queue = (facilityId = STORE) => storeFulfillment().storeQueue(facilityId);
-const queueItems = async (facilityId = STORE) => brokeringStore().storeQueue(facilityId);
+  (await orderRuntime(root()).orders.order(orderId)).lines[0]!;
+const records = (orderId: string) => orderRuntime(root()).orders.order(orderId);
+const queue = (facilityId = STORE) => storeFulfillment(root()).storeQueue(facilityId);
+const queueItems = async (facilityId = STORE) => brokeringStore(root()).storeQueue(facilityId);
 const inBrokeringQueue = async (orderId: string) =>
-  (await brokeringStore().queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
+  (await brokeringStore(root()).queue(BROKERING_QUEUE)).some((e) => e.orderId === orderId);
 const outbox = async () => {
   const out: { id: string; payload: OmsFulfilledPayload }[] = [];
-  for await (const page of syncStore().entries<OmsFulfilledPayload>('fulfilled')) {
+  for await (const page of syncStore(root()).entries<OmsFulfilledPayload>('fulfilled')) {
     out.push(...page.map((e) => ({ id: e.id, payload: e.payload })));
   }
   return out;
@@ -190,7 +194,7 @@ const exportedRows = async (report: ExportReport) => {
   }
   return out;
 };
-const ship = storeShipping;
+const ship = () => storeShipping(root());
 const pick = (over: Record<string, unknown>) =>
   ship().pick({ facilityId: STORE, lineSeq: '00001', actor: 'test', orderId: undefined, ...over });
 const send = (over: Record<string, unknown>) =>
@@ -229,7 +233,7 @@ beforeAll(async () => {
     await products.put(item);
   }
   await products.flush();
-  await mappingStore().save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
+  await mappingStore(root()).save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
 }, 120_000);
 
 afterAll(async () => cloud?.cleanup());
@@ -259,7 +263,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
     await expect(pick({ orderId: order.orderId, idempotencyKey: 'p-early' })).rejects.toMatchObject(
       { code: 'INSUFFICIENT_QUANTITY', details: { waitingForRelease: 2 } },
     );
-    await orderRuntime().service.move({
+    await orderRuntime(root()).service.move({
       orderId: order.orderId,
       lineSeq: '00001',
       from: 1500,
@@ -579,7 +583,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
   it('a record (older per-shipment format) whose NetSuite ids are not back yet waits, then goes', async () => {
     // The release gates want NetSuite's ids, so a store shipment normally has them; the export
     // still waits for them rather than writing a broken row.
-    const { intake, service } = orderRuntime();
+    const { intake, service } = orderRuntime(root());
     const created = await intake.submit(
       sampleOrder({}, [{ sku: SKU, quantity: 1, price: 10, shippingMethod: 'STANDARD' }]),
       { source: 'test', actor: 'test' },
@@ -597,7 +601,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
       idempotencyKey: `ship-${orderId}`,
       actor: 'test',
     });
-    await syncStore().enqueue(
+    await syncStore(root()).enqueue(
       'fulfilled',
       `SF-WAIT-${orderId}`,
       {
@@ -611,7 +615,7 @@ describe('store shipping: pick, ship, OMS-fulfilled export', () => {
       at,
     );
     // A second record of the same line (one per shipment, as older ship commands wrote them).
-    await syncStore().enqueue(
+    await syncStore(root()).enqueue(
       'fulfilled',
       `SF-WAIT2-${orderId}`,
       {
@@ -754,7 +758,7 @@ describe('store shipping: not found, re-brokered, new keys', () => {
 
   it('rejection takes released units (3200 → 1400) and scheduled ones (1500 → 1200 → 1400)', async () => {
     const released = await releasedOrder(1);
-    const r = await storeFulfillment().rejectStoreItem({
+    const r = await storeFulfillment(root()).rejectStoreItem({
       facilityId: STORE,
       orderId: released.orderId,
       lineSeq: '00001',
@@ -771,8 +775,8 @@ describe('store shipping: not found, re-brokered, new keys', () => {
     const scheduled = await approvedOrder(2);
     await allocate(scheduled.orderId, STORE, 1100, 2);
     await scheduleAndRelease(scheduled.orderId, STORE, 2, false);
-    const reserved = (await orderRuntime().positions.facility(SKU, STORE)).position.reserved;
-    const s = await storeFulfillment().rejectStoreItem({
+    const reserved = (await orderRuntime(root()).positions.facility(SKU, STORE)).position.reserved;
+    const s = await storeFulfillment(root()).rejectStoreItem({
       facilityId: STORE,
       orderId: scheduled.orderId,
       lineSeq: '00001',
@@ -787,7 +791,7 @@ describe('store shipping: not found, re-brokered, new keys', () => {
     l = await line(scheduled.orderId);
     expect(l.buckets).toEqual({ 1400: 2 });
     expect(l.alloc[STORE]).toBeUndefined();
-    expect((await orderRuntime().positions.facility(SKU, STORE)).position.reserved).toBe(
+    expect((await orderRuntime(root()).positions.facility(SKU, STORE)).position.reserved).toBe(
       reserved - 2,
     );
     expect((await queueItems()).map((i) => i.orderId)).not.toContain(scheduled.orderId);
@@ -860,7 +864,7 @@ describe('store shipping over HTTP', () => {
     expect((await line(o.orderId)).buckets).toEqual({ 1400: 1, 3700: 1 });
     // A unit is open: nothing goes. Cancelled, the line goes with the unit that shipped.
     expect(await exportNow()).toMatchObject({ rows: 0, waiting: 1 });
-    await cancellations().cancel({
+    await cancellations(root()).cancel({
       orderId: o.orderId,
       lineSeq: '00001',
       reason: 'MERCHANT_OUT_OF_STOCK',
@@ -889,14 +893,14 @@ describe('OMS-fulfilled export: file size', () => {
       const { orderId } = await approvedOrder(1, 90);
       for (let n = 1; n <= 90; n++) refs.push({ orderId, lineSeq: String(n).padStart(5, '0') });
     }
-    const sync = syncStore();
+    const sync = syncStore(root());
     const at = new Date().toISOString();
     const picked = refs.slice(0, 2_501);
     // Shipped at the store (as the core records it), each with a record of the older format.
     for (let i = 0; i < picked.length; i += 50) {
       await Promise.all(
         picked.slice(i, i + 50).map((r) =>
-          orderRuntime().service.fulfill({
+          orderRuntime(root()).service.fulfill({
             ...r,
             facilityId: STORE,
             quantity: 1,
@@ -960,7 +964,7 @@ describe('OMS-fulfilled export: a line NetSuite cannot fulfil once', () => {
     expect(report).toMatchObject({ rows: 0, heldBack: 1, files: [] });
     expect(report.held).toEqual([{ id: `${o.orderId}#00001`, reasons: [reason] }]);
     const held: { id: string; heldBack?: string }[] = [];
-    for await (const page of syncStore().entries('fulfilled')) {
+    for await (const page of syncStore(root()).entries('fulfilled')) {
       held.push(...page.map((e) => ({ id: e.id, heldBack: e.state.heldBack })));
     }
     expect(held).toEqual([{ id: `${o.orderId}#00001`, heldBack: reason }]);

@@ -9,17 +9,18 @@ import { partyIdFor } from '../../shared/domain/sync/party.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
-import { dynamo, table } from '../../shared/store/dynamo-client.ts';
-import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import { runExport } from '../../shared/sync/export-run.ts';
-import { salesOrderExport } from '../../shared/sync/exports.ts';
 import {
   exportDeps,
   exportSources,
   mappingStore,
   netsuiteIdStore,
-} from '../../shared/sync/wiring.ts';
+  orderRuntime,
+  root,
+} from '../../shared/app/root.ts';
+import { dynamo, table } from '../../shared/store/dynamo-client.ts';
+import { productItems, ProductStore } from '../../shared/store/product-store.ts';
+import { runExport } from '../../shared/sync/export-run.ts';
+import { salesOrderExport } from '../../shared/sync/exports.ts';
 import { startTestCloud } from '../support/local-cloud.ts';
 
 let cloud: Awaited<ReturnType<typeof startTestCloud>>;
@@ -39,15 +40,15 @@ beforeAll(async () => {
     for (const item of productItems(p, { file: 't', importedAt: 'now' })) await writer.put(item);
   }
   await writer.flush();
-  await mappingStore().save(sample.mappings);
-  const ids = netsuiteIdStore();
+  await mappingStore(root()).save(sample.mappings);
+  const ids = netsuiteIdStore(root());
   const w = ids.writer();
   for (const [i, c] of sample.customers.entries()) {
     await w.put(ids.customerIdItem(partyIdFor(c.shopCustomerId), String(700 + i), 't', 'now'));
   }
   await w.flush();
   for (const o of sample.orders) {
-    await orderRuntime().intake.submit(o, { source: 'test', actor: 'test' });
+    await orderRuntime(root()).intake.submit(o, { source: 'test', actor: 'test' });
   }
 });
 
@@ -61,8 +62,8 @@ const readFile = async (name: string) => {
 describe('sales order export files', () => {
   it('splits at the row limit, keeps each order whole, sends each once', async () => {
     const lines = sample.orders.reduce((n, o) => n + o.lines.length, 0);
-    const report = await runExport(salesOrderExport(exportSources()), {
-      ...exportDeps(),
+    const report = await runExport(salesOrderExport(exportSources(root())), {
+      ...exportDeps(root()),
       maxRowsPerFile: 5,
     });
     expect(report.records).toBe(12);
@@ -85,15 +86,15 @@ describe('sales order export files', () => {
   });
 
   it('does not send again within the interval, and again after it with new file names', async () => {
-    const again = await runExport(salesOrderExport(exportSources()), exportDeps());
+    const again = await runExport(salesOrderExport(exportSources(root())), exportDeps(root()));
     expect(again).toMatchObject({ records: 0, files: [], notDue: 12 });
-    const later = await runExport(salesOrderExport(exportSources()), {
-      ...exportDeps(),
+    const later = await runExport(salesOrderExport(exportSources(root())), {
+      ...exportDeps(root()),
       resendAfterMs: 0,
     });
     expect(later.records).toBe(12);
-    const first = await runExport(salesOrderExport(exportSources()), {
-      ...exportDeps(),
+    const first = await runExport(salesOrderExport(exportSources(root())), {
+      ...exportDeps(root()),
       resendAfterMs: 0,
     });
     expect(first.files.some((f) => later.files.includes(f))).toBe(false);

@@ -13,7 +13,7 @@ import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import { mappingStore } from '../../shared/sync/wiring.ts';
+import { mappingStore, root } from '../../shared/app/root.ts';
 
 const warehouse = (facilityId: string, externalId: string, name: string, sequence: number) =>
   ({
@@ -83,7 +83,7 @@ export async function loadFlowReferenceData(
     for (const item of productItems(p, { file: 't', importedAt: 'now' })) await products.put(item);
   }
   await products.flush();
-  await mappingStore().save(sample.mappings);
+  await mappingStore(root()).save(sample.mappings);
   await saveFlowFacilitiesAndRouting();
   const inventory = new BatchWriter({
     client: dynamo(),

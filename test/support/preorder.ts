@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { OrderService } from '../../shared/orders/order-service.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';
-import { preorderServices, type PreorderRuntime } from '../../shared/preorder/runtime.ts';
+import { type PreorderRuntime, preorderServices } from '../../shared/preorder/services.ts';
 import { PreorderQueueStore } from '../../shared/store/preorder-queue-store.ts';
 import { PurchaseOrderStore } from '../../shared/store/purchase-order-store.ts';
 import { tableName } from '../../shared/store/tables.ts';

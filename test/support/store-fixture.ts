@@ -6,18 +6,16 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Facility } from '../../shared/domain/facility.ts';
-import { brokeringStore } from '../../shared/brokering/wiring.ts';
+import { brokeringStore, mappingStore, orderRuntime, root } from '../../shared/app/root.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
 import { feedPrefix } from '../../shared/feeds/paths.ts';
 import { feedFiles } from '../../shared/files/feed-file-store.ts';
-import { orderRuntime } from '../../shared/orders/runtime.ts';
 import { BatchWriter } from '../../shared/store/batch-writer.ts';
 import { dynamo, table } from '../../shared/store/dynamo-client.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
-import { mappingStore } from '../../shared/sync/wiring.ts';
 import type { LocalCloud } from '../../local/cloud.ts';
 import { sampleOrder } from './order-core.ts';
 
@@ -54,7 +52,7 @@ export async function setUpStores(stores: Readonly<Record<string, string>>): Pro
     for (const item of productItems({ sku, itemId }, { file: 'test', importedAt: at }))
       await products.put(item);
   await products.flush();
-  await mappingStore().save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
+  await mappingStore(root()).save([{ kind: 'shippingMethod', value: 'STANDARD', netsuiteId: '4' }]);
 }
 
 let nsOrderSeq = 900_000;
@@ -79,7 +77,7 @@ export async function orderAtStore(opts: {
   stage: 'allocated' | 'released';
 }): Promise<StoreOrder> {
   const quantity = opts.quantity ?? 1;
-  const { intake, service } = orderRuntime();
+  const { intake, service } = orderRuntime(root());
   const input = sampleOrder({ date: opts.date }, [
     { sku: opts.sku, quantity, price: 10, shippingMethod: 'STANDARD' },
   ]);
@@ -107,7 +105,7 @@ export async function orderAtStore(opts: {
     linked: [
       {
         label: 'linked:store-queue',
-        item: brokeringStore().storeQueuePut({
+        item: brokeringStore(root()).storeQueuePut({
           facilityId,
           orderId,
           lineSeq: '00001',
@@ -161,4 +159,4 @@ export async function exportRows(
 
 /** The order's record as DynamoDB holds it (lines, buckets, history), for "nothing changed". */
 export const orderRecord = async (orderId: string): Promise<string> =>
-  JSON.stringify(await orderRuntime().orders.order(orderId));
+  JSON.stringify(await orderRuntime(root()).orders.order(orderId));

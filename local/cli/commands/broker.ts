@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { brokeringStore } from '../../../shared/brokering/wiring.ts';
+import { brokeringStore, orderRuntime, root } from '../../../shared/app/root.ts';
 import {
   formatConfigErrors,
   formatExplanation,
@@ -13,7 +13,6 @@ import {
   type BrokeringDecision,
 } from '../../../shared/domain/brokering/index.ts';
 import { findOrder } from '../../../shared/orders/find-order.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { invoke } from '../../handlers.ts';
 import { print } from '../output.ts';
 
@@ -42,7 +41,7 @@ export function brokerCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      await brokeringStore().saveRouting(parsed.config);
+      await brokeringStore(root()).saveRouting(parsed.config);
       const runs = parsed.config.runs;
       print(
         !!opts.json,
@@ -63,7 +62,7 @@ export function brokerCommands(program: Command): void {
     .command('show')
     .description('print the stored configuration as JSON')
     .action(async () => {
-      const stored = await brokeringStore().routing();
+      const stored = await brokeringStore(root()).routing();
       if (!stored) throw new Error('no routing configured: oms broker routing load <file>');
       console.log(JSON.stringify(stored.config, null, 2));
     });
@@ -88,8 +87,8 @@ export function brokerCommands(program: Command): void {
     .option('--all', 'every decision kept for the order (newest first), not only the last')
     .option('--json', 'print JSON')
     .action(async (order: string, opts: { all?: boolean; json?: boolean }) => {
-      const orderId = (await findOrder(orderRuntime().orders, order))?.orderId ?? order;
-      const decisions = await brokeringStore().explanations(orderId, opts.all ? 20 : 1);
+      const orderId = (await findOrder(orderRuntime(root()).orders, order))?.orderId ?? order;
+      const decisions = await brokeringStore(root()).explanations(orderId, opts.all ? 20 : 1);
       if (!decisions.length) throw new Error(`no brokering decision recorded for ${order}`);
       print(!!opts.json, opts.all ? decisions : decisions[0], () =>
         decisions

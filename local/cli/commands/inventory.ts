@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { skuFacilities } from '../../../shared/console/lookup.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root, skuLookupDeps } from '../../../shared/app/root.ts';
 import { print, table } from '../output.ts';
 
 export function inventoryCommands(program: Command): void {
@@ -10,7 +10,7 @@ export function inventoryCommands(program: Command): void {
     .description('NetSuite figures, reserved quantity, safety stock and ATP for a SKU per facility')
     .option('--json', 'print JSON')
     .action(async (sku: string, opts: { json?: boolean }) => {
-      const rows = await skuFacilities(sku);
+      const rows = await skuFacilities(sku, skuLookupDeps(root()));
       print(!!opts.json, rows, () =>
         table(
           rows.map((r) => ({
@@ -38,7 +38,7 @@ export function inventoryCommands(program: Command): void {
       if (!Number.isSafeInteger(safety) || safety < 0) {
         throw new Error(`safety stock must be a whole number ≥ 0, got "${quantity}"`);
       }
-      const position = await orderRuntime().positions.setSafetyStock(sku, facility, safety);
+      const position = await orderRuntime(root()).positions.setSafetyStock(sku, facility, safety);
       print(
         !!opts.json,
         position,

@@ -13,18 +13,16 @@ import {
   isStatusCode,
   type StatusCode,
 } from '../../../shared/domain/lifecycle/index.ts';
-import { cancellations } from '../../../shared/fulfillment/cancellation-wiring.ts';
+import { approvalDeps, cancellations, orderRuntime, root } from '../../../shared/app/root.ts';
 import { findOrder } from '../../../shared/orders/find-order.ts';
 import type { MoneyView } from '../../../shared/orders/money-view.ts';
 import { statusLabel, type OrderView } from '../../../shared/orders/order-view.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { submitOrders } from '../../../shared/orders/submit.ts';
 import {
   describeDifferences,
   type OrderDifferences,
 } from '../../../shared/domain/orders/order-diff.ts';
 import { recordNetsuiteIds } from '../../../shared/sync/approval.ts';
-import { approvalDeps } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
 
 const buckets = (b: Readonly<Record<string, number>>) =>
@@ -221,7 +219,7 @@ export function orderCommands(program: Command): void {
     )
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
-      const view = await findOrder(orderRuntime().orders, id);
+      const view = await findOrder(orderRuntime(root()).orders, id);
       if (!view) throw new Error(`there is no order ${id}`);
       print(!!opts.json, view, () => renderOrder(view));
     });
@@ -232,7 +230,7 @@ export function orderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const body = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      const out = await submitOrders(orderRuntime().intake, body, {
+      const out = await submitOrders(orderRuntime(root()).intake, body, {
         source: `cli:${file}`,
         actor: `cli:${process.env.USER ?? 'operator'}`,
       });
@@ -271,7 +269,7 @@ export function orderCommands(program: Command): void {
           throw new Error(
             `a move to ${target} (${STATUS_NAMES[target]}) would not tell NetSuite; use \`oms order cancel ${orderId} --line ${line} --quantity ${quantity} --reason …\``,
           );
-        const result = await orderRuntime().service.move({
+        const result = await orderRuntime(root()).service.move({
           orderId,
           lineSeq: line,
           from: status(from, 'from'),
@@ -306,7 +304,7 @@ export function orderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (orderId: string, code: string, opts: ChangeOpts & { line?: string }) => {
       const key = keyOf(opts.key);
-      const result = await orderRuntime().service.addHold({
+      const result = await orderRuntime(root()).service.addHold({
         orderId,
         lineSeq: opts.line,
         code,
@@ -329,7 +327,7 @@ export function orderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (orderId: string, code: string, opts: ChangeOpts & { line?: string }) => {
       const key = keyOf(opts.key);
-      const result = await orderRuntime().service.liftHold({
+      const result = await orderRuntime(root()).service.liftHold({
         orderId,
         lineSeq: opts.line,
         code,
@@ -364,7 +362,7 @@ export function orderCommands(program: Command): void {
       }
       // The same next steps as the approval job once the ids are complete: the brokering
       // queue, out of the sales-order outbox, the deposit into its outbox.
-      const result = await recordNetsuiteIds(approvalDeps(), {
+      const result = await recordNetsuiteIds(approvalDeps(root()), {
         orderId,
         netsuiteOrderId: opts.order,
         lineIds: Object.keys(lineIds).length ? lineIds : undefined,
@@ -398,7 +396,7 @@ export function orderCommands(program: Command): void {
         opts: ChangeOpts & { line?: string; quantity?: string; note?: string },
       ) => {
         const key = keyOf(opts.key);
-        const result = await cancellations().cancel({
+        const result = await cancellations(root()).cancel({
           orderId,
           lineSeq: opts.line,
           quantity: opts.quantity === undefined ? undefined : Number(opts.quantity),

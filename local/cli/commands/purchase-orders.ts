@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { preorderRuntime } from '../../../shared/preorder/runtime.ts';
+import { preorderRuntime, root } from '../../../shared/app/root.ts';
 import { print, table } from '../output.ts';
 
 interface Opts {
@@ -41,7 +41,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('purchase orders: status, facility, lines, quantity, allocated, ATP')
     .option('--json', 'print JSON')
     .action(async (opts: Opts) => {
-      const list = await preorderRuntime().allocation.listPurchaseOrders();
+      const list = await preorderRuntime(root()).allocation.listPurchaseOrders();
       print(!!opts.json, list, () =>
         table(
           list.map((p) => ({
@@ -64,7 +64,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('a purchase order with its lines')
     .option('--json', 'print JSON')
     .action(async (poId: string, opts: Opts) => {
-      const p = await preorderRuntime().allocation.purchaseOrder(poId);
+      const p = await preorderRuntime(root()).allocation.purchaseOrder(poId);
       print(!!opts.json, p, () =>
         [
           `PO ${p.poId}  ${p.status}  facility ${p.facilityId}  last listed ${p.lastSeenAt} (${p.lastFile})`,
@@ -90,7 +90,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('sales order lines allocated to a PO line, total ordered and ATP consumed')
     .option('--json', 'print JSON')
     .action(async (poId: string, lineId: string, opts: Opts) => {
-      const r = await preorderRuntime().allocation.review(poId, lineId);
+      const r = await preorderRuntime(root()).allocation.review(poId, lineId);
       print(!!opts.json, r, () =>
         [
           `PO ${poId} line ${lineId}  ${r.poLine.sku}  qty ${r.poLine.quantity}  arrival ${r.poLine.arrivalDate}`,
@@ -115,7 +115,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('unallocated pre-order lines of the PO line’s SKU, oldest order first')
     .option('--json', 'print JSON')
     .action(async (poId: string, lineId: string, opts: Opts) => {
-      const r = await preorderRuntime().allocation.candidates(poId, lineId);
+      const r = await preorderRuntime(root()).allocation.candidates(poId, lineId);
       print(!!opts.json, r, () =>
         table(
           r.candidates.map((c) => ({
@@ -140,10 +140,15 @@ export function purchaseOrderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (poId: string, lineId: string, lines: string[], opts: Opts) => {
       const key = keyOf(opts);
-      const r = await preorderRuntime().allocation.allocate(poId, lineId, lines.map(parseChoice), {
-        idempotencyKey: key,
-        actor: actorOf(opts),
-      });
+      const r = await preorderRuntime(root()).allocation.allocate(
+        poId,
+        lineId,
+        lines.map(parseChoice),
+        {
+          idempotencyKey: key,
+          actor: actorOf(opts),
+        },
+      );
       print(!!opts.json, r, () =>
         withKey(
           opts,
@@ -161,7 +166,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('copy the PO line’s arrival date to the promised date of every allocated line')
     .option('--json', 'print JSON')
     .action(async (poId: string, lineId: string, opts: Opts) => {
-      const r = await preorderRuntime().allocation.syncDates(poId, lineId);
+      const r = await preorderRuntime(root()).allocation.syncDates(poId, lineId);
       print(
         !!opts.json,
         r,
@@ -176,10 +181,15 @@ export function purchaseOrderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (poId: string, lineId: string, lines: string[], opts: Opts) => {
       const key = keyOf(opts);
-      const r = await preorderRuntime().allocation.remove(poId, lineId, lines.map(parseChoice), {
-        idempotencyKey: key,
-        actor: actorOf(opts),
-      });
+      const r = await preorderRuntime(root()).allocation.remove(
+        poId,
+        lineId,
+        lines.map(parseChoice),
+        {
+          idempotencyKey: key,
+          actor: actorOf(opts),
+        },
+      );
       print(!!opts.json, r, () =>
         withKey(
           opts,
@@ -202,7 +212,7 @@ export function purchaseOrderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (poId: string, opts: Opts) => {
       const key = keyOf(opts);
-      const r = await preorderRuntime().supply.cancel(poId, {
+      const r = await preorderRuntime(root()).supply.cancel(poId, {
         idempotencyKey: key,
         actor: actorOf(opts),
       });
@@ -227,7 +237,10 @@ export function purchaseOrderCommands(program: Command): void {
     .option('--sku <sku>', 'one SKU')
     .option('--json', 'print JSON')
     .action(async (opts: Opts & { sku?: string }) => {
-      const r = await preorderRuntime().allocation.runFifo({ sku: opts.sku, actor: actorOf(opts) });
+      const r = await preorderRuntime(root()).allocation.runFifo({
+        sku: opts.sku,
+        actor: actorOf(opts),
+      });
       print(!!opts.json, r, () =>
         [
           `allocated ${r.allocated} unit(s) on ${r.lines.length} line(s); ${r.held.length} held, ${r.unfilled.length} waiting for supply`,
@@ -245,7 +258,7 @@ export function purchaseOrderCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: Opts & { po?: string; sku?: string; order?: string }) => {
       if (!opts.po && !opts.sku && !opts.order) throw new Error('give --po, --sku or --order');
-      const r = await preorderRuntime().supply.release({
+      const r = await preorderRuntime(root()).supply.release({
         poId: opts.po,
         sku: opts.sku,
         orderId: opts.order,
@@ -265,7 +278,7 @@ export function purchaseOrderCommands(program: Command): void {
     .description('move customers onto earlier POs; give back allocations above a lowered quantity')
     .option('--json', 'print JSON')
     .action(async (opts: Opts) => {
-      const r = await preorderRuntime().supply.repromise(actorOf(opts));
+      const r = await preorderRuntime(root()).supply.repromise(actorOf(opts));
       print(!!opts.json, r, () =>
         [
           `${r.moved.length} moved to an earlier PO, ${r.givenBack.length} given back, ${r.reallocated} re-allocated`,

@@ -6,8 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
-import { storeShipping } from '../../../shared/store-fulfillment/store-shipping-wiring.ts';
+import { root, storeFulfillment, storeShipping } from '../../../shared/app/root.ts';
 import { print, table } from '../output.ts';
 
 interface RejectOpts {
@@ -58,7 +57,7 @@ export function storeCommands(program: Command): void {
     .description('items at a store for it to fulfil, per stage: allocated, released, picking')
     .option('--json', 'print JSON')
     .action(async (facility: string, opts: { json?: boolean }) => {
-      const items = await storeFulfillment().storeQueue(facility);
+      const items = await storeFulfillment(root()).storeQueue(facility);
       print(!!opts.json, items, () =>
         table(
           items.map((i) => ({
@@ -90,7 +89,7 @@ export function storeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (facility: string, order: string, line: string, opts: RejectOpts) => {
       const key = opts.key ?? `cli-${randomUUID()}`;
-      const result = await storeFulfillment().rejectStoreItem({
+      const result = await storeFulfillment(root()).rejectStoreItem({
         facilityId: facility,
         orderId: order,
         lineSeq: line,
@@ -120,7 +119,7 @@ export function storeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (facility: string, order: string, line: string, opts: PickOpts) => {
       const key = opts.key ?? `cli-${randomUUID()}`;
-      const result = await storeShipping().pick({
+      const result = await storeShipping(root()).pick({
         facilityId: facility,
         orderId: order,
         lineSeq: line,
@@ -152,7 +151,7 @@ export function storeCommands(program: Command): void {
         opts: { shipment?: string; packages?: string; key?: string; json?: boolean },
       ) => {
         const key = opts.key ?? `cli-${randomUUID()}`;
-        const result = await storeShipping().pack({
+        const result = await storeShipping(root()).pack({
           facilityId: facility,
           orderId: order,
           lineSeq: line,
@@ -183,7 +182,7 @@ export function storeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (facility: string, order: string, line: string, opts: ShipOpts) => {
       const key = opts.key ?? `cli-${randomUUID()}`;
-      const result = await storeShipping().ship({
+      const result = await storeShipping(root()).ship({
         facilityId: facility,
         orderId: order,
         lineSeq: line,
@@ -218,7 +217,7 @@ export function storeCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (facility: string, order: string, line: string, opts: NotFoundOpts) => {
       const key = opts.key ?? `cli-${randomUUID()}`;
-      const result = await storeShipping().notFound({
+      const result = await storeShipping(root()).notFound({
         facilityId: facility,
         orderId: order,
         lineSeq: line,

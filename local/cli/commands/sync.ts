@@ -11,8 +11,13 @@ import { dynamo, table as tableName } from '../../../shared/store/dynamo-client.
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
 import { invoiceOverdueHours } from '../../../shared/platform/config.ts';
 import { formatCents } from '../../../shared/domain/fulfillment/invoice-rows.ts';
-import { invoiceStore } from '../../../shared/fulfillment/invoice-import-wiring.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import {
+  invoiceStore,
+  mappingStore,
+  orderRuntime,
+  root,
+  syncStore,
+} from '../../../shared/app/root.ts';
 import {
   isOutboxFeed,
   OUTBOX_FEEDS,
@@ -20,7 +25,6 @@ import {
   type ExceptionsStatus,
 } from '../../../shared/sync/netsuite-exceptions.ts';
 import { syncStatus, type SyncStatus } from '../../../shared/sync/sync-status.ts';
-import { mappingStore, syncStore } from '../../../shared/sync/wiring.ts';
 import { print, table } from '../output.ts';
 
 export function mappingCommands(program: Command): void {
@@ -43,7 +47,7 @@ export function mappingCommands(program: Command): void {
         throw new Error(`${file}: not JSON (${err instanceof Error ? err.message : err})`);
       }
       const { mappings, errors } = parseMappingFile(parsed);
-      await mappingStore().save(mappings);
+      await mappingStore(root()).save(mappings);
       const report = { file, loaded: mappings.length, errors };
       print(!!opts.json, report, () =>
         [
@@ -59,19 +63,19 @@ export function mappingCommands(program: Command): void {
     .action(async (kind: string, value: string, netsuiteId: string) => {
       const parsed = parseMapping({ kind, value, netsuiteId }, 'mapping');
       if (!parsed.ok) throw new Error(`${parsed.field} ${parsed.reason}`);
-      await mappingStore().save([parsed.row]);
+      await mappingStore(root()).save([parsed.row]);
       console.log(`${kind} ${value} → NetSuite ${netsuiteId}`);
     });
   mapping.command('remove <kind> <value>').action(async (kind: string, value: string) => {
     if (!isMappingKind(kind)) throw new Error(`kind must be one of ${MAPPING_KINDS.join(', ')}`);
-    await mappingStore().remove(kind, value);
+    await mappingStore(root()).remove(kind, value);
     console.log(`removed ${kind} ${value}`);
   });
   mapping
     .command('list')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const all = await mappingStore().list();
+      const all = await mappingStore(root()).list();
       print(!!opts.json, all, () => table(all.map((m) => ({ ...m }))));
     });
 }
@@ -333,11 +337,11 @@ export function syncCommands(program: Command): void {
     .action(async (opts: StatusOpts) => {
       const status = await syncStatus(
         {
-          sync: syncStore(),
+          sync: syncStore(root()),
           ledger: new ImportLedger(dynamo(), tableName('control')),
-          invoices: invoiceStore(),
-          orders: orderRuntime().orders,
-          creditMemos: invoiceStore(),
+          invoices: invoiceStore(root()),
+          orders: orderRuntime(root()).orders,
+          creditMemos: invoiceStore(root()),
         },
         {
           thresholdMinutes: Number(opts.olderThan),
@@ -367,7 +371,11 @@ export function syncCommands(program: Command): void {
           throw new Error(`outbox must be one of ${Object.keys(OUTBOX_FEEDS).join(', ')}`);
         }
         if (!id === !opts.allRefused) throw new Error('give a record id or --all-refused');
-        const result = await resendRefused(syncStore(), outbox, id ? { id } : { allRefused: true });
+        const result = await resendRefused(
+          syncStore(root()),
+          outbox,
+          id ? { id } : { allRefused: true },
+        );
         print(!!opts.json, result, () =>
           [
             `${outbox}: ${result.asked.length} record(s) go with the next ${OUTBOX_FEEDS[outbox]} run`,
@@ -385,7 +393,7 @@ export function syncCommands(program: Command): void {
     .option('--all', 'every one listed')
     .action(async (id: string | undefined, opts: { all?: boolean }) => {
       if (!id === !opts.all) throw new Error('give an id (see `oms sync status`) or --all');
-      const files = syncStore().netsuiteFiles();
+      const files = syncStore(root()).netsuiteFiles();
       const ids = id ? [id] : (await files.unexplained()).map((u) => u.id);
       const n = await files.dismissUnexplained(ids, new Date().toISOString());
       console.log(`dismissed ${n}`);

@@ -17,11 +17,9 @@ import {
 import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
 import { openAtStore as openAt } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
 import type { ReconcileReport } from '../../../shared/jobs/reconcile-reservations.ts';
-import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root, storeFulfillment, syncStore } from '../../../shared/app/root.ts';
 import { BROKERING_QUEUE, BrokeringStore } from '../../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
-import { syncStore } from '../../../shared/sync/wiring.ts';
 import { DEFAULT_REJECTED_LOCATION_ID } from '../../netsuite/index.ts';
 import { movesOf, type DemoMove } from '../events.ts';
 import { DEMO_REJECT_SHARE, DEMO_REJECTING_FACILITY } from '../netsuite.ts';
@@ -123,7 +121,7 @@ interface OrderView {
 }
 
 async function readOrders(ids: readonly string[]): Promise<OrderView[]> {
-  const { orders } = orderRuntime();
+  const { orders } = orderRuntime(root());
   const queue = [...ids];
   const out: OrderView[] = [];
   await Promise.all(
@@ -165,7 +163,7 @@ export async function reservationFigures(
   lines: readonly LineState[],
 ): Promise<ReservationFigures> {
   const reconciled = await ctx.runJob<ReconcileReport>('reconcile-reservations');
-  const { positions } = orderRuntime();
+  const { positions } = orderRuntime(root());
   let reserved = 0;
   let rows = 0;
   let oversold = 0;
@@ -231,12 +229,12 @@ export async function brokeringSummary(
 
   // Allocations at NetSuite-fulfilled facilities the export has not taken yet.
   const waiting = new Set<string>();
-  for await (const page of syncStore().entries('allocation'))
+  for await (const page of syncStore(root()).entries('allocation'))
     for (const e of page) waiting.add(e.id);
 
   // Cancelled lines whose close NetSuite has not been sent yet.
   const closeWaiting = new Set<string>();
-  for await (const page of syncStore().entries('lineclose'))
+  for await (const page of syncStore(root()).entries('lineclose'))
     for (const e of page) closeWaiting.add(e.id);
   /** Nothing of the line will ship any more and NetSuite has been told to close it. */
   const closedInNetsuite = (l: LineState) =>
@@ -313,7 +311,7 @@ export async function brokeringSummary(
   const storeQueues = [];
   let storeRows = 0;
   for (const f of facilities.filter((x) => !isNetsuiteFulfilled(x))) {
-    const queue = await storeFulfillment().storeQueue(f.facilityId);
+    const queue = await storeFulfillment(root()).storeQueue(f.facilityId);
     storeRows += (await brokering.storeQueue(f.facilityId)).length;
     storeQueues.push({
       facilityId: f.facilityId,
@@ -341,7 +339,7 @@ export async function brokeringSummary(
   const netsuiteFacilities = facilities.filter(isNetsuiteFulfilled);
   const entryOf = (l: LineState, f: Facility) =>
     allocationEntryId({ orderId: l.orderId, lineSeq: l.lineSeq, facilityId: f.facilityId });
-  const sentTimes = await syncStore().lastSent(
+  const sentTimes = await syncStore(root()).lastSent(
     'allocation',
     lines.flatMap((l) => netsuiteFacilities.map((f) => entryOf(l, f))),
   );

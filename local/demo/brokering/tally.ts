@@ -7,7 +7,7 @@
 import type { BrokeringReport } from '../../../shared/brokering/broker-orders.ts';
 import { padLineSeq } from '../../../shared/domain/lifecycle/line.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../../../shared/app/root.ts';
 import { BROKERING_QUEUE, BrokeringStore } from '../../../shared/store/brokering-store.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
 import { ImportLedger } from '../../../shared/store/import-ledger.ts';
@@ -99,7 +99,7 @@ export class BrokeringTally {
     const waiting = [
       ...new Set((await this.brokering.queue(BROKERING_QUEUE)).map((e) => e.orderId)),
     ];
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     let backordered = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
@@ -131,7 +131,7 @@ export class BrokeringTally {
     this.lastRejections = count;
     const rejected = rejectedByNetsuite(this.ctx.sim);
     if (!rejected.length) return;
-    const { lines } = await orderRuntime().orders.linesWithHeaders(rejected);
+    const { lines } = await orderRuntime(root()).orders.linesWithHeaders(rejected);
     // Placed again: allocated, scheduled, released, being picked or shipped since.
     this.rebrokered = [...lines.values()].filter(
       (l) => l.rejectedBy.length && PLACED.some((st) => (l.buckets[st] ?? 0) > 0),

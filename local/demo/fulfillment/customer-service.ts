@@ -19,9 +19,8 @@ import { HOLDS } from '../../../shared/domain/lifecycle/holds.ts';
 import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
 import { cancellableQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
-import { cancellations } from '../../../shared/fulfillment/cancellation-wiring.ts';
+import { cancellations, orderRuntime, root } from '../../../shared/app/root.ts';
 import { openAtStore } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
 import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext, DemoJob } from '../types.ts';
 
@@ -100,7 +99,7 @@ export class CustomerService {
   }
 
   async work(at: Date): Promise<void> {
-    const { orders } = orderRuntime();
+    const { orders } = orderRuntime(root());
     const warehouses = this.ctx.sample.facilities.filter(isNetsuiteFulfilled);
     for (const request of [...this.pending]) {
       const orderId = this.ctx.orders.get(request.externalId);
@@ -130,7 +129,7 @@ export class CustomerService {
         });
         continue;
       }
-      const result = await cancellations().cancel({
+      const result = await cancellations(root()).cancel({
         orderId,
         lineSeq: line.lineSeq,
         reason: CANCEL_REASON,

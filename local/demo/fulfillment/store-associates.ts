@@ -6,10 +6,9 @@
  * brokering run places it elsewhere. Picks are drawn per release key (seeded), so the same seed
  * finds the same items missing.
  */
-import { storeFulfillment } from '../../../shared/store-fulfillment/store-fulfillment-wiring.ts';
+import { root, storeFulfillment, storeShipping } from '../../../shared/app/root.ts';
 import type { StoreQueueEntry } from '../../../shared/store-fulfillment/store-fulfillment.ts';
 import { isNetsuiteFulfilled } from '../../../shared/domain/sync/allocation-rows.ts';
-import { storeShipping } from '../../../shared/store-fulfillment/store-shipping-wiring.ts';
 import { seededDraw } from '../../netsuite/scripts/rejections.ts';
 import type { DemoContext, DemoJob } from '../types.ts';
 
@@ -71,7 +70,7 @@ export class StoreAssociates {
     // An order's items one after the other (a line split between the two stores is one line).
     const byOrder = new Map<string, StoreQueueEntry[]>();
     for (const store of stores) {
-      for (const item of await storeFulfillment().storeQueue(store.facilityId)) {
+      for (const item of await storeFulfillment(root()).storeQueue(store.facilityId)) {
         byOrder.set(item.orderId, [...(byOrder.get(item.orderId) ?? []), item]);
       }
     }
@@ -101,7 +100,7 @@ export class StoreAssociates {
 
   /** Picks what is released, then ships (or reports not found) what is being picked. */
   private async handle(item: StoreQueueEntry, at: Date, externalId: string): Promise<void> {
-    const shipping = storeShipping();
+    const shipping = storeShipping(root());
     const { facilityId, orderId, lineSeq } = item;
     const picked = [...item.picking];
     for (const r of item.released) {

@@ -22,10 +22,9 @@ import {
 } from '../../../shared/domain/sync/line-close-rows.ts';
 import { orderFullyShipped, type OrderInvoice } from '../../../shared/domain/sync/invoices.ts';
 import type { OmsFulfilledPayload } from '../../../shared/domain/sync/oms-fulfilled-rows.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root, syncStore } from '../../../shared/app/root.ts';
 import { dynamo, table } from '../../../shared/store/dynamo-client.ts';
 import { InvoiceStore } from '../../../shared/store/invoice-store.ts';
-import { syncStore } from '../../../shared/sync/wiring.ts';
 import { invoiceDecision } from '../../netsuite/index.ts';
 import {
   reservationChecks,
@@ -187,7 +186,7 @@ interface OrderView {
 }
 
 async function readOrders(ids: readonly string[]): Promise<OrderView[]> {
-  const { orders } = orderRuntime();
+  const { orders } = orderRuntime(root());
   const queue = [...ids];
   const out: OrderView[] = [];
   await Promise.all(
@@ -274,7 +273,7 @@ export async function fulfillmentSummary(
   let fulfilledWaiting = 0;
   /** Orders with a store shipment NetSuite has not been sent yet. */
   const unsentShipments = new Set<string>();
-  for await (const page of syncStore().entries<OmsFulfilledPayload>('fulfilled')) {
+  for await (const page of syncStore(root()).entries<OmsFulfilledPayload>('fulfilled')) {
     fulfilledWaiting += page.length;
     for (const e of page) unsentShipments.add(e.payload.orderId);
   }
@@ -298,7 +297,7 @@ export async function fulfillmentSummary(
   // Cancellations and the closes NetSuite was sent.
   const cancelledLines = lines.filter((l) => (l.buckets[STATUS.CANCELLED] ?? 0) > 0);
   const closeWaiting = new Set<string>();
-  for await (const page of syncStore().entries('lineclose'))
+  for await (const page of syncStore(root()).entries('lineclose'))
     for (const e of page) closeWaiting.add(e.id);
   const netsuiteHas = new Set(Object.values(state.salesOrders).map((o) => o.hcOrderId));
   // Only a line with nothing shipped is closed; a partly shipped one has its quantity lowered.

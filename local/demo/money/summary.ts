@@ -5,7 +5,7 @@
  * OMS says shipped; and the discounts, shipping and tax of the day's orders.
  */
 import { moneyView } from '../../../shared/orders/money-view.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root } from '../../../shared/app/root.ts';
 import type { DemoContext } from '../types.ts';
 
 export interface MoneySummary {
@@ -33,7 +33,7 @@ export interface MoneySummary {
 }
 
 export async function moneySummary(ctx: DemoContext): Promise<MoneySummary> {
-  const { orders } = orderRuntime();
+  const { orders } = orderRuntime(root());
   const invoices = ctx.sim.invoices();
   const invoicedBy = new Map<string, number>();
   for (const inv of invoices) {

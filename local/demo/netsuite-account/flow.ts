@@ -9,9 +9,8 @@
  */
 import type { LineState } from '../../../shared/domain/lifecycle/line.ts';
 import { promisedAt, reflectedAt } from '../../../shared/domain/lifecycle/promises.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
+import { orderRuntime, root, syncStore } from '../../../shared/app/root.ts';
 import { exceptionsStatus } from '../../../shared/sync/netsuite-exceptions.ts';
-import { syncStore } from '../../../shared/sync/wiring.ts';
 import type { ExceptionsReport } from '../../../shared/sync/netsuite-exceptions.ts';
 import { omsJob } from '../oms-job.ts';
 import type { DemoContext, DemoFlow, DemoJob } from '../types.ts';
@@ -119,7 +118,7 @@ function holdsByCause(lines: readonly LineState[], positionsTotal: number): Hold
 
 async function omsLines(ctx: DemoContext): Promise<LineState[]> {
   const orders = await Promise.all(
-    [...ctx.orders.values()].map((id) => orderRuntime().orders.order(id)),
+    [...ctx.orders.values()].map((id) => orderRuntime(root()).orders.order(id)),
   );
   return orders.flatMap((o) => o.lines);
 }
@@ -129,7 +128,7 @@ async function positionsOf(ctx: DemoContext) {
   const out = new Map<string, { counted: number; figureLessCounted: number }>();
   let total = 0;
   for (const p of ctx.sample.products) {
-    const { figures, positions } = await orderRuntime().positions.stock(p.sku);
+    const { figures, positions } = await orderRuntime(root()).positions.stock(p.sku);
     for (const f of ctx.sample.facilities) {
       const pos = positions.get(f.facilityId);
       const counted = pos?.reserved ?? 0;
@@ -194,7 +193,7 @@ export function netsuiteAccountFlow(): DemoFlow<NetsuiteAccountSummary> {
           backordered: b.backordered + r.backordered,
         });
       }
-      const status = await exceptionsStatus(syncStore());
+      const status = await exceptionsStatus(syncStore(root()));
       const refused = status.refused.flatMap((f) => f.records.map((r) => ({ feed: f.feed, r })));
       return {
         simulator: 'netsuite-books',

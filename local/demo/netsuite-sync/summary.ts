@@ -8,8 +8,7 @@
 import { HOLDS } from '../../../shared/domain/lifecycle/holds.ts';
 import { partyIdFor } from '../../../shared/domain/sync/party.ts';
 import { feedById } from '../../../shared/feeds/catalog.ts';
-import { orderRuntime } from '../../../shared/orders/runtime.ts';
-import { netsuiteIdStore, syncStore } from '../../../shared/sync/wiring.ts';
+import { netsuiteIdStore, orderRuntime, root, syncStore } from '../../../shared/app/root.ts';
 import type { SimulatorSnapshot } from '../../netsuite/index.ts';
 import type { DemoContext } from '../types.ts';
 
@@ -68,7 +67,7 @@ interface OrderState {
 }
 
 async function readOrders(orderIds: readonly string[]): Promise<OrderState[]> {
-  const { orders } = orderRuntime();
+  const { orders } = orderRuntime(root());
   const queue = [...orderIds];
   const out: OrderState[] = [];
   const worker = async () => {
@@ -92,12 +91,12 @@ async function readOrders(orderIds: readonly string[]): Promise<OrderState[]> {
 /** Why each order still in the sales-order outbox is not on its way: reasons by order id. */
 async function heldBack(): Promise<Map<string, { reasons: string[]; file?: string }>> {
   const why = new Map<string, { reasons: string[]; file?: string }>();
-  const [last] = await syncStore().runs('sales-order-export', 1);
+  const [last] = await syncStore(root()).runs('sales-order-export', 1);
   for (const h of (last?.details?.held ?? []) as { id: string; reasons: string[] }[]) {
     why.set(h.id, { reasons: [...h.reasons] });
   }
   const folder = feedById('sales-order-export').folder;
-  for await (const page of syncStore().entries('salesorder')) {
+  for await (const page of syncStore(root()).entries('salesorder')) {
     for (const e of page) {
       if (e.state.missingFieldsFile) {
         why.set(e.id, {
@@ -133,7 +132,7 @@ export async function netsuiteSyncSummary(
       .filter((o) => ctx.orders.has(o.externalId))
       .map((o) => partyIdFor(o.customer.shopCustomerId)),
   );
-  const known = await netsuiteIdStore().customerIds(ordered);
+  const known = await netsuiteIdStore(root()).customerIds(ordered);
 
   const { counts } = ctx.sim.snapshot();
   const receivedAgain: Record<string, number> = {};

@@ -1,8 +1,4 @@
-/** The pre-order services as one process uses them (on the order core's runtime). */
-import { orderRuntime } from '../orders/runtime.ts';
-import { dynamo, table } from '../store/dynamo-client.ts';
-import { PreorderQueueStore } from '../store/preorder-queue-store.ts';
-import { PurchaseOrderStore } from '../store/purchase-order-store.ts';
+/** The pre-order services over their stores (the process's root builds them: shared/app/root.ts). */
 import { AllocationService, type PreorderDeps } from './allocation-service.ts';
 import { SupplyService } from './supply-service.ts';
 
@@ -16,21 +12,6 @@ export interface PreorderRuntime {
 export function preorderServices(deps: PreorderDeps): PreorderRuntime {
   const allocation = new AllocationService(deps);
   return { deps, allocation, supply: new SupplyService(deps, allocation) };
-}
-
-let runtime: PreorderRuntime | undefined;
-
-export function preorderRuntime(): PreorderRuntime {
-  if (!runtime) {
-    const core = orderRuntime();
-    runtime = preorderServices({
-      service: core.service,
-      orders: core.orders,
-      purchaseOrders: new PurchaseOrderStore(dynamo(), table('inventory')),
-      queue: new PreorderQueueStore(dynamo(), table('orders')),
-    });
-  }
-  return runtime;
 }
 
 /**
