@@ -15,7 +15,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
-import { HEADER_SK, orderPk } from './order-store.ts';
+import { HEADER_SK, orderPk, orderReadOf, type OrderRead } from './order-store.ts';
 
 export const customerPk = (partyId: string): string => `CUSTOMER#${partyId}`;
 const NSID = 'NSID';
@@ -116,36 +116,33 @@ export class NetsuiteIdStore {
   }
 
   /**
-   * Every NetSuite id received for one order and its header, in one Query (the header and the
-   * ids, the lines between them filtered out): what the approval job reads first.
+   * Every NetSuite id received for one order, with the order itself — its header, lines and
+   * events (`order`: what the order core reads for a command) — in one consistent Query of the
+   * order's partition: what the approval job reads, once per order.
    */
-  forOrderWithHeader(orderId: string): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
+  forOrderWithHeader(
+    orderId: string,
+  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader; order?: OrderRead }> {
     return this.read(orderId, true);
   }
 
   private async read(
     orderId: string,
-    withHeader: boolean,
-  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
+    withOrder: boolean,
+  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader; order?: OrderRead }> {
     let order: string | undefined;
-    let header: OrderHeader | undefined;
     const lines = new Map<string, string>();
     const deposits = new Map<string, string>();
     const discounts = new Map<string, string>();
+    /** The order's own items (header, lines, events, …), unmarshalled. */
+    const rows: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.client },
-      withHeader
+      withOrder
         ? {
             TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :h AND :n',
-            // (A filter cannot name the key: the header by its type, the ids by their value.)
-            FilterExpression: 'itemType = :header OR attribute_exists(netsuiteId)',
-            ExpressionAttributeValues: {
-              ':pk': { S: orderPk(orderId) },
-              ':h': { S: HEADER_SK },
-              ':n': { S: `${NSID}#\uffff` },
-              ':header': { S: 'header' },
-            },
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: orderPk(orderId) } },
             ConsistentRead: true,
           }
         : {
@@ -157,9 +154,8 @@ export class NetsuiteIdStore {
     );
     for await (const page of pages) {
       for (const i of page.Items ?? []) {
-        if (i.sk?.S === HEADER_SK) {
-          const { pk: _pk, sk: _sk, itemType: _t, ...rest } = unmarshall(i);
-          header = rest as OrderHeader;
+        if (!(i.sk?.S ?? '').startsWith(`${NSID}#`)) {
+          rows.push(unmarshall(i));
           continue;
         }
         const [, kind, ref = ''] = (i.sk?.S ?? '').split('#');
@@ -170,6 +166,9 @@ export class NetsuiteIdStore {
         else if (kind === 'DISCOUNT') discounts.set(ref, id);
       }
     }
-    return { ids: { orderId: order, lines, deposits, discounts }, header };
+    const ids = { orderId: order, lines, deposits, discounts };
+    if (!withOrder) return { ids };
+    const read = orderReadOf(rows);
+    return { ids, header: read.header, order: read };
   }
 }

@@ -78,6 +78,9 @@ export interface OutboxEntry<P = unknown> {
   readonly refusal?: RefusalNote;
 }
 
+/** An outbox entry with its payload as JSON text (`payloadText`), not parsed. */
+export type RawOutboxEntry = OutboxEntry<undefined> & { readonly payloadText: string };
+
 /** One settle candidate item: one order, or a batch of them. */
 export interface SettleItem {
   readonly pk: string;
@@ -129,6 +132,35 @@ export class SyncStore {
         Item: { pk: outboxPk(feed, id), sk: id, payload: JSON.stringify(payload), createdAt: now },
       },
     };
+  }
+
+  /**
+   * `enqueue` as a write of an order command: the entry is added with the command, on condition
+   * that none is there (a failed condition fails the command: the caller goes again without it).
+   */
+  linkedEnqueue(
+    name: string,
+    feed: OutboxFeed,
+    id: string,
+    payload: unknown,
+    now: string,
+  ): LinkedWrite {
+    const put = this.outboxPut(feed, id, payload, now).Put;
+    return {
+      label: `linked:${name}`,
+      item: { Put: { ...put, ConditionExpression: 'attribute_not_exists(pk)' } },
+    };
+  }
+
+  /** `complete` of one record as writes of an order command: its entry and send state go. */
+  linkedComplete(name: string, feed: OutboxFeed, id: string): LinkedWrite[] {
+    return [
+      { label: `linked:${name}`, key: { pk: outboxPk(feed, id), sk: id } },
+      { label: `linked:${name}-state`, key: { pk: sentPk(feed, id), sk: id } },
+    ].map(({ label, key }) => ({
+      label: label as `linked:${string}`,
+      item: { Delete: { TableName: this.table, Key: key } },
+    }));
   }
 
   /** Adds an outbox entry unless one is there already (then the first one stands). */
@@ -223,6 +255,102 @@ export class SyncStore {
       }),
     );
     for (const page of pages) if (page.length) yield page;
+  }
+
+  /**
+   * `entries(feed, { rawPayload: true })` a Query page at a time, as the pages come in (all shards
+   * at once, each shard's send states and refusal notes read before its entries): a reader that
+   * keeps only part of each entry holds a few pages of the outbox at a time, not all of it.
+   */
+  async *entryPages(feed: OutboxFeed): AsyncGenerator<RawOutboxEntry[]> {
+    /** Pages read and not yet taken; a shard waits while there are this many. */
+    const MAX_WAITING = 8;
+    const ready: RawOutboxEntry[][] = [];
+    let wakeReader: (() => void) | undefined;
+    let wakeShards: (() => void)[] = [];
+    let finished = false;
+    let failure: { error: unknown } | undefined;
+    const wake = () => {
+      const w = wakeReader;
+      wakeReader = undefined;
+      w?.();
+    };
+    const shard = async (s: number) => {
+      const [sent, refused] = await Promise.all([
+        this.queryAll(`SENT#${feed}#${s}`),
+        this.queryAll(`REFUSED#${feed}#${s}`),
+      ]);
+      const states = new Map(sent.map((i) => [i.sk as string, i]));
+      const notes = new Map(refused.map((i) => [i.sk as string, i]));
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
+          ConsistentRead: true,
+        },
+      );
+      for await (const page of pages) {
+        const entries = (page.Items ?? []).map((i): RawOutboxEntry => {
+          const id = i.sk?.S ?? '';
+          const st = states.get(id);
+          const note = notes.get(id);
+          return {
+            feed,
+            id,
+            payload: undefined,
+            payloadText: i.payload?.S ?? '',
+            createdAt: i.createdAt?.S ?? '',
+            state: {
+              lastSentAt: st?.lastSentAt as string | undefined,
+              sends: (st?.sends as number | undefined) ?? 0,
+              lastFile: st?.lastFile as string | undefined,
+              heldBack: st?.heldBack as string | undefined,
+              missingFieldsFile: st?.missingFieldsFile as string | undefined,
+            },
+            ...(note ? { refusal: noteOf(note) } : {}),
+          };
+        });
+        if (entries.length) {
+          ready.push(entries);
+          wake();
+        }
+        while (ready.length >= MAX_WAITING && !failure) {
+          await new Promise<void>((r) => wakeShards.push(r));
+        }
+        if (failure) return;
+      }
+    };
+    void Promise.all(Array.from({ length: SHARDS }, (_, s) => shard(s))).then(
+      () => {
+        finished = true;
+        wake();
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        wake();
+      },
+    );
+    try {
+      for (;;) {
+        if (failure) throw failure.error;
+        const page = ready.shift();
+        if (page) {
+          const waiting = wakeShards;
+          wakeShards = [];
+          for (const w of waiting) w();
+          yield page;
+          continue;
+        }
+        if (finished) return;
+        await new Promise<void>((r) => (wakeReader = r));
+      }
+    } finally {
+      // A reader that stops early (or a failure) releases the shards still reading.
+      failure ??= { error: new Error('outbox pages no longer read') };
+      for (const w of wakeShards) w();
+    }
   }
 
   /** Writes send states (BatchWriteItem). */

@@ -17,14 +17,16 @@ import { depositPayments } from '../domain/sync/deposits.ts';
 import { depositPayload } from '../domain/sync/payloads.ts';
 import { HOLDS } from '../domain/lifecycle/index.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
-import type {
-  NetsuiteIdsCommand,
-  OrderCommandResult,
-  OrderService,
+import {
+  LinkedConditionFailed,
+  type NetsuiteIdsCommand,
+  type OrderCommandResult,
+  type OrderService,
 } from '../orders/order-service.ts';
 import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { SettleItem, SettleKind, SyncStore } from '../store/sync-store.ts';
+import type { LinkedWrite } from '../store/transactions.ts';
 
 export interface ApprovalDeps {
   readonly sync: SyncStore;
@@ -35,7 +37,15 @@ export interface ApprovalDeps {
   readonly now?: () => Date;
   /** Called for every order whose ids are complete (approved now or before): e.g. queue it for brokering. Idempotent. */
   readonly onApproved?: (header: OrderHeader) => Promise<void>;
+  /**
+   * `onApproved` as a write that commits with the approval itself (see `approveOrders`). Without
+   * it, an approval job given `onApproved` takes the next steps after the approval, one by one.
+   */
+  readonly approvedWrite?: (header: OrderHeader) => LinkedWrite;
 }
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 export interface ApprovalReport {
   readonly candidates: number;
@@ -106,26 +116,80 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   let incomplete = 0;
   let unknownOrders = 0;
 
+  /**
+   * `afterApproval`'s writes, to commit with the approval (linked writes): undefined when they
+   * cannot (an `onApproved` without its write form, or too many items for one transaction).
+   */
+  const approvalWrites = (
+    header: OrderHeader,
+    netsuiteOrderId: string,
+    deposit: boolean,
+  ): LinkedWrite[] | undefined => {
+    if (deps.onApproved && !deps.approvedWrite) return undefined;
+    // The lines, the event, the header and at most four linked writes.
+    if (header.lineCount + 6 > MAX_TRANSACTION_ITEMS) return undefined;
+    return [
+      ...(deps.approvedWrite ? [deps.approvedWrite(header)] : []),
+      ...deps.sync.linkedComplete('salesorder', 'salesorder', header.orderId),
+      ...(deposit && depositPayments(header.payments).length && !header.paymentVerified
+        ? [
+            deps.sync.linkedEnqueue(
+              'deposit',
+              'deposit',
+              header.orderId,
+              depositPayload(header, netsuiteOrderId),
+              at,
+            ),
+          ]
+        : []),
+    ];
+  };
+
   const settleOrder = async (orderId: string) => {
-    const { ids, header } = await deps.ids.forOrderWithHeader(orderId);
+    const { ids, header, order } = await deps.ids.forOrderWithHeader(orderId);
     if (!header) return void unknownOrders++;
     const lineIds = Object.fromEntries(
       [...ids.lines].filter(([seq]) => Number(seq) <= header.lineCount).sort(),
     );
     const complete = !!ids.orderId && Object.keys(lineIds).length === header.lineCount;
+    /** `afterApproval`'s writes committed with this run's approval. */
+    let linkedDone = false;
     if (ids.orderId || Object.keys(lineIds).length) {
       const request = { netsuiteOrderId: ids.orderId, lineIds };
-      const result = await deps.service.recordNetsuiteIds({
+      const cmd = {
         orderId,
         ...request,
         idempotencyKey: keyOf(request),
         actor: 'netsuite-sync',
         reason: 'NetSuite ids received',
-      });
-      if (result.approved && !result.replayed) approved.push(orderId);
+      };
+      // Once the ids are complete, the next steps commit with the approval (when it approves the
+      // order); the order as read above decides the first attempt.
+      const linking = complete && !!approvalWrites(header, ids.orderId!, true);
+      const record = (deposit: boolean, first = order) =>
+        deps.service.recordNetsuiteIds(cmd, {
+          first,
+          ...(linking
+            ? { approval: (h: OrderHeader) => approvalWrites(h, ids.orderId!, deposit) ?? [] }
+            : {}),
+        });
+      let result: OrderCommandResult;
+      try {
+        result = await record(true);
+      } catch (err) {
+        // The deposit waits in its outbox already: the first entry stands (as `enqueue`).
+        if (!(err instanceof LinkedConditionFailed) || !err.labels.includes('linked:deposit')) {
+          throw err;
+        }
+        result = await record(false, undefined);
+      }
+      if (result.approved && !result.replayed) {
+        approved.push(orderId);
+        linkedDone = linking;
+      }
     }
     if (!complete) return void incomplete++;
-    await afterApproval(deps, header, ids.orderId!, at);
+    if (!linkedDone) await afterApproval(deps, header, ids.orderId!, at);
   };
 
   const settleDeposit = async (orderId: string) => {

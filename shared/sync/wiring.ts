@@ -10,6 +10,7 @@ import { MappingStore } from '../store/mapping-store.ts';
 import { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
 import { ProductStore } from '../store/product-store.ts';
 import { SyncStore } from '../store/sync-store.ts';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import type { ApprovalDeps } from './approval.ts';
 import { resendAfterMs, type ExportDeps } from './export-run.ts';
 import type { ExportSources } from './exports.ts';
@@ -46,6 +47,14 @@ export function idImportDeps(): IdImportDeps {
   };
 }
 
+const approvedEntry = (header: OrderHeader) => ({
+  queue: BROKERING_QUEUE,
+  orderId: header.orderId,
+  orderDate: header.date,
+  enqueuedAt: new Date().toISOString(),
+  reason: 'approved',
+});
+
 export const approvalDeps = (): ApprovalDeps => {
   const brokering = new BrokeringStore(dynamo(), table('control'));
   return {
@@ -54,13 +63,10 @@ export const approvalDeps = (): ApprovalDeps => {
     orders: orderRuntime().orders,
     service: orderRuntime().service,
     // Approved orders wait in the brokering queue for the next brokering run.
-    onApproved: (header) =>
-      brokering.enqueue({
-        queue: BROKERING_QUEUE,
-        orderId: header.orderId,
-        orderDate: header.date,
-        enqueuedAt: new Date().toISOString(),
-        reason: 'approved',
-      }),
+    onApproved: (header) => brokering.enqueue(approvedEntry(header)),
+    approvedWrite: (header) => ({
+      label: 'linked:brokering',
+      item: brokering.queuePut(approvedEntry(header)),
+    }),
   };
 };
