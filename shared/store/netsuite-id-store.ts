@@ -126,6 +126,72 @@ export class NetsuiteIdStore {
     return this.read(orderId, true);
   }
 
+  /**
+   * `forOrderWithHeader` of many orders in bulk (what the approval job reads ahead of its
+   * workers): one consistent BatchGetItem of the headers, then one of every line, the NetSuite
+   * order id and every line id by each header's line count, 100 keys a call. Only the order's and
+   * its lines' ids are read (not deposit or discount ids), and no event: `order.event` answers
+   * undefined for every key (an order command finds a used key by its event's condition).
+   * Orders without a header are absent.
+   */
+  async forOrdersWithHeaders(
+    orderIds: readonly string[],
+  ): Promise<
+    Map<
+      string,
+      { ids: Pick<OrderNetsuiteIds, 'orderId' | 'lines'>; header: OrderHeader; order: OrderRead }
+    >
+  > {
+    const headers = await batchGetAll(
+      this.client,
+      this.table,
+      [...new Set(orderIds)].map((o) => marshall({ pk: orderPk(o), sk: HEADER_SK })),
+    );
+    const keys: Item[] = [];
+    for (const h of headers) {
+      const pk = h.pk!;
+      keys.push({ pk, sk: { S: `${NSID}#ORDER` } });
+      for (let n = 1; n <= Number(h.lineCount?.N ?? 0); n++) {
+        const seq = String(n).padStart(5, '0');
+        keys.push({ pk, sk: { S: `LINE#${seq}` } }, { pk, sk: { S: `${NSID}#LINE#${seq}` } });
+      }
+    }
+    const byOrder = new Map<
+      string,
+      { rows: Record<string, unknown>[]; order?: string; lines: Map<string, string> }
+    >();
+    const of = (pk: string | undefined) => {
+      const orderId = (pk ?? '').slice('ORDER#'.length);
+      let o = byOrder.get(orderId);
+      if (!o) byOrder.set(orderId, (o = { rows: [], lines: new Map() }));
+      return o;
+    };
+    for (const h of headers) of(h.pk?.S).rows.push(unmarshall(h));
+    for (const i of await batchGetAll(this.client, this.table, keys)) {
+      const o = of(i.pk?.S);
+      const sk = i.sk?.S ?? '';
+      if (sk === `${NSID}#ORDER`) o.order = i.netsuiteId?.S ?? '';
+      else if (sk.startsWith(`${NSID}#LINE#`))
+        o.lines.set(sk.slice(`${NSID}#LINE#`.length), i.netsuiteId?.S ?? '');
+      else o.rows.push(unmarshall(i));
+    }
+    const out = new Map<
+      string,
+      { ids: Pick<OrderNetsuiteIds, 'orderId' | 'lines'>; header: OrderHeader; order: OrderRead }
+    >();
+    for (const [orderId, o] of byOrder) {
+      const read = orderReadOf(o.rows);
+      const order: OrderRead = {
+        header: read.header,
+        lines: read.lines.sort((a, b) => a.lineSeq.localeCompare(b.lineSeq)),
+        event: () => undefined,
+      };
+      if (read.header)
+        out.set(orderId, { ids: { orderId: o.order, lines: o.lines }, header: read.header, order });
+    }
+    return out;
+  }
+
   private async read(
     orderId: string,
     withOrder: boolean,

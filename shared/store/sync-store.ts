@@ -37,7 +37,7 @@ import type { RefusalNote } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
-import type { LinkedWrite } from './transactions.ts';
+import type { LinkedWrite, TxItem } from './transactions.ts';
 import { NetsuiteFileStore } from './netsuite-file-store.ts';
 import { queryPartition } from './query-all.ts';
 
@@ -161,6 +161,24 @@ export class SyncStore {
       label: label as `linked:${string}`,
       item: { Delete: { TableName: this.table, Key: key } },
     }));
+  }
+
+  /**
+   * Unconditional Puts and Deletes on this table, given as transaction items (e.g. what an order
+   * command's linked writes would be, when they need not commit with it), in BatchWriteItem calls.
+   */
+  async writeBatch(items: readonly TxItem[]): Promise<void> {
+    const writer = this.writer();
+    for (const i of items) {
+      if (i.Put && !i.Put.ConditionExpression && i.Put.TableName === this.table) {
+        await writer.put(marshall(i.Put.Item, { removeUndefinedValues: true }));
+      } else if (i.Delete && !i.Delete.ConditionExpression && i.Delete.TableName === this.table) {
+        await writer.delete(marshall(i.Delete.Key));
+      } else {
+        throw new Error(`writeBatch takes unconditional Puts and Deletes on ${this.table} only`);
+      }
+    }
+    await writer.flush();
   }
 
   /** Adds an outbox entry unless one is there already (then the first one stands). */

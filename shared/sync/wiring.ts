@@ -62,6 +62,7 @@ export const approvalDeps = (): ApprovalDeps => {
     ids: netsuiteIdStore(),
     orders: orderRuntime().orders,
     service: orderRuntime().service,
+    readAhead: 32,
     // Approved orders wait in the brokering queue for the next brokering run.
     onApproved: (header) => brokering.enqueue(approvedEntry(header)),
     approvedWrite: (header) => ({

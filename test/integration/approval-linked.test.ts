@@ -106,17 +106,24 @@ describe('approval with its next steps in one transaction', () => {
     const orderId = await orderWithIds();
     const deps = approvalDeps();
     // The order changes (a hold placed) between the job's read and its transaction.
+    const hold = (id: string) =>
+      orderRuntime().service.addHold({
+        orderId: id,
+        code: 'TEST_HOLD',
+        idempotencyKey: `hold-${id}`,
+        actor: 'test',
+        reason: 'changed meanwhile',
+        holdReason: 'checked by hand',
+      });
     const ids = {
       forOrderWithHeader: async (id: string) => {
         const read = await deps.ids.forOrderWithHeader(id);
-        await orderRuntime().service.addHold({
-          orderId: id,
-          code: 'TEST_HOLD',
-          idempotencyKey: `hold-${id}`,
-          actor: 'test',
-          reason: 'changed meanwhile',
-          holdReason: 'checked by hand',
-        });
+        await hold(id);
+        return read;
+      },
+      forOrdersWithHeaders: async (orderIds: string[]) => {
+        const read = await deps.ids.forOrdersWithHeaders(orderIds);
+        for (const id of orderIds) await hold(id);
         return read;
       },
     } as unknown as NetsuiteIdStore;
@@ -131,5 +138,15 @@ describe('approval with its next steps in one transaction', () => {
     );
     expect(lines.every((l) => !!l.netsuiteLineId)).toBe(true);
     expect(await queueEntries(orderId)).toHaveLength(1);
+
+    // The same with one read per order (no reading ahead).
+    const other = await orderWithIds();
+    const single = await approveOrders({ ...deps, ids, readAhead: 0 } as ApprovalDeps);
+    expect(single.failed).toEqual([]);
+    expect(single.approved).toEqual([other]);
+    const after = await orderRuntime().orders.order(other);
+    expect(
+      after.lines.every((l) => l.holds.TEST_HOLD && !l.holds[HOLDS.AWAITING_NETSUITE_IDS]),
+    ).toBe(true);
   });
 });
