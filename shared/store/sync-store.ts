@@ -227,19 +227,10 @@ export class SyncStore {
   }
 
   /**
-   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once).
-   * `{ rawPayload: true }` leaves each payload as its JSON text (`payloadText`): an export parses
-   * a page at a time instead of holding every parsed payload.
+   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once). An
+   * export reads `entryPages` instead (payloads as text, a page at a time).
    */
-  entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]>;
-  entries(
-    feed: OutboxFeed,
-    opts: { rawPayload: true },
-  ): AsyncGenerator<(OutboxEntry<undefined> & { readonly payloadText: string })[]>;
-  async *entries<P>(
-    feed: OutboxFeed,
-    opts: { rawPayload?: boolean } = {},
-  ): AsyncGenerator<OutboxEntry<P>[]> {
+  async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
     const shards = Array.from({ length: SHARDS }, (_, s) => s);
     const pages = await Promise.all(
       shards.map(async (s) => {
@@ -256,9 +247,7 @@ export class SyncStore {
           return {
             feed,
             id: i.sk as string,
-            ...(opts.rawPayload
-              ? { payload: undefined as P, payloadText: i.payload as string }
-              : { payload: JSON.parse(i.payload as string) as P }),
+            payload: JSON.parse(i.payload as string) as P,
             createdAt: i.createdAt as string,
             state: {
               lastSentAt: st?.lastSentAt as string | undefined,
