@@ -265,13 +265,21 @@ export class SyncStore {
   }
 
   /**
-   * `entries(feed, { rawPayload: true })` a Query page at a time, as the pages come in (all shards
-   * at once, each shard's send states and refusal notes read before its entries): a reader that
-   * keeps only part of each entry holds a few pages of the outbox at a time, not all of it.
+   * Every entry of a feed's outbox with its send state, its payload as JSON text, a Query page at a
+   * time as the pages come in (a few shards at once, each shard's send states and refusal notes
+   * read before its entries): a reader that keeps only part of each entry holds a few pages of the
+   * outbox at a time, not all of it. Pages come in no particular order.
    */
   async *entryPages(feed: OutboxFeed): AsyncGenerator<RawOutboxEntry[]> {
     /** Pages read and not yet taken; a shard waits while there are this many. */
-    const MAX_WAITING = 8;
+    const MAX_WAITING = 4;
+    /**
+     * Shards read at once, and entries a Query page: a page in flight is held several times over
+     * (the response text, its parse, the SDK's shapes), so a few small pages at a time keep the
+     * reader's memory low (issue #21: the export's peak RSS) at the cost of a few more calls.
+     */
+    const READERS = 4;
+    const PAGE_LIMIT = 250;
     const ready: RawOutboxEntry[][] = [];
     let wakeReader: (() => void) | undefined;
     let wakeShards: (() => void)[] = [];
@@ -296,6 +304,7 @@ export class SyncStore {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
           ConsistentRead: true,
+          Limit: PAGE_LIMIT,
         },
       );
       for await (const page of pages) {
@@ -329,7 +338,11 @@ export class SyncStore {
         if (failure) return;
       }
     };
-    void Promise.all(Array.from({ length: SHARDS }, (_, s) => shard(s))).then(
+    let nextShard = 0;
+    const reader = async () => {
+      while (nextShard < SHARDS && !failure) await shard(nextShard++);
+    };
+    void Promise.all(Array.from({ length: READERS }, reader)).then(
       () => {
         finished = true;
         wake();
