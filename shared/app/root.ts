@@ -16,6 +16,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { OrderHeader } from '../domain/orders/order.ts';
 import type { BrokerDeps } from '../brokering/broker-orders.ts';
 import type { RejectionImportDeps } from '../brokering/netsuite-rejections.ts';
 import type { ActionDeps } from '../console/actions.ts';
@@ -568,6 +569,15 @@ export function idImportDeps(r: Root): IdImportDeps {
   };
 }
 
+/** The brokering queue entry of an order just approved. */
+const approvedEntry = (header: OrderHeader) => ({
+  queue: BROKERING_QUEUE,
+  orderId: header.orderId,
+  orderDate: header.date,
+  enqueuedAt: new Date().toISOString(),
+  reason: 'approved',
+});
+
 export const approvalDeps = (r: Root): ApprovalDeps => {
   const brokering = brokeringStore(r);
   return {
@@ -575,15 +585,13 @@ export const approvalDeps = (r: Root): ApprovalDeps => {
     ids: netsuiteIdStore(r),
     orders: orderRuntime(r).orders,
     service: orderRuntime(r).service,
+    readAhead: 32,
     // Approved orders wait in the brokering queue for the next brokering run.
-    onApproved: (header) =>
-      brokering.enqueue({
-        queue: BROKERING_QUEUE,
-        orderId: header.orderId,
-        orderDate: header.date,
-        enqueuedAt: new Date().toISOString(),
-        reason: 'approved',
-      }),
+    onApproved: (header) => brokering.enqueue(approvedEntry(header)),
+    approvedWrite: (header) => ({
+      label: 'linked:brokering',
+      item: brokering.queuePut(approvedEntry(header)),
+    }),
   };
 };
 

@@ -58,7 +58,7 @@ import type {
   ReflectResult,
   StepsResult,
 } from '../domain/orders/command-results.ts';
-import type { OrderStore } from '../store/order-store.ts';
+import type { OrderRead, OrderStore } from '../store/order-store.ts';
 import { OrderTransactions } from '../store/order-transaction.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
 import { AGAIN, CommandRunner } from './command-runner.ts';
@@ -399,22 +399,36 @@ export class OrderService {
     });
   }
 
-  /** Runs an order-wide command: read header and lines, change some lines, write with one event. */
-  private orderCommand(input: edge.Checked, decide: OrderDecision): Promise<OrderCommandResult> {
+  /**
+   * Runs an order-wide command: read header and lines, change some lines, write with one event.
+   * `first`: the order as the caller just read it (one consistent read), used by the first
+   * attempt instead of reading again; a lost race reads afresh. `approval`: the caller's writes
+   * that commit with the change when it approves the order (and only then).
+   */
+  private orderCommand(
+    input: edge.Checked,
+    decide: OrderDecision,
+    opts: OrderCommandOptions = {},
+  ): Promise<OrderCommandResult> {
     const { orderId, env } = input;
+    let first = opts.first;
     return this.runner.run<OrderCommandResult>({
       ...input,
       gaveUp: `order ${orderId}: gave up after ${this.maxAttempts} attempts`,
       attempt: async () => {
-        const { header, lines, event } = await this.opts.orders.readOrderForCommand(
-          orderId,
-          env.idempotencyKey,
-        );
+        const { header, lines, event } = first
+          ? { header: first.header, lines: first.lines, event: first.event(env.idempotencyKey) }
+          : await this.opts.orders.readOrderForCommand(orderId, env.idempotencyKey);
+        first = undefined;
         if (event) return { replay: event };
         if (!header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
         const now = this.now();
         const change = decide(header, lines, env, now);
-        const plan = planOrderChange({ ...input, read: lines, change, now });
+        const planned = planOrderChange({ ...input, read: lines, change, now });
+        const linked = change.approved ? (opts.approval?.(header) ?? []) : [];
+        const plan = linked.length
+          ? { ...planned, writes: { ...planned.writes, linked } }
+          : planned;
         return {
           plan,
           committed: () => {
@@ -481,7 +495,18 @@ export class OrderService {
    * Records NetSuite's sales-order id and/or line ids; once all are known the order-level hold
    * AWAITING_NETSUITE_IDS is lifted from every line (the order is approved).
    */
-  async recordNetsuiteIds(cmd: NetsuiteIdsCommand): Promise<OrderCommandResult> {
-    return this.orderCommand(edge.netsuiteIdsInput(cmd), recordNetsuiteIds(cmd));
+  async recordNetsuiteIds(
+    cmd: NetsuiteIdsCommand,
+    opts: OrderCommandOptions = {},
+  ): Promise<OrderCommandResult> {
+    return this.orderCommand(edge.netsuiteIdsInput(cmd), recordNetsuiteIds(cmd), opts);
   }
+}
+
+/** How an order-wide command may start, and what commits with it (see `orderCommand`). */
+export interface OrderCommandOptions {
+  /** The order as the caller read it in one consistent read (the first attempt decides on it). */
+  readonly first?: OrderRead;
+  /** Writes that commit with the command when it approves the order (linked writes). */
+  readonly approval?: (header: OrderHeader) => Linked;
 }

@@ -15,7 +15,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
-import { HEADER_SK, orderPk } from './order-store.ts';
+import { HEADER_SK, orderPk, orderReadOf, type OrderRead } from './order-store.ts';
 
 export const customerPk = (partyId: string): string => `CUSTOMER#${partyId}`;
 const NSID = 'NSID';
@@ -116,36 +116,99 @@ export class NetsuiteIdStore {
   }
 
   /**
-   * Every NetSuite id received for one order and its header, in one Query (the header and the
-   * ids, the lines between them filtered out): what the approval job reads first.
+   * Every NetSuite id received for one order, with the order itself — its header, lines and
+   * events (`order`: what the order core reads for a command) — in one consistent Query of the
+   * order's partition: what the approval job reads, once per order.
    */
-  forOrderWithHeader(orderId: string): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
+  forOrderWithHeader(
+    orderId: string,
+  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader; order?: OrderRead }> {
     return this.read(orderId, true);
+  }
+
+  /**
+   * `forOrderWithHeader` of many orders in bulk (what the approval job reads ahead of its
+   * workers): one consistent BatchGetItem of the headers, then one of every line, the NetSuite
+   * order id and every line id by each header's line count, 100 keys a call. Only the order's and
+   * its lines' ids are read (not deposit or discount ids), and no event: `order.event` answers
+   * undefined for every key (an order command finds a used key by its event's condition).
+   * Orders without a header are absent.
+   */
+  async forOrdersWithHeaders(
+    orderIds: readonly string[],
+  ): Promise<
+    Map<
+      string,
+      { ids: Pick<OrderNetsuiteIds, 'orderId' | 'lines'>; header: OrderHeader; order: OrderRead }
+    >
+  > {
+    const headers = await batchGetAll(
+      this.client,
+      this.table,
+      [...new Set(orderIds)].map((o) => marshall({ pk: orderPk(o), sk: HEADER_SK })),
+    );
+    const keys: Item[] = [];
+    for (const h of headers) {
+      const pk = h.pk!;
+      keys.push({ pk, sk: { S: `${NSID}#ORDER` } });
+      for (let n = 1; n <= Number(h.lineCount?.N ?? 0); n++) {
+        const seq = String(n).padStart(5, '0');
+        keys.push({ pk, sk: { S: `LINE#${seq}` } }, { pk, sk: { S: `${NSID}#LINE#${seq}` } });
+      }
+    }
+    const byOrder = new Map<
+      string,
+      { rows: Record<string, unknown>[]; order?: string; lines: Map<string, string> }
+    >();
+    const of = (pk: string | undefined) => {
+      const orderId = (pk ?? '').slice('ORDER#'.length);
+      let o = byOrder.get(orderId);
+      if (!o) byOrder.set(orderId, (o = { rows: [], lines: new Map() }));
+      return o;
+    };
+    for (const h of headers) of(h.pk?.S).rows.push(unmarshall(h));
+    for (const i of await batchGetAll(this.client, this.table, keys)) {
+      const o = of(i.pk?.S);
+      const sk = i.sk?.S ?? '';
+      if (sk === `${NSID}#ORDER`) o.order = i.netsuiteId?.S ?? '';
+      else if (sk.startsWith(`${NSID}#LINE#`))
+        o.lines.set(sk.slice(`${NSID}#LINE#`.length), i.netsuiteId?.S ?? '');
+      else o.rows.push(unmarshall(i));
+    }
+    const out = new Map<
+      string,
+      { ids: Pick<OrderNetsuiteIds, 'orderId' | 'lines'>; header: OrderHeader; order: OrderRead }
+    >();
+    for (const [orderId, o] of byOrder) {
+      const read = orderReadOf(o.rows);
+      const order: OrderRead = {
+        header: read.header,
+        lines: read.lines.sort((a, b) => a.lineSeq.localeCompare(b.lineSeq)),
+        event: () => undefined,
+      };
+      if (read.header)
+        out.set(orderId, { ids: { orderId: o.order, lines: o.lines }, header: read.header, order });
+    }
+    return out;
   }
 
   private async read(
     orderId: string,
-    withHeader: boolean,
-  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader }> {
+    withOrder: boolean,
+  ): Promise<{ ids: OrderNetsuiteIds; header?: OrderHeader; order?: OrderRead }> {
     let order: string | undefined;
-    let header: OrderHeader | undefined;
     const lines = new Map<string, string>();
     const deposits = new Map<string, string>();
     const discounts = new Map<string, string>();
+    /** The order's own items (header, lines, events, …), unmarshalled. */
+    const rows: Record<string, unknown>[] = [];
     const pages = paginateQuery(
       { client: this.client },
-      withHeader
+      withOrder
         ? {
             TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :h AND :n',
-            // (A filter cannot name the key: the header by its type, the ids by their value.)
-            FilterExpression: 'itemType = :header OR attribute_exists(netsuiteId)',
-            ExpressionAttributeValues: {
-              ':pk': { S: orderPk(orderId) },
-              ':h': { S: HEADER_SK },
-              ':n': { S: `${NSID}#\uffff` },
-              ':header': { S: 'header' },
-            },
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: orderPk(orderId) } },
             ConsistentRead: true,
           }
         : {
@@ -157,9 +220,8 @@ export class NetsuiteIdStore {
     );
     for await (const page of pages) {
       for (const i of page.Items ?? []) {
-        if (i.sk?.S === HEADER_SK) {
-          const { pk: _pk, sk: _sk, itemType: _t, ...rest } = unmarshall(i);
-          header = rest as OrderHeader;
+        if (!(i.sk?.S ?? '').startsWith(`${NSID}#`)) {
+          rows.push(unmarshall(i));
           continue;
         }
         const [, kind, ref = ''] = (i.sk?.S ?? '').split('#');
@@ -170,6 +232,9 @@ export class NetsuiteIdStore {
         else if (kind === 'DISCOUNT') discounts.set(ref, id);
       }
     }
-    return { ids: { orderId: order, lines, deposits, discounts }, header };
+    const ids = { orderId: order, lines, deposits, discounts };
+    if (!withOrder) return { ids };
+    const read = orderReadOf(rows);
+    return { ids, header: read.header, order: read };
   }
 }

@@ -74,6 +74,30 @@ const strip = <T>(item: Row): T => {
   return rest as T;
 };
 
+/**
+ * An order as one consistent read of its partition found it: its header, its lines and the event
+ * recorded under any idempotency key — what `readOrderForCommand` answers, for a key chosen after
+ * the read (e.g. one made of what the read found).
+ */
+export interface OrderRead {
+  readonly header?: OrderHeader;
+  readonly lines: LineState[];
+  event(idempotencyKey: string): StoredEvent | undefined;
+}
+
+/** The order in the (unmarshalled) items of its partition; other items are left aside. */
+export function orderReadOf(items: readonly Row[]): OrderRead {
+  const header = items.find((i) => i.sk === HEADER_SK);
+  return {
+    header: header ? strip<OrderHeader>(header) : undefined,
+    lines: items.filter((i) => String(i.sk).startsWith('LINE#')).map(toLine),
+    event: (idempotencyKey) => {
+      const event = items.find((i) => i.sk === eventSk(idempotencyKey));
+      return event ? toEvent(event) : undefined;
+    },
+  };
+}
+
 /** A transaction was cancelled; `cancellation` says why, item by item. */
 export class TxCancelled extends Error {
   constructor(readonly cancellation: Cancellation) {
@@ -427,14 +451,8 @@ export class OrderStore {
     orderId: string,
     idempotencyKey: string,
   ): Promise<{ header?: OrderHeader; lines: LineState[]; event?: StoredEvent }> {
-    const items = await this.query(orderId, undefined);
-    const header = items.find((i) => i.sk === HEADER_SK);
-    const event = items.find((i) => i.sk === eventSk(idempotencyKey));
-    return {
-      header: header ? strip<OrderHeader>(header) : undefined,
-      lines: items.filter((i) => String(i.sk).startsWith('LINE#')).map(toLine),
-      event: event ? toEvent(event) : undefined,
-    };
+    const read = orderReadOf(await this.query(orderId, undefined));
+    return { header: read.header, lines: read.lines, event: read.event(idempotencyKey) };
   }
 
   /** Everything stored for an order. */

@@ -37,7 +37,7 @@ import type { RefusalNote } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
-import type { LinkedWrite } from './transactions.ts';
+import type { LinkedWrite, TxItem } from './transactions.ts';
 import { NetsuiteFileStore } from './netsuite-file-store.ts';
 import { queryPartition } from './query-all.ts';
 
@@ -77,6 +77,9 @@ export interface OutboxEntry<P = unknown> {
   /** NetSuite refused the record (see `RefusalNote`). */
   readonly refusal?: RefusalNote;
 }
+
+/** An outbox entry with its payload as JSON text (`payloadText`), not parsed. */
+export type RawOutboxEntry = OutboxEntry<undefined> & { readonly payloadText: string };
 
 /** One settle candidate item: one order, or a batch of them. */
 export interface SettleItem {
@@ -131,6 +134,53 @@ export class SyncStore {
     };
   }
 
+  /**
+   * `enqueue` as a write of an order command: the entry is added with the command, on condition
+   * that none is there (a failed condition fails the command: the caller goes again without it).
+   */
+  linkedEnqueue(
+    name: string,
+    feed: OutboxFeed,
+    id: string,
+    payload: unknown,
+    now: string,
+  ): LinkedWrite {
+    const put = this.outboxPut(feed, id, payload, now).Put;
+    return {
+      label: `linked:${name}`,
+      item: { Put: { ...put, ConditionExpression: 'attribute_not_exists(pk)' } },
+    };
+  }
+
+  /** `complete` of one record as writes of an order command: its entry and send state go. */
+  linkedComplete(name: string, feed: OutboxFeed, id: string): LinkedWrite[] {
+    return [
+      { label: `linked:${name}`, key: { pk: outboxPk(feed, id), sk: id } },
+      { label: `linked:${name}-state`, key: { pk: sentPk(feed, id), sk: id } },
+    ].map(({ label, key }) => ({
+      label: label as `linked:${string}`,
+      item: { Delete: { TableName: this.table, Key: key } },
+    }));
+  }
+
+  /**
+   * Unconditional Puts and Deletes on this table, given as transaction items (e.g. what an order
+   * command's linked writes would be, when they need not commit with it), in BatchWriteItem calls.
+   */
+  async writeBatch(items: readonly TxItem[]): Promise<void> {
+    const writer = this.writer();
+    for (const i of items) {
+      if (i.Put && !i.Put.ConditionExpression && i.Put.TableName === this.table) {
+        await writer.put(marshall(i.Put.Item, { removeUndefinedValues: true }));
+      } else if (i.Delete && !i.Delete.ConditionExpression && i.Delete.TableName === this.table) {
+        await writer.delete(marshall(i.Delete.Key));
+      } else {
+        throw new Error(`writeBatch takes unconditional Puts and Deletes on ${this.table} only`);
+      }
+    }
+    await writer.flush();
+  }
+
   /** Adds an outbox entry unless one is there already (then the first one stands). */
   async enqueue(feed: OutboxFeed, id: string, payload: unknown, now: string): Promise<boolean> {
     try {
@@ -177,19 +227,10 @@ export class SyncStore {
   }
 
   /**
-   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once).
-   * `{ rawPayload: true }` leaves each payload as its JSON text (`payloadText`): an export parses
-   * a page at a time instead of holding every parsed payload.
+   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once). An
+   * export reads `entryPages` instead (payloads as text, a page at a time).
    */
-  entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]>;
-  entries(
-    feed: OutboxFeed,
-    opts: { rawPayload: true },
-  ): AsyncGenerator<(OutboxEntry<undefined> & { readonly payloadText: string })[]>;
-  async *entries<P>(
-    feed: OutboxFeed,
-    opts: { rawPayload?: boolean } = {},
-  ): AsyncGenerator<OutboxEntry<P>[]> {
+  async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
     const shards = Array.from({ length: SHARDS }, (_, s) => s);
     const pages = await Promise.all(
       shards.map(async (s) => {
@@ -206,9 +247,7 @@ export class SyncStore {
           return {
             feed,
             id: i.sk as string,
-            ...(opts.rawPayload
-              ? { payload: undefined as P, payloadText: i.payload as string }
-              : { payload: JSON.parse(i.payload as string) as P }),
+            payload: JSON.parse(i.payload as string) as P,
             createdAt: i.createdAt as string,
             state: {
               lastSentAt: st?.lastSentAt as string | undefined,
@@ -223,6 +262,115 @@ export class SyncStore {
       }),
     );
     for (const page of pages) if (page.length) yield page;
+  }
+
+  /**
+   * Every entry of a feed's outbox with its send state, its payload as JSON text, a Query page at a
+   * time as the pages come in (a few shards at once, each shard's send states and refusal notes
+   * read before its entries): a reader that keeps only part of each entry holds a few pages of the
+   * outbox at a time, not all of it. Pages come in no particular order.
+   */
+  async *entryPages(feed: OutboxFeed): AsyncGenerator<RawOutboxEntry[]> {
+    /** Pages read and not yet taken; a shard waits while there are this many. */
+    const MAX_WAITING = 4;
+    /**
+     * Shards read at once, and entries a Query page: a page in flight is held several times over
+     * (the response text, its parse, the SDK's shapes), so a few small pages at a time keep the
+     * reader's memory low (issue #21: the export's peak RSS) at the cost of a few more calls.
+     */
+    const READERS = 4;
+    const PAGE_LIMIT = 250;
+    const ready: RawOutboxEntry[][] = [];
+    let wakeReader: (() => void) | undefined;
+    let wakeShards: (() => void)[] = [];
+    let finished = false;
+    let failure: { error: unknown } | undefined;
+    const wake = () => {
+      const w = wakeReader;
+      wakeReader = undefined;
+      w?.();
+    };
+    const shard = async (s: number) => {
+      const [sent, refused] = await Promise.all([
+        this.queryAll(`SENT#${feed}#${s}`),
+        this.queryAll(`REFUSED#${feed}#${s}`),
+      ]);
+      const states = new Map(sent.map((i) => [i.sk as string, i]));
+      const notes = new Map(refused.map((i) => [i.sk as string, i]));
+      const pages = paginateQuery(
+        { client: this.client },
+        {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
+          ConsistentRead: true,
+          Limit: PAGE_LIMIT,
+        },
+      );
+      for await (const page of pages) {
+        const entries = (page.Items ?? []).map((i): RawOutboxEntry => {
+          const id = i.sk?.S ?? '';
+          const st = states.get(id);
+          const note = notes.get(id);
+          return {
+            feed,
+            id,
+            payload: undefined,
+            payloadText: i.payload?.S ?? '',
+            createdAt: i.createdAt?.S ?? '',
+            state: {
+              lastSentAt: st?.lastSentAt as string | undefined,
+              sends: (st?.sends as number | undefined) ?? 0,
+              lastFile: st?.lastFile as string | undefined,
+              heldBack: st?.heldBack as string | undefined,
+              missingFieldsFile: st?.missingFieldsFile as string | undefined,
+            },
+            ...(note ? { refusal: noteOf(note) } : {}),
+          };
+        });
+        if (entries.length) {
+          ready.push(entries);
+          wake();
+        }
+        while (ready.length >= MAX_WAITING && !failure) {
+          await new Promise<void>((r) => wakeShards.push(r));
+        }
+        if (failure) return;
+      }
+    };
+    let nextShard = 0;
+    const reader = async () => {
+      while (nextShard < SHARDS && !failure) await shard(nextShard++);
+    };
+    void Promise.all(Array.from({ length: READERS }, reader)).then(
+      () => {
+        finished = true;
+        wake();
+      },
+      (error: unknown) => {
+        failure ??= { error };
+        wake();
+      },
+    );
+    try {
+      for (;;) {
+        if (failure) throw failure.error;
+        const page = ready.shift();
+        if (page) {
+          const waiting = wakeShards;
+          wakeShards = [];
+          for (const w of waiting) w();
+          yield page;
+          continue;
+        }
+        if (finished) return;
+        await new Promise<void>((r) => (wakeReader = r));
+      }
+    } finally {
+      // A reader that stops early (or a failure) releases the shards still reading.
+      failure ??= { error: new Error('outbox pages no longer read') };
+      for (const w of wakeShards) w();
+    }
   }
 
   /** Writes send states (BatchWriteItem). */

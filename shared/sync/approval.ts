@@ -11,20 +11,29 @@
  *
  * Every path that approves an order — this job, or ids recorded by hand (`oms order netsuite-ids`,
  * `recordNetsuiteIds` below) — ends in `afterApproval`: the same next steps, whichever it was.
+ *
+ * At volume (issue #21) the job reads the orders ahead of its workers in bulk (`readAhead`: their
+ * headers, lines and ids; the order core decides its first attempt on that read and reads again
+ * only after a lost race), commits the deposit entry with the approving transaction (a linked
+ * write, conditional as `enqueue`), and writes the brokering entry and the outbox deletes of the
+ * orders approved meanwhile together, before their candidates are settled. A replay, or an order
+ * approved by another path, takes `afterApproval`'s steps as before.
  */
 import { createHash } from 'node:crypto';
 import { depositPayments } from '../domain/sync/deposits.ts';
 import { depositPayload } from '../domain/sync/payloads.ts';
 import { HOLDS } from '../domain/lifecycle/index.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
-import type {
-  NetsuiteIdsCommand,
-  OrderCommandResult,
-  OrderService,
+import {
+  LinkedConditionFailed,
+  type NetsuiteIdsCommand,
+  type OrderCommandResult,
+  type OrderService,
 } from '../orders/order-service.ts';
-import type { NetsuiteIdStore } from '../store/netsuite-id-store.ts';
-import type { OrderStore } from '../store/order-store.ts';
+import type { NetsuiteIdStore, OrderNetsuiteIds } from '../store/netsuite-id-store.ts';
+import type { OrderRead, OrderStore } from '../store/order-store.ts';
 import type { SettleItem, SettleKind, SyncStore } from '../store/sync-store.ts';
+import type { LinkedWrite, TxItem } from '../store/transactions.ts';
 
 export interface ApprovalDeps {
   readonly sync: SyncStore;
@@ -35,7 +44,20 @@ export interface ApprovalDeps {
   readonly now?: () => Date;
   /** Called for every order whose ids are complete (approved now or before): e.g. queue it for brokering. Idempotent. */
   readonly onApproved?: (header: OrderHeader) => Promise<void>;
+  /**
+   * `onApproved` as a write that commits with the approval itself (see `approveOrders`). Without
+   * it, an approval job given `onApproved` takes the next steps after the approval, one by one.
+   */
+  readonly approvedWrite?: (header: OrderHeader) => LinkedWrite;
+  /**
+   * Orders read in bulk ahead of the workers, this many at a time (`forOrdersWithHeaders`),
+   * instead of one Query each. Default 0: each order read on its own (`forOrderWithHeader`).
+   */
+  readonly readAhead?: number;
 }
+
+/** DynamoDB's limit of items in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 export interface ApprovalReport {
   readonly candidates: number;
@@ -93,6 +115,42 @@ export async function recordNetsuiteIds(
   return { ...result, afterApproval: true };
 }
 
+/** An order with its NetSuite ids (of the order and its lines), as the approval reads it. */
+interface OrderIdsRead {
+  readonly ids: Pick<OrderNetsuiteIds, 'orderId' | 'lines'>;
+  readonly header?: OrderHeader;
+  readonly order?: OrderRead;
+}
+type BulkRead = Map<string, OrderIdsRead>;
+
+/**
+ * Group commit: `write(items)` resolves once a `flush` holding them succeeded. The first caller's
+ * items go at once; those of callers meanwhile wait for it and go together in the next flush.
+ */
+function groupCommit<T>(flush: (items: T[]) => Promise<void>): (items: T[]) => Promise<void> {
+  let waiting: { items: T[]; done: (err?: unknown) => void }[] = [];
+  let running = false;
+  const run = async () => {
+    running = true;
+    while (waiting.length) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await flush(group.flatMap((g) => g.items));
+        for (const g of group) g.done();
+      } catch (err) {
+        for (const g of group) g.done(err ?? new Error('write failed'));
+      }
+    }
+    running = false;
+  };
+  return (items) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ items, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!running) void run();
+    });
+}
+
 const keyOf = (value: unknown) =>
   `nsids-${createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 24)}`;
 
@@ -106,26 +164,122 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
   let incomplete = 0;
   let unknownOrders = 0;
 
+  /**
+   * `afterApproval`'s writes for an order this run approves: the deposit entry (conditional: the
+   * first one stands) commits with the approval (a linked write); the brokering entry and the
+   * sales order outbox deletes (unconditional) go right after it, many orders' in one
+   * BatchWriteItem (`afterWrites`). Undefined when they cannot (an `onApproved` without its write
+   * form, or too many items for one transaction): then `afterApproval` takes the steps.
+   */
+  const approvalWrites = (
+    header: OrderHeader,
+    netsuiteOrderId: string,
+    deposit: boolean,
+  ): { linked: LinkedWrite[]; after: TxItem[] } | undefined => {
+    if (deps.onApproved && !deps.approvedWrite) return undefined;
+    // The lines, the event, the header and the deposit.
+    if (header.lineCount + 3 > MAX_TRANSACTION_ITEMS) return undefined;
+    return {
+      linked:
+        deposit && depositPayments(header.payments).length && !header.paymentVerified
+          ? [
+              deps.sync.linkedEnqueue(
+                'deposit',
+                'deposit',
+                header.orderId,
+                depositPayload(header, netsuiteOrderId),
+                at,
+              ),
+            ]
+          : [],
+      after: [
+        ...(deps.approvedWrite ? [deps.approvedWrite(header).item] : []),
+        ...deps.sync.linkedComplete('salesorder', 'salesorder', header.orderId).map((w) => w.item),
+      ],
+    };
+  };
+  /** Writes of several workers at once, in one BatchWriteItem while the previous is in flight. */
+  const afterWrites = groupCommit((items: TxItem[]) => deps.sync.writeBatch(items));
+
+  /** The orders of 'order' candidates, in the order the workers take them, read ahead in chunks. */
+  const readAhead = deps.readAhead ?? 0;
+  const chunkOf = new Map<string, number>();
+  const chunks = new Map<number, Promise<BulkRead | undefined>>();
+  let toRead: string[] = [];
+  const chunk = (k: number) => {
+    let c = chunks.get(k);
+    if (!c && k * readAhead < toRead.length) {
+      const orderIds = toRead.slice(k * readAhead, (k + 1) * readAhead);
+      // On failure each order of the chunk is read on its own.
+      c = (async () => deps.ids.forOrdersWithHeaders(orderIds))().catch(() => undefined);
+      chunks.set(k, c);
+    }
+    return c;
+  };
+  const readOrder = async (orderId: string): Promise<OrderIdsRead> => {
+    const k = chunkOf.get(orderId);
+    if (k !== undefined) {
+      void chunk(k + 1); // the next chunk is read while this one is worked on
+      const read = await chunk(k);
+      if (read) {
+        const found = read.get(orderId);
+        read.delete(orderId);
+        return found ?? { ids: { lines: new Map() } };
+      }
+    }
+    return deps.ids.forOrderWithHeader(orderId);
+  };
+
   const settleOrder = async (orderId: string) => {
-    const { ids, header } = await deps.ids.forOrderWithHeader(orderId);
+    const { ids, header, order } = await readOrder(orderId);
     if (!header) return void unknownOrders++;
     const lineIds = Object.fromEntries(
       [...ids.lines].filter(([seq]) => Number(seq) <= header.lineCount).sort(),
     );
     const complete = !!ids.orderId && Object.keys(lineIds).length === header.lineCount;
+    /** `afterApproval`'s writes committed with this run's approval. */
+    let linkedDone = false;
     if (ids.orderId || Object.keys(lineIds).length) {
       const request = { netsuiteOrderId: ids.orderId, lineIds };
-      const result = await deps.service.recordNetsuiteIds({
+      const cmd = {
         orderId,
         ...request,
         idempotencyKey: keyOf(request),
         actor: 'netsuite-sync',
         reason: 'NetSuite ids received',
-      });
-      if (result.approved && !result.replayed) approved.push(orderId);
+      };
+      // Once the ids are complete, the next steps commit with the approval (when it approves the
+      // order); the order as read above decides the first attempt.
+      const linking = complete && !!approvalWrites(header, ids.orderId!, true);
+      const record = (deposit: boolean, first = order) =>
+        deps.service.recordNetsuiteIds(cmd, {
+          first,
+          ...(linking
+            ? {
+                approval: (h: OrderHeader) =>
+                  approvalWrites(h, ids.orderId!, deposit)?.linked ?? [],
+              }
+            : {}),
+        });
+      let result: OrderCommandResult;
+      try {
+        result = await record(true);
+      } catch (err) {
+        // The deposit waits in its outbox already: the first entry stands (as `enqueue`).
+        if (!(err instanceof LinkedConditionFailed) || !err.labels.includes('linked:deposit')) {
+          throw err;
+        }
+        result = await record(false, undefined);
+      }
+      if (result.approved && !result.replayed) {
+        approved.push(orderId);
+        linkedDone = linking;
+      }
     }
     if (!complete) return void incomplete++;
-    await afterApproval(deps, header, ids.orderId!, at);
+    if (!linkedDone) return afterApproval(deps, header, ids.orderId!, at);
+    // Before the candidate is settled (else the next run's replay takes the steps again).
+    await afterWrites(approvalWrites(header, ids.orderId!, false)!.after);
   };
 
   const settleDeposit = async (orderId: string) => {
@@ -175,6 +329,10 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
     orderId,
     kinds: kinds.sort((a, b) => (a === b ? 0 : a === 'order' ? -1 : 1)),
   }));
+  if (readAhead > 0) {
+    toRead = queue.filter((c) => c.kinds.includes('order')).map((c) => c.orderId);
+    toRead.forEach((orderId, i) => chunkOf.set(orderId, Math.floor(i / readAhead)));
+  }
   const settled = async (kind: SettleKind, orderId: string, ok: boolean) => {
     for (const item of itemsOf.get(`${kind}#${orderId}`) ?? []) {
       const state = open.get(item)!;

@@ -37,13 +37,16 @@ import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
 import { rowsQuantity } from '../inventory/reflect-entries.ts';
 import type { NetsuiteFileStore, StoredManifestRecord } from '../store/netsuite-file-store.ts';
-import type {
-  OutboxEntry,
-  OutboxFeed,
-  SendState,
-  SyncRun,
-  SyncStore,
+import {
+  shardOf,
+  type OutboxEntry,
+  type OutboxFeed,
+  type RawOutboxEntry,
+  type SendState,
+  type SyncRun,
+  type SyncStore,
 } from '../store/sync-store.ts';
+import { PayloadSpill, type SpillRef } from './payload-spill.ts';
 
 export type RecordPlan =
   | { readonly kind: 'ready'; readonly rows: readonly Record<string, unknown>[] }
@@ -122,20 +125,56 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const started = deps.now?.() ?? new Date();
   const startedMs = Date.now();
   const runId = randomBytes(3).toString('hex');
-  // Payloads stay JSON text until their page is planned: a run holds one page of parsed payloads.
-  const due: (OutboxEntry<undefined> & { readonly payloadText: string })[] = [];
+  // The due records are sorted before any is planned. Their payloads wait in a temporary file
+  // meanwhile (the run keeps where each is), and are read back and parsed a page at a time: a
+  // run holds a few pages of the outbox and one page of parsed payloads, whatever is due.
+  const spill = new PayloadSpill();
+  try {
+    return await exportDue(spec, deps, started, startedMs, runId, spill);
+  } finally {
+    spill.close();
+  }
+}
+
+type DueEntry = OutboxEntry<undefined> & { readonly payloadAt: SpillRef; readonly shard: number };
+
+async function exportDue<P>(
+  spec: ExportFeed<P>,
+  deps: ExportDeps,
+  started: Date,
+  startedMs: number,
+  runId: string,
+  spill: PayloadSpill,
+): Promise<ExportReport> {
+  const due: DueEntry[] = [];
   let notDue = 0;
-  for await (const page of deps.sync.entries(spec.outbox, { rawPayload: true })) {
+  const take = ({ payloadText, ...e }: RawOutboxEntry) =>
+    due.push({ ...e, payloadAt: spill.put(payloadText), shard: shardOf(e.id) });
+  for await (const page of deps.sync.entryPages(spec.outbox)) {
     for (const e of page) {
       const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
       if (e.state.missingFieldsFile) notDue++;
       // Refused and not written since: looked at every run (its rows may have been fixed).
-      else if (e.refusal && !e.refusal.resentAt) due.push(e);
+      else if (e.refusal && !e.refusal.resentAt) take(e);
       else if (last !== undefined && started.getTime() - last < deps.resendAfterMs) notDue++;
-      else due.push(e);
+      else take(e);
     }
   }
-  due.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  // Oldest first; the same time in the order the shards are numbered, then by id (the order the
+  // outbox is read in, shard after shard, whichever shard's pages came first).
+  due.sort((a, b) =>
+    a.createdAt !== b.createdAt
+      ? a.createdAt < b.createdAt
+        ? -1
+        : 1
+      : a.shard !== b.shard
+        ? a.shard - b.shard
+        : a.id < b.id
+          ? -1
+          : a.id > b.id
+            ? 1
+            : 0,
+  );
 
   const missing: {
     entry: OutboxEntry<P>;
@@ -256,9 +295,9 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   // The next page's lookups run while this page's rows are built and its files written.
   const planPage = (i: number) => {
     if (i >= due.length) return undefined;
-    const page = due.slice(i, i + PAGE).map(({ payloadText, ...e }): OutboxEntry<P> => ({
+    const page = due.slice(i, i + PAGE).map(({ payloadAt, shard: _, ...e }): OutboxEntry<P> => ({
       ...e,
-      payload: JSON.parse(payloadText) as P,
+      payload: JSON.parse(spill.get(payloadAt)) as P,
     }));
     const plans = spec.plan(page);
     plans.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
