@@ -13,6 +13,10 @@
  * modules only they import), so a feed import does not load the brokering, console or pre-order
  * code. Keep them that way (docs/architecture.md, "The composition root"). Nothing in `shared/` imports this folder;
  * only entry points do (`functions/`, `local/`, `bench/`, `scripts/`, tests).
+ *
+ * Over 400 lines: one accessor per store, service and job, each a few lines, grouped by
+ * capability. Split it by capability (`app/orders.ts`, `app/sync.ts`, …) if it keeps growing;
+ * the accessors must stay free functions either way.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';

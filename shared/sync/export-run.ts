@@ -18,6 +18,10 @@
  * For allocation, OMS-fulfilled and inventory adjustment records the manifest also keeps the units
  * the rows tell NetSuite (`quantity`): once NetSuite took the file, that is what its books hold
  * for the record — the evidence that ends inventory holds (docs/inventory.md, "When a hold ends").
+ *
+ * Over 400 lines: the run's steps (read, plan, spill and sort, write, record) share the run's
+ * state; the payload spill is already its own module (`payload-spill.ts`), and the file writing
+ * would be the next to move out.
  */
 import { randomBytes } from 'node:crypto';
 import {
