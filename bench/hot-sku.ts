@@ -1,7 +1,7 @@
 /**
  * Flash-sale benchmark: many workers reserving the same SKU at once.
  *
- *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000]
+ *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000] [-- --plain]
  *
  * Seed (not measured), on DynamoDB Local in memory: one SKU with NetSuite figures at 5
  * facilities, and `--orders` approved one-unit orders for it (written as the brokering benchmark
@@ -11,8 +11,11 @@
  * - **five facilities**: `--stock` / 5 units at each of five; worker w reserves at facility w % 5.
  *
  * Measured: `--workers` workers take the orders one by one and reserve each line's unit with the
- * order core's own command (`OrderService.move` 1100 → 1200 at the facility: the reservation
- * condition and the line in one transaction, as brokering does). A refusal for lack of stock
+ * order core's own command (`OrderService.move` 1100 → 1200 at the facility) with the group commit
+ * brokering uses (`groupCommit`: the workers' concurrent reservations at a facility share one
+ * conditional write of the position, then each order's transaction takes its grant over with the
+ * line; shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
+ * and the line in one transaction per order, the path before issue #21). A refusal for lack of stock
  * (OUT_OF_STOCK) is an answer, not an error: more orders than stock make the sale run out.
  * Beside it, in the same run, the ceiling of the primitive: the same number of workers doing
  * single-item conditional updates (`SET n = n + 1` if `n < max`) on one item (one per facility in
@@ -21,7 +24,8 @@
  * Reported per case: reservations per second against the ceiling and their ratio, transaction
  * conflicts (TransactionCanceled) and DynamoDB calls per reservation, p50/p99 latency of a
  * reservation command, and the check against the seed: `oversold` = units reserved above a
- * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved.
+ * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved,
+ * and no grant left behind (`grantsLeft`).
  * The last line printed is a JSON object for scripts.
  */
 import { parseArgs } from 'node:util';
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '32' },
     orders: { type: 'string', default: '1500' },
     stock: { type: 'string', default: '1000' },
+    plain: { type: 'boolean', default: false },
   },
 });
 const WORKERS = Number(values.workers);
@@ -109,6 +114,7 @@ interface CaseResult {
   readonly p99Ms: number;
   readonly oversold: number;
   readonly unbalanced: number;
+  readonly grantsLeft: number;
 }
 
 async function runCase(name: string, facilities: readonly string[], prefix: string) {
@@ -237,6 +243,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
         facilityId: facilities[worker % facilities.length]!,
         idempotencyKey: `hot-${prefix}-${i}`,
         actor: 'bench',
+        groupCommit: !values.plain,
       });
       reserved++;
     } catch (err) {
@@ -272,7 +279,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   const reservationsPerSec = (reserved / reserveMs) * 1000;
 
   // ---- Check against the seed ----
-  const { positions: pos, reservations } = await positions.sku(SKU);
+  const { positions: pos, reservations, grants } = await positions.sku(SKU);
   let oversold = 0;
   let unbalanced = 0;
   for (const facilityId of facilities) {
@@ -308,13 +315,15 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     p99Ms: Math.round(percentile(latencies, 99)),
     oversold,
     unbalanced,
+    grantsLeft: grants.length,
   };
   console.log(
     `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
       `${result.reservationsPerSec}/s vs ceiling ${result.ceilingPerSec}/s = ${result.ratio} ` +
       `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s); ` +
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
+      `grants left ${grants.length}`,
   );
   return result;
 }
@@ -327,6 +336,7 @@ try {
       workers: WORKERS,
       orders: ORDERS,
       stock: STOCK,
+      groupCommit: !values.plain,
       reservationsPerSec: one.reservationsPerSec,
       ceilingPerSec: one.ceilingPerSec,
       ratio: one.ratio,

@@ -510,6 +510,9 @@ async function apply(
         idempotencyKey: `broker-${runId}-${i / MOVES_PER_WRITE}`,
         actor: 'brokering',
         reason: `brokering run ${runId.split('-')[0]}`,
+        // A run places many orders at once, often of the same SKUs: their reservations at a
+        // facility share one position write (shared/orders/group-commit.ts).
+        groupCommit: true,
       });
     } catch (err) {
       if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') {
