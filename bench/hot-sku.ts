@@ -108,6 +108,12 @@ interface CaseResult {
   readonly ratio: number;
   /** Two-item transactions on the hot item per second (diagnosis). */
   readonly txCeilingPerSec: number;
+  /**
+   * Four-item transactions on fresh items, no hot item (diagnosis): the shape of an order's own
+   * transaction under the group commit (line, event, reservation row, grant) — what any design
+   * that writes each order's own items in its own transaction can reach on this DynamoDB Local.
+   */
+  readonly orderTxCeilingPerSec: number;
   readonly conflictsPerReservation: number;
   readonly callsPerReservation: number;
   readonly p50Ms: number;
@@ -225,6 +231,24 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     return (count / ms) * 1000;
   };
 
+  /** For the diagnosis: four-item transactions on items no other transaction touches. */
+  const orderTxCeiling = async (label: string, count: number): Promise<number> => {
+    const ms = await pool(count, WORKERS, async (i) => {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: ['L', 'E', 'R', 'G'].map((k) => ({
+            Put: {
+              TableName: inventoryTable,
+              Item: { pk: { S: `OTX#${label}#${i}` }, sk: { S: k }, n: { N: '1' } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    });
+    return (count / ms) * 1000;
+  };
+
   // ---- Reservations ----
   const service = new OrderService({ orders, positions, cache: new StateCache() });
   const latencies: number[] = [];
@@ -276,6 +300,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   counted.on = false;
   const ceilingPerSec = await ceiling('run', Math.max(300, reserved));
   const txCeilingPerSec = await txCeiling('run', Math.max(300, reserved));
+  const orderTxCeilingPerSec = await orderTxCeiling('run', Math.max(300, reserved));
   const reservationsPerSec = (reserved / reserveMs) * 1000;
 
   // ---- Check against the seed ----
@@ -309,6 +334,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     ceilingPerSec: Number(ceilingPerSec.toFixed(1)),
     ratio: Number((reservationsPerSec / ceilingPerSec).toFixed(3)),
     txCeilingPerSec: Number(txCeilingPerSec.toFixed(1)),
+    orderTxCeilingPerSec: Number(orderTxCeilingPerSec.toFixed(1)),
     conflictsPerReservation: Number((counted.conflicts / Math.max(1, reserved)).toFixed(2)),
     callsPerReservation: Number((counted.calls / Math.max(1, reserved)).toFixed(2)),
     p50Ms: Math.round(percentile(latencies, 50)),
@@ -320,7 +346,8 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   console.log(
     `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
       `${result.reservationsPerSec}/s vs ceiling ${result.ceilingPerSec}/s = ${result.ratio} ` +
-      `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s); ` +
+      `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s, ` +
+      `four-item transactions on fresh items: ${result.orderTxCeilingPerSec}/s); ` +
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
       `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
       `grants left ${grants.length}`,

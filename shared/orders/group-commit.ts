@@ -156,7 +156,15 @@ export class ReservationGroupCommit {
         lineSeq: batch[i]!.lineSeq,
         expiresAt,
       }));
-      const outcome = await this.positions.grantReservations(figures, grants, now.toISOString());
+      let outcome;
+      try {
+        outcome = await this.positions.grantReservations(figures, grants, now.toISOString());
+      } catch (err) {
+        // The outcome is unknown (the write may have committed): give the grants back at once;
+        // what this misses expires and the reconcile job gives it back.
+        await this.giveBack(grants);
+        throw err;
+      }
       if (outcome === 'granted') {
         this.known.set(key, figures);
         pending.forEach((i, n) => (out[i] = grants[n]));
