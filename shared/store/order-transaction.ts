@@ -132,7 +132,9 @@ export class OrderTransactions {
       return [
         {
           label: `grant:${f.sku}:${f.facilityId}`,
-          item: this.positions.consumeGrantItem(w, now),
+          // The clock when sent, not the event's time (taken before the grant): a transaction
+          // sent after the grant expired must not take it over.
+          item: this.positions.consumeGrantItem(w, new Date().toISOString()),
           facility: f,
         },
       ];
