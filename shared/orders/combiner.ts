@@ -5,6 +5,11 @@
  * the next one — so an idle key costs nothing, and a hot key makes batches as large as the
  * arrivals during one write (at most `maxBatch`).
  *
+ * A caller may also lead a write of its own (`lead`): when the key is idle it is marked busy until
+ * the caller lets it go, so what arrives meanwhile is queued and written as one batch once the
+ * caller's own write is done (the adaptive group commit: an uncontended request writes the plain
+ * way, and only the requests that meet a write in flight are batched).
+ *
  * One write per key at a time; keys are independent. `flush` answers one result per request, in
  * the order given; when it throws, every request of that batch gets the error.
  */
@@ -41,6 +46,27 @@ export class Combiner<Req, Res> {
       this.queues.set(key, [{ req, resolve, reject }]);
       void this.drain(key);
     });
+  }
+
+  /**
+   * Leads a write of the caller's own for `key` when the key is idle: the key counts as busy (what
+   * is submitted meanwhile waits) until the returned function is called, which then writes what
+   * waits. Undefined when a write for the key is in flight or requests wait (submit instead).
+   */
+  lead(key: string): (() => void) | undefined {
+    if (this.queues.has(key)) return undefined;
+    this.queues.set(key, []);
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      void this.drain(key);
+    };
+  }
+
+  /** Whether a write for `key` is in flight or requests for it wait. */
+  busy(key: string): boolean {
+    return this.queues.has(key);
   }
 
   /** Keys with a write in flight or requests waiting (for tests and diagnosis). */

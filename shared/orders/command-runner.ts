@@ -95,7 +95,8 @@ export class CommandRunner {
   }
 
   /**
-   * Commits a plan's writes; with a group commit, its reservations as grants first: a facility
+   * Commits a plan's writes; with a group commit, its reservations the plain way when nothing is
+   * in flight at their SKU × facility, else as grants first (shared/orders/group-commit.ts): a facility
    * that refuses reads as the position's condition failing (nothing was written), and the grants
    * of a transaction that did not commit — cancelled, or an error whose outcome is unknown — are
    * given back (idempotent: a grant its transaction took over is gone, and stays so).
@@ -107,13 +108,15 @@ export class CommandRunner {
     if (!group) return this.tx.commit(writes);
     const taken = await group.take(writes);
     if ('refused' in taken) return this.tx.refused(taken.refused);
-    if (taken.grants.length === 0) return this.tx.commit(writes);
     let failure: CommitFailure | undefined;
     try {
       failure = await this.tx.commit(taken.writes);
     } catch (err) {
       await group.giveBack(taken.grants);
       throw err;
+    } finally {
+      // The keys this order led (plain path) are free: what queued behind them is written.
+      taken.release();
     }
     if (failure) await group.giveBack(taken.grants);
     return failure;

@@ -1,6 +1,9 @@
 /**
- * Group commit of reservations (docs/scale.md, "One SKU's inventory item: the hot partition"): the
- * reservations this process makes at the same SKU × facility at the same time are written to the
+ * Group commit of reservations (docs/scale.md, "One SKU's inventory item: the hot partition"),
+ * adaptive: a reservation at a SKU × facility where this process has no reservation write in
+ * flight goes the plain way (its order's one transaction writes the line, its row and the position
+ * under the reservation condition — exactly what it writes without a group commit); only the
+ * reservations that arrive while one is in flight are batched. Those are written to the
  * position together — one conditional increment by their sum with one grant row per order
  * (`PositionStore.grantReservations`) — and each order's own transaction then takes its grant over
  * (the grant row deleted, the line's reservation row written) without writing the position. On a
@@ -51,10 +54,21 @@ export interface GroupCommitOptions {
   readonly now?: () => Date;
 }
 
-/** The writes with their reservations taken as grants, or the facility that refused one. */
+/**
+ * The writes to commit — reservations taken as grants (batched) or left as they are (led: the
+ * plain conditional position write) — or the facility that refused a grant. `release` must be
+ * called once the writes' transaction is done (committed or not): it lets the SKU × facility keys
+ * this order led go, and the reservations that queued behind them are written as one batch.
+ */
 export type Granted<L> =
-  | { readonly writes: OrderWrites<L>; readonly grants: readonly ReservationGrant[] }
+  | {
+      readonly writes: OrderWrites<L>;
+      readonly grants: readonly ReservationGrant[];
+      readonly release: () => void;
+    }
   | { readonly refused: { readonly sku: string; readonly facilityId: string } };
+
+const NOTHING_HELD = () => undefined;
 
 const keyOf = (sku: string, facilityId: string) => `${sku}\u0000${facilityId}`;
 
@@ -64,6 +78,9 @@ export class ReservationGroupCommit {
   private readonly known = new Map<string, FacilityFigures>();
   private readonly attempts: number;
   private readonly now: () => Date;
+  private led = 0;
+  private batches = 0;
+  private granted = 0;
 
   constructor(
     private readonly positions: PositionStore,
@@ -75,14 +92,35 @@ export class ReservationGroupCommit {
   }
 
   /**
-   * Takes the reservations of `writes` (a position raised at a facility) as grants, and returns
-   * the writes that take them over instead. When one facility refuses, the grants taken for the
-   * others are given back and that facility is named.
+   * Adaptive: when no reservation write of this process is in flight at any SKU × facility the
+   * writes reserve at, the order leads them — its writes are returned as they are (one
+   * transaction: line, row and position under the reservation condition, as without a group
+   * commit) and the keys count as busy until `release`. Otherwise its reservations are taken as
+   * grants, written with the others that met a write in flight, and the writes returned take them
+   * over instead. When one facility refuses, the grants taken for the others are given back and
+   * that facility is named.
+   *
+   * An order leads all its keys or none: one that waits for a batch never holds a key another
+   * order's batch waits for (no deadlock between orders reserving at several facilities).
    */
   async take<L>(writes: OrderWrites<L>): Promise<Granted<L>> {
     const inventory = writes.inventory ?? [];
     const reserving = inventory.filter((w) => w.kind === 'reserve' && w.delta > 0);
-    if (reserving.length === 0) return { writes, grants: [] };
+    if (reserving.length === 0) return { writes, grants: [], release: NOTHING_HELD };
+    const keys = [
+      ...new Set(
+        reserving.map((w) =>
+          w.kind === 'reserve' ? keyOf(w.facility.sku, w.facility.facilityId) : '',
+        ),
+      ),
+    ];
+    if (keys.every((k) => !this.combiner.busy(k))) {
+      // Nothing in flight: the plain path. Synchronous from the check, so no other order can
+      // take one of these keys in between.
+      const held = keys.map((k) => this.combiner.lead(k)!);
+      this.led++;
+      return { writes, grants: [], release: () => held.forEach((letGo) => letGo()) };
+    }
     const rowOf = (sku: string, facilityId: string) =>
       inventory.find(
         (w) => w.kind === 'reservation' && w.sku === sku && w.facilityId === facilityId,
@@ -112,6 +150,7 @@ export class ReservationGroupCommit {
     const byWrite = new Map<InventoryWrite, ReservationGrant>(got.map((g) => [g.w, g.grant!]));
     return {
       grants,
+      release: NOTHING_HELD,
       writes: {
         ...writes,
         inventory: inventory.map((w) => {
@@ -120,6 +159,11 @@ export class ReservationGroupCommit {
         }),
       },
     };
+  }
+
+  /** Orders that reserved the plain way, and grant writes (batches) made (diagnosis, tests). */
+  get stats(): { readonly led: number; readonly batches: number; readonly granted: number } {
+    return { led: this.led, batches: this.batches, granted: this.granted };
   }
 
   /**
@@ -167,6 +211,8 @@ export class ReservationGroupCommit {
       }
       if (outcome === 'granted') {
         this.known.set(key, figures);
+        this.batches++;
+        this.granted += grants.length;
         pending.forEach((i, n) => (out[i] = grants[n]));
         return out;
       }

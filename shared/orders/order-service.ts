@@ -122,6 +122,11 @@ export class OrderService {
     this.group = new ReservationGroupCommit(opts.positions, opts.groupCommit);
   }
 
+  /** What the group commit did: reservations led the plain way, grant batches and grants written. */
+  get groupCommitStats(): ReservationGroupCommit['stats'] {
+    return this.group.stats;
+  }
+
   private gaveUp(what: string): string {
     return `${what}: gave up after ${this.maxAttempts} attempts because other writers kept changing it; try again`;
   }

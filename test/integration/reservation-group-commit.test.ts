@@ -1,5 +1,6 @@
 /**
- * The group commit of reservations on a real DynamoDB Local (shared/orders/group-commit.ts): many
+ * The group commit of reservations on a real DynamoDB Local (shared/orders/group-commit.ts),
+ * adaptive (the plain path when nothing is in flight, batches behind a write in flight): many
  * concurrent reservations of one SKU at one facility with less stock than demand, some of whose
  * own transactions are made to fail after their units were granted — a lost race, an error whose
  * outcome is unknown, a linked condition, a repeated command — and a process that stops between
@@ -161,6 +162,12 @@ describe('group commit of reservations', () => {
       }),
     );
     expect(outcomes.other).toEqual([]);
+    // Adaptive: the first reservation went the plain way; those that met it in flight were batched
+    // into grant writes of several orders each.
+    const stats = service.groupCommitStats;
+    expect(stats.led).toBeGreaterThan(0);
+    expect(stats.batches).toBeGreaterThan(0);
+    expect(stats.granted).toBeGreaterThan(stats.batches);
     expect(outcomes.linked).toBe(2);
     expect(outcomes.broken).toBe(3);
     expect(outcomes.moved + outcomes.outOfStock + outcomes.broken + outcomes.linked).toBe(

@@ -85,4 +85,26 @@ describe('Combiner', () => {
     await expect(c.submit('k', 1)).rejects.toThrow('0 results for 1 requests');
     expect(c.busyKeys).toBe(0);
   });
+
+  it('lead: an idle key is held by the caller; what arrives meanwhile is written as one batch when it lets go', async () => {
+    const { calls, flush } = manualFlush();
+    const c = new Combiner(flush);
+    const letGo = c.lead('k');
+    expect(letGo).toBeTypeOf('function');
+    expect(c.lead('k')).toBeUndefined();
+    expect(c.busy('k')).toBe(true);
+    const waiting = [1, 2].map((n) => c.submit('k', n));
+    await tick();
+    expect(calls).toHaveLength(0);
+    letGo!();
+    letGo!(); // idempotent
+    expect(calls.map((x) => x.batch)).toEqual([[1, 2]]);
+    expect(c.lead('k')).toBeUndefined();
+    calls[0]!.done();
+    expect(await Promise.all(waiting)).toEqual([10, 20]);
+    expect(c.busy('k')).toBe(false);
+    // Let go with nothing waiting: the key is idle at once.
+    c.lead('k')!();
+    expect(c.busyKeys).toBe(0);
+  });
 });
