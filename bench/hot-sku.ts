@@ -12,9 +12,9 @@
  *
  * Measured: `--workers` workers take the orders one by one and reserve each line's unit with the
  * order core's own command (`OrderService.move` 1100 → 1200 at the facility) with the group commit
- * brokering uses (`groupCommit`: the workers' concurrent reservations at a facility share one
- * conditional write of the position, then each order's transaction takes its grant over with the
- * line; shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
+ * brokering uses (`groupCommit`, adaptive: a reservation with none in flight at its facility goes
+ * the plain way; those that meet one in flight share one conditional write of the position, then
+ * each order's transaction takes its grant over with the line; shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
  * and the line in one transaction per order, the path before issue #21). A refusal for lack of stock
  * (OUT_OF_STOCK) is an answer, not an error: more orders than stock make the sale run out.
  * Beside it, in the same run, the ceiling of the primitive: the same number of workers doing
@@ -121,6 +121,10 @@ interface CaseResult {
   readonly oversold: number;
   readonly unbalanced: number;
   readonly grantsLeft: number;
+  /** Adaptive group commit: reservations that went the plain way, grant writes, grants in them. */
+  readonly plainReservations: number;
+  readonly grantWrites: number;
+  readonly granted: number;
 }
 
 async function runCase(name: string, facilities: readonly string[], prefix: string) {
@@ -342,6 +346,9 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     oversold,
     unbalanced,
     grantsLeft: grants.length,
+    plainReservations: service.groupCommitStats.led,
+    grantWrites: service.groupCommitStats.batches,
+    granted: service.groupCommitStats.granted,
   };
   console.log(
     `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
@@ -350,7 +357,8 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
       `four-item transactions on fresh items: ${result.orderTxCeilingPerSec}/s); ` +
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
       `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
-      `grants left ${grants.length}`,
+      `grants left ${grants.length}; plain ${result.plainReservations}, ` +
+      `${result.granted} granted in ${result.grantWrites} grant writes`,
   );
   return result;
 }

@@ -22,10 +22,10 @@ export interface MoveCommand extends MoveRequest, EnvelopeInput {
   readonly orderId: string;
   readonly lineSeq: string;
   readonly linked?: Linked; /**
-   * Reserve through the group commit (shared/orders/group-commit.ts): concurrent reservations of
-   * one SKU × facility in this process share one position write. For many reservations at once
-   * (brokering, a flash sale); alone, it costs one more write than the plain path. Not part of
-   * the request a replay must match.
+   * Reserve through the adaptive group commit (shared/orders/group-commit.ts): the plain path when
+   * no reservation write of this process is in flight at the SKU × facility (the same writes as
+   * without it), else batched with the others that met a write in flight into one position write.
+   * Not part of the request a replay must match.
    */
   readonly groupCommit?: boolean;
 }
@@ -95,10 +95,10 @@ export interface MoveLinesCommand extends EnvelopeInput {
   readonly orderId: string;
   /** Applied in order, each on its line as the previous moves left it (no releases: → 3200). */
   readonly moves: readonly LineMove[]; /**
-   * Reserve through the group commit (shared/orders/group-commit.ts): concurrent reservations of
-   * one SKU × facility in this process share one position write. For many reservations at once
-   * (brokering, a flash sale); alone, it costs one more write than the plain path. Not part of
-   * the request a replay must match.
+   * Reserve through the adaptive group commit (shared/orders/group-commit.ts): the plain path when
+   * no reservation write of this process is in flight at the SKU × facility (the same writes as
+   * without it), else batched with the others that met a write in flight into one position write.
+   * Not part of the request a replay must match.
    */
   readonly groupCommit?: boolean;
 }
