@@ -1,7 +1,7 @@
 /**
  * Flash-sale benchmark: many workers reserving the same SKU at once.
  *
- *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000]
+ *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000] [-- --plain]
  *
  * Seed (not measured), on DynamoDB Local in memory: one SKU with NetSuite figures at 5
  * facilities, and `--orders` approved one-unit orders for it (written as the brokering benchmark
@@ -11,8 +11,11 @@
  * - **five facilities**: `--stock` / 5 units at each of five; worker w reserves at facility w % 5.
  *
  * Measured: `--workers` workers take the orders one by one and reserve each line's unit with the
- * order core's own command (`OrderService.move` 1100 → 1200 at the facility: the reservation
- * condition and the line in one transaction, as brokering does). A refusal for lack of stock
+ * order core's own command (`OrderService.move` 1100 → 1200 at the facility) with the group commit
+ * brokering uses (`groupCommit`, adaptive: a reservation with none in flight at its facility goes
+ * the plain way; those that meet one in flight share one conditional write of the position, then
+ * each order's transaction takes its grant over with the line; shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
+ * and the line in one transaction per order, the path before issue #21). A refusal for lack of stock
  * (OUT_OF_STOCK) is an answer, not an error: more orders than stock make the sale run out.
  * Beside it, in the same run, the ceiling of the primitive: the same number of workers doing
  * single-item conditional updates (`SET n = n + 1` if `n < max`) on one item (one per facility in
@@ -21,7 +24,8 @@
  * Reported per case: reservations per second against the ceiling and their ratio, transaction
  * conflicts (TransactionCanceled) and DynamoDB calls per reservation, p50/p99 latency of a
  * reservation command, and the check against the seed: `oversold` = units reserved above a
- * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved.
+ * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved,
+ * and no grant left behind (`grantsLeft`).
  * The last line printed is a JSON object for scripts.
  */
 import { parseArgs } from 'node:util';
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '32' },
     orders: { type: 'string', default: '1500' },
     stock: { type: 'string', default: '1000' },
+    plain: { type: 'boolean', default: false },
   },
 });
 const WORKERS = Number(values.workers);
@@ -103,12 +108,23 @@ interface CaseResult {
   readonly ratio: number;
   /** Two-item transactions on the hot item per second (diagnosis). */
   readonly txCeilingPerSec: number;
+  /**
+   * Four-item transactions on fresh items, no hot item (diagnosis): the shape of an order's own
+   * transaction under the group commit (line, event, reservation row, grant) — what any design
+   * that writes each order's own items in its own transaction can reach on this DynamoDB Local.
+   */
+  readonly orderTxCeilingPerSec: number;
   readonly conflictsPerReservation: number;
   readonly callsPerReservation: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly oversold: number;
   readonly unbalanced: number;
+  readonly grantsLeft: number;
+  /** Adaptive group commit: reservations that went the plain way, grant writes, grants in them. */
+  readonly plainReservations: number;
+  readonly grantWrites: number;
+  readonly granted: number;
 }
 
 async function runCase(name: string, facilities: readonly string[], prefix: string) {
@@ -219,6 +235,24 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     return (count / ms) * 1000;
   };
 
+  /** For the diagnosis: four-item transactions on items no other transaction touches. */
+  const orderTxCeiling = async (label: string, count: number): Promise<number> => {
+    const ms = await pool(count, WORKERS, async (i) => {
+      await client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: ['L', 'E', 'R', 'G'].map((k) => ({
+            Put: {
+              TableName: inventoryTable,
+              Item: { pk: { S: `OTX#${label}#${i}` }, sk: { S: k }, n: { N: '1' } },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        }),
+      );
+    });
+    return (count / ms) * 1000;
+  };
+
   // ---- Reservations ----
   const service = new OrderService({ orders, positions, cache: new StateCache() });
   const latencies: number[] = [];
@@ -237,6 +271,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
         facilityId: facilities[worker % facilities.length]!,
         idempotencyKey: `hot-${prefix}-${i}`,
         actor: 'bench',
+        groupCommit: !values.plain,
       });
       reserved++;
     } catch (err) {
@@ -269,10 +304,11 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   counted.on = false;
   const ceilingPerSec = await ceiling('run', Math.max(300, reserved));
   const txCeilingPerSec = await txCeiling('run', Math.max(300, reserved));
+  const orderTxCeilingPerSec = await orderTxCeiling('run', Math.max(300, reserved));
   const reservationsPerSec = (reserved / reserveMs) * 1000;
 
   // ---- Check against the seed ----
-  const { positions: pos, reservations } = await positions.sku(SKU);
+  const { positions: pos, reservations, grants } = await positions.sku(SKU);
   let oversold = 0;
   let unbalanced = 0;
   for (const facilityId of facilities) {
@@ -302,19 +338,27 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     ceilingPerSec: Number(ceilingPerSec.toFixed(1)),
     ratio: Number((reservationsPerSec / ceilingPerSec).toFixed(3)),
     txCeilingPerSec: Number(txCeilingPerSec.toFixed(1)),
+    orderTxCeilingPerSec: Number(orderTxCeilingPerSec.toFixed(1)),
     conflictsPerReservation: Number((counted.conflicts / Math.max(1, reserved)).toFixed(2)),
     callsPerReservation: Number((counted.calls / Math.max(1, reserved)).toFixed(2)),
     p50Ms: Math.round(percentile(latencies, 50)),
     p99Ms: Math.round(percentile(latencies, 99)),
     oversold,
     unbalanced,
+    grantsLeft: grants.length,
+    plainReservations: service.groupCommitStats.led,
+    grantWrites: service.groupCommitStats.batches,
+    granted: service.groupCommitStats.granted,
   };
   console.log(
     `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
       `${result.reservationsPerSec}/s vs ceiling ${result.ceilingPerSec}/s = ${result.ratio} ` +
-      `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s); ` +
+      `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s, ` +
+      `four-item transactions on fresh items: ${result.orderTxCeilingPerSec}/s); ` +
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
-      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}`,
+      `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
+      `grants left ${grants.length}; plain ${result.plainReservations}, ` +
+      `${result.granted} granted in ${result.grantWrites} grant writes`,
   );
   return result;
 }
@@ -327,6 +371,7 @@ try {
       workers: WORKERS,
       orders: ORDERS,
       stock: STOCK,
+      groupCommit: !values.plain,
       reservationsPerSec: one.reservationsPerSec,
       ceilingPerSec: one.ceilingPerSec,
       ratio: one.ratio,

@@ -510,6 +510,10 @@ async function apply(
         idempotencyKey: `broker-${runId}-${i / MOVES_PER_WRITE}`,
         actor: 'brokering',
         reason: `brokering run ${runId.split('-')[0]}`,
+        // A run places many orders at once, often of the same SKUs: reservations that meet one
+        // in flight at a facility share one position write; alone, the plain path
+        // (shared/orders/group-commit.ts, adaptive).
+        groupCommit: true,
       });
     } catch (err) {
       if (err instanceof CommandError && err.code === 'OUT_OF_STOCK') {

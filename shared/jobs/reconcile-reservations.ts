@@ -7,13 +7,21 @@
  * counted, and the position read again; only when its version did not move in between is the sum
  * trusted, and the repair is written under that version — so the job can run beside live traffic.
  *
+ * Group-commit grants (`RES#<facility>#GRANT#<grantId>`, shared/orders/group-commit.ts) are counted
+ * like the rows. A grant past its expiry was taken over by no order's transaction (its process
+ * stopped between the two writes) and no transaction can take it any more: the job gives it back
+ * (grant row deleted and reserved lowered in one transaction, idempotent) before counting. While a
+ * position had a grant written within `GRANT_QUIET_MS`, an order's transaction may be turning a
+ * grant into its reservation row without a position write, so a count of the rows could be torn:
+ * the job then repairs nothing there (it reports the pair busy) and checks it again next run.
+ *
  * It also lists the holds that outlive `OMS_HOLD_MAX_AGE_HOURS` (line reservation rows and
  * adjustment holds with units, not written for that long; `shared/inventory/stale-holds.ts`):
  * every hold should end once NetSuite's figure reflects it, so an old one needs a person.
  */
 import { atpOf } from '../domain/reservations/availability.ts';
 import type { HoldAgeReader, StaleHold } from '../inventory/stale-holds.ts';
-import type { PositionStore } from '../store/position-store.ts';
+import { GRANT_QUIET_MS, type PositionStore } from '../store/position-store.ts';
 import { backoffMs, sleep } from '../store/transactions.ts';
 
 export interface ReconcileFix {
@@ -38,6 +46,8 @@ export interface ReconcileReport {
   readonly atpRefreshed: number;
   /** Pairs that kept changing while being checked (live traffic); checked again next run. */
   readonly busy: Array<{ sku: string; facilityId: string }>;
+  /** Expired group-commit grants given back (their order never took them over). */
+  readonly grantsReleased: number;
   /** Holds older than the maximum age (when asked: `holdAges`). */
   readonly staleHolds?: StaleHoldsReport;
   readonly ms: number;
@@ -91,21 +101,40 @@ export async function reconcileReservations(
   const fixed: ReconcileFix[] = [];
   const busy: Array<{ sku: string; facilityId: string }> = [];
   let atpRefreshed = 0;
+  let grantsReleased = 0;
 
   const check = async ({ sku, facilityId }: { sku: string; facilityId: string }) => {
+    let swept = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(backoffMs(attempt, 10, 500));
       const before = await positions.facility(sku, facilityId);
-      const { reservations, holds } = await positions.rowsAt(sku, facilityId);
+      const { reservations, holds, grants } = await positions.rowsAt(sku, facilityId);
+      const nowMs = Date.parse(now());
+      const expired = grants.filter((g) => Date.parse(g.expiresAt) < nowMs);
+      if (expired.length && !swept) {
+        swept = true;
+        try {
+          for (const g of expired) {
+            if ((await positions.releaseGrant(g, now())) === 'released') grantsReleased++;
+          }
+        } catch {
+          break;
+        }
+        attempt--;
+        continue;
+      }
       const after = await positions.facility(sku, facilityId);
       if (before.position.v !== after.position.v) continue;
-      const rows = [...reservations, ...holds];
+      const rows = [...reservations, ...holds, ...grants];
       const sum = rows.reduce((n, r) => n + r.qty, 0);
       const p = after.position;
       const nsQty = after.nsQty ?? 0;
       const atp = atpOf({ nsQty, reserved: sum, safety: p.safety });
       if (sum === p.reserved && p.atp === atp && p.nsQtySeen === nsQty) return;
       if (p.v === 0 && sum === 0) return;
+      // A grant may be turning into a row right now without a position write: no repair yet.
+      if (sum !== p.reserved && p.lastGrantAt && nowMs - Date.parse(p.lastGrantAt) < GRANT_QUIET_MS)
+        break;
       if (!(await positions.writePosition(after, { reserved: sum }, now()))) continue;
       if (sum !== p.reserved) {
         fixed.push({
@@ -151,6 +180,7 @@ export async function reconcileReservations(
     checked: keys.length,
     fixed: fixed.sort(order),
     atpRefreshed,
+    grantsReleased,
     busy: busy.sort(order),
     ...(staleHolds ? { staleHolds } : {}),
     ms: Date.now() - started,

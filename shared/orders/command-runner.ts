@@ -16,6 +16,7 @@ import type { CommandPlan, RecordedEvent } from '../domain/orders/order-writes.t
 import type { OrderStore } from '../store/order-store.ts';
 import type { CommitFailure, OrderTransactions } from '../store/order-transaction.ts';
 import { backoffMs, sleep, type LinkedWrite } from '../store/transactions.ts';
+import type { ReservationGroupCommit } from './group-commit.ts';
 
 /** A linked write's condition failed: the command was not applied (the caller decides what next). */
 export class LinkedConditionFailed extends Error {
@@ -53,6 +54,12 @@ export interface CommandRun<R> {
   /** The CONFLICT message once every attempt lost. */
   readonly gaveUp: string;
   readonly attempt: () => Promise<Attempt<R>>;
+  /**
+   * Reserve through this group commit: a plan's reservations are taken as grants first (written
+   * with other orders' at the same SKU × facility), its transaction takes them over, and grants
+   * whose transaction did not commit are given back.
+   */
+  readonly groupCommit?: ReservationGroupCommit;
 }
 
 export class CommandRunner {
@@ -70,7 +77,7 @@ export class CommandRunner {
       if ('replay' in next) return replay<R>(next.replay, cmd.request);
       if ('done' in next) return next.done;
       if ('again' in next) continue;
-      const failure = await this.tx.commit(next.plan.writes);
+      const failure = await this.commit(next.plan.writes, cmd.groupCommit);
       if (!failure) {
         next.committed?.();
         return next.plan.result;
@@ -85,6 +92,34 @@ export class CommandRunner {
       if (retry === 'backoff') lostRaces++;
     }
     throw new CommandError('CONFLICT', cmd.gaveUp);
+  }
+
+  /**
+   * Commits a plan's writes; with a group commit, its reservations the plain way when nothing is
+   * in flight at their SKU × facility, else as grants first (shared/orders/group-commit.ts): a facility
+   * that refuses reads as the position's condition failing (nothing was written), and the grants
+   * of a transaction that did not commit — cancelled, or an error whose outcome is unknown — are
+   * given back (idempotent: a grant its transaction took over is gone, and stays so).
+   */
+  private async commit(
+    writes: CommandPlan<unknown, LinkedWrite>['writes'],
+    group: ReservationGroupCommit | undefined,
+  ): Promise<CommitFailure | undefined> {
+    if (!group) return this.tx.commit(writes);
+    const taken = await group.take(writes);
+    if ('refused' in taken) return this.tx.refused(taken.refused);
+    let failure: CommitFailure | undefined;
+    try {
+      failure = await this.tx.commit(taken.writes);
+    } catch (err) {
+      await group.giveBack(taken.grants);
+      throw err;
+    } finally {
+      // The keys this order led (plain path) are free: what queued behind them is written.
+      taken.release();
+    }
+    if (failure) await group.giveBack(taken.grants);
+    return failure;
   }
 }
 

@@ -21,7 +21,13 @@ export type Linked = readonly LinkedWrite[];
 export interface MoveCommand extends MoveRequest, EnvelopeInput {
   readonly orderId: string;
   readonly lineSeq: string;
-  readonly linked?: Linked;
+  readonly linked?: Linked; /**
+   * Reserve through the adaptive group commit (shared/orders/group-commit.ts): the plain path when
+   * no reservation write of this process is in flight at the SKU × facility (the same writes as
+   * without it), else batched with the others that met a write in flight into one position write.
+   * Not part of the request a replay must match.
+   */
+  readonly groupCommit?: boolean;
 }
 
 export interface HoldCommand extends EnvelopeInput {
@@ -88,7 +94,13 @@ export interface LineMove extends MoveRequest {
 export interface MoveLinesCommand extends EnvelopeInput {
   readonly orderId: string;
   /** Applied in order, each on its line as the previous moves left it (no releases: → 3200). */
-  readonly moves: readonly LineMove[];
+  readonly moves: readonly LineMove[]; /**
+   * Reserve through the adaptive group commit (shared/orders/group-commit.ts): the plain path when
+   * no reservation write of this process is in flight at the SKU × facility (the same writes as
+   * without it), else batched with the others that met a write in flight into one position write.
+   * Not part of the request a replay must match.
+   */
+  readonly groupCommit?: boolean;
 }
 
 /** Records that a shipment being picked is packed (the quantity stays in 3350). */

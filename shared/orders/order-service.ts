@@ -76,6 +76,7 @@ import type {
   ReflectCommand,
 } from './commands.ts';
 import { CommandReads } from './command-reads.ts';
+import { ReservationGroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { StateCache } from './state-cache.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
 
@@ -96,6 +97,8 @@ export interface OrderServiceOptions {
    * with OrderIntake so that a new order's lines are known; pass `new NoCache()` to read always.
    */
   readonly cache?: StateCache;
+  /** The group commit of reservations that commands with `groupCommit` use (batch size, clock). */
+  readonly groupCommit?: GroupCommitOptions;
 }
 
 export class OrderService {
@@ -105,6 +108,8 @@ export class OrderService {
   private readonly cache: StateCache;
   private readonly runner: CommandRunner;
   private readonly reads: CommandReads;
+  /** One per service: concurrent reservations of the process at a SKU × facility share a write. */
+  private readonly group: ReservationGroupCommit;
 
   constructor(private readonly opts: OrderServiceOptions) {
     this.cache = opts.cache ?? new StateCache();
@@ -114,6 +119,12 @@ export class OrderService {
     const tx = new OrderTransactions(opts.orders, opts.positions);
     this.runner = new CommandRunner(opts.orders, tx, this.maxAttempts);
     this.reads = new CommandReads(opts.orders, opts.positions, this.cache);
+    this.group = new ReservationGroupCommit(opts.positions, opts.groupCommit);
+  }
+
+  /** What the group commit did: reservations led the plain way, grant batches and grants written. */
+  get groupCommitStats(): ReservationGroupCommit['stats'] {
+    return this.group.stats;
   }
 
   private gaveUp(what: string): string {
@@ -137,6 +148,7 @@ export class OrderService {
     };
     return this.runner.run<MoveResult>({
       ...input,
+      groupCommit: cmd.groupCommit ? this.group : undefined,
       gaveUp: this.gaveUp(`line ${orderId}/${lineSeq}`),
       attempt: async () => {
         let line =
@@ -310,6 +322,7 @@ export class OrderService {
     };
     return this.runner.run<MoveLinesResult>({
       ...input,
+      groupCommit: cmd.groupCommit ? this.group : undefined,
       gaveUp: this.gaveUp(`order ${orderId}`),
       attempt: async () => {
         const read = await this.reads.lines(orderId, seqs, env.idempotencyKey, useCache);

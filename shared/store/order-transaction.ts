@@ -11,6 +11,7 @@
  *                                 safety stock changed)
  *   ns:<sku>:<facility>           NetSuite's figure no longer covers it / is not the one read
  *   reservation:<seq>:<facility>  the line's reservation row (no condition)
+ *   grant:<sku>:<facility>        a group-commit grant the command takes over is gone or expired
  *   linked:…                      a linked write's own condition
  */
 import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';
@@ -90,6 +91,30 @@ export class OrderTransactions {
     }
   }
 
+  /**
+   * A commit refused before any write: the group commit could not reserve at the facility (its
+   * figures no longer allow it), read as the position's condition failing in the transaction.
+   */
+  refused(f: { readonly sku: string; readonly facilityId: string }): CommitFailure {
+    const label = `position:${f.sku}:${f.facilityId}`;
+    const failed = new Set([label]);
+    const error = new TxCancelled({
+      failed,
+      conflict: false,
+      throttled: false,
+      codes: ['ConditionalCheckFailed'],
+    });
+    return {
+      error,
+      failed,
+      keyTaken: false,
+      lines: [],
+      inventory: [{ sku: f.sku, facilityId: f.facilityId }],
+      linked: [],
+      raced: false,
+    };
+  }
+
   private inventoryItems(
     w: InventoryWrite,
     now: string,
@@ -99,6 +124,18 @@ export class OrderTransactions {
         {
           label: `reservation:${w.lineSeq}:${w.facilityId}`,
           item: this.positions.reservationItem(w, now),
+        },
+      ];
+    }
+    if (w.kind === 'grant') {
+      const f = { sku: w.sku, facilityId: w.facilityId };
+      return [
+        {
+          label: `grant:${f.sku}:${f.facilityId}`,
+          // The clock when sent, not the event's time (taken before the grant): a transaction
+          // sent after the grant expired must not take it over.
+          item: this.positions.consumeGrantItem(w, new Date().toISOString()),
+          facility: f,
         },
       ];
     }

@@ -10,6 +10,10 @@
  *                                                   inventory adjustment (a store's VAR_STOLEN /
  *                                                   VAR_DAMAGED) NetSuite's figure does not
  *                                                   reflect yet, counted in reserved
+ *   pk=<sku>  sk=RES#<facility>#GRANT#<grantId>     a reservation grant of the group commit: units
+ *                                                   reserved for one order's move that its own
+ *                                                   transaction has not taken over yet (qty,
+ *                                                   expiresAt), counted in reserved
  *
  * A reservation is race-free although nsQty lives on an item the import overwrites: the move's
  * transaction carries a ConditionCheck on the NS# item (`nsQty >= :seen`) and a conditional
@@ -17,10 +21,17 @@
  * `atp` = nsQty − reserved − safety as of that write is for display and queries; no condition
  * trusts it.
  *
- * Σ reservation rows + Σ adjustment holds = reserved (the reconcile job checks it). A hold is placed
+ * Σ reservation rows + Σ adjustment holds + Σ grants = reserved (the reconcile job checks it). A hold is placed
  * (`holdItems`, `placeAdjustmentHold`) when a store reports units stolen or damaged, and ended
  * (`endHoldItems`, `endAdjustmentHold`: row deleted and reserved lowered in one transaction) once
  * NetSuite's figure reflects the adjustment.
+ *
+ * Group commit (`grantReservations`): one transaction reserves for several orders at once — the
+ * position's conditional increment by their sum, the NetSuite check, and one grant row per order —
+ * and each order's own transaction then turns its grant into its reservation row
+ * (`consumeGrantItem`: the grant deleted on condition it is still there and not expired) without
+ * writing the position. A grant whose order did not commit is given back by `releaseGrant` (grant
+ * row deleted on condition it exists, reserved lowered, in one transaction: idempotent).
  *
  * Over 400 lines: positions, reservation rows and adjustment holds are conditioned on one another
  * (Σ rows + holds = reserved), so their item shapes and conditional writes stay together.
@@ -39,7 +50,7 @@ import { documentClient } from './document-client.ts';
 import { NS_PREFIX } from './inventory-store.ts';
 import { atpOf } from '../domain/reservations/availability.ts';
 import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
-import { backoffMs, readCancellation, sleep, type TxItem } from './transactions.ts';
+import { backoffMs, LabelledTx, readCancellation, sleep, type TxItem } from './transactions.ts';
 
 export const POS_PREFIX = 'POS#';
 export const RES_PREFIX = 'RES#';
@@ -55,6 +66,12 @@ export interface Position {
   /** Version; every write of the position increments it. 0 = no item yet. */
   readonly v: number;
   readonly updatedAt?: string;
+  /**
+   * When the last group-commit grant was written here (ISO): until `GRANT_QUIET_MS` after it, a
+   * grant may be turning into a reservation row without a position write, so the reconcile job
+   * does not trust a count of the rows to repair reserved.
+   */
+  readonly lastGrantAt?: string;
 }
 
 /** What a writer reads before reserving or releasing at one facility. */
@@ -97,6 +114,7 @@ const toPosition = (sku: string, facilityId: string, item: Row | undefined): Pos
         nsQtySeen: Number(item.nsQtySeen ?? 0),
         v: Number(item.v ?? 0),
         updatedAt: item.updatedAt as string | undefined,
+        ...(item.lastGrantAt ? { lastGrantAt: String(item.lastGrantAt) } : {}),
       }
     : emptyPosition(sku, facilityId);
 
@@ -129,6 +147,55 @@ const holdOf = (sku: string, i: Row): AdjustmentHold => ({
   qty: Number(i.qty ?? 0),
   at: i.at as string | undefined,
 });
+
+/** `itemType` of a group-commit reservation grant row. */
+export const GRANT_TYPE = 'reservation-grant';
+
+export const grantSk = (facilityId: string, grantId: string): string =>
+  `${RES_PREFIX}${facilityId}#GRANT#${grantId}`;
+
+/** How long an order's transaction may take a grant over (after that only `releaseGrant` may). */
+export const GRANT_TTL_MS = 5 * 60_000;
+
+/**
+ * How long after a position's last grant the reconcile job leaves its reserved quantity alone (a
+ * grant turning into a row writes no position, so a count of the rows may be torn meanwhile).
+ */
+export const GRANT_QUIET_MS = 2 * GRANT_TTL_MS;
+
+/** Units reserved by a group commit for one order's move, until its transaction takes them over. */
+export interface ReservationGrant {
+  readonly sku: string;
+  readonly facilityId: string;
+  readonly grantId: string;
+  /** Units (> 0). */
+  readonly qty: number;
+  readonly orderId: string;
+  readonly lineSeq: string;
+  /** After this (ISO) the order's transaction can no longer take it over. */
+  readonly expiresAt: string;
+}
+
+const isGrant = (i: Row): boolean => i.itemType === GRANT_TYPE;
+
+const grantOf = (sku: string, i: Row): ReservationGrant => ({
+  sku,
+  facilityId: String(i.facilityId),
+  grantId: String(i.grantId),
+  qty: Number(i.qty ?? 0),
+  orderId: String(i.orderId),
+  lineSeq: String(i.lineSeq),
+  expiresAt: String(i.expiresAt),
+});
+
+/** What a group-commit grant write came to. */
+export type GrantOutcome =
+  /** Every grant written, the position raised by their sum. */
+  | 'granted'
+  /** The position or NetSuite's figure no longer allows the sum: nothing written. */
+  | 'refused'
+  /** Another transaction held an item, or the table throttled: nothing written, try again. */
+  | 'conflict';
 
 export class PositionStore {
   private readonly doc: DynamoDBDocumentClient;
@@ -298,6 +365,137 @@ export class PositionStore {
     };
   }
 
+  // ── group commit: reservation grants ──────────────────────────────────────────────────────
+
+  /**
+   * Reserves for several orders in one transaction: the position raised by the sum of the grants
+   * under the bound of a reservation (`reserveItems`: reserved <= N − S − sum and safety = S on
+   * the position, NetSuite's figure still >= N), stamped `lastGrantAt`, and one grant row per
+   * order (on condition there is none under its id). The bound is checked by DynamoDB, never by
+   * what this process believes. `refused`: the figures no longer allow the sum (nothing written).
+   */
+  async grantReservations(
+    seen: FacilityFigures,
+    grants: readonly ReservationGrant[],
+    now: string,
+  ): Promise<GrantOutcome> {
+    if (grants.length === 0 || grants.length > 98) {
+      throw new Error(`a grant write takes 1–98 grants, not ${grants.length}`);
+    }
+    for (const g of grants) {
+      if (!(Number.isInteger(g.qty) && g.qty > 0)) {
+        throw new Error(`a grant needs a whole number of units above 0, not ${g.qty}`);
+      }
+      if (g.sku !== seen.sku || g.facilityId !== seen.facilityId) {
+        throw new Error(`grant ${g.grantId} is not for ${seen.sku} at ${seen.facilityId}`);
+      }
+    }
+    const sum = grants.reduce((n, g) => n + g.qty, 0);
+    const { position, nsCheck } = this.reserveItems(seen, sum, now);
+    const update = position.Update!;
+    const tx = new LabelledTx()
+      .add('position', {
+        Update: { ...update, UpdateExpression: `${update.UpdateExpression}, lastGrantAt = :now` },
+      })
+      .add('ns', nsCheck!);
+    for (const g of grants) {
+      tx.add(`grant:${g.grantId}`, {
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: g.sku,
+            sk: grantSk(g.facilityId, g.grantId),
+            itemType: GRANT_TYPE,
+            facilityId: g.facilityId,
+            grantId: g.grantId,
+            qty: g.qty,
+            orderId: g.orderId,
+            lineSeq: g.lineSeq,
+            expiresAt: g.expiresAt,
+            updatedAt: now,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    }
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
+      return 'granted';
+    } catch (err) {
+      const why = readCancellation(err, tx.labels);
+      if (!why) throw err;
+      if (why.failed.has('position') || why.failed.has('ns')) return 'refused';
+      if (why.failed.size > 0) {
+        throw new Error(`grant ids used before: ${[...why.failed].join(', ')}`);
+      }
+      return 'conflict';
+    }
+  }
+
+  /**
+   * The item of an order's transaction that takes its grant over (with the reservation row it
+   * writes): the grant row deleted on condition that it is still there, with its units, and not
+   * expired. The position is not written: the units were counted when granted.
+   */
+  consumeGrantItem(g: ReservationGrant, now: string): TxItem {
+    return {
+      Delete: {
+        TableName: this.table,
+        Key: { pk: g.sku, sk: grantSk(g.facilityId, g.grantId) },
+        ConditionExpression: 'attribute_exists(pk) AND qty = :q AND expiresAt > :now',
+        ExpressionAttributeValues: { ':q': g.qty, ':now': now },
+      },
+    };
+  }
+
+  /**
+   * Gives a grant back: its row deleted (on condition it is still there) and reserved lowered by
+   * its units, in one transaction. Idempotent: `none` when the row is gone (taken over by its
+   * order's transaction, or given back before), and then nothing is written.
+   */
+  async releaseGrant(
+    g: ReservationGrant,
+    now: string,
+    attempts = 20,
+  ): Promise<'released' | 'none'> {
+    const tx = new LabelledTx()
+      .add('grant', {
+        Delete: {
+          TableName: this.table,
+          Key: { pk: g.sku, sk: grantSk(g.facilityId, g.grantId) },
+          ConditionExpression: 'attribute_exists(pk) AND qty = :q',
+          ExpressionAttributeValues: { ':q': g.qty },
+        },
+      })
+      .add('position', {
+        Update: {
+          TableName: this.table,
+          Key: { pk: g.sku, sk: `${POS_PREFIX}${g.facilityId}` },
+          UpdateExpression:
+            'SET reserved = reserved - :q, atp = atp + :q, v = v + :one, updatedAt = :now',
+          ConditionExpression: 'reserved >= :q',
+          ExpressionAttributeValues: { ':q': g.qty, ':one': 1, ':now': now },
+        },
+      });
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) await sleep(backoffMs(attempt, 10, 500));
+      try {
+        await this.doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
+        return 'released';
+      } catch (err) {
+        const why = readCancellation(err, tx.labels);
+        if (!why) throw err;
+        if (why.failed.has('grant')) return 'none';
+        if (why.failed.size > 0) {
+          throw new Error(
+            `grant ${g.grantId} at ${g.sku}/${g.facilityId}: reserved is below its ${g.qty} units`,
+          );
+        }
+      }
+    }
+    throw new Error(`grant ${g.grantId} at ${g.sku}/${g.facilityId}: kept conflicting; try again`);
+  }
+
   /**
    * NetSuite's figures and the OMS positions of a SKU at every facility, without its reservation
    * rows (what brokering decides on): one Query over the SKU's `NS#` and `POS#` items only.
@@ -319,6 +517,7 @@ export class PositionStore {
     positions: Map<string, Position>;
     reservations: Reservation[];
     holds: AdjustmentHold[];
+    grants: ReservationGrant[];
   }> {
     return this.read(sku);
   }
@@ -329,6 +528,7 @@ export class PositionStore {
     const positions = new Map<string, Position>();
     const reservations: Reservation[] = [];
     const holds: AdjustmentHold[] = [];
+    const grants: ReservationGrant[] = [];
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -342,10 +542,11 @@ export class PositionStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const i of out.Items ?? []) this.collect(i, figures, positions, reservations, holds);
+      for (const i of out.Items ?? [])
+        this.collect(i, figures, positions, reservations, holds, grants);
       start = out.LastEvaluatedKey;
     } while (start);
-    return { figures, positions, reservations, holds };
+    return { figures, positions, reservations, holds, grants };
   }
 
   private collect(
@@ -354,6 +555,7 @@ export class PositionStore {
     positions: Map<string, Position>,
     reservations: Reservation[],
     holds: AdjustmentHold[],
+    grants: ReservationGrant[],
   ): void {
     const sk = String(i.sk);
     const sku = String(i.pk);
@@ -363,6 +565,8 @@ export class PositionStore {
       positions.set(f, toPosition(sku, f, i));
     } else if (sk.startsWith(RES_PREFIX) && isHold(i)) {
       holds.push(holdOf(sku, i));
+    } else if (sk.startsWith(RES_PREFIX) && isGrant(i)) {
+      grants.push(grantOf(sku, i));
     } else if (sk.startsWith(RES_PREFIX)) {
       reservations.push({
         sku,
@@ -381,14 +585,19 @@ export class PositionStore {
 
   /**
    * Everything counted in a position's reserved quantity, read in one query: the lines'
-   * reservation rows and the adjustment holds of one SKU × facility.
+   * reservation rows, the adjustment holds and the group-commit grants of one SKU × facility.
    */
   async rowsAt(
     sku: string,
     facilityId: string,
-  ): Promise<{ reservations: Reservation[]; holds: AdjustmentHold[] }> {
+  ): Promise<{
+    reservations: Reservation[];
+    holds: AdjustmentHold[];
+    grants: ReservationGrant[];
+  }> {
     const rows: Reservation[] = [];
     const holds: AdjustmentHold[] = [];
+    const grants: ReservationGrant[] = [];
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -405,6 +614,10 @@ export class PositionStore {
           holds.push(holdOf(sku, i));
           continue;
         }
+        if (isGrant(i)) {
+          grants.push(grantOf(sku, i));
+          continue;
+        }
         rows.push({
           sku,
           facilityId,
@@ -415,7 +628,7 @@ export class PositionStore {
       }
       start = out.LastEvaluatedKey;
     } while (start);
-    return { reservations: rows, holds };
+    return { reservations: rows, holds, grants };
   }
 
   /**
@@ -484,6 +697,7 @@ export class PositionStore {
             nsQtySeen: nsQty,
             v: p.v + 1,
             updatedAt: now,
+            ...(p.lastGrantAt ? { lastGrantAt: p.lastGrantAt } : {}),
           },
           ...(p.v === 0
             ? { ConditionExpression: 'attribute_not_exists(pk)' }

@@ -32,6 +32,20 @@ export type InventoryWrite =
   | { readonly kind: 'reserve'; readonly facility: FacilityFigures; readonly delta: number }
   /** NetSuite's figure at the facility must still be the one read (gates passed on it). */
   | { readonly kind: 'netsuite-unchanged'; readonly facility: FacilityFigures }
+  /**
+   * Units reserved ahead by a group commit (the position already counts them): the command's
+   * transaction takes the grant over instead of writing the position.
+   */
+  | {
+      readonly kind: 'grant';
+      readonly sku: string;
+      readonly facilityId: string;
+      readonly grantId: string;
+      readonly qty: number;
+      readonly orderId: string;
+      readonly lineSeq: string;
+      readonly expiresAt: string;
+    }
   /** The line's reservation row at a facility: `qty` units counted there (0: none left). */
   | {
       readonly kind: 'reservation';

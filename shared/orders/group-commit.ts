@@ -1,0 +1,240 @@
+/**
+ * Group commit of reservations (docs/scale.md, "One SKU's inventory item: the hot partition"),
+ * adaptive: a reservation at a SKU × facility where this process has no reservation write in
+ * flight goes the plain way (its order's one transaction writes the line, its row and the position
+ * under the reservation condition — exactly what it writes without a group commit); only the
+ * reservations that arrive while one is in flight are batched. Those are written to the
+ * position together — one conditional increment by their sum with one grant row per order
+ * (`PositionStore.grantReservations`) — and each order's own transaction then takes its grant over
+ * (the grant row deleted, the line's reservation row written) without writing the position. On a
+ * hot SKU the position is written once per batch instead of once per order, and the orders'
+ * transactions no longer conflict on it.
+ *
+ * Correctness (never oversell, reserved = what the rows count):
+ * - the sum is reserved under the same bound as one reservation, checked by DynamoDB in the
+ *   grant's transaction (reserved + sum <= nsQty − safety, NetSuite's figure unchanged or higher);
+ * - the grant rows are written in that transaction and counted in reserved (Σ reservation rows +
+ *   adjustment holds + grants = reserved at every commit), and an order's transaction deletes its
+ *   grant as it writes its reservation row, so the sum never changes there;
+ * - an order whose transaction did not commit (conflict, the line moved, a replay, a linked
+ *   condition, an error) gives its grant back (`releaseGrant`: idempotent, keyed by the grant row);
+ * - a process that dies in between leaves grant rows behind: still counted (no oversell, only
+ *   units held too long), taken over by no one after `expiresAt`, and given back by the reconcile
+ *   job (shared/jobs/reconcile-reservations.ts).
+ *
+ * When the batch's sum does not fit, the figures are read afresh and the requests that fit (in
+ * arrival order) are granted; the others are refused, and their command decides on fresh figures
+ * as it does after a lost reservation (OUT_OF_STOCK when they do not cover it).
+ */
+import { randomBytes } from 'node:crypto';
+import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';
+import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
+import {
+  GRANT_TTL_MS,
+  type PositionStore,
+  type ReservationGrant,
+} from '../store/position-store.ts';
+import { backoffMs, sleep } from '../store/transactions.ts';
+import { Combiner } from './combiner.ts';
+
+/** One order's reservation at a facility, as its command planned it. */
+export interface GrantRequest {
+  /** The figures the command decided on (the first guess for the batch's bound). */
+  readonly figures: FacilityFigures;
+  readonly qty: number;
+  readonly orderId: string;
+  readonly lineSeq: string;
+}
+
+export interface GroupCommitOptions {
+  /** Grants per write (a transaction takes 100 items: the position, NetSuite's check, the rows). */
+  readonly maxBatch?: number;
+  /** Grant writes a batch tries before the rest is refused (conflicts with other processes). */
+  readonly attempts?: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * The writes to commit — reservations taken as grants (batched) or left as they are (led: the
+ * plain conditional position write) — or the facility that refused a grant. `release` must be
+ * called once the writes' transaction is done (committed or not): it lets the SKU × facility keys
+ * this order led go, and the reservations that queued behind them are written as one batch.
+ */
+export type Granted<L> =
+  | {
+      readonly writes: OrderWrites<L>;
+      readonly grants: readonly ReservationGrant[];
+      readonly release: () => void;
+    }
+  | { readonly refused: { readonly sku: string; readonly facilityId: string } };
+
+const NOTHING_HELD = () => undefined;
+
+const keyOf = (sku: string, facilityId: string) => `${sku}\u0000${facilityId}`;
+
+export class ReservationGroupCommit {
+  private readonly combiner: Combiner<GrantRequest, ReservationGrant | undefined>;
+  /** The figures of the last grant write per key (NetSuite's figure and safety for the bound). */
+  private readonly known = new Map<string, FacilityFigures>();
+  private readonly attempts: number;
+  private readonly now: () => Date;
+  private led = 0;
+  private batches = 0;
+  private granted = 0;
+
+  constructor(
+    private readonly positions: PositionStore,
+    opts: GroupCommitOptions = {},
+  ) {
+    this.attempts = opts.attempts ?? 8;
+    this.now = opts.now ?? (() => new Date());
+    this.combiner = new Combiner((key, batch) => this.write(key, batch), opts.maxBatch ?? 64);
+  }
+
+  /**
+   * Adaptive: when no reservation write of this process is in flight at any SKU × facility the
+   * writes reserve at, the order leads them — its writes are returned as they are (one
+   * transaction: line, row and position under the reservation condition, as without a group
+   * commit) and the keys count as busy until `release`. Otherwise its reservations are taken as
+   * grants, written with the others that met a write in flight, and the writes returned take them
+   * over instead. When one facility refuses, the grants taken for the others are given back and
+   * that facility is named.
+   *
+   * An order leads all its keys or none: one that waits for a batch never holds a key another
+   * order's batch waits for (no deadlock between orders reserving at several facilities).
+   */
+  async take<L>(writes: OrderWrites<L>): Promise<Granted<L>> {
+    const inventory = writes.inventory ?? [];
+    const reserving = inventory.filter((w) => w.kind === 'reserve' && w.delta > 0);
+    if (reserving.length === 0) return { writes, grants: [], release: NOTHING_HELD };
+    const keys = [
+      ...new Set(
+        reserving.map((w) =>
+          w.kind === 'reserve' ? keyOf(w.facility.sku, w.facility.facilityId) : '',
+        ),
+      ),
+    ];
+    if (keys.every((k) => !this.combiner.busy(k))) {
+      // Nothing in flight: the plain path. Synchronous from the check, so no other order can
+      // take one of these keys in between.
+      const held = keys.map((k) => this.combiner.lead(k)!);
+      this.led++;
+      return { writes, grants: [], release: () => held.forEach((letGo) => letGo()) };
+    }
+    const rowOf = (sku: string, facilityId: string) =>
+      inventory.find(
+        (w) => w.kind === 'reservation' && w.sku === sku && w.facilityId === facilityId,
+      );
+    const got = await Promise.all(
+      reserving.map(async (w) => {
+        if (w.kind !== 'reserve') throw new Error('unreachable');
+        const { sku, facilityId } = w.facility;
+        const row = rowOf(sku, facilityId);
+        const orderId = row?.kind === 'reservation' ? row.orderId : writes.event.orderId;
+        const lineSeq = row?.kind === 'reservation' ? row.lineSeq : '';
+        const grant = await this.combiner.submit(keyOf(sku, facilityId), {
+          figures: w.facility,
+          qty: w.delta,
+          orderId,
+          lineSeq,
+        });
+        return { w, grant, sku, facilityId };
+      }),
+    );
+    const grants = got.flatMap((g) => (g.grant ? [g.grant] : []));
+    const refused = got.find((g) => !g.grant);
+    if (refused) {
+      await this.giveBack(grants);
+      return { refused: { sku: refused.sku, facilityId: refused.facilityId } };
+    }
+    const byWrite = new Map<InventoryWrite, ReservationGrant>(got.map((g) => [g.w, g.grant!]));
+    return {
+      grants,
+      release: NOTHING_HELD,
+      writes: {
+        ...writes,
+        inventory: inventory.map((w) => {
+          const g = byWrite.get(w);
+          return g ? { kind: 'grant' as const, ...g } : w;
+        }),
+      },
+    };
+  }
+
+  /** Orders that reserved the plain way, and grant writes (batches) made (diagnosis, tests). */
+  get stats(): { readonly led: number; readonly batches: number; readonly granted: number } {
+    return { led: this.led, batches: this.batches, granted: this.granted };
+  }
+
+  /**
+   * Gives grants back (their order's transaction did not commit). A failure here is left to the
+   * reconcile job, which gives back grants past their expiry.
+   */
+  async giveBack(grants: readonly ReservationGrant[]): Promise<void> {
+    const now = this.now().toISOString();
+    await Promise.all(
+      grants.map((g) => this.positions.releaseGrant(g, now).catch(() => undefined)),
+    );
+  }
+
+  /** The combiner's write for one SKU × facility: one grant per request, or undefined (refused). */
+  private async write(
+    key: string,
+    batch: readonly GrantRequest[],
+  ): Promise<Array<ReservationGrant | undefined>> {
+    const out: Array<ReservationGrant | undefined> = batch.map(() => undefined);
+    const { sku, facilityId } = batch[0]!.figures;
+    let figures = this.known.get(key) ?? newest(batch.map((r) => r.figures));
+    let pending = batch.map((_, i) => i);
+    let conflicts = 0;
+    for (let attempt = 0; attempt < this.attempts && pending.length > 0; attempt++) {
+      if (conflicts > 0) await sleep(backoffMs(conflicts));
+      const now = this.now();
+      const expiresAt = new Date(now.getTime() + GRANT_TTL_MS).toISOString();
+      const grants = pending.map((i) => ({
+        sku,
+        facilityId,
+        grantId: randomBytes(8).toString('hex'),
+        qty: batch[i]!.qty,
+        orderId: batch[i]!.orderId,
+        lineSeq: batch[i]!.lineSeq,
+        expiresAt,
+      }));
+      let outcome;
+      try {
+        outcome = await this.positions.grantReservations(figures, grants, now.toISOString());
+      } catch (err) {
+        // The outcome is unknown (the write may have committed): give the grants back at once;
+        // what this misses expires and the reconcile job gives it back.
+        await this.giveBack(grants);
+        throw err;
+      }
+      if (outcome === 'granted') {
+        this.known.set(key, figures);
+        this.batches++;
+        this.granted += grants.length;
+        pending.forEach((i, n) => (out[i] = grants[n]));
+        return out;
+      }
+      if (outcome === 'conflict') {
+        conflicts++;
+        continue;
+      }
+      // Refused: the figures moved (other processes reserved, NetSuite's figure changed). Grant
+      // what the fresh figures cover, in arrival order; the rest is refused.
+      figures = await this.positions.facility(sku, facilityId);
+      this.known.set(key, figures);
+      let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
+      pending = pending.filter((i) => {
+        const fits = batch[i]!.qty <= room;
+        if (fits) room -= batch[i]!.qty;
+        return fits;
+      });
+    }
+    return out;
+  }
+}
+
+/** Of several reads of one facility, the one with the latest position version. */
+const newest = (fs: readonly FacilityFigures[]): FacilityFigures =>
+  fs.reduce((a, b) => (b.position.v > a.position.v ? b : a));
