@@ -8,6 +8,7 @@
  * cache where it may, from the store where it must; a pure planner (shared/domain/orders) turns
  * that state into the result, the event and the writes; the runner (command-runner.ts) commits
  * them in one conditional transaction and replays, retries or fails by the condition that failed.
+ * The order-wide commands (holds, NetSuite ids) share one read-decide loop (order-command.ts).
  * What stays here is each command's reading policy: nothing is refused on cached state.
  *
  * Over 400 lines: the public surface of ten commands with their documentation, and for each its
@@ -44,7 +45,6 @@ import {
 import {
   addHold,
   liftHold,
-  planOrderChange,
   planPack,
   planReflect,
   recordNetsuiteIds,
@@ -58,7 +58,7 @@ import type {
   ReflectResult,
   StepsResult,
 } from '../domain/orders/command-results.ts';
-import type { OrderRead, OrderStore } from '../store/order-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
 import { OrderTransactions } from '../store/order-transaction.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
 import { AGAIN, CommandRunner } from './command-runner.ts';
@@ -76,11 +76,13 @@ import type {
   ReflectCommand,
 } from './commands.ts';
 import { CommandReads } from './command-reads.ts';
+import { runOrderCommand, type OrderCommandOptions } from './order-command.ts';
 import { ReservationGroupCommit, type GroupCommitOptions } from './group-commit.ts';
 import { StateCache } from './state-cache.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
 
 export { LinkedConditionFailed } from './command-runner.ts';
+export type { OrderCommandOptions } from './order-command.ts';
 export type * from './commands.ts';
 export type * from '../domain/orders/command-results.ts';
 
@@ -412,45 +414,15 @@ export class OrderService {
     });
   }
 
-  /**
-   * Runs an order-wide command: read header and lines, change some lines, write with one event.
-   * `first`: the order as the caller just read it (one consistent read), used by the first
-   * attempt instead of reading again; a lost race reads afresh. `approval`: the caller's writes
-   * that commit with the change when it approves the order (and only then).
-   */
+  /** The order-wide commands' pipeline (order-command.ts). */
   private orderCommand(
     input: edge.Checked,
     decide: OrderDecision,
     opts: OrderCommandOptions = {},
   ): Promise<OrderCommandResult> {
-    const { orderId, env } = input;
-    let first = opts.first;
-    return this.runner.run<OrderCommandResult>({
-      ...input,
-      gaveUp: `order ${orderId}: gave up after ${this.maxAttempts} attempts`,
-      attempt: async () => {
-        const { header, lines, event } = first
-          ? { header: first.header, lines: first.lines, event: first.event(env.idempotencyKey) }
-          : await this.opts.orders.readOrderForCommand(orderId, env.idempotencyKey);
-        first = undefined;
-        if (event) return { replay: event };
-        if (!header) throw new CommandError('UNKNOWN_ORDER', `there is no order ${orderId}`);
-        const now = this.now();
-        const change = decide(header, lines, env, now);
-        const planned = planOrderChange({ ...input, read: lines, change, now });
-        const linked = change.approved ? (opts.approval?.(header) ?? []) : [];
-        const plan = linked.length
-          ? { ...planned, writes: { ...planned.writes, linked } }
-          : planned;
-        return {
-          plan,
-          committed: () => {
-            for (const { line } of plan.writes.lines) this.cache.putLine(line);
-          },
-          retry: (f) => (f.raced || f.lines.length > 0 ? 'backoff' : 'fail'),
-        };
-      },
-    });
+    const { runner, cache, now, maxAttempts } = this;
+    const deps = { runner, orders: this.opts.orders, cache, now, maxAttempts };
+    return runOrderCommand(deps, input, decide, opts);
   }
 
   /** Places a hold on one line, or (no lineSeq) an order-level hold on every line. */
@@ -514,12 +486,4 @@ export class OrderService {
   ): Promise<OrderCommandResult> {
     return this.orderCommand(edge.netsuiteIdsInput(cmd), recordNetsuiteIds(cmd), opts);
   }
-}
-
-/** How an order-wide command may start, and what commits with it (see `orderCommand`). */
-export interface OrderCommandOptions {
-  /** The order as the caller read it in one consistent read (the first attempt decides on it). */
-  readonly first?: OrderRead;
-  /** Writes that commit with the command when it approves the order (linked writes). */
-  readonly approval?: (header: OrderHeader) => Linked;
 }
