@@ -249,13 +249,7 @@ export class SyncStore {
             id: i.sk as string,
             payload: JSON.parse(i.payload as string) as P,
             createdAt: i.createdAt as string,
-            state: {
-              lastSentAt: st?.lastSentAt as string | undefined,
-              sends: (st?.sends as number | undefined) ?? 0,
-              lastFile: st?.lastFile as string | undefined,
-              heldBack: st?.heldBack as string | undefined,
-              missingFieldsFile: st?.missingFieldsFile as string | undefined,
-            },
+            state: sendState(st),
             ...(note ? { refusal: noteOf(note) } : {}),
           };
         });
@@ -318,13 +312,7 @@ export class SyncStore {
             payload: undefined,
             payloadText: i.payload?.S ?? '',
             createdAt: i.createdAt?.S ?? '',
-            state: {
-              lastSentAt: st?.lastSentAt as string | undefined,
-              sends: (st?.sends as number | undefined) ?? 0,
-              lastFile: st?.lastFile as string | undefined,
-              heldBack: st?.heldBack as string | undefined,
-              missingFieldsFile: st?.missingFieldsFile as string | undefined,
-            },
+            state: sendState(st),
             ...(note ? { refusal: noteOf(note) } : {}),
           };
         });
@@ -706,5 +694,16 @@ function noteOf(item: Record<string, unknown>): RefusalNote {
       item.resentWhy === 'changed' || item.resentWhy === 'auto' || item.resentWhy === 'operator'
         ? item.resentWhy
         : undefined,
+  };
+}
+
+/** A record's send state as its state item keeps it (nothing sent yet: no item). */
+function sendState(st: Record<string, unknown> | undefined) {
+  return {
+    lastSentAt: st?.lastSentAt as string | undefined,
+    sends: (st?.sends as number | undefined) ?? 0,
+    lastFile: st?.lastFile as string | undefined,
+    heldBack: st?.heldBack as string | undefined,
+    missingFieldsFile: st?.missingFieldsFile as string | undefined,
   };
 }

@@ -16,7 +16,7 @@ import { StateCache } from '../../shared/orders/state-cache.ts';
 import { OrderStore, TxCancelled } from '../../shared/store/order-store.ts';
 import { GRANT_TTL_MS } from '../../shared/store/position-store.ts';
 import { tableName } from '../../shared/store/tables.ts';
-import { sampleOrder, startOrderCore, type OrderCore } from '../support/order-core.ts';
+import { oneUnitOrders, startOrderCore, type OrderCore } from '../support/order-core.ts';
 
 const STOCK = 30;
 const ORDERS = 20;
@@ -69,31 +69,14 @@ beforeAll(async () => {
   core = await startOrderCore();
   await core.setNetsuiteQty('FLASH', 'F1', STOCK);
   await core.setNetsuiteQty('CRASH', 'F1', 5);
-  const orders = await Promise.all(
-    Array.from({ length: ORDERS }, async (_, o) => {
-      const input = sampleOrder(
-        { externalId: `flash-${o}` },
-        Array.from({ length: PER_ORDER }, () => ({
-          sku: 'FLASH',
-          quantity: 1,
-          price: 1,
-          shippingMethod: 'STD',
-        })),
-      );
-      const created = await core.intake.submit(input, { source: 'test', actor: 'test' });
-      if (created.status !== 'created') throw new Error(created.status);
-      const seqs = Array.from({ length: PER_ORDER }, (_, i) => String(i + 1).padStart(5, '0'));
-      await core.service.recordNetsuiteIds({
-        orderId: created.orderId,
-        netsuiteOrderId: `${o + 1}`,
-        lineIds: Object.fromEntries(seqs.map((s) => [s, s])),
-        idempotencyKey: `ids-${o}`,
-        actor: 'test',
-      });
-      return seqs.map((lineSeq) => ({ orderId: created.orderId, lineSeq }));
-    }),
+  lines.push(
+    ...(await oneUnitOrders(core, {
+      sku: 'FLASH',
+      orders: ORDERS,
+      perOrder: PER_ORDER,
+      prefix: 'flash',
+    })),
   );
-  lines.push(...orders.flat());
 });
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommandError } from '../../shared/domain/lifecycle/index.ts';
 import { OrderService } from '../../shared/orders/order-service.ts';
 import { StateCache } from '../../shared/orders/state-cache.ts';
-import { sampleOrder, startOrderCore, type OrderCore } from '../support/order-core.ts';
+import { oneUnitOrders, startOrderCore, type OrderCore } from '../support/order-core.ts';
 
 const LINES = 1_000;
 const PER_ORDER = 50;
@@ -21,31 +21,14 @@ const lines: Array<{ orderId: string; lineSeq: string }> = [];
 beforeAll(async () => {
   core = await startOrderCore();
   await core.setNetsuiteQty('HOT', 'F1', ATP);
-  const orders = await Promise.all(
-    Array.from({ length: LINES / PER_ORDER }, async (_, o) => {
-      const input = sampleOrder(
-        { externalId: `race-${o}` },
-        Array.from({ length: PER_ORDER }, () => ({
-          sku: 'HOT',
-          quantity: 1,
-          price: 1,
-          shippingMethod: 'STD',
-        })),
-      );
-      const created = await core.intake.submit(input, { source: 'test', actor: 'test' });
-      if (created.status !== 'created') throw new Error(created.status);
-      const seqs = Array.from({ length: PER_ORDER }, (_, i) => String(i + 1).padStart(5, '0'));
-      await core.service.recordNetsuiteIds({
-        orderId: created.orderId,
-        netsuiteOrderId: `${o + 1}`,
-        lineIds: Object.fromEntries(seqs.map((s) => [s, s])),
-        idempotencyKey: `ids-${o}`,
-        actor: 'test',
-      });
-      return seqs.map((lineSeq) => ({ orderId: created.orderId, lineSeq }));
-    }),
+  lines.push(
+    ...(await oneUnitOrders(core, {
+      sku: 'HOT',
+      orders: LINES / PER_ORDER,
+      perOrder: PER_ORDER,
+      prefix: 'race',
+    })),
   );
-  lines.push(...orders.flat());
 });
 
 afterAll(async () => {

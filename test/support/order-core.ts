@@ -129,3 +129,43 @@ export function sampleOrder(
     ...overrides,
   };
 }
+
+/**
+ * `orders` approved orders of `perOrder` one-unit lines of `sku` (their NetSuite ids recorded, so
+ * the lines wait at 1100 unheld), external ids `<prefix>-<n>`: the lines, in order.
+ */
+export async function oneUnitOrders(
+  core: OrderCore,
+  {
+    sku,
+    orders,
+    perOrder,
+    prefix,
+  }: { sku: string; orders: number; perOrder: number; prefix: string },
+): Promise<{ orderId: string; lineSeq: string }[]> {
+  const made = await Promise.all(
+    Array.from({ length: orders }, async (_, o) => {
+      const input = sampleOrder(
+        { externalId: `${prefix}-${o}` },
+        Array.from({ length: perOrder }, () => ({
+          sku,
+          quantity: 1,
+          price: 1,
+          shippingMethod: 'STD',
+        })),
+      );
+      const created = await core.intake.submit(input, { source: 'test', actor: 'test' });
+      if (created.status !== 'created') throw new Error(created.status);
+      const seqs = Array.from({ length: perOrder }, (_, i) => String(i + 1).padStart(5, '0'));
+      await core.service.recordNetsuiteIds({
+        orderId: created.orderId,
+        netsuiteOrderId: `${o + 1}`,
+        lineIds: Object.fromEntries(seqs.map((s) => [s, s])),
+        idempotencyKey: `ids-${o}`,
+        actor: 'test',
+      });
+      return seqs.map((lineSeq) => ({ orderId: created.orderId, lineSeq }));
+    }),
+  );
+  return made.flat();
+}
