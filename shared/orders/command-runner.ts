@@ -8,7 +8,8 @@
  * condition (CommitFailure): the key taken → the recorded result (a replay changes nothing, a key
  * reused for another command is refused); a linked write's condition → LinkedConditionFailed; else
  * the command's `retry` says whether to back off (a lost race: jittered exponential backoff), go
- * again at once (only figures moved) or fail (the cancellation is rethrown). After `maxAttempts`
+ * again at once (only figures moved) or fail (the cancellation is rethrown). A refusal is final
+ * only when the key's event is still absent after it (a replay otherwise). After `maxAttempts`
  * attempts: CONFLICT.
  */
 import { CommandError } from '../domain/lifecycle/errors.ts';
@@ -73,7 +74,7 @@ export class CommandRunner {
     let lostRaces = 0;
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       if (lostRaces > 0) await sleep(backoffMs(lostRaces));
-      const next = await cmd.attempt();
+      const next = await this.attempt(cmd);
       if ('replay' in next) return replay<R>(next.replay, cmd.request);
       if ('done' in next) return next.done;
       if ('again' in next) continue;
@@ -92,6 +93,23 @@ export class CommandRunner {
       if (retry === 'backoff') lostRaces++;
     }
     throw new CommandError('CONFLICT', cmd.gaveUp);
+  }
+
+  /**
+   * One attempt. A refusal may rest on a read that straddled this key's own commit by another
+   * caller: a command reads its line and its key's event in one BatchGetItem, which is not one
+   * snapshot, so it can see the line after that commit and the key's event before it. The key's
+   * event, read after the refusal, decides: present, it is a replay; absent, the refusal stands.
+   */
+  private async attempt<R>(cmd: CommandRun<R>): Promise<Attempt<R>> {
+    try {
+      return await cmd.attempt();
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      const ev = await this.orders.getEvent(cmd.orderId, cmd.env.idempotencyKey);
+      if (ev) return { replay: ev };
+      throw err;
+    }
   }
 
   /**

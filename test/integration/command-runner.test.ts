@@ -1,7 +1,7 @@
 /**
  * The one transaction runner of the order commands (shared/orders/command-runner.ts) and the
  * store's transaction of a plan (shared/store/order-transaction.ts), on a real DynamoDB Local:
- * commit with conditions, replay of an idempotent repeat, a key reused for another command, a
+ * commit with conditions, replay of an idempotent repeat (also behind a refusal on a straddled read), a key reused for another command, a
  * linked condition, the condition that failed reported by name, retry on a lost race and CONFLICT
  * once every attempt lost.
  */
@@ -146,6 +146,41 @@ describe('command runner on DynamoDB Local', () => {
     });
     expect(result).toEqual({ ...first, replayed: true });
     expect(seen).toEqual([]);
+  });
+
+  it('a refusal decided on a read that straddled the key’s own commit (line after it, event before it) is a replay', async () => {
+    const orderId = await newOrder();
+    const runner = new CommandRunner(core.orders, tx, 10);
+    const env = envelope();
+    const first = await runHold(runner, orderId, env, '{"hold":1}');
+    let attempts = 0;
+    const result = await runner.run<OrderCommandResult>({
+      orderId,
+      env,
+      request: '{"hold":1}',
+      gaveUp: 'gave up',
+      attempt: async () => {
+        attempts++;
+        // What the planner says on a line already held by this very command.
+        throw new CommandError('INSUFFICIENT_QUANTITY', 'the line already moved');
+      },
+    });
+    expect(result).toEqual({ ...first, replayed: true });
+    expect(attempts).toBe(1);
+    // Without the key's event the refusal stands, as the planner worded it.
+    const refused = await runner
+      .run<OrderCommandResult>({
+        orderId,
+        env: envelope(),
+        request: '{"hold":1}',
+        gaveUp: 'gave up',
+        attempt: async () => {
+          throw new CommandError('INSUFFICIENT_QUANTITY', 'the line already moved');
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CommandError);
+    expect((refused as CommandError).message).toBe('the line already moved');
   });
 
   it('a linked write whose condition fails: LinkedConditionFailed names it, nothing is written', async () => {
