@@ -73,6 +73,7 @@ import { HEADER_SK, OrderStore, orderPk } from '../shared/store/order-store.ts';
 import { ProductStore, productItems } from '../shared/store/product-store.ts';
 import { SETTLE_BATCH, SHARDS } from '../shared/store/sync-store.ts';
 import { approveOrders, type ApprovalReport } from '../shared/sync/approval.ts';
+import { depositPayments } from '../shared/domain/sync/deposits.ts';
 import { runExport, type ExportReport } from '../shared/sync/export-run.ts';
 import { salesOrderExport } from '../shared/sync/exports.ts';
 import { lineIdImporter, salesOrderIdImporter } from '../shared/sync/id-imports.ts';
@@ -226,6 +227,8 @@ const check = (ok: boolean, what: string) => {
 interface Seeded {
   /** orderId → its line seqs */
   readonly orders: Map<string, string[]>;
+  /** Orders whose approval also writes a deposit outbox entry (paid, not yet verified). */
+  readonly deposits: Set<string>;
   readonly customers: number;
 }
 
@@ -275,6 +278,7 @@ async function seed(): Promise<Seeded> {
   });
   const controlWriter = sync.writer(CONCURRENCY);
   const orders = new Map<string, string[]>();
+  const deposits = new Set<string>();
   const parties = new Set<string>();
   const base = Date.now() - 3_600_000;
   for (const [i, input] of inputs.entries()) {
@@ -311,11 +315,12 @@ async function seed(): Promise<Seeded> {
       orderId,
       lines.map((l) => l.lineSeq),
     );
+    if (depositPayments(header.payments).length && !header.paymentVerified) deposits.add(orderId);
     if ((i + 1) % 10_000 === 0) progress(`  seeded ${fmt(i + 1)} orders`);
   }
   await orderWriter.flush();
   await controlWriter.flush();
-  return { orders, customers: parties.size };
+  return { orders, deposits, customers: parties.size };
 }
 
 // ── ceilings ────────────────────────────────────────────────────────────────────────────────────
@@ -419,15 +424,18 @@ async function importCeiling(rows: IdRows): Promise<{ ms: number; items: number 
 
 /**
  * The approval's ceiling: one raw TransactWriteItems an order, of as many Puts as the approval's
- * own transaction writes for it (the header, each line, the event), on the ceiling table, with
- * as many transactions in flight as the approval job has workers. Orders per second.
+ * own transaction writes for it (the header, each line, the event, and the deposit outbox entry
+ * it commits with the approval when the order is paid), on the ceiling table, with as many
+ * transactions in flight as the approval job has workers. Orders per second; `items` is checked
+ * against the items of the approval's own transactions (`approvalTxItems`).
  */
 async function approvalCeiling(
   orderIds: readonly string[],
   seeded: Seeded,
   workers: number,
-): Promise<{ ms: number; transactions: number }> {
+): Promise<{ ms: number; transactions: number; items: number }> {
   const queue = [...orderIds];
+  let items = 0;
   const at = new Date().toISOString();
   const padding = 'x'.repeat(400); // an order item's size, roughly
   let transactions = 0;
@@ -446,16 +454,19 @@ async function approvalCeiling(
           },
         },
       });
-      await dynamo().send(
-        new TransactWriteItemsCommand({
-          TransactItems: [put('HEADER'), ...seqs.map((q) => put(`LINE#${q}`)), put('EVENT')],
-        }),
-      );
+      const writes = [
+        put('HEADER'),
+        ...seqs.map((q) => put(`LINE#${q}`)),
+        put('EVENT'),
+        ...(seeded.deposits.has(orderId) ? [put('DEPOSIT')] : []),
+      ];
+      await dynamo().send(new TransactWriteItemsCommand({ TransactItems: writes }));
       transactions++;
+      items += writes.length;
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
-  return { ms: performance.now() - started, transactions };
+  return { ms: performance.now() - started, transactions, items };
 }
 
 /**
@@ -827,7 +838,7 @@ async function main(): Promise<number> {
         ).value;
 
     let approval: { report: ApprovalReport; ms: number } | undefined;
-    let approvalCeil: { ms: number; transactions: number } | undefined;
+    let approvalCeil: { ms: number; transactions: number; items: number } | undefined;
     let approvalCalls: CallCounts = {};
     let outboxLeft: number | undefined;
     if (!values['skip-approval']) {
@@ -906,6 +917,9 @@ async function main(): Promise<number> {
       approvalCeilingPerSec: approvalCeil
         ? Math.round((approvalCeil.transactions / approvalCeil.ms) * 1000)
         : null,
+      // The two sides write as many items a transaction: the ceiling is the approval's own size.
+      approvalTxItems: approvalCalls.TransactWriteItems?.items ?? null,
+      approvalCeilingTxItems: approvalCeil?.items ?? null,
       exportPeakRssMb: memory?.export.peakRssMb ?? null,
       importPeakRssMb: memory
         ? Math.max(memory.orderIds.peakRssMb, memory.lineIds.peakRssMb)
