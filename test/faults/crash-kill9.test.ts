@@ -176,5 +176,5 @@ describe('kill -9 of npm start mid-import', () => {
     expect(await files2.head(key)).toBeUndefined();
     expect(restarted.dispatcher.deadLetters).toEqual([]);
     expect(restarted.deadLetters.list()).toEqual([]);
-  });
+  }, 300_000); // two starts of the whole local cloud: minutes on a loaded machine
 });
