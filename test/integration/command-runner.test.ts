@@ -154,31 +154,22 @@ describe('command runner on DynamoDB Local', () => {
     const env = envelope();
     const first = await runHold(runner, orderId, env, '{"hold":1}');
     let attempts = 0;
-    const result = await runner.run<OrderCommandResult>({
-      orderId,
-      env,
-      request: '{"hold":1}',
-      gaveUp: 'gave up',
-      attempt: async () => {
-        attempts++;
-        // What the planner says on a line already held by this very command.
-        throw new CommandError('INSUFFICIENT_QUANTITY', 'the line already moved');
-      },
-    });
-    expect(result).toEqual({ ...first, replayed: true });
-    expect(attempts).toBe(1);
-    // Without the key's event the refusal stands, as the planner worded it.
-    const refused = await runner
-      .run<OrderCommandResult>({
+    /** A command whose planner refuses, as it does on a line this very command already moved. */
+    const refusing = (key: CommandEnvelope) =>
+      runner.run<OrderCommandResult>({
         orderId,
-        env: envelope(),
+        env: key,
         request: '{"hold":1}',
         gaveUp: 'gave up',
         attempt: async () => {
+          attempts++;
           throw new CommandError('INSUFFICIENT_QUANTITY', 'the line already moved');
         },
-      })
-      .catch((e: unknown) => e);
+      });
+    expect(await refusing(env)).toEqual({ ...first, replayed: true });
+    expect(attempts).toBe(1);
+    // Without the key's event the refusal stands, as the planner worded it.
+    const refused = await refusing(envelope()).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CommandError);
     expect((refused as CommandError).message).toBe('the line already moved');
   });
