@@ -45,12 +45,13 @@ import {
   shardOf,
   type OutboxEntry,
   type OutboxFeed,
-  type RawOutboxEntry,
   type SendState,
   type SyncRun,
   type SyncStore,
 } from '../store/sync-store.ts';
-import { PayloadSpill, type SpillRef } from './payload-spill.ts';
+import { DueEntries } from './due-entries.ts';
+import { FileBody } from './file-body.ts';
+import { PayloadSpill } from './payload-spill.ts';
 
 export type RecordPlan =
   | { readonly kind: 'ready'; readonly rows: readonly Record<string, unknown>[] }
@@ -82,7 +83,7 @@ export interface ExportFeed<P> {
 export interface ExportDeps {
   readonly sync: SyncStore;
   readonly files: {
-    writeAtomically(key: string, body: string, contentType?: string): Promise<void>;
+    writeAtomically(key: string, body: string | Buffer, contentType?: string): Promise<void>;
   };
   readonly user: string;
   readonly now?: () => Date;
@@ -140,8 +141,6 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   }
 }
 
-type DueEntry = OutboxEntry<undefined> & { readonly payloadAt: SpillRef; readonly shard: number };
-
 async function exportDue<P>(
   spec: ExportFeed<P>,
   deps: ExportDeps,
@@ -150,35 +149,21 @@ async function exportDue<P>(
   runId: string,
   spill: PayloadSpill,
 ): Promise<ExportReport> {
-  const due: DueEntry[] = [];
+  const due = new DueEntries(spill);
   let notDue = 0;
-  const take = ({ payloadText, ...e }: RawOutboxEntry) =>
-    due.push({ ...e, payloadAt: spill.put(payloadText), shard: shardOf(e.id) });
   for await (const page of deps.sync.entryPages(spec.outbox)) {
     for (const e of page) {
       const last = e.state.lastSentAt ? Date.parse(e.state.lastSentAt) : undefined;
       if (e.state.missingFieldsFile) notDue++;
       // Refused and not written since: looked at every run (its rows may have been fixed).
-      else if (e.refusal && !e.refusal.resentAt) take(e);
+      else if (e.refusal && !e.refusal.resentAt) due.add(e, shardOf(e.id));
       else if (last !== undefined && started.getTime() - last < deps.resendAfterMs) notDue++;
-      else take(e);
+      else due.add(e, shardOf(e.id));
     }
   }
   // Oldest first; the same time in the order the shards are numbered, then by id (the order the
   // outbox is read in, shard after shard, whichever shard's pages came first).
-  due.sort((a, b) =>
-    a.createdAt !== b.createdAt
-      ? a.createdAt < b.createdAt
-        ? -1
-        : 1
-      : a.shard !== b.shard
-        ? a.shard - b.shard
-        : a.id < b.id
-          ? -1
-          : a.id > b.id
-            ? 1
-            : 0,
-  );
+  due.sort();
 
   const missing: {
     entry: OutboxEntry<P>;
@@ -207,19 +192,22 @@ async function exportDue<P>(
   const sentIds: string[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
   // Files are written as they fill, so a run holds one file's rows at a time — and a CSV file's
-  // rows as their CSV text, each record's lines rendered when it joins the file.
+  // rows as its bytes (`body`), each record's lines rendered and appended when it joins the file.
   let current: {
     /** The payload only for send-once feeds (their manifest keeps it). */
     entry: OutboxEntry<P | undefined>;
-    /** JSON files: the rows; CSV files: their lines (`text`). */
+    /** JSON files: the rows (CSV files: their lines are in `body`). */
     rows?: readonly Record<string, unknown>[];
-    text?: string;
     count: number;
     quantity?: number;
     fingerprint: string;
     resentWhy?: RefusalNote['resentWhy'];
   }[] = [];
   let currentRows = 0;
+  /** CSV: the header and the lines of the records in `current`, as UTF-8. */
+  let body: FileBody | undefined;
+  /** The last CSV file's size: the next one's is about the same. */
+  let lastBodyBytes = 0;
   const full = () => !!spec.oneFilePerRun && files.length >= 1;
   const writeFile = async () => {
     if (!current.length) return;
@@ -252,19 +240,18 @@ async function exportDue<P>(
       sendOnce: !!spec.sendOnce,
       records,
     });
-    const body =
-      ext === 'json'
-        ? `${JSON.stringify(
-            current.flatMap((c) => c.rows ?? []),
-            null,
-            2,
-          )}\n`
-        : csvHeader(spec.feed.columns) + current.map((c) => c.text ?? '').join('');
-    await deps.files.writeAtomically(
-      `${prefix}${name}`,
-      body,
-      ext === 'json' ? 'application/json' : 'text/csv',
-    );
+    if (ext === 'json') {
+      const json = `${JSON.stringify(
+        current.flatMap((c) => c.rows ?? []),
+        null,
+        2,
+      )}\n`;
+      await deps.files.writeAtomically(`${prefix}${name}`, json, 'application/json');
+    } else {
+      await deps.files.writeAtomically(`${prefix}${name}`, body!.bytes(), 'text/csv');
+      lastBodyBytes = body!.byteLength;
+      body = undefined;
+    }
     files.push(name);
     rows += count;
     for (const { entry, resentWhy } of current) {
@@ -299,10 +286,7 @@ async function exportDue<P>(
   // The next page's lookups run while this page's rows are built and its files written.
   const planPage = (i: number) => {
     if (i >= due.length) return undefined;
-    const page = due.slice(i, i + PAGE).map(({ payloadAt, shard: _, ...e }): OutboxEntry<P> => ({
-      ...e,
-      payload: JSON.parse(spill.get(payloadAt)) as P,
-    }));
+    const page = due.page<P>(i, i + PAGE);
     const plans = spec.plan(page);
     plans.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
     return { page, plans };
@@ -331,11 +315,16 @@ async function exportDue<P>(
         // A record's rows stay together; a full file is written before the next record starts.
         if (currentRows && currentRows + plan.rows.length > max) await writeFile();
         if (full()) continue; // stays due: the next run takes it
+        if (ext !== 'json') {
+          if (!body) {
+            body = new FileBody(lastBodyBytes + (lastBodyBytes >> 4));
+            body.append(csvHeader(spec.feed.columns));
+          }
+          body.append(csvLines(spec.feed.columns, plan.rows as Record<string, string>[]));
+        }
         current.push({
           entry: spec.sendOnce ? entry : { ...entry, payload: undefined },
-          ...(ext === 'json'
-            ? { rows: plan.rows }
-            : { text: csvLines(spec.feed.columns, plan.rows as Record<string, string>[]) }),
+          ...(ext === 'json' ? { rows: plan.rows } : {}),
           count: plan.rows.length,
           quantity: rowsQuantity(spec.outbox, plan.rows),
           fingerprint,
