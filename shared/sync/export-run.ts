@@ -282,7 +282,11 @@ async function exportDue<P>(
     currentRows = 0;
   };
 
-  const PAGE = 1_000;
+  // Records planned at once. A page's payloads, plans and rows live while the next page's
+  // lookups run, long enough for V8 to copy or promote them: 250 (not 1,000) keeps that small
+  // (issue #21: 16 MB less peak RSS at 100,000 lines) for the same lookups — customers and
+  // items are cached for the run, so the keys read are the same, in smaller batches.
+  const PAGE = 250;
   // The next page's lookups run while this page's rows are built and its files written.
   const planPage = (i: number) => {
     if (i >= due.length) return undefined;
