@@ -51,6 +51,13 @@ export class DueEntries {
     this.order = order;
   }
 
+  /** The id of the `k`-th entry in sorted order (from its key: no read). */
+  idAt(k: number): string {
+    if (!this.order) throw new Error('DueEntries.idAt before sort');
+    const key = this.keys[this.order[k]!]!;
+    return key.slice(key.indexOf('\0', key.indexOf('\0') + 1) + 1);
+  }
+
   /** Entries `from` to `to` (exclusive) in sorted order, read back with their payloads parsed. */
   page<P>(from: number, to: number): OutboxEntry<P>[] {
     const order = this.order;

@@ -189,13 +189,19 @@ async function exportDue<P>(
   // Send states go out as each file is written (BatchWriteItem, in the background of the next
   // pages' lookups) instead of all at the end.
   const stateWriter = deps.sync.writer();
-  const sentIds: string[] = [];
+  /** The records written, as their places in `due` (numbers, not id strings, for the run). */
+  const sent: number[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
   // Files are written as they fill, so a run holds one file's rows at a time — and a CSV file's
   // rows as its bytes (`body`), each record's lines rendered and appended when it joins the file.
   let current: {
-    /** The payload only for send-once feeds (their manifest keeps it). */
-    entry: OutboxEntry<P | undefined>;
+    /** Its place in `due`. */
+    at: number;
+    id: string;
+    sends: number;
+    refusal?: RefusalNote;
+    /** Send-once feeds only (their manifest keeps it). */
+    payload?: P;
     /** JSON files: the rows (CSV files: their lines are in `body`). */
     rows?: readonly Record<string, unknown>[];
     count: number;
@@ -204,10 +210,12 @@ async function exportDue<P>(
     resentWhy?: RefusalNote['resentWhy'];
   }[] = [];
   let currentRows = 0;
-  /** CSV: the header and the lines of the records in `current`, as UTF-8. */
-  let body: FileBody | undefined;
-  /** The last CSV file's size: the next one's is about the same. */
-  let lastBodyBytes = 0;
+  /**
+   * CSV: the header and the lines of the records in `current`, as UTF-8 — one buffer for the
+   * run, emptied for the next file once a file is written (a buffer a file would stay in memory,
+   * unreachable, until V8's next full collection).
+   */
+  const body = ext === 'json' ? undefined : new FileBody();
   const full = () => !!spec.oneFilePerRun && files.length >= 1;
   const writeFile = async () => {
     if (!current.length) return;
@@ -219,11 +227,11 @@ async function exportDue<P>(
     for (const c of current) {
       const quantity = c.quantity;
       records.push({
-        id: c.entry.id,
+        id: c.id,
         first: position,
         last: position + c.count - 1,
         fingerprint: c.fingerprint,
-        ...(spec.sendOnce ? { payload: c.entry.payload } : {}),
+        ...(spec.sendOnce ? { payload: c.payload } : {}),
         ...(quantity !== undefined ? { quantity } : {}),
       });
       position += c.count;
@@ -249,27 +257,26 @@ async function exportDue<P>(
       await deps.files.writeAtomically(`${prefix}${name}`, json, 'application/json');
     } else {
       await deps.files.writeAtomically(`${prefix}${name}`, body!.bytes(), 'text/csv');
-      lastBodyBytes = body!.byteLength;
-      body = undefined;
+      body!.clear();
     }
     files.push(name);
     rows += count;
-    for (const { entry, resentWhy } of current) {
+    for (const { at: place, id, sends, refusal, resentWhy } of current) {
       written++;
-      sentIds.push(entry.id);
+      sent.push(place);
       await stateWriter.put(
         deps.sync.stateItem({
           feed: spec.outbox,
-          id: entry.id,
-          state: { sends: entry.state.sends + 1, lastSentAt: at, lastFile: name },
+          id,
+          state: { sends: sends + 1, lastSentAt: at, lastFile: name },
         }),
       );
-      if (entry.refusal && !entry.refusal.resentAt) {
+      if (refusal && !refusal.resentAt) {
         notes.push({
           feed: spec.outbox,
-          id: entry.id,
+          id,
           note: {
-            ...entry.refusal,
+            ...refusal,
             resend: undefined,
             resentAt: at,
             resentFile: name,
@@ -319,15 +326,16 @@ async function exportDue<P>(
         // A record's rows stay together; a full file is written before the next record starts.
         if (currentRows && currentRows + plan.rows.length > max) await writeFile();
         if (full()) continue; // stays due: the next run takes it
-        if (ext !== 'json') {
-          if (!body) {
-            body = new FileBody(lastBodyBytes + (lastBodyBytes >> 4));
-            body.append(csvHeader(spec.feed.columns));
-          }
+        if (body) {
+          if (!body.byteLength) body.append(csvHeader(spec.feed.columns));
           body.append(csvLines(spec.feed.columns, plan.rows as Record<string, string>[]));
         }
         current.push({
-          entry: spec.sendOnce ? entry : { ...entry, payload: undefined },
+          at: i + j,
+          id: entry.id,
+          sends: entry.state.sends,
+          ...(entry.refusal ? { refusal: entry.refusal } : {}),
+          ...(spec.sendOnce ? { payload: entry.payload } : {}),
           ...(ext === 'json' ? { rows: plan.rows } : {}),
           count: plan.rows.length,
           quantity: rowsQuantity(spec.outbox, plan.rows),
@@ -379,6 +387,7 @@ async function exportDue<P>(
   // Refused records written again keep their note (marked re-sent) before a send-once entry
   // leaves the outbox: the watcher drops only notes of records gone without being re-sent.
   await deps.sync.saveRefusals(notes);
+  const sentIds = sent.map((k) => due.idAt(k));
   if (spec.sendOnce) {
     // Sent records leave the outbox; their send state stays (when it was sent, for 30 days).
     if (sentIds.length) {

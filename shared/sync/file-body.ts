@@ -3,8 +3,8 @@
  * record's CSV text is written into one buffer as soon as it is rendered, so the run holds no
  * text per record for the file's lifetime (strings that outlived V8's young generation and were
  * promoted), no joined copy of the whole file, and the S3 client gets bytes it does not have to
- * encode again. The buffer starts at the size the caller expects (e.g. the previous file's) and
- * doubles when it must.
+ * encode again. The buffer doubles when it must and is kept for the next file (`clear`): a run
+ * holds one, however many files it writes.
  */
 export class FileBody {
   private buffer: Buffer;
@@ -23,6 +23,11 @@ export class FileBody {
       this.buffer = grown;
     }
     this.size += this.buffer.write(text, this.size, length, 'utf8');
+  }
+
+  /** Empties it for the next file, keeping its buffer (the bytes handed out are overwritten). */
+  clear(): void {
+    this.size = 0;
   }
 
   get byteLength(): number {
