@@ -20,8 +20,9 @@
  * for the record — the evidence that ends inventory holds (docs/inventory.md, "When a hold ends").
  *
  * Over 400 lines: the run's steps (read, plan, spill and sort, write, record) share the run's
- * state; the payload spill is already its own module (`payload-spill.ts`), and the file writing
- * would be the next to move out.
+ * state; the spill and the sorted due list (`payload-spill.ts`, `due-entries.ts`) and a CSV
+ * file's bytes (`file-body.ts`) are their own modules, and the file writing would be the next to
+ * move out.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -130,9 +131,10 @@ export async function runExport<P>(spec: ExportFeed<P>, deps: ExportDeps): Promi
   const started = deps.now?.() ?? new Date();
   const startedMs = Date.now();
   const runId = randomBytes(3).toString('hex');
-  // The due records are sorted before any is planned. Their payloads wait in a temporary file
-  // meanwhile (the run keeps where each is), and are read back and parsed a page at a time: a
-  // run holds a few pages of the outbox and one page of parsed payloads, whatever is due.
+  // The due records are sorted before any is planned. The entries and their payloads wait in a
+  // temporary file meanwhile (the run keeps a sort key and where each is: `DueEntries`), and are
+  // read back and parsed a page at a time: a run holds a few pages of the outbox and two pages
+  // of parsed payloads, whatever is due.
   const spill = new PayloadSpill();
   try {
     return await exportDue(spec, deps, started, startedMs, runId, spill);
