@@ -672,6 +672,21 @@ export class SyncStore {
 }
 
 /** A refusal note from its item. */
+/**
+ * An outbox entry (payload left out) back from its JSON text, as `entryPages` made it: the send
+ * state and refusal note in their full shape (JSON drops their unset fields).
+ */
+export function reviveOutboxEntry(e: Record<string, unknown>): OutboxEntry<undefined> {
+  return {
+    feed: e.feed as OutboxFeed,
+    id: e.id as string,
+    payload: undefined,
+    createdAt: e.createdAt as string,
+    state: sendState(e.state as Record<string, unknown> | undefined),
+    ...(e.refusal ? { refusal: noteOf(e.refusal as Record<string, unknown>) } : {}),
+  };
+}
+
 function noteOf(item: Record<string, unknown>): RefusalNote {
   const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
   return {
