@@ -977,13 +977,13 @@ async function main(): Promise<number> {
           : 'approval          skipped',
         ...(approvalCeil
           ? [
-              `  ceiling         ${fmt(figures.approvalCeilingPerSec!)} orders/s (one TransactWriteItems an order of header + lines + event, ${APPROVAL_WORKERS} in flight)`,
+              `  ceiling         ${fmt(figures.approvalCeilingPerSec!)} orders/s (one TransactWriteItems an order of header + lines + event + deposit entry, ${APPROVAL_WORKERS} in flight)`,
               `  ratio           ${figures.approvalRatio}`,
             ]
           : []),
         ...(memory
           ? [
-              `handler peak RSS  export ${memory.export.peakRssMb} MB, order ids ${memory.orderIds.peakRssMb} MB, line ids ${memory.lineIds.peakRssMb} MB (each in a child with Lambda's heap flags for ${memoryOf('sales-order-export')} MB; target ≤ ${HANDLER_RSS_TARGET_MB} MB)`,
+              `handler peak RSS  export ${memory.export.peakRssMb} MB, order ids ${memory.orderIds.peakRssMb} MB, line ids ${memory.lineIds.peakRssMb} MB (each in a child with Lambda's heap flags for its function's memory: ${memoryOf('sales-order-export')}, ${memoryOf('order-id-import')} and ${memoryOf('order-line-id-import')} MB; target ≤ ${HANDLER_RSS_TARGET_MB} MB)`,
             ]
           : []),
         `lost / twice      ${figures.lost} / ${figures.twice}`,

@@ -23,6 +23,8 @@ function bundle(script: string): Promise<string> {
       platform: 'node',
       format: 'esm',
       target: LAMBDA_BUNDLE_TARGET,
+      // As CDK bundles the functions (infra/constructs/job-function.ts): minified, with a map.
+      minify: true,
       sourcemap: true,
       banner: {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -59,6 +59,11 @@ export interface FeedDefinition {
    * an error file saying so. Default by format: `DEFAULT_MAX_FILE_BYTES`.
    */
   readonly maxBytes?: number;
+  /**
+   * The function's memory (MB) when its kind's default does not suit it; set only from a
+   * measurement, with the reason beside the value.
+   */
+  readonly memoryMb?: number;
 }
 
 const MB = 1024 * 1024;
@@ -382,6 +387,13 @@ export const FEEDS = [
     handler: 'sales-order-export',
     module: 'shared/sync/exports.ts',
     tables: ALL_TABLES,
+    // Below the scheduled default (issue #21: peak RSS ≤ 256 MB). Lambda's Node runtime gives a
+    // function two semi-spaces of memory / 20 MB each, which V8 rounds up to a power of two: at
+    // 1,024 MB 2 × 64 MB, and a run of 100,000 lines fills them (even a run with nothing due
+    // peaks at 233 MB reading the outbox); at 640 MB 2 × 32 MB: peak 207 MB instead of ≈ 275, the
+    // same files. The cost: Lambda's CPU share follows memory (0.36 vCPU instead of 0.58); a run
+    // takes ≈ 11 CPU-s a 100,000 lines, far inside the 300 s timeout (docs/netsuite-sync-bench.md).
+    memoryMb: 640,
   },
   {
     id: 'customer-deposit-export',

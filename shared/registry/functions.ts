@@ -61,16 +61,6 @@ export interface RegistryOptions {
 
 export const IMPORT_DEFAULTS = { memorySize: 1024, timeoutSeconds: 900 } as const;
 export const SCHEDULED_DEFAULTS = { memorySize: 1024, timeoutSeconds: 300 } as const;
-/**
- * The sales order export's memory (MB), below the scheduled default (issue #21, its peak RSS
- * ≤ 256 MB). Lambda's Node runtime gives a function a young generation of two semi-spaces of
- * memory / 20 MB each, which V8 rounds up to a power of two: at 1,024 MB that is 2 × 64 MB, and
- * a run of 100,000 lines fills it (even a run with nothing due peaks at 233 MB, reading the
- * outbox); at 640 MB it is 2 × 32 MB: peak 202 MB instead of ~270, the same files. The cost:
- * Lambda's CPU share scales with memory (0.36 vCPU instead of 0.58); the run used ~11 CPU-s
- * per 100,000 lines on the bench machine, well inside the 300 s timeout (docs/netsuite-sync-bench.md).
- */
-export const SALES_ORDER_EXPORT_MEMORY_MB = 640;
 export const API_DEFAULTS = {
   memorySize: 512,
   timeoutSeconds: 29,
@@ -106,6 +96,7 @@ function feedEntry(user: string, feed: FeedDefinition): FunctionEntry {
       kind: 'import',
       s3: [{ prefix: own, access: 'read-write' }, staging, ...(feed.state ?? []).map(state)],
       ...IMPORT_DEFAULTS,
+      ...(feed.memoryMb ? { memorySize: feed.memoryMb } : {}),
     };
   }
   return {
@@ -114,7 +105,7 @@ function feedEntry(user: string, feed: FeedDefinition): FunctionEntry {
     s3: [{ prefix: own, access: 'write' }, staging, ...(feed.state ?? []).map(state)],
     schedule: feed.trigger.expression,
     ...SCHEDULED_DEFAULTS,
-    ...(feed.id === 'sales-order-export' ? { memorySize: SALES_ORDER_EXPORT_MEMORY_MB } : {}),
+    ...(feed.memoryMb ? { memorySize: feed.memoryMb } : {}),
   };
 }
 
