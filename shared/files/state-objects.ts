@@ -18,12 +18,42 @@ export class StateObjects {
     private readonly bucket: string,
   ) {}
 
+  /**
+   * The object's bytes, streamed into one buffer of its size (the SDK's `transformToByteArray`
+   * held the chunks, their concatenation and then a copy of that: three times the object).
+   */
   async get(name: string): Promise<Buffer | undefined> {
+    const stored = await this.open(name);
+    if (!stored) return undefined;
+    const out = Buffer.allocUnsafe(stored.byteLength);
+    let o = 0;
+    for await (const chunk of stored.body) {
+      if (o + chunk.byteLength > out.length)
+        throw new Error(`${name}: more than the ${out.length} bytes announced`);
+      out.set(chunk, o);
+      o += chunk.byteLength;
+    }
+    if (o !== out.length) throw new Error(`${name}: ${o} of ${out.length} bytes read`);
+    return out;
+  }
+
+  /**
+   * The object as it streams in, and its size; undefined when there is none. The body must be
+   * read to its end (or its iteration broken off, which closes it).
+   */
+  async open(
+    name: string,
+  ): Promise<{ byteLength: number; body: AsyncIterable<Uint8Array> } | undefined> {
     try {
       const out = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: `${STATE_PREFIX}${name}` }),
       );
-      return Buffer.from(await out.Body!.transformToByteArray());
+      const body = out.Body as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
+      if (out.ContentLength === undefined) {
+        body.destroy?.();
+        throw new Error(`${name}: S3 gave no Content-Length`);
+      }
+      return { byteLength: out.ContentLength, body };
     } catch (err) {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey')
         return undefined;

@@ -24,7 +24,7 @@
  * imports), and `onFileImported` is called with the pairs it listed (the settle step).
  */
 import { createHash } from 'node:crypto';
-import { hash32, hash64 } from '../domain/hash64.ts';
+import { hash32, hash64Pair } from '../domain/hash64.ts';
 import { HashMap64 } from '../domain/hash-map64.ts';
 import { foldedDelta } from '../domain/inventory-delta.ts';
 import { parseSnapshotRow, type SnapshotRecord } from '../domain/inventory-snapshot.ts';
@@ -85,8 +85,8 @@ export interface SnapshotImporterDeps {
   readonly fullWrite?: boolean;
 }
 
-export const inventoryKey = (sku: string, facilityId: string) =>
-  hash64(`${sku}\u0000${facilityId}`);
+/** hash64 of `${sku}\u0000${facilityId}` (the digests in S3 are keyed so). */
+export const inventoryKey = (sku: string, facilityId: string) => hash64Pair(sku, facilityId);
 export const figureHash = (qty: number, itemId: string) => hash32(`${qty}|${itemId}`);
 
 /**
@@ -149,9 +149,10 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       const folds = new HashMap64(64);
       let foldedDeltas = 0;
       try {
-        const stored = deps.fullWrite ? undefined : await deps.state.get(DIGEST_OBJECT);
+        // Read as it streams in: the 12 MB object is never held beside the map built from it.
+        const stored = deps.fullWrite ? undefined : await deps.state.open(DIGEST_OBJECT);
         digest = stored
-          ? HashMap64.fromBuffer(stored)
+          ? await HashMap64.fromChunks(stored.body, stored.byteLength)
           : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 25)));
         if (dirtyBy && dirtyBy !== owner && digest.size > 0) {
           // Another file stopped half-way: its writes may not be in the digest.
@@ -175,13 +176,15 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         await deps.lock.release(owner, false);
         throw err;
       }
+      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
+      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
       let seen: HashMap64;
       let facilityByExternal: Map<string, string>;
       try {
-        const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
-        // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
-        const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
-        seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
+        const seenStored = resumed ? await deps.state.open(seenObject) : undefined;
+        seen = seenStored
+          ? await HashMap64.fromChunks(seenStored.body, seenStored.byteLength)
+          : new HashMap64(expectedRows);
         facilityByExternal = await deps.facilities.byExternalId();
       } catch (err) {
         // No session is returned, so nobody would abort it: the lock is released here, or every
@@ -197,10 +200,27 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       let unchanged = 0;
       let folded = 0;
 
+      /**
+       * One buffer for every state object this file writes (the digest and the keys seen, at each
+       * checkpoint): written one at a time, so one 12 MB buffer serves them all, instead of two
+       * new ones a checkpoint waiting for the garbage collector.
+       */
+      let scratch: Buffer | undefined;
+      const serialised = (map: HashMap64): Buffer => {
+        if (!scratch || scratch.length < map.byteLength) {
+          scratch = undefined; // the old one can go before the new one is allocated
+          // Sized for the whole file at once: growing it checkpoint by checkpoint would leave
+          // each smaller one to the garbage collector.
+          scratch = Buffer.allocUnsafe(
+            Math.max(digest.byteLength, seen.byteLength, expectedRows * 12),
+          );
+        }
+        return map.toBuffer(scratch);
+      };
       const persist = async () => {
         await writer.flush();
         await updater.flush();
-        await deps.state.put(DIGEST_OBJECT, digest.toBuffer());
+        await deps.state.put(DIGEST_OBJECT, serialised(digest));
       };
 
       return {
@@ -247,13 +267,13 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         },
         async checkpoint() {
           await persist();
-          await deps.state.put(seenObject, seen.toBuffer());
+          await deps.state.put(seenObject, serialised(seen));
           await deps.lock.renew(owner, deps.leaseMs);
         },
         async finish() {
           await persist();
           // What this file listed, for the snapshot-close job (pairs absent from a whole snapshot).
-          await deps.state.put(seenObject, seen.toBuffer());
+          await deps.state.put(seenObject, serialised(seen));
           await deps.listing.record({
             finishedAt: new Date().toISOString(),
             file: key,
