@@ -194,30 +194,45 @@ export class HashMap64 {
     chunks: AsyncIterable<Uint8Array>,
     byteLength: number,
   ): Promise<HashMap64> {
-    if (byteLength % 12 !== 0)
-      throw new Error(`digest of ${byteLength} bytes is not whole entries`);
-    const map = new HashMap64(byteLength / 12);
-    const carry = Buffer.allocUnsafe(12);
-    let carried = 0;
-    let total = 0;
-    for await (const chunk of chunks) {
-      total += chunk.byteLength;
-      let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (carried > 0) {
-        const n = Math.min(12 - carried, c.length);
-        c.copy(carry, carried, 0, n);
-        carried += n;
-        c = c.subarray(n);
-        if (carried < 12) continue;
-        map.load(carry);
-        carried = 0;
-      }
-      const whole = c.length - (c.length % 12);
-      map.load(c.subarray(0, whole));
-      carried = c.copy(carry, 0, whole);
-    }
-    if (total !== byteLength || carried !== 0)
-      throw new Error(`digest of ${byteLength} bytes ended after ${total}`);
+    const map = new HashMap64(Math.floor(byteLength / 12));
+    await readEntries(chunks, byteLength, (hi, lo, v) => map.setRaw(hi, lo, v));
     return map;
   }
+}
+
+/**
+ * Reads serialised entries (12 bytes: hi, lo, value, little-endian) from chunks cut anywhere, as
+ * they stream in; `byteLength` is the whole size, checked at the end.
+ */
+export async function readEntries(
+  chunks: AsyncIterable<Uint8Array>,
+  byteLength: number,
+  entry: (hi: number, lo: number, value: number) => void,
+): Promise<void> {
+  if (byteLength % 12 !== 0) throw new Error(`${byteLength} bytes is not whole entries`);
+  const carry = Buffer.allocUnsafe(12);
+  let carried = 0;
+  let total = 0;
+  const take = (b: Buffer, end: number) => {
+    for (let o = 0; o + 12 <= end; o += 12)
+      entry(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
+  };
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carried > 0) {
+      const n = Math.min(12 - carried, c.length);
+      c.copy(carry, carried, 0, n);
+      carried += n;
+      c = c.subarray(n);
+      if (carried < 12) continue;
+      take(carry, 12);
+      carried = 0;
+    }
+    const whole = c.length - (c.length % 12);
+    take(c, whole);
+    carried = c.copy(carry, 0, whole);
+  }
+  if (total !== byteLength || carried !== 0)
+    throw new Error(`${byteLength} bytes announced, ${total} read`);
 }

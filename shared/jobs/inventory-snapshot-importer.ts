@@ -28,6 +28,7 @@ import { hash32, hash64Pair } from '../domain/hash64.ts';
 import { HashMap64 } from '../domain/hash-map64.ts';
 import { foldedDelta } from '../domain/inventory-delta.ts';
 import { parseSnapshotRow, type SnapshotRecord } from '../domain/inventory-snapshot.ts';
+import { SnapshotKeys } from '../domain/snapshot-keys.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
 import {
   SNAPSHOT_DIGEST_OBJECT,
@@ -142,25 +143,34 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
           abort: async () => undefined,
         };
       }
-      let digest: HashMap64;
+      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
+      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
+      /**
+       * The digest (figure hash by key) and the keys this file listed (with their line), in one
+       * table: each key is held once.
+       */
+      let keys: SnapshotKeys;
       let digestDiscarded = 0;
       let staleLoaded: StaleKey[] = [];
       /** Deltas to fold per key (int32 stored as uint32). */
       const folds = new HashMap64(64);
       let foldedDeltas = 0;
       try {
-        // Read as it streams in: the 12 MB object is never held beside the map built from it.
+        // Read as it streams in: the 12 MB object is never held beside the table built from it.
         const stored = deps.fullWrite ? undefined : await deps.state.open(DIGEST_OBJECT);
-        digest = stored
-          ? await HashMap64.fromChunks(stored.body, stored.byteLength)
-          : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 25)));
-        if (dirtyBy && dirtyBy !== owner && digest.size > 0) {
+        if (stored) {
+          // Room for the digest's keys and the file's: mostly the same keys, some new ones.
+          const entries = stored.byteLength / 12;
+          keys = new SnapshotKeys(Math.max(expectedRows, entries + Math.ceil(entries / 8)));
+          await keys.loadFigures(stored.body, stored.byteLength);
+        } else keys = new SnapshotKeys(expectedRows);
+        if (dirtyBy && dirtyBy !== owner && keys.figureCount > 0) {
           // Another file stopped half-way: its writes may not be in the digest.
-          digest = new HashMap64(1 << 16);
+          keys = new SnapshotKeys(expectedRows);
           digestDiscarded = 1;
         }
         staleLoaded = await deps.staleKeys.list();
-        for (const s of staleLoaded) digest.delete(inventoryKey(s.sku, s.facilityId));
+        for (const s of staleLoaded) keys.dropFigure(inventoryKey(s.sku, s.facilityId));
         const logged = await deps.deltas.loggedSince(
           new Date(snapshotAt - deps.lagMs).toISOString(),
         );
@@ -176,15 +186,10 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         await deps.lock.release(owner, false);
         throw err;
       }
-      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
-      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
-      let seen: HashMap64;
       let facilityByExternal: Map<string, string>;
       try {
         const seenStored = resumed ? await deps.state.open(seenObject) : undefined;
-        seen = seenStored
-          ? await HashMap64.fromChunks(seenStored.body, seenStored.byteLength)
-          : new HashMap64(expectedRows);
+        if (seenStored) await keys.loadLines(seenStored.body, seenStored.byteLength);
         facilityByExternal = await deps.facilities.byExternalId();
       } catch (err) {
         // No session is returned, so nobody would abort it: the lock is released here, or every
@@ -206,21 +211,22 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
        * new ones a checkpoint waiting for the garbage collector.
        */
       let scratch: Buffer | undefined;
-      const serialised = (map: HashMap64): Buffer => {
-        if (!scratch || scratch.length < map.byteLength) {
+      const serialised = (half: 'figures' | 'lines'): Buffer => {
+        const bytes = 12 * (half === 'figures' ? keys.figureCount : keys.lineCount);
+        if (!scratch || scratch.length < bytes) {
           scratch = undefined; // the old one can go before the new one is allocated
           // Sized for the whole file at once: growing it checkpoint by checkpoint would leave
           // each smaller one to the garbage collector.
           scratch = Buffer.allocUnsafe(
-            Math.max(digest.byteLength, seen.byteLength, expectedRows * 12),
+            12 * Math.max(keys.figureCount, keys.lineCount, expectedRows),
           );
         }
-        return map.toBuffer(scratch);
+        return half === 'figures' ? keys.figuresBuffer(scratch) : keys.linesBuffer(scratch);
       };
       const persist = async () => {
         await writer.flush();
         await updater.flush();
-        await deps.state.put(DIGEST_OBJECT, serialised(digest));
+        await deps.state.put(DIGEST_OBJECT, serialised('figures'));
       };
 
       return {
@@ -239,23 +245,23 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             };
           }
           const k = inventoryKey(sku, facilityId);
-          const first = seen.get(k);
+          const first = keys.line(k);
           if (first !== undefined) {
             return {
               field: 'Item',
               reason: `duplicate row for ${sku} at ${externalId}; line ${first} was applied`,
             };
           }
-          seen.set(k, line);
+          keys.setLine(k, line);
           // The figure written: the row plus the deltas applied since the search (digest too).
           const fold = folds.size > 0 ? (folds.get(k) ?? 0) | 0 : 0;
           const qty = availableQty + fold;
           const figure = figureHash(qty, itemId);
-          if (!deps.fullWrite && digest.get(k) === figure) {
+          if (!deps.fullWrite && keys.figure(k) === figure) {
             unchanged++;
             return undefined;
           }
-          digest.set(k, figure);
+          keys.setFigure(k, figure);
           written++;
           if (fold !== 0) folded++;
           const meta = { file: fileName, importedAt, folded: fold };
@@ -267,18 +273,18 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         },
         async checkpoint() {
           await persist();
-          await deps.state.put(seenObject, serialised(seen));
+          await deps.state.put(seenObject, serialised('lines'));
           await deps.lock.renew(owner, deps.leaseMs);
         },
         async finish() {
           await persist();
           // What this file listed, for the snapshot-close job (pairs absent from a whole snapshot).
-          await deps.state.put(seenObject, serialised(seen));
+          await deps.state.put(seenObject, serialised('lines'));
           await deps.listing.record({
             finishedAt: new Date().toISOString(),
             file: key,
             object: seenObject,
-            pairs: seen.size,
+            pairs: keys.lineCount,
           });
           await deps.staleKeys.clear(staleLoaded);
           const uploadedAt = new Date(snapshotAt).toISOString();
@@ -294,7 +300,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             await deps.onFileImported?.({
               key,
               uploadedAt,
-              seen: (sku, facilityId) => seen.has(inventoryKey(sku, facilityId)),
+              seen: (sku, facilityId) => keys.line(inventoryKey(sku, facilityId)) !== undefined,
             });
           } catch (err) {
             settleFailed = 1;
