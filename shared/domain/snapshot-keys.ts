@@ -15,6 +15,23 @@ import type { Hash64 } from './hash64.ts';
 const MAX_LOAD = 0.8;
 const MIN_SLOTS = 16;
 
+/** A streamed chunk: 5,461 entries, just under 64 KiB. */
+const CHUNK_BYTES = 12 * 5461;
+
+/** Fills a buffer with the next whole entries; returns the bytes written (0: no more). */
+type Filler = (into: Buffer) => number;
+
+/** The entries a new buffer of at most `chunkBytes` at a time (each chunk its own buffer). */
+function* chunked(fill: Filler, chunkBytes: number): Generator<Buffer> {
+  const size = Math.max(12, chunkBytes - (chunkBytes % 12));
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(size);
+    const n = fill(chunk);
+    if (n === 0) return;
+    yield n < size ? chunk.subarray(0, n) : chunk;
+  }
+}
+
 const slotsFor = (capacity: number): number =>
   Math.max(MIN_SLOTS, Math.ceil(Math.max(0, capacity) / MAX_LOAD) + 1);
 
@@ -185,50 +202,71 @@ export class SnapshotKeys {
 
   /** The figures in HashMap64's format (12 bytes an entry), into `into` when given. */
   figuresBuffer(into?: Buffer): Buffer {
-    return this.write(into, this.figureCount, this.zeroFigure, (i) =>
-      this.isKnown(i) ? this.fig[i] : undefined,
-    );
+    return this.whole(into, this.figureCount, this.figureParts());
   }
 
   /** The keys the file listed and their lines, in HashMap64's format, into `into` when given. */
   linesBuffer(into?: Buffer): Buffer {
-    return this.write(
-      into,
-      this.lineCount,
-      this.zeroLine || undefined,
-      (i) => this.ln[i] || undefined,
-    );
+    return this.whole(into, this.lineCount, this.lineParts());
   }
 
-  private write(
-    into: Buffer | undefined,
-    entries: number,
-    zero: number | undefined,
-    value: (slot: number) => number | undefined,
-  ): Buffer {
+  /** `figuresBuffer` a chunk of at most `chunkBytes` at a time (12 × figureCount in all). */
+  *figureChunks(chunkBytes = CHUNK_BYTES): Generator<Buffer> {
+    yield* chunked(this.figureParts(), chunkBytes);
+  }
+
+  /** `linesBuffer` a chunk of at most `chunkBytes` at a time (12 × lineCount in all). */
+  *lineChunks(chunkBytes = CHUNK_BYTES): Generator<Buffer> {
+    yield* chunked(this.lineParts(), chunkBytes);
+  }
+
+  private figureParts(): Filler {
+    return this.parts(this.zeroFigure, (i) => (this.isKnown(i) ? this.fig[i] : undefined));
+  }
+
+  private lineParts(): Filler {
+    return this.parts(this.zeroLine || undefined, (i) => this.ln[i] || undefined);
+  }
+
+  private whole(into: Buffer | undefined, entries: number, fill: Filler): Buffer {
     const bytes = entries * 12;
     if (into && into.length < bytes) throw new Error(`buffer of ${into.length} bytes < ${bytes}`);
     const out = into ? into.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
-    let o = 0;
-    if (zero !== undefined) {
-      out.writeUInt32LE(0, 0);
-      out.writeUInt32LE(0, 4);
-      out.writeUInt32LE(zero, 8);
-      o = 12;
-    }
-    const { hi, lo } = this;
-    for (let i = 0; i < hi.length; i++) {
-      const h = hi[i]!;
-      const l = lo[i]!;
-      if (h === 0 && l === 0) continue;
-      const v = value(i);
-      if (v === undefined) continue;
-      out.writeUInt32LE(h, o);
-      out.writeUInt32LE(l, o + 4);
-      out.writeUInt32LE(v, o + 8);
-      o += 12;
-    }
+    fill(out);
     return out;
+  }
+
+  /**
+   * Writes the entries (the key (0, 0) first, then slot by slot) into successive buffers: each
+   * call fills its buffer with as many whole entries as fit, from where the last call stopped, and
+   * returns the bytes written (0 once every entry was). The table must not change meanwhile.
+   */
+  private parts(zero: number | undefined, value: (slot: number) => number | undefined): Filler {
+    let zeroLeft = zero !== undefined;
+    let i = 0;
+    return (into) => {
+      let o = 0;
+      if (zeroLeft && into.length >= 12) {
+        into.writeUInt32LE(0, 0);
+        into.writeUInt32LE(0, 4);
+        into.writeUInt32LE(zero!, 8);
+        o = 12;
+        zeroLeft = false;
+      }
+      const { hi, lo } = this;
+      for (; i < hi.length && o + 12 <= into.length; i++) {
+        const h = hi[i]!;
+        const l = lo[i]!;
+        if (h === 0 && l === 0) continue;
+        const v = value(i);
+        if (v === undefined) continue;
+        into.writeUInt32LE(h, o);
+        into.writeUInt32LE(l, o + 4);
+        into.writeUInt32LE(v, o + 8);
+        o += 12;
+      }
+      return o;
+    };
   }
 
   /** Adds the figures of a serialised digest (HashMap64's format) as it streams in. */

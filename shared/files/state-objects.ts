@@ -3,6 +3,7 @@
  * so no SFTP user can see or change them.
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
 import { STATE_PREFIX } from './state-prefix.ts';
 
 export { STATE_PREFIX };
@@ -70,5 +71,35 @@ export class StateObjects {
         ContentType: 'application/octet-stream',
       }),
     );
+  }
+
+  /**
+   * Writes an object of `byteLength` bytes as `chunks()` produces it, so that it is never held
+   * whole (a 12 MB digest costs a chunk at a time). The SDK does not retry a streamed body, so a
+   * failed attempt is retried here, from a new `chunks()`, up to `attempts` times in all.
+   */
+  async putStream(
+    name: string,
+    byteLength: number,
+    chunks: () => Iterable<Uint8Array>,
+    attempts = 3,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: `${STATE_PREFIX}${name}`,
+            Body: Readable.from(chunks(), { objectMode: false }),
+            ContentLength: byteLength,
+            ContentType: 'application/octet-stream',
+          }),
+        );
+        return;
+      } catch (err) {
+        if (attempt >= attempts) throw err;
+        await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
+      }
+    }
   }
 }

@@ -206,27 +206,18 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       let folded = 0;
 
       /**
-       * One buffer for every state object this file writes (the digest and the keys seen, at each
-       * checkpoint): written one at a time, so one 12 MB buffer serves them all, instead of two
-       * new ones a checkpoint waiting for the garbage collector.
+       * The digest and the keys seen go up as they are read from the table, a 64 KiB chunk at a
+       * time: a whole copy would be 12 MB more at every checkpoint and at the end, when the table
+       * is full (the file's peak).
        */
-      let scratch: Buffer | undefined;
-      const serialised = (half: 'figures' | 'lines'): Buffer => {
-        const bytes = 12 * (half === 'figures' ? keys.figureCount : keys.lineCount);
-        if (!scratch || scratch.length < bytes) {
-          scratch = undefined; // the old one can go before the new one is allocated
-          // Sized for the whole file at once: growing it checkpoint by checkpoint would leave
-          // each smaller one to the garbage collector.
-          scratch = Buffer.allocUnsafe(
-            12 * Math.max(keys.figureCount, keys.lineCount, expectedRows),
-          );
-        }
-        return half === 'figures' ? keys.figuresBuffer(scratch) : keys.linesBuffer(scratch);
-      };
+      const putFigures = () =>
+        deps.state.putStream(DIGEST_OBJECT, 12 * keys.figureCount, () => keys.figureChunks());
+      const putLines = () =>
+        deps.state.putStream(seenObject, 12 * keys.lineCount, () => keys.lineChunks());
       const persist = async () => {
         await writer.flush();
         await updater.flush();
-        await deps.state.put(DIGEST_OBJECT, serialised('figures'));
+        await putFigures();
       };
 
       return {
@@ -273,13 +264,13 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         },
         async checkpoint() {
           await persist();
-          await deps.state.put(seenObject, serialised('lines'));
+          await putLines();
           await deps.lock.renew(owner, deps.leaseMs);
         },
         async finish() {
           await persist();
           // What this file listed, for the snapshot-close job (pairs absent from a whole snapshot).
-          await deps.state.put(seenObject, serialised('lines'));
+          await putLines();
           await deps.listing.record({
             finishedAt: new Date().toISOString(),
             file: key,

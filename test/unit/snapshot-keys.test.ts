@@ -60,6 +60,9 @@ describe('SnapshotKeys', () => {
           const into = Buffer.alloc(Math.max(f.length, l.length) + 24);
           expect(asMap(keys.figuresBuffer(into))).toEqual(figures);
           expect(asMap(keys.linesBuffer(into))).toEqual(lines);
+          // Streamed a chunk at a time: the same bytes.
+          expect(Buffer.concat([...keys.figureChunks(cut * 12)]).equals(f)).toBe(true);
+          expect(Buffer.concat([...keys.lineChunks(cut)]).equals(l)).toBe(true);
           // And reads back from chunks cut anywhere.
           const copy = new SnapshotKeys(0);
           await copy.loadFigures(chunksOf(f, cut), f.length);
