@@ -177,6 +177,45 @@ export class SnapshotKeys {
     this.ln[i] = line;
   }
 
+  /**
+   * Records that the file lists the key at `line`, unless it listed it before: returns that
+   * earlier line (nothing is recorded) or undefined. One lookup, for the row path.
+   */
+  listOnce(key: Hash64, line: number): number | undefined {
+    const hi = key.hi >>> 0;
+    const lo = key.lo >>> 0;
+    if (hi === 0 && lo === 0) {
+      if (this.zeroLine) return this.zeroLine;
+    } else {
+      const i = this.find(hi, lo);
+      if (i >= 0 && this.ln[i] !== 0) return this.ln[i];
+    }
+    this.setLineRaw(hi, lo, line);
+    return undefined;
+  }
+
+  /** Sets the key's figure; true when it was that already. One lookup, for the row path. */
+  swapFigure(key: Hash64, value: number): boolean {
+    const hi = key.hi >>> 0;
+    const lo = key.lo >>> 0;
+    const v = value >>> 0;
+    if (hi === 0 && lo === 0) {
+      const same = this.zeroFigure === v;
+      this.zeroFigure = v;
+      return same;
+    }
+    const i = this.claim(hi, lo);
+    if (this.isKnown(i)) {
+      const same = this.fig[i] === v;
+      this.fig[i] = v;
+      return same;
+    }
+    this.known[i >>> 3]! |= 1 << (i & 7);
+    this.figures++;
+    this.fig[i] = v;
+    return false;
+  }
+
   private grow(): void {
     const old = { hi: this.hi, lo: this.lo, fig: this.fig, ln: this.ln, known: this.known };
     const size = old.hi.length * 2;

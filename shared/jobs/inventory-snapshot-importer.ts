@@ -236,23 +236,22 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             };
           }
           const k = inventoryKey(sku, facilityId);
-          const first = keys.line(k);
+          const first = keys.listOnce(k, line);
           if (first !== undefined) {
             return {
               field: 'Item',
               reason: `duplicate row for ${sku} at ${externalId}; line ${first} was applied`,
             };
           }
-          keys.setLine(k, line);
           // The figure written: the row plus the deltas applied since the search (digest too).
           const fold = folds.size > 0 ? (folds.get(k) ?? 0) | 0 : 0;
           const qty = availableQty + fold;
           const figure = figureHash(qty, itemId);
-          if (!deps.fullWrite && keys.figure(k) === figure) {
+          // The digest now holds the figure written (also in a full write).
+          if (keys.swapFigure(k, figure) && !deps.fullWrite) {
             unchanged++;
             return undefined;
           }
-          keys.setFigure(k, figure);
           written++;
           if (fold !== 0) folded++;
           const meta = { file: fileName, importedAt, folded: fold };

@@ -17,7 +17,7 @@ describe('SnapshotKeys', () => {
       fc.asyncProperty(
         fc.array(
           fc.tuple(
-            fc.constantFrom('setFigure', 'dropFigure', 'setLine'),
+            fc.constantFrom('setFigure', 'dropFigure', 'setLine', 'listOnce', 'swapFigure'),
             // Few distinct halves: many keys share a home slot, and (0, 0) comes up often.
             fc.integer({ min: 0, max: 8 }),
             fc.integer({ min: 0, max: 8 }),
@@ -39,9 +39,15 @@ describe('SnapshotKeys', () => {
             } else if (op === 'dropFigure') {
               keys.dropFigure({ hi, lo });
               figures.delete(name);
-            } else {
+            } else if (op === 'setLine') {
               keys.setLine({ hi, lo }, v);
               lines.set(name, v);
+            } else if (op === 'listOnce') {
+              expect(keys.listOnce({ hi, lo }, v)).toBe(lines.get(name));
+              if (!lines.has(name)) lines.set(name, v);
+            } else {
+              expect(keys.swapFigure({ hi, lo }, v)).toBe(figures.get(name) === v >>> 0);
+              figures.set(name, v >>> 0);
             }
             expect(keys.figureCount).toBe(figures.size);
             expect(keys.lineCount).toBe(lines.size);
