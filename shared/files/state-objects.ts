@@ -4,6 +4,7 @@
  */
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
+import { log } from '../platform/log.ts';
 import { STATE_PREFIX } from './state-prefix.ts';
 
 export { STATE_PREFIX };
@@ -98,6 +99,11 @@ export class StateObjects {
         return;
       } catch (err) {
         if (attempt >= attempts) throw err;
+        log.warn('state object write failed; trying again', {
+          object: name,
+          attempt,
+          error: err instanceof Error ? err.message : String(err),
+        });
         await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
       }
     }
