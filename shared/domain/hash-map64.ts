@@ -65,20 +65,7 @@ export class HashMap64 {
   }
 
   set(key: Hash64, value: number): void {
-    const hi = key.hi >>> 0;
-    const lo = key.lo >>> 0;
-    if (hi === 0 && lo === 0) {
-      this.zero = value >>> 0;
-      return;
-    }
-    if (this.count + 1 > this.hi.length * MAX_LOAD) this.grow();
-    const i = this.slot(hi, lo);
-    if (this.empty(i)) {
-      this.hi[i] = hi;
-      this.lo[i] = lo;
-      this.count++;
-    }
-    this.val[i] = value >>> 0;
+    this.setRaw(key.hi >>> 0, key.lo >>> 0, value);
   }
 
   /** Removes a key (backward-shift deletion keeps probe chains intact). */
@@ -121,7 +108,7 @@ export class HashMap64 {
     this.count = 0;
     for (let i = 0; i < old.hi.length; i++) {
       if (old.hi[i] !== 0 || old.lo[i] !== 0) {
-        this.set({ hi: old.hi[i]!, lo: old.lo[i]! }, old.val[i]!);
+        this.setRaw(old.hi[i]!, old.lo[i]!, old.val[i]!);
       }
     }
   }
@@ -133,26 +120,119 @@ export class HashMap64 {
     }
   }
 
-  /** 12 bytes an entry: hi, lo, value, little-endian. */
-  toBuffer(): Buffer {
-    const out = Buffer.allocUnsafe(this.size * 12);
+  /** The buffer's size: 12 bytes an entry. */
+  get byteLength(): number {
+    return this.size * 12;
+  }
+
+  /**
+   * 12 bytes an entry: hi, lo, value, little-endian. Written into `into` when given (at least
+   * `byteLength` bytes; its first `byteLength` bytes are returned): a caller that writes several
+   * maps, or one map at every checkpoint, reuses one buffer instead of a new one each time.
+   */
+  toBuffer(into?: Buffer): Buffer {
+    const bytes = this.byteLength;
+    if (into && into.length < bytes) throw new Error(`buffer of ${into.length} bytes < ${bytes}`);
+    const out = into ? into.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
+    // Straight from the typed arrays: no [key, value] pair and key object for each entry.
     let o = 0;
-    for (const [k, v] of this.entries()) {
-      out.writeUInt32LE(k.hi, o);
-      out.writeUInt32LE(k.lo, o + 4);
-      out.writeUInt32LE(v, o + 8);
+    if (this.zero !== undefined) {
+      out.writeUInt32LE(0, 0);
+      out.writeUInt32LE(0, 4);
+      out.writeUInt32LE(this.zero, 8);
+      o = 12;
+    }
+    const { hi, lo, val } = this;
+    for (let i = 0; i < hi.length; i++) {
+      const h = hi[i]!;
+      const l = lo[i]!;
+      if (h === 0 && l === 0) continue;
+      out.writeUInt32LE(h, o);
+      out.writeUInt32LE(l, o + 4);
+      out.writeUInt32LE(val[i]!, o + 8);
       o += 12;
     }
     return out;
+  }
+
+  /** Adds the entries of a serialised map (whole 12-byte entries), as `set` would. */
+  private load(buf: Uint8Array): void {
+    const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let o = 0; o + 12 <= view.length; o += 12) {
+      this.setRaw(view.readUInt32LE(o), view.readUInt32LE(o + 4), view.readUInt32LE(o + 8));
+    }
+  }
+
+  private setRaw(hi: number, lo: number, value: number): void {
+    if (hi === 0 && lo === 0) {
+      this.zero = value >>> 0;
+      return;
+    }
+    if (this.count + 1 > this.hi.length * MAX_LOAD) this.grow();
+    const i = this.slot(hi, lo);
+    if (this.empty(i)) {
+      this.hi[i] = hi;
+      this.lo[i] = lo;
+      this.count++;
+    }
+    this.val[i] = value >>> 0;
   }
 
   static fromBuffer(buf: Buffer): HashMap64 {
     if (buf.length % 12 !== 0)
       throw new Error(`digest of ${buf.length} bytes is not whole entries`);
     const map = new HashMap64(buf.length / 12);
-    for (let o = 0; o < buf.length; o += 12) {
-      map.set({ hi: buf.readUInt32LE(o), lo: buf.readUInt32LE(o + 4) }, buf.readUInt32LE(o + 8));
-    }
+    map.load(buf);
     return map;
   }
+
+  /**
+   * A map read from a serialised one as it streams in (`byteLength`: the whole size, known up
+   * front), so the serialised copy is never held whole: a 12 MB digest costs the map alone.
+   */
+  static async fromChunks(
+    chunks: AsyncIterable<Uint8Array>,
+    byteLength: number,
+  ): Promise<HashMap64> {
+    const map = new HashMap64(Math.floor(byteLength / 12));
+    await readEntries(chunks, byteLength, (hi, lo, v) => map.setRaw(hi, lo, v));
+    return map;
+  }
+}
+
+/**
+ * Reads serialised entries (12 bytes: hi, lo, value, little-endian) from chunks cut anywhere, as
+ * they stream in; `byteLength` is the whole size, checked at the end.
+ */
+export async function readEntries(
+  chunks: AsyncIterable<Uint8Array>,
+  byteLength: number,
+  entry: (hi: number, lo: number, value: number) => void,
+): Promise<void> {
+  if (byteLength % 12 !== 0) throw new Error(`${byteLength} bytes is not whole entries`);
+  const carry = Buffer.allocUnsafe(12);
+  let carried = 0;
+  let total = 0;
+  const take = (b: Buffer, end: number) => {
+    for (let o = 0; o + 12 <= end; o += 12)
+      entry(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
+  };
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carried > 0) {
+      const n = Math.min(12 - carried, c.length);
+      c.copy(carry, carried, 0, n);
+      carried += n;
+      c = c.subarray(n);
+      if (carried < 12) continue;
+      take(carry, 12);
+      carried = 0;
+    }
+    const whole = c.length - (c.length % 12);
+    take(c, whole);
+    carried = c.copy(carry, 0, whole);
+  }
+  if (total !== byteLength || carried !== 0)
+    throw new Error(`${byteLength} bytes announced, ${total} read`);
 }

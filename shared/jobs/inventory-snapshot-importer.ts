@@ -24,10 +24,11 @@
  * imports), and `onFileImported` is called with the pairs it listed (the settle step).
  */
 import { createHash } from 'node:crypto';
-import { hash32, hash64 } from '../domain/hash64.ts';
+import { hash32, hash64Pair } from '../domain/hash64.ts';
 import { HashMap64 } from '../domain/hash-map64.ts';
 import { foldedDelta } from '../domain/inventory-delta.ts';
 import { parseSnapshotRow, type SnapshotRecord } from '../domain/inventory-snapshot.ts';
+import { SnapshotKeys } from '../domain/snapshot-keys.ts';
 import type { CsvImporter, CsvImportSession } from '../feeds/file-import.ts';
 import {
   SNAPSHOT_DIGEST_OBJECT,
@@ -85,8 +86,8 @@ export interface SnapshotImporterDeps {
   readonly fullWrite?: boolean;
 }
 
-export const inventoryKey = (sku: string, facilityId: string) =>
-  hash64(`${sku}\u0000${facilityId}`);
+/** hash64 of `${sku}\u0000${facilityId}` (the digests in S3 are keyed so). */
+export const inventoryKey = (sku: string, facilityId: string) => hash64Pair(sku, facilityId);
 export const figureHash = (qty: number, itemId: string) => hash32(`${qty}|${itemId}`);
 
 /**
@@ -142,24 +143,34 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
           abort: async () => undefined,
         };
       }
-      let digest: HashMap64;
+      // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
+      const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
+      /**
+       * The digest (figure hash by key) and the keys this file listed (with their line), in one
+       * table: each key is held once.
+       */
+      let keys: SnapshotKeys;
       let digestDiscarded = 0;
       let staleLoaded: StaleKey[] = [];
       /** Deltas to fold per key (int32 stored as uint32). */
       const folds = new HashMap64(64);
       let foldedDeltas = 0;
       try {
-        const stored = deps.fullWrite ? undefined : await deps.state.get(DIGEST_OBJECT);
-        digest = stored
-          ? HashMap64.fromBuffer(stored)
-          : new HashMap64(Math.min(4_000_000, Math.ceil((size ?? 0) / 25)));
-        if (dirtyBy && dirtyBy !== owner && digest.size > 0) {
+        // Read as it streams in: the 12 MB object is never held beside the table built from it.
+        const stored = deps.fullWrite ? undefined : await deps.state.open(DIGEST_OBJECT);
+        if (stored) {
+          // Room for the digest's keys and the file's: mostly the same keys, some new ones.
+          const entries = stored.byteLength / 12;
+          keys = new SnapshotKeys(Math.max(expectedRows, entries + Math.ceil(entries / 8)));
+          await keys.loadFigures(stored.body, stored.byteLength);
+        } else keys = new SnapshotKeys(expectedRows);
+        if (dirtyBy && dirtyBy !== owner && keys.figureCount > 0) {
           // Another file stopped half-way: its writes may not be in the digest.
-          digest = new HashMap64(1 << 16);
+          keys = new SnapshotKeys(expectedRows);
           digestDiscarded = 1;
         }
         staleLoaded = await deps.staleKeys.list();
-        for (const s of staleLoaded) digest.delete(inventoryKey(s.sku, s.facilityId));
+        for (const s of staleLoaded) keys.dropFigure(inventoryKey(s.sku, s.facilityId));
         const logged = await deps.deltas.loggedSince(
           new Date(snapshotAt - deps.lagMs).toISOString(),
         );
@@ -175,13 +186,10 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         await deps.lock.release(owner, false);
         throw err;
       }
-      let seen: HashMap64;
       let facilityByExternal: Map<string, string>;
       try {
-        const seenStored = resumed ? await deps.state.get(seenObject) : undefined;
-        // Sized for the file up front (a snapshot row is about 25 bytes), so it rarely regrows.
-        const expectedRows = Math.min(4_000_000, Math.ceil((size ?? 0) / 25));
-        seen = seenStored ? HashMap64.fromBuffer(seenStored) : new HashMap64(expectedRows);
+        const seenStored = resumed ? await deps.state.open(seenObject) : undefined;
+        if (seenStored) await keys.loadLines(seenStored.body, seenStored.byteLength);
         facilityByExternal = await deps.facilities.byExternalId();
       } catch (err) {
         // No session is returned, so nobody would abort it: the lock is released here, or every
@@ -197,10 +205,19 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
       let unchanged = 0;
       let folded = 0;
 
+      /**
+       * The digest and the keys seen go up as they are read from the table, a 64 KiB chunk at a
+       * time: a whole copy would be 12 MB more at every checkpoint and at the end, when the table
+       * is full (the file's peak).
+       */
+      const putFigures = () =>
+        deps.state.putStream(DIGEST_OBJECT, 12 * keys.figureCount, () => keys.figureChunks());
+      const putLines = () =>
+        deps.state.putStream(seenObject, 12 * keys.lineCount, () => keys.lineChunks());
       const persist = async () => {
         await writer.flush();
         await updater.flush();
-        await deps.state.put(DIGEST_OBJECT, digest.toBuffer());
+        await putFigures();
       };
 
       return {
@@ -219,23 +236,22 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             };
           }
           const k = inventoryKey(sku, facilityId);
-          const first = seen.get(k);
+          const first = keys.listOnce(k, line);
           if (first !== undefined) {
             return {
               field: 'Item',
               reason: `duplicate row for ${sku} at ${externalId}; line ${first} was applied`,
             };
           }
-          seen.set(k, line);
           // The figure written: the row plus the deltas applied since the search (digest too).
           const fold = folds.size > 0 ? (folds.get(k) ?? 0) | 0 : 0;
           const qty = availableQty + fold;
           const figure = figureHash(qty, itemId);
-          if (!deps.fullWrite && digest.get(k) === figure) {
+          // The digest now holds the figure written (also in a full write).
+          if (keys.swapFigure(k, figure) && !deps.fullWrite) {
             unchanged++;
             return undefined;
           }
-          digest.set(k, figure);
           written++;
           if (fold !== 0) folded++;
           const meta = { file: fileName, importedAt, folded: fold };
@@ -247,18 +263,18 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
         },
         async checkpoint() {
           await persist();
-          await deps.state.put(seenObject, seen.toBuffer());
+          await putLines();
           await deps.lock.renew(owner, deps.leaseMs);
         },
         async finish() {
           await persist();
           // What this file listed, for the snapshot-close job (pairs absent from a whole snapshot).
-          await deps.state.put(seenObject, seen.toBuffer());
+          await putLines();
           await deps.listing.record({
             finishedAt: new Date().toISOString(),
             file: key,
             object: seenObject,
-            pairs: seen.size,
+            pairs: keys.lineCount,
           });
           await deps.staleKeys.clear(staleLoaded);
           const uploadedAt = new Date(snapshotAt).toISOString();
@@ -274,7 +290,7 @@ export function inventorySnapshotImporter(deps: SnapshotImporterDeps): CsvImport
             await deps.onFileImported?.({
               key,
               uploadedAt,
-              seen: (sku, facilityId) => seen.has(inventoryKey(sku, facilityId)),
+              seen: (sku, facilityId) => keys.line(inventoryKey(sku, facilityId)) !== undefined,
             });
           } catch (err) {
             settleFailed = 1;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hash64 } from '../../shared/domain/hash64.ts';
+import { hash64, hash64Pair } from '../../shared/domain/hash64.ts';
 import { HashMap64 } from '../../shared/domain/hash-map64.ts';
 
 describe('hash64', () => {
@@ -88,9 +88,48 @@ describe('HashMap64', () => {
     );
   });
 
+  it('serialises into a given buffer, and reads back from chunks cut anywhere', async () => {
+    const map = new HashMap64(8);
+    for (let k = 0; k < 500; k++) map.set(hash64(String(k)), k * 7);
+    map.set({ hi: 0, lo: 0 }, 42);
+    const whole = map.toBuffer();
+    expect(whole.length).toBe(map.byteLength);
+    const into = Buffer.alloc(map.byteLength + 100, 0xee);
+    expect(map.toBuffer(into).equals(whole)).toBe(true);
+    expect(() => map.toBuffer(Buffer.alloc(map.byteLength - 1))).toThrow();
+    for (const cut of [1, 5, 11, 12, 13, 100, 4096, whole.length]) {
+      async function* chunks() {
+        for (let o = 0; o < whole.length; o += cut)
+          yield new Uint8Array(whole.subarray(o, o + cut));
+      }
+      const copy = await HashMap64.fromChunks(chunks(), whole.length);
+      expect(copy.size).toBe(map.size);
+      for (let k = 0; k < 500; k++) expect(copy.get(hash64(String(k)))).toBe(k * 7);
+      expect(copy.get({ hi: 0, lo: 0 })).toBe(42);
+    }
+    async function* short() {
+      yield whole.subarray(0, 24);
+    }
+    await expect(HashMap64.fromChunks(short(), 36)).rejects.toThrow();
+    await expect(HashMap64.fromChunks(short(), 25)).rejects.toThrow();
+  });
+
   it('takes 12 bytes a slot: a million entries fit in about 15 MB', () => {
     const map = new HashMap64(1_000_000);
     const bytes = (map as unknown as { hi: Uint32Array }).hi.byteLength * 3;
     expect(bytes).toBeLessThan(16 * 1024 * 1024);
+  });
+});
+
+describe('hash64Pair', () => {
+  it('is hash64 of the two parts joined by U+0000, without the joined string', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        expect(hash64Pair(a, b)).toEqual(hash64(`${a}\u0000${b}`));
+      }),
+      { numRuns: 500 },
+    );
+    expect(hash64Pair('SKU-0000001', '1000')).toEqual(hash64('SKU-0000001\u00001000'));
+    expect(hash64Pair('', '')).toEqual(hash64('\u0000'));
   });
 });
