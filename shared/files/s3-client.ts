@@ -1,18 +1,21 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { config, type RuntimeConfig } from '../platform/config.ts';
+import { withoutSdkLogging } from '../platform/sdk-logging.ts';
 
 /** Builds an S3 client; local endpoints get the settings the emulator needs (never used on AWS). */
 export function createS3Client(cfg: RuntimeConfig): S3Client {
-  if (!cfg.s3Endpoint) return new S3Client({ region: cfg.region });
-  return new S3Client({
-    region: cfg.region,
-    endpoint: cfg.s3Endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    // Without these, streamed uploads are stored with aws-chunked framing inside the file.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  if (!cfg.s3Endpoint) return withoutSdkLogging(new S3Client({ region: cfg.region }));
+  return withoutSdkLogging(
+    new S3Client({
+      region: cfg.region,
+      endpoint: cfg.s3Endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      // Without these, streamed uploads are stored with aws-chunked framing inside the file.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+  );
 }
 
 let client: S3Client | undefined;

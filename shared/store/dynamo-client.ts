@@ -1,15 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { config, type RuntimeConfig } from '../platform/config.ts';
+import { withoutSdkLogging } from '../platform/sdk-logging.ts';
 import { tableName, type TableKey } from './tables.ts';
 
 export function createDynamoClient(cfg: RuntimeConfig): DynamoDBClient {
-  if (!cfg.dynamoEndpoint) return new DynamoDBClient({ region: cfg.region, maxAttempts: 5 });
-  return new DynamoDBClient({
-    region: cfg.region,
-    endpoint: cfg.dynamoEndpoint,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  });
+  if (!cfg.dynamoEndpoint) {
+    return withoutSdkLogging(new DynamoDBClient({ region: cfg.region, maxAttempts: 5 }));
+  }
+  return withoutSdkLogging(
+    new DynamoDBClient({
+      region: cfg.region,
+      endpoint: cfg.dynamoEndpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 5,
+    }),
+  );
 }
 
 let client: DynamoDBClient | undefined;
