@@ -8,10 +8,12 @@
  */
 import type { Hash64 } from './hash64.ts';
 
-const MAX_LOAD = 0.8;
+/** At most this full (the open-addressing tables here: HashMap64, SnapshotKeys). */
+export const MAX_LOAD = 0.8;
 const MIN_SLOTS = 16;
 
-const slotsFor = (capacity: number): number =>
+/** Slots for `capacity` entries at most `MAX_LOAD` full. */
+export const slotsFor = (capacity: number): number =>
   Math.max(MIN_SLOTS, Math.ceil(Math.max(0, capacity) / MAX_LOAD) + 1);
 
 export class HashMap64 {

@@ -9,11 +9,8 @@
  * `loadFigures`, `loadLines` or HashMap64.fromBuffer), so the state objects in S3 stay as they are.
  * A line is a 1-based line number (never 0: 0 marks "not listed").
  */
-import { readEntries } from './hash-map64.ts';
+import { MAX_LOAD, readEntries, slotsFor } from './hash-map64.ts';
 import type { Hash64 } from './hash64.ts';
-
-const MAX_LOAD = 0.8;
-const MIN_SLOTS = 16;
 
 /** A streamed chunk: 5,461 entries, just under 64 KiB. */
 const CHUNK_BYTES = 12 * 5461;
@@ -31,9 +28,6 @@ function* chunked(fill: Filler, chunkBytes: number): Generator<Buffer> {
     yield n < size ? chunk.subarray(0, n) : chunk;
   }
 }
-
-const slotsFor = (capacity: number): number =>
-  Math.max(MIN_SLOTS, Math.ceil(Math.max(0, capacity) / MAX_LOAD) + 1);
 
 export class SnapshotKeys {
   private hi: Uint32Array;
