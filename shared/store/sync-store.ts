@@ -671,7 +671,6 @@ export class SyncStore {
   }
 }
 
-/** A refusal note from its item. */
 /**
  * An outbox entry (payload left out) back from its JSON text, as `entryPages` made it: the send
  * state and refusal note in their full shape (JSON drops their unset fields).
@@ -687,6 +686,7 @@ export function reviveOutboxEntry(e: Record<string, unknown>): OutboxEntry<undef
   };
 }
 
+/** A refusal note from its item. */
 function noteOf(item: Record<string, unknown>): RefusalNote {
   const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
   return {
