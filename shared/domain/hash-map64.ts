@@ -127,15 +127,9 @@ export class HashMap64 {
     return this.size * 12;
   }
 
-  /**
-   * 12 bytes an entry: hi, lo, value, little-endian. Written into `into` when given (at least
-   * `byteLength` bytes; its first `byteLength` bytes are returned): a caller that writes several
-   * maps, or one map at every checkpoint, reuses one buffer instead of a new one each time.
-   */
-  toBuffer(into?: Buffer): Buffer {
-    const bytes = this.byteLength;
-    if (into && into.length < bytes) throw new Error(`buffer of ${into.length} bytes < ${bytes}`);
-    const out = into ? into.subarray(0, bytes) : Buffer.allocUnsafe(bytes);
+  /** 12 bytes an entry: hi, lo, value, little-endian. */
+  toBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.byteLength);
     // Straight from the typed arrays: no [key, value] pair and key object for each entry.
     let o = 0;
     if (this.zero !== undefined) {
@@ -185,19 +179,6 @@ export class HashMap64 {
       throw new Error(`digest of ${buf.length} bytes is not whole entries`);
     const map = new HashMap64(buf.length / 12);
     map.load(buf);
-    return map;
-  }
-
-  /**
-   * A map read from a serialised one as it streams in (`byteLength`: the whole size, known up
-   * front), so the serialised copy is never held whole: a 12 MB digest costs the map alone.
-   */
-  static async fromChunks(
-    chunks: AsyncIterable<Uint8Array>,
-    byteLength: number,
-  ): Promise<HashMap64> {
-    const map = new HashMap64(Math.floor(byteLength / 12));
-    await readEntries(chunks, byteLength, (hi, lo, v) => map.setRaw(hi, lo, v));
     return map;
   }
 }
