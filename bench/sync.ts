@@ -19,6 +19,9 @@
  * 3. **Id import**: NetSuite's two id files for the exported rows (order ids, line ids), put in S3
  *    and imported through `importFeedFile` with the real importers, ledger and file store, as the
  *    SQS handler wires them. Ceiling: raw BatchWriteItem of one item per id row, 16 in flight.
+ *    A second ceiling adds what the import must also do: read the header of every order a file
+ *    names (an id for an unknown order, or a line it does not have, is refused), BatchGetItem
+ *    alongside the writes (`importRatioWithReads`).
  *    Every round uploads the files under new names (the ledger imports a file once).
  * 4. **Memory** (not in the ratios; `--skip-memory`): the export's handler and both id imports'
  *    handlers once more, each in a child process with Lambda's heap flags for the function's
@@ -26,7 +29,9 @@
  * 5. **Approval**: the approval job over the first `--approval-orders` orders (default 3,000; the
  *    other orders' settle candidates are removed first), against its ceiling: one raw
  *    TransactWriteItems an order of as many Puts as the approval's transaction, as many in flight
- *    as the job has workers.
+ *    as the job has workers. A second ceiling adds the reads and writes the approval must do around
+ *    its transactions (each order's header, lines and ids; three items an order after it),
+ *    alongside them (`approvalRatioWithReads`).
  * 6. **Verification**: every seeded line exported exactly once, every id row applied, every id
  *    stored with its value, every sampled order approved; exits 1 on any mismatch (`lost` and
  *    `twice` in the JSON).
@@ -423,6 +428,32 @@ async function importCeiling(rows: IdRows): Promise<{ ms: number; items: number 
 }
 
 /**
+ * The import's second ceiling: what it must at least do, reads included. An id names an order the
+ * OMS must know (and a line id a line it has), so the import reads the header of every order a
+ * file names; raw, that is one consistent BatchGetItem of each file's distinct orders' headers (the
+ * import's projection, 100 keys a call, 8 in flight) running alongside the BatchWriteItem of one
+ * item a row (16 in flight) — both at once, the fastest the two primitives allow together.
+ */
+async function importCeilingWithReads(
+  rows: IdRows,
+): Promise<{ ms: number; items: number; reads: number }> {
+  const headerKeys = (orderIds: Iterable<string>) =>
+    [...new Set(orderIds)].map((o) => ({ pk: { S: orderPk(o) }, sk: { S: HEADER_SK } }));
+  const keys = [
+    ...headerKeys(rows.orders.map(([o]) => o)),
+    ...headerKeys(rows.lines.map(([o]) => o)),
+  ];
+  const started = performance.now();
+  const [read, written] = await Promise.all([
+    batchGetAll(dynamo(), table('orders'), keys, {
+      projection: 'pk, lineCount, netsuiteOrderId',
+    }),
+    importCeiling(rows),
+  ]);
+  return { ms: performance.now() - started, items: written.items, reads: read.length };
+}
+
+/**
  * The approval's ceiling: one raw TransactWriteItems an order, of as many Puts as the approval's
  * own transaction writes for it (the header, each line, the event, and the deposit outbox entry
  * it commits with the approval when the order is paid), on the ceiling table, with as many
@@ -664,6 +695,61 @@ async function verifyIds(rows: IdRows): Promise<{ found: number; wrong: number }
   return { found: items.length, wrong };
 }
 
+/**
+ * The approval's second ceiling: the first one's transactions, plus what the approval must also
+ * read and write around them — the reads of each order (its header, then its lines, its NetSuite
+ * order id and line ids: the keys `forOrdersWithHeaders` reads, 32 orders a chunk as the job reads
+ * ahead) and, once approved, three unconditional items an order (the brokering entry, the sales
+ * order outbox entry's and send state's deletes; here Puts on the ceiling table) in BatchWriteItem
+ * — the three streams at once, the fastest the primitives allow together.
+ */
+async function approvalCeilingWithReads(
+  orderIds: readonly string[],
+  seeded: Seeded,
+  workers: number,
+): Promise<{ ms: number; transactions: number; reads: number; written: number }> {
+  const orders = table('orders');
+  const key = (orderId: string, sk: string) => ({ pk: { S: orderPk(orderId) }, sk: { S: sk } });
+  const reads = async () => {
+    let n = 0;
+    for (let i = 0; i < orderIds.length; i += 32) {
+      const chunk = orderIds.slice(i, i + 32);
+      n += (
+        await batchGetAll(
+          dynamo(),
+          orders,
+          chunk.map((o) => key(o, HEADER_SK)),
+        )
+      ).length;
+      const rest = chunk.flatMap((o) => [
+        key(o, 'NSID#ORDER'),
+        ...(seeded.orders.get(o) ?? []).flatMap((q) => [
+          key(o, `LINE#${q}`),
+          key(o, `NSID#LINE#${q}`),
+        ]),
+      ]);
+      n += (await batchGetAll(dynamo(), orders, rest)).length;
+    }
+    return n;
+  };
+  const writes = async () => {
+    const writer = ceilingWriter();
+    for (const orderId of orderIds) {
+      for (const sk of ['BROKER', 'OUTBOX', 'SENT']) {
+        await writer.put({ pk: { S: `AFTER#${orderId}` }, sk: { S: sk }, at: { S: orderId } });
+      }
+    }
+    return (await writer.flush()).written;
+  };
+  const started = performance.now();
+  const [tx, read, written] = await Promise.all([
+    approvalCeiling(orderIds, seeded, workers),
+    reads(),
+    writes(),
+  ]);
+  return { ms: performance.now() - started, transactions: tx.transactions, reads: read, written };
+}
+
 // ── the handlers' own memory, each in a child process with Lambda's heap flags ────────────────
 interface ChildRun {
   readonly seconds: number;
@@ -804,9 +890,10 @@ async function main(): Promise<number> {
     );
 
     // ── import: warm-up round (first, fresh items), then ROUNDS × (ceiling, import) ──
-    const importRounds: { run: ImportRound; ceilingMs: number }[] = [];
+    const importRounds: { run: ImportRound; ceilingMs: number; readsCeilingMs: number }[] = [];
     let importCalls: CallCounts = {};
     let importCeilingCalls: CallCounts = {};
+    let importReadsCeilingCalls: CallCounts = {};
     let warmImport: { ms: number; ceilingMs: number } | undefined;
     for (let r = 0; r <= ROUNDS; r++) {
       const label = r === 0 ? 'warm-up (first import)' : `round ${r}/${ROUNDS}`;
@@ -814,6 +901,13 @@ async function main(): Promise<number> {
       const c = await phase(`import ceiling ${label}`, () => importCeiling(idRows));
       importCeilingCalls = callsSince(beforeCeiling);
       check(c.value.items === idRowCount, `import ceiling wrote ${c.value.items} items`);
+      const beforeReads = snapshot();
+      const cr = await phase(`import ceiling with the header reads ${label}`, () =>
+        importCeilingWithReads(idRows),
+      );
+      importReadsCeilingCalls = callsSince(beforeReads);
+      check(cr.value.items === idRowCount, `import ceiling (reads) wrote ${cr.value.items} items`);
+      check(cr.value.reads > 0, 'import ceiling (reads) read no header');
       const beforeImport = snapshot();
       const i = await phase(`import ${label}`, () => importRound(idRows, r));
       importCalls = callsSince(beforeImport);
@@ -821,7 +915,7 @@ async function main(): Promise<number> {
         `  ${fmt(i.value.rows)} rows: ${fmt((i.value.rows / i.value.ms) * 1000)} rows/s (order ids ${fmt((idRows.orders.length / i.value.orderMs) * 1000)}, line ids ${fmt((idRows.lines.length / i.value.lineMs) * 1000)}); ceiling ${fmt((idRowCount / c.ms) * 1000)} rows/s`,
       );
       if (r === 0) warmImport = { ms: i.value.ms, ceilingMs: c.ms };
-      else importRounds.push({ run: i.value, ceilingMs: c.ms });
+      else importRounds.push({ run: i.value, ceilingMs: c.ms, readsCeilingMs: cr.ms });
     }
     const afterImportRss = peakRssMb();
 
@@ -839,6 +933,7 @@ async function main(): Promise<number> {
 
     let approval: { report: ApprovalReport; ms: number } | undefined;
     let approvalCeil: { ms: number; transactions: number; items: number } | undefined;
+    let approvalReadsCeil: { ms: number; transactions: number; reads: number } | undefined;
     let approvalCalls: CallCounts = {};
     let outboxLeft: number | undefined;
     if (!values['skip-approval']) {
@@ -849,6 +944,13 @@ async function main(): Promise<number> {
         approvalCeiling(kept, seeded, APPROVAL_WORKERS),
       );
       approvalCeil = c.value;
+      const cr = await phase(
+        `approval ceiling with the reads and after-writes: ${fmt(keep)} orders`,
+        () => approvalCeilingWithReads(kept, seeded, APPROVAL_WORKERS),
+      );
+      check(cr.value.written === keep * 3, `approval ceiling (reads) wrote ${cr.value.written}`);
+      check(cr.value.reads > keep, `approval ceiling (reads) read ${cr.value.reads} items`);
+      approvalReadsCeil = cr.value;
       const beforeApproval = snapshot();
       const a = await phase(`approval job over ${fmt(keep)} of ${fmt(orderCount)} orders`, () =>
         approveOrders({ ...approvalDeps(root()), concurrency: APPROVAL_WORKERS }),
@@ -876,6 +978,8 @@ async function main(): Promise<number> {
     const importCeilingMs = sum(importRounds.map((x) => x.ceilingMs));
     const importRate = ((idRowCount * importRounds.length) / importMs) * 1000;
     const importCeilingRate = ((idRowCount * importRounds.length) / importCeilingMs) * 1000;
+    const importReadsCeilingRate =
+      ((idRowCount * importRounds.length) / sum(importRounds.map((x) => x.readsCeilingMs))) * 1000;
     const orderIdRate =
       ((idRows.orders.length * importRounds.length) / sum(importRounds.map((x) => x.run.orderMs))) *
       1000;
@@ -900,6 +1004,10 @@ async function main(): Promise<number> {
       importCeilingRowsPerSec: Math.round(importCeilingRate),
       importRatio: r3(importRate / importCeilingRate),
       importRatios: importRounds.map((x) => r3(x.ceilingMs / x.run.ms)),
+      // Against the ceiling that also reads the headers the import must check (see
+      // `importCeilingWithReads`); `importRatio` (raw writes alone) is the issue's target.
+      importWithReadsCeilingRowsPerSec: Math.round(importReadsCeilingRate),
+      importRatioWithReads: r3(importRate / importReadsCeilingRate),
       importSec: Number((importMs / importRounds.length / 1000).toFixed(1)),
       importRows: idRowCount,
       orderIdRowsPerSec: Math.round(orderIdRate),
@@ -912,6 +1020,16 @@ async function main(): Promise<number> {
               approval.report.candidates /
                 approval.ms /
                 (approvalCeil.transactions / approvalCeil.ms),
+            )
+          : null,
+      // Against the ceiling that also reads and writes what the approval must around its
+      // transactions (`approvalCeilingWithReads`); `approvalRatio` is the issue's target.
+      approvalRatioWithReads:
+        approval && approvalReadsCeil
+          ? r3(
+              approval.report.candidates /
+                approval.ms /
+                (approvalReadsCeil.transactions / approvalReadsCeil.ms),
             )
           : null,
       approvalCeilingPerSec: approvalCeil
@@ -947,6 +1065,7 @@ async function main(): Promise<number> {
         exportCeiling: exportCeilingCalls,
         import: importCalls,
         importCeiling: importCeilingCalls,
+        importCeilingWithReads: importReadsCeilingCalls,
         approval: approvalCalls,
       },
       totalSec: Math.round((performance.now() - t0) / 1000),
@@ -965,11 +1084,14 @@ async function main(): Promise<number> {
         `id import         ${fmt(importRate)} rows/s (${fmt(idRowCount)} rows: ${fmt(idRows.orders.length)} order ids at ${fmt(orderIdRate)}/s, ${fmt(idRows.lines.length)} line ids at ${fmt(lineIdRate)}/s)`,
         `  ceiling         ${fmt(importCeilingRate)} rows/s (BatchWriteItem of one item a row)`,
         `  ratio           ${figures.importRatio} (per round ${rounds(figures.importRatios)})`,
+        `  ceiling, reads  ${fmt(importReadsCeilingRate)} rows/s (the same writes + BatchGetItem of the headers of the orders each file names, at once)`,
+        `  ratio to it     ${figures.importRatioWithReads}`,
         `DynamoDB calls (last round)`,
         `  export          ${describeCalls(exportCalls)}`,
         `  export ceiling  ${describeCalls(exportCeilingCalls)}`,
         `  import          ${describeCalls(importCalls)}`,
         `  import ceiling  ${describeCalls(importCeilingCalls)}`,
+        `  with reads      ${describeCalls(importReadsCeilingCalls)}`,
         ...(approval ? [`  approval        ${describeCalls(approvalCalls)}`] : []),
         `warm-up rounds    export ${fmt(figures.warmupExportRowsPerSec)} rows/s, first import ${fmt(figures.warmupImportRowsPerSec)} rows/s`,
         approval
@@ -979,6 +1101,8 @@ async function main(): Promise<number> {
           ? [
               `  ceiling         ${fmt(figures.approvalCeilingPerSec!)} orders/s (one TransactWriteItems an order of header + lines + event + deposit entry, ${APPROVAL_WORKERS} in flight)`,
               `  ratio           ${figures.approvalRatio}`,
+              `  ceiling, reads  ${fmt((approvalReadsCeil!.transactions / approvalReadsCeil!.ms) * 1000)} orders/s (the same transactions + BatchGetItem of each order's header, lines and ids + BatchWriteItem of 3 items an order, at once)`,
+              `  ratio to it     ${figures.approvalRatioWithReads}`,
             ]
           : []),
         ...(memory
