@@ -189,8 +189,10 @@ async function exportDue<P>(
   let written = 0;
   const manifests = deps.manifests ?? deps.sync.netsuiteFiles();
   // Send states go out as each file is written (BatchWriteItem, in the background of the next
-  // pages' lookups) instead of all at the end.
+  // file's planning) instead of all at the end. A failed write stops the run at a following file.
   const stateWriter = deps.sync.writer();
+  let stateWrites: Promise<void> = Promise.resolve();
+  let stateWriteFailed = false;
   /** The records written, as their places in `due` (numbers, not id strings, for the run). */
   const sent: number[] = [];
   const columns = ext === 'json' ? undefined : spec.feed.columns;
@@ -221,6 +223,7 @@ async function exportDue<P>(
   const full = () => !!spec.oneFilePerRun && files.length >= 1;
   const writeFile = async () => {
     if (!current.length) return;
+    if (stateWriteFailed) await stateWrites; // throws the failure
     const name = outboundFileName(spec.fileBase, started, runId, files.length + 1, ext);
     const count = current.reduce((n, c) => n + c.count, 0);
     // The manifest before the file: NetSuite never sees a file the OMS cannot trace back.
@@ -263,16 +266,26 @@ async function exportDue<P>(
     }
     files.push(name);
     rows += count;
-    for (const { at: place, id, sends, refusal, resentWhy } of current) {
+    const inFile = current;
+    // The file's send states go out behind it while the next file's records are planned (the
+    // BatchWriteItem calls would otherwise stall the run, the planning wait for them); one
+    // file's after another's, all of them awaited before the run reports.
+    stateWrites = stateWrites.then(async () => {
+      for (const { id, sends } of inFile) {
+        await stateWriter.put(
+          deps.sync.stateItem({
+            feed: spec.outbox,
+            id,
+            state: { sends: sends + 1, lastSentAt: at, lastFile: name },
+          }),
+        );
+      }
+    });
+    // Awaited before the next file and at the end; a failure must not go unhandled meanwhile.
+    stateWrites.catch(() => void (stateWriteFailed = true));
+    for (const { at: place, id, refusal, resentWhy } of current) {
       written++;
       sent.push(place);
-      await stateWriter.put(
-        deps.sync.stateItem({
-          feed: spec.outbox,
-          id,
-          state: { sends: sends + 1, lastSentAt: at, lastFile: name },
-        }),
-      );
       if (refusal && !refusal.resentAt) {
         notes.push({
           feed: spec.outbox,
@@ -384,6 +397,7 @@ async function exportDue<P>(
     }
   }
 
+  await stateWrites;
   await stateWriter.flush();
   await deps.sync.saveStates(states);
   // Refused records written again keep their note (marked re-sent) before a send-once entry

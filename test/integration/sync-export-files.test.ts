@@ -99,4 +99,36 @@ describe('sales order export files', () => {
     });
     expect(first.files.some((f) => later.files.includes(f))).toBe(false);
   });
+
+  it('stops soon after a send state cannot be written, and marks nothing sent', async () => {
+    const deps = exportDeps(root());
+    const failing = Object.create(deps.sync) as typeof deps.sync;
+    failing.writer = () =>
+      ({
+        put: () => Promise.reject(new Error('state write refused')),
+        flush: () => Promise.resolve({ written: 0 }),
+      }) as unknown as ReturnType<typeof deps.sync.writer>;
+    const folder = feedPrefix(cloud.sftp.user, feedById('sales-order-export'));
+    const before = new Set((await feedFiles().list(folder)).map((o) => o.key));
+    await expect(
+      runExport(salesOrderExport(exportSources(root())), {
+        ...deps,
+        sync: failing,
+        resendAfterMs: 0,
+        maxRowsPerFile: 5,
+      }),
+    ).rejects.toThrow('state write refused');
+    const added = (await feedFiles().list(folder)).filter((o) => !before.has(o.key));
+    // The first file went out before its states failed; the run stopped soon after (the failure
+    // is seen at the file after next at the latest), not after the ≥ 6 files of a whole run.
+    expect(added.length).toBeGreaterThanOrEqual(1);
+    expect(added.length).toBeLessThanOrEqual(2);
+    expect(added.every((o) => o.key.endsWith('.csv'))).toBe(true);
+    // No send was recorded: every record is due again at once, all in the next run.
+    const next = await runExport(salesOrderExport(exportSources(root())), {
+      ...deps,
+      resendAfterMs: 0,
+    });
+    expect(next.records).toBe(12);
+  });
 });
