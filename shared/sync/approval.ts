@@ -16,7 +16,8 @@
  * headers, lines and ids; the order core decides its first attempt on that read and reads again
  * only after a lost race), commits the deposit entry with the approving transaction (a linked
  * write, conditional as `enqueue`), and writes the brokering entry and the outbox deletes of the
- * orders approved meanwhile together, before their candidates are settled. A replay, or an order
+ * orders approved meanwhile together, before their candidates are settled (a worker takes its next
+ * order while they go out). A replay, or an order
  * approved by another path, takes `afterApproval`'s steps as before.
  */
 import { createHash } from 'node:crypto';
@@ -230,7 +231,12 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
     return deps.ids.forOrderWithHeader(orderId);
   };
 
-  const settleOrder = async (orderId: string) => {
+  /**
+   * Settles an order's candidate. Resolves once the order is decided and committed; when writes
+   * after its approval are still going out (`afterWrites`), with them as `pending`: the candidate
+   * may be settled only once they are in.
+   */
+  const settleOrder = async (orderId: string): Promise<{ pending?: Promise<void> } | void> => {
     const { ids, header, order } = await readOrder(orderId);
     if (!header) return void unknownOrders++;
     const lineIds = Object.fromEntries(
@@ -279,7 +285,7 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
     if (!complete) return void incomplete++;
     if (!linkedDone) return afterApproval(deps, header, ids.orderId!, at);
     // Before the candidate is settled (else the next run's replay takes the steps again).
-    await afterWrites(approvalWrites(header, ids.orderId!, false)!.after);
+    return { pending: afterWrites(approvalWrites(header, ids.orderId!, false)!.after) };
   };
 
   const settleDeposit = async (orderId: string) => {
@@ -340,34 +346,59 @@ export async function approveOrders(deps: ApprovalDeps): Promise<ApprovalReport>
       if (--state.todo === 0) await deps.sync.settleItemDone(item, state.failed, at);
     }
   };
+  const fail = (orderId: string, err: unknown): void =>
+    void failed.push({ orderId, error: err instanceof Error ? err.message : String(err) });
+  /**
+   * Candidates whose order is committed and whose writes after approval are still going out: a
+   * worker takes its next order meanwhile (as many transactions in flight as workers), and the
+   * candidate is settled once they are in. At most `MAX_PENDING`; all awaited before the report.
+   */
+  const pending = new Set<Promise<void>>();
+  const MAX_PENDING = 256;
+  const settleLater = (orderId: string, writes: Promise<void>) => {
+    const done = writes
+      .then(
+        () => true,
+        (err: unknown) => {
+          fail(orderId, err); // the candidate stays for the next run
+          return false;
+        },
+      )
+      .then((ok) => settled('order', orderId, ok))
+      .catch((err: unknown) => fail(orderId, err))
+      .finally(() => pending.delete(done));
+    pending.add(done);
+  };
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      for (const kind of c.kinds) {
+      for (const [k, kind] of c.kinds.entries()) {
         let ok = false;
         try {
-          if (kind === 'order') await settleOrder(c.orderId);
-          else await settleDeposit(c.orderId);
+          if (kind === 'order') {
+            const writes = (await settleOrder(c.orderId))?.pending;
+            // The order's deposit candidate, if any, waits for them (the order before its deposit).
+            if (writes && k === c.kinds.length - 1) {
+              settleLater(c.orderId, writes);
+              while (pending.size >= MAX_PENDING) await Promise.race(pending);
+              continue;
+            }
+            await writes;
+          } else await settleDeposit(c.orderId);
           ok = true;
         } catch (err) {
-          // The candidate stays for the next run.
-          failed.push({
-            orderId: c.orderId,
-            error: err instanceof Error ? err.message : String(err),
-          });
+          fail(c.orderId, err); // the candidate stays for the next run
         }
         try {
           await settled(kind, c.orderId, ok);
         } catch (err) {
           // The item stays: its orders are looked at again (idempotently) by the next run.
-          failed.push({
-            orderId: c.orderId,
-            error: err instanceof Error ? err.message : String(err),
-          });
+          fail(c.orderId, err);
         }
       }
     }
   };
   await Promise.all(Array.from({ length: deps.concurrency ?? 8 }, worker));
+  while (pending.size) await Promise.all(pending);
   return {
     candidates,
     approved: approved.sort(),

@@ -156,4 +156,34 @@ describe('approval with its next steps in one transaction', () => {
       after.lines.every((l) => l.holds.TEST_HOLD && !l.holds[HOLDS.AWAITING_NETSUITE_IDS]),
     ).toBe(true);
   });
+
+  it('writes after the approval that fail keep the candidate, and the next run takes the steps', async () => {
+    const orderIds = [await orderWithIds(), await orderWithIds(), await orderWithIds()];
+    const deps = approvalDeps(root());
+    // The brokering entries and outbox deletes that follow the approvals cannot be written.
+    const sync = Object.create(deps.sync) as typeof deps.sync;
+    sync.writeBatch = () => Promise.reject(new Error('batch write refused'));
+
+    const run = await approveOrders({ ...deps, sync });
+    // The approvals themselves committed; no candidate was settled before its writes were in.
+    expect(run.approved).toEqual([...orderIds].sort());
+    expect(run.failed.map((f) => f.orderId).sort()).toEqual([...orderIds].sort());
+    expect(run.failed.every((f) => f.error === 'batch write refused')).toBe(true);
+    for (const orderId of orderIds) {
+      expect(await queueEntries(orderId)).toEqual([]);
+      expect(await outbox('salesorder', orderId)).toHaveLength(1);
+    }
+    const kept = (await syncStore(root()).settleItems()).flatMap((i) => i.orderIds);
+    expect(kept.sort()).toEqual([...orderIds].sort());
+
+    // The next run finds them approved (a replay) and takes the steps that were missing.
+    const next = await approveOrders(deps);
+    expect(next.failed).toEqual([]);
+    expect(next.approved).toEqual([]);
+    for (const orderId of orderIds) {
+      expect(await queueEntries(orderId)).toHaveLength(1);
+      expect(await outbox('salesorder', orderId)).toEqual([]);
+    }
+    expect(await syncStore(root()).settleItems()).toEqual([]);
+  });
 });
