@@ -99,7 +99,8 @@ export class BrokeringTally {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let id = waiting.shift(); id; id = waiting.shift()) {
-          const { lines } = await orders.order(id);
+          // The header and lines only: the whole partition (every event) grows with each move.
+          const lines = (await orders.headerAndLines(id))?.lines ?? [];
           backordered += lines.filter((l) => (l.buckets[STATUS.BACKORDERED] ?? 0) > 0).length;
         }
       }),
