@@ -62,6 +62,12 @@ export class NetsuiteSftp implements SftpFolders {
       passphrase: this.login.passphrase,
       readyTimeout: 20_000,
     });
+    // Small SFTP requests one after another (open, write, close; stat, list) on a socket with
+    // Nagle's algorithm on wait for the server's delayed ACK — ~40 ms each on loopback, most of
+    // the demo's NetSuite cycle. ssh2 leaves it on; ssh2-sftp-client keeps its ssh2 client (untyped).
+    (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(
+      true,
+    );
     this.client = client;
     return client;
   }

@@ -322,6 +322,27 @@ export class NetsuiteSimulator {
     return this.state.log;
   }
 
+  /** Rejections so far (`snapshot().counts.lineRejections`), without copying the account. */
+  get lineRejections(): number {
+    return this.state.counters.rejection ?? 0;
+  }
+
+  /**
+   * The lines a location rejected at least once (their OMS order id and line id), read in place:
+   * `snapshot()` copies the whole account, which grows with the day.
+   */
+  rejectedLines(): Array<{ hcOrderId: string; orderLineId: string }> {
+    const out: Array<{ hcOrderId: string; orderLineId: string }> = [];
+    for (const order of Object.values(this.state.salesOrders)) {
+      for (const line of order.lines) {
+        if (line.history?.some((e) => e.kind === 'rejected')) {
+          out.push({ hcOrderId: order.hcOrderId, orderLineId: line.orderLineId });
+        }
+      }
+    }
+    return out;
+  }
+
   /** The inventory options, grouped or at the top level (top level wins). */
   private inventoryOptions(): InventoryOptions {
     const o = this.options;

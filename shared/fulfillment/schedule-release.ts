@@ -28,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import type { Facility } from '../domain/facility.ts';
 import { evaluateGates, type GateResult, type ReleaseGate } from '../domain/lifecycle/gates.ts';
 import { blockingHolds } from '../domain/lifecycle/holds.ts';
-import { padLineSeq, type LineState } from '../domain/lifecycle/line.ts';
+import type { LineState } from '../domain/lifecycle/line.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { allocationEntryId, isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
 import type { OrderService } from '../orders/order-service.ts';
@@ -52,7 +52,7 @@ export const SCHEDULE_RELEASE_ACTOR = 'schedule-release';
 
 export interface ScheduleReleaseDeps {
   readonly queue: Pick<ReleaseQueueStore, 'entries' | 'retryLater' | 'remove'>;
-  readonly orders: Pick<OrderStore, 'getHeader' | 'linesWithHeaders'>;
+  readonly orders: Pick<OrderStore, 'headerAndLines'>;
   readonly positions: Pick<PositionStore, 'facility'>;
   /** The order service, built with the same `gates` (its release evaluates them). */
   readonly service: Pick<OrderService, 'move'>;
@@ -217,14 +217,11 @@ async function scheduleReleaseOrder(
   counts: Counts,
 ): Promise<OrderOutcome> {
   const { orderId } = entry;
-  const header = await deps.orders.getHeader(orderId);
-  if (!header) return { pending: false, held: false, waitingFor: [] };
-  const refs = Array.from({ length: header.lineCount }, (_, i) => ({
-    orderId,
-    lineSeq: padLineSeq(i + 1),
-  }));
-  const { lines: read } = await deps.orders.linesWithHeaders(refs);
-  const lines = [...read.values()].sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
+  // The header and the lines in one query.
+  const order = await deps.orders.headerAndLines(orderId);
+  if (!order) return { pending: false, held: false, waitingFor: [] };
+  const { header } = order;
+  const lines = [...order.lines].sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
   for (const l of lines) deps.cache?.putLine(l);
 
   // Which NetSuite allocations are still waiting to be written for NetSuite (one read per order).
@@ -309,6 +306,9 @@ async function scheduleReleaseLine(
       continue;
     }
     const figures = await deps.positions.facility(line.sku, facilityId);
+    // The release below decides on these figures instead of reading them again (it reads again
+    // before it refuses or holds on cached figures, and its transaction checks what it assumes).
+    deps.cache?.putFacility(figures);
     const gates = evaluateGates(deps.gates, {
       order: header,
       line,

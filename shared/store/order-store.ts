@@ -444,6 +444,41 @@ export class OrderStore {
   }
 
   /**
+   * The header and every line of an order in one query (`HEADER` … `LINE#…`, which sort next to
+   * each other: no event, release or shipment row is read), lines in line order; none when there
+   * is no such order.
+   */
+  async headerAndLines(
+    orderId: string,
+  ): Promise<{ header: OrderHeader; lines: LineState[] } | undefined> {
+    const items: Row[] = [];
+    let start: Row | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': orderPk(orderId),
+            ':from': HEADER_SK,
+            ':to': lineSk('\uffff'),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const headerItem = items.find((i) => i.sk === HEADER_SK);
+    if (!headerItem) return undefined;
+    return {
+      header: strip<OrderHeader>(headerItem),
+      lines: items.filter((i) => i.sk !== HEADER_SK).map(toLine),
+    };
+  }
+
+  /**
    * What an order-wide command reads, in one query: the header, every line, and the event under
    * the command's idempotency key (a replay).
    */

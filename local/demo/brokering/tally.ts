@@ -46,15 +46,10 @@ const lineKey = (orderId: string, lineSeq: string) => `${orderId}|${lineSeq}`;
 
 /** The OMS lines NetSuite's locations rejected so far (from the simulator's account). */
 export function rejectedByNetsuite(sim: NetsuiteSimulator): { orderId: string; lineSeq: string }[] {
-  const out: { orderId: string; lineSeq: string }[] = [];
-  for (const order of Object.values(sim.snapshot().state.salesOrders)) {
-    for (const line of order.lines) {
-      if (line.history?.some((e) => e.kind === 'rejected')) {
-        out.push({ orderId: order.hcOrderId, lineSeq: padLineSeq(Number(line.orderLineId)) });
-      }
-    }
-  }
-  return out;
+  return sim.rejectedLines().map((l) => ({
+    orderId: l.hcOrderId,
+    lineSeq: padLineSeq(Number(l.orderLineId)),
+  }));
 }
 
 export class BrokeringTally {
@@ -104,7 +99,8 @@ export class BrokeringTally {
     await Promise.all(
       Array.from({ length: 8 }, async () => {
         for (let id = waiting.shift(); id; id = waiting.shift()) {
-          const { lines } = await orders.order(id);
+          // The header and lines only: the whole partition (every event) grows with each move.
+          const lines = (await orders.headerAndLines(id))?.lines ?? [];
           backordered += lines.filter((l) => (l.buckets[STATUS.BACKORDERED] ?? 0) > 0).length;
         }
       }),
@@ -126,7 +122,8 @@ export class BrokeringTally {
       1000,
     );
     this.rejectionsReceived = runs.reduce((n, r) => n + (r.stats?.released ?? 0), 0);
-    const count = this.ctx.sim.snapshot().counts.lineRejections;
+    // Not `snapshot()`: it copies NetSuite's whole account, after every brokering and export run.
+    const count = this.ctx.sim.lineRejections;
     if (!brokered && count === this.lastRejections) return;
     this.lastRejections = count;
     const rejected = rejectedByNetsuite(this.ctx.sim);
