@@ -444,32 +444,14 @@ export class OrderStore {
   }
 
   /**
-   * The header and every line of an order in one query (`HEADER` … `LINE#…`, which sort next to
-   * each other: no event, release or shipment row is read), lines in line order; none when there
-   * is no such order.
+   * The header and every line of an order in one query (sort keys `HEADER` … `LINE#\uffff`: no
+   * other kind of an order's rows — `EVT#`, `NSID#`, `REL#`, `SHP#` — sorts between them), lines
+   * in line order; none when there is no such order.
    */
   async headerAndLines(
     orderId: string,
   ): Promise<{ header: OrderHeader; lines: LineState[] } | undefined> {
-    const items: Row[] = [];
-    let start: Row | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': orderPk(orderId),
-            ':from': HEADER_SK,
-            ':to': lineSk('\uffff'),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const items = await this.query(orderId, { from: HEADER_SK, to: lineSk('\uffff') });
     const headerItem = items.find((i) => i.sk === HEADER_SK);
     if (!headerItem) return undefined;
     return {
@@ -486,13 +468,13 @@ export class OrderStore {
     orderId: string,
     idempotencyKey: string,
   ): Promise<{ header?: OrderHeader; lines: LineState[]; event?: StoredEvent }> {
-    const read = orderReadOf(await this.query(orderId, undefined));
+    const read = orderReadOf(await this.query(orderId));
     return { header: read.header, lines: read.lines, event: read.event(idempotencyKey) };
   }
 
   /** Everything stored for an order. */
   async order(orderId: string): Promise<OrderRecords> {
-    const items = await this.query(orderId, undefined);
+    const items = await this.query(orderId);
     const of = (prefix: string) => items.filter((i) => String(i.sk).startsWith(prefix));
     const header = items.find((i) => i.sk === HEADER_SK);
     return {
@@ -546,16 +528,17 @@ export class OrderStore {
     return found;
   }
 
-  private async query(orderId: string, prefix: string | undefined): Promise<Row[]> {
+  /** An order's partition, whole or the sort keys from `range.from` to `range.to`, consistent. */
+  private async query(orderId: string, range?: { from: string; to: string }): Promise<Row[]> {
     const items: Row[] = [];
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.table,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-          ExpressionAttributeValues: prefix
-            ? { ':pk': orderPk(orderId), ':p': prefix }
+          KeyConditionExpression: range ? 'pk = :pk AND sk BETWEEN :from AND :to' : 'pk = :pk',
+          ExpressionAttributeValues: range
+            ? { ':pk': orderPk(orderId), ':from': range.from, ':to': range.to }
             : { ':pk': orderPk(orderId) },
           ConsistentRead: true,
           ExclusiveStartKey: start,
