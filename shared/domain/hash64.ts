@@ -18,16 +18,40 @@ const fmix = (h: number): number => {
   return h >>> 0;
 };
 
-export function hash64(text: string): Hash64 {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
+/**
+ * The two FNV-1a lanes, kept between `absorb` calls of one hash (a hash is computed in one go,
+ * never interleaved with another): module state rather than an object a call, on the snapshot
+ * import's row path.
+ */
+let x = 0;
+let y = 0;
+
+/** Starts a hash of `length` code units in all. */
+function begin(length: number): void {
+  x = 0x811c9dc5;
+  y = 0x01000193 ^ length;
+}
+
+/** Feeds `text`'s code units into both lanes. */
+function absorb(text: string): void {
+  let a = x;
+  let b = y;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 15;
   }
-  return { hi: fmix(a ^ Math.imul(b, 0x27d4eb2d)), lo: fmix(b ^ a) };
+  x = a;
+  y = b;
+}
+
+const finish = (): Hash64 => ({ hi: fmix(x ^ Math.imul(y, 0x27d4eb2d)), lo: fmix(y ^ x) });
+
+export function hash64(text: string): Hash64 {
+  begin(text.length);
+  absorb(text);
+  return finish();
 }
 
 /**
@@ -35,24 +59,11 @@ export function hash64(text: string): Hash64 {
  * parts, hashed once a row: a million rows made two million strings for it).
  */
 export function hash64Pair(a: string, b: string): Hash64 {
-  let x = 0x811c9dc5;
-  let y = 0x01000193 ^ (a.length + 1 + b.length);
-  for (let i = 0; i < a.length; i++) {
-    const c = a.charCodeAt(i);
-    x = Math.imul(x ^ c, 0x01000193);
-    y = Math.imul(y ^ c, 0x5bd1e995);
-    y ^= y >>> 15;
-  }
-  x = Math.imul(x, 0x01000193); // the separator, code unit 0
-  y = Math.imul(y, 0x5bd1e995);
-  y ^= y >>> 15;
-  for (let i = 0; i < b.length; i++) {
-    const c = b.charCodeAt(i);
-    x = Math.imul(x ^ c, 0x01000193);
-    y = Math.imul(y ^ c, 0x5bd1e995);
-    y ^= y >>> 15;
-  }
-  return { hi: fmix(x ^ Math.imul(y, 0x27d4eb2d)), lo: fmix(y ^ x) };
+  begin(a.length + 1 + b.length);
+  absorb(a);
+  absorb('\u0000');
+  absorb(b);
+  return finish();
 }
 
 /** A 32-bit hash of a short value (e.g. a quantity and an item id). */
