@@ -154,9 +154,7 @@ export class HashMap64 {
   /** Adds the entries of a serialised map (whole 12-byte entries), as `set` would. */
   private load(buf: Uint8Array): void {
     const view = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    for (let o = 0; o + 12 <= view.length; o += 12) {
-      this.setRaw(view.readUInt32LE(o), view.readUInt32LE(o + 4), view.readUInt32LE(o + 8));
-    }
+    eachEntry(view, view.length, (hi, lo, value) => this.setRaw(hi, lo, value));
   }
 
   private setRaw(hi: number, lo: number, value: number): void {
@@ -183,6 +181,16 @@ export class HashMap64 {
   }
 }
 
+/** The whole 12-byte entries (hi, lo, value, little-endian) of `b` before `end`. */
+function eachEntry(
+  b: Buffer,
+  end: number,
+  entry: (hi: number, lo: number, value: number) => void,
+): void {
+  for (let o = 0; o + 12 <= end; o += 12)
+    entry(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
+}
+
 /**
  * Reads serialised entries (12 bytes: hi, lo, value, little-endian) from chunks cut anywhere, as
  * they stream in; `byteLength` is the whole size, checked at the end.
@@ -196,10 +204,6 @@ export async function readEntries(
   const carry = Buffer.allocUnsafe(12);
   let carried = 0;
   let total = 0;
-  const take = (b: Buffer, end: number) => {
-    for (let o = 0; o + 12 <= end; o += 12)
-      entry(b.readUInt32LE(o), b.readUInt32LE(o + 4), b.readUInt32LE(o + 8));
-  };
   for await (const chunk of chunks) {
     total += chunk.byteLength;
     let c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -209,11 +213,11 @@ export async function readEntries(
       carried += n;
       c = c.subarray(n);
       if (carried < 12) continue;
-      take(carry, 12);
+      eachEntry(carry, 12, entry);
       carried = 0;
     }
     const whole = c.length - (c.length % 12);
-    take(c, whole);
+    eachEntry(c, whole, entry);
     carried = c.copy(carry, 0, whole);
   }
   if (total !== byteLength || carried !== 0)

@@ -115,20 +115,25 @@ export class SnapshotKeys {
   }
 
   setFigure(key: Hash64, value: number): void {
-    this.setFigureRaw(key.hi >>> 0, key.lo >>> 0, value);
+    this.putFigure(key.hi >>> 0, key.lo >>> 0, value >>> 0);
   }
 
-  private setFigureRaw(hi: number, lo: number, value: number): void {
+  /** Sets the key's figure; true when it was that already. */
+  private putFigure(hi: number, lo: number, value: number): boolean {
     if (hi === 0 && lo === 0) {
-      this.zeroFigure = value >>> 0;
-      return;
+      const same = this.zeroFigure === value;
+      this.zeroFigure = value;
+      return same;
     }
     const i = this.claim(hi, lo);
-    if (!this.isKnown(i)) {
+    const known = this.isKnown(i);
+    const same = known && this.fig[i] === value;
+    if (!known) {
       this.known[i >>> 3]! |= 1 << (i & 7);
       this.figures++;
     }
-    this.fig[i] = value >>> 0;
+    this.fig[i] = value;
+    return same;
   }
 
   /** Forgets the key's figure (the key stays if the file listed it). */
@@ -190,24 +195,7 @@ export class SnapshotKeys {
 
   /** Sets the key's figure; true when it was that already. One lookup, for the row path. */
   swapFigure(key: Hash64, value: number): boolean {
-    const hi = key.hi >>> 0;
-    const lo = key.lo >>> 0;
-    const v = value >>> 0;
-    if (hi === 0 && lo === 0) {
-      const same = this.zeroFigure === v;
-      this.zeroFigure = v;
-      return same;
-    }
-    const i = this.claim(hi, lo);
-    if (this.isKnown(i)) {
-      const same = this.fig[i] === v;
-      this.fig[i] = v;
-      return same;
-    }
-    this.known[i >>> 3]! |= 1 << (i & 7);
-    this.figures++;
-    this.fig[i] = v;
-    return false;
+    return this.putFigure(key.hi >>> 0, key.lo >>> 0, value >>> 0);
   }
 
   private grow(): void {
@@ -304,7 +292,7 @@ export class SnapshotKeys {
 
   /** Adds the figures of a serialised digest (HashMap64's format) as it streams in. */
   loadFigures(chunks: AsyncIterable<Uint8Array>, byteLength: number): Promise<void> {
-    return readEntries(chunks, byteLength, (hi, lo, v) => this.setFigureRaw(hi, lo, v));
+    return readEntries(chunks, byteLength, (hi, lo, v) => this.putFigure(hi, lo, v));
   }
 
   /** Adds the lines of serialised keys seen (HashMap64's format) as they stream in. */
