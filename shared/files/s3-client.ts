@@ -4,18 +4,17 @@ import { withoutSdkLogging } from '../platform/sdk-logging.ts';
 
 /** Builds an S3 client; local endpoints get the settings the emulator needs (never used on AWS). */
 export function createS3Client(cfg: RuntimeConfig): S3Client {
-  if (!cfg.s3Endpoint) return withoutSdkLogging(new S3Client({ region: cfg.region }));
-  return withoutSdkLogging(
-    new S3Client({
-      region: cfg.region,
-      endpoint: cfg.s3Endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      // Without these, streamed uploads are stored with aws-chunked framing inside the file.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
-  );
+  const local = cfg.s3Endpoint
+    ? {
+        endpoint: cfg.s3Endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        // Without these, streamed uploads are stored with aws-chunked framing inside the file.
+        requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+        responseChecksumValidation: 'WHEN_REQUIRED' as const,
+      }
+    : {};
+  return withoutSdkLogging(new S3Client({ region: cfg.region, ...local }));
 }
 
 let client: S3Client | undefined;

@@ -4,17 +4,14 @@ import { withoutSdkLogging } from '../platform/sdk-logging.ts';
 import { tableName, type TableKey } from './tables.ts';
 
 export function createDynamoClient(cfg: RuntimeConfig): DynamoDBClient {
-  if (!cfg.dynamoEndpoint) {
-    return withoutSdkLogging(new DynamoDBClient({ region: cfg.region, maxAttempts: 5 }));
-  }
-  return withoutSdkLogging(
-    new DynamoDBClient({
-      region: cfg.region,
-      endpoint: cfg.dynamoEndpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 5,
-    }),
-  );
+  // A local endpoint (DynamoDB Local) takes any credentials; never set on AWS.
+  const local = cfg.dynamoEndpoint
+    ? {
+        endpoint: cfg.dynamoEndpoint,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }
+    : {};
+  return withoutSdkLogging(new DynamoDBClient({ region: cfg.region, maxAttempts: 5, ...local }));
 }
 
 let client: DynamoDBClient | undefined;
