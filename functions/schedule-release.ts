@@ -65,6 +65,7 @@ export const handler = lambdaShell<
           .join(',') || undefined,
       onHold: report.onHold,
       awaitingAllocationSync: report.awaitingAllocationSync,
+      stillAwaitingSync: report.stillAwaitingSync,
       dequeued: report.dequeued,
       failed: report.failed.length,
       ms: report.ms,

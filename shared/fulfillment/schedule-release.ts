@@ -16,7 +16,12 @@
  *
  * The order stays queued while any of it is still allocated or scheduled (held, waiting for the
  * allocation update, on hold, or failed) and leaves the queue when nothing is; see
- * `schedule-release-rules.ts` for when a held order is looked at again. A held line whose gates
+ * `schedule-release-rules.ts` for when a held order is looked at again. An order that waited for
+ * nothing but allocation updates is not read again while every one of them is still unsent and
+ * none of its lines changed (the entry keeps the awaited ids and the lines' versions; one batch
+ * read of the outbox and one of the versions for all such orders): nothing of it can move until
+ * then. A new allocation queues the order again, which clears them, and the order is read anyway
+ * once its last look is `FULL_LOOK_MS` old. A held line whose gates
  * fail exactly as its gate holds already say is not written again (a retry writes nothing until
  * something changed).
  *
@@ -52,7 +57,7 @@ export const SCHEDULE_RELEASE_ACTOR = 'schedule-release';
 
 export interface ScheduleReleaseDeps {
   readonly queue: Pick<ReleaseQueueStore, 'entries' | 'retryLater' | 'remove'>;
-  readonly orders: Pick<OrderStore, 'headerAndLines'>;
+  readonly orders: Pick<OrderStore, 'headerAndLines' | 'lineVersions'>;
   readonly positions: Pick<PositionStore, 'facility'>;
   /** The order service, built with the same `gates` (its release evaluates them). */
   readonly service: Pick<OrderService, 'move'>;
@@ -100,6 +105,11 @@ export interface ScheduleReleaseReport {
   readonly onHold: number;
   /** Lines (× facility) waiting for their allocation update to be written for NetSuite. */
   readonly awaitingAllocationSync: number;
+  /**
+   * Orders not read again: at their last look they waited only for allocation updates, every one
+   * of those is still unsent and no line changed (their lines are not in `awaitingAllocationSync`).
+   */
+  readonly stillAwaitingSync: number;
   /** Orders that left the queue (nothing of them allocated or scheduled any more). */
   readonly dequeued: number;
   readonly failed: ReadonlyArray<{ orderId: string; error: string }>;
@@ -107,6 +117,8 @@ export interface ScheduleReleaseReport {
 }
 
 const LEASE_MS = 10 * 60_000;
+/** An order waiting only for allocation updates is read again at least this often. */
+export const FULL_LOOK_MS = 60 * 60_000;
 
 export async function scheduleAndRelease(
   deps: ScheduleReleaseDeps,
@@ -128,6 +140,7 @@ export async function scheduleAndRelease(
     heldLines: 0,
     onHold: 0,
     awaitingAllocationSync: 0,
+    stillAwaitingSync: 0,
     dequeued: 0,
     failed: [] as { orderId: string; error: string }[],
   };
@@ -145,8 +158,12 @@ export async function scheduleAndRelease(
     const wanted = opts.orderIds ? new Set(opts.orderIds) : undefined;
     const entries = (await deps.queue.entries()).filter((e) => !wanted || wanted.has(e.orderId));
     report.queued = entries.length;
-    const due = entries.filter((e) => opts.force || !e.nextAttemptAt || e.nextAttemptAt <= nowIso);
-    report.notDue = entries.length - due.length;
+    const ready = entries.filter(
+      (e) => opts.force || !e.nextAttemptAt || e.nextAttemptAt <= nowIso,
+    );
+    report.notDue = entries.length - ready.length;
+    const due = opts.force || wanted ? ready : await withoutStillAwaiting(deps, ready, now);
+    report.stillAwaitingSync = ready.length - due.length;
     const facilities = new Map((await deps.facilities()).map((f) => [f.facilityId, f]));
     let renewedAt = Date.now();
 
@@ -167,7 +184,7 @@ export async function scheduleAndRelease(
               orderId: e.orderId,
               error: err instanceof Error ? err.message : String(err),
             });
-            outcome = { pending: true, held: false, waitingFor: ['error'] };
+            outcome = { pending: true, held: false, waitingFor: ['error'], awaiting: [] };
           }
           if (!outcome.pending) {
             if (await deps.queue.remove(e)) report.dequeued++;
@@ -179,6 +196,10 @@ export async function scheduleAndRelease(
             nextAttemptAt: nextAttemptAt(now, heldSince, deps.retry ?? DEFAULT_RETRY),
             heldSince,
             waitingFor: outcome.waitingFor.length ? outcome.waitingFor.join(', ') : undefined,
+            lookedAt: nowIso,
+            ...(onlyAwaitingSync(outcome)
+              ? { awaiting: outcome.awaiting, lineVersions: outcome.lineVersions }
+              : {}),
           });
         }
       }),
@@ -189,13 +210,69 @@ export async function scheduleAndRelease(
   return { ...report, ms: Date.now() - started };
 }
 
+/**
+ * The due entries less those not worth reading: an entry that recorded the allocation updates its
+ * order waited for (and nothing else) and its lines' versions, looked at less than `FULL_LOOK_MS`
+ * ago, all of those updates still in the outbox and every line at the version recorded. One batch
+ * read of the outbox and one of the lines' versions for all such entries.
+ */
+async function withoutStillAwaiting(
+  deps: ScheduleReleaseDeps,
+  entries: readonly ReleaseQueueEntry[],
+  now: Date,
+): Promise<ReleaseQueueEntry[]> {
+  const candidates = entries.filter(
+    (e) =>
+      e.awaiting?.length &&
+      e.lineVersions &&
+      e.lookedAt &&
+      now.getTime() - Date.parse(e.lookedAt) < FULL_LOOK_MS,
+  );
+  if (!candidates.length) return [...entries];
+  const lines = (e: ReleaseQueueEntry) =>
+    Object.entries(e.lineVersions!).map(([lineSeq, version]) => ({
+      orderId: e.orderId,
+      lineSeq,
+      version,
+    }));
+  const [unsent, versions] = await Promise.all([
+    deps.sync.waiting(
+      'allocation',
+      candidates.flatMap((e) => e.awaiting!),
+    ),
+    deps.orders.lineVersions(candidates.flatMap(lines)),
+  ]);
+  const unchanged = new Set(
+    candidates.filter(
+      (e) =>
+        e.awaiting!.every((id) => unsent.has(id)) &&
+        lines(e).every((l) => versions.get(`${l.orderId}|${l.lineSeq}`) === l.version),
+    ),
+  );
+  return entries.filter((e) => !unchanged.has(e));
+}
+
+const ALLOCATION_SYNC = 'allocation sync';
+
 interface OrderOutcome {
   /** Some of the order is still allocated or scheduled. */
   readonly pending: boolean;
   /** Some of it is held (a gate or another hold): the slower retry applies. */
   readonly held: boolean;
   readonly waitingFor: string[];
+  /** The allocation outbox entries it waits for. */
+  readonly awaiting: string[];
+  /** Each line's version once this run's moves were made (`lineSeq` → version). */
+  readonly lineVersions?: Record<string, number>;
 }
+
+interface LineOutcome extends OrderOutcome {
+  /** The line's version once this run's moves were made. */
+  readonly version: number;
+}
+
+const onlyAwaitingSync = (o: OrderOutcome) =>
+  !o.held && o.waitingFor.length === 1 && o.waitingFor[0] === ALLOCATION_SYNC;
 
 type Counts = {
   scheduledLines: number;
@@ -219,7 +296,7 @@ async function scheduleReleaseOrder(
   const { orderId } = entry;
   // The header and the lines in one query.
   const order = await deps.orders.headerAndLines(orderId);
-  if (!order) return { pending: false, held: false, waitingFor: [] };
+  if (!order) return { pending: false, held: false, waitingFor: [], awaiting: [] };
   const { header } = order;
   const lines = [...order.lines].sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
   for (const l of lines) deps.cache?.putLine(l);
@@ -240,13 +317,17 @@ async function scheduleReleaseOrder(
   let pending = false;
   let held = false;
   const waitingFor = new Set<string>();
+  const awaiting: string[] = [];
+  const lineVersions: Record<string, number> = {};
   for (const line of lines) {
     const r = await scheduleReleaseLine(deps, header, line, unsent, now, runId, counts);
     if (r.pending) pending = true;
     if (r.held) held = true;
     r.waitingFor.forEach((w) => waitingFor.add(w));
+    awaiting.push(...r.awaiting);
+    lineVersions[line.lineSeq] = r.version;
   }
-  return { pending, held, waitingFor: [...waitingFor].sort() };
+  return { pending, held, waitingFor: [...waitingFor].sort(), awaiting, lineVersions };
 }
 
 async function scheduleReleaseLine(
@@ -257,15 +338,16 @@ async function scheduleReleaseLine(
   now: Date,
   runId: string,
   counts: Counts,
-): Promise<OrderOutcome> {
+): Promise<LineOutcome> {
   const { orderId, lineSeq } = line;
   const facilitiesHere = Object.keys(line.alloc).sort();
-  if (!facilitiesHere.length) return { pending: false, held: false, waitingFor: [] };
+  const unmoved = { awaiting: [], version: line.version };
+  if (!facilitiesHere.length) return { pending: false, held: false, waitingFor: [], ...unmoved };
   // A hold other than a gate's (placed by hand, say) keeps the line from moving forward.
   const blocking = blockingHolds(line, STATUS.ALLOCATED, STATUS.SCHEDULED);
   if (blocking.length) {
     counts.onHold++;
-    return { pending: true, held: true, waitingFor: blocking.map((h) => h.code) };
+    return { pending: true, held: true, waitingFor: blocking.map((h) => h.code), ...unmoved };
   }
 
   let version = line.version;
@@ -295,14 +377,17 @@ async function scheduleReleaseLine(
   let pending = false;
   let held = false;
   const waitingFor = new Set<string>();
+  const awaiting: string[] = [];
   for (const facilityId of facilitiesHere) {
     const quantity =
       (line.alloc[facilityId]?.[STATUS.SCHEDULED] ?? 0) + (scheduled.get(facilityId) ?? 0);
     if (quantity <= 0) continue;
-    if (unsent.has(allocationEntryId({ orderId, lineSeq, facilityId }))) {
+    const entryId = allocationEntryId({ orderId, lineSeq, facilityId });
+    if (unsent.has(entryId)) {
       counts.awaitingAllocationSync++;
       pending = true;
-      waitingFor.add('allocation sync');
+      waitingFor.add(ALLOCATION_SYNC);
+      awaiting.push(entryId);
       continue;
     }
     const figures = await deps.positions.facility(line.sku, facilityId);
@@ -349,7 +434,7 @@ async function scheduleReleaseLine(
     pending = true;
     held = true;
   }
-  return { pending, held, waitingFor: [...waitingFor] };
+  return { pending, held, waitingFor: [...waitingFor], awaiting, version };
 }
 
 const tz = (deps: ScheduleReleaseDeps) => deps.timeZone ?? 'UTC';

@@ -385,11 +385,32 @@ export class OrderStore {
       keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
     }
     const lines = new Map<string, LineState>();
-    for (const item of await this.getMany([...keys.values()], '#state')) {
+    for (const item of await this.getMany([...keys.values()], ['state'])) {
       const l = toLine(item);
       lines.set(`${l.orderId}|${l.lineSeq}`, l);
     }
     return lines;
+  }
+
+  /**
+   * The versions of lines in bulk (BatchGetItem of the line items' keys and `version` only), keyed
+   * `<orderId>|<lineSeq>`: enough to tell whether a line changed since it was read. Absent ones
+   * are left out.
+   */
+  async lineVersions(
+    refs: readonly { orderId: string; lineSeq: string }[],
+  ): Promise<Map<string, number>> {
+    const keys = new Map<string, { pk: string; sk: string }>();
+    for (const r of refs) {
+      keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
+    }
+    const versions = new Map<string, number>();
+    for (const item of await this.getMany([...keys.values()], ['pk', 'sk', 'version'])) {
+      const orderId = String(item.pk).slice(orderPk('').length);
+      const lineSeq = String(item.sk).slice(lineSk('').length);
+      versions.set(`${orderId}|${lineSeq}`, Number(item.version));
+    }
+    return versions;
   }
 
   /**
@@ -493,7 +514,7 @@ export class OrderStore {
   /** Consistent BatchGetItem of any number of keys: 100 a call, up to 8 calls at once. */
   private async getMany(
     keys: readonly { pk: string; sk: string }[],
-    projection?: '#state',
+    projection?: readonly string[],
   ): Promise<Row[]> {
     const found: Row[] = [];
     const chunk = async (first: number) => {
@@ -507,8 +528,10 @@ export class OrderStore {
                 ConsistentRead: true,
                 ...(projection
                   ? {
-                      ProjectionExpression: projection,
-                      ExpressionAttributeNames: { '#state': 'state' },
+                      ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
+                      ExpressionAttributeNames: Object.fromEntries(
+                        projection.map((name, i) => [`#p${i}`, name]),
+                      ),
                     }
                   : {}),
               },

@@ -48,6 +48,15 @@ export interface ReleaseQueueEntry extends ReleaseQueueInput {
   readonly nextAttemptAt?: string;
   /** What the order waited for at the last run (hold codes, `allocation sync`). */
   readonly waitingFor?: string;
+  /** When the job last read the order. */
+  readonly lookedAt?: string;
+  /**
+   * Set when the order waited for nothing but allocation updates not yet written for NetSuite:
+   * their outbox entry ids. While every one of them still waits, nothing of the order can move.
+   */
+  readonly awaiting?: readonly string[];
+  /** With `awaiting`: each line's version after that look (`lineSeq` → version). */
+  readonly lineVersions?: Readonly<Record<string, number>>;
 }
 
 const itemOf = (e: ReleaseQueueInput) => ({
@@ -104,6 +113,9 @@ export class ReleaseQueueStore {
       readonly nextAttemptAt: string;
       readonly heldSince?: string;
       readonly waitingFor?: string;
+      readonly lookedAt?: string;
+      readonly awaiting?: readonly string[];
+      readonly lineVersions?: Readonly<Record<string, number>>;
     },
   ): Promise<boolean> {
     const set = ['attempts = :a', 'nextAttemptAt = :n'];
@@ -116,6 +128,9 @@ export class ReleaseQueueStore {
     for (const [name, value] of [
       ['heldSince', next.heldSince],
       ['waitingFor', next.waitingFor],
+      ['lookedAt', next.lookedAt],
+      ['awaiting', next.awaiting?.length ? next.awaiting : undefined],
+      ['lineVersions', next.awaiting?.length ? next.lineVersions : undefined],
     ] as const) {
       if (value === undefined) remove.push(name);
       else {

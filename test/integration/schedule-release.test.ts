@@ -33,6 +33,7 @@ import {
 } from '../../shared/app/root.ts';
 import { DEPOSIT_NOT_IN_NETSUITE, depositGate } from '../../shared/fulfillment/release-gates.ts';
 import {
+  FULL_LOOK_MS,
   scheduleAndRelease,
   type ScheduleReleaseReport,
 } from '../../shared/fulfillment/schedule-release.ts';
@@ -276,7 +277,16 @@ describe('schedule and release', () => {
     expect(expected).toContain(w.schedules?.[WAREHOUSE]?.shipDate);
     expect(await reservedAt(WAREHOUSE)).toBe(2);
     expect(await queued()).toEqual([warehouse]);
-    expect((await queueEntry(warehouse))?.waitingFor).toBe('allocation sync');
+    const waiting = await queueEntry(warehouse);
+    expect(waiting).toMatchObject({
+      waitingFor: 'allocation sync',
+      awaiting: [
+        allocationEntryId({ orderId: warehouse, lineSeq: '00001', facilityId: WAREHOUSE }),
+      ],
+    });
+    // While its allocation update is unsent, a run does not read the order again (nor write it).
+    expect(await run()).toMatchObject({ queued: 1, orders: 0, stillAwaitingSync: 1 });
+    expect(await queueEntry(warehouse)).toEqual(waiting);
 
     // The allocation update sends the scheduled quantity to NetSuite; then the release goes.
     const sent = await exportAllocations();
@@ -427,6 +437,52 @@ describe('schedule and release', () => {
     }
     expect(await queued()).toEqual([]);
   });
+
+  it('an order waiting only for its allocation update is read again when queued again, and an hour after its last look', async () => {
+    const orderId = await allocatedOrder(WAREHOUSE, 1);
+    await depositArrives(orderId, 'D-6');
+    await enqueue(orderId);
+    expect(await run()).toMatchObject({ orders: 1, scheduledLines: 1, awaitingAllocationSync: 1 });
+    expect(await run()).toMatchObject({ orders: 0, stillAwaitingSync: 1 });
+    // A new allocation writes a fresh entry: the next run reads the order.
+    await enqueue(orderId);
+    expect(await run()).toMatchObject({
+      orders: 1,
+      awaitingAllocationSync: 1,
+      stillAwaitingSync: 0,
+    });
+    expect(await run()).toMatchObject({ orders: 0, stillAwaitingSync: 1 });
+    // A line changed (a hold placed by hand, no new entry): the next run reads the order.
+    await orderRuntime(root()).service.addHold({
+      orderId,
+      lineSeq: '00001',
+      code: 'CHECK',
+      holdReason: 'checked by hand',
+      idempotencyKey: `hold-${orderId}`,
+      actor: 'test',
+    });
+    expect(await run()).toMatchObject({ orders: 1, onHold: 1, stillAwaitingSync: 0 });
+    await orderRuntime(root()).service.liftHold({
+      orderId,
+      lineSeq: '00001',
+      code: 'CHECK',
+      idempotencyKey: `lift-${orderId}`,
+      actor: 'test',
+    });
+    expect(await run()).toMatchObject({ orders: 1, awaitingAllocationSync: 1 });
+    expect(await run()).toMatchObject({ orders: 0, stillAwaitingSync: 1 });
+    // An hour after its last look it is read whatever the outbox says.
+    const later = new Date(Date.now() + FULL_LOOK_MS + 60_000);
+    expect(
+      await scheduleAndRelease(scheduleReleaseDeps(root(), { now: () => later })),
+    ).toMatchObject({ orders: 1, awaitingAllocationSync: 1, stillAwaitingSync: 0 });
+    // Once the update is written, the next run (its next attempt is due then) releases it.
+    await exportAllocations();
+    expect(
+      await scheduleAndRelease(scheduleReleaseDeps(root(), { now: () => later })),
+    ).toMatchObject({ orders: 1, releasedLines: 1, dequeued: 1 });
+    expect((await line(orderId)).buckets).toEqual({ 3200: 1 });
+  });
 });
 
 describe('the allocation update for a SKU the product registry lacks', () => {
@@ -507,6 +563,8 @@ describe('NetSuite rejections of released and scheduled quantity', () => {
     expect(await reservedAt(WAREHOUSE)).toBe(reservedBefore - 3);
 
     // The scheduled order leaves the release queue at the next run: nothing of it is allocated.
+    // (Its entry says it waited for its allocation update, still unsent; but its line changed, so
+    // the run reads it.)
     expect(await run()).toMatchObject({ dequeued: 1, releasedLines: 0, scheduledLines: 0 });
     expect(await queued()).toEqual([]);
   });
