@@ -13,8 +13,9 @@
  * Measured: `--workers` workers take the orders one by one and reserve each line's unit with the
  * order core's own command (`OrderService.move` 1100 → 1200 at the facility) with the group commit
  * brokering uses (`groupCommit`, adaptive: a reservation with none in flight at its facility goes
- * the plain way; those that meet one in flight share one conditional write of the position, then
- * each order's transaction takes its grant over with the line; shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
+ * the plain way; those that meet one in flight are written together in one shared transaction —
+ * the position once for their sum, every order's line, event and reservation row;
+ * shared/orders/group-commit.ts), or with `--plain` without it (the reservation condition
  * and the line in one transaction per order, the path before issue #21). A refusal for lack of stock
  * (OUT_OF_STOCK) is an answer, not an error: more orders than stock make the sale run out.
  * Beside it, in the same run, the ceiling of the primitive: the same number of workers doing
@@ -121,8 +122,13 @@ interface CaseResult {
   readonly oversold: number;
   readonly unbalanced: number;
   readonly grantsLeft: number;
-  /** Adaptive group commit: reservations that went the plain way, grant writes, grants in them. */
+  /**
+   * Adaptive group commit: reservations that went the plain way, shared transactions and the
+   * reservations in them, grant writes and grants in them (orders reserving at several facilities).
+   */
   readonly plainReservations: number;
+  readonly sharedWrites: number;
+  readonly sharedReservations: number;
   readonly grantWrites: number;
   readonly granted: number;
 }
@@ -347,6 +353,8 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     unbalanced,
     grantsLeft: grants.length,
     plainReservations: service.groupCommitStats.led,
+    sharedWrites: service.groupCommitStats.sharedWrites,
+    sharedReservations: service.groupCommitStats.shared,
     grantWrites: service.groupCommitStats.batches,
     granted: service.groupCommitStats.granted,
   };
@@ -358,6 +366,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
       `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
       `grants left ${grants.length}; plain ${result.plainReservations}, ` +
+      `${result.sharedReservations} in ${result.sharedWrites} shared transactions, ` +
       `${result.granted} granted in ${result.grantWrites} grant writes`,
   );
   return result;

@@ -114,7 +114,8 @@ export class CommandRunner {
 
   /**
    * Commits a plan's writes; with a group commit, its reservations the plain way when nothing is
-   * in flight at their SKU × facility, else as grants first (shared/orders/group-commit.ts): a facility
+   * in flight at their SKU × facility, else in a transaction shared with the others waiting there
+   * (reserving at one facility), or as grants first (shared/orders/group-commit.ts): a facility
    * that refuses reads as the position's condition failing (nothing was written), and the grants
    * of a transaction that did not commit — cancelled, or an error whose outcome is unknown — are
    * given back (idempotent: a grant its transaction took over is gone, and stays so).
@@ -126,6 +127,7 @@ export class CommandRunner {
     if (!group) return this.tx.commit(writes);
     const taken = await group.take(writes);
     if ('refused' in taken) return this.tx.refused(taken.refused);
+    if ('committed' in taken) return taken.committed;
     let failure: CommitFailure | undefined;
     try {
       failure = await this.tx.commit(taken.writes);

@@ -3,14 +3,26 @@
  * adaptive: a reservation at a SKU × facility where this process has no reservation write in
  * flight goes the plain way (its order's one transaction writes the line, its row and the position
  * under the reservation condition — exactly what it writes without a group commit); only the
- * reservations that arrive while one is in flight are batched. Those are written to the
- * position together — one conditional increment by their sum with one grant row per order
- * (`PositionStore.grantReservations`) — and each order's own transaction then takes its grant over
- * (the grant row deleted, the line's reservation row written) without writing the position. On a
- * hot SKU the position is written once per batch instead of once per order, and the orders'
- * transactions no longer conflict on it.
+ * reservations that arrive while one is in flight are batched.
  *
- * Correctness (never oversell, reserved = what the rows count):
+ * A batched command that reserves at that one SKU × facility only (most do: one line, one
+ * facility) is written with the others in **one shared transaction**
+ * (`OrderTransactions.commitShared`): the position raised once by their sum under the bound of
+ * one reservation, and every order's own items (line, event, reservation row, linked writes) as
+ * its own transaction would write them. On a hot SKU one transaction commits a whole batch: the
+ * position is written once per batch, and the orders no longer conflict on it. When the sum does
+ * not fit, the figures are read afresh and the members that fit go again in arrival order; a
+ * member whose own condition failed (its line moved, its key used: a replay, a linked condition)
+ * gets the failure its own transaction would have had, and the others go again at once.
+ *
+ * A command that reserves at several facilities in a batch takes **grants** instead (it cannot
+ * be in two batches' transactions at once): its reservations are written to each position with
+ * the other grants there — one conditional increment by their sum with one grant row per order
+ * (`PositionStore.grantReservations`) — and its own transaction then takes its grants over (the
+ * grant rows deleted, its reservation rows written) without writing the positions.
+ *
+ * Correctness (never oversell, reserved = what the rows count): a shared transaction reserves
+ * under the position's own condition and writes the rows with it. For grants:
  * - the sum is reserved under the same bound as one reservation, checked by DynamoDB in the
  *   grant's transaction (reserved + sum <= nsQty − safety, NetSuite's figure unchanged or higher);
  * - the grant rows are written in that transaction and counted in reserved (Σ reservation rows +
@@ -30,12 +42,34 @@ import { randomBytes } from 'node:crypto';
 import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';
 import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
 import {
+  soleReservation,
+  type CommitFailure,
+  type OrderTransactions,
+} from '../store/order-transaction.ts';
+import {
   GRANT_TTL_MS,
   type PositionStore,
   type ReservationGrant,
 } from '../store/position-store.ts';
-import { backoffMs, sleep } from '../store/transactions.ts';
+import { backoffMs, sleep, type LinkedWrite } from '../store/transactions.ts';
 import { Combiner } from './combiner.ts';
+
+type Writes = OrderWrites<LinkedWrite>;
+
+/** A command batched at one SKU × facility: a grant of units, or its whole writes to share a transaction. */
+type Request =
+  { readonly grant: GrantRequest } | { readonly shared: Writes; readonly figures: FacilityFigures };
+
+/**
+ * A grant (undefined: refused), or how the command's writes fared in a shared transaction: its
+ * failure (undefined: committed), `alone` (not batched after all: it commits its own writes), or
+ * an error whose outcome is unknown.
+ */
+type Answer =
+  | { readonly grant: ReservationGrant | undefined }
+  | { readonly shared: CommitFailure | undefined }
+  | { readonly alone: true }
+  | { readonly error: unknown };
 
 /** One order's reservation at a facility, as its command planned it. */
 export interface GrantRequest {
@@ -60,20 +94,22 @@ export interface GroupCommitOptions {
  * called once the writes' transaction is done (committed or not): it lets the SKU × facility keys
  * this order led go, and the reservations that queued behind them are written as one batch.
  */
-export type Granted<L> =
+export type Granted =
   | {
-      readonly writes: OrderWrites<L>;
+      readonly writes: Writes;
       readonly grants: readonly ReservationGrant[];
       readonly release: () => void;
     }
-  | { readonly refused: { readonly sku: string; readonly facilityId: string } };
+  | { readonly refused: { readonly sku: string; readonly facilityId: string } }
+  /** Written with others in a shared transaction: its failure, or undefined (committed). */
+  | { readonly committed: CommitFailure | undefined };
 
 const NOTHING_HELD = () => undefined;
 
 const keyOf = (sku: string, facilityId: string) => `${sku}\u0000${facilityId}`;
 
 export class ReservationGroupCommit {
-  private readonly combiner: Combiner<GrantRequest, ReservationGrant | undefined>;
+  private readonly combiner: Combiner<Request, Answer>;
   /** The figures of the last grant write per key (NetSuite's figure and safety for the bound). */
   private readonly known = new Map<string, FacilityFigures>();
   private readonly attempts: number;
@@ -81,10 +117,17 @@ export class ReservationGroupCommit {
   private led = 0;
   private batches = 0;
   private granted = 0;
+  private sharedWrites = 0;
+  private shared = 0;
 
+  /**
+   * Without `tx` every batched reservation takes a grant (the shared transaction needs the order
+   * store's items).
+   */
   constructor(
     private readonly positions: PositionStore,
     opts: GroupCommitOptions = {},
+    private readonly tx?: Pick<OrderTransactions, 'commitShared' | 'refused'>,
   ) {
     this.attempts = opts.attempts ?? 8;
     this.now = opts.now ?? (() => new Date());
@@ -103,7 +146,7 @@ export class ReservationGroupCommit {
    * An order leads all its keys or none: one that waits for a batch never holds a key another
    * order's batch waits for (no deadlock between orders reserving at several facilities).
    */
-  async take<L>(writes: OrderWrites<L>): Promise<Granted<L>> {
+  async take(writes: Writes): Promise<Granted> {
     const inventory = writes.inventory ?? [];
     const reserving = inventory.filter((w) => w.kind === 'reserve' && w.delta > 0);
     if (reserving.length === 0) return { writes, grants: [], release: NOTHING_HELD };
@@ -121,6 +164,18 @@ export class ReservationGroupCommit {
       this.led++;
       return { writes, grants: [], release: () => held.forEach((letGo) => letGo()) };
     }
+    const sole = this.tx ? soleReservation(writes) : undefined;
+    if (sole) {
+      const { sku, facilityId } = sole.facility;
+      const answer = await this.combiner.submit(keyOf(sku, facilityId), {
+        shared: writes,
+        figures: sole.facility,
+      });
+      if ('error' in answer) throw answer.error;
+      if ('shared' in answer) return { committed: answer.shared };
+      // Not batched after all: its own transaction, the plain way (nothing held).
+      return { writes, grants: [], release: NOTHING_HELD };
+    }
     const rowOf = (sku: string, facilityId: string) =>
       inventory.find(
         (w) => w.kind === 'reservation' && w.sku === sku && w.facilityId === facilityId,
@@ -132,12 +187,11 @@ export class ReservationGroupCommit {
         const row = rowOf(sku, facilityId);
         const orderId = row?.kind === 'reservation' ? row.orderId : writes.event.orderId;
         const lineSeq = row?.kind === 'reservation' ? row.lineSeq : '';
-        const grant = await this.combiner.submit(keyOf(sku, facilityId), {
-          figures: w.facility,
-          qty: w.delta,
-          orderId,
-          lineSeq,
+        const answer = await this.combiner.submit(keyOf(sku, facilityId), {
+          grant: { figures: w.facility, qty: w.delta, orderId, lineSeq },
         });
+        if ('error' in answer) throw answer.error;
+        const grant = 'grant' in answer ? answer.grant : undefined;
         return { w, grant, sku, facilityId };
       }),
     );
@@ -161,9 +215,24 @@ export class ReservationGroupCommit {
     };
   }
 
-  /** Orders that reserved the plain way, and grant writes (batches) made (diagnosis, tests). */
-  get stats(): { readonly led: number; readonly batches: number; readonly granted: number } {
-    return { led: this.led, batches: this.batches, granted: this.granted };
+  /**
+   * Orders that reserved the plain way, grant writes (batches) made and grants in them, shared
+   * transactions committed and the orders in them (diagnosis, tests).
+   */
+  get stats(): {
+    readonly led: number;
+    readonly batches: number;
+    readonly granted: number;
+    readonly sharedWrites: number;
+    readonly shared: number;
+  } {
+    return {
+      led: this.led,
+      batches: this.batches,
+      granted: this.granted,
+      sharedWrites: this.sharedWrites,
+      shared: this.shared,
+    };
   }
 
   /**
@@ -177,8 +246,108 @@ export class ReservationGroupCommit {
     );
   }
 
-  /** The combiner's write for one SKU × facility: one grant per request, or undefined (refused). */
-  private async write(
+  /**
+   * The combiner's write for one SKU × facility: the commands sharing a transaction first, then
+   * the grants, one answer per request.
+   */
+  private async write(key: string, batch: readonly Request[]): Promise<Answer[]> {
+    const out: Answer[] = [];
+    const shared = batch.flatMap((r, i) => ('shared' in r ? [{ r, i }] : []));
+    const grants = batch.flatMap((r, i) => ('grant' in r ? [{ r: r.grant, i }] : []));
+    if (shared.length) {
+      const answers = await this.writeShared(
+        key,
+        shared.map(({ r }) => r as Extract<Request, { shared: Writes }>),
+      );
+      shared.forEach(({ i }, n) => (out[i] = answers[n]!));
+    }
+    if (grants.length) {
+      try {
+        const answers = await this.writeGrants(
+          key,
+          grants.map(({ r }) => r),
+        );
+        grants.forEach(({ i }, n) => (out[i] = { grant: answers[n] }));
+      } catch (error) {
+        grants.forEach(({ i }) => (out[i] = { error }));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Shared transactions for commands that reserve here only: as many members as fit in each; a
+   * refused sum reads the figures again and lets go on with those that fit, in arrival order (the
+   * others answer as a failed position condition); members whose own conditions failed get their
+   * failure, and the others go again at once; a race on the position backs off. What is still
+   * unwritten after `attempts` races commits alone.
+   */
+  private async writeShared(
+    key: string,
+    batch: ReadonlyArray<{ readonly shared: Writes; readonly figures: FacilityFigures }>,
+  ): Promise<Answer[]> {
+    const tx = this.tx!;
+    const out: Answer[] = batch.map(() => ({ alone: true }) as const);
+    const { sku, facilityId } = batch[0]!.figures;
+    let figures = this.known.get(key) ?? newest(batch.map((r) => r.figures));
+    let pending = batch.map((_, i) => i);
+    let races = 0;
+    while (pending.length > 0 && races < this.attempts) {
+      if (races > 0) await sleep(backoffMs(races));
+      let result;
+      try {
+        result = await tx.commitShared(
+          figures,
+          pending.map((i) => batch[i]!.shared),
+        );
+      } catch (error) {
+        // The outcome is unknown (the transaction may have committed): each command gets the
+        // error, as its own transaction's would have reached it.
+        pending.forEach((i) => (out[i] = { error }));
+        break;
+      }
+      const inTx = result.included.map((n) => pending[n]!);
+      if (!inTx.length) break;
+      if (result.outcome === 'committed') {
+        this.known.set(key, figures);
+        this.sharedWrites++;
+        this.shared += inTx.length;
+        inTx.forEach((i) => (out[i] = { shared: undefined }));
+        pending = pending.filter((i) => !inTx.includes(i));
+        continue;
+      }
+      if (result.outcome === 'members') {
+        result.failures.forEach((failure, n) => (out[pending[n]!] = { shared: failure }));
+        const failed = new Set([...result.failures.keys()].map((n) => pending[n]!));
+        pending = pending.filter((i) => !failed.has(i));
+        continue;
+      }
+      if (result.outcome === 'raced') {
+        races++;
+        continue;
+      }
+      // Refused: the figures moved. Go on with what the fresh figures cover, in arrival order.
+      figures = await this.positions.facility(sku, facilityId);
+      this.known.set(key, figures);
+      let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
+      const fits = new Set(
+        inTx.filter((i) => {
+          const qty = soleReservation(batch[i]!.shared)?.qty ?? 0;
+          const fit = qty <= room;
+          if (fit) room -= qty;
+          return fit;
+        }),
+      );
+      for (const i of inTx) {
+        if (!fits.has(i)) out[i] = { shared: tx.refused({ sku, facilityId }) };
+      }
+      pending = pending.filter((i) => !inTx.includes(i) || fits.has(i));
+    }
+    return out;
+  }
+
+  /** The grant write for one SKU × facility: one grant per request, or undefined (refused). */
+  private async writeGrants(
     key: string,
     batch: readonly GrantRequest[],
   ): Promise<Array<ReservationGrant | undefined>> {

@@ -121,7 +121,7 @@ export class OrderService {
     const tx = new OrderTransactions(opts.orders, opts.positions);
     this.runner = new CommandRunner(opts.orders, tx, this.maxAttempts);
     this.reads = new CommandReads(opts.orders, opts.positions, this.cache);
-    this.group = new ReservationGroupCommit(opts.positions, opts.groupCommit);
+    this.group = new ReservationGroupCommit(opts.positions, opts.groupCommit, tx);
   }
 
   /** What the group commit did: reservations led the plain way, grant batches and grants written. */

@@ -190,14 +190,22 @@ export class OrderStore {
    * `ns` (NetSuite's figure no longer covers the reservation), `external`, `header`.
    */
   async commit(change: ChangeSet): Promise<void> {
-    const tx = new LabelledTx();
-    for (const l of change.lines) tx.add(`line:${l.line.lineSeq}`, this.lineWrite(l));
-    tx.add('event', this.eventPut(change.event));
+    await this.commitTx(this.changeTx(change));
+  }
+
+  /**
+   * The labelled items `commit` sends for a change, appended to `tx` with their labels prefixed
+   * by `prefix` (several orders' changes in one transaction tell theirs apart by it).
+   */
+  changeTx(change: ChangeSet, tx = new LabelledTx(), prefix = ''): LabelledTx {
+    const add = (label: string, item: TxItem) => tx.add(`${prefix}${label}`, item);
+    for (const l of change.lines) add(`line:${l.line.lineSeq}`, this.lineWrite(l));
+    add('event', this.eventPut(change.event));
     const pk = orderPk(change.event.orderId);
     const releases = [...(change.release ? [change.release] : []), ...(change.releases ?? [])];
     const shipments = [...(change.shipment ? [change.shipment] : []), ...(change.shipments ?? [])];
     for (const r of releases) {
-      tx.add(releases.length === 1 ? 'release' : `release:${r.key}`, {
+      add(releases.length === 1 ? 'release' : `release:${r.key}`, {
         Put: {
           TableName: this.table,
           Item: { pk, sk: releaseSk(r.key), itemType: 'release', ...r },
@@ -205,7 +213,7 @@ export class OrderStore {
       });
     }
     for (const sh of shipments) {
-      tx.add(shipments.length === 1 ? 'shipment' : `shipment:${sh.key}`, {
+      add(shipments.length === 1 ? 'shipment' : `shipment:${sh.key}`, {
         Put: {
           TableName: this.table,
           Item: { pk, sk: shipmentSk(sh.key), itemType: 'shipment', ...sh },
@@ -214,7 +222,7 @@ export class OrderStore {
     }
     if (change.headerSet && Object.keys(change.headerSet).length) {
       const entries = Object.entries(change.headerSet);
-      tx.add('header', {
+      add('header', {
         Update: {
           TableName: this.table,
           Key: { pk, sk: HEADER_SK },
@@ -225,8 +233,8 @@ export class OrderStore {
         },
       });
     }
-    for (const x of change.extra ?? []) tx.add(x.label, x.item);
-    await this.send(tx);
+    for (const x of change.extra ?? []) add(x.label, x.item);
+    return tx;
   }
 
   /** Creates an order: the external-id key, the header, every line and the `created` event. */
@@ -263,10 +271,11 @@ export class OrderStore {
       tx.add(`line:${line.lineSeq}`, this.lineWrite({ line, expectedVersion: 0 }));
     tx.add('event', this.eventPut(event));
     extra.forEach((item, i) => tx.add(`extra:${i}`, item));
-    await this.send(tx);
+    await this.commitTx(tx);
   }
 
-  private async send(tx: LabelledTx): Promise<void> {
+  /** Sends labelled items as one transaction; a cancellation is thrown as TxCancelled. */
+  async commitTx(tx: LabelledTx): Promise<void> {
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: tx.items }));
     } catch (err) {

@@ -13,11 +13,63 @@
  *   reservation:<seq>:<facility>  the line's reservation row (no condition)
  *   grant:<sku>:<facility>        a group-commit grant the command takes over is gone or expired
  *   linked:…                      a linked write's own condition
+ *
+ * `commitShared` writes several orders' commands that reserve at one SKU × facility in one
+ * transaction (the group commit, shared/orders/group-commit.ts): the position once, for their
+ * sum, then each order's own items with its labels prefixed `<member>|`.
  */
 import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';
+import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
 import { TxCancelled, type OrderStore } from './order-store.ts';
 import type { PositionStore } from './position-store.ts';
-import type { LinkedWrite, TxItem } from './transactions.ts';
+import { LabelledTx, type LinkedWrite, type TxItem } from './transactions.ts';
+
+/** DynamoDB's limit of items in one transaction. */
+const TX_ITEMS = 100;
+
+/** How a shared transaction (`commitShared`) ended. */
+export type SharedCommit = {
+  /** The members (indexes into those given) that were in the transaction. */
+  readonly included: readonly number[];
+} & (
+  | { readonly outcome: 'committed' }
+  /** The position's bound (or NetSuite's figure) no longer allows the sum: nothing written. */
+  | { readonly outcome: 'refused' }
+  /** Another writer held the position (or DynamoDB throttled): nothing written, try again. */
+  | { readonly outcome: 'raced' }
+  /**
+   * Conditions of some members' own items failed (or their items raced): nothing written. Those
+   * members' failures, as `commit` would have answered them; the others may go again at once.
+   */
+  | { readonly outcome: 'members'; readonly failures: ReadonlyMap<number, CommitFailure> }
+);
+
+/** The one reservation of a command's writes, when it reserves at one SKU × facility only. */
+export function soleReservation(
+  writes: OrderWrites<LinkedWrite>,
+): { readonly facility: FacilityFigures; readonly qty: number } | undefined {
+  const inventory = writes.inventory ?? [];
+  const reserves = inventory.filter((w) => w.kind === 'reserve');
+  const others = inventory.filter((w) => w.kind !== 'reserve' && w.kind !== 'reservation');
+  const only = reserves[0];
+  if (reserves.length !== 1 || others.length || only?.kind !== 'reserve' || only.delta <= 0) {
+    return undefined;
+  }
+  return { facility: only.facility, qty: only.delta };
+}
+
+/** An item's table and key, to tell whether two writes touch the same item. */
+function itemKey(item: TxItem): string {
+  const [table, key] = item.Put
+    ? [item.Put.TableName, item.Put.Item]
+    : item.Update
+      ? [item.Update.TableName, item.Update.Key]
+      : item.Delete
+        ? [item.Delete.TableName, item.Delete.Key]
+        : [item.ConditionCheck?.TableName, item.ConditionCheck?.Key];
+  const k = key as Record<string, unknown> | undefined;
+  return `${table}\u0000${String(k?.pk)}\u0000${String(k?.sk)}`;
+}
 
 /** Why a command's transaction was cancelled, by condition. */
 export interface CommitFailure {
@@ -59,36 +111,110 @@ export class OrderTransactions {
     }
     extra.push(...(writes.linked ?? []));
     try {
-      await this.orders.commit({
-        lines: writes.lines,
-        event: writes.event,
-        releases: writes.releases,
-        shipments: writes.shipments,
-        headerSet: writes.headerSet,
-        extra,
-      });
+      await this.orders.commit(this.changeOf(writes, extra));
       return undefined;
     } catch (err) {
       if (!(err instanceof TxCancelled)) throw err;
       const c = err.cancellation;
-      const failed = [...c.failed];
-      return {
-        error: err,
-        failed: c.failed,
-        keyTaken: c.failed.has('event'),
-        lines: failed.filter((l) => l.startsWith('line:')).map((l) => l.slice('line:'.length)),
-        inventory: [
-          ...new Map(
-            failed.flatMap((l) => {
-              const f = facilities.get(l);
-              return f ? [[`${f.sku}\u0000${f.facilityId}`, f] as const] : [];
-            }),
-          ).values(),
-        ],
-        linked: failed.filter((l): l is `linked:${string}` => l.startsWith('linked:')),
-        raced: c.conflict || c.throttled,
-      };
+      return failureOf(err, c.failed, c.conflict || c.throttled, facilities);
     }
+  }
+
+  /**
+   * Commits the writes of several commands that each reserve at the same SKU × facility
+   * (`soleReservation`) in one transaction: the position raised once by the sum of their units
+   * under the bound of one reservation, with NetSuite's check (`PositionStore.reserveItems`), then
+   * each member's own items as `commit` writes them, less its position write. Every unit is still
+   * reserved under DynamoDB's condition on the position, and each order's rows are written in the
+   * same transaction as the units they count (Σ rows = reserved at every commit).
+   *
+   * A member that would write an item an earlier member writes (two commands on one order line),
+   * or that does not fit in the transaction's 100 items, is left out: not in `included`, for the
+   * next transaction. Throws what the store throws when the outcome is unknown.
+   */
+  async commitShared(
+    figures: FacilityFigures,
+    members: readonly OrderWrites<LinkedWrite>[],
+  ): Promise<SharedCommit> {
+    const touched = new Set<string>();
+    const memberTx = new LabelledTx();
+    const included: number[] = [];
+    let sum = 0;
+    members.forEach((writes, i) => {
+      const own = this.orders.changeTx(
+        this.changeOf(writes, [
+          ...(writes.inventory ?? []).flatMap((w) =>
+            w.kind === 'reserve' ? [] : this.inventoryItems(w, writes.event.at),
+          ),
+          ...(writes.linked ?? []),
+        ]),
+        new LabelledTx(),
+        `${i}|`,
+      );
+      const keys = own.items.map(itemKey);
+      if (
+        keys.some((k) => touched.has(k)) ||
+        memberTx.items.length + own.items.length > TX_ITEMS - 2
+      ) {
+        return;
+      }
+      keys.forEach((k) => touched.add(k));
+      own.items.forEach((item, n) => memberTx.add(own.labels[n]!, item));
+      included.push(i);
+      sum += soleReservation(writes)?.qty ?? 0;
+    });
+    if (!included.length) return { included, outcome: 'raced' };
+    // A position not written yet passes the update's condition whatever the sum (each member
+    // checked only its own units): the bound for it (sum <= N − S) is checked here, against the
+    // N the NetSuite check holds to.
+    if (sum > (figures.nsQty ?? 0) - figures.position.safety) {
+      return { included, outcome: 'refused' };
+    }
+    const { position, nsCheck } = this.positions.reserveItems(
+      figures,
+      sum,
+      members[included[0]!]!.event.at,
+    );
+    const tx = new LabelledTx().add('position', position);
+    if (nsCheck) tx.add('ns', nsCheck);
+    memberTx.items.forEach((item, n) => tx.add(memberTx.labels[n]!, item));
+    try {
+      await this.orders.commitTx(tx);
+      return { included, outcome: 'committed' };
+    } catch (err) {
+      if (!(err instanceof TxCancelled)) throw err;
+      const c = err.cancellation;
+      if (c.failed.has('position') || c.failed.has('ns')) return { included, outcome: 'refused' };
+      const failures = new Map<number, CommitFailure>();
+      for (const i of included) {
+        const prefix = `${i}|`;
+        const own = (labels: Iterable<string>) =>
+          new Set(
+            [...labels].filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length)),
+          );
+        const failed = own(c.failed);
+        const raced = own(tx.labels.filter((_, n) => c.codes[n] === 'TransactionConflict'));
+        if (failed.size || raced.size) {
+          failures.set(i, failureOf(err, failed, raced.size > 0, new Map()));
+        }
+      }
+      if (failures.size) return { included, outcome: 'members', failures };
+      return { included, outcome: 'raced' };
+    }
+  }
+
+  private changeOf(
+    writes: OrderWrites<LinkedWrite>,
+    extra: ReadonlyArray<{ label: string; item: TxItem }>,
+  ) {
+    return {
+      lines: writes.lines,
+      event: writes.event,
+      releases: writes.releases,
+      shipments: writes.shipments,
+      headerSet: writes.headerSet,
+      extra,
+    };
   }
 
   /**
@@ -150,4 +276,30 @@ export class OrderTransactions {
       ...(nsCheck ? [{ label: `ns:${at}`, item: nsCheck, facility: f }] : []),
     ];
   }
+}
+
+/** A cancelled transaction read for one command: the labels of its conditions that failed. */
+function failureOf(
+  error: TxCancelled,
+  failedLabels: ReadonlySet<string>,
+  raced: boolean,
+  facilities: ReadonlyMap<string, { sku: string; facilityId: string }>,
+): CommitFailure {
+  const failed = [...failedLabels];
+  return {
+    error,
+    failed: failedLabels,
+    keyTaken: failedLabels.has('event'),
+    lines: failed.filter((l) => l.startsWith('line:')).map((l) => l.slice('line:'.length)),
+    inventory: [
+      ...new Map(
+        failed.flatMap((l) => {
+          const f = facilities.get(l);
+          return f ? [[`${f.sku}\u0000${f.facilityId}`, f] as const] : [];
+        }),
+      ).values(),
+    ],
+    linked: failed.filter((l): l is `linked:${string}` => l.startsWith('linked:')),
+    raced,
+  };
 }

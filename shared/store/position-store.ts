@@ -26,7 +26,9 @@
  * (`endHoldItems`, `endAdjustmentHold`: row deleted and reserved lowered in one transaction) once
  * NetSuite's figure reflects the adjustment.
  *
- * Group commit (`grantReservations`): one transaction reserves for several orders at once — the
+ * Group commit: commands that reserve at one SKU × facility share one transaction
+ * (`OrderTransactions.commitShared`: `reserveItems` for their sum, then their own items). An order
+ * reserving at several facilities takes grants (`grantReservations`): one transaction reserves for several orders at once — the
  * position's conditional increment by their sum, the NetSuite check, and one grant row per order —
  * and each order's own transaction then turns its grant into its reservation row
  * (`consumeGrantItem`: the grant deleted on condition it is still there and not expired) without
@@ -391,6 +393,9 @@ export class PositionStore {
       }
     }
     const sum = grants.reduce((n, g) => n + g.qty, 0);
+    // A position not written yet passes the update's condition whatever the sum: the bound for it
+    // (sum <= N − S) is checked here, against the N the NetSuite check holds to.
+    if (sum > (seen.nsQty ?? 0) - seen.position.safety) return 'refused';
     const { position, nsCheck } = this.reserveItems(seen, sum, now);
     const update = position.Update!;
     const tx = new LabelledTx()

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { OrderWrites } from '../../shared/domain/orders/order-writes.ts';
-import { ReservationGroupCommit } from '../../shared/orders/group-commit.ts';
+import { ReservationGroupCommit, type Granted } from '../../shared/orders/group-commit.ts';
+import type { LinkedWrite } from '../../shared/store/transactions.ts';
+import { soleReservation, type SharedCommit } from '../../shared/store/order-transaction.ts';
 import type {
   FacilityState,
   GrantOutcome,
@@ -64,7 +66,11 @@ function memoryStore(nsQty: number, script: Array<'conflict' | 'throw'> = []) {
   return { state, writes, store: store as unknown as PositionStore };
 }
 
-const writesFor = (orderId: string, qty: number, seen: FacilityState): OrderWrites => ({
+const writesFor = (
+  orderId: string,
+  qty: number,
+  seen: FacilityState,
+): OrderWrites<LinkedWrite> => ({
   lines: [],
   event: {
     type: 'moved',
@@ -83,8 +89,18 @@ const writesFor = (orderId: string, qty: number, seen: FacilityState): OrderWrit
 
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** The writes to commit (led or granted), or a failure naming what came back instead. */
+function toCommit(g: Granted): Extract<Granted, { writes: unknown }> {
+  if ('writes' in g) return g;
+  throw new Error(`expected writes to commit, got ${JSON.stringify(g)}`);
+}
+
 /** An order that reserves at F (1 unit) and at G (1 unit). */
-const twoFacilities = (orderId: string, f: FacilityState, g: FacilityState): OrderWrites => ({
+const twoFacilities = (
+  orderId: string,
+  f: FacilityState,
+  g: FacilityState,
+): OrderWrites<LinkedWrite> => ({
   ...writesFor(orderId, 1, f),
   inventory: [
     { kind: 'reserve', facility: f, delta: 1 },
@@ -99,8 +115,7 @@ describe('ReservationGroupCommit', () => {
     const { state, writes, store } = memoryStore(10);
     const group = new ReservationGroupCommit(store);
     const seen = await store.facility('S', 'F');
-    const lead = await group.take(writesFor('O0', 1, seen));
-    if ('refused' in lead) throw new Error('refused');
+    const lead = toCommit(await group.take(writesFor('O0', 1, seen)));
     expect(lead.grants).toEqual([]);
     expect(lead.writes.inventory?.[0]).toMatchObject({ kind: 'reserve', delta: 1 });
     const rest = [2, 3].map((q, i) => group.take(writesFor(`O${i + 1}`, q, seen)));
@@ -111,12 +126,11 @@ describe('ReservationGroupCommit', () => {
     const out = await Promise.all(rest);
     expect(writes).toEqual([[2, 3]]);
     expect(state.reserved).toBe(5);
-    for (const o of out) {
-      if ('refused' in o) throw new Error('refused');
+    for (const o of out.map(toCommit)) {
       expect(o.writes.inventory?.[0]).toMatchObject({ kind: 'grant', sku: 'S', facilityId: 'F' });
       expect(o.grants).toHaveLength(1);
     }
-    expect(group.stats).toEqual({ led: 1, batches: 1, granted: 2 });
+    expect(group.stats).toEqual({ led: 1, batches: 1, granted: 2, sharedWrites: 0, shared: 0 });
     // Idle again: the next one leads.
     const after = await group.take(writesFor('O9', 1, seen));
     expect('grants' in after && after.grants).toEqual([]);
@@ -127,8 +141,7 @@ describe('ReservationGroupCommit', () => {
     const { state, writes, store } = memoryStore(5);
     const group = new ReservationGroupCommit(store);
     const seen = await store.facility('S', 'F');
-    const lead = await group.take(writesFor('O0', 1, seen));
-    if ('refused' in lead) throw new Error('refused');
+    const lead = toCommit(await group.take(writesFor('O0', 1, seen)));
     const out = Promise.all(
       [3, 2, 1, 1].map((q, i) => group.take(writesFor(`O${i + 1}`, q, seen))),
     );
@@ -156,8 +169,7 @@ describe('ReservationGroupCommit', () => {
     const group = new ReservationGroupCommit(store);
     const seen = await store.facility('S', 'F');
     const batched = async (orderId: string) => {
-      const lead = await group.take(writesFor(`lead-${orderId}`, 1, seen));
-      if ('refused' in lead) throw new Error('refused');
+      const lead = toCommit(await group.take(writesFor(`lead-${orderId}`, 1, seen)));
       const taken = group.take(writesFor(orderId, 2, seen));
       await tick();
       lead.release();
@@ -179,19 +191,140 @@ describe('ReservationGroupCommit', () => {
     const group = new ReservationGroupCommit(store);
     const f = await store.facility('S', 'F');
     const g = await store.facility('S', 'G');
-    const lead = await group.take(writesFor('O0', 1, f));
-    if ('refused' in lead) throw new Error('refused');
+    const lead = toCommit(await group.take(writesFor('O0', 1, f)));
     const both = group.take(twoFacilities('O1', f, g));
     await tick();
     // G was idle but is not led: its grant is written at once; F's waits for the lead.
     expect(writes).toEqual([[1]]);
     lead.release();
-    const out = await both;
-    if ('refused' in out) throw new Error('refused');
+    const out = toCommit(await both);
     expect(out.grants.map((x) => x.facilityId).sort()).toEqual(['F', 'G']);
     expect(out.writes.inventory?.filter((w) => w.kind === 'grant')).toHaveLength(2);
     // Both idle now: an order at both leads both.
     const plain = await group.take(twoFacilities('O2', f, g));
     expect('grants' in plain && plain.grants).toEqual([]);
+  });
+});
+
+/**
+ * A shared-transaction writer over the memory store: checks the sum against the bound as the
+ * position's condition does, and fails the members or races the script says.
+ */
+function sharedWriter(
+  memory: ReturnType<typeof memoryStore>,
+  script: Array<{ fail?: string } | 'race' | 'throw'> = [],
+) {
+  const txs: string[][] = [];
+  const tx = {
+    async commitShared(
+      seen: { nsQty?: number },
+      members: readonly OrderWrites<LinkedWrite>[],
+    ): Promise<SharedCommit> {
+      const ids = members.map((m) => m.event.orderId);
+      txs.push(ids);
+      const included = members.map((_, i) => i);
+      const next = script.shift();
+      if (next === 'race') return { included, outcome: 'raced' };
+      if (next === 'throw') throw new Error('socket hang up');
+      if (next?.fail) {
+        const n = ids.indexOf(next.fail);
+        const failure = { failed: new Set(['line:00001']), lines: ['00001'] } as never;
+        return { included, outcome: 'members', failures: new Map([[n, failure]]) };
+      }
+      const sum = members.reduce((n, m) => n + (soleReservation(m)?.qty ?? 0), 0);
+      const N = seen.nsQty ?? 0;
+      const { state } = memory;
+      if (!(state.nsQty >= N && state.reserved <= N - sum)) return { included, outcome: 'refused' };
+      state.reserved += sum;
+      state.v++;
+      return { included, outcome: 'committed' };
+    },
+    refused: (f: { sku: string; facilityId: string }) => ({ refusedAt: f }) as never,
+  };
+  return { tx, txs };
+}
+
+describe('ReservationGroupCommit: commands reserving at one facility share a transaction', () => {
+  /** The lead takes the key; `orders` arrive behind it; the lead's transaction ends. */
+  async function behindLead(
+    group: ReservationGroupCommit,
+    seen: FacilityState,
+    orders: Array<[string, number]>,
+  ) {
+    const lead = toCommit(await group.take(writesFor('LEAD', 1, seen)));
+    const out = Promise.all(orders.map(([id, q]) => group.take(writesFor(id, q, seen))));
+    await tick();
+    lead.release();
+    return out;
+  }
+
+  it('those behind a write in flight are written in one transaction: no grant, each committed', async () => {
+    const memory = memoryStore(10);
+    const { tx, txs } = sharedWriter(memory);
+    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const out = await behindLead(group, await memory.store.facility('S', 'F'), [
+      ['O1', 2],
+      ['O2', 3],
+      ['O3', 1],
+    ]);
+    expect(out).toEqual([
+      { committed: undefined },
+      { committed: undefined },
+      { committed: undefined },
+    ]);
+    expect(txs).toEqual([['O1', 'O2', 'O3']]);
+    expect(memory.writes).toEqual([]);
+    expect(memory.state.reserved).toBe(6);
+    expect(group.stats).toMatchObject({ led: 1, batches: 0, sharedWrites: 1, shared: 3 });
+  });
+
+  it('a sum that does not fit: the figures read again, those that fit go again in arrival order; the rest answer as a refused position', async () => {
+    const memory = memoryStore(4);
+    const { tx, txs } = sharedWriter(memory);
+    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const out = await behindLead(group, await memory.store.facility('S', 'F'), [
+      ['O1', 3],
+      ['O2', 2],
+      ['O3', 1],
+    ]);
+    expect(txs).toEqual([
+      ['O1', 'O2', 'O3'],
+      ['O1', 'O3'],
+    ]);
+    expect(out).toEqual([
+      { committed: undefined },
+      { committed: { refusedAt: { sku: 'S', facilityId: 'F' } } },
+      { committed: undefined },
+    ]);
+    expect(memory.state.reserved).toBe(4);
+  });
+
+  it("a member's own failure is its answer; the others go again at once; races back off; a lost answer reaches every member", async () => {
+    const memory = memoryStore(10);
+    const { tx, txs } = sharedWriter(memory, [{ fail: 'O2' }, 'race']);
+    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const seen = await memory.store.facility('S', 'F');
+    const out = await behindLead(group, seen, [
+      ['O1', 1],
+      ['O2', 1],
+      ['O3', 1],
+    ]);
+    expect(txs).toEqual([
+      ['O1', 'O2', 'O3'],
+      ['O1', 'O3'],
+      ['O1', 'O3'],
+    ]);
+    expect(out[0]).toEqual({ committed: undefined });
+    expect(out[1]).toMatchObject({ committed: { lines: ['00001'] } });
+    expect(out[2]).toEqual({ committed: undefined });
+    expect(memory.state.reserved).toBe(2);
+
+    const lost = sharedWriter(memory, ['throw']);
+    const other = new ReservationGroupCommit(memory.store, {}, lost.tx);
+    const answers = behindLead(other, seen, [
+      ['O4', 1],
+      ['O5', 1],
+    ]);
+    await expect(answers).rejects.toThrow('socket hang up');
   });
 });
