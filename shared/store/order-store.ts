@@ -58,6 +58,16 @@ export interface OrderRecords {
 
 type Row = Record<string, unknown>;
 
+/** The line items' keys of `refs`, each once. */
+const lineKeysOf = (refs: readonly { orderId: string; lineSeq: string }[]) => [
+  ...new Map(
+    refs.map((r) => [
+      `${r.orderId}|${r.lineSeq}`,
+      { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) },
+    ]),
+  ).values(),
+];
+
 const toLine = (item: Row): LineState => JSON.parse(String(item.state)) as LineState;
 
 /** Events keep what the command returned as JSON text (`result`), read back as a value. */
@@ -389,12 +399,8 @@ export class OrderStore {
   async lines(
     refs: readonly { orderId: string; lineSeq: string }[],
   ): Promise<Map<string, LineState>> {
-    const keys = new Map<string, { pk: string; sk: string }>();
-    for (const r of refs) {
-      keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
-    }
     const lines = new Map<string, LineState>();
-    for (const item of await this.getMany([...keys.values()], ['state'])) {
+    for (const item of await this.getMany(lineKeysOf(refs), ['state'])) {
       const l = toLine(item);
       lines.set(`${l.orderId}|${l.lineSeq}`, l);
     }
@@ -409,12 +415,8 @@ export class OrderStore {
   async lineVersions(
     refs: readonly { orderId: string; lineSeq: string }[],
   ): Promise<Map<string, number>> {
-    const keys = new Map<string, { pk: string; sk: string }>();
-    for (const r of refs) {
-      keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
-    }
     const versions = new Map<string, number>();
-    for (const item of await this.getMany([...keys.values()], ['pk', 'sk', 'version'])) {
+    for (const item of await this.getMany(lineKeysOf(refs), ['pk', 'sk', 'version'])) {
       const orderId = String(item.pk).slice(orderPk('').length);
       const lineSeq = String(item.sk).slice(lineSk('').length);
       versions.set(`${orderId}|${lineSeq}`, Number(item.version));
