@@ -244,6 +244,13 @@ function sharedWriter(
   return { tx, txs };
 }
 
+/** A group commit whose shared transactions go to `sharedWriter` over a memory store. */
+function sharedGroup(nsQty: number, script?: Parameters<typeof sharedWriter>[1]) {
+  const memory = memoryStore(nsQty);
+  const { tx, txs } = sharedWriter(memory, script);
+  return { memory, txs, group: new ReservationGroupCommit(memory.store, {}, tx) };
+}
+
 describe('ReservationGroupCommit: commands reserving at one facility share a transaction', () => {
   /** The lead takes the key; `orders` arrive behind it; the lead's transaction ends. */
   async function behindLead(
@@ -259,9 +266,7 @@ describe('ReservationGroupCommit: commands reserving at one facility share a tra
   }
 
   it('those behind a write in flight are written in one transaction: no grant, each committed', async () => {
-    const memory = memoryStore(10);
-    const { tx, txs } = sharedWriter(memory);
-    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const { memory, txs, group } = sharedGroup(10);
     const out = await behindLead(group, await memory.store.facility('S', 'F'), [
       ['O1', 2],
       ['O2', 3],
@@ -279,9 +284,7 @@ describe('ReservationGroupCommit: commands reserving at one facility share a tra
   });
 
   it('a sum that does not fit: the figures read again, those that fit go again in arrival order; the rest answer as a refused position', async () => {
-    const memory = memoryStore(4);
-    const { tx, txs } = sharedWriter(memory);
-    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const { memory, txs, group } = sharedGroup(4);
     const out = await behindLead(group, await memory.store.facility('S', 'F'), [
       ['O1', 3],
       ['O2', 2],
@@ -300,9 +303,7 @@ describe('ReservationGroupCommit: commands reserving at one facility share a tra
   });
 
   it("a member's own failure is its answer; the others go again at once; races back off; a lost answer reaches every member", async () => {
-    const memory = memoryStore(10);
-    const { tx, txs } = sharedWriter(memory, [{ fail: 'O2' }, 'race']);
-    const group = new ReservationGroupCommit(memory.store, {}, tx);
+    const { memory, txs, group } = sharedGroup(10, [{ fail: 'O2' }, 'race']);
     const seen = await memory.store.facility('S', 'F');
     const out = await behindLead(group, seen, [
       ['O1', 1],
