@@ -465,7 +465,7 @@ export class NetsuiteFileStore {
         errorFile: i.errorFile as string | undefined,
         records: Number(i.records ?? 0),
       }))
-      .sort((a, b) => (a.failedAt < b.failedAt ? 1 : a.failedAt > b.failedAt ? -1 : 0));
+      .sort(newestFailedFirst);
   }
 
   /** Which of the error files of a folder were processed already. */
@@ -579,3 +579,11 @@ export const unexplainedId = (u: Omit<UnexplainedException, 'id'>): string =>
   [u.folder, u.file, u.source, u.errorFile ?? '', u.errorLine ?? '']
     .map((p) => String(p).slice(0, 200))
     .join('#');
+
+/**
+ * Failed files newest first. `failedAt` may tie (NetSuite's move to `failed/` is known to the
+ * second): then the later name first — our file names begin with their write time to the
+ * millisecond.
+ */
+export const newestFailedFirst = (a: FailedFile, b: FailedFile): number =>
+  a.failedAt !== b.failedAt ? (a.failedAt < b.failedAt ? 1 : -1) : b.name.localeCompare(a.name);

@@ -48,7 +48,7 @@ import type {
   StoredManifestRecord,
   UnexplainedException,
 } from '../store/netsuite-file-store.ts';
-import { MANIFEST_TTL_DAYS } from '../store/netsuite-file-store.ts';
+import { MANIFEST_TTL_DAYS, newestFailedFirst } from '../store/netsuite-file-store.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
 
 export const EXCEPTIONS_JOB = 'netsuite-exceptions';
@@ -704,10 +704,7 @@ export async function exceptionsStatus(
   ]);
   return {
     refused,
-    failedFiles: failed
-      .flat()
-      .sort((a, b) => (a.failedAt < b.failedAt ? 1 : a.failedAt > b.failedAt ? -1 : 0))
-      .slice(0, limit),
+    failedFiles: failed.flat().sort(newestFailedFirst).slice(0, limit),
     unexplainedTotal: unexplained.length,
     unexplained: unexplained.slice(0, limit),
     taken: feeds.map((feed) => ({ feed, count: 0, ...summary.get(feed) })),
