@@ -15,6 +15,7 @@ import {
   isNetsuiteFulfilled,
 } from '../../../shared/domain/sync/allocation-rows.ts';
 import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
+import { omsFulfilledEntryId } from '../../../shared/domain/sync/oms-fulfilled-rows.ts';
 import { openAtStore as openAt } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
 import type { ReconcileReport } from '../../../shared/jobs/reconcile-reservations.ts';
 import { orderRuntime, root, storeFulfillment, syncStore } from '../../../shared/app/root.ts';
@@ -208,6 +209,13 @@ export const reservationChecks = (r: ReservationFigures): Check[] =>
     ok: oms === other,
   }));
 
+/** The store that shipped the line last (the OMS-fulfilled record names it). */
+const lastStoreShipment = (l: LineState): string | undefined =>
+  Object.values(l.shipments)
+    .filter((s) => s.quantity > 0 && s.shippedAt !== undefined)
+    .sort((a, b) => (a.shippedAt! < b.shippedAt! ? -1 : 1))
+    .at(-1)?.facilityId;
+
 /** Every facility the line has (had) quantity at, in id order. */
 const facilitiesOf = (l: LineState): string[] =>
   [
@@ -334,14 +342,19 @@ export async function brokeringSummary(
     ok: oms === other,
   });
   // Where NetSuite holds each line, from the OMS's records: the location of the last allocation
-  // update written for it, or Rejected Orders when a location rejected it since; nowhere once
-  // closed. (Shipped lines stay where they shipped from.)
+  // update written for it, or Rejected Orders when a location rejected it since, or the store
+  // that shipped it when its OMS-fulfilled record was written after both (NetSuite's item
+  // fulfilment moves the line there, out of Rejected Orders); nowhere once closed.
   const netsuiteFacilities = facilities.filter(isNetsuiteFulfilled);
   const entryOf = (l: LineState, f: Facility) =>
     allocationEntryId({ orderId: l.orderId, lineSeq: l.lineSeq, facilityId: f.facilityId });
   const sentTimes = await syncStore(root()).lastSent(
     'allocation',
     lines.flatMap((l) => netsuiteFacilities.map((f) => entryOf(l, f))),
+  );
+  const fulfilledSent = await syncStore(root()).lastSent(
+    'fulfilled',
+    lines.map(omsFulfilledEntryId),
   );
   const rejectedAt = new Map<string, string>();
   for (const m of allMoves.filter(isRejection)) {
@@ -357,7 +370,9 @@ export async function brokeringSummary(
       if (sent && sent > at) [at, where] = [sent, f.facilityId];
     }
     const rejected = rejectedAt.get(`${l.orderId}|${l.lineSeq}`);
-    return rejected && rejected > at ? DEFAULT_REJECTED_LOCATION_ID : where;
+    if (rejected && rejected > at) [at, where] = [rejected, DEFAULT_REJECTED_LOCATION_ID];
+    const shipped = fulfilledSent.get(omsFulfilledEntryId(l));
+    return shipped && shipped > at ? lastStoreShipment(l) : where;
   };
   const locations = new Map(lines.map((l) => [l, netsuiteLocation(l)]));
   const received = items.length;
