@@ -56,9 +56,13 @@ import { Combiner } from './combiner.ts';
 
 type Writes = OrderWrites<LinkedWrite>;
 
-/** A command batched at one SKU × facility: a grant of units, or its whole writes to share a transaction. */
+/**
+ * A command batched at one SKU × facility: a grant of units, or its whole writes (reserving `qty`
+ * there) to share a transaction.
+ */
 type Request =
-  { readonly grant: GrantRequest } | { readonly shared: Writes; readonly figures: FacilityFigures };
+  | { readonly grant: GrantRequest }
+  | { readonly shared: Writes; readonly figures: FacilityFigures; readonly qty: number };
 
 /**
  * A grant (undefined: refused), or how the command's writes fared in a shared transaction: its
@@ -170,6 +174,7 @@ export class ReservationGroupCommit {
       const answer = await this.combiner.submit(keyOf(sku, facilityId), {
         shared: writes,
         figures: sole.facility,
+        qty: sole.qty,
       });
       if ('error' in answer) throw answer.error;
       if ('shared' in answer) return { committed: answer.shared };
@@ -257,7 +262,7 @@ export class ReservationGroupCommit {
     if (shared.length) {
       const answers = await this.writeShared(
         key,
-        shared.map(({ r }) => r as Extract<Request, { shared: Writes }>),
+        shared.map(({ r }) => r),
       );
       shared.forEach(({ i }, n) => (out[i] = answers[n]!));
     }
@@ -284,7 +289,7 @@ export class ReservationGroupCommit {
    */
   private async writeShared(
     key: string,
-    batch: ReadonlyArray<{ readonly shared: Writes; readonly figures: FacilityFigures }>,
+    batch: ReadonlyArray<Extract<Request, { shared: Writes }>>,
   ): Promise<Answer[]> {
     const tx = this.tx!;
     const out: Answer[] = batch.map(() => ({ alone: true }) as const);
@@ -327,17 +332,8 @@ export class ReservationGroupCommit {
         continue;
       }
       // Refused: the figures moved. Go on with what the fresh figures cover, in arrival order.
-      figures = await this.positions.facility(sku, facilityId);
-      this.known.set(key, figures);
-      let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
-      const fits = new Set(
-        inTx.filter((i) => {
-          const qty = soleReservation(batch[i]!.shared)?.qty ?? 0;
-          const fit = qty <= room;
-          if (fit) room -= qty;
-          return fit;
-        }),
-      );
+      figures = await this.readAgain(key, sku, facilityId);
+      const fits = new Set(fitting(figures, inTx, (i) => batch[i]!.qty));
       for (const i of inTx) {
         if (!fits.has(i)) out[i] = { shared: tx.refused({ sku, facilityId }) };
       }
@@ -391,17 +387,32 @@ export class ReservationGroupCommit {
       }
       // Refused: the figures moved (other processes reserved, NetSuite's figure changed). Grant
       // what the fresh figures cover, in arrival order; the rest is refused.
-      figures = await this.positions.facility(sku, facilityId);
-      this.known.set(key, figures);
-      let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
-      pending = pending.filter((i) => {
-        const fits = batch[i]!.qty <= room;
-        if (fits) room -= batch[i]!.qty;
-        return fits;
-      });
+      figures = await this.readAgain(key, sku, facilityId);
+      pending = fitting(figures, pending, (i) => batch[i]!.qty);
     }
     return out;
   }
+
+  /** A batch's write was refused: the facility's figures read afresh, and kept for the next. */
+  private async readAgain(key: string, sku: string, facilityId: string): Promise<FacilityFigures> {
+    const figures = await this.positions.facility(sku, facilityId);
+    this.known.set(key, figures);
+    return figures;
+  }
+}
+
+/** Of requests in arrival order, those whose units the figures' room covers, first come first. */
+function fitting<T>(
+  figures: FacilityFigures,
+  requests: readonly T[],
+  qtyOf: (r: T) => number,
+): T[] {
+  let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
+  return requests.filter((r) => {
+    const fits = qtyOf(r) <= room;
+    if (fits) room -= qtyOf(r);
+    return fits;
+  });
 }
 
 /** Of several reads of one facility, the one with the latest position version. */
