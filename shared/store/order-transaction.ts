@@ -164,12 +164,6 @@ export class OrderTransactions {
       sum += soleReservation(writes)?.qty ?? 0;
     });
     if (!included.length) return { included, outcome: 'raced' };
-    // A position not written yet passes the update's condition whatever the sum (each member
-    // checked only its own units): the bound for it (sum <= N − S) is checked here, against the
-    // N the NetSuite check holds to.
-    if (sum > (figures.nsQty ?? 0) - figures.position.safety) {
-      return { included, outcome: 'refused' };
-    }
     const { position, nsCheck } = this.positions.reserveItems(
       figures,
       sum,

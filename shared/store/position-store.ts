@@ -246,7 +246,8 @@ export class PositionStore {
    *
    *   ConditionCheck NS#f:  nsQty >= N
    *   Update POS#f:         reserved += q   if reserved <= N − S − q  and  safety = S
-   *                         (or the position does not exist yet and N − S − q >= 0)
+   *                         (or the position does not exist yet and N − S − q >= 0: that
+   *                         branch is only in the condition when it holds)
    *
    * At commit: reserved_after = reserved_before + q <= N − S <= nsQty_now − S, so ATP =
    * nsQty − reserved − safety stays >= 0 whatever else committed in between. Releasing q
@@ -281,8 +282,12 @@ export class PositionStore {
               'SET reserved = if_not_exists(reserved, :zero) + :q, atp = :top - if_not_exists(reserved, :zero), ' +
               'safety = if_not_exists(safety, :zero), facilityId = :f, itemType = :type, nsQtySeen = :ns, ' +
               'v = if_not_exists(v, :zero) + :one, updatedAt = :now',
+            // A position not written yet passes `attribute_not_exists`, whatever `delta`: only
+            // when N − S covers `delta` (a batch's sum is checked by no command before it).
             ConditionExpression:
-              'attribute_not_exists(pk) OR (reserved <= :limit AND safety = :safety)',
+              nsQty - p.safety - delta >= 0
+                ? 'attribute_not_exists(pk) OR (reserved <= :limit AND safety = :safety)'
+                : 'reserved <= :limit AND safety = :safety',
             ExpressionAttributeValues: {
               ...common,
               ':q': delta,
@@ -393,9 +398,6 @@ export class PositionStore {
       }
     }
     const sum = grants.reduce((n, g) => n + g.qty, 0);
-    // A position not written yet passes the update's condition whatever the sum: the bound for it
-    // (sum <= N − S) is checked here, against the N the NetSuite check holds to.
-    if (sum > (seen.nsQty ?? 0) - seen.position.safety) return 'refused';
     const { position, nsCheck } = this.reserveItems(seen, sum, now);
     const update = position.Update!;
     const tx = new LabelledTx()
