@@ -27,6 +27,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   decideRefused,
+  isRowsFingerprint,
+  linesFingerprint,
   rowsFingerprint,
   type RefusalNote,
 } from '../domain/sync/netsuite-error-file.ts';
@@ -325,8 +327,17 @@ async function exportDue<P>(
     for (const [j, entry] of page.entries()) {
       const plan = plans[j]!;
       if (plan.kind === 'ready') {
-        const fingerprint = rowsFingerprint(plan.rows, columns);
-        const decision = decideRefused(entry.refusal, fingerprint);
+        // CSV: the record's lines as the file will hold them, fingerprinted as they are.
+        const lines = columns && csvLines(columns, plan.rows as Record<string, string>[]);
+        const fingerprint =
+          lines === undefined ? rowsFingerprint(plan.rows) : linesFingerprint(lines);
+        const note = entry.refusal;
+        const decision = decideRefused(
+          note,
+          note && lines !== undefined && isRowsFingerprint(note.fingerprint)
+            ? rowsFingerprint(plan.rows, columns) // refused before lines were fingerprinted
+            : fingerprint,
+        );
         if (!decision.send) {
           const n = entry.refusal!;
           refused.push({
@@ -343,7 +354,7 @@ async function exportDue<P>(
         if (full()) continue; // stays due: the next run takes it
         if (body) {
           if (!body.byteLength) body.append(csvHeader(spec.feed.columns));
-          body.append(csvLines(spec.feed.columns, plan.rows as Record<string, string>[]));
+          body.append(lines!);
         }
         current.push({
           at: i + j,

@@ -35,7 +35,9 @@ import { snapshotItem } from '../../shared/store/inventory-store.ts';
 import { FacilityStore } from '../../shared/store/facility-store.ts';
 import { ImportLedger } from '../../shared/store/import-ledger.ts';
 import { productItems, ProductStore } from '../../shared/store/product-store.ts';
-import type { OutboxFeed } from '../../shared/store/sync-store.ts';
+import type { OutboxEntry, OutboxFeed } from '../../shared/store/sync-store.ts';
+import { customerRow, type CustomerRecord } from '../../shared/domain/sync/customer-row.ts';
+import { rowsFingerprint } from '../../shared/domain/sync/netsuite-error-file.ts';
 import type { ExportReport } from '../../shared/sync/export-run.ts';
 import { resendRefused, type ExceptionsReport } from '../../shared/sync/netsuite-exceptions.ts';
 import { syncStatus } from '../../shared/sync/sync-status.ts';
@@ -63,6 +65,11 @@ const facilities: Facility[] = [
 const folderOf = (feed: FeedId) => feedPrefix(cloud.sftp.user, feedById(feed));
 const runJob = () => cloud.scheduler.runNow('netsuite-exceptions') as Promise<ExceptionsReport>;
 const runExport = (feed: FeedId) => cloud.scheduler.runNow(feed) as Promise<ExportReport>;
+const entriesOf = async (feed: OutboxFeed) => {
+  const out: OutboxEntry<unknown>[] = [];
+  for await (const page of syncStore(root()).entries(feed)) out.push(...page);
+  return out;
+};
 const outbox = async (feed: OutboxFeed) => {
   const ids: string[] = [];
   for await (const page of syncStore(root()).entries(feed)) ids.push(...page.map((e) => e.id));
@@ -501,6 +508,31 @@ describe('records that wait for their NetSuite id (customers)', () => {
         waitingForFix: 1,
         records: [expect.objectContaining({ id: party, message: 'Invalid email address' })],
       });
+    } finally {
+      if (prior === undefined) delete process.env.OMS_SYNC_RESEND_MINUTES;
+      else process.env.OMS_SYNC_RESEND_MINUTES = prior;
+    }
+  });
+
+  it('a note made before CSV records were fingerprinted by their lines is compared as it was made', async () => {
+    const prior = process.env.OMS_SYNC_RESEND_MINUTES;
+    process.env.OMS_SYNC_RESEND_MINUTES = '0';
+    try {
+      const party = partyIdFor('cust-refused');
+      const [entry] = (await entriesOf('customer')).filter((e) => e.id === party);
+      expect(entry?.refusal?.fingerprint).toMatch(/^c[0-9a-f]{16}$/);
+      const columns = feedById('customer-export').columns;
+      const rows = [customerRow(entry!.payload as CustomerRecord)];
+      const legacy = (fingerprint: string) =>
+        syncStore(root()).saveRefusals([
+          { feed: 'customer', id: party, note: { ...entry!.refusal!, fingerprint } },
+        ]);
+      // The rows' fingerprint of old: the unchanged record stays out of files.
+      await legacy(rowsFingerprint(rows, columns));
+      expect(await runExport('customer-export')).toMatchObject({ records: 0, refused: 1 });
+      // An old note of other rows: the record changed since, it goes again.
+      await legacy(rowsFingerprint([{ ...rows[0], email: 'fixed@example.com' }], columns));
+      expect(await runExport('customer-export')).toMatchObject({ records: 1, refused: 0 });
     } finally {
       if (prior === undefined) delete process.env.OMS_SYNC_RESEND_MINUTES;
       else process.env.OMS_SYNC_RESEND_MINUTES = prior;

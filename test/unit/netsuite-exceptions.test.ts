@@ -12,6 +12,8 @@ import {
   parseErrorRow,
   recordsAt,
   rowsFingerprint,
+  linesFingerprint,
+  isRowsFingerprint,
   waitsForFix,
   type ManifestRecord,
   type Refusal,
@@ -132,6 +134,15 @@ describe('manifests', () => {
     // JSON entries: keys sorted, values typed.
     expect(rowsFingerprint([{ a: 1, b: 'x' }])).toBe(rowsFingerprint([{ b: 'x', a: 1 }]));
     expect(rowsFingerprint([{ a: 1 }])).not.toBe(rowsFingerprint([{ a: '1' }]));
+  });
+
+  it("fingerprints a CSV record's lines as written, told apart from the rows' fingerprints of old", () => {
+    const lines = '1,50001,501,3,13\n';
+    expect(linesFingerprint(lines)).toMatch(/^c[0-9a-f]{16}$/);
+    expect(linesFingerprint(lines)).toBe(linesFingerprint('1,50001,501,3,13\n'));
+    expect(linesFingerprint(lines)).not.toBe(linesFingerprint('1,50001,777,3,13\n'));
+    expect(isRowsFingerprint(linesFingerprint(lines))).toBe(false);
+    expect(isRowsFingerprint(rowsFingerprint([{ a: 1 }]))).toBe(true);
   });
 
   it('packs 25,000 send-once records into parts below 400 kB that read back whole', () => {

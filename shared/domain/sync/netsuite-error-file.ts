@@ -15,7 +15,7 @@
  *   record only when the rows it would build now differ from the refused ones (the cause was
  *   fixed), when an operator asked for it, or once automatically after a wholly failed file.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const ERROR_FILE_HEADER = 'fileName,errorMessage';
 
@@ -146,8 +146,26 @@ export function rowsFingerprint(
           .sort()
           .map((k) => [k, r[k]]),
   );
-  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16);
+  return hash('sha256', JSON.stringify(canonical)).slice(0, 16);
 }
+
+/**
+ * A fingerprint of a CSV record's lines exactly as the file holds them (`csvLines`: the feed's
+ * columns, quoted as written): `c` and 64 bits of SHA-256, hex. The export renders those lines
+ * anyway, so this costs one hash where `rowsFingerprint` built and serialised a second copy of
+ * the rows (issue #21: the export's CPU). Equal rows give equal lines, so it tells a changed
+ * record from an unchanged one as `rowsFingerprint` did.
+ */
+export const linesFingerprint = (lines: string): string => `c${hash('sha256', lines).slice(0, 16)}`;
+
+/**
+ * Whether a stored fingerprint is `rowsFingerprint`'s: manifests and refusal notes written
+ * before CSV records were fingerprinted by their lines hold such; a record refused then is
+ * compared by `rowsFingerprint` still, so that it is not re-sent merely because the way of
+ * fingerprinting changed.
+ */
+export const isRowsFingerprint = (fingerprint: string): boolean =>
+  /^[0-9a-f]{16}$/.test(fingerprint);
 
 // ── refusal notes and the decision rules ───────────────────────────────────────────────────────
 
