@@ -433,14 +433,22 @@ export function nextRev(state: SimState): number {
   return state.counters.rev;
 }
 
-export const findCustomerByExternalId = (state: SimState, externalId: string) =>
-  Object.values(state.customers).find((c) => c.externalId === externalId);
-
-export const findOrderByExternalId = (state: SimState, externalId: string) =>
-  Object.values(state.salesOrders).find((o) => o.externalId === externalId);
-
-export const findDepositByExternalId = (state: SimState, externalId: string) =>
-  Object.values(state.deposits).find((d) => d.externalId === externalId);
+/**
+ * Records of one kind by `externalId` (NetSuite's deduplication key on import), the first made for
+ * each, for one import: built once per file and kept current as the file creates records
+ * (`add`). A search of every record per row made a day of imports quadratic in records (issue
+ * #21: the simulator's part of a 50,000-order day).
+ */
+export function externalIdIndex<T extends { readonly externalId: string }>(
+  records: Readonly<Record<string, T>>,
+): { find(externalId: string): T | undefined; add(record: T): void } {
+  const index = new Map<string, T>();
+  const add = (record: T) => {
+    if (record.externalId && !index.has(record.externalId)) index.set(record.externalId, record);
+  };
+  for (const record of Object.values(records)) add(record);
+  return { find: (externalId) => index.get(externalId), add };
+}
 
 /** Cells that are not empty: NetSuite's CSV import leaves a field untouched for an empty cell. */
 export function nonEmpty(fields: Record<string, string>): Record<string, string> {

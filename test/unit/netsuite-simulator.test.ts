@@ -151,6 +151,40 @@ describe('record imports', () => {
     expect(state.salesOrders['50001']!.lines.map((l) => l.itemId)).toEqual(['501']);
   });
 
+  it('dedupe orders and customers on externalId, within a file and across files', () => {
+    const state = withCustomerAndItem();
+    const ctx = context(state);
+    // The same storefront order twice in one file (under two OMS ids), then again in another.
+    applySalesOrderRows(ctx, 'o1.csv', [
+      orderRow('HC-O1', '1'),
+      orderRow('HC-O9', '2', { externalId: 'SHOP-HC-O1' }),
+      orderRow('HC-O2', '1'),
+    ]);
+    applySalesOrderRows(ctx, 'o2.csv', [orderRow('HC-O1', '3'), orderRow('HC-O3', '1')]);
+    expect(
+      Object.values(state.salesOrders).map((o) => [
+        o.internalId,
+        o.externalId,
+        o.lines.map((l) => l.orderLineId),
+      ]),
+    ).toEqual([
+      ['50001', 'SHOP-HC-O1', ['1', '2', '3']],
+      ['50002', 'SHOP-HC-O2', ['1']],
+      ['50003', 'SHOP-HC-O3', ['1']],
+    ]);
+    applyCustomerRows(ctx, 'c2.csv', [
+      { HCCustomerId: 'HC-2', externalId: 'SHOP-2', firstName: 'C', lastName: 'D' },
+      { HCCustomerId: 'HC-2', externalId: 'SHOP-2', firstName: 'C', lastName: 'E' },
+      { HCCustomerId: 'HC-1', externalId: 'SHOP-1', firstName: 'A', lastName: 'F' },
+    ]);
+    expect(
+      Object.values(state.customers).map((c) => [c.internalId, c.externalId, c.fields.lastName]),
+    ).toEqual([
+      ['1001', 'SHOP-1', 'F'],
+      ['1002', 'SHOP-2', 'E'],
+    ]);
+  });
+
   it('skip deposits of no amount, refuse unknown orders, dedupe on externalId', () => {
     const state = withCustomerAndItem();
     const ctx = context(state);

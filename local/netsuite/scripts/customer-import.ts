@@ -8,7 +8,7 @@ import { CONTRACT } from '../contract.ts';
 import type { RecordContext, SuiteScript } from '../context.ts';
 import { rowObjects } from '../csv-file.ts';
 import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
-import { findCustomerByExternalId, nextId, nextRev, nonEmpty } from '../state.ts';
+import { externalIdIndex, nextId, nextRev, nonEmpty } from '../state.ts';
 
 const FEED = CONTRACT.customers;
 const SCRIPT = 'customer-import';
@@ -48,6 +48,7 @@ export function applyCustomerRows(
   const { state } = ctx;
   const at = ctx.now().toISOString();
   const refusals: RowRefusal[] = [];
+  const byExternalId = externalIdIndex(state.customers);
   for (const [index, row] of rows.entries()) {
     const key = row.externalId || row.HCCustomerId;
     const refused = rejection(row);
@@ -58,7 +59,7 @@ export function applyCustomerRows(
     }
     const hcCustomerId = row.HCCustomerId!;
     const fields = nonEmpty(row);
-    const existing = row.externalId ? findCustomerByExternalId(state, row.externalId) : undefined;
+    const existing = row.externalId ? byExternalId.find(row.externalId) : undefined;
     if (existing) {
       const newToOms = existing.hcCustomerId !== hcCustomerId;
       existing.hcCustomerId = hcCustomerId;
@@ -75,7 +76,7 @@ export function applyCustomerRows(
       continue;
     }
     const internalId = nextId(state, 'customer');
-    state.customers[internalId] = {
+    const customer = {
       internalId,
       externalId: row.externalId ?? '',
       hcCustomerId,
@@ -84,6 +85,8 @@ export function applyCustomerRows(
       createdAt: at,
       updatedAt: at,
     };
+    state.customers[internalId] = customer;
+    byExternalId.add(customer);
     ctx.log({
       script: SCRIPT,
       kind: 'created',

@@ -9,7 +9,7 @@
 import { CONTRACT } from '../contract.ts';
 import type { RecordContext, SuiteScript } from '../context.ts';
 import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
-import { findDepositByExternalId, nextId, nextRev } from '../state.ts';
+import { externalIdIndex, nextId, nextRev } from '../state.ts';
 
 const FEED = CONTRACT.customerDeposits;
 const SCRIPT = 'deposit-import';
@@ -42,6 +42,7 @@ export function applyDeposits(
   const { state } = ctx;
   const at = ctx.now().toISOString();
   const refusals: RowRefusal[] = [];
+  const byExternalId = externalIdIndex(state.deposits);
   for (const [index, item] of items.entries()) {
     if (!item || typeof item !== 'object' || Array.isArray(item)) {
       ctx.log({ script: SCRIPT, kind: 'rejected', file, message: 'element is not an object' });
@@ -78,7 +79,7 @@ export function applyDeposits(
       continue;
     }
     const fields = Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, text(v)] as const));
-    const existing = externalId ? findDepositByExternalId(state, externalId) : undefined;
+    const existing = externalId ? byExternalId.find(externalId) : undefined;
     if (existing) {
       existing.fields = { ...existing.fields, ...fields };
       existing.updatedAt = at;
@@ -93,7 +94,7 @@ export function applyDeposits(
       continue;
     }
     const internalId = nextId(state, 'deposit');
-    state.deposits[internalId] = {
+    const deposit = {
       internalId,
       externalId,
       salesOrderId: orderId,
@@ -103,6 +104,8 @@ export function applyDeposits(
       createdAt: at,
       updatedAt: at,
     };
+    state.deposits[internalId] = deposit;
+    byExternalId.add(deposit);
     ctx.log({
       script: SCRIPT,
       kind: 'created',

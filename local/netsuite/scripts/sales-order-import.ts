@@ -13,7 +13,7 @@ import type { RecordContext, SuiteScript } from '../context.ts';
 import { rowObjects } from '../csv-file.ts';
 import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import {
-  findOrderByExternalId,
+  externalIdIndex,
   nextId,
   nextLineSeq,
   nextRev,
@@ -123,6 +123,7 @@ export function applySalesOrderRows(
   rows: readonly Row[],
 ): RowRefusal[] {
   const refusals: RowRefusal[] = [];
+  const byExternalId = externalIdIndex(ctx.state.salesOrders);
   for (const [hcOrderId, indexes] of groupIndexes(rows)) {
     const group = indexes.map((i) => rows[i]!);
     const refused = orderRejection(ctx.state, hcOrderId, group);
@@ -132,18 +133,24 @@ export function applySalesOrderRows(
       for (const index of indexes) refusals.push({ index, message });
       continue;
     }
-    upsertOrder(ctx, file, hcOrderId, group);
+    upsertOrder(ctx, file, hcOrderId, group, byExternalId);
   }
   return refusals;
 }
 
-function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: readonly Row[]) {
+function upsertOrder(
+  ctx: RecordContext,
+  file: string,
+  hcOrderId: string,
+  rows: readonly Row[],
+  byExternalId: ReturnType<typeof externalIdIndex<SimSalesOrder>>,
+) {
   const { state } = ctx;
   const at = ctx.now().toISOString();
   const first = rows[0]!;
   const externalId = first.externalId ?? '';
   // Without an externalId NetSuite cannot deduplicate: every import creates a new order.
-  const existing = externalId ? findOrderByExternalId(state, externalId) : undefined;
+  const existing = externalId ? byExternalId.find(externalId) : undefined;
   const reexport = ctx.options.reexportUpdated;
   let order: SimSalesOrder;
   if (existing) {
@@ -170,6 +177,7 @@ function upsertOrder(ctx: RecordContext, file: string, hcOrderId: string, rows: 
       updatedAt: at,
     };
     state.salesOrders[internalId] = order;
+    byExternalId.add(order);
   }
   for (const row of rows) {
     const { line: cells } = split(row);
