@@ -456,6 +456,19 @@ export class NetsuiteSimulator {
   }
 
   /**
+   * `salesOrderTotals` of every sales order in one pass, by the OMS order id (the first order
+   * with it, as there): for a summary of the whole day, which asking order by order made
+   * quadratic in orders.
+   */
+  salesOrderTotalsByOmsId(): Map<string, SimOrderTotals> {
+    const out = new Map<string, SimOrderTotals>();
+    for (const order of Object.values(this.state.salesOrders)) {
+      if (!out.has(order.hcOrderId)) out.set(order.hcOrderId, salesOrderTotals(this.state, order));
+    }
+    return out;
+  }
+
+  /**
    * A NetSuite user closes a sales-order line by hand (its open quantity is no longer committed;
    * later updates of the line are refused: `line … is closed`).
    */

@@ -6,6 +6,7 @@
  */
 import { moneyView } from '../../../shared/orders/money-view.ts';
 import { orderRuntime, root } from '../../../shared/app/root.ts';
+import type { OrderRecords } from '../../../shared/store/order-store.ts';
 import type { DemoContext } from '../types.ts';
 
 export interface MoneySummary {
@@ -52,17 +53,17 @@ export async function moneySummary(ctx: DemoContext): Promise<MoneySummary> {
   let refundDue = 0;
   let count = 0;
   const differences: Array<{ externalId: string; oms: number; netsuite: number }> = [];
-  for (const [externalId, orderId] of ctx.orders) {
-    const order = await orders.order(orderId);
-    if (!order.header) continue;
+  const netsuiteTotals = ctx.sim.salesOrderTotalsByOmsId();
+  const tally = (externalId: string, orderId: string, order: OrderRecords) => {
+    if (!order.header) return;
     const view = moneyView(order.header, order.lines);
     discount += view.cents.discounts!;
     shipping += view.cents.shipping!;
     tax += view.cents.taxes!;
     paid += view.cents.paid!;
     refundDue += view.cents.refundDue!;
-    const ns = ctx.sim.salesOrderTotals(orderId);
-    if (!ns) continue;
+    const ns = netsuiteTotals.get(orderId);
+    if (!ns) return;
     count++;
     oms += view.cents.expected!;
     netsuite += ns.total;
@@ -70,7 +71,19 @@ export async function moneySummary(ctx: DemoContext): Promise<MoneySummary> {
       differences.push({ externalId, oms: view.cents.expected!, netsuite: ns.total });
     }
     if (invoicedBy.has(orderId)) shippedInvoiced += view.cents.shipped!;
+  };
+  // The day's orders in the day's order, read 16 at a time (one Query each), the next 16 while
+  // these are tallied.
+  const day = [...ctx.orders];
+  const READ = 16;
+  const read = (i: number) => Promise.all(day.slice(i, i + READ).map(([, id]) => orders.order(id)));
+  let next = read(0);
+  for (let i = 0; i < day.length; i += READ) {
+    const page = await next;
+    next = read(i + READ);
+    for (const [j, order] of page.entries()) tally(day[i + j]![0], day[i + j]![1], order);
   }
+  await next;
   return {
     omsTotalCents: oms,
     netsuiteTotalCents: netsuite,
