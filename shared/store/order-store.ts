@@ -13,40 +13,51 @@
  * put only if its key is new, the release/shipment rows, and — when quantity enters or leaves
  * 1200/1500 — the reservation row and position in the inventory table (see position-store.ts).
  *
- * Over 400 lines: every item shape and read of the orders table lives here, so that no other module
- * knows its keys; the order commands' transaction is built in order-transaction.ts.
+ * The keys and how items read back are in order-items.ts, the reads of many orders at once in
+ * order-bulk-reads.ts (this store hands them on), the order commands' transaction is built in
+ * order-transaction.ts. Over 400 lines still: the item shapes written and every single-order read
+ * stay together here, so that no other module writes the orders table.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   UpdateCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { LineWrite, RecordedEvent } from '../domain/orders/order-writes.ts';
-import {
-  padLineSeq,
-  type LineState,
-  type Release,
-  type Shipment,
-} from '../domain/lifecycle/line.ts';
+import type { LineWrite } from '../domain/orders/order-writes.ts';
+import type { LineState, Release, Shipment } from '../domain/lifecycle/line.ts';
 import { displayStatus } from '../domain/lifecycle/status.ts';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { documentClient } from './document-client.ts';
+import { OrderBulkReads } from './order-bulk-reads.ts';
+import {
+  HEADER_SK,
+  eventSk,
+  externalPk,
+  lineSk,
+  orderPk,
+  releaseSk,
+  shipmentSk,
+  strip,
+  toEvent,
+  toLine,
+  type Row,
+  type StoredEvent,
+} from './order-items.ts';
 import { LabelledTx, readCancellation, type Cancellation, type TxItem } from './transactions.ts';
 
-export const orderPk = (orderId: string): string => `ORDER#${orderId}`;
-export const HEADER_SK = 'HEADER';
-export const lineSk = (lineSeq: string): string => `LINE#${lineSeq}`;
-export const releaseSk = (key: string): string => `REL#${key}`;
-export const shipmentSk = (key: string): string => `SHP#${key}`;
-export const eventSk = (idempotencyKey: string): string => `EVT#${idempotencyKey}`;
-export const externalPk = (externalId: string): string => `EXT#${externalId}`;
-
-/** A stored event: the history record plus what the command returned and asked. */
-export type StoredEvent = RecordedEvent;
+export {
+  HEADER_SK,
+  eventSk,
+  externalPk,
+  lineSk,
+  orderPk,
+  releaseSk,
+  shipmentSk,
+  type StoredEvent,
+} from './order-items.ts';
 
 export interface OrderRecords {
   readonly header?: OrderHeader;
@@ -55,34 +66,6 @@ export interface OrderRecords {
   readonly shipments: Array<Shipment & { lineSeq: string }>;
   readonly events: StoredEvent[];
 }
-
-type Row = Record<string, unknown>;
-
-/** The line items' keys of `refs`, each once. */
-const lineKeysOf = (refs: readonly { orderId: string; lineSeq: string }[]) => [
-  ...new Map(
-    refs.map((r) => [
-      `${r.orderId}|${r.lineSeq}`,
-      { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) },
-    ]),
-  ).values(),
-];
-
-const toLine = (item: Row): LineState => JSON.parse(String(item.state)) as LineState;
-
-/** Events keep what the command returned as JSON text (`result`), read back as a value. */
-const toEvent = (item: Row): StoredEvent => {
-  const e = strip<StoredEvent & { result: unknown }>(item);
-  return {
-    ...e,
-    result: typeof e.result === 'string' ? (JSON.parse(e.result) as unknown) : e.result,
-  };
-};
-
-const strip = <T>(item: Row): T => {
-  const { pk: _pk, sk: _sk, itemType: _itemType, ...rest } = item;
-  return rest as T;
-};
 
 /**
  * An order as one consistent read of its partition found it: its header, its lines and the event
@@ -134,12 +117,15 @@ export interface ChangeSet {
 
 export class OrderStore {
   private readonly doc: DynamoDBDocumentClient;
+  /** Many orders' headers and lines at once (`order-bulk-reads.ts`). */
+  private readonly bulk: OrderBulkReads;
 
   constructor(
     client: DynamoDBClient,
     readonly table: string,
   ) {
     this.doc = documentClient(client);
+    this.bulk = new OrderBulkReads(this.doc, table);
   }
 
   /**
@@ -320,7 +306,7 @@ export class OrderStore {
     const keys = [{ pk, sk: eventSk(idempotencyKey) }];
     if (lineSeq !== undefined) keys.push({ pk, sk: lineSk(lineSeq) });
     if (withHeader) keys.push({ pk, sk: HEADER_SK });
-    const found = await this.getMany(keys);
+    const found = await this.bulk.getMany(keys);
     const bySk = new Map(found.map((i) => [String(i.sk), i]));
     const line = lineSeq !== undefined ? bySk.get(lineSk(lineSeq)) : undefined;
     const event = bySk.get(eventSk(idempotencyKey));
@@ -332,32 +318,6 @@ export class OrderStore {
     };
   }
 
-  /**
-   * Headers and lines of several orders in bulk, without their events: one BatchGetItem of the
-   * headers, then one of their lines (by each header's line count), 100 keys a call. Orders
-   * without a header are absent.
-   */
-  async headersAndLines(
-    orderIds: readonly string[],
-  ): Promise<Map<string, { header: OrderHeader; lines: LineState[] }>> {
-    const out = new Map<string, { header: OrderHeader; lines: LineState[] }>();
-    const headers = await this.getMany(orderIds.map((id) => ({ pk: orderPk(id), sk: HEADER_SK })));
-    const lineKeys: { pk: string; sk: string }[] = [];
-    for (const item of headers) {
-      const header = strip<OrderHeader>(item);
-      out.set(header.orderId, { header, lines: [] });
-      for (let n = 1; n <= header.lineCount; n++) {
-        lineKeys.push({ pk: orderPk(header.orderId), sk: lineSk(padLineSeq(n)) });
-      }
-    }
-    for (const item of await this.getMany(lineKeys)) {
-      const line = toLine(item);
-      out.get(line.orderId)?.lines.push(line);
-    }
-    for (const o of out.values()) o.lines.sort((a, b) => a.lineSeq.localeCompare(b.lineSeq));
-    return out;
-  }
-
   /** Several lines of one order and the event under a key, in one BatchGetItem. */
   async readLinesForCommand(
     orderId: string,
@@ -365,7 +325,7 @@ export class OrderStore {
     idempotencyKey: string,
   ): Promise<{ lines: Map<string, LineState>; event?: StoredEvent }> {
     const pk = orderPk(orderId);
-    const found = await this.getMany([
+    const found = await this.bulk.getMany([
       { pk, sk: eventSk(idempotencyKey) },
       ...lineSeqs.map((seq) => ({ pk, sk: lineSk(seq) })),
     ]);
@@ -392,63 +352,28 @@ export class OrderStore {
     return out.Item ? toEvent(out.Item) : undefined;
   }
 
-  /**
-   * Lines in bulk, without their headers (BatchGetItem of the line items' `state` only), for the
-   * sales order export: half the keys of `linesWithHeaders`. Absent ones are left out.
-   */
-  async lines(
-    refs: readonly { orderId: string; lineSeq: string }[],
-  ): Promise<Map<string, LineState>> {
-    const lines = new Map<string, LineState>();
-    for (const item of await this.getMany(lineKeysOf(refs), ['state'])) {
-      const l = toLine(item);
-      lines.set(`${l.orderId}|${l.lineSeq}`, l);
-    }
-    return lines;
+  /** Headers and lines of several orders, without their events (`OrderBulkReads`). */
+  headersAndLines(orderIds: readonly string[]): ReturnType<OrderBulkReads['headersAndLines']> {
+    return this.bulk.headersAndLines(orderIds);
   }
 
-  /**
-   * The versions of lines in bulk (BatchGetItem of the line items' keys and `version` only), keyed
-   * `<orderId>|<lineSeq>`: enough to tell whether a line changed since it was read. Absent ones
-   * are left out.
-   */
-  async lineVersions(
+  /** Lines in bulk, keyed `<orderId>|<lineSeq>`, without their headers (`OrderBulkReads`). */
+  lines(refs: readonly { orderId: string; lineSeq: string }[]): Promise<Map<string, LineState>> {
+    return this.bulk.lines(refs);
+  }
+
+  /** The versions of lines in bulk, keyed `<orderId>|<lineSeq>` (`OrderBulkReads`). */
+  lineVersions(
     refs: readonly { orderId: string; lineSeq: string }[],
   ): Promise<Map<string, number>> {
-    const versions = new Map<string, number>();
-    for (const item of await this.getMany(lineKeysOf(refs), ['pk', 'sk', 'version'])) {
-      const orderId = String(item.pk).slice(orderPk('').length);
-      const lineSeq = String(item.sk).slice(lineSk('').length);
-      versions.set(`${orderId}|${lineSeq}`, Number(item.version));
-    }
-    return versions;
+    return this.bulk.lineVersions(refs);
   }
 
-  /**
-   * Lines and their order headers in bulk (BatchGetItem, 100 keys a call), for exports that
-   * look at many lines at once. Absent ones are left out.
-   */
-  async linesWithHeaders(
+  /** Lines and their order headers in bulk (`OrderBulkReads`). */
+  linesWithHeaders(
     refs: readonly { orderId: string; lineSeq: string }[],
-  ): Promise<{ lines: Map<string, LineState>; headers: Map<string, OrderHeader> }> {
-    const keys = new Map<string, { pk: string; sk: string }>();
-    for (const r of refs) {
-      keys.set(`${r.orderId}|${r.lineSeq}`, { pk: orderPk(r.orderId), sk: lineSk(r.lineSeq) });
-      keys.set(`${r.orderId}|H`, { pk: orderPk(r.orderId), sk: HEADER_SK });
-    }
-    const found = await this.getMany([...keys.values()]);
-    const lines = new Map<string, LineState>();
-    const headers = new Map<string, OrderHeader>();
-    for (const item of found) {
-      if (item.sk === HEADER_SK) {
-        const h = strip<OrderHeader>(item);
-        headers.set(h.orderId, h);
-      } else {
-        const l = toLine(item);
-        lines.set(`${l.orderId}|${l.lineSeq}`, l);
-      }
-    }
-    return { lines, headers };
+  ): ReturnType<OrderBulkReads['linesWithHeaders']> {
+    return this.bulk.linesWithHeaders(refs);
   }
 
   /** Records the order's customer deposits in NetSuite (payment reference → deposit id). */
@@ -520,46 +445,6 @@ export class OrderStore {
           a.at === b.at ? (a.lineVersion ?? 0) - (b.lineVersion ?? 0) : a.at < b.at ? -1 : 1,
         ),
     };
-  }
-
-  /** Consistent BatchGetItem of any number of keys: 100 a call, up to 8 calls at once. */
-  private async getMany(
-    keys: readonly { pk: string; sk: string }[],
-    projection?: readonly string[],
-  ): Promise<Row[]> {
-    const found: Row[] = [];
-    const chunk = async (first: number) => {
-      let pending = keys.slice(first, first + 100);
-      while (pending.length) {
-        const out = await this.doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [this.table]: {
-                Keys: pending,
-                ConsistentRead: true,
-                ...(projection
-                  ? {
-                      ProjectionExpression: projection.map((_, i) => `#p${i}`).join(', '),
-                      ExpressionAttributeNames: Object.fromEntries(
-                        projection.map((name, i) => [`#p${i}`, name]),
-                      ),
-                    }
-                  : {}),
-              },
-            },
-          }),
-        );
-        found.push(...(out.Responses?.[this.table] ?? []));
-        pending = (out.UnprocessedKeys?.[this.table]?.Keys ?? []) as typeof pending;
-      }
-    };
-    const starts: number[] = [];
-    for (let i = 0; i < keys.length; i += 100) starts.push(i);
-    const GETS_IN_FLIGHT = 8;
-    for (let i = 0; i < starts.length; i += GETS_IN_FLIGHT) {
-      await Promise.all(starts.slice(i, i + GETS_IN_FLIGHT).map(chunk));
-    }
-    return found;
   }
 
   /** An order's partition, whole or the sort keys from `range.from` to `range.to`, consistent. */
