@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { applyNetsuiteIds } from '../../shared/domain/orders/netsuite-ids.ts';
 import { newOrder, type OrderInput } from '../../shared/domain/orders/order.ts';
-import { HEADER_SK, orderPk, type OrderStore } from '../../shared/store/order-store.ts';
+import { type OrderStore } from '../../shared/store/order-store.ts';
+import { HEADER_SK, orderPk } from '../../shared/store/order-items.ts';
 
 /**
  * The items of an order created from `input` and approved with NetSuite's ids (`netsuiteOrderId`,

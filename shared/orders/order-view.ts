@@ -9,7 +9,8 @@ import {
   type StatusCode,
 } from '../domain/lifecycle/index.ts';
 import { formatCents, type OrderCreditMemo } from '../domain/fulfillment/invoice-rows.ts';
-import type { OrderRecords, StoredEvent } from '../store/order-store.ts';
+import type { OrderRecords } from '../store/order-store.ts';
+import type { StoredEvent } from '../store/order-items.ts';
 import { moneyView, type MoneyView } from './money-view.ts';
 
 /** The order's credit memos (header `creditMemos`), by date then id, with the amount as text. */

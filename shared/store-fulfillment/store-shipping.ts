@@ -57,7 +57,8 @@ import type {
 } from './store-fulfillment.ts';
 import type { MoveResult, OrderService, PackResult } from '../orders/order-service.ts';
 import type { BrokeringStore } from '../store/brokering-store.ts';
-import type { OrderStore, StoredEvent } from '../store/order-store.ts';
+import type { OrderStore } from '../store/order-store.ts';
+import type { StoredEvent } from '../store/order-items.ts';
 import { linkedAwaitingInvoice } from '../store/invoice-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import type { LinkedWrite } from '../store/transactions.ts';

@@ -30,7 +30,7 @@ import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
 import { table } from './dynamo-client.ts';
-import { externalPk, HEADER_SK, orderPk } from './order-store.ts';
+import { externalPk, HEADER_SK, orderPk } from './order-items.ts';
 import { queryPartition } from './query-all.ts';
 import { readCancellation, type LinkedWrite, type TxItem } from './transactions.ts';
 

@@ -15,7 +15,8 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
-import { HEADER_SK, orderPk, orderReadOf, type OrderRead } from './order-store.ts';
+import { orderReadOf, type OrderRead } from './order-store.ts';
+import { HEADER_SK, orderPk } from './order-items.ts';
 
 export const customerPk = (partyId: string): string => `CUSTOMER#${partyId}`;
 const NSID = 'NSID';

@@ -48,17 +48,6 @@ import {
 } from './order-items.ts';
 import { LabelledTx, readCancellation, type Cancellation, type TxItem } from './transactions.ts';
 
-export {
-  HEADER_SK,
-  eventSk,
-  externalPk,
-  lineSk,
-  orderPk,
-  releaseSk,
-  shipmentSk,
-  type StoredEvent,
-} from './order-items.ts';
-
 export interface OrderRecords {
   readonly header?: OrderHeader;
   readonly lines: LineState[];

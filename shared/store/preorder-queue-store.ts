@@ -13,7 +13,7 @@ import { blockingHolds, bucketOf, type LineState } from '../domain/lifecycle/ind
 import type { OrderHeader } from '../domain/orders/order.ts';
 import type { Demand } from '../domain/preorder/fifo.ts';
 import { documentClient } from './document-client.ts';
-import { HEADER_SK, orderPk } from './order-store.ts';
+import { HEADER_SK, orderPk } from './order-items.ts';
 import { STATUS } from '../domain/lifecycle/status.ts';
 
 /** A queued line with what the merchandiser sees about its order. */
