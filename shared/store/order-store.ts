@@ -15,8 +15,9 @@
  *
  * The keys and how items read back are in order-items.ts, the reads of many orders at once in
  * order-bulk-reads.ts (this store hands them on), the order commands' transaction is built in
- * order-transaction.ts. Over 400 lines still: the item shapes written and every single-order read
- * stay together here, so that no other module writes the orders table.
+ * order-transaction.ts. Over 400 lines still: the shapes of the items listed above, as written,
+ * and every single-order read stay together here, so that no other module writes them (the
+ * NetSuite ids and invoices kept in an order's partition have stores of their own).
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
