@@ -41,6 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';
 import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
+import { canReserve } from '../domain/reservations/availability.ts';
 import {
   soleReservation,
   type CommitFailure,
@@ -401,16 +402,21 @@ export class ReservationGroupCommit {
   }
 }
 
-/** Of requests in arrival order, those whose units the figures' room covers, first come first. */
+/**
+ * Of requests in arrival order, those the figures can reserve for (`canReserve`), first come
+ * first, each counted reserved for the ones after it.
+ */
 function fitting<T>(
   figures: FacilityFigures,
   requests: readonly T[],
   qtyOf: (r: T) => number,
 ): T[] {
-  let room = (figures.nsQty ?? 0) - figures.position.safety - figures.position.reserved;
+  const nsQty = figures.nsQty ?? 0;
+  const { safety } = figures.position;
+  let reserved = figures.position.reserved;
   return requests.filter((r) => {
-    const fits = qtyOf(r) <= room;
-    if (fits) room -= qtyOf(r);
+    const fits = canReserve({ nsQty, reserved, safety }, qtyOf(r));
+    if (fits) reserved += qtyOf(r);
     return fits;
   });
 }
