@@ -273,6 +273,7 @@ export class PositionStore {
       ':type': 'position',
     };
     if (delta > 0) {
+      const limit = nsQty - p.safety - delta;
       return {
         position: {
           Update: {
@@ -285,14 +286,14 @@ export class PositionStore {
             // A position not written yet passes `attribute_not_exists`, whatever `delta`: only
             // when N − S covers `delta` (a batch's sum is checked by no command before it).
             ConditionExpression:
-              nsQty - p.safety - delta >= 0
+              limit >= 0
                 ? 'attribute_not_exists(pk) OR (reserved <= :limit AND safety = :safety)'
                 : 'reserved <= :limit AND safety = :safety',
             ExpressionAttributeValues: {
               ...common,
               ':q': delta,
-              ':limit': nsQty - p.safety - delta,
-              ':top': nsQty - p.safety - delta,
+              ':limit': limit,
+              ':top': limit,
             },
           },
         },
