@@ -15,7 +15,7 @@ import {
   isNetsuiteFulfilled,
 } from '../../../shared/domain/sync/allocation-rows.ts';
 import { lineCloseEntryId, openQuantity } from '../../../shared/domain/sync/line-close-rows.ts';
-import { omsFulfilledEntryId } from '../../../shared/domain/sync/oms-fulfilled-rows.ts';
+import { omsFulfilledEntryId, shippedBy } from '../../../shared/domain/sync/oms-fulfilled-rows.ts';
 import { openAtStore as openAt } from '../../../shared/store-fulfillment/store-shipping-stages.ts';
 import type { ReconcileReport } from '../../../shared/jobs/reconcile-reservations.ts';
 import { orderRuntime, root, storeFulfillment, syncStore } from '../../../shared/app/root.ts';
@@ -209,13 +209,6 @@ export const reservationChecks = (r: ReservationFigures): Check[] =>
     ok: oms === other,
   }));
 
-/** The store that shipped the line last (the OMS-fulfilled record names it). */
-const lastStoreShipment = (l: LineState): string | undefined =>
-  Object.values(l.shipments)
-    .filter((s) => s.quantity > 0 && s.shippedAt !== undefined)
-    .sort((a, b) => (a.shippedAt! < b.shippedAt! ? -1 : 1))
-    .at(-1)?.facilityId;
-
 /** Every facility the line has (had) quantity at, in id order. */
 const facilitiesOf = (l: LineState): string[] =>
   [
@@ -372,7 +365,8 @@ export async function brokeringSummary(
     const rejected = rejectedAt.get(`${l.orderId}|${l.lineSeq}`);
     if (rejected && rejected > at) [at, where] = [rejected, DEFAULT_REJECTED_LOCATION_ID];
     const shipped = fulfilledSent.get(omsFulfilledEntryId(l));
-    return shipped && shipped > at ? lastStoreShipment(l) : where;
+    // A record is written only for a line shipped from one facility (`omsFulfilledRow`).
+    return shipped && shipped > at ? [...shippedBy(l).keys()][0] : where;
   };
   const locations = new Map(lines.map((l) => [l, netsuiteLocation(l)]));
   const received = items.length;
