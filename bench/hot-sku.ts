@@ -1,7 +1,7 @@
 /**
  * Flash-sale benchmark: many workers reserving the same SKU at once.
  *
- *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000] [-- --plain]
+ *   npm run bench:hot-sku [-- --workers 32 --orders 1500 --stock 1000] [-- --plain] [-- --no-warm-up]
  *
  * Seed (not measured), on DynamoDB Local in memory: one SKU with NetSuite figures at 5
  * facilities, and `--orders` approved one-unit orders for it (written as the brokering benchmark
@@ -27,11 +27,21 @@
  * reservation command, and the check against the seed: `oversold` = units reserved above a
  * facility's figure (must be 0), reservation rows = position.reserved, lines at 1200 = reserved,
  * and no grant left behind (`grantsLeft`).
+ *
+ * For the diagnosis, beside the ratio: what a reservation costs in CPU here and in DynamoDB Local
+ * (`cpuMsPerReservation`), and the least a reservation can do on the same DynamoDB Local
+ * (`leastRatio`: the line read, then written in a shared transaction with the hot item;
+ * `leastOursRatio`: the same with this data model's items — the line and the key's event read
+ * together, the line, the event and the reservation row written). A whole case runs first, on data
+ * of its own, unreported (`--no-warm-up` skips it): DynamoDB Local's JIT otherwise makes the
+ * reservations, measured first, pay for its warming while the ceilings after them do not.
  * The last line printed is a JSON object for scripts.
  */
 import { parseArgs } from 'node:util';
 import {
+  BatchGetItemCommand,
   DynamoDBClient,
+  GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -40,6 +50,7 @@ import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { CommandError } from '../shared/domain/lifecycle/index.ts';
 import type { OrderInput } from '../shared/domain/orders/order.ts';
+import { Combiner } from '../shared/orders/combiner.ts';
 import { OrderService } from '../shared/orders/order-service.ts';
 import { StateCache } from '../shared/orders/state-cache.ts';
 import { BatchWriter } from '../shared/store/batch-writer.ts';
@@ -48,7 +59,7 @@ import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { tableName } from '../shared/store/tables.ts';
 import { approvedOrderItems } from './support/approved-orders.ts';
-import { pool } from './support/measure.ts';
+import { cpuMs, pool } from './support/measure.ts';
 import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
@@ -57,6 +68,7 @@ const { values } = parseArgs({
     orders: { type: 'string', default: '1500' },
     stock: { type: 'string', default: '1000' },
     plain: { type: 'boolean', default: false },
+    'no-warm-up': { type: 'boolean', default: false },
   },
 });
 const WORKERS = Number(values.workers);
@@ -115,6 +127,23 @@ interface CaseResult {
    * that writes each order's own items in its own transaction can reach on this DynamoDB Local.
    */
   readonly orderTxCeilingPerSec: number;
+  /**
+   * The least a reservation can do (diagnosis): its line read, then the line written with the
+   * others waiting at the facility in one transaction with the hot item — per second, and as a
+   * share of the single-item ceiling (the most any design that reads and writes the order line
+   * beside the stock can reach here); `leastWritesRatio` without the read.
+   */
+  readonly leastPerSec: number;
+  readonly leastRatio: number;
+  readonly leastWritesRatio: number;
+  /**
+   * The same with the items a reservation writes here: the line and the key's event read in one
+   * BatchGetItem, and the line, the event and the reservation row written in the shared
+   * transaction — the most this data model can reach, refusals aside.
+   */
+  readonly leastOursRatio: number;
+  /** CPU milliseconds a reservation (refusals included): this process's, DynamoDB Local's. */
+  readonly cpuMsPerReservation: { readonly node: number; readonly dynamoLocal?: number };
   readonly conflictsPerReservation: number;
   readonly callsPerReservation: number;
   readonly p50Ms: number;
@@ -133,7 +162,12 @@ interface CaseResult {
   readonly granted: number;
 }
 
-async function runCase(name: string, facilities: readonly string[], prefix: string) {
+async function runCase(
+  name: string,
+  facilities: readonly string[],
+  prefix: string,
+  opts: { quiet?: boolean } = {},
+) {
   await ensureTables(client, prefix);
   const ordersTable = tableName(prefix, 'orders');
   const inventoryTable = tableName(prefix, 'inventory');
@@ -259,6 +293,107 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     return (count / ms) * 1000;
   };
 
+  /**
+   * For the diagnosis: the least any design can do that holds a unit against its order line — a
+   * consistent GetItem of the line (one fresh item a reservation, seeded here), then the line's
+   * update written with the others waiting at the facility in one shared transaction that raises
+   * the hot item once by their number under its bound (the group commit's shape, through the
+   * same Combiner, 64 at most). No idempotency event, no reservation row, no NetSuite check: what
+   * is left of a reservation when everything but the line and the stock is taken away.
+   */
+  const leastCeiling = async (
+    label: string,
+    count: number,
+    read: boolean,
+    ownItems: 'line' | 'line, event and row' = 'line',
+  ): Promise<number> => {
+    const full = ownItems !== 'line';
+    const lines = writer(inventoryTable);
+    for (let i = 0; i < count; i++) {
+      await lines.put({ pk: { S: `LEAST#${label}#${i}` }, sk: { S: 'L' }, s: { N: '1100' } });
+    }
+    await lines.flush();
+    const combiner = new Combiner<number, void>(
+      async (facility, batch) => {
+        await client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: inventoryTable,
+                  Key: { pk: { S: `LEAST#${label}#${facility}` }, sk: { S: 'C' } },
+                  UpdateExpression: 'SET n = if_not_exists(n, :zero) + :k',
+                  ConditionExpression: 'attribute_not_exists(n) OR n <= :max',
+                  ExpressionAttributeValues: {
+                    ':zero': { N: '0' },
+                    ':k': { N: String(batch.length) },
+                    ':max': { N: String(10 * count) },
+                  },
+                },
+              },
+              ...batch.flatMap((i) => [
+                {
+                  Update: {
+                    TableName: inventoryTable,
+                    Key: { pk: { S: `LEAST#${label}#${i}` }, sk: { S: 'L' } },
+                    UpdateExpression: 'SET s = :to',
+                    ConditionExpression: 's = :from',
+                    ExpressionAttributeValues: { ':from': { N: '1100' }, ':to': { N: '1200' } },
+                  },
+                },
+                ...(full
+                  ? ['E', 'R'].map((sk) => ({
+                      Put: {
+                        TableName: inventoryTable,
+                        Item: { pk: { S: `LEAST#${label}#${i}` }, sk: { S: sk }, n: { N: '1' } },
+                        ConditionExpression: 'attribute_not_exists(pk)',
+                      },
+                    }))
+                  : []),
+              ]),
+            ],
+          }),
+        );
+        return batch.map(() => undefined);
+      },
+      full ? 32 : 64,
+    );
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, worker) => {
+        for (let i = next++; i < count; i = next++) {
+          if (read && !full) {
+            await client.send(
+              new GetItemCommand({
+                TableName: inventoryTable,
+                Key: { pk: { S: `LEAST#${label}#${i}` }, sk: { S: 'L' } },
+                ConsistentRead: true,
+              }),
+            );
+          } else if (read) {
+            // The line and the key's event, in one call (as the order commands read them).
+            await client.send(
+              new BatchGetItemCommand({
+                RequestItems: {
+                  [inventoryTable]: {
+                    Keys: ['L', 'E'].map((sk) => ({
+                      pk: { S: `LEAST#${label}#${i}` },
+                      sk: { S: sk },
+                    })),
+                    ConsistentRead: true,
+                  },
+                },
+              }),
+            );
+          }
+          await combiner.submit(facilities[worker % facilities.length]!, i);
+        }
+      }),
+    );
+    return (count / (performance.now() - started)) * 1000;
+  };
+
   // ---- Reservations ----
   const service = new OrderService({ orders, positions, cache: new StateCache() });
   const latencies: number[] = [];
@@ -300,6 +435,7 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
   counted.calls = 0;
   counted.conflicts = 0;
   let next = warm;
+  const cpuBefore = { node: process.cpuUsage(), dynamo: cpuMs(dynamo.pid) };
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, worker) => {
@@ -307,10 +443,28 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     }),
   );
   const reserveMs = performance.now() - startedAt;
+  const nodeCpu = process.cpuUsage(cpuBefore.node);
+  const dynamoCpuAfter = cpuMs(dynamo.pid);
+  /** CPU milliseconds a reservation (refusals included), this process's and DynamoDB Local's. */
+  const cpuPerReservation = {
+    node: (nodeCpu.user + nodeCpu.system) / 1000 / Math.max(1, reserved),
+    dynamoLocal:
+      cpuBefore.dynamo === undefined || dynamoCpuAfter === undefined
+        ? undefined
+        : (dynamoCpuAfter - cpuBefore.dynamo) / Math.max(1, reserved),
+  };
   counted.on = false;
   const ceilingPerSec = await ceiling('run', Math.max(300, reserved));
   const txCeilingPerSec = await txCeiling('run', Math.max(300, reserved));
   const orderTxCeilingPerSec = await orderTxCeiling('run', Math.max(300, reserved));
+  const leastPerSec = await leastCeiling('run', Math.max(300, reserved), true);
+  const leastWritesPerSec = await leastCeiling('writes', Math.max(300, reserved), false);
+  const leastOursPerSec = await leastCeiling(
+    'ours',
+    Math.max(300, reserved),
+    true,
+    'line, event and row',
+  );
   const reservationsPerSec = (reserved / reserveMs) * 1000;
 
   // ---- Check against the seed ----
@@ -345,6 +499,17 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     ratio: Number((reservationsPerSec / ceilingPerSec).toFixed(3)),
     txCeilingPerSec: Number(txCeilingPerSec.toFixed(1)),
     orderTxCeilingPerSec: Number(orderTxCeilingPerSec.toFixed(1)),
+    leastPerSec: Number(leastPerSec.toFixed(1)),
+    leastRatio: Number((leastPerSec / ceilingPerSec).toFixed(3)),
+    leastWritesRatio: Number((leastWritesPerSec / ceilingPerSec).toFixed(3)),
+    leastOursRatio: Number((leastOursPerSec / ceilingPerSec).toFixed(3)),
+    cpuMsPerReservation: {
+      node: Number(cpuPerReservation.node.toFixed(2)),
+      dynamoLocal:
+        cpuPerReservation.dynamoLocal === undefined
+          ? undefined
+          : Number(cpuPerReservation.dynamoLocal.toFixed(2)),
+    },
     conflictsPerReservation: Number((counted.conflicts / Math.max(1, reserved)).toFixed(2)),
     callsPerReservation: Number((counted.calls / Math.max(1, reserved)).toFixed(2)),
     p50Ms: Math.round(percentile(latencies, 50)),
@@ -358,12 +523,18 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
     grantWrites: service.groupCommitStats.batches,
     granted: service.groupCommitStats.granted,
   };
+  if (opts.quiet) return result;
   console.log(
     `${name}: ${reserved} reserved, ${refused} refused for stock, ${gaveUp} gave up; ` +
       `${result.reservationsPerSec}/s vs ceiling ${result.ceilingPerSec}/s = ${result.ratio} ` +
       `(two-item transactions on the hot item: ${result.txCeilingPerSec}/s, ` +
-      `four-item transactions on fresh items: ${result.orderTxCeilingPerSec}/s); ` +
+      `four-item transactions on fresh items: ${result.orderTxCeilingPerSec}/s; ` +
+      `the least a reservation can do: ${result.leastPerSec}/s = ${result.leastRatio}, ` +
+      `without its read ${result.leastWritesRatio}, ` +
+      `with this model's line, event and row ${result.leastOursRatio}); ` +
       `${result.conflictsPerReservation} conflicts and ${result.callsPerReservation} calls a reservation; ` +
+      `CPU a reservation: ${result.cpuMsPerReservation.node} ms here, ` +
+      `${result.cpuMsPerReservation.dynamoLocal ?? '?'} ms in DynamoDB Local; ` +
       `p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; oversold ${oversold}, unbalanced ${unbalanced}, ` +
       `grants left ${grants.length}; plain ${result.plainReservations}, ` +
       `${result.sharedReservations} in ${result.sharedWrites} shared transactions, ` +
@@ -373,6 +544,13 @@ async function runCase(name: string, facilities: readonly string[], prefix: stri
 }
 
 try {
+  // DynamoDB Local is a JVM: its transaction paths run several times slower until the JIT has
+  // compiled them (a few thousand transactions). A whole case on data of its own first, not
+  // reported, so that the reservations are not measured cold against ceilings measured warm.
+  if (!values['no-warm-up']) {
+    console.error('warm-up case (not reported)…');
+    await runCase('warm-up', FACILITIES.slice(0, 1), 'hotw', { quiet: true });
+  }
   const one = await runCase('one facility', FACILITIES.slice(0, 1), 'hot1');
   const five = await runCase('five facilities', FACILITIES, 'hot5');
   console.log(

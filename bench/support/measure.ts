@@ -31,3 +31,18 @@ export function peakRssMb(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * A process's CPU time so far (user + system) in milliseconds, from /proc (Linux counts it in
+ * clock ticks of 10 ms), or undefined when it cannot be read.
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state …": fields after the last ')' start at the state (field 3).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
