@@ -25,7 +25,8 @@ import {
 import type { InventoryAdjustmentPayload } from '../domain/sync/inventory-adjustment-rows.ts';
 import { shippedBy, type OmsFulfilledPayload } from '../domain/sync/oms-fulfilled-rows.ts';
 import type { LineState } from '../domain/lifecycle/line.ts';
-import type { FileHead, StoredManifestRecord } from '../store/netsuite-file-store.ts';
+import type { StoredManifestRecord } from '../store/manifest-parts.ts';
+import type { FileHead } from '../store/netsuite-file-store.ts';
 import type { ReflectEntryInput, ReflectKind } from '../store/reflect-store.ts';
 import type { OutboxFeed } from '../store/sync-store.ts';
 

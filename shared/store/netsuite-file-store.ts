@@ -7,8 +7,7 @@
  *   outbox, key, when written, counts; later `takenAt` or `failedAt`) and sk `part#<n>`, the
  *   records (id, first and last line, fingerprint, send-once payload, and for the feeds whose
  *   records are evidence for inventory holds the quantity the rows told NetSuite) as gzipped
- *   JSON, 5,000
- *   records a part and always below DynamoDB's 400 kB. Written with one BatchWriteItem per file,
+ *   JSON parts (shared/store/manifest-parts.ts). Written with one BatchWriteItem per file,
  *   before the file itself, so that NetSuite never sees a file the OMS cannot explain.
  * - **pending** files, pk `NSPENDING#<folder>`, sk = name: written, not yet seen taken or failed.
  *   The watcher lists `archive/` only from the oldest pending name on (names sort by time).
@@ -17,53 +16,31 @@
  *   pk `NSTAKEN`, sk = feed.
  * - wholly **failed** files, pk `NSFAILED#<feed>`, sk = name, with NetSuite's message.
  * - **error files read**, pk `NSERRFILE#<folder>`, sk = error file name: each is processed once.
- * - **unexplained** exceptions, pk `NSUNEXPLAINED`, sk `<folder>#<file>#<source>#<n>`: an error
- *   row naming a file without manifest, a line that holds no record, an unreadable error file, a
- *   file in `failed/` nobody can explain. Never expire: listed until someone dismisses them
- *   (then kept, marked, so the same exception is not listed again).
+ * - **unexplained** exceptions (shared/store/unexplained-exceptions.ts, which keeps them).
  *
- * Over 400 lines: manifests, their parts, pending names and refusals are one item family whose keys
- * and expiries must agree; splitting it would spread that key scheme over several files.
+ * Over 400 lines: manifests, pending names, taken and failed files and error files read are one
+ * item family whose keys and expiries must agree; the parts' encoding
+ * (shared/store/manifest-parts.ts) and the unexplained exceptions, which never expire, live apart.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
-import {
-  ConditionalCheckFailedException,
-  paginateQuery,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ManifestRecord } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
 import { documentClient } from './document-client.ts';
+import { manifestParts, readManifestPart, type StoredManifestRecord } from './manifest-parts.ts';
 import { queryPartition } from './query-all.ts';
+import { UnexplainedExceptions, type UnexplainedException } from './unexplained-exceptions.ts';
 import type { OutboxFeed } from './sync-store.ts';
 
 const DAY_S = 86_400;
 export const MANIFEST_TTL_DAYS = 30;
-/** Records per manifest part before compression (a part is split further if it is still big). */
-const PART_RECORDS = 5_000;
-/** Stay well below DynamoDB's 400 kB item limit. */
-const MAX_PART_BYTES = 350_000;
-
 const filePk = (name: string) => `NSFILE#${name}`;
 const pendingPk = (folder: string) => `NSPENDING#${folder}`;
 const takenPk = (feed: string) => `NSTAKEN#${feed}`;
 const TAKEN_SUMMARY_PK = 'NSTAKEN';
 const failedPk = (feed: string) => `NSFAILED#${feed}`;
 const errorFilePk = (folder: string) => `NSERRFILE#${folder}`;
-const UNEXPLAINED_PK = 'NSUNEXPLAINED';
-
-/**
- * A record as the manifest keeps it: where it is, its rows' fingerprint, the send-once payload,
- * and — for allocation, OMS-fulfilled and inventory adjustment rows — `quantity`, the units its
- * rows told NetSuite (the `quantity` column, |`Adjust Qty By`|): once NetSuite took the file, what
- * its books hold for the record (a reflect entry's `covered`, shared/store/reflect-store.ts).
- */
-export interface StoredManifestRecord extends ManifestRecord {
-  readonly quantity?: number;
-}
 
 export interface FileManifest {
   readonly name: string;
@@ -109,61 +86,6 @@ export interface FailedFile {
   readonly records: number;
 }
 
-export interface UnexplainedException {
-  /** Stable id (the item's sort key). */
-  readonly id: string;
-  readonly folder: string;
-  readonly file: string;
-  readonly source: 'error-row' | 'error-file' | 'failed-file';
-  /** The row's line in the error file (error rows). */
-  readonly errorLine?: number;
-  readonly reason: string;
-  /** NetSuite's row or message, as written. */
-  readonly message?: string;
-  readonly errorFile?: string;
-  readonly at: string;
-}
-
-/** `[id, first, last, fingerprint, payload?, quantity?]` (payload `null` when only the quantity is). */
-type Compact =
-  | [string, number, number, string]
-  | [string, number, number, string, unknown]
-  | [string, number, number, string, unknown, number];
-
-/** Gzipped parts of at most MAX_PART_BYTES each. */
-export function manifestParts(records: readonly StoredManifestRecord[]): Buffer[] {
-  const pack = (slice: readonly StoredManifestRecord[]): Buffer[] => {
-    const compact: Compact[] = slice.map((r) =>
-      r.quantity !== undefined
-        ? [r.id, r.first, r.last, r.fingerprint, r.payload ?? null, r.quantity]
-        : r.payload === undefined
-          ? [r.id, r.first, r.last, r.fingerprint]
-          : [r.id, r.first, r.last, r.fingerprint, r.payload],
-    );
-    const data = gzipSync(JSON.stringify(compact));
-    if (data.length <= MAX_PART_BYTES || slice.length <= 1) return [data];
-    const half = Math.ceil(slice.length / 2);
-    return [...pack(slice.slice(0, half)), ...pack(slice.slice(half))];
-  };
-  const parts: Buffer[] = [];
-  for (let i = 0; i < records.length; i += PART_RECORDS) {
-    parts.push(...pack(records.slice(i, i + PART_RECORDS)));
-  }
-  return parts;
-}
-
-export function readManifestPart(data: Uint8Array): StoredManifestRecord[] {
-  const compact = JSON.parse(gunzipSync(data).toString('utf8')) as Compact[];
-  return compact.map(([id, first, last, fingerprint, payload, quantity]) => ({
-    id,
-    first,
-    last,
-    fingerprint,
-    ...(payload === undefined || (payload === null && quantity !== undefined) ? {} : { payload }),
-    ...(quantity !== undefined ? { quantity } : {}),
-  }));
-}
-
 const headOf = (i: Record<string, unknown>): FileHead => ({
   name: i.name as string,
   key: i.key as string,
@@ -184,12 +106,14 @@ const headOf = (i: Record<string, unknown>): FileHead => ({
 
 export class NetsuiteFileStore {
   private readonly doc;
+  private readonly exceptions: UnexplainedExceptions;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly table: string,
   ) {
     this.doc = documentClient(client);
+    this.exceptions = new UnexplainedExceptions(client, table);
   }
 
   private expiry(nowMs: number): number {
@@ -500,85 +424,20 @@ export class NetsuiteFileStore {
   }
 
   /** Lists an exception nobody could explain (idempotent: the same one is one item). */
-  async addUnexplained(items: readonly Omit<UnexplainedException, 'id'>[]): Promise<number> {
-    if (!items.length) return 0;
-    const writer = new BatchWriter({
-      client: this.client,
-      table: this.table,
-      keyAttributes: ['pk', 'sk'],
-    });
-    const ids = await this.unexplainedIds();
-    let added = 0;
-    for (const u of items) {
-      const id = unexplainedId(u);
-      if (ids.has(id)) continue;
-      ids.add(id);
-      added++;
-      await writer.put(
-        marshall({ pk: UNEXPLAINED_PK, sk: id, ...u }, { removeUndefinedValues: true }),
-      );
-    }
-    await writer.flush();
-    return added;
-  }
-
-  private async unexplainedIds(): Promise<Set<string>> {
-    const out = new Set<string>();
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: UNEXPLAINED_PK } },
-        ProjectionExpression: 'sk',
-      },
-    );
-    for await (const page of pages) for (const i of page.Items ?? []) out.add(i.sk?.S ?? '');
-    return out;
+  addUnexplained(items: readonly Omit<UnexplainedException, 'id'>[]): Promise<number> {
+    return this.exceptions.add(items);
   }
 
   /** Every exception nobody could explain and nobody dismissed yet, newest first. */
-  async unexplained(): Promise<UnexplainedException[]> {
-    return (await queryPartition(this.client, this.table, UNEXPLAINED_PK))
-      .filter((i) => !i.dismissedAt)
-      .map((i) => {
-        const { pk: _pk, sk, ...rest } = i;
-        return { ...(rest as unknown as UnexplainedException), id: sk as string };
-      })
-      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  unexplained(): Promise<UnexplainedException[]> {
+    return this.exceptions.list();
   }
 
-  /**
-   * Someone looked at listed exceptions (`oms sync dismiss`): they leave the list, and the same
-   * exception read again is not listed again. Returns how many were dismissed.
-   */
-  async dismissUnexplained(ids: readonly string[], at: string): Promise<number> {
-    let n = 0;
-    for (const id of ids) {
-      try {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: { pk: UNEXPLAINED_PK, sk: id },
-            UpdateExpression: 'SET dismissedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(dismissedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        );
-        n++;
-      } catch (err) {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      }
-    }
-    return n;
+  /** Someone looked at listed exceptions (`oms sync dismiss`): how many were dismissed. */
+  dismissUnexplained(ids: readonly string[], at: string): Promise<number> {
+    return this.exceptions.dismiss(ids, at);
   }
 }
-
-/** `<folder>#<file>#<source>#<error file>#<row>`: the same exception read twice is one item. */
-export const unexplainedId = (u: Omit<UnexplainedException, 'id'>): string =>
-  [u.folder, u.file, u.source, u.errorFile ?? '', u.errorLine ?? '']
-    .map((p) => String(p).slice(0, 200))
-    .join('#');
 
 /**
  * Failed files newest first. `failedAt` may tie (NetSuite's move to `failed/` is known to the

@@ -43,7 +43,8 @@ import { MISSING_FIELDS_COLUMN } from '../domain/sync/sales-order-rows.ts';
 import type { FeedDefinition } from '../feeds/catalog.ts';
 import { feedPrefix } from '../feeds/paths.ts';
 import { rowsQuantity } from '../inventory/reflect-entries.ts';
-import type { NetsuiteFileStore, StoredManifestRecord } from '../store/netsuite-file-store.ts';
+import type { StoredManifestRecord } from '../store/manifest-parts.ts';
+import type { NetsuiteFileStore } from '../store/netsuite-file-store.ts';
 import {
   shardOf,
   type OutboxEntry,

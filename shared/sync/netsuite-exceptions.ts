@@ -41,13 +41,9 @@ import type { StoredObject } from '../files/feed-file-store.ts';
 import { entriesOfTakenFile, isEvidenceOutbox, lineRefOf } from '../inventory/reflect-entries.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { ReflectKind, ReflectStore } from '../store/reflect-store.ts';
-import type {
-  FailedFile,
-  FileHead,
-  NetsuiteFileStore,
-  StoredManifestRecord,
-  UnexplainedException,
-} from '../store/netsuite-file-store.ts';
+import type { FailedFile, FileHead, NetsuiteFileStore } from '../store/netsuite-file-store.ts';
+import type { UnexplainedException } from '../store/unexplained-exceptions.ts';
+import type { StoredManifestRecord } from '../store/manifest-parts.ts';
 import { MANIFEST_TTL_DAYS, newestFailedFirst } from '../store/netsuite-file-store.ts';
 import type { OutboxFeed, SyncRun, SyncStore } from '../store/sync-store.ts';
 

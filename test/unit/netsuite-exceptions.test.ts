@@ -19,7 +19,7 @@ import {
   type Refusal,
 } from '../../shared/domain/sync/netsuite-error-file.ts';
 import { feedById } from '../../shared/feeds/catalog.ts';
-import { manifestParts, readManifestPart } from '../../shared/store/netsuite-file-store.ts';
+import { manifestParts, readManifestPart } from '../../shared/store/manifest-parts.ts';
 import { netsuiteImportFolders } from '../../shared/sync/netsuite-exceptions.ts';
 
 const FILE = '2026-11-23-20-15-00-123-AllocationUpdate-ab12cd-1.csv';

@@ -15,7 +15,7 @@ import {
   manifestParts,
   readManifestPart,
   type StoredManifestRecord,
-} from '../../shared/store/netsuite-file-store.ts';
+} from '../../shared/store/manifest-parts.ts';
 import { reflectKey, reflectPk } from '../../shared/store/reflect-store.ts';
 
 const shipment = (key: string, facilityId: string, quantity: number): Shipment => ({
