@@ -10,6 +10,7 @@ import type { RecordedEvent } from '../domain/orders/order-writes.ts';
 import { cannotReserve, outOfStock } from '../domain/reservations/facility-figures.ts';
 import type { OrderStore } from '../store/order-store.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
+import { finalRefusal } from './command-runner.ts';
 import type { StateCache } from './state-cache.ts';
 
 /** The key's event (a replay) or the state read. */
@@ -59,13 +60,16 @@ export class CommandReads {
   /**
    * The figures of every SKU × facility a reservation changes by `delta` at (cached where
    * allowed). Refused only on fresh figures: OUT_OF_STOCK when the lines were read fresh too,
-   * undefined (read everything again) when they came from the cache.
+   * undefined (read everything again) when they came from the cache. Cached figures that would
+   * refuse are read again with the key's event as one snapshot (`freshWithEvent`) when the lines
+   * were read fresh: the event there is a replay, and a refusal on those figures is final.
    */
   async figures(
     touched: ReadonlyArray<{ sku: string; facilityId: string; delta: number }>,
     useCache: boolean,
     linesFromCache: boolean,
-  ): Promise<FacilityState[] | undefined> {
+    key: { readonly orderId: string; readonly idempotencyKey: string },
+  ): Promise<Read<{ figures: FacilityState[] }> | undefined> {
     const states = await Promise.all(
       touched.map(async (d) => {
         const cached = useCache ? this.cache.facility(d.sku, d.facilityId) : undefined;
@@ -75,22 +79,58 @@ export class CommandReads {
         };
       }),
     );
-    let refused: { f: FacilityState; delta: number } | undefined;
-    for (let i = 0; i < touched.length; i++) {
-      const d = touched[i]!;
-      let st = states[i]!;
-      if (cannotReserve(st.state, d.delta) && st.cached) {
-        // Never refuse on cached figures.
-        st = { cached: false, state: await this.positions.facility(d.sku, d.facilityId) };
-        states[i] = st;
-        this.cache.putFacility(st.state);
-      }
-      if (cannotReserve(st.state, d.delta)) refused ??= { f: st.state, delta: d.delta };
+    // Never refuse on cached figures: read those that would refuse again.
+    const stale = touched.flatMap((d, i) =>
+      cannotReserve(states[i]!.state, d.delta) && states[i]!.cached ? [i] : [],
+    );
+    let final = false;
+    if (stale.length) {
+      const snapshot = linesFromCache
+        ? undefined
+        : await this.freshWithEvent(
+            stale.map((i) => touched[i]!),
+            key.orderId,
+            key.idempotencyKey,
+          );
+      if (snapshot?.replay) return snapshot;
+      const fresh =
+        snapshot?.figures ??
+        (await Promise.all(
+          stale.map((i) => this.positions.facility(touched[i]!.sku, touched[i]!.facilityId)),
+        ));
+      final = snapshot !== undefined;
+      stale.forEach((i, k) => {
+        states[i] = { cached: false, state: fresh[k]! };
+        this.cache.putFacility(fresh[k]!);
+      });
     }
-    if (!refused) return states.map((s) => s.state);
+    const refused = touched.findIndex((d, i) => cannotReserve(states[i]!.state, d.delta));
+    if (refused < 0) return { figures: states.map((s) => s.state) };
     // Refuse only once the lines and the key's event were read, too (it may be a replay).
     if (linesFromCache) return undefined;
-    throw outOfStock(refused.f, refused.delta);
+    const err = outOfStock(states[refused]!.state, touched[refused]!.delta);
+    throw final ? finalRefusal(err) : err;
+  }
+
+  /**
+   * Fresh figures at these facilities and the key's event, read as one snapshot: the event (a
+   * replay) or the figures, on which a refusal is final — the key's event was absent at the very
+   * instant they were read, so this command was not applied by another caller meanwhile.
+   * Undefined when the snapshot could not be read (the caller reads the figures alone, and looks
+   * at the event again after a refusal).
+   */
+  async freshWithEvent(
+    at: ReadonlyArray<{ readonly sku: string; readonly facilityId: string }>,
+    orderId: string,
+    idempotencyKey: string,
+  ): Promise<Read<{ figures: FacilityState[] }> | undefined> {
+    const read = await this.positions.facilitiesWith(
+      at,
+      this.orders.eventRef(orderId, idempotencyKey),
+    );
+    if (!read) return undefined;
+    if (read.also) return { replay: this.orders.eventOf(read.also) };
+    return { figures: read.facilities };
   }
 
   /** Refuses a command on a line that is not there: UNKNOWN_ORDER or UNKNOWN_LINE. */

@@ -46,6 +46,17 @@ export type Attempt<R> =
 
 export const AGAIN = { again: true } as const;
 
+const finalRefusals = new WeakSet<CommandError>();
+
+/**
+ * Marks a refusal decided on state read together with the key's event in one snapshot (the event
+ * absent): final as it stands, without the second look at the event other refusals get.
+ */
+export function finalRefusal(err: CommandError): CommandError {
+  finalRefusals.add(err);
+  return err;
+}
+
 export interface CommandRun<R> {
   readonly orderId: string;
   /** The command's envelope: its idempotency key names its event. */
@@ -100,12 +111,13 @@ export class CommandRunner {
    * caller: a command reads its line and its key's event in one BatchGetItem, which is not one
    * snapshot, so it can see the line after that commit and the key's event before it. The key's
    * event, read after the refusal, decides: present, it is a replay; absent, the refusal stands.
+   * A refusal marked `finalRefusal` read the event with its figures in one snapshot: it stands.
    */
   private async attempt<R>(cmd: CommandRun<R>): Promise<Attempt<R>> {
     try {
       return await cmd.attempt();
     } catch (err) {
-      if (!(err instanceof CommandError)) throw err;
+      if (!(err instanceof CommandError) || finalRefusals.has(err)) throw err;
       const ev = await this.orders.getEvent(cmd.orderId, cmd.env.idempotencyKey);
       if (ev) return { replay: ev };
       throw err;

@@ -61,7 +61,7 @@ import type {
 import type { OrderStore } from '../store/order-store.ts';
 import { OrderTransactions } from '../store/order-transaction.ts';
 import type { FacilityState, PositionStore } from '../store/position-store.ts';
-import { AGAIN, CommandRunner } from './command-runner.ts';
+import { AGAIN, CommandRunner, finalRefusal } from './command-runner.ts';
 import * as edge from './command-input.ts';
 import type {
   BackorderCommand,
@@ -186,16 +186,26 @@ export class OrderService {
         const check = (f: FacilityState | undefined) =>
           checkMove({ gates: this.gates, header, line: line!, move, release, facility: f });
         let decided = check(facility);
+        /** The figures were read with the key's event in one snapshot: a refusal is final. */
+        let final = false;
         if (facility && !fresh && refusesOrHolds(decided)) {
-          // Never refuse on cached figures: read them again and decide on those.
-          facility = await positions.facility(line.sku, move.facilityId!);
+          // Never refuse on cached figures: read them again (with the key's event when the line
+          // was read fresh: one snapshot) and decide on those.
+          const at = [{ sku: line.sku, facilityId: move.facilityId! }];
+          const snapshot = cachedLine
+            ? undefined
+            : await this.reads.freshWithEvent(at, orderId, env.idempotencyKey);
+          if (snapshot?.replay) return snapshot;
+          facility = snapshot?.figures[0] ?? (await positions.facility(line.sku, move.facilityId!));
+          final = snapshot !== undefined;
           decided = check(facility);
         }
         if (decided.blocked) {
           cache.putFacility(facility!);
           // Refuse only after the line and the key's event were read, too (it may be a replay).
           if (cachedLine) return readAgain();
-          throw outOfStock(facility!, move.quantity);
+          const refusal = outOfStock(facility!, move.quantity);
+          throw final ? finalRefusal(refusal) : refusal;
         }
         const read = { line, header };
         const plan = planMoveCommand({
@@ -338,8 +348,13 @@ export class OrderService {
           if (!fromCache || !(err instanceof CommandError)) throw err;
           return readAgain();
         }
-        const figures = await this.reads.figures(applied.touched, useCache, fromCache);
-        if (!figures) return readAgain();
+        const figured = await this.reads.figures(applied.touched, useCache, fromCache, {
+          orderId,
+          idempotencyKey: env.idempotencyKey,
+        });
+        if (!figured) return readAgain();
+        if (figured.replay) return { replay: figured.replay };
+        const { figures } = figured;
         const plan = planMoveLines({
           ...input,
           read: lines,

@@ -342,6 +342,19 @@ export class OrderStore {
     return out.Item ? toEvent(out.Item) : undefined;
   }
 
+  /** Where the event under an order command's idempotency key is (to read it with other items). */
+  eventRef(
+    orderId: string,
+    idempotencyKey: string,
+  ): { readonly table: string; readonly key: Readonly<Record<string, string>> } {
+    return { table: this.table, key: { pk: orderPk(orderId), sk: eventSk(idempotencyKey) } };
+  }
+
+  /** An event item read elsewhere (`eventRef`), as the store answers it. */
+  eventOf(item: Record<string, unknown>): StoredEvent {
+    return toEvent(item);
+  }
+
   /** Headers and lines of several orders, without their events (`OrderBulkReads`). */
   headersAndLines(orderIds: readonly string[]): ReturnType<OrderBulkReads['headersAndLines']> {
     return this.bulk.headersAndLines(orderIds);

@@ -45,6 +45,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  TransactGetCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -55,6 +56,8 @@ import type { FacilityFigures } from '../domain/reservations/facility-figures.ts
 import { backoffMs, LabelledTx, readCancellation, sleep, type TxItem } from './transactions.ts';
 
 export const POS_PREFIX = 'POS#';
+/** DynamoDB's limit of items in one TransactGetItems. */
+const TX_GET_ITEMS = 100;
 export const RES_PREFIX = 'RES#';
 
 export interface Position {
@@ -235,6 +238,49 @@ export class PositionStore {
       nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
       position: toPosition(sku, facilityId, pos),
     };
+  }
+
+  /**
+   * NetSuite's figures and the positions at these facilities, and one more item (an order
+   * command's event, `also`), read as **one snapshot** (TransactGetItems, across tables): a
+   * decision on these figures knows whether that item existed at the same instant. Undefined when
+   * DynamoDB cancelled the read (a transaction was writing one of the items) or when there are
+   * too many items for one call: read them the ordinary way.
+   */
+  async facilitiesWith(
+    at: ReadonlyArray<{ readonly sku: string; readonly facilityId: string }>,
+    also: { readonly table: string; readonly key: Readonly<Record<string, string>> },
+  ): Promise<{ facilities: FacilityState[]; also?: Row } | undefined> {
+    if (2 * at.length + 1 > TX_GET_ITEMS) return undefined;
+    const keys = at.flatMap(({ sku, facilityId }) => [
+      { TableName: this.table, Key: { pk: sku, sk: `${NS_PREFIX}${facilityId}` } },
+      { TableName: this.table, Key: { pk: sku, sk: `${POS_PREFIX}${facilityId}` } },
+    ]);
+    let items: (Row | undefined)[];
+    try {
+      const out = await this.doc.send(
+        new TransactGetCommand({
+          TransactItems: [...keys, { TableName: also.table, Key: { ...also.key } }].map((Get) => ({
+            Get,
+          })),
+        }),
+      );
+      items = (out.Responses ?? []).map((r) => r.Item as Row | undefined);
+    } catch (err) {
+      if ((err as { name?: string }).name === 'TransactionCanceledException') return undefined;
+      throw err;
+    }
+    const facilities = at.map(({ sku, facilityId }, i) => {
+      const ns = items[2 * i];
+      return {
+        sku,
+        facilityId,
+        nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
+        position: toPosition(sku, facilityId, items[2 * i + 1]),
+      };
+    });
+    const other = items[keys.length];
+    return other ? { facilities, also: other } : { facilities };
   }
 
   /**

@@ -1,0 +1,204 @@
+/**
+ * A refusal for stock on a sold-out facility, on a real DynamoDB Local: the command reads its line
+ * and its key's event, finds the cached figures without room, and reads the figures again with
+ * the key's event as one snapshot (TransactGetItems across the inventory and orders tables). The
+ * event absent there, the refusal is final: two calls, no third look at the event. The event
+ * present there (another caller applied the same command meanwhile), the answer is the replay.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCommandError } from '../../shared/domain/lifecycle/index.ts';
+import { STATUS } from '../../shared/domain/lifecycle/status.ts';
+import type { OrderHeader } from '../../shared/domain/orders/order.ts';
+import type { LineState } from '../../shared/domain/lifecycle/index.ts';
+import { OrderService } from '../../shared/orders/order-service.ts';
+import { StateCache } from '../../shared/orders/state-cache.ts';
+import type { StoredEvent } from '../../shared/store/order-items.ts';
+import { OrderStore } from '../../shared/store/order-store.ts';
+import { oneUnitOrders, startOrderCore, type OrderCore } from '../support/order-core.ts';
+
+let core: OrderCore;
+/** DynamoDB commands sent on the core's client while `calls` is not undefined. */
+let calls: string[] | undefined;
+
+beforeAll(async () => {
+  core = await startOrderCore({}, 'snap');
+  core.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls?.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'refusalSnapshotCounter' },
+  );
+});
+
+afterAll(async () => {
+  await core?.stop();
+});
+
+/** `n` approved one-unit orders of `sku`, their lines at 1100. */
+const lines = (sku: string, n: number) =>
+  oneUnitOrders(core, { sku, orders: n, perOrder: 1, prefix: `snap-${sku}` });
+
+const moveTo = (line: { orderId: string; lineSeq: string }, facilityId: string, key: string) => ({
+  ...line,
+  from: STATUS.CREATED,
+  to: STATUS.ALLOCATED,
+  quantity: 1,
+  facilityId,
+  idempotencyKey: key,
+  actor: 'broker',
+});
+
+/** Runs `work`, answering the DynamoDB commands it sent and what it answered or threw. */
+async function counted<T>(work: () => Promise<T>): Promise<{ calls: string[]; outcome: unknown }> {
+  calls = [];
+  let outcome: unknown;
+  try {
+    outcome = await work();
+  } catch (err) {
+    outcome = isCommandError(err) ? err.code : err;
+  }
+  const sent = calls;
+  calls = undefined;
+  return { calls: sent, outcome };
+}
+
+describe('the snapshot read a refusal rests on', () => {
+  it('answers the figures and positions asked and the other item, absent ones as absent', async () => {
+    await core.setNetsuiteQty('SNAP-A', 'F1', 3);
+    const [line] = await lines('SNAP-A', 1);
+    await core.service.move(moveTo(line!, 'F1', 'snap-a-1'));
+
+    const at = [
+      { sku: 'SNAP-A', facilityId: 'F1' },
+      { sku: 'SNAP-A', facilityId: 'NOWHERE' },
+    ];
+    const withEvent = await core.positions.facilitiesWith(
+      at,
+      core.orders.eventRef(line!.orderId, 'snap-a-1'),
+    );
+    expect(withEvent?.facilities[0]).toMatchObject({
+      sku: 'SNAP-A',
+      facilityId: 'F1',
+      nsQty: 3,
+      position: { reserved: 1 },
+    });
+    expect(withEvent?.facilities[1]).toMatchObject({
+      facilityId: 'NOWHERE',
+      nsQty: undefined,
+      position: { reserved: 0 },
+    });
+    expect(core.orders.eventOf(withEvent!.also!)).toMatchObject({
+      idempotencyKey: 'snap-a-1',
+      type: 'moved',
+    });
+
+    const without = await core.positions.facilitiesWith(
+      at,
+      core.orders.eventRef(line!.orderId, 'never-used'),
+    );
+    expect(without?.also).toBeUndefined();
+    expect(without?.facilities.map((f) => f.nsQty)).toEqual([3, undefined]);
+  });
+
+  it('sold out: the line and its event, then the figures with the event, and the refusal stands', async () => {
+    await core.setNetsuiteQty('SNAP-B', 'F1', 1);
+    const [first, second] = await lines('SNAP-B', 2);
+    const service = new OrderService({
+      orders: core.orders,
+      positions: core.positions,
+      cache: new StateCache(),
+    });
+    await service.move(moveTo(first!, 'F1', 'snap-b-1'));
+
+    // The service's cache knows F1 has no room left; the second line it has never read.
+    const refused = await counted(() => service.move(moveTo(second!, 'F1', 'snap-b-2')));
+    expect(refused).toEqual({
+      outcome: 'OUT_OF_STOCK',
+      calls: ['BatchGetItemCommand', 'TransactGetItemsCommand'],
+    });
+    // Nothing was written for it.
+    expect(await core.orders.getEvent(second!.orderId, 'snap-b-2')).toBeUndefined();
+    const { positions } = await core.positions.sku('SNAP-B');
+    expect(positions.get('F1')).toMatchObject({ reserved: 1 });
+  });
+
+  it('several lines at once (brokering): refused the same way, in two calls', async () => {
+    await core.setNetsuiteQty('SNAP-C', 'F1', 1);
+    const [first, second] = await lines('SNAP-C', 2);
+    const service = new OrderService({
+      orders: core.orders,
+      positions: core.positions,
+      cache: new StateCache(),
+    });
+    const moveLines = (line: { orderId: string; lineSeq: string }, key: string) =>
+      service.moveLines({
+        orderId: line.orderId,
+        moves: [
+          {
+            lineSeq: line.lineSeq,
+            from: STATUS.CREATED,
+            to: STATUS.ALLOCATED,
+            quantity: 1,
+            facilityId: 'F1',
+          },
+        ],
+        idempotencyKey: key,
+        actor: 'brokering',
+      });
+    await moveLines(first!, 'snap-c-1');
+
+    const refused = await counted(() => moveLines(second!, 'snap-c-2'));
+    expect(refused).toEqual({
+      outcome: 'OUT_OF_STOCK',
+      calls: ['BatchGetItemCommand', 'TransactGetItemsCommand'],
+    });
+  });
+
+  it('the same command applied by another caller meanwhile: the snapshot finds its event, a replay', async () => {
+    await core.setNetsuiteQty('SNAP-D', 'F1', 1);
+    const [first, second] = await lines('SNAP-D', 2);
+
+    // A store that lets another caller act between this caller's read of the line and what
+    // follows it (the real store, on the real table: only the order of events is arranged).
+    let meanwhile: (() => Promise<void>) | undefined;
+    class Interleaved extends OrderStore {
+      override async readForCommand(
+        orderId: string,
+        lineSeq: string | undefined,
+        idempotencyKey: string,
+        withHeader: boolean,
+      ): Promise<{ line?: LineState; event?: StoredEvent; header?: OrderHeader }> {
+        const read = await super.readForCommand(orderId, lineSeq, idempotencyKey, withHeader);
+        const act = meanwhile;
+        meanwhile = undefined;
+        await act?.();
+        return read;
+      }
+    }
+    const service = new OrderService({
+      orders: new Interleaved(core.client, core.orders.table),
+      positions: core.positions,
+      cache: new StateCache(),
+    });
+    await service.move(moveTo(first!, 'F1', 'snap-d-1'));
+    // NetSuite's figure goes up: there is room again, but this service's cache says there is none.
+    await core.setNetsuiteQty('SNAP-D', 'F1', 2);
+
+    // Between its read of the line (at 1100, no event) and its next look, another caller
+    // applies this very command (the same key): it takes the unit.
+    const other = moveTo(second!, 'F1', 'snap-d-2');
+    meanwhile = async () => {
+      const counting = calls;
+      calls = undefined; // the other caller's calls are not this command's
+      await core.service.move(other);
+      calls = counting;
+    };
+    const again = await counted(() => service.move(other));
+    expect(again.calls).toEqual(['BatchGetItemCommand', 'TransactGetItemsCommand']);
+    expect(again.outcome).toMatchObject({ outcome: 'moved', replayed: true, facilityId: 'F1' });
+    const { positions, reservations } = await core.positions.sku('SNAP-D');
+    expect(positions.get('F1')).toMatchObject({ reserved: 2 });
+    expect(reservations).toHaveLength(2);
+  });
+});
