@@ -36,6 +36,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { withoutSdkLogging } from '../shared/platform/sdk-logging.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { brokerOrders, type BrokerDeps } from '../shared/brokering/broker-orders.ts';
@@ -127,12 +128,15 @@ function routing(queue: string): RoutingConfig {
 }
 
 const dynamo = await startDynamoLocal();
-const client = new DynamoDBClient({
-  endpoint: dynamo.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  maxAttempts: 5,
-});
+// Configured as the functions' client is (shared/store/dynamo-client.ts): no SDK logger middleware.
+const client = withoutSdkLogging(
+  new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  }),
+);
 
 /** DynamoDB calls by operation while `counting` (TransactWriteItems: also cancelled ones). */
 const calls = new Map<string, number>();
