@@ -433,6 +433,13 @@ export function nextRev(state: SimState): number {
   return state.counters.rev;
 }
 
+/** Records by `externalId` within one import file (`externalIdIndex`). */
+export interface ExternalIdIndex<T> {
+  find(externalId: string): T | undefined;
+  /** A record the file created: later rows of the same file find it. */
+  add(record: T): void;
+}
+
 /**
  * Records of one kind by `externalId` (NetSuite's deduplication key on import), the first made for
  * each, for one import: built once per file and kept current as the file creates records
@@ -441,7 +448,7 @@ export function nextRev(state: SimState): number {
  */
 export function externalIdIndex<T extends { readonly externalId: string }>(
   records: Readonly<Record<string, T>>,
-): { find(externalId: string): T | undefined; add(record: T): void } {
+): ExternalIdIndex<T> {
   const index = new Map<string, T>();
   const add = (record: T) => {
     if (record.externalId && !index.has(record.externalId)) index.set(record.externalId, record);

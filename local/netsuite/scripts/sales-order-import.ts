@@ -14,6 +14,7 @@ import { rowObjects } from '../csv-file.ts';
 import { watchFolder, type RowRefusal } from '../folder-watcher.ts';
 import {
   externalIdIndex,
+  type ExternalIdIndex,
   nextId,
   nextLineSeq,
   nextRev,
@@ -143,7 +144,7 @@ function upsertOrder(
   file: string,
   hcOrderId: string,
   rows: readonly Row[],
-  byExternalId: ReturnType<typeof externalIdIndex<SimSalesOrder>>,
+  byExternalId: ExternalIdIndex<SimSalesOrder>,
 ) {
   const { state } = ctx;
   const at = ctx.now().toISOString();
