@@ -33,16 +33,13 @@
  * are not compared) changes nothing and returns the first result with `replayed: true`; the same
  * key for another request is refused with `IDEMPOTENCY_KEY_REUSED`.
  *
- * Over 400 lines: pick, pack, ship and not-found share the store's view of a line and the replay
- * rules above; splitting store fulfillment by capability is part 3 of issue 17.
- *
- * Over 400 lines: pick, pack, ship and not-found share the store check, the input checks and the
- * read-or-replay of a line; the seam if it grows is not-found with its hand-back to brokering.
+ * Over 400 lines: pick, pack, ship and not-found share the store check and the read-or-replay of
+ * a line (their input checks are in `store-shipping-input.ts`); the seam if it grows is not-found
+ * with its hand-back to brokering.
  */
 import type { Facility } from '../domain/facility.ts';
 import { checkEnvelope } from '../domain/lifecycle/commands.ts';
-import { CommandError, checkCommandFields } from '../domain/lifecycle/errors.ts';
-import { fieldsSchema } from '../domain/input/fields.ts';
+import { CommandError } from '../domain/lifecycle/errors.ts';
 import type { LineState, ShipmentDetails } from '../domain/lifecycle/line.ts';
 import { STATUS, type Buckets } from '../domain/lifecycle/status.ts';
 import { isNetsuiteFulfilled } from '../domain/sync/allocation-rows.ts';
@@ -62,6 +59,15 @@ import type { StoredEvent } from '../store/order-items.ts';
 import { linkedAwaitingInvoice } from '../store/invoice-store.ts';
 import type { SyncStore } from '../store/sync-store.ts';
 import type { LinkedWrite } from '../store/transactions.ts';
+import {
+  checkRef,
+  invalid,
+  optionalKey,
+  optionalQuantity,
+  optionalText,
+  shippedAtOf,
+  trackingNumbers,
+} from './store-shipping-input.ts';
 import { openAtStore, stagesAt } from './store-shipping-stages.ts';
 
 export interface StoreShippingDeps {
@@ -148,75 +154,6 @@ export interface StoreShipResult {
   readonly storeDone: boolean;
   readonly buckets: Buckets;
   readonly replayed: boolean;
-}
-
-const KEY = /^[\x21-\x7e]{1,200}$/;
-const TEXT_MAX = 200;
-const MAX_TRACKING = 50;
-
-const invalid = (field: string, message: string): never => {
-  throw new CommandError('INVALID_COMMAND', message, { field });
-};
-
-const REF = fieldsSchema(['facilityId', 'orderId', 'lineSeq']);
-const QUANTITY = fieldsSchema([], ['quantity']);
-
-function checkRef(input: { facilityId: unknown; orderId: unknown; lineSeq: unknown }) {
-  const { facilityId, orderId, lineSeq } = input;
-  checkCommandFields(REF, { facilityId, orderId, lineSeq });
-  return {
-    facilityId: facilityId as string,
-    orderId: orderId as string,
-    lineSeq: lineSeq as string,
-  };
-}
-
-function optionalQuantity(quantity: unknown): number | undefined {
-  if (quantity === undefined || quantity === null) return undefined;
-  checkCommandFields(QUANTITY, { quantity });
-  return quantity as number;
-}
-
-function optionalKey(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string' || !KEY.test(value))
-    invalid(field, `${field} must be a key such as ORDER-00001-R1, got ${JSON.stringify(value)}`);
-  return value as string;
-}
-
-function optionalText(value: unknown, field: string): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') return invalid(field, `${field} must be text`);
-  const text = value.replace(/\s+/g, ' ').trim();
-  if (text.length > TEXT_MAX) invalid(field, `${field} must be at most ${TEXT_MAX} characters`);
-  return text || undefined;
-}
-
-function trackingNumbers(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length > MAX_TRACKING)
-    invalid(
-      'trackingNumbers',
-      `trackingNumbers must be a tracking number or a list of at most ${MAX_TRACKING}`,
-    );
-  const out: string[] = [];
-  (list as unknown[]).forEach((t, i) => {
-    const text = optionalText(t, `trackingNumbers[${i}]`);
-    if (!text) invalid(`trackingNumbers[${i}]`, 'a tracking number must not be empty');
-    if (text!.includes('|'))
-      invalid(`trackingNumbers[${i}]`, 'a tracking number must not contain "|"');
-    if (!out.includes(text!)) out.push(text!);
-  });
-  return out.length ? out : undefined;
-}
-
-function shippedAtOf(value: unknown, now: Date): string {
-  if (value === undefined || value === null || value === '') return now.toISOString();
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(ms))
-    invalid('shippedAt', `shippedAt must be an ISO date-time, got ${JSON.stringify(value)}`);
-  return new Date(ms).toISOString();
 }
 
 /**
