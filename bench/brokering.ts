@@ -30,13 +30,12 @@ import { approvedOrderItems } from './support/approved-orders.ts';
 import { median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import {
-  DynamoDBClient,
   ScanCommand,
   TransactWriteItemsCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { withoutSdkLogging } from '../shared/platform/sdk-logging.ts';
+import { localDynamoClient } from './support/local-client.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { brokerOrders, type BrokerDeps } from '../shared/brokering/broker-orders.ts';
@@ -128,15 +127,7 @@ function routing(queue: string): RoutingConfig {
 }
 
 const dynamo = await startDynamoLocal();
-// Configured as the functions' client is (shared/store/dynamo-client.ts): no SDK logger middleware.
-const client = withoutSdkLogging(
-  new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  }),
-);
+const client = localDynamoClient(dynamo.endpoint);
 
 /** DynamoDB calls by operation while `counting` (TransactWriteItems: also cancelled ones). */
 const calls = new Map<string, number>();

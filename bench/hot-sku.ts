@@ -37,16 +37,15 @@
  * reservations, measured first, pay for its warming while the ceilings after them do not.
  * The last line printed is a JSON object for scripts.
  */
-import { withoutSdkLogging } from '../shared/platform/sdk-logging.ts';
 import { parseArgs } from 'node:util';
 import {
   BatchGetItemCommand,
-  DynamoDBClient,
   GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from './support/local-client.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { CommandError } from '../shared/domain/lifecycle/index.ts';
@@ -82,15 +81,7 @@ const SKU = 'HOT-SKU-1';
 const FACILITIES = ['WH-A', 'WH-B', 'WH-C', 'WH-D', 'WH-E'];
 
 const dynamo = await startDynamoLocal();
-// Configured as the functions' client is (shared/store/dynamo-client.ts): no SDK logger middleware.
-const client = withoutSdkLogging(
-  new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  }),
-);
+const client = localDynamoClient(dynamo.endpoint);
 
 /** DynamoDB calls and cancelled transactions while counting. */
 const counted = { calls: 0, conflicts: 0, on: false };

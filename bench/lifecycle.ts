@@ -12,10 +12,10 @@
  * (ceiling, lifecycle, ceiling, lifecycle, …) after a warm-up, so that the JIT and any other load
  * on the machine weigh on both alike. The last line printed is a JSON object for scripts.
  */
-import { withoutSdkLogging } from '../shared/platform/sdk-logging.ts';
 import { median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from './support/local-client.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
 import { ensureTables } from '../local/tables.ts';
 import { OrderIntake } from '../shared/orders/intake.ts';
@@ -50,15 +50,7 @@ const PREFIX = 'bench';
 const COMMANDS_PER_LINE = 7;
 
 const dynamo = await startDynamoLocal();
-// Configured as the functions' client is (shared/store/dynamo-client.ts): no SDK logger middleware.
-const client = withoutSdkLogging(
-  new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 5,
-  }),
-);
+const client = localDynamoClient(dynamo.endpoint);
 try {
   await ensureTables(client, PREFIX);
   const ordersTable = tableName(PREFIX, 'orders');
