@@ -123,6 +123,19 @@ const toPosition = (sku: string, facilityId: string, item: Row | undefined): Pos
       }
     : emptyPosition(sku, facilityId);
 
+/** NetSuite's figure (absent: never imported) and the position at a facility, from their items. */
+const facilityState = (
+  sku: string,
+  facilityId: string,
+  ns: Row | undefined,
+  pos: Row | undefined,
+): FacilityState => ({
+  sku,
+  facilityId,
+  nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
+  position: toPosition(sku, facilityId, pos),
+});
+
 export const reservationSk = (facilityId: string, orderId: string, lineSeq: string): string =>
   `${RES_PREFIX}${facilityId}#${orderId}#${lineSeq}`;
 
@@ -232,26 +245,23 @@ export class PositionStore {
     if (left > 0) return this.facility(sku, facilityId);
     const ns = got.find((i) => i.sk === `${NS_PREFIX}${facilityId}`);
     const pos = got.find((i) => i.sk === `${POS_PREFIX}${facilityId}`);
-    return {
-      sku,
-      facilityId,
-      nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
-      position: toPosition(sku, facilityId, pos),
-    };
+    return facilityState(sku, facilityId, ns, pos);
   }
 
   /**
    * NetSuite's figures and the positions at these facilities, and one more item (an order
    * command's event, `also`), read as **one snapshot** (TransactGetItems, across tables): a
    * decision on these figures knows whether that item existed at the same instant. Undefined when
-   * DynamoDB cancelled the read (a transaction was writing one of the items) or when there are
-   * too many items for one call: read them the ordinary way.
+   * DynamoDB cancelled the read (a transaction was writing one of the items), when a facility is
+   * named twice or when there are too many items for one call: read them the ordinary way.
    */
   async facilitiesWith(
     at: ReadonlyArray<{ readonly sku: string; readonly facilityId: string }>,
     also: { readonly table: string; readonly key: Readonly<Record<string, string>> },
   ): Promise<{ facilities: FacilityState[]; also?: Row } | undefined> {
-    if (2 * at.length + 1 > TX_GET_ITEMS) return undefined;
+    const distinct = new Set(at.map((a) => `${a.sku}\u0000${a.facilityId}`)).size === at.length;
+    // One item may be named once in a transaction.
+    if (!distinct || 2 * at.length + 1 > TX_GET_ITEMS) return undefined;
     const keys = at.flatMap(({ sku, facilityId }) => [
       { TableName: this.table, Key: { pk: sku, sk: `${NS_PREFIX}${facilityId}` } },
       { TableName: this.table, Key: { pk: sku, sk: `${POS_PREFIX}${facilityId}` } },
@@ -270,15 +280,9 @@ export class PositionStore {
       if ((err as { name?: string }).name === 'TransactionCanceledException') return undefined;
       throw err;
     }
-    const facilities = at.map(({ sku, facilityId }, i) => {
-      const ns = items[2 * i];
-      return {
-        sku,
-        facilityId,
-        nsQty: ns ? Number(ns.nsQty ?? 0) : undefined,
-        position: toPosition(sku, facilityId, items[2 * i + 1]),
-      };
-    });
+    const facilities = at.map(({ sku, facilityId }, i) =>
+      facilityState(sku, facilityId, items[2 * i], items[2 * i + 1]),
+    );
     const other = items[keys.length];
     return other ? { facilities, also: other } : { facilities };
   }

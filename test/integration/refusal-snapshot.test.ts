@@ -99,6 +99,13 @@ describe('the snapshot read a refusal rests on', () => {
     );
     expect(without?.also).toBeUndefined();
     expect(without?.facilities.map((f) => f.nsQty)).toEqual([3, undefined]);
+
+    // A facility named twice cannot be read in one transaction: no snapshot (read otherwise).
+    const twice = await core.positions.facilitiesWith(
+      [at[0]!, at[0]!],
+      core.orders.eventRef(line!.orderId, 'snap-a-1'),
+    );
+    expect(twice).toBeUndefined();
   });
 
   it('sold out: the line and its event, then the figures with the event, and the refusal stands', async () => {
