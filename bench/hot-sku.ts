@@ -295,6 +295,9 @@ async function runCase(
    * the hot item once by their number under its bound (the group commit's shape, through the
    * same Combiner, 64 at most). No idempotency event, no reservation row, no NetSuite check: what
    * is left of a reservation when everything but the line and the stock is taken away.
+   * `ownItems: 'line, event and row'` adds this data model's items: the line and the key's event
+   * read in one BatchGetItem, and the event and a reservation row put beside the line's update
+   * (32 orders a transaction at most: 97 items).
    */
   const leastCeiling = async (
     label: string,
