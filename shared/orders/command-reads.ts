@@ -61,8 +61,8 @@ export class CommandReads {
    * The figures of every SKU × facility a reservation changes by `delta` at (cached where
    * allowed). Refused only on fresh figures: OUT_OF_STOCK when the lines were read fresh too,
    * undefined (read everything again) when they came from the cache. Cached figures that would
-   * refuse are read again with the key's event as one snapshot (`freshWithEvent`) when the lines
-   * were read fresh: the event there is a replay, and a refusal on those figures is final.
+   * refuse are read again (`freshFigures`: with the key's event as one snapshot when the lines
+   * were read fresh — the event there is a replay, and a refusal on those figures is final).
    */
   async figures(
     touched: ReadonlyArray<{ sku: string; facilityId: string; delta: number }>,
@@ -85,23 +85,16 @@ export class CommandReads {
     );
     let final = false;
     if (stale.length) {
-      const snapshot = linesFromCache
-        ? undefined
-        : await this.freshWithEvent(
-            stale.map((i) => touched[i]!),
-            key.orderId,
-            key.idempotencyKey,
-          );
-      if (snapshot?.replay) return snapshot;
-      const fresh =
-        snapshot?.figures ??
-        (await Promise.all(
-          stale.map((i) => this.positions.facility(touched[i]!.sku, touched[i]!.facilityId)),
-        ));
-      final = snapshot !== undefined;
+      const fresh = await this.freshFigures(
+        stale.map((i) => touched[i]!),
+        key,
+        !linesFromCache,
+      );
+      if (fresh.replay) return fresh;
+      final = fresh.final;
       stale.forEach((i, k) => {
-        states[i] = { cached: false, state: fresh[k]! };
-        this.cache.putFacility(fresh[k]!);
+        states[i] = { cached: false, state: fresh.figures[k]! };
+        this.cache.putFacility(fresh.figures[k]!);
       });
     }
     const refused = touched.findIndex((d, i) => cannotReserve(states[i]!.state, d.delta));
@@ -113,24 +106,30 @@ export class CommandReads {
   }
 
   /**
-   * Fresh figures at these facilities and the key's event, read as one snapshot: the event (a
-   * replay) or the figures, on which a refusal is final — the key's event was absent at the very
-   * instant they were read, so this command was not applied by another caller meanwhile.
-   * Undefined when the snapshot could not be read (the caller reads the figures alone, and looks
-   * at the event again after a refusal).
+   * Fresh figures at these facilities, for a decision cached figures must not make. With
+   * `withEvent` (the command's line was read fresh), read with the key's event as one snapshot
+   * (TransactGetItems): the event there is a replay; absent, the figures are `final` — a refusal
+   * on them stands, the key's event having been absent at the very instant they were read. Else,
+   * or when DynamoDB would not give the snapshot, the figures alone (not final: the event is
+   * looked at again after a refusal).
    */
-  async freshWithEvent(
+  async freshFigures(
     at: ReadonlyArray<{ readonly sku: string; readonly facilityId: string }>,
-    orderId: string,
-    idempotencyKey: string,
-  ): Promise<Read<{ figures: FacilityState[] }> | undefined> {
-    const read = await this.positions.facilitiesWith(
-      at,
-      this.orders.eventRef(orderId, idempotencyKey),
+    key: { readonly orderId: string; readonly idempotencyKey: string },
+    withEvent: boolean,
+  ): Promise<Read<{ figures: FacilityState[]; final: boolean }>> {
+    const snapshot = withEvent
+      ? await this.positions.facilitiesWith(
+          at,
+          this.orders.eventRef(key.orderId, key.idempotencyKey),
+        )
+      : undefined;
+    if (snapshot?.also) return { replay: this.orders.eventOf(snapshot.also) };
+    if (snapshot) return { figures: snapshot.facilities, final: true };
+    const figures = await Promise.all(
+      at.map(({ sku, facilityId }) => this.positions.facility(sku, facilityId)),
     );
-    if (!read) return undefined;
-    if (read.also) return { replay: this.orders.eventOf(read.also) };
-    return { figures: read.facilities };
+    return { figures, final: false };
   }
 
   /** Refuses a command on a line that is not there: UNKNOWN_ORDER or UNKNOWN_LINE. */

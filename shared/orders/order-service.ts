@@ -191,13 +191,14 @@ export class OrderService {
         if (facility && !fresh && refusesOrHolds(decided)) {
           // Never refuse on cached figures: read them again (with the key's event when the line
           // was read fresh: one snapshot) and decide on those.
-          const at = [{ sku: line.sku, facilityId: move.facilityId! }];
-          const snapshot = cachedLine
-            ? undefined
-            : await this.reads.freshWithEvent(at, orderId, env.idempotencyKey);
-          if (snapshot?.replay) return snapshot;
-          facility = snapshot?.figures[0] ?? (await positions.facility(line.sku, move.facilityId!));
-          final = snapshot !== undefined;
+          const fresh = await this.reads.freshFigures(
+            [{ sku: line.sku, facilityId: move.facilityId! }],
+            { orderId, idempotencyKey: env.idempotencyKey },
+            !cachedLine,
+          );
+          if (fresh.replay) return fresh;
+          [facility] = fresh.figures;
+          final = fresh.final;
           decided = check(facility);
         }
         if (decided.blocked) {
