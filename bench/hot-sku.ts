@@ -43,7 +43,6 @@ import {
   GetItemCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
-  type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from './support/local-client.ts';
 import { startDynamoLocal } from '../local/dynamodb-local.ts';
@@ -209,26 +208,27 @@ async function runCase(
   }
   await out.flush();
 
+  /**
+   * A counter item raised by `by` while it stays within `max` (`n + by <= max`): the hot item of
+   * the ceilings and bounds below, as an UpdateItem or a transaction's Update.
+   */
+  const counterUpdate = (pk: string, by: number, max: number) => ({
+    TableName: inventoryTable,
+    Key: { pk: { S: pk }, sk: { S: 'C' } },
+    UpdateExpression: 'SET n = if_not_exists(n, :zero) + :by',
+    ConditionExpression: 'attribute_not_exists(n) OR n <= :limit',
+    ExpressionAttributeValues: {
+      ':zero': { N: '0' },
+      ':by': { N: String(by) },
+      ':limit': { N: String(max - by) },
+    },
+  });
+
   // ---- The ceiling: single-item conditional updates, the same workers ----
   const ceiling = async (label: string, count: number): Promise<number> => {
     const ms = await pool(count, WORKERS, async (i) => {
-      const item: Record<string, AttributeValue> = {
-        pk: { S: `CEIL#${label}#${facilities[i % facilities.length]}` },
-        sk: { S: 'C' },
-      };
-      await client.send(
-        new UpdateItemCommand({
-          TableName: inventoryTable,
-          Key: item,
-          UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
-          ConditionExpression: 'attribute_not_exists(n) OR n < :max',
-          ExpressionAttributeValues: {
-            ':zero': { N: '0' },
-            ':one': { N: '1' },
-            ':max': { N: String(10 * count) },
-          },
-        }),
-      );
+      const pk = `CEIL#${label}#${facilities[i % facilities.length]}`;
+      await client.send(new UpdateItemCommand(counterUpdate(pk, 1, 10 * count)));
     });
     return (count / ms) * 1000;
   };
@@ -243,19 +243,7 @@ async function runCase(
       await client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: inventoryTable,
-                Key: { pk: { S: `TXC#${label}#${facility}` }, sk: { S: 'C' } },
-                UpdateExpression: 'SET n = if_not_exists(n, :zero) + :one',
-                ConditionExpression: 'attribute_not_exists(n) OR n < :max',
-                ExpressionAttributeValues: {
-                  ':zero': { N: '0' },
-                  ':one': { N: '1' },
-                  ':max': { N: String(10 * count) },
-                },
-              },
-            },
+            { Update: counterUpdate(`TXC#${label}#${facility}`, 1, 10 * count) },
             {
               Put: {
                 TableName: inventoryTable,
@@ -316,19 +304,7 @@ async function runCase(
         await client.send(
           new TransactWriteItemsCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: inventoryTable,
-                  Key: { pk: { S: `LEAST#${label}#${facility}` }, sk: { S: 'C' } },
-                  UpdateExpression: 'SET n = if_not_exists(n, :zero) + :k',
-                  ConditionExpression: 'attribute_not_exists(n) OR n <= :max',
-                  ExpressionAttributeValues: {
-                    ':zero': { N: '0' },
-                    ':k': { N: String(batch.length) },
-                    ':max': { N: String(10 * count) },
-                  },
-                },
-              },
+              { Update: counterUpdate(`LEAST#${label}#${facility}`, batch.length, 10 * count) },
               ...batch.flatMap((i) => [
                 {
                   Update: {
