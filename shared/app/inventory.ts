@@ -46,7 +46,7 @@ export function settleDeps(r: Root, overrides: Partial<SettleDeps> = {}): Settle
   return {
     entries: reflectStore(r),
     service,
-    positions,
+    holds: positions.holds,
     lagMs: netsuiteReflectLagMinutes(r.env) * 60_000,
     ...overrides,
   };

@@ -11,7 +11,7 @@
  * - a line entry (allocation, OMS-fulfilled, NetSuite fulfillment) → `OrderService.reflect`: the
  *   line's reflected units at the facility become max(reflected, min(promised, covered)); its
  *   reservation row and the position's counted units drop by the same amount, in one transaction;
- * - an adjustment entry → the adjustment hold ends (`PositionStore.endAdjustmentHold`: its row
+ * - an adjustment entry → the adjustment hold ends (`AdjustmentHolds.end`: its row
  *   deleted and the position's counted units lowered, in one transaction);
  *
  * then the entry is deleted. Entries not reflected yet stay for a later file. Idempotent: the
@@ -23,7 +23,7 @@ import { hash64 } from '../domain/hash64.ts';
 import { CommandError } from '../domain/lifecycle/index.ts';
 import { log } from '../platform/log.ts';
 import type { OrderService } from '../orders/order-service.ts';
-import type { PositionStore } from '../store/position-store.ts';
+import type { AdjustmentHolds } from '../store/adjustment-holds.ts';
 import { LINE_KINDS, type ReflectEntry, type ReflectStore } from '../store/reflect-store.ts';
 
 export const SETTLE_ACTOR = 'job:inventory-snapshot';
@@ -41,7 +41,7 @@ export interface SettledFile {
 export interface SettleDeps {
   readonly entries: Pick<ReflectStore, 'takenBefore' | 'delete'>;
   readonly service: Pick<OrderService, 'reflect'>;
-  readonly positions: Pick<PositionStore, 'endAdjustmentHold'>;
+  readonly holds: Pick<AdjustmentHolds, 'end'>;
   /** L in ms. */
   readonly lagMs: number;
   /** Lines (and holds) settled at once. */
@@ -136,11 +136,7 @@ export async function settleReflected(file: SettledFile, deps: SettleDeps): Prom
           counts.unitsDropped += r.drop;
         }
       } else {
-        const outcome = await deps.positions.endAdjustmentHold(
-          e.sku,
-          e.facilityId,
-          e.adjustmentId ?? e.recordId,
-        );
+        const outcome = await deps.holds.end(e.sku, e.facilityId, e.adjustmentId ?? e.recordId);
         if (outcome === 'ended') counts.adjustmentsEnded++;
         else counts.adjustmentsGone++;
       }

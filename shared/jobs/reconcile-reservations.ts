@@ -115,7 +115,7 @@ export async function reconcileReservations(
         swept = true;
         try {
           for (const g of expired) {
-            if ((await positions.releaseGrant(g, now())) === 'released') grantsReleased++;
+            if ((await positions.grants.release(g, now())) === 'released') grantsReleased++;
           }
         } catch {
           break;

@@ -18,7 +18,7 @@
  * A command that reserves at several facilities in a batch takes **grants** instead (it cannot
  * be in two batches' transactions at once): its reservations are written to each position with
  * the other grants there — one conditional increment by their sum with one grant row per order
- * (`PositionStore.grantReservations`) — and its own transaction then takes its grants over (the
+ * (`PositionStore.grants.reserve`) — and its own transaction then takes its grants over (the
  * grant rows deleted, its reservation rows written) without writing the positions.
  *
  * Correctness (never oversell, reserved = what the rows count): a shared transaction reserves
@@ -29,7 +29,7 @@
  *   adjustment holds + grants = reserved at every commit), and an order's transaction deletes its
  *   grant as it writes its reservation row, so the sum never changes there;
  * - an order whose transaction did not commit (conflict, the line moved, a replay, a linked
- *   condition, an error) gives its grant back (`releaseGrant`: idempotent, keyed by the grant row);
+ *   condition, an error) gives its grant back (`grants.release`: idempotent, keyed by the grant row);
  * - a process that dies in between leaves grant rows behind: still counted (no oversell, only
  *   units held too long), taken over by no one after `expiresAt`, and given back by the reconcile
  *   job (shared/jobs/reconcile-reservations.ts).
@@ -248,7 +248,7 @@ export class ReservationGroupCommit {
   async giveBack(grants: readonly ReservationGrant[]): Promise<void> {
     const now = this.now().toISOString();
     await Promise.all(
-      grants.map((g) => this.positions.releaseGrant(g, now).catch(() => undefined)),
+      grants.map((g) => this.positions.grants.release(g, now).catch(() => undefined)),
     );
   }
 
@@ -368,7 +368,7 @@ export class ReservationGroupCommit {
       }));
       let outcome;
       try {
-        outcome = await this.positions.grantReservations(figures, grants, now.toISOString());
+        outcome = await this.positions.grants.reserve(figures, grants, now.toISOString());
       } catch (err) {
         // The outcome is unknown (the write may have committed): give the grants back at once;
         // what this misses expires and the reconcile job gives it back.

@@ -326,7 +326,7 @@ export class InventoryDeltaStore {
     now = Date.now(),
   ): Promise<OwnResult> {
     for (let attempt = 0; ; attempt++) {
-      const hold = await this.positions.adjustmentHold(own.sku, own.facilityId, own.adjustmentId);
+      const hold = await this.positions.holds.get(own.sku, own.facilityId, own.adjustmentId);
       const applied = hold ? effect : 0;
       const tx: { label: string; item: TxItem }[] = [
         {
@@ -352,7 +352,7 @@ export class InventoryDeltaStore {
       if (applied !== 0) tx.push(...this.figureItems(d, applied, now));
       if (hold) {
         const seen = await this.positions.facility(own.sku, own.facilityId);
-        const end = this.positions.endHoldItems(seen, hold, d.at, applied);
+        const end = this.positions.holds.endItems(seen, hold, d.at, applied);
         tx.push({ label: 'hold', item: end.row }, { label: 'position', item: end.position });
       }
       try {
@@ -438,7 +438,7 @@ export class InventoryDeltaStore {
     record: { feedId: string; file: string; line: number; at: string },
     now = Date.now(),
   ): Promise<'held' | 'duplicate'> {
-    return this.positions.placeAdjustmentHold(hold, [
+    return this.positions.holds.place(hold, [
       { label: 'record', item: this.holdRecord(hold, record, now) },
     ]);
   }
@@ -449,7 +449,7 @@ export class InventoryDeltaStore {
     facilityId: string,
     adjustmentId: string,
   ): Promise<AdjustmentHold | undefined> {
-    return this.positions.adjustmentHold(sku, facilityId, adjustmentId);
+    return this.positions.holds.get(sku, facilityId, adjustmentId);
   }
 
   /**
@@ -457,7 +457,7 @@ export class InventoryDeltaStore {
    * hold ended and its idempotency record deleted, so that a later call places it again.
    */
   async undoHold(hold: AdjustmentHold, feedId: string): Promise<'ended' | 'none'> {
-    return this.positions.endAdjustmentHold(hold.sku, hold.facilityId, hold.adjustmentId, [
+    return this.positions.holds.end(hold.sku, hold.facilityId, hold.adjustmentId, [
       {
         label: 'record',
         item: {

@@ -254,7 +254,7 @@ export class OrderTransactions {
           label: `grant:${f.sku}:${f.facilityId}`,
           // The clock when sent, not the event's time (taken before the grant): a transaction
           // sent after the grant expired must not take it over.
-          item: this.positions.consumeGrantItem(w, new Date().toISOString()),
+          item: this.positions.grants.consumeItem(w, new Date().toISOString()),
           facility: f,
         },
       ];

@@ -409,7 +409,7 @@ describe('an inventory adjustment file NetSuite took', () => {
     const adjustmentId = 'SR-TEST-00001-abc';
     const { positions } = orderRuntime(root());
     expect(
-      await positions.placeAdjustmentHold({ sku: 'RF-J', facilityId: STORE, adjustmentId, qty: 2 }),
+      await positions.holds.place({ sku: 'RF-J', facilityId: STORE, adjustmentId, qty: 2 }),
     ).toBe('held');
     expect(await held('RF-J', STORE)).toMatchObject({ reserved: 2, holds: [[adjustmentId, 2]] });
     const payload: InventoryAdjustmentPayload = {
@@ -445,7 +445,7 @@ describe('an inventory adjustment file NetSuite took', () => {
     const r = await settle(later(takenAt, 1), only(['RF-J', STORE]));
     expect(r).toMatchObject({ adjustmentsEnded: 1, linesReflected: 0 });
     expect(await held('RF-J', STORE)).toMatchObject({ reserved: 0, holds: [] });
-    expect(await positions.adjustmentHold('RF-J', STORE, adjustmentId)).toBeUndefined();
+    expect(await positions.holds.get('RF-J', STORE, adjustmentId)).toBeUndefined();
     expect(await reflect().all()).toEqual([]);
     // Again: nothing to end.
     const before = await everything();
@@ -640,7 +640,7 @@ describe('the reconcile job', () => {
   it('lists holds older than OMS_HOLD_MAX_AGE_HOURS with an alarm line', async () => {
     const orderId = await allocatedOrder('RF-O', 2, WH);
     const adjustmentId = 'SR-TEST-00002-old';
-    await orderRuntime(root()).positions.placeAdjustmentHold({
+    await orderRuntime(root()).positions.holds.place({
       sku: 'RF-O',
       facilityId: STORE,
       adjustmentId,

@@ -241,15 +241,13 @@ describe('group commit of reservations', () => {
       expiresAt: new Date(now.getTime() + GRANT_TTL_MS).toISOString(),
     };
     // The grant write commits; its order's transaction never runs.
-    expect(await core.positions.grantReservations(seen, [grant], now.toISOString())).toBe(
-      'granted',
-    );
+    expect(await core.positions.grants.reserve(seen, [grant], now.toISOString())).toBe('granted');
     const after = await core.positions.sku('CRASH');
     expect(after.positions.get('F1')?.reserved).toBe(3);
     expect(after.grants.map((g) => g.grantId)).toEqual(['crashed-1']);
 
     // Meanwhile the units are not sold twice: 2 left, a third is refused.
-    const more = await core.positions.grantReservations(
+    const more = await core.positions.grants.reserve(
       await core.positions.facility('CRASH', 'F1'),
       [{ ...grant, grantId: 'other', qty: 3 }],
       now.toISOString(),
@@ -273,7 +271,7 @@ describe('group commit of reservations', () => {
     expect(end.positions.get('F1')?.reserved).toBe(0);
     expect(end.grants).toEqual([]);
     // Giving it back again changes nothing.
-    expect(await core.positions.releaseGrant(grant, later)).toBe('none');
+    expect(await core.positions.grants.release(grant, later)).toBe('none');
     expect((await core.positions.facility('CRASH', 'F1')).position.reserved).toBe(0);
   });
 });
@@ -293,7 +291,7 @@ describe('a batch at a facility whose position is not written yet', () => {
       lineSeq: '00001',
       expiresAt: new Date(Date.now() + GRANT_TTL_MS).toISOString(),
     });
-    expect(await core.positions.grantReservations(seen, ['g1', 'g2', 'g3'].map(grant), now)).toBe(
+    expect(await core.positions.grants.reserve(seen, ['g1', 'g2', 'g3'].map(grant), now)).toBe(
       'refused',
     );
 

@@ -557,7 +557,7 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
       expect((await figure()).nsQty).toBe(before - 8);
       expect((await figure()).position.reserved).toBe(reservedBefore - 2);
       // Ending it again (the settle step at a snapshot) finds nothing to end.
-      expect(await orderRuntime(root()).positions.endAdjustmentHold(SKU, STORE, id)).toBe('none');
+      expect(await orderRuntime(root()).positions.holds.end(SKU, STORE, id)).toBe('none');
       expect((await figure()).position.reserved).toBe(reservedBefore - 2);
       expect(
         await reconcileReservations(orderRuntime(root()).positions, { skus: [SKU] }),
@@ -578,7 +578,7 @@ describe("NetSuite's adjustment deltas and the OMS's own adjustments", () => {
       expect((await exportNow()).records).toBe(1);
       const reserved = (await figure()).position.reserved;
       // The settle step ends the hold (NetSuite's figure now has the adjustment).
-      expect(await orderRuntime(root()).positions.endAdjustmentHold(SKU, STORE, id)).toBe('ended');
+      expect(await orderRuntime(root()).positions.holds.end(SKU, STORE, id)).toBe('ended');
       expect((await figure()).position.reserved).toBe(reserved - 1);
       const before = (await figure()).nsQty!;
       const stats = await deltaFile([row(-1, 7201)]);

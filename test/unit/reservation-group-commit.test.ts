@@ -34,9 +34,8 @@ function memoryStore(nsQty: number, script: Array<'conflict' | 'throw'> = []) {
       v: state.v,
     },
   });
-  const store = {
-    facility,
-    async grantReservations(
+  const grants = {
+    async reserve(
       seen: { nsQty?: number },
       grants: readonly ReservationGrant[],
     ): Promise<GrantOutcome> {
@@ -57,12 +56,13 @@ function memoryStore(nsQty: number, script: Array<'conflict' | 'throw'> = []) {
       for (const g of grants) state.grants.set(g.grantId, g);
       return 'granted';
     },
-    async releaseGrant(g: ReservationGrant): Promise<'released' | 'none'> {
+    async release(g: ReservationGrant): Promise<'released' | 'none'> {
       if (!state.grants.delete(g.grantId)) return 'none';
       state.reserved -= g.qty;
       return 'released';
     },
   };
+  const store = { facility, grants };
   return { state, writes, store: store as unknown as PositionStore };
 }
 
