@@ -4,7 +4,10 @@
  * the key's event as one snapshot (TransactGetItems across the inventory and orders tables). The
  * event absent there, the refusal is final: two calls, no third look at the event. The event
  * present there (another caller applied the same command meanwhile), the answer is the replay.
+ * When DynamoDB cancels the snapshot read (a transaction writing one of its items), the command
+ * reads the figures alone and looks at the event again after refusing: four calls, same answers.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommandError } from '../../shared/domain/lifecycle/index.ts';
 import { STATUS } from '../../shared/domain/lifecycle/status.ts';
@@ -19,12 +22,25 @@ import { oneUnitOrders, startOrderCore, type OrderCore } from '../support/order-
 let core: OrderCore;
 /** DynamoDB commands sent on the core's client while `calls` is not undefined. */
 let calls: string[] | undefined;
+/**
+ * While true, every TransactGetItems on the core's client is answered as DynamoDB answers one it
+ * cancels (a transaction was writing one of its items) — without reaching DynamoDB Local, which
+ * cannot be made to cancel a read on demand.
+ */
+let cancelSnapshots = false;
 
 beforeAll(async () => {
   core = await startOrderCore({}, 'snap');
   core.client.middlewareStack.add(
     (next, context) => async (args) => {
       calls?.push(String(context.commandName));
+      if (cancelSnapshots && context.commandName === 'TransactGetItemsCommand') {
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled, please refer cancellation reasons for specific reasons',
+          $metadata: { httpStatusCode: 400 },
+          CancellationReasons: [{ Code: 'TransactionConflict' }],
+        });
+      }
       return next(args);
     },
     { step: 'initialize', name: 'refusalSnapshotCounter' },
@@ -61,6 +77,43 @@ async function counted<T>(work: () => Promise<T>): Promise<{ calls: string[]; ou
   const sent = calls;
   calls = undefined;
   return { calls: sent, outcome };
+}
+
+/**
+ * An order service whose store lets another caller apply a command (`applyMeanwhile`) right
+ * after this service's next read of a line, before what follows it: the real store on the real
+ * table, only the order of events arranged. The other caller's calls are not counted.
+ */
+function interleavedService() {
+  let meanwhile: (() => Promise<void>) | undefined;
+  class Interleaved extends OrderStore {
+    override async readForCommand(
+      orderId: string,
+      lineSeq: string | undefined,
+      idempotencyKey: string,
+      withHeader: boolean,
+    ): Promise<{ line?: LineState; event?: StoredEvent; header?: OrderHeader }> {
+      const read = await super.readForCommand(orderId, lineSeq, idempotencyKey, withHeader);
+      const act = meanwhile;
+      meanwhile = undefined;
+      await act?.();
+      return read;
+    }
+  }
+  const service = new OrderService({
+    orders: new Interleaved(core.client, core.orders.table),
+    positions: core.positions,
+    cache: new StateCache(),
+  });
+  const applyMeanwhile = (cmd: ReturnType<typeof moveTo>) => {
+    meanwhile = async () => {
+      const [counting, cancelling] = [calls, cancelSnapshots];
+      [calls, cancelSnapshots] = [undefined, false];
+      await core.service.move(cmd);
+      [calls, cancelSnapshots] = [counting, cancelling];
+    };
+  };
+  return { service, applyMeanwhile };
 }
 
 describe('the snapshot read a refusal rests on', () => {
@@ -166,28 +219,7 @@ describe('the snapshot read a refusal rests on', () => {
     await core.setNetsuiteQty('SNAP-D', 'F1', 1);
     const [first, second] = await lines('SNAP-D', 2);
 
-    // A store that lets another caller act between this caller's read of the line and what
-    // follows it (the real store, on the real table: only the order of events is arranged).
-    let meanwhile: (() => Promise<void>) | undefined;
-    class Interleaved extends OrderStore {
-      override async readForCommand(
-        orderId: string,
-        lineSeq: string | undefined,
-        idempotencyKey: string,
-        withHeader: boolean,
-      ): Promise<{ line?: LineState; event?: StoredEvent; header?: OrderHeader }> {
-        const read = await super.readForCommand(orderId, lineSeq, idempotencyKey, withHeader);
-        const act = meanwhile;
-        meanwhile = undefined;
-        await act?.();
-        return read;
-      }
-    }
-    const service = new OrderService({
-      orders: new Interleaved(core.client, core.orders.table),
-      positions: core.positions,
-      cache: new StateCache(),
-    });
+    const { service, applyMeanwhile } = interleavedService();
     await service.move(moveTo(first!, 'F1', 'snap-d-1'));
     // NetSuite's figure goes up: there is room again, but this service's cache says there is none.
     await core.setNetsuiteQty('SNAP-D', 'F1', 2);
@@ -195,16 +227,66 @@ describe('the snapshot read a refusal rests on', () => {
     // Between its read of the line (at 1100, no event) and its next look, another caller
     // applies this very command (the same key): it takes the unit.
     const other = moveTo(second!, 'F1', 'snap-d-2');
-    meanwhile = async () => {
-      const counting = calls;
-      calls = undefined; // the other caller's calls are not this command's
-      await core.service.move(other);
-      calls = counting;
-    };
+    applyMeanwhile(other);
     const again = await counted(() => service.move(other));
     expect(again.calls).toEqual(['BatchGetItemCommand', 'TransactGetItemsCommand']);
     expect(again.outcome).toMatchObject({ outcome: 'moved', replayed: true, facilityId: 'F1' });
     const { positions, reservations } = await core.positions.sku('SNAP-D');
+    expect(positions.get('F1')).toMatchObject({ reserved: 2 });
+    expect(reservations).toHaveLength(2);
+  });
+});
+
+describe('when DynamoDB cancels the snapshot read', () => {
+  it('refuses on the figures read alone, after looking at the event again', async () => {
+    await core.setNetsuiteQty('SNAP-E', 'F1', 1);
+    const [first, second] = await lines('SNAP-E', 2);
+    const service = new OrderService({
+      orders: core.orders,
+      positions: core.positions,
+      cache: new StateCache(),
+    });
+    await service.move(moveTo(first!, 'F1', 'SNAP-E-1'));
+    cancelSnapshots = true;
+    const refused = await counted(() => service.move(moveTo(second!, 'F1', 'SNAP-E-2'))).finally(
+      () => void (cancelSnapshots = false),
+    );
+    expect(refused).toEqual({
+      outcome: 'OUT_OF_STOCK',
+      calls: [
+        'BatchGetItemCommand', // the line and the key's event
+        'TransactGetItemsCommand', // the snapshot, cancelled
+        'BatchGetItemCommand', // the figures alone
+        'GetItemCommand', // the key's event, after the refusal
+      ],
+    });
+    expect(await core.orders.getEvent(second!.orderId, 'SNAP-E-2')).toBeUndefined();
+    const { positions } = await core.positions.sku('SNAP-E');
+    expect(positions.get('F1')).toMatchObject({ reserved: 1 });
+  });
+
+  it('finds the replay when the same command was applied meanwhile', async () => {
+    await core.setNetsuiteQty('SNAP-F', 'F1', 1);
+    const [first, second] = await lines('SNAP-F', 2);
+    const { service, applyMeanwhile } = interleavedService();
+    await service.move(moveTo(first!, 'F1', 'SNAP-F-1'));
+    await core.setNetsuiteQty('SNAP-F', 'F1', 2); // room again; this service's cache says none
+
+    // Another caller applies this very command between this one's line read and its next look.
+    const cmd = moveTo(second!, 'F1', 'SNAP-F-2');
+    applyMeanwhile(cmd);
+    cancelSnapshots = true;
+    const again = await counted(() => service.move(cmd)).finally(
+      () => void (cancelSnapshots = false),
+    );
+    expect(again.calls).toEqual([
+      'BatchGetItemCommand', // the line and the key's event (not there yet)
+      'TransactGetItemsCommand', // the snapshot, cancelled
+      'BatchGetItemCommand', // the figures alone: sold out, the other caller took the unit
+      'GetItemCommand', // the key's event, after the refusal: there
+    ]);
+    expect(again.outcome).toMatchObject({ outcome: 'moved', replayed: true, facilityId: 'F1' });
+    const { positions, reservations } = await core.positions.sku('SNAP-F');
     expect(positions.get('F1')).toMatchObject({ reserved: 2 });
     expect(reservations).toHaveLength(2);
   });
