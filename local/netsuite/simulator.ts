@@ -14,7 +14,7 @@
  * - the item fulfillment of OMS-fulfilled lines (`HC_SC_CreateItemFulfillment`), NetSuite's own
  *   warehouse fulfilment of what its locations committed, rejections, invoicing;
  * - NetSuite's own transactions (item receipts, inventory adjustments, transfers), purchase orders
- *   and credit memos, made through this class's methods;
+ *   and credit memos, made through this class's methods (own-transactions.ts);
  * - the exports: ids, rejected items, fulfillments, invoices and credit memos (`alc-audit-data`),
  *   inventory deltas, open purchase orders, and the inventory snapshot on request.
  *
@@ -22,14 +22,11 @@
  * fulfilment, then the exports); `start()` repeats it on an interval; `stop()` ends it. Tests call
  * `cycle()` directly.
  */
-import { accountDate, isAccountDate } from './account-time.ts';
 import {
   bookRows,
   bookSettings,
   checkInventoryOptions,
   commitments,
-  onHandOf,
-  unknownLocation,
   type BookRow,
   type BooksFilter,
 } from './books.ts';
@@ -45,8 +42,26 @@ import type {
   SuiteScript,
   WrittenFile,
 } from './context.ts';
-import { recordTransaction } from './inventory.ts';
 import { salesOrderTotals, type SimOrderTotals } from './money.ts';
+import {
+  allCreditMemos,
+  allPurchaseOrders,
+  closePurchaseOrderIn,
+  flagPurchaseOrderForReexport,
+  poLineReceipt,
+  recordAdjustment,
+  recordCreditMemo,
+  recordPurchaseOrder,
+  recordReceipt,
+  recordTransfer,
+  requireItem,
+  requireLocation,
+  type AdjustmentInput,
+  type CreditMemoInput,
+  type PurchaseOrderInput,
+  type ReceiptInput,
+  type TransferInput,
+} from './own-transactions.ts';
 import { loadState, saveState } from './persistence.ts';
 import { creditMemoReport } from './scripts/credit-memo-report.ts';
 import { customerImport } from './scripts/customer-import.ts';
@@ -58,7 +73,7 @@ import { inventoryDeltaExports } from './scripts/inventory-deltas.ts';
 import { exportSnapshot, type SnapshotRequest } from './scripts/inventory-snapshot.ts';
 import { invoicingScript } from './scripts/invoicing.ts';
 import { omsItemFulfillmentScript } from './scripts/oms-item-fulfillment.ts';
-import { openPoQuantity, purchaseOrderExport } from './scripts/purchase-order-export.ts';
+import { purchaseOrderExport } from './scripts/purchase-order-export.ts';
 import { rejectedItemExport } from './scripts/rejected-item-export.ts';
 import { checkRejectionOptions, rejectedLocationId } from './scripts/rejections.ts';
 import { salesOrderImport } from './scripts/sales-order-import.ts';
@@ -167,52 +182,13 @@ export interface SeedInventory {
   readonly onHand: number;
 }
 
-/** An item receipt (optionally of a purchase order line). */
-export interface ReceiptInput {
-  readonly location: string;
-  readonly itemId: string;
-  readonly quantity: number;
-  readonly purchaseOrderId?: string;
-  /** The PO line: `<poId>-<n>` or `<n>`. */
-  readonly lineId?: string;
-}
-
-export interface AdjustmentInput {
-  readonly location: string;
-  readonly itemId: string;
-  /** Signed, whole, non-zero. */
-  readonly delta: number;
-  readonly memo?: string;
-}
-
-export interface TransferInput {
-  readonly itemId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly quantity: number;
-}
-
-export interface PurchaseOrderInput {
-  /** The PO's tranid (default `PO<internal id>`). */
-  readonly externalId?: string;
-  readonly lines: ReadonlyArray<{
-    readonly itemId: string;
-    readonly quantity: number;
-    readonly location: string;
-    /** `MM/DD/YYYY` */
-    readonly arrivalDate: string;
-  }>;
-}
-
-export interface CreditMemoInput {
-  /** NetSuite sales-order internal id. */
-  readonly salesOrderId: string;
-  readonly amount: number;
-  /** `HC_RETURN_ID` */
-  readonly returnId?: string;
-  /** `HC_LOOP_RETURN_ID` */
-  readonly loopReturnId?: string;
-}
+export type {
+  AdjustmentInput,
+  CreditMemoInput,
+  PurchaseOrderInput,
+  ReceiptInput,
+  TransferInput,
+} from './own-transactions.ts';
 
 /** One sales-order line as NetSuite holds it (tests). */
 export interface LineView {
@@ -507,8 +483,8 @@ export class NetsuiteSimulator {
   /** Opening on hand per location × item (absolute; no transaction, nothing exported). */
   seedInventory(rows: readonly SeedInventory[]): void {
     for (const row of rows) {
-      this.requireItem(row.itemId);
-      this.requireLocation(row.location);
+      requireItem(this.state, row.itemId);
+      requireLocation(this.state, row.location);
       if (!Number.isInteger(row.onHand)) throw new Error(`onHand ${row.onHand} is not whole`);
       (this.state.onHand[row.location] ??= {})[row.itemId] = row.onHand;
     }
@@ -522,84 +498,24 @@ export class NetsuiteSimulator {
 
   /** An item receipt (on hand up), exported once by the item receipt delta. Returns its id. */
   receive(input: ReceiptInput): string {
-    this.requireItem(input.itemId);
-    this.requireLocation(input.location);
-    const quantity = wholePositive('quantity', input.quantity);
-    let lineId: string | undefined;
-    if (input.purchaseOrderId !== undefined || input.lineId !== undefined) {
-      const { po, line } = this.poLine(input.purchaseOrderId ?? '', input.lineId ?? '');
-      if (line.itemId !== input.itemId || line.location !== input.location)
-        throw new Error(
-          `PO line ${line.lineId} is item ${line.itemId} at ${line.location}, not ${input.itemId} at ${input.location}`,
-        );
-      const open = openPoQuantity(po, line);
-      if (quantity > open)
-        throw new Error(`PO line ${line.lineId} has ${open} left to receive, not ${quantity}`);
-      line.received += quantity;
-      lineId = line.lineId;
-    }
-    const receipt = recordTransaction(this.state, this.settings, {
-      type: 'receipt',
-      source: 'netsuite',
-      lines: [{ location: input.location, itemId: input.itemId, delta: quantity }],
-      at: this.now().toISOString(),
-      ...(lineId ? { purchaseOrderId: input.purchaseOrderId, purchaseOrderLineId: lineId } : {}),
-    });
-    this.note(
-      'inventory',
-      receipt.internalId,
-      `item receipt ${receipt.internalId}: +${quantity} of ${input.itemId} at ${input.location}${lineId ? ` (PO line ${lineId})` : ''}`,
-    );
+    const receipt = recordReceipt(this.state, this.settings, this.now, input);
+    this.note('inventory', receipt.key, receipt.note);
     this.save();
     return receipt.internalId;
   }
 
   /** An inventory adjustment made in NetSuite, exported once by the adjustment delta. */
   adjust(input: AdjustmentInput): string {
-    this.requireItem(input.itemId);
-    this.requireLocation(input.location);
-    if (!Number.isInteger(input.delta) || input.delta === 0)
-      throw new Error(`delta ${input.delta} is not a whole non-zero number`);
-    const adjustment = recordTransaction(this.state, this.settings, {
-      type: 'adjustment',
-      source: 'netsuite',
-      lines: [{ location: input.location, itemId: input.itemId, delta: input.delta }],
-      memo: input.memo,
-      at: this.now().toISOString(),
-    });
-    this.note(
-      'inventory',
-      adjustment.internalId,
-      `inventory adjustment ${adjustment.internalId}: ${input.delta} of ${input.itemId} at ${input.location}`,
-    );
+    const adjustment = recordAdjustment(this.state, this.settings, this.now, input);
+    this.note('inventory', adjustment.key, adjustment.note);
     this.save();
     return adjustment.internalId;
   }
 
   /** An inventory transfer (on hand moves), exported once as two delta rows (−from, +to). */
   transfer(input: TransferInput): string {
-    this.requireItem(input.itemId);
-    this.requireLocation(input.from);
-    this.requireLocation(input.to);
-    if (input.from === input.to) throw new Error(`transfer from ${input.from} to itself`);
-    const quantity = wholePositive('quantity', input.quantity);
-    const onHand = onHandOf(this.state, this.settings, input.from, input.itemId);
-    if (quantity > onHand)
-      throw new Error(`location ${input.from} has ${onHand} of ${input.itemId}, not ${quantity}`);
-    const transfer = recordTransaction(this.state, this.settings, {
-      type: 'transfer',
-      source: 'netsuite',
-      lines: [
-        { location: input.from, itemId: input.itemId, delta: -quantity },
-        { location: input.to, itemId: input.itemId, delta: quantity },
-      ],
-      at: this.now().toISOString(),
-    });
-    this.note(
-      'inventory',
-      transfer.internalId,
-      `inventory transfer ${transfer.internalId}: ${quantity} of ${input.itemId} from ${input.from} to ${input.to}`,
-    );
+    const transfer = recordTransfer(this.state, this.settings, this.now, input);
+    this.note('inventory', transfer.key, transfer.note);
     this.save();
     return transfer.internalId;
   }
@@ -635,105 +551,46 @@ export class NetsuiteSimulator {
 
   /** A purchase order, exported once by the open purchase order export. Returns its internal id. */
   createPurchaseOrder(input: PurchaseOrderInput): string {
-    if (input.lines.length === 0) throw new Error('a purchase order needs a line');
-    for (const line of input.lines) {
-      this.requireItem(line.itemId);
-      this.requireLocation(line.location);
-      wholePositive('quantity', line.quantity);
-      if (!isAccountDate(line.arrivalDate))
-        throw new Error(`arrivalDate ${line.arrivalDate} is not MM/DD/YYYY`);
-    }
-    const internalId = nextId(this.state, 'purchaseOrder');
-    const po: SimPurchaseOrder = {
-      internalId,
-      externalId: input.externalId ?? `PO${internalId}`,
-      lines: input.lines.map((line, i) => ({
-        lineId: `${internalId}-${i + 1}`,
-        itemId: line.itemId,
-        quantity: line.quantity,
-        received: 0,
-        location: line.location,
-        arrivalDate: line.arrivalDate,
-      })),
-      createdAt: this.now().toISOString(),
-    };
-    this.state.purchaseOrders[internalId] = po;
-    this.note('inventory', internalId, `purchase order ${po.externalId} (${internalId}) created`);
+    const po = recordPurchaseOrder(this.state, this.now, input);
+    this.note('inventory', po.key, po.note);
     this.save();
-    return internalId;
+    return po.internalId;
   }
 
   /** An item receipt of `quantity` on the PO line (`<poId>-<n>` or `<n>`). Returns its id. */
   receivePurchaseOrder(poId: string, lineId: string, quantity: number): string {
-    const { line } = this.poLine(poId, lineId);
-    return this.receive({
-      location: line.location,
-      itemId: line.itemId,
-      quantity,
-      purchaseOrderId: poId,
-      lineId: line.lineId,
-    });
+    return this.receive(poLineReceipt(this.state, poId, lineId, quantity));
   }
 
   /** Closes the PO: every line's open quantity becomes 0 (not exported again by itself). */
   closePurchaseOrder(poId: string): void {
-    const po = this.purchaseOrder(poId);
-    po.closed = true;
-    for (const line of po.lines) line.closed = true;
-    this.note('inventory', poId, `purchase order ${po.externalId} (${poId}) closed`);
+    const note = closePurchaseOrderIn(this.state, poId);
+    this.note('inventory', poId, note);
     this.save();
   }
 
   /** Flags the PO for the next export, which lists its lines with their open quantity. */
   reexportPurchaseOrder(poId: string): void {
-    this.purchaseOrder(poId).reexport = true;
+    flagPurchaseOrderForReexport(this.state, poId);
     this.save();
   }
 
   /** Every purchase order, oldest first. */
   purchaseOrders(): SimPurchaseOrder[] {
-    return Object.values(structuredClone(this.state.purchaseOrders)).sort(
-      (a, b) => Number(a.internalId) - Number(b.internalId),
-    );
+    return allPurchaseOrders(this.state);
   }
 
   /** A credit memo against a sales order, reported once in `Credit_Memo-<date>.csv`. */
   creditMemo(input: CreditMemoInput): string {
-    const order = this.state.salesOrders[input.salesOrderId];
-    if (!order) throw new Error(`sales order ${input.salesOrderId} does not exist`);
-    if (!(Number.isFinite(input.amount) && input.amount > 0))
-      throw new Error(`amount ${input.amount} is not > 0`);
-    const deposit = Object.values(this.state.deposits).find(
-      (d) => d.salesOrderId === order.internalId,
-    );
-    const internalId = nextId(this.state, 'creditMemo');
-    const now = this.now();
-    const memo: SimCreditMemo = {
-      internalId,
-      salesOrderId: order.internalId,
-      shopifyOrderName: order.fields.orderId ?? deposit?.fields.shopifyOrderName ?? '',
-      shopifyOrderId: order.fields.HCShopifySalesOrderId ?? deposit?.fields.shopifyOrderId ?? '',
-      amount: Math.round(input.amount * 100) / 100,
-      ...(input.returnId !== undefined ? { returnId: input.returnId } : {}),
-      ...(input.loopReturnId !== undefined ? { loopReturnId: input.loopReturnId } : {}),
-      date: accountDate(now, this.options.accountUtcOffset ?? 'Z'),
-      at: now.toISOString(),
-    };
-    this.state.creditMemos[internalId] = memo;
-    this.note(
-      'credit-memo',
-      order.hcOrderId,
-      `credit memo ${internalId} for sales order ${order.internalId}: ${memo.amount.toFixed(2)}`,
-    );
+    const memo = recordCreditMemo(this.state, this.now, this.options.accountUtcOffset, input);
+    this.note('credit-memo', memo.key, memo.note);
     this.save();
-    return internalId;
+    return memo.internalId;
   }
 
   /** Every credit memo, oldest first. */
   creditMemos(): SimCreditMemo[] {
-    return Object.values(structuredClone(this.state.creditMemos)).sort(
-      (a, b) => Number(a.internalId) - Number(b.internalId),
-    );
+    return allCreditMemos(this.state);
   }
 
   /** Tagged lines the item fulfillment script did not fulfil, with the latest reason. */
@@ -783,28 +640,6 @@ export class NetsuiteSimulator {
           };
         }),
       );
-  }
-
-  private requireItem(itemId: string): void {
-    if (!this.state.items[itemId]) throw new Error(`item ${itemId} does not exist (seedItems)`);
-  }
-
-  private requireLocation(location: string): void {
-    const problem = unknownLocation(this.state, location);
-    if (problem) throw new Error(problem);
-  }
-
-  private purchaseOrder(poId: string): SimPurchaseOrder {
-    const po = this.state.purchaseOrders[poId];
-    if (!po) throw new Error(`purchase order ${poId} does not exist`);
-    return po;
-  }
-
-  private poLine(poId: string, lineId: string) {
-    const po = this.purchaseOrder(poId);
-    const line = po.lines.find((l) => l.lineId === lineId || l.lineId === `${poId}-${lineId}`);
-    if (!line) throw new Error(`purchase order ${poId} has no line ${lineId}`);
-    return { po, line };
   }
 
   /** Runs every script once. Cycles never overlap: a call waits for the one under way. */
@@ -899,11 +734,4 @@ export class NetsuiteSimulator {
       },
     };
   }
-}
-
-/** A whole positive number, or throws naming the field. */
-function wholePositive(field: string, value: number): number {
-  if (!(Number.isInteger(value) && value > 0))
-    throw new Error(`${field} ${value} is not a whole number > 0`);
-  return value;
 }
