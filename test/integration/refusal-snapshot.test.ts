@@ -80,6 +80,22 @@ async function counted<T>(work: () => Promise<T>): Promise<{ calls: string[]; ou
 }
 
 /**
+ * `sku` sold out at F1 for a fresh service: NetSuite's figure 1, the first of two new lines moved
+ * there by that service (so its cache knows F1 has no room left), the second never read by it.
+ */
+async function soldOut(sku: string) {
+  await core.setNetsuiteQty(sku, 'F1', 1);
+  const [first, second] = await lines(sku, 2);
+  const service = new OrderService({
+    orders: core.orders,
+    positions: core.positions,
+    cache: new StateCache(),
+  });
+  await service.move(moveTo(first!, 'F1', `${sku}-1`));
+  return { service, second: second! };
+}
+
+/**
  * An order service whose store lets another caller apply a command (`applyMeanwhile`) right
  * after this service's next read of a line, before what follows it: the real store on the real
  * table, only the order of events arranged. The other caller's calls are not counted.
@@ -162,23 +178,15 @@ describe('the snapshot read a refusal rests on', () => {
   });
 
   it('sold out: the line and its event, then the figures with the event, and the refusal stands', async () => {
-    await core.setNetsuiteQty('SNAP-B', 'F1', 1);
-    const [first, second] = await lines('SNAP-B', 2);
-    const service = new OrderService({
-      orders: core.orders,
-      positions: core.positions,
-      cache: new StateCache(),
-    });
-    await service.move(moveTo(first!, 'F1', 'snap-b-1'));
+    const { service, second } = await soldOut('SNAP-B');
 
-    // The service's cache knows F1 has no room left; the second line it has never read.
-    const refused = await counted(() => service.move(moveTo(second!, 'F1', 'snap-b-2')));
+    const refused = await counted(() => service.move(moveTo(second, 'F1', 'snap-b-2')));
     expect(refused).toEqual({
       outcome: 'OUT_OF_STOCK',
       calls: ['BatchGetItemCommand', 'TransactGetItemsCommand'],
     });
     // Nothing was written for it.
-    expect(await core.orders.getEvent(second!.orderId, 'snap-b-2')).toBeUndefined();
+    expect(await core.orders.getEvent(second.orderId, 'snap-b-2')).toBeUndefined();
     const { positions } = await core.positions.sku('SNAP-B');
     expect(positions.get('F1')).toMatchObject({ reserved: 1 });
   });
@@ -239,16 +247,9 @@ describe('the snapshot read a refusal rests on', () => {
 
 describe('when DynamoDB cancels the snapshot read', () => {
   it('refuses on the figures read alone, after looking at the event again', async () => {
-    await core.setNetsuiteQty('SNAP-E', 'F1', 1);
-    const [first, second] = await lines('SNAP-E', 2);
-    const service = new OrderService({
-      orders: core.orders,
-      positions: core.positions,
-      cache: new StateCache(),
-    });
-    await service.move(moveTo(first!, 'F1', 'SNAP-E-1'));
+    const { service, second } = await soldOut('SNAP-E');
     cancelSnapshots = true;
-    const refused = await counted(() => service.move(moveTo(second!, 'F1', 'SNAP-E-2'))).finally(
+    const refused = await counted(() => service.move(moveTo(second, 'F1', 'SNAP-E-2'))).finally(
       () => void (cancelSnapshots = false),
     );
     expect(refused).toEqual({
@@ -260,7 +261,7 @@ describe('when DynamoDB cancels the snapshot read', () => {
         'GetItemCommand', // the key's event, after the refusal
       ],
     });
-    expect(await core.orders.getEvent(second!.orderId, 'SNAP-E-2')).toBeUndefined();
+    expect(await core.orders.getEvent(second.orderId, 'SNAP-E-2')).toBeUndefined();
     const { positions } = await core.positions.sku('SNAP-E');
     expect(positions.get('F1')).toMatchObject({ reserved: 1 });
   });
