@@ -21,6 +21,11 @@
  * One `cycle()` runs every script once (imports, the item fulfillment script, billing, warehouse
  * fulfilment, then the exports); `start()` repeats it on an interval; `stop()` ends it. Tests call
  * `cycle()` directly.
+ *
+ * Over 400 lines: this class is the account's one façade — every test, the demo and the local
+ * cloud drive NetSuite through it — and its methods are thin: the scripts (scripts/), the books
+ * (books.ts), NetSuite's own transactions (own-transactions.ts) and the state (state.ts) are
+ * modules of their own; what stays here is the wiring, the views tests read and the log.
  */
 import {
   bookRows,
