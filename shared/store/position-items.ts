@@ -3,6 +3,10 @@
  * reservation grants), their sort keys and how a stored item decodes: pure, no AWS imports. The
  * stores that read and write them: position-store.ts, adjustment-holds.ts, reservation-grants.ts.
  */
+import type { Reservation, ReservationGrant } from '../domain/reservations/reservation-records.ts';
+
+export type { Reservation, ReservationGrant };
+
 export const POS_PREFIX = 'POS#';
 export const RES_PREFIX = 'RES#';
 
@@ -32,14 +36,6 @@ export interface FacilityState {
   /** NetSuite's figure; undefined when the NS# item does not exist. */
   readonly nsQty?: number;
   readonly position: Position;
-}
-
-export interface Reservation {
-  readonly sku: string;
-  readonly facilityId: string;
-  readonly orderId: string;
-  readonly lineSeq: string;
-  readonly qty: number;
 }
 
 export const emptyPosition = (sku: string, facilityId: string): Position => ({
@@ -126,19 +122,6 @@ export const GRANT_TTL_MS = 5 * 60_000;
  * grant turning into a row writes no position, so a count of the rows may be torn meanwhile).
  */
 export const GRANT_QUIET_MS = 2 * GRANT_TTL_MS;
-
-/** Units reserved by a group commit for one order's move, until its transaction takes them over. */
-export interface ReservationGrant {
-  readonly sku: string;
-  readonly facilityId: string;
-  readonly grantId: string;
-  /** Units (> 0). */
-  readonly qty: number;
-  readonly orderId: string;
-  readonly lineSeq: string;
-  /** After this (ISO) the order's transaction can no longer take it over. */
-  readonly expiresAt: string;
-}
 
 export const isGrant = (i: Row): boolean => i.itemType === GRANT_TYPE;
 

@@ -8,6 +8,7 @@ import type { CommandEnvelope } from '../lifecycle/commands.ts';
 import type { LifecycleEvent } from '../lifecycle/events.ts';
 import type { LineState, Release, Shipment } from '../lifecycle/line.ts';
 import type { FacilityFigures } from '../reservations/facility-figures.ts';
+import type { Reservation, ReservationGrant } from '../reservations/reservation-records.ts';
 
 /** A history event as recorded: with the command that made it and what it returned. */
 export interface RecordedEvent extends LifecycleEvent {
@@ -36,25 +37,9 @@ export type InventoryWrite =
    * Units reserved ahead by a group commit (the position already counts them): the command's
    * transaction takes the grant over instead of writing the position.
    */
-  | {
-      readonly kind: 'grant';
-      readonly sku: string;
-      readonly facilityId: string;
-      readonly grantId: string;
-      readonly qty: number;
-      readonly orderId: string;
-      readonly lineSeq: string;
-      readonly expiresAt: string;
-    }
+  | ({ readonly kind: 'grant' } & ReservationGrant)
   /** The line's reservation row at a facility: `qty` units counted there (0: none left). */
-  | {
-      readonly kind: 'reservation';
-      readonly sku: string;
-      readonly facilityId: string;
-      readonly orderId: string;
-      readonly lineSeq: string;
-      readonly qty: number;
-    };
+  | ({ readonly kind: 'reservation' } & Reservation);
 
 export interface OrderWrites<Linked = unknown> {
   readonly lines: readonly LineWrite[];
