@@ -33,15 +33,19 @@ async function importFile(key: string) {
   const head = await feedFiles().head(key);
   if (!head) throw new Error(`no object ${key}`);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const context = { getRemainingTimeInMillis: () => 15 * 60_000 } as Context;
   const out = await handler(
     sqsEvent(s3EventBody(config().bucket, key, head.size, head.eTag)),
     context,
   );
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   if (out.batchItemFailures.length) throw new Error('the handler reported the message as failed');
   const record = await new ImportLedger(dynamo(), table('control')).get(key, head.eTag);
-  return { seconds, summary: record?.summary, peakRssMb: peakMb() };
+  // CPU (user + system) the handler used: what Lambda's CPU share, which follows memory, paces.
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { seconds, cpuSeconds, summary: record?.summary, peakRssMb: peakMb() };
 }
 
 async function ceiling(rows: number, tableName: string) {

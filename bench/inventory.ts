@@ -58,9 +58,13 @@ const t0 = Date.now();
 const say = (msg: string) =>
   console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** Lambda gives a function one vCPU's worth of CPU at 1,769 MB, in proportion below that. */
+const LAMBDA_MB_PER_VCPU = 1769;
 
 interface ImportOut {
   seconds: number;
+  /** The handler's CPU time (user + system). */
+  cpuSeconds: number;
   peakRssMb: number;
   summary?: { rows: number; applied: number; rejected: number; stats?: Record<string, number> };
 }
@@ -223,6 +227,10 @@ async function main() {
       peakRssMb: first.peakRssMb,
       lambdaMemoryMb: memoryMb,
       importSec: Number(first.seconds.toFixed(1)),
+      importCpuSec: Number(first.cpuSeconds.toFixed(1)),
+      // The same CPU at Lambda's share for the configured memory (1,769 MB = one vCPU): a floor
+      // for the import's time on AWS, whatever the table allows.
+      lambdaCpuFloorSec: Math.round(first.cpuSeconds / (memoryMb / LAMBDA_MB_PER_VCPU)),
       reimportSec: Number(second.seconds.toFixed(1)),
       reimportSpeedup: Number((first.seconds / second.seconds).toFixed(1)),
       reimportWrites,
@@ -243,6 +251,7 @@ async function main() {
         `ceiling              ${fmt(ceilingRate)} items/s  (BatchWriteItem, same DynamoDB Local, same run)`,
         `ratio                ${figures.ratio}   (target ≥ 0.9)`,
         `peak RSS (importer)  ${first.peakRssMb} MB   (target ≤ 200 MB; Lambda's heap flags for ${memoryMb} MB; DynamoDB Local's JVM not counted)`,
+        `CPU (importer)       ${first.cpuSeconds.toFixed(1)} s; at Lambda's share for ${memoryMb} MB (${(memoryMb / LAMBDA_MB_PER_VCPU).toFixed(2)} vCPU) ≥ ${figures.lambdaCpuFloorSec} s`,
         `re-import unchanged  ${second.seconds.toFixed(1)} s, ${figures.reimportSpeedup}× faster, ${fmt(reimportWrites)} writes (${figures.reimportWritesPct}% of rows)`,
         `in DynamoDB          ${fmt(check.found)} figures, ${check.wrong} wrong; lost ${lost}, written twice ${appliedTwice}`,
         '',

@@ -105,7 +105,7 @@ describe('JobsStack', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 1024,
+        MemorySize: feed.memoryMb ?? 1024,
         Timeout: 900,
       });
       const env = fn.Properties.Environment.Variables;
