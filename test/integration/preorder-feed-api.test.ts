@@ -249,4 +249,31 @@ describe('the oms command line', () => {
     const review = JSON.parse(await oms('po', 'review', 'PO-100', '1', '--json'));
     expect(review.atp).toBe(0);
   });
+
+  it('removes an order line from a PO line and allocates it again; nothing left to allocate: exit 1', async () => {
+    const before = JSON.parse(await oms('po', 'review', 'PO-100', '1', '--json'));
+    const taken = before.allocations[0] as { orderId: string; lineSeq: string; quantity: number };
+    const choice = `${taken.orderId}:${Number(taken.lineSeq)}`;
+
+    const removed = JSON.parse(
+      await oms('po', 'remove', 'PO-100', '1', choice, '--key', 'cli-remove', '--json'),
+    );
+    expect(removed.results).toEqual([expect.objectContaining({ outcome: 'removed' })]);
+    expect(removed.poLine.atp).toBe(taken.quantity);
+
+    // The human output names the key given and the PO line's figures.
+    const again = await oms('po', 'allocate', 'PO-100', '1', choice, '--key', 'cli-allocate');
+    expect(again).toMatch(/PO line PO-100\/1: allocated \d+, ATP 0/);
+    expect(again).not.toMatch(/idempotency key/);
+    const after = JSON.parse(await oms('po', 'review', 'PO-100', '1', '--json'));
+    expect(after.allocations).toEqual(before.allocations);
+
+    // The same line again: nothing left on it to allocate — refused as the API refuses it, exit 1.
+    const refused = await oms('po', 'allocate', 'PO-100', '1', choice, '--json').then(
+      () => undefined,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(/NOTHING_TO_ALLOCATE/);
+  });
 });

@@ -131,36 +131,39 @@ export function purchaseOrderCommands(program: Command): void {
       );
     });
 
-  po.command('allocate <poId> <lineId> <orderLines...>')
-    .description(
-      'allocate order lines (<orderId>:<line>[:<qty>]) to a PO line; refused beyond its ATP',
-    )
-    .option('--key <idempotencyKey>', 'idempotency key (default: a new one, printed)')
-    .option('--actor <actor>', 'who issues the command')
-    .option('--json', 'print JSON')
-    .action(async (poId: string, lineId: string, lines: string[], opts: Opts) => {
-      const key = keyOf(opts);
-      const r = await preorderRuntime(root()).allocation.allocate(
-        poId,
-        lineId,
-        lines.map(parseChoice),
-        {
-          idempotencyKey: key,
-          actor: actorOf(opts),
-        },
-      );
-      print(!!opts.json, r, () =>
-        withKey(
-          opts,
-          key,
-          [
-            table(r.results.map((x) => ({ ...x }))),
-            `PO line ${poId}/${lineId}: allocated ${r.poLine.allocated}, ATP ${Math.max(0, r.poLine.atp)}`,
-          ].join('\n'),
-        ),
-      );
-      if (r.results.some((x) => x.outcome === 'refused')) process.exitCode = 1;
-    });
+  // allocate and remove: the same arguments, output and exit code, opposite actions.
+  const lineAction = (action: 'allocate' | 'remove', description: string) =>
+    po
+      .command(`${action} <poId> <lineId> <orderLines...>`)
+      .description(description)
+      .option('--key <idempotencyKey>', 'idempotency key (default: a new one, printed)')
+      .option('--actor <actor>', 'who issues the command')
+      .option('--json', 'print JSON')
+      .action(async (poId: string, lineId: string, lines: string[], opts: Opts) => {
+        const key = keyOf(opts);
+        const r = await preorderRuntime(root()).allocation[action](
+          poId,
+          lineId,
+          lines.map(parseChoice),
+          { idempotencyKey: key, actor: actorOf(opts) },
+        );
+        print(!!opts.json, r, () =>
+          withKey(
+            opts,
+            key,
+            [
+              table(r.results.map((x) => ({ ...x }))),
+              `PO line ${poId}/${lineId}: allocated ${r.poLine.allocated}, ATP ${Math.max(0, r.poLine.atp)}`,
+            ].join('\n'),
+          ),
+        );
+        if (r.results.some((x) => x.outcome === 'refused')) process.exitCode = 1;
+      });
+
+  lineAction(
+    'allocate',
+    'allocate order lines (<orderId>:<line>[:<qty>]) to a PO line; refused beyond its ATP',
+  );
 
   po.command('sync-dates <poId> <lineId>')
     .description('copy the PO line’s arrival date to the promised date of every allocated line')
@@ -174,34 +177,10 @@ export function purchaseOrderCommands(program: Command): void {
       );
     });
 
-  po.command('remove <poId> <lineId> <orderLines...>')
-    .description('release order lines (<orderId>:<line>[:<qty>]) from a PO line back to the queue')
-    .option('--key <idempotencyKey>', 'idempotency key (default: a new one, printed)')
-    .option('--actor <actor>', 'who issues the command')
-    .option('--json', 'print JSON')
-    .action(async (poId: string, lineId: string, lines: string[], opts: Opts) => {
-      const key = keyOf(opts);
-      const r = await preorderRuntime(root()).allocation.remove(
-        poId,
-        lineId,
-        lines.map(parseChoice),
-        {
-          idempotencyKey: key,
-          actor: actorOf(opts),
-        },
-      );
-      print(!!opts.json, r, () =>
-        withKey(
-          opts,
-          key,
-          [
-            table(r.results.map((x) => ({ ...x }))),
-            `PO line ${poId}/${lineId}: allocated ${r.poLine.allocated}, ATP ${Math.max(0, r.poLine.atp)}`,
-          ].join('\n'),
-        ),
-      );
-      if (r.results.some((x) => x.outcome === 'refused')) process.exitCode = 1;
-    });
+  lineAction(
+    'remove',
+    'release order lines (<orderId>:<line>[:<qty>]) from a PO line back to the queue',
+  );
 
   po.command('cancel <poId>')
     .description(
