@@ -115,8 +115,8 @@ export const FEEDS = [
     // young generation from the memory Lambda gives (semi-spaces of memory / 20, rounded up to a
     // power of two): at 1,024 MB 2 × 64 MB, and the same import peaks at 270–300 MB; at 320 MB
     // (the largest size with 16 MB semi-spaces) 179 MB. The cost: Lambda's CPU share follows
-    // memory (0.18 vCPU instead of 0.58). The import used 46 CPU-s for a million rows, so ≥ 4.3
-    // minutes on AWS — the same as a new on-demand table's write rate allows (4–5 minutes), and a
+    // memory (0.18 vCPU instead of 0.58). The import used 46–53 CPU-s for a million rows, so
+    // ≥ 4.3–4.9 minutes on AWS — about what a new on-demand table's write rate allows, and a
     // bigger file goes on in the next invocation (continuations); raise it where warm throughput
     // is raised and a faster reset matters more than memory (docs/inventory.md, "On AWS").
     memoryMb: 320,
