@@ -465,7 +465,7 @@ try {
       ` (${placedLines} placed, ${brokeredLines - placedLines} backordered; ${allocatedLines} allocations, ${raced} re-decided)`,
   );
   console.log(
-    `ratio      ${ratio.toFixed(2)} of the ceiling (target ≥ 0.60); per round ${perRound
+    `ratio      ${ratio.toFixed(2)} of the ceiling (target ≥ 0.8, issue #21); per round ${perRound
       .map((r) => r.toFixed(2))
       .join(', ')} (median ${median(perRound).toFixed(2)})`,
   );
