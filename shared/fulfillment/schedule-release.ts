@@ -28,6 +28,10 @@
  * Idempotency: each move's key is made of the line, the facility and the line version the run
  * read (`sched-00001-WH1-v7`, `release-00001-WH1-v8`), so a run retried on the same state replays
  * instead of moving twice, and two runs at once (which the lease lock prevents anyway) move once.
+ *
+ * Over 400 lines: the run (lock, queue, skip), an order and a line share the run's counts and the
+ * one decision of whether the order stays queued; the rules (`schedule-release-rules.ts`) and the
+ * gates (`release-gates.ts`) are modules of their own.
  */
 import { randomBytes } from 'node:crypto';
 import type { Facility } from '../domain/facility.ts';

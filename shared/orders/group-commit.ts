@@ -37,6 +37,10 @@
  * When the batch's sum does not fit, the figures are read afresh and the requests that fit (in
  * arrival order) are granted; the others are refused, and their command decides on fresh figures
  * as it does after a lost reservation (OUT_OF_STOCK when they do not cover it).
+ *
+ * Over 400 lines: a batch's two ways of writing (one shared transaction, or grants) answer the
+ * same waiting commands under the same correctness argument above, with the same figures cache;
+ * the batching itself is `combiner.ts`, the grant rows `store/reservation-grants.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import type { InventoryWrite, OrderWrites } from '../domain/orders/order-writes.ts';

@@ -19,6 +19,9 @@
  * orders approved meanwhile together, before their candidates are settled (a worker takes its next
  * order while they go out). A replay, or an order
  * approved by another path, takes `afterApproval`'s steps as before.
+ *
+ * Over 400 lines: the job and the two other ways an order is approved (`recordNetsuiteIds`,
+ * `afterApproval`) must take the same steps; the ids' rules are `domain/orders/netsuite-ids.ts`.
  */
 import { createHash } from 'node:crypto';
 import { depositPayments } from '../domain/sync/deposits.ts';
