@@ -81,6 +81,14 @@ export const facilityState = (
 export const reservationSk = (facilityId: string, orderId: string, lineSeq: string): string =>
   `${RES_PREFIX}${facilityId}#${orderId}#${lineSeq}`;
 
+export const reservationOf = (sku: string, i: Row): Reservation => ({
+  sku,
+  facilityId: String(i.facilityId),
+  orderId: String(i.orderId),
+  lineSeq: String(i.lineSeq),
+  qty: Number(i.qty ?? 0),
+});
+
 /** `itemType` of an adjustment hold row (a line's reservation row is `reservation`). */
 export const ADJUSTMENT_HOLD_TYPE = 'adjustment-hold';
 
@@ -134,6 +142,20 @@ export const grantOf = (sku: string, i: Row): ReservationGrant => ({
   lineSeq: String(i.lineSeq),
   expiresAt: String(i.expiresAt),
 });
+
+/** What a position's reserved quantity counts, by kind: the `RES#` items of a SKU × facility. */
+export interface CountedRows {
+  readonly reservations: Reservation[];
+  readonly holds: AdjustmentHold[];
+  readonly grants: ReservationGrant[];
+}
+
+/** Adds one `RES#` item of `sku` to its kind: an adjustment hold, a grant or a line's row. */
+export function addCounted(rows: CountedRows, sku: string, i: Row): void {
+  if (isHold(i)) rows.holds.push(holdOf(sku, i));
+  else if (isGrant(i)) rows.grants.push(grantOf(sku, i));
+  else rows.reservations.push(reservationOf(sku, i));
+}
 
 /** What a group-commit grant write came to. */
 export type GrantOutcome =

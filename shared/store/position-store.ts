@@ -45,20 +45,16 @@ import { atpOf } from '../domain/reservations/availability.ts';
 import type { FacilityFigures } from '../domain/reservations/facility-figures.ts';
 import { AdjustmentHolds } from './adjustment-holds.ts';
 import {
+  addCounted,
   facilityState,
-  grantOf,
-  holdOf,
-  isGrant,
-  isHold,
   POS_PREFIX,
   RES_PREFIX,
   reservationSk,
   toPosition,
-  type AdjustmentHold,
+  type CountedRows,
   type FacilityState,
   type Position,
   type Reservation,
-  type ReservationGrant,
   type Row,
 } from './position-items.ts';
 import { ReservationGrants } from './reservation-grants.ts';
@@ -296,16 +292,12 @@ export class PositionStore {
   }
 
   /**
-   * Every record of a SKU: NetSuite figures, positions, the lines' reservation rows and the
-   * adjustment holds, per facility.
+   * Every record of a SKU: NetSuite figures, positions, and what the positions count (the lines'
+   * reservation rows, the adjustment holds, the grants), per facility.
    */
-  sku(sku: string): Promise<{
-    figures: Map<string, number>;
-    positions: Map<string, Position>;
-    reservations: Reservation[];
-    holds: AdjustmentHold[];
-    grants: ReservationGrant[];
-  }> {
+  sku(
+    sku: string,
+  ): Promise<{ figures: Map<string, number>; positions: Map<string, Position> } & CountedRows> {
     return this.read(sku);
   }
 
@@ -313,9 +305,7 @@ export class PositionStore {
   private async read(sku: string, range?: readonly [string, string]) {
     const figures = new Map<string, number>();
     const positions = new Map<string, Position>();
-    const reservations: Reservation[] = [];
-    const holds: AdjustmentHold[] = [];
-    const grants: ReservationGrant[] = [];
+    const counted: CountedRows = { reservations: [], holds: [], grants: [] };
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -329,40 +319,18 @@ export class PositionStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const i of out.Items ?? [])
-        this.collect(i, figures, positions, reservations, holds, grants);
+      for (const i of out.Items ?? []) {
+        const sk = String(i.sk);
+        if (sk.startsWith(NS_PREFIX)) {
+          figures.set(sk.slice(NS_PREFIX.length), Number(i.nsQty ?? 0));
+        } else if (sk.startsWith(POS_PREFIX)) {
+          const f = sk.slice(POS_PREFIX.length);
+          positions.set(f, toPosition(sku, f, i));
+        } else if (sk.startsWith(RES_PREFIX)) addCounted(counted, sku, i);
+      }
       start = out.LastEvaluatedKey;
     } while (start);
-    return { figures, positions, reservations, holds, grants };
-  }
-
-  private collect(
-    i: Row,
-    figures: Map<string, number>,
-    positions: Map<string, Position>,
-    reservations: Reservation[],
-    holds: AdjustmentHold[],
-    grants: ReservationGrant[],
-  ): void {
-    const sk = String(i.sk);
-    const sku = String(i.pk);
-    if (sk.startsWith(NS_PREFIX)) figures.set(sk.slice(NS_PREFIX.length), Number(i.nsQty ?? 0));
-    else if (sk.startsWith(POS_PREFIX)) {
-      const f = sk.slice(POS_PREFIX.length);
-      positions.set(f, toPosition(sku, f, i));
-    } else if (sk.startsWith(RES_PREFIX) && isHold(i)) {
-      holds.push(holdOf(sku, i));
-    } else if (sk.startsWith(RES_PREFIX) && isGrant(i)) {
-      grants.push(grantOf(sku, i));
-    } else if (sk.startsWith(RES_PREFIX)) {
-      reservations.push({
-        sku,
-        facilityId: String(i.facilityId),
-        orderId: String(i.orderId),
-        lineSeq: String(i.lineSeq),
-        qty: Number(i.qty ?? 0),
-      });
-    }
+    return { figures, positions, ...counted };
   }
 
   /** The lines' reservation rows of one SKU × facility (adjustment holds left out). */
@@ -374,17 +342,8 @@ export class PositionStore {
    * Everything counted in a position's reserved quantity, read in one query: the lines'
    * reservation rows, the adjustment holds and the group-commit grants of one SKU × facility.
    */
-  async rowsAt(
-    sku: string,
-    facilityId: string,
-  ): Promise<{
-    reservations: Reservation[];
-    holds: AdjustmentHold[];
-    grants: ReservationGrant[];
-  }> {
-    const rows: Reservation[] = [];
-    const holds: AdjustmentHold[] = [];
-    const grants: ReservationGrant[] = [];
+  async rowsAt(sku: string, facilityId: string): Promise<CountedRows> {
+    const counted: CountedRows = { reservations: [], holds: [], grants: [] };
     let start: Row | undefined;
     do {
       const out = await this.doc.send(
@@ -396,26 +355,10 @@ export class PositionStore {
           ExclusiveStartKey: start,
         }),
       );
-      for (const i of out.Items ?? []) {
-        if (isHold(i)) {
-          holds.push(holdOf(sku, i));
-          continue;
-        }
-        if (isGrant(i)) {
-          grants.push(grantOf(sku, i));
-          continue;
-        }
-        rows.push({
-          sku,
-          facilityId,
-          orderId: String(i.orderId),
-          lineSeq: String(i.lineSeq),
-          qty: Number(i.qty ?? 0),
-        });
-      }
+      for (const i of out.Items ?? []) addCounted(counted, sku, i);
       start = out.LastEvaluatedKey;
     } while (start);
-    return { reservations: rows, holds, grants };
+    return counted;
   }
 
   /**
