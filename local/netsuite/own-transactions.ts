@@ -13,6 +13,7 @@ import { onHandOf, unknownLocation, type BookSettings } from './books.ts';
 import { recordTransaction } from './inventory.ts';
 import { openPoQuantity } from './scripts/purchase-order-export.ts';
 import {
+  copiesByInternalId,
   nextId,
   type SimCreditMemo,
   type SimPurchaseOrder,
@@ -268,9 +269,7 @@ export function flagPurchaseOrderForReexport(state: SimState, poId: string): voi
 
 /** A copy of every purchase order, oldest first. */
 export function allPurchaseOrders(state: SimState): SimPurchaseOrder[] {
-  return Object.values(structuredClone(state.purchaseOrders)).sort(
-    (a, b) => Number(a.internalId) - Number(b.internalId),
-  );
+  return copiesByInternalId(state.purchaseOrders);
 }
 
 /** The purchase order, or throws. */
@@ -330,9 +329,7 @@ export function recordCreditMemo(
 
 /** A copy of every credit memo, oldest first. */
 export function allCreditMemos(state: SimState): SimCreditMemo[] {
-  return Object.values(structuredClone(state.creditMemos)).sort(
-    (a, b) => Number(a.internalId) - Number(b.internalId),
-  );
+  return copiesByInternalId(state.creditMemos);
 }
 
 /** A whole positive number, or throws naming the field. */

@@ -85,6 +85,8 @@ import { salesOrderImport } from './scripts/sales-order-import.ts';
 import { allocationCounts, salesOrderUpdateImport } from './scripts/sales-order-update-import.ts';
 import { NetsuiteSftp, type SftpFolders, type SftpLogin } from './sftp-connection.ts';
 import {
+  byInternalId,
+  copiesByInternalId,
   fulfilledQuantity,
   nextId,
   nextRev,
@@ -527,9 +529,7 @@ export class NetsuiteSimulator {
 
   /** NetSuite's inventory transactions (adjustments, transfers, receipts), oldest first. */
   transactions(): SimInventoryTransaction[] {
-    return Object.values(structuredClone(this.state.transactions)).sort(
-      (a, b) => Number(a.internalId) - Number(b.internalId),
-    );
+    return copiesByInternalId(this.state.transactions);
   }
 
   /**
@@ -615,7 +615,7 @@ export class NetsuiteSimulator {
         invoiced.set(k, (invoiced.get(k) ?? 0) + l.quantity);
       }
     return Object.values(this.state.salesOrders)
-      .sort((a, b) => Number(a.internalId) - Number(b.internalId))
+      .sort(byInternalId)
       .flatMap((order) =>
         order.lines.map((line) => {
           const committed = byLine.get(line) ?? 0;
@@ -704,9 +704,7 @@ export class NetsuiteSimulator {
 
   /** Every invoice, in the order they were made. */
   invoices(): SimInvoice[] {
-    return Object.values(structuredClone(this.state.invoices)).sort(
-      (a, b) => Number(a.internalId) - Number(b.internalId),
-    );
+    return copiesByInternalId(this.state.invoices);
   }
 
   /** A deep copy of the account and a few counts (tests, the demo summary). */

@@ -420,6 +420,15 @@ export function emptyState(): SimState {
   };
 }
 
+/** Oldest first: internal ids are numbers handed out in order (`nextId`). */
+export const byInternalId = (a: { internalId: string }, b: { internalId: string }): number =>
+  Number(a.internalId) - Number(b.internalId);
+
+/** A copy of every record of a kind, oldest first (what the simulator's views hand out). */
+export const copiesByInternalId = <T extends { internalId: string }>(
+  records: Record<string, T>,
+): T[] => Object.values(structuredClone(records)).sort(byInternalId);
+
 /** Takes the next internal id of a record type. */
 export function nextId(state: SimState, type: IdType): string {
   const id = state.counters[type] ?? FIRST_IDS[type];

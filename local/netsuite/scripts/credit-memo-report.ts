@@ -10,7 +10,7 @@ import { accountStamp } from '../account-time.ts';
 import { CONTRACT } from '../contract.ts';
 import type { SuiteScript } from '../context.ts';
 import { claimFileTime } from '../file-names.ts';
-import type { SimCreditMemo, SimState } from '../state.ts';
+import { byInternalId, type SimCreditMemo, type SimState } from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
 
@@ -30,7 +30,7 @@ export const creditMemoRow = (memo: SimCreditMemo): string[] => [
 export const unreportedCreditMemos = (state: SimState): SimCreditMemo[] =>
   Object.values(state.creditMemos)
     .filter((m) => m.reportedIn === undefined)
-    .sort((a, b) => Number(a.internalId) - Number(b.internalId));
+    .sort(byInternalId);
 
 export const creditMemoReport: SuiteScript = {
   name: SCRIPT,

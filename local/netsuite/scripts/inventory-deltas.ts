@@ -19,7 +19,7 @@ import { CONTRACT, NETSUITE_PRODUCT_ID, type ContractName } from '../contract.ts
 import type { ScriptContext, SimulatorOptions, SuiteScript } from '../context.ts';
 import { claimFileName } from '../file-names.ts';
 import { TRANSACTION_NAMES } from '../inventory.ts';
-import type { SimInventoryTransaction, SimState } from '../state.ts';
+import { byInternalId, type SimInventoryTransaction, type SimState } from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
 
@@ -55,7 +55,7 @@ export function selectTransactions(
   return Object.values(state.transactions)
     .filter((t) => t.type === search.type && t.exportedIn === undefined)
     .filter((t) => t.source === 'netsuite' || includeOms)
-    .sort((a, b) => Number(a.internalId) - Number(b.internalId));
+    .sort(byInternalId);
 }
 
 export const deltaRows = (t: SimInventoryTransaction): string[][] =>

@@ -15,7 +15,12 @@
 import { CONTRACT } from '../contract.ts';
 import type { SuiteScript } from '../context.ts';
 import { claimFileName } from '../file-names.ts';
-import type { SimPurchaseOrder, SimPurchaseOrderLine, SimState } from '../state.ts';
+import {
+  byInternalId,
+  type SimPurchaseOrder,
+  type SimPurchaseOrderLine,
+  type SimState,
+} from '../state.ts';
 import { unescapedCsv } from '../unescaped-csv.ts';
 import { writeFileForOms } from '../written-file.ts';
 
@@ -42,7 +47,7 @@ export function purchaseOrderRows(state: SimState, po: SimPurchaseOrder): string
 export const purchaseOrdersToExport = (state: SimState): SimPurchaseOrder[] =>
   Object.values(state.purchaseOrders)
     .filter((po) => po.exportedIn === undefined || po.reexport === true)
-    .sort((a, b) => Number(a.internalId) - Number(b.internalId));
+    .sort(byInternalId);
 
 export const purchaseOrderExport: SuiteScript = {
   name: SCRIPT,
