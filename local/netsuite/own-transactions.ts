@@ -10,7 +10,7 @@
  */
 import { accountDate, isAccountDate } from './account-time.ts';
 import { onHandOf, unknownLocation, type BookSettings } from './books.ts';
-import { recordTransaction } from './inventory.ts';
+import { recordTransaction, type TransactionDraft } from './inventory.ts';
 import { openPoQuantity } from './scripts/purchase-order-export.ts';
 import {
   copiesByInternalId,
@@ -103,18 +103,18 @@ export function recordReceipt(
   requireLocation(state, input.location);
   const quantity = wholePositive('quantity', input.quantity);
   const lineId = receiveOnPoLine(state, input, quantity);
-  const receipt = recordTransaction(state, settings, {
-    type: 'receipt',
-    source: 'netsuite',
-    lines: [{ location: input.location, itemId: input.itemId, delta: quantity }],
-    at: now().toISOString(),
-    ...(lineId ? { purchaseOrderId: input.purchaseOrderId, purchaseOrderLineId: lineId } : {}),
-  });
-  return {
-    internalId: receipt.internalId,
-    key: receipt.internalId,
-    note: `item receipt ${receipt.internalId}: +${quantity} of ${input.itemId} at ${input.location}${lineId ? ` (PO line ${lineId})` : ''}`,
-  };
+  return netsuiteTransaction(
+    state,
+    settings,
+    now,
+    {
+      type: 'receipt',
+      lines: [{ location: input.location, itemId: input.itemId, delta: quantity }],
+      ...(lineId ? { purchaseOrderId: input.purchaseOrderId, purchaseOrderLineId: lineId } : {}),
+    },
+    (id) =>
+      `item receipt ${id}: +${quantity} of ${input.itemId} at ${input.location}${lineId ? ` (PO line ${lineId})` : ''}`,
+  );
 }
 
 /**
@@ -151,18 +151,17 @@ export function recordAdjustment(
   requireLocation(state, input.location);
   if (!Number.isInteger(input.delta) || input.delta === 0)
     throw new Error(`delta ${input.delta} is not a whole non-zero number`);
-  const adjustment = recordTransaction(state, settings, {
-    type: 'adjustment',
-    source: 'netsuite',
-    lines: [{ location: input.location, itemId: input.itemId, delta: input.delta }],
-    memo: input.memo,
-    at: now().toISOString(),
-  });
-  return {
-    internalId: adjustment.internalId,
-    key: adjustment.internalId,
-    note: `inventory adjustment ${adjustment.internalId}: ${input.delta} of ${input.itemId} at ${input.location}`,
-  };
+  return netsuiteTransaction(
+    state,
+    settings,
+    now,
+    {
+      type: 'adjustment',
+      lines: [{ location: input.location, itemId: input.itemId, delta: input.delta }],
+      memo: input.memo,
+    },
+    (id) => `inventory adjustment ${id}: ${input.delta} of ${input.itemId} at ${input.location}`,
+  );
 }
 
 /** An inventory transfer: on hand moves (−from, +to), never more than `from` has. */
@@ -180,20 +179,39 @@ export function recordTransfer(
   const onHand = onHandOf(state, settings, input.from, input.itemId);
   if (quantity > onHand)
     throw new Error(`location ${input.from} has ${onHand} of ${input.itemId}, not ${quantity}`);
-  const transfer = recordTransaction(state, settings, {
-    type: 'transfer',
+  return netsuiteTransaction(
+    state,
+    settings,
+    now,
+    {
+      type: 'transfer',
+      lines: [
+        { location: input.from, itemId: input.itemId, delta: -quantity },
+        { location: input.to, itemId: input.itemId, delta: quantity },
+      ],
+    },
+    (id) =>
+      `inventory transfer ${id}: ${quantity} of ${input.itemId} from ${input.from} to ${input.to}`,
+  );
+}
+
+/**
+ * An inventory transaction made by NetSuite's user (not the OMS), stamped now, on hand changed by
+ * its lines (inventory.ts); logged under its internal id with `describe`'s text.
+ */
+function netsuiteTransaction(
+  state: SimState,
+  settings: OnHandSettings,
+  now: Clock,
+  draft: Omit<TransactionDraft, 'source' | 'at'>,
+  describe: (internalId: string) => string,
+): Recorded {
+  const { internalId } = recordTransaction(state, settings, {
+    ...draft,
     source: 'netsuite',
-    lines: [
-      { location: input.from, itemId: input.itemId, delta: -quantity },
-      { location: input.to, itemId: input.itemId, delta: quantity },
-    ],
     at: now().toISOString(),
   });
-  return {
-    internalId: transfer.internalId,
-    key: transfer.internalId,
-    note: `inventory transfer ${transfer.internalId}: ${quantity} of ${input.itemId} from ${input.from} to ${input.to}`,
-  };
+  return { internalId, key: internalId, note: describe(internalId) };
 }
 
 /** A purchase order, its lines numbered `<poId>-<n>` with nothing received. */
