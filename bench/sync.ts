@@ -44,7 +44,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { peakRssMb as processPeakRssMb } from './support/measure.ts';
+import { cpuMs, peakRssMb as processPeakRssMb } from './support/measure.ts';
 import { runChild } from './support/child.ts';
 import { functionRegistry } from '../shared/registry/functions.ts';
 import { tmpdir } from 'node:os';
@@ -140,9 +140,14 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** Runs `work`, telling stderr every 10 s that it is still running. */
-async function phase<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+async function phase<T>(
+  label: string,
+  work: () => Promise<T>,
+): Promise<{ value: T; ms: number; cpu: PhaseCpu }> {
   progress(`${label} …`);
   const started = performance.now();
+  const java = javaPid();
+  const before = { node: process.cpuUsage(), java: java === undefined ? undefined : cpuMs(java) };
   const timer = setInterval(
     () =>
       progress(
@@ -154,27 +159,52 @@ async function phase<T>(label: string, work: () => Promise<T>): Promise<{ value:
   try {
     const value = await work();
     const ms = performance.now() - started;
-    progress(`${label}: ${(ms / 1000).toFixed(1)} s`);
-    return { value, ms };
+    const node = process.cpuUsage(before.node);
+    const javaAfter = java === undefined ? undefined : cpuMs(java);
+    const cpu: PhaseCpu = {
+      nodeSec: round1((node.user + node.system) / 1e6),
+      dynamoLocalSec:
+        javaAfter === undefined || before.java === undefined
+          ? undefined
+          : round1((javaAfter - before.java) / 1000),
+    };
+    progress(
+      `${label}: ${(ms / 1000).toFixed(1)} s (CPU: this process ${cpu.nodeSec} s, DynamoDB Local ${cpu.dynamoLocalSec ?? '?'} s)`,
+    );
+    return { value, ms, cpu };
   } finally {
     clearInterval(timer);
   }
 }
 
-/** The DynamoDB Local JVM (a child of this process) and its peak RSS. */
-function javaPeakRssMb(): number | undefined {
+/** CPU seconds a phase took: this process's (the code measured) and DynamoDB Local's. */
+interface PhaseCpu {
+  readonly nodeSec: number;
+  readonly dynamoLocalSec?: number;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** The DynamoDB Local JVM (a child of this process), or undefined when none is found. */
+function javaPid(): number | undefined {
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal')) continue;
-      return processPeakRssMb(Number(pid));
+      return Number(pid);
     } catch {
       // the process went away
     }
   }
   return undefined;
+}
+
+/** The DynamoDB Local JVM's peak RSS. */
+function javaPeakRssMb(): number | undefined {
+  const pid = javaPid();
+  return pid === undefined ? undefined : processPeakRssMb(pid);
 }
 
 /** DynamoDB calls and the items they carried, by command (all clients share `dynamo()`). */
