@@ -124,6 +124,14 @@ export function salesOrderRows(order: SalesOrderPayload, ctx: SalesOrderContext)
     billingCountry: b.country ?? '',
     billingZip: b.zip ?? '',
     billingPhone: b.phone ?? '',
+    // The line's own columns, set on each row below. Named here, in the rows' key order, because
+    // a copy of an object that has every key takes 0.1 µs where one that gains five keys takes 6.5
+    // µs (V8: a new shape for each key added) — 0.8 s of a 100,000-line export (issue #21).
+    shippingMethod: '',
+    item: '',
+    orderLineId: '',
+    quantity: '',
+    price: '',
   };
   const rows = order.lines.map((l) => ({
     ...header,
