@@ -27,7 +27,7 @@
  * is a JSON object for scripts.
  */
 import { approvedOrderItems } from './support/approved-orders.ts';
-import { median, peakRssMb, pool } from './support/measure.ts';
+import { cpuMs, median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import {
   ScanCommand,
@@ -337,6 +337,17 @@ try {
   let ceilingTx = 0;
   let ceilingMs = 0;
   let brokerMs = 0;
+  /** CPU milliseconds (this process, DynamoDB Local) spent in the ceiling's and the brokering's runs. */
+  const cpu = { ceiling: { node: 0, dynamo: 0 }, broker: { node: 0, dynamo: 0 } };
+  const timedCpu = async <T>(into: { node: number; dynamo: number }, work: () => Promise<T>) => {
+    const node = process.cpuUsage();
+    const java = cpuMs(dynamo.pid) ?? 0;
+    const value = await work();
+    const used = process.cpuUsage(node);
+    into.node += (used.user + used.system) / 1000;
+    into.dynamo += (cpuMs(dynamo.pid) ?? 0) - java;
+    return value;
+  };
   let brokeredLines = 0;
   let allocatedLines = 0;
   let raced = 0;
@@ -344,9 +355,9 @@ try {
   calls.clear();
   for (let r = 0; r < ROUNDS; r++) {
     const txCount = Math.max(200, Math.round(roundLines[r]! / 2));
-    const c = await ceiling(`r${r}`, txCount);
+    const c = await timedCpu(cpu.ceiling, () => ceiling(`r${r}`, txCount));
     counting = true;
-    const b = await broker(queueOf(r));
+    const b = await timedCpu(cpu.broker, () => broker(queueOf(r)));
     counting = false;
     ceilingTx += txCount;
     ceilingMs += (txCount / c) * 1000;
@@ -479,6 +490,19 @@ try {
       ` reservation ${missingReservations}, bad lines ${badLines}, unbrokered ${unbrokered}, failed ${failures.length}`,
   );
   for (const f of failures.slice(0, 5)) console.log(`  failed: ${f}`);
+  const perUnit = (ms: number, n: number) => Number((ms / n).toFixed(2));
+  const cpuMsPerLine = {
+    node: perUnit(cpu.broker.node, brokeredLines),
+    dynamoLocal: perUnit(cpu.broker.dynamo, brokeredLines),
+  };
+  const ceilingCpuMsPerTx = {
+    node: perUnit(cpu.ceiling.node, ceilingTx),
+    dynamoLocal: perUnit(cpu.ceiling.dynamo, ceilingTx),
+  };
+  console.log(
+    `CPU        a line ${cpuMsPerLine.node} ms here, ${cpuMsPerLine.dynamoLocal} ms in DynamoDB Local;` +
+      ` a ceiling transaction ${ceilingCpuMsPerTx.node} ms and ${ceilingCpuMsPerTx.dynamoLocal} ms`,
+  );
   console.log(`peak RSS   node ${nodeMb} MB${javaMb ? `, DynamoDB Local ${javaMb} MB` : ''}`);
   console.log(
     JSON.stringify({
@@ -492,6 +516,8 @@ try {
       failed: failures.length,
       placedLines,
       callsPerLine: Number(callsPerLine.toFixed(2)),
+      cpuMsPerLine,
+      ceilingCpuMsPerTx,
       peakRssMb: nodeMb,
       dynamoLocalPeakRssMb: javaMb,
     }),
