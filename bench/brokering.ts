@@ -27,7 +27,7 @@
  * is a JSON object for scripts.
  */
 import { approvedOrderItems } from './support/approved-orders.ts';
-import { cpuMs, median, peakRssMb, pool } from './support/measure.ts';
+import { cpuMark, median, peakRssMb, pool } from './support/measure.ts';
 import { parseArgs } from 'node:util';
 import {
   ScanCommand,
@@ -340,12 +340,11 @@ try {
   /** CPU milliseconds (this process, DynamoDB Local) spent in the ceiling's and the brokering's runs. */
   const cpu = { ceiling: { node: 0, dynamo: 0 }, broker: { node: 0, dynamo: 0 } };
   const timedCpu = async <T>(into: { node: number; dynamo: number }, work: () => Promise<T>) => {
-    const node = process.cpuUsage();
-    const java = cpuMs(dynamo.pid) ?? 0;
+    const used = cpuMark(dynamo.pid);
     const value = await work();
-    const used = process.cpuUsage(node);
-    into.node += (used.user + used.system) / 1000;
-    into.dynamo += (cpuMs(dynamo.pid) ?? 0) - java;
+    const { nodeMs, otherMs } = used();
+    into.node += nodeMs;
+    into.dynamo += otherMs ?? 0;
     return value;
   };
   let brokeredLines = 0;

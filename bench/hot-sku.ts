@@ -58,7 +58,7 @@ import { OrderStore } from '../shared/store/order-store.ts';
 import { PositionStore } from '../shared/store/position-store.ts';
 import { tableName } from '../shared/store/tables.ts';
 import { approvedOrderItems } from './support/approved-orders.ts';
-import { cpuMs, pool } from './support/measure.ts';
+import { cpuMark, pool } from './support/measure.ts';
 import { STATUS } from '../shared/domain/lifecycle/status.ts';
 
 const { values } = parseArgs({
@@ -409,7 +409,7 @@ async function runCase(
   counted.calls = 0;
   counted.conflicts = 0;
   let next = warm;
-  const cpuBefore = { node: process.cpuUsage(), dynamo: cpuMs(dynamo.pid) };
+  const cpu = cpuMark(dynamo.pid);
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: WORKERS }, async (_, worker) => {
@@ -417,15 +417,12 @@ async function runCase(
     }),
   );
   const reserveMs = performance.now() - startedAt;
-  const nodeCpu = process.cpuUsage(cpuBefore.node);
-  const dynamoCpuAfter = cpuMs(dynamo.pid);
+  const cpuUsed = cpu();
   /** CPU milliseconds a reservation (refusals included), this process's and DynamoDB Local's. */
   const cpuPerReservation = {
-    node: (nodeCpu.user + nodeCpu.system) / 1000 / Math.max(1, reserved),
+    node: cpuUsed.nodeMs / Math.max(1, reserved),
     dynamoLocal:
-      cpuBefore.dynamo === undefined || dynamoCpuAfter === undefined
-        ? undefined
-        : (dynamoCpuAfter - cpuBefore.dynamo) / Math.max(1, reserved),
+      cpuUsed.otherMs === undefined ? undefined : cpuUsed.otherMs / Math.max(1, reserved),
   };
   counted.on = false;
   const ceilingPerSec = await ceiling('run', Math.max(300, reserved));

@@ -44,7 +44,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { cpuMs, peakRssMb as processPeakRssMb } from './support/measure.ts';
+import { cpuMark, peakRssMb as processPeakRssMb } from './support/measure.ts';
 import { runChild } from './support/child.ts';
 import { functionRegistry } from '../shared/registry/functions.ts';
 import { tmpdir } from 'node:os';
@@ -140,14 +140,10 @@ const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 /** Runs `work`, telling stderr every 10 s that it is still running. */
-async function phase<T>(
-  label: string,
-  work: () => Promise<T>,
-): Promise<{ value: T; ms: number; cpu: PhaseCpu }> {
+async function phase<T>(label: string, work: () => Promise<T>): Promise<{ value: T; ms: number }> {
   progress(`${label} …`);
   const started = performance.now();
-  const java = javaPid();
-  const before = { node: process.cpuUsage(), java: java === undefined ? undefined : cpuMs(java) };
+  const cpu = cpuMark(javaPid());
   const timer = setInterval(
     () =>
       progress(
@@ -159,31 +155,17 @@ async function phase<T>(
   try {
     const value = await work();
     const ms = performance.now() - started;
-    const node = process.cpuUsage(before.node);
-    const javaAfter = java === undefined ? undefined : cpuMs(java);
-    const cpu: PhaseCpu = {
-      nodeSec: round1((node.user + node.system) / 1e6),
-      dynamoLocalSec:
-        javaAfter === undefined || before.java === undefined
-          ? undefined
-          : round1((javaAfter - before.java) / 1000),
-    };
+    const { nodeMs, otherMs } = cpu();
+    const sec = (cpuMs: number | undefined) =>
+      cpuMs === undefined ? '?' : String(Math.round(cpuMs / 100) / 10);
     progress(
-      `${label}: ${(ms / 1000).toFixed(1)} s (CPU: this process ${cpu.nodeSec} s, DynamoDB Local ${cpu.dynamoLocalSec ?? '?'} s)`,
+      `${label}: ${(ms / 1000).toFixed(1)} s (CPU: this process ${sec(nodeMs)} s, DynamoDB Local ${sec(otherMs)} s)`,
     );
-    return { value, ms, cpu };
+    return { value, ms };
   } finally {
     clearInterval(timer);
   }
 }
-
-/** CPU seconds a phase took: this process's (the code measured) and DynamoDB Local's. */
-interface PhaseCpu {
-  readonly nodeSec: number;
-  readonly dynamoLocalSec?: number;
-}
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** The DynamoDB Local JVM (a child of this process), or undefined when none is found. */
 function javaPid(): number | undefined {

@@ -46,3 +46,28 @@ export function cpuMs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** CPU milliseconds used since a mark: this process's, and another process's when readable. */
+export interface CpuUsed {
+  readonly nodeMs: number;
+  /** The other process's (e.g. DynamoDB Local's), undefined when /proc could not be read. */
+  readonly otherMs?: number;
+}
+
+/**
+ * Marks now; the function returned tells the CPU used since, by this process and by `pid` (user +
+ * system, as `cpuMs` reads it), so that a benchmark can set a job's own CPU beside DynamoDB
+ * Local's.
+ */
+export function cpuMark(pid?: number): () => CpuUsed {
+  const node = process.cpuUsage();
+  const other = pid === undefined ? undefined : cpuMs(pid);
+  return () => {
+    const used = process.cpuUsage(node);
+    const after = pid === undefined ? undefined : cpuMs(pid);
+    return {
+      nodeMs: (used.user + used.system) / 1000,
+      ...(other !== undefined && after !== undefined ? { otherMs: after - other } : {}),
+    };
+  };
+}
