@@ -126,6 +126,68 @@ describe('DueEntries', () => {
   });
 });
 
+describe('PayloadSpill', () => {
+  const spill = () => {
+    const s = new PayloadSpill();
+    spills.push(s);
+    return s;
+  };
+  // Texts around the sizes that matter: the write buffer (256 KiB), a window (64 KiB), and
+  // small ones; any of UTF-16's units, 1 to 4 bytes in UTF-8.
+  const text = fc.oneof(
+    { weight: 6, arbitrary: fc.string({ unit: 'grapheme', maxLength: 400 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', minLength: 20_000, maxLength: 30_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 300_000 }).map((n) => 'é'.repeat(n)) },
+  );
+
+  it('gives back every text, in any order, with puts after reads', () => {
+    fc.assert(
+      fc.property(
+        fc.array(text, { minLength: 1, maxLength: 30 }),
+        fc.array(text, { maxLength: 10 }),
+        fc.infiniteStream(fc.nat()),
+        (first, later, picks) => {
+          const s = spill();
+          const put = (t: string) => ({ t, ref: s.put(t) });
+          const all = first.map(put);
+          const it = picks[Symbol.iterator]();
+          const pick = () => all[it.next().value % all.length]!;
+          for (let i = 0; i < all.length; i++) {
+            const { t, ref } = pick();
+            expect(s.get(ref)).toBe(t);
+          }
+          for (const t of later) all.push(put(t));
+          for (let i = 0; i < all.length * 2; i++) {
+            const { t, ref } = pick();
+            expect(s.get(ref)).toBe(t);
+          }
+          spills.splice(0).forEach((x) => x.close());
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('reads interleaved runs of texts through its windows, and writes through its buffer', () => {
+    // As an export reads them: 16 shards' pages one after another in the file, taken back in
+    // time order — one text of each shard in turn.
+    const s = spill();
+    const shards = Array.from({ length: 16 }, (_, shard) =>
+      Array.from({ length: 250 }, (_, i) => {
+        const t = `${shard}:${i}:${'x'.repeat(1500 + ((shard * 7 + i) % 900))}`;
+        return { t, ref: s.put(t) };
+      }),
+    );
+    const texts = 16 * 250;
+    for (let i = 0; i < 250; i++) {
+      for (const shard of shards) expect(s.get(shard[i]!.ref)).toBe(shard[i]!.t);
+    }
+    // ≈ 8 MB: 32 writes of the buffer, and a read a window (≈ 30 texts), not a call a text.
+    expect(s.stats.writes).toBeLessThan(texts / 50);
+    expect(s.stats.reads).toBeLessThan(texts / 10);
+  });
+});
+
 describe('FileBody', () => {
   it('holds the UTF-8 of the texts appended, across growth and after clear', () => {
     fc.assert(
