@@ -28,6 +28,7 @@
 import {
   ConditionalCheckFailedException,
   paginateQuery,
+  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -371,13 +372,27 @@ export class SyncStore {
     await writer.flush();
   }
 
-  /** A send state's item, for a BatchWriteItem writer (`writer()`). */
-  stateItem(u: { feed: OutboxFeed; id: string; state: SendState }, nowMs = Date.now()) {
-    const expiresAt = Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S;
-    return marshall(
-      { pk: sentPk(u.feed, u.id), sk: u.id, ...u.state, expiresAt },
-      { removeUndefinedValues: true },
-    );
+  /**
+   * A send state's item, for a BatchWriteItem writer (`writer()`): what `marshall` would make of
+   * it, its attributes written out (an export writes one a record: `marshall`'s generic walk was
+   * ≈ 4 µs of them, 0.2 s of a 50,000-record run's CPU — issue #21).
+   */
+  stateItem(
+    u: { feed: OutboxFeed; id: string; state: SendState },
+    nowMs = Date.now(),
+  ): Record<string, AttributeValue> {
+    const { sends, lastSentAt, lastFile, heldBack, missingFieldsFile } = u.state;
+    const item: Record<string, AttributeValue> = {
+      pk: { S: sentPk(u.feed, u.id) },
+      sk: { S: u.id },
+      sends: { N: String(sends) },
+    };
+    if (lastSentAt !== undefined) item.lastSentAt = { S: lastSentAt };
+    if (lastFile !== undefined) item.lastFile = { S: lastFile };
+    if (heldBack !== undefined) item.heldBack = { S: heldBack };
+    if (missingFieldsFile !== undefined) item.missingFieldsFile = { S: missingFieldsFile };
+    item.expiresAt = { N: String(Math.floor(nowMs / 1000) + SENT_TTL_DAYS * DAY_S) };
+    return item;
   }
 
   /** Removes records from the outbox (their id came back), with their send states. */
