@@ -59,6 +59,15 @@ const settlePk = (orderId: string) => `SETTLE#${shardOf(orderId)}`;
 const runPk = (feed: string) => `SYNCRUN#${feed}`;
 const refusedPk = (feed: OutboxFeed, id: string) => `REFUSED#${feed}#${shardOf(id)}`;
 
+/**
+ * An item's key, written out (what `marshall` makes of `{ pk, sk }`): the id import removes two
+ * items a record it completes, the export reads one a record.
+ */
+const keyItem = (pk: string, sk: string): Record<string, AttributeValue> => ({
+  pk: { S: pk },
+  sk: { S: sk },
+});
+
 export interface SendState {
   readonly lastSentAt?: string;
   readonly sends: number;
@@ -200,7 +209,7 @@ export class SyncStore {
 
   /** Which of `ids` wait in a feed's outbox. */
   async waiting(feed: OutboxFeed, ids: readonly string[]): Promise<Set<string>> {
-    const keys = [...new Set(ids)].map((id) => marshall({ pk: outboxPk(feed, id), sk: id }));
+    const keys = [...new Set(ids)].map((id) => keyItem(outboxPk(feed, id), id));
     const items = await batchGetAll(this.client, this.table, keys, { projection: 'sk' });
     return new Set(items.map((i) => i.sk?.S ?? ''));
   }
@@ -403,15 +412,15 @@ export class SyncStore {
     opts: { keepState?: boolean } = {},
   ): Promise<void> {
     for (const id of ids) {
-      await writer.delete(marshall({ pk: outboxPk(feed, id), sk: id }));
-      if (!opts.keepState) await writer.delete(marshall({ pk: sentPk(feed, id), sk: id }));
+      await writer.delete(keyItem(outboxPk(feed, id), id));
+      if (!opts.keepState) await writer.delete(keyItem(sentPk(feed, id), id));
     }
     await writer.flush();
   }
 
   /** When each of `ids` was last written to a file (send states, kept 30 days). */
   async lastSent(feed: OutboxFeed, ids: readonly string[]): Promise<Map<string, string>> {
-    const keys = [...new Set(ids)].map((id) => marshall({ pk: sentPk(feed, id), sk: id }));
+    const keys = [...new Set(ids)].map((id) => keyItem(sentPk(feed, id), id));
     const items = await batchGetAll(this.client, this.table, keys, {
       projection: 'sk, lastSentAt',
     });
@@ -577,7 +586,7 @@ export class SyncStore {
 
   /** The refusal notes of some records. */
   async refusalNotes(feed: OutboxFeed, ids: readonly string[]): Promise<Map<string, RefusalNote>> {
-    const keys = [...new Set(ids)].map((id) => marshall({ pk: refusedPk(feed, id), sk: id }));
+    const keys = [...new Set(ids)].map((id) => keyItem(refusedPk(feed, id), id));
     const items = await batchGetAll(this.client, this.table, keys);
     return new Map(items.map((i) => [i.sk?.S ?? '', noteOf(unmarshall(i))]));
   }
