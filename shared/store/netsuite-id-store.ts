@@ -15,13 +15,13 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OrderHeader } from '../domain/orders/order.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter, type Item } from './batch-writer.ts';
+import { keyItem } from './item-key.ts';
 import { orderReadOf, type OrderRead } from './order-store.ts';
 import { HEADER_SK, orderPk } from './order-items.ts';
 
 export const customerPk = (partyId: string): string => `CUSTOMER#${partyId}`;
 const NSID = 'NSID';
 
-const key = (pk: string, sk: string): Item => ({ pk: { S: pk }, sk: { S: sk } });
 const idItem = (pk: string, sk: string, netsuiteId: string, file: string, at: string): Item => ({
   pk: { S: pk },
   sk: { S: sk },
@@ -83,7 +83,7 @@ export class NetsuiteIdStore {
 
   /** partyId → NetSuite customer id, for those that have one. */
   async customerIds(partyIds: Iterable<string>): Promise<Map<string, string>> {
-    const keys = [...new Set(partyIds)].map((p) => key(customerPk(p), NSID));
+    const keys = [...new Set(partyIds)].map((p) => keyItem(customerPk(p), NSID));
     const items = await batchGetAll(this.client, this.table, keys, {
       projection: 'pk, netsuiteId',
     });
@@ -94,7 +94,7 @@ export class NetsuiteIdStore {
 
   /** What an id import needs to know of the orders it names: which exist, and their line count. */
   async orderFacts(orderIds: Iterable<string>): Promise<Map<string, OrderFacts>> {
-    const keys = [...new Set(orderIds)].map((o) => key(orderPk(o), HEADER_SK));
+    const keys = [...new Set(orderIds)].map((o) => keyItem(orderPk(o), HEADER_SK));
     const items = await batchGetAll(this.client, this.table, keys, {
       projection: 'pk, lineCount, netsuiteOrderId',
     });
@@ -110,7 +110,7 @@ export class NetsuiteIdStore {
   async discountLineIds(
     refs: readonly { orderId: string; lineSeq: string }[],
   ): Promise<Map<string, string>> {
-    const keys = refs.map((r) => key(orderPk(r.orderId), `${NSID}#DISCOUNT#${r.lineSeq}`));
+    const keys = refs.map((r) => keyItem(orderPk(r.orderId), `${NSID}#DISCOUNT#${r.lineSeq}`));
     const out = new Map<string, string>();
     if (!keys.length) return out;
     for (const i of await batchGetAll(this.client, this.table, keys)) {
@@ -156,7 +156,7 @@ export class NetsuiteIdStore {
     const headers = await batchGetAll(
       this.client,
       this.table,
-      [...new Set(orderIds)].map((o) => key(orderPk(o), HEADER_SK)),
+      [...new Set(orderIds)].map((o) => keyItem(orderPk(o), HEADER_SK)),
     );
     const keys: Item[] = [];
     for (const h of headers) {

@@ -37,6 +37,7 @@ import { hash32 } from '../domain/hash64.ts';
 import type { RefusalNote } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
 import { BatchWriter } from './batch-writer.ts';
+import { keyItem } from './item-key.ts';
 import { documentClient } from './document-client.ts';
 import type { LinkedWrite, TxItem } from './transactions.ts';
 import { NetsuiteFileStore } from './netsuite-file-store.ts';
@@ -58,15 +59,6 @@ const sentPk = (feed: OutboxFeed, id: string) => `SENT#${feed}#${shardOf(id)}`;
 const settlePk = (orderId: string) => `SETTLE#${shardOf(orderId)}`;
 const runPk = (feed: string) => `SYNCRUN#${feed}`;
 const refusedPk = (feed: OutboxFeed, id: string) => `REFUSED#${feed}#${shardOf(id)}`;
-
-/**
- * An item's key, written out (what `marshall` makes of `{ pk, sk }`): the id import removes two
- * items a record it completes, the export reads one a record.
- */
-const keyItem = (pk: string, sk: string): Record<string, AttributeValue> => ({
-  pk: { S: pk },
-  sk: { S: sk },
-});
 
 export interface SendState {
   readonly lastSentAt?: string;

@@ -1,11 +1,12 @@
 /**
- * The NetSuite id items are written out by hand (issue #21: an id import writes one an id row);
- * each must be the item `marshall` made of the same values.
+ * The NetSuite id items and the stores' keys are written out by hand (issue #21: an id import
+ * writes one an id row); each must be the item `marshall` made of the same values.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyItem } from '../../shared/store/item-key.ts';
 import { NetsuiteIdStore, type OrderIdKind } from '../../shared/store/netsuite-id-store.ts';
 
 // No call is made: the items are only built.
@@ -13,6 +14,14 @@ const store = new NetsuiteIdStore(new DynamoDBClient({ region: 'local' }), 'orde
 const text = fc.string({ unit: 'grapheme', maxLength: 30 });
 
 describe('NetsuiteIdStore items', () => {
+  it('a key is what marshall makes of { pk, sk }', () => {
+    fc.assert(
+      fc.property(text, text, (pk, sk) => {
+        expect(keyItem(pk, sk)).toStrictEqual(marshall({ pk, sk }));
+      }),
+    );
+  });
+
   it('an order id item is what marshall makes of its key and values', () => {
     fc.assert(
       fc.property(
