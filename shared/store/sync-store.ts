@@ -22,66 +22,60 @@
  *
  * Shards spread a feed over 16 partitions (queried in parallel).
  *
- * Over 400 lines: the five record kinds share the outbox's key scheme and shards, and the export,
- * the id import and the approval job read them together; split apart, each piece would repeat it.
+ * The outbox's key scheme and record shapes are `outbox-items.ts`; reading a feed's whole outbox
+ * for an export is `outbox-reader.ts`. Over 400 lines still: the five record kinds' writes and
+ * lookups, which the export, the id import and the approval job use together.
  */
 import {
   ConditionalCheckFailedException,
   paginateQuery,
-  type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { hash32 } from '../domain/hash64.ts';
 import type { RefusalNote } from '../domain/sync/netsuite-error-file.ts';
 import { batchGetAll } from './batch-get.ts';
-import { BatchWriter } from './batch-writer.ts';
+import { BatchWriter, type Item } from './batch-writer.ts';
 import { keyItem } from './item-key.ts';
 import { documentClient } from './document-client.ts';
 import type { LinkedWrite, TxItem } from './transactions.ts';
 import { NetsuiteFileStore } from './netsuite-file-store.ts';
 import { queryPartition } from './query-all.ts';
+import {
+  noteOf,
+  outboxPk,
+  refusedPk,
+  sentPk,
+  SHARDS,
+  shardOf,
+  type OutboxEntry,
+  type OutboxFeed,
+  type RawOutboxEntry,
+  type SendState,
+} from './outbox-items.ts';
+import { outboxEntries, outboxEntryPages } from './outbox-reader.ts';
 
-export type OutboxFeed =
-  'customer' | 'salesorder' | 'deposit' | 'allocation' | 'invadj' | 'fulfilled' | 'lineclose';
+// The outbox's key scheme and shapes live in `outbox-items.ts`; re-exported for the sync's users.
+export {
+  outboxPk,
+  reviveOutboxEntry,
+  SHARDS,
+  shardOf,
+  type OutboxEntry,
+  type OutboxFeed,
+  type RawOutboxEntry,
+  type SendState,
+} from './outbox-items.ts';
+
 export type SettleKind = 'order' | 'deposit';
 
-export const SHARDS = 16;
 /** Order ids in one batch settle candidate (≈ 20 bytes each: far below DynamoDB's 400 KB). */
 export const SETTLE_BATCH = 1_000;
 const DAY_S = 86_400;
 const SENT_TTL_DAYS = 30;
 
-export const shardOf = (id: string): number => hash32(id) % SHARDS;
-export const outboxPk = (feed: OutboxFeed, id: string) => `OUTBOX#${feed}#${shardOf(id)}`;
-const sentPk = (feed: OutboxFeed, id: string) => `SENT#${feed}#${shardOf(id)}`;
 const settlePk = (orderId: string) => `SETTLE#${shardOf(orderId)}`;
 const runPk = (feed: string) => `SYNCRUN#${feed}`;
-const refusedPk = (feed: OutboxFeed, id: string) => `REFUSED#${feed}#${shardOf(id)}`;
-
-export interface SendState {
-  readonly lastSentAt?: string;
-  readonly sends: number;
-  readonly lastFile?: string;
-  /** Why the record is held back (missing mapping, missing required fields), when it is. */
-  readonly heldBack?: string;
-  /** Set once the record went to `required_fields_missing/`: it is not written there again. */
-  readonly missingFieldsFile?: string;
-}
-
-export interface OutboxEntry<P = unknown> {
-  readonly feed: OutboxFeed;
-  readonly id: string;
-  readonly payload: P;
-  readonly createdAt: string;
-  readonly state: SendState;
-  /** NetSuite refused the record (see `RefusalNote`). */
-  readonly refusal?: RefusalNote;
-}
-
-/** An outbox entry with its payload as JSON text (`payloadText`), not parsed. */
-export type RawOutboxEntry = OutboxEntry<undefined> & { readonly payloadText: string };
 
 /** One settle candidate item: one order, or a batch of them. */
 export interface SettleItem {
@@ -228,139 +222,14 @@ export class SyncStore {
     return new Set(shards.flat());
   }
 
-  /**
-   * Every entry of a feed's outbox with its send state, shard by shard (all shards at once). An
-   * export reads `entryPages` instead (payloads as text, a page at a time).
-   */
-  async *entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
-    const shards = Array.from({ length: SHARDS }, (_, s) => s);
-    const pages = await Promise.all(
-      shards.map(async (s) => {
-        const [outbox, sent, refused] = await Promise.all([
-          this.queryAll(`OUTBOX#${feed}#${s}`),
-          this.queryAll(`SENT#${feed}#${s}`),
-          this.queryAll(`REFUSED#${feed}#${s}`),
-        ]);
-        const states = new Map(sent.map((i) => [i.sk as string, i]));
-        const notes = new Map(refused.map((i) => [i.sk as string, i]));
-        return outbox.map((i): OutboxEntry<P> => {
-          const st = states.get(i.sk as string);
-          const note = notes.get(i.sk as string);
-          return {
-            feed,
-            id: i.sk as string,
-            payload: JSON.parse(i.payload as string) as P,
-            createdAt: i.createdAt as string,
-            state: sendState(st),
-            ...(note ? { refusal: noteOf(note) } : {}),
-          };
-        });
-      }),
-    );
-    for (const page of pages) if (page.length) yield page;
+  /** Every entry of a feed's outbox with its send state (`outboxEntries`). */
+  entries<P>(feed: OutboxFeed): AsyncGenerator<OutboxEntry<P>[]> {
+    return outboxEntries<P>(this.client, this.table, feed);
   }
 
-  /**
-   * Every entry of a feed's outbox with its send state, its payload as JSON text, a Query page at a
-   * time as the pages come in (a few shards at once, each shard's send states and refusal notes
-   * read before its entries): a reader that keeps only part of each entry holds a few pages of the
-   * outbox at a time, not all of it. Pages come in no particular order.
-   */
-  async *entryPages(feed: OutboxFeed): AsyncGenerator<RawOutboxEntry[]> {
-    /** Pages read and not yet taken; a shard waits while there are this many. */
-    const MAX_WAITING = 4;
-    /**
-     * Shards read at once, and entries a Query page: a page in flight is held several times over
-     * (the response text, its parse, the SDK's shapes), so a few small pages at a time keep the
-     * reader's memory low (issue #21: the export's peak RSS) at the cost of a few more calls.
-     */
-    const READERS = 4;
-    const PAGE_LIMIT = 250;
-    const ready: RawOutboxEntry[][] = [];
-    let wakeReader: (() => void) | undefined;
-    let wakeShards: (() => void)[] = [];
-    let finished = false;
-    let failure: { error: unknown } | undefined;
-    const wake = () => {
-      const w = wakeReader;
-      wakeReader = undefined;
-      w?.();
-    };
-    const shard = async (s: number) => {
-      const [sent, refused] = await Promise.all([
-        this.queryAll(`SENT#${feed}#${s}`),
-        this.queryAll(`REFUSED#${feed}#${s}`),
-      ]);
-      const states = new Map(sent.map((i) => [i.sk as string, i]));
-      const notes = new Map(refused.map((i) => [i.sk as string, i]));
-      const pages = paginateQuery(
-        { client: this.client },
-        {
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': { S: `OUTBOX#${feed}#${s}` } },
-          ConsistentRead: true,
-          Limit: PAGE_LIMIT,
-        },
-      );
-      for await (const page of pages) {
-        const entries = (page.Items ?? []).map((i): RawOutboxEntry => {
-          const id = i.sk?.S ?? '';
-          const st = states.get(id);
-          const note = notes.get(id);
-          return {
-            feed,
-            id,
-            payload: undefined,
-            payloadText: i.payload?.S ?? '',
-            createdAt: i.createdAt?.S ?? '',
-            state: sendState(st),
-            ...(note ? { refusal: noteOf(note) } : {}),
-          };
-        });
-        if (entries.length) {
-          ready.push(entries);
-          wake();
-        }
-        while (ready.length >= MAX_WAITING && !failure) {
-          await new Promise<void>((r) => wakeShards.push(r));
-        }
-        if (failure) return;
-      }
-    };
-    let nextShard = 0;
-    const reader = async () => {
-      while (nextShard < SHARDS && !failure) await shard(nextShard++);
-    };
-    void Promise.all(Array.from({ length: READERS }, reader)).then(
-      () => {
-        finished = true;
-        wake();
-      },
-      (error: unknown) => {
-        failure ??= { error };
-        wake();
-      },
-    );
-    try {
-      for (;;) {
-        if (failure) throw failure.error;
-        const page = ready.shift();
-        if (page) {
-          const waiting = wakeShards;
-          wakeShards = [];
-          for (const w of waiting) w();
-          yield page;
-          continue;
-        }
-        if (finished) return;
-        await new Promise<void>((r) => (wakeReader = r));
-      }
-    } finally {
-      // A reader that stops early (or a failure) releases the shards still reading.
-      failure ??= { error: new Error('outbox pages no longer read') };
-      for (const w of wakeShards) w();
-    }
+  /** The outbox a Query page at a time, payloads as text (`outboxEntryPages`). */
+  entryPages(feed: OutboxFeed): AsyncGenerator<RawOutboxEntry[]> {
+    return outboxEntryPages(this.client, this.table, feed);
   }
 
   /** Writes send states (BatchWriteItem). */
@@ -378,12 +247,9 @@ export class SyncStore {
    * it, its attributes written out (an export writes one a record: `marshall`'s generic walk was
    * ≈ 4 µs of them, 0.2 s of a 50,000-record run's CPU — issue #21).
    */
-  stateItem(
-    u: { feed: OutboxFeed; id: string; state: SendState },
-    nowMs = Date.now(),
-  ): Record<string, AttributeValue> {
+  stateItem(u: { feed: OutboxFeed; id: string; state: SendState }, nowMs = Date.now()): Item {
     const { sends, lastSentAt, lastFile, heldBack, missingFieldsFile } = u.state;
-    const item: Record<string, AttributeValue> = {
+    const item: Item = {
       pk: { S: sentPk(u.feed, u.id) },
       sk: { S: u.id },
       sends: { N: String(sends) },
@@ -685,56 +551,4 @@ export class SyncStore {
   private queryAll(pk: string): Promise<Record<string, unknown>[]> {
     return queryPartition(this.client, this.table, pk);
   }
-}
-
-/**
- * An outbox entry (payload left out) back from its JSON text, as `entryPages` made it: the send
- * state and refusal note in their full shape (JSON drops their unset fields).
- */
-export function reviveOutboxEntry(e: Record<string, unknown>): OutboxEntry<undefined> {
-  return {
-    feed: e.feed as OutboxFeed,
-    id: e.id as string,
-    payload: undefined,
-    createdAt: e.createdAt as string,
-    state: sendState(e.state as Record<string, unknown> | undefined),
-    ...(e.refusal ? { refusal: noteOf(e.refusal as Record<string, unknown>) } : {}),
-  };
-}
-
-/** A refusal note from its item. */
-function noteOf(item: Record<string, unknown>): RefusalNote {
-  const str = (k: string) => (typeof item[k] === 'string' ? (item[k] as string) : undefined);
-  return {
-    feed: str('feed') ?? '',
-    file: str('file') ?? '',
-    key: str('key') ?? '',
-    kind: item.kind === 'file' ? 'file' : 'rows',
-    lines: Array.isArray(item.lines) ? (item.lines as unknown[]).map(Number) : [],
-    unit: item.unit === 'record' ? 'record' : 'line',
-    message: str('message') ?? '',
-    errorFile: str('errorFile'),
-    at: str('at') ?? '',
-    fingerprint: str('fingerprint') ?? '',
-    attempts: Number(item.attempts ?? 1),
-    fileFailures: Number(item.fileFailures ?? 0),
-    resend: item.resend === 'auto' || item.resend === 'operator' ? item.resend : undefined,
-    resentAt: str('resentAt'),
-    resentFile: str('resentFile'),
-    resentWhy:
-      item.resentWhy === 'changed' || item.resentWhy === 'auto' || item.resentWhy === 'operator'
-        ? item.resentWhy
-        : undefined,
-  };
-}
-
-/** A record's send state as its state item keeps it (nothing sent yet: no item). */
-function sendState(st: Record<string, unknown> | undefined) {
-  return {
-    lastSentAt: st?.lastSentAt as string | undefined,
-    sends: (st?.sends as number | undefined) ?? 0,
-    lastFile: st?.lastFile as string | undefined,
-    heldBack: st?.heldBack as string | undefined,
-    missingFieldsFile: st?.missingFieldsFile as string | undefined,
-  };
 }
