@@ -56,16 +56,9 @@ import {
 import { outboxEntries, outboxEntryPages } from './outbox-reader.ts';
 
 // The outbox's key scheme and shapes live in `outbox-items.ts`; re-exported for the sync's users.
-export {
-  outboxPk,
-  reviveOutboxEntry,
-  SHARDS,
-  shardOf,
-  type OutboxEntry,
-  type OutboxFeed,
-  type RawOutboxEntry,
-  type SendState,
-} from './outbox-items.ts';
+export { outboxPk, SHARDS, shardOf };
+export type { OutboxEntry, OutboxFeed, RawOutboxEntry, SendState };
+export { reviveOutboxEntry } from './outbox-items.ts';
 
 export type SettleKind = 'order' | 'deposit';
 
